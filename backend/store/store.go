@@ -1,0 +1,155 @@
+// Package store is Switchboard's local cache: SQLite through sqlx, embedded numbered
+// migrations, queries, FTS5 search and the event log. It is the only package that writes SQL.
+//
+// SQLite allows one writer at a time; Store keeps a separate single-connection pool for writes
+// so writers queue in Go instead of failing with SQLITE_BUSY, while reads run in parallel on WAL.
+// Build with the "fts5" tag (mattn/go-sqlite3 compiles FTS5 only then).
+package store
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Store is the open database.
+type Store struct {
+	read  *sqlx.DB // many connections, read-only use
+	write *sqlx.DB // exactly one connection: the single writer
+	path  string
+}
+
+// Open opens (creating if needed) the database file at path and applies pending migrations.
+func Open(path string) (*Store, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("store: resolve %s: %w", path, err)
+	}
+	q := url.Values{}
+	q.Set("_journal_mode", "WAL")
+	q.Set("_foreign_keys", "on")
+	q.Set("_busy_timeout", "10000")
+	q.Set("_synchronous", "NORMAL")
+	q.Set("_txlock", "immediate")
+	dsn := "file:" + abs + "?" + q.Encode()
+
+	write, err := sqlx.Open("sqlite3", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", abs, err)
+	}
+	write.SetMaxOpenConns(1)
+	if err := write.Ping(); err != nil {
+		write.Close()
+		return nil, fmt.Errorf("store: open %s: %w", abs, err)
+	}
+	s := &Store{write: write, path: abs}
+	if err := s.migrate(context.Background()); err != nil {
+		write.Close()
+		return nil, err
+	}
+	read, err := sqlx.Open("sqlite3", dsn+"&mode=ro")
+	if err != nil {
+		write.Close()
+		return nil, fmt.Errorf("store: open %s read-only: %w", abs, err)
+	}
+	read.SetMaxOpenConns(4)
+	s.read = read
+	return s, nil
+}
+
+// Close closes both pools.
+func (s *Store) Close() error {
+	return errors.Join(s.read.Close(), s.write.Close())
+}
+
+// Path is the database file.
+func (s *Store) Path() string { return s.path }
+
+// migrate applies every embedded migration newer than PRAGMA user_version, each in its own
+// transaction, so a database is always at a whole-numbered version.
+func (s *Store) migrate(ctx context.Context) error {
+	var fts int
+	if err := s.write.GetContext(ctx, &fts, `SELECT sqlite_compileoption_used('ENABLE_FTS5')`); err != nil || fts != 1 {
+		return errors.New("store: SQLite was built without FTS5: build with -tags fts5")
+	}
+	var current int
+	if err := s.write.GetContext(ctx, &current, `PRAGMA user_version`); err != nil {
+		return fmt.Errorf("store: read schema version: %w", err)
+	}
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		base := filepath.Base(name)
+		n, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
+		if err != nil {
+			return fmt.Errorf("store: migration %s has no number", base)
+		}
+		if n <= current {
+			continue
+		}
+		body, err := migrations.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		tx, err := s.write.BeginTxx(ctx, nil)
+		if err != nil {
+			return fmt.Errorf("store: migration %s: %w", base, err)
+		}
+		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("store: migration %s: %w", base, err)
+		}
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", n)); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("store: migration %s: %w", base, err)
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("store: migration %s: %w", base, err)
+		}
+		current = n
+	}
+	return nil
+}
+
+// inTx runs fn in one write transaction and commits it, or rolls back on error.
+func (s *Store) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	tx, err := s.write.BeginTxx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}
+
+// appendEvent adds one entry to the event log inside tx.
+func appendEvent(ctx context.Context, tx *sqlx.Tx, kind string, personID, chatID, messageID, at int64) error {
+	_, err := tx.ExecContext(ctx,
+		`INSERT INTO events (kind, person_id, chat_id, message_id, at) VALUES (?, ?, ?, ?, ?)`,
+		kind, personID, chatID, messageID, at)
+	if err != nil {
+		return fmt.Errorf("store: append event %s: %w", kind, err)
+	}
+	return nil
+}
