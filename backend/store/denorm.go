@@ -1,0 +1,88 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// The people list reads only the people table. Any write that changes a chat's messages,
+// unread count or draft must call refreshChat and then refreshPerson in the same transaction;
+// any write that changes a person's name, phone or email must call indexPerson.
+
+// refreshChat recomputes a chat's last_message_at, preview, unread and first_unread_at from its
+// messages. Unread = client messages (kind 'message', sender 'client') after last_read_message_id.
+func refreshChat(ctx context.Context, tx *sqlx.Tx, chatID int64) error {
+	_, err := tx.ExecContext(ctx, `
+UPDATE chats SET
+  last_message_at = COALESCE((SELECT MAX(created_at) FROM messages WHERE chat_id = chats.id AND kind <> 'note'), 0),
+  preview = COALESCE((SELECT CASE WHEN deleted THEN '' ELSE substr(text, 1, 200) END FROM messages
+                      WHERE chat_id = chats.id AND kind = 'message'
+                      ORDER BY created_at DESC, id DESC LIMIT 1), ''),
+  unread = (SELECT COUNT(*) FROM messages WHERE chat_id = chats.id AND kind = 'message'
+            AND sender = 'client' AND id > chats.last_read_message_id),
+  first_unread_at = COALESCE((SELECT MIN(created_at) FROM messages WHERE chat_id = chats.id
+            AND kind = 'message' AND sender = 'client' AND id > chats.last_read_message_id), 0)
+WHERE id = ?`, chatID)
+	if err != nil {
+		return fmt.Errorf("store: refresh chat %d: %w", chatID, err)
+	}
+	return nil
+}
+
+// refreshPerson recomputes the person's list columns from their chats: the most recent chat,
+// its time and preview, the total unread, the oldest unread and whether any chat has a draft.
+func refreshPerson(ctx context.Context, tx *sqlx.Tx, personID int64) error {
+	_, err := tx.ExecContext(ctx, `
+UPDATE people SET
+  last_chat_id = COALESCE((SELECT id FROM chats WHERE person_id = people.id
+                           ORDER BY last_message_at DESC, id DESC LIMIT 1), 0),
+  last_message_at = COALESCE((SELECT MAX(last_message_at) FROM chats WHERE person_id = people.id), 0),
+  preview = COALESCE((SELECT preview FROM chats WHERE person_id = people.id
+                      ORDER BY last_message_at DESC, id DESC LIMIT 1), ''),
+  unread = COALESCE((SELECT SUM(unread) FROM chats WHERE person_id = people.id), 0),
+  first_unread_at = COALESCE((SELECT MIN(first_unread_at) FROM chats WHERE person_id = people.id
+                              AND unread > 0), 0),
+  has_draft = EXISTS (SELECT 1 FROM drafts d JOIN chats c ON c.id = d.chat_id
+                      WHERE c.person_id = people.id AND (d.text <> '' OR d.constructor <> ''))
+WHERE id = ?`, personID)
+	if err != nil {
+		return fmt.Errorf("store: refresh person %d: %w", personID, err)
+	}
+	return nil
+}
+
+// indexPerson (re)writes the person's quick-search row (rowid = person id).
+func indexPerson(ctx context.Context, tx *sqlx.Tx, personID int64) error {
+	var p struct {
+		Name  string `db:"name"`
+		Email string `db:"email"`
+		Phone string `db:"phone"`
+	}
+	if err := tx.GetContext(ctx, &p, `SELECT name, email, phone FROM people WHERE id = ?`, personID); err != nil {
+		return fmt.Errorf("store: index person %d: %w", personID, err)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM people_fts WHERE rowid = ?`, personID); err != nil {
+		return fmt.Errorf("store: index person %d: %w", personID, err)
+	}
+	_, err := tx.ExecContext(ctx,
+		`INSERT INTO people_fts (rowid, name, email, phone, phone_digits) VALUES (?, ?, ?, ?, ?)`,
+		personID, p.Name, p.Email, p.Phone, digits(p.Phone))
+	if err != nil {
+		return fmt.Errorf("store: index person %d: %w", personID, err)
+	}
+	return nil
+}
+
+// digits keeps only the digits of s, so "+7 (916) 123-45-67" is found by "916123".
+func digits(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsDigit(r) {
+			return r
+		}
+		return -1
+	}, s)
+}
