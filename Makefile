@@ -1,0 +1,72 @@
+# Switchboard. `make run` opens the app on a demo workspace; `make test` runs every test.
+# Both install what they need first (Debian/Ubuntu: apt packages as root or via sudo, npm ci,
+# the Wails CLI pinned through `go run`).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+GO        ?= go
+TAGS      := fts5
+WAILS     := $(GO) run github.com/wailsapp/wails/v2/cmd/wails@v2.12.0
+DEMO_DIR  ?= .data/demo
+APP_BIN   := build/bin/switchboard
+HUB_BIN   := build/bin/switchboard-hub
+FRONTEND_STAMP := frontend/node_modules/.package-lock.json
+
+.PHONY: help deps run app hub demo frontend test test-go test-frontend test-e2e test-smoke vet bench clean
+
+help:
+	@echo "make run    - build and open the app on a demo workspace ($(DEMO_DIR))"
+	@echo "make test   - vet, Go tests (-race), frontend checks, browser e2e, app smoke test"
+	@echo "make bench  - performance budgets on 100k people / 1M messages"
+
+deps: .deps-system $(FRONTEND_STAMP)
+
+.deps-system: scripts/install-deps.sh
+	bash scripts/install-deps.sh
+	@touch $@
+
+$(FRONTEND_STAMP): frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+	@touch $@
+
+frontend: $(FRONTEND_STAMP)
+	cd frontend && npm run build
+
+hub: .deps-system
+	$(GO) build -tags $(TAGS) -o $(HUB_BIN) ./backend/cmd/switchboard-hub
+
+# The desktop binary (frontend built first; Wails then embeds it and links GTK/WebKit).
+app: deps frontend
+	$(WAILS) build -s -m -nosyncgomod -trimpath -tags "webkit2_41 $(TAGS)" -ldflags "-s -w"
+
+$(DEMO_DIR)/switchboard.db:
+	$(MAKE) hub
+	$(HUB_BIN) demo --data $(DEMO_DIR) --people 5000 --messages 60000 --seed 1
+
+demo: $(DEMO_DIR)/switchboard.db
+
+run: app demo
+	$(APP_BIN) --data $(DEMO_DIR)
+
+vet: deps frontend
+	$(GO) vet -tags $(TAGS) ./...
+
+test-go: deps frontend
+	$(GO) test -race -tags $(TAGS) -count=1 ./...
+
+test-frontend: deps
+	cd frontend && npm run typecheck && npm run lint && npm run test
+
+test-e2e: deps frontend hub
+	bash scripts/e2e.sh
+
+test-smoke: app hub
+	bash scripts/smoke.sh
+
+test: vet test-go test-frontend test-e2e test-smoke
+
+bench: app hub
+	bash scripts/bench.sh
+
+clean:
+	rm -rf build/bin frontend/dist .deps-system

@@ -1,0 +1,228 @@
+// Package app is the Wails shell: the window, tray, single instance and lifecycle; the bindings
+// that turn UI calls into inbox calls; and the bridge from the store's event log to UI events.
+// It is the only package that imports the Wails runtime, and only through runtime.go.
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/wailsapp/wails/v2"
+	"github.com/wailsapp/wails/v2/pkg/options"
+	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
+	"github.com/wailsapp/wails/v2/pkg/options/linux"
+	"github.com/wailsapp/wails/v2/pkg/options/mac"
+
+	"switchboard/backend/inbox"
+	"switchboard/backend/store"
+)
+
+// App is the object bound to the UI: its exported methods are what the frontend can call.
+type App struct {
+	inbox   *inbox.Service
+	started time.Time
+
+	mu     sync.Mutex
+	win    window
+	cancel context.CancelFunc // stops everything started in OnStartup
+	wg     sync.WaitGroup
+
+	quitting     atomic.Bool // set by Quit so OnBeforeClose lets the window close
+	hideOnClose  atomic.Bool // "close hides to the tray" setting
+	readyOnce    sync.Once
+	readyFile    string // where ReportReady writes the start-up time (make bench)
+	windowLoaded windowState
+}
+
+// windowState is the saved size and position of the main window.
+type windowState struct {
+	Width  int `json:"width"`
+	Height int `json:"height"`
+	X      int `json:"x"`
+	Y      int `json:"y"`
+}
+
+// New wraps an inbox into a bindable App.
+func New(ib *inbox.Service) *App {
+	return &App{inbox: ib, started: time.Now(), win: noWindow{}}
+}
+
+// Run parses the command line, opens the store and runs the window until it closes.
+// assets is the built frontend (frontend/dist), embedded by the root main package.
+func Run(assets fs.FS) {
+	if err := run(assets, os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "switchboard:", err)
+		os.Exit(1)
+	}
+}
+
+func run(assets fs.FS, args []string) error {
+	fl := flag.NewFlagSet("switchboard", flag.ContinueOnError)
+	dataDir := fl.String("data", "", "data directory (default: the per-user data directory)")
+	if err := fl.Parse(args); err != nil {
+		return err
+	}
+	dir := *dataDir
+	if dir == "" {
+		d, err := store.DefaultDataDir()
+		if err != nil {
+			return err
+		}
+		dir = d
+	}
+	st, err := store.OpenDir(dir)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	ib, err := inbox.New(st)
+	if err != nil {
+		return err
+	}
+	a := New(ib)
+	a.readyFile = os.Getenv("SWITCHBOARD_READY_FILE")
+	a.windowLoaded = a.loadWindowState()
+	dist, err := fs.Sub(assets, "frontend/dist")
+	if err != nil {
+		return fmt.Errorf("frontend assets: %w", err)
+	}
+	abs, _ := filepath.Abs(dir)
+	return wails.Run(&options.App{
+		Title:            "Switchboard",
+		Width:            a.windowLoaded.Width,
+		Height:           a.windowLoaded.Height,
+		MinWidth:         960,
+		MinHeight:        600,
+		BackgroundColour: &options.RGBA{R: 246, G: 247, B: 249, A: 255},
+		AssetServer:      &assetserver.Options{Assets: dist},
+		OnStartup:        a.startup,
+		OnDomReady:       a.domReady,
+		OnBeforeClose:    a.beforeClose,
+		OnShutdown:       a.shutdown,
+		Bind:             []any{a},
+		ErrorFormatter:   formatError,
+		// One instance per data directory: launching again focuses the running window.
+		SingleInstanceLock: &options.SingleInstanceLock{
+			UniqueId:               "switchboard-" + instanceID(abs),
+			OnSecondInstanceLaunch: func(options.SecondInstanceData) { a.currentWindow().Show() },
+		},
+		Linux: &linux.Options{ProgramName: "switchboard", WebviewGpuPolicy: linux.WebviewGpuPolicyOnDemand},
+		Mac:   &mac.Options{About: &mac.AboutInfo{Title: "Switchboard", Message: "One inbox for your messengers"}},
+	})
+}
+
+func (a *App) currentWindow() window {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.win
+}
+
+// startup runs once the native window exists: it owns every goroutine of the app's lifetime.
+func (a *App) startup(wctx context.Context) {
+	a.mu.Lock()
+	a.win = wailsWindow{ctx: wctx}
+	a.mu.Unlock()
+	ctx, cancel := context.WithCancel(context.Background())
+	a.cancel = cancel
+	a.startBackground(ctx)
+}
+
+// startBackground starts what runs while the app lives: the event bridge, and whatever later
+// parts (pollers, outbox, tray) register. Split from startup so tests run it without Wails.
+func (a *App) startBackground(ctx context.Context) {
+	a.wg.Add(1)
+	go func() {
+		defer a.wg.Done()
+		a.bridgeEvents(ctx)
+	}()
+}
+
+func (a *App) domReady(context.Context) {
+	if a.windowLoaded.X != 0 || a.windowLoaded.Y != 0 {
+		if w, ok := a.currentWindow().(wailsWindow); ok {
+			setPosition(w, a.windowLoaded.X, a.windowLoaded.Y)
+		}
+	}
+}
+
+// beforeClose hides to the tray when that is on; Quit sets quitting first so it still quits.
+func (a *App) beforeClose(context.Context) bool {
+	a.saveWindowState()
+	if a.hideOnClose.Load() && !a.quitting.Load() {
+		a.currentWindow().Hide()
+		return true
+	}
+	return false
+}
+
+func (a *App) shutdown(context.Context) {
+	if a.cancel != nil {
+		a.cancel()
+	}
+	a.wg.Wait()
+	a.mu.Lock()
+	a.win = noWindow{}
+	a.mu.Unlock()
+}
+
+// Quit really quits, even when closing the window only hides it.
+func (a *App) Quit() {
+	a.quitting.Store(true)
+	a.currentWindow().Quit()
+}
+
+const defaultWidth, defaultHeight = 1280, 800
+
+func (a *App) loadWindowState() windowState {
+	ws := windowState{Width: defaultWidth, Height: defaultHeight}
+	raw, err := a.inbox.Setting(context.Background(), "window")
+	if err == nil && raw != "" {
+		var saved windowState
+		if json.Unmarshal([]byte(raw), &saved) == nil && saved.Width >= 640 && saved.Height >= 480 {
+			ws = saved
+		}
+	}
+	return ws
+}
+
+func (a *App) saveWindowState() {
+	w := a.currentWindow()
+	width, height := w.Size()
+	if width == 0 || height == 0 {
+		return
+	}
+	x, y := w.Position()
+	raw, _ := json.Marshal(windowState{Width: width, Height: height, X: x, Y: y})
+	if err := a.inbox.SetSetting(context.Background(), "window", string(raw)); err != nil {
+		slog.Warn("save window state", "err", err)
+	}
+}
+
+// ReportReady is called by the UI once the first page of the people list is on screen. It logs
+// the time from process start, and writes it to $SWITCHBOARD_READY_FILE for `make bench` and the
+// smoke test (which also learns how many rows rendered).
+func (a *App) ReportReady(rows int) {
+	a.readyOnce.Do(func() {
+		ms := time.Since(a.started).Milliseconds()
+		slog.Info("people list ready", "ms", ms, "rows", rows)
+		if a.readyFile == "" {
+			return
+		}
+		raw, _ := json.Marshal(map[string]int64{"ms": ms, "rows": int64(rows), "unixMs": time.Now().UnixMilli()})
+		if err := os.WriteFile(a.readyFile, raw, 0o600); err != nil {
+			slog.Warn("write ready file", "err", err)
+		}
+	})
+}
+
+var errNoChat = errors.New("no chat selected")

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs what building and testing Switchboard needs on Debian/Ubuntu: the GTK/WebKit headers
+# Wails links against, Xvfb and Chromium for the UI tests, D-Bus/keyring/notification daemons
+# for headless desktop tests, and the audio tools the voice tests check files with.
+# Safe to run again: it installs only what is missing. Other systems: see README.md.
+set -euo pipefail
+
+packages=(
+  build-essential pkg-config git ca-certificates
+  libgtk-3-dev libwebkit2gtk-4.1-dev          # Wails v2 on Linux (build tag webkit2_41)
+  libsqlite3-dev                               # not linked (go-sqlite3 bundles SQLite), handy for sqlite3 CLI users
+  xvfb xauth dbus dbus-x11 x11-utils imagemagick  # headless window, screenshots
+  chromium                                     # browser end-to-end tests (playwright-core drives it)
+  gnome-keyring libsecret-1-dev                # OS keyring for tokens (go-keyring, Secret Service)
+  dunst libnotify-bin                          # notification daemon for beeep under Xvfb
+  libopus-dev libopusfile-dev libasound2-dev libpulse-dev  # voice: Opus encoder, capture backends
+  opus-tools ffmpeg espeak-ng sox              # voice tests: real speech in, opusinfo/ffprobe out
+  nodejs npm
+)
+
+if ! command -v dpkg >/dev/null 2>&1; then
+  echo "install-deps: not a Debian/Ubuntu system; install the equivalents of: ${packages[*]} (see README.md)" >&2
+  exit 0
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  # Node may come from elsewhere (nvm, the machine image): skip its packages when node works.
+  if [[ $p == nodejs || $p == npm ]] && command -v node >/dev/null && command -v npm >/dev/null; then
+    continue
+  fi
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+echo "install-deps: installing ${missing[*]}"
+sudo=""
+if [[ $(id -u) -ne 0 ]]; then
+  command -v sudo >/dev/null || { echo "install-deps: run as root or install sudo; missing: ${missing[*]}" >&2; exit 1; }
+  sudo="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
