@@ -6,7 +6,6 @@ package app
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io/fs"
@@ -24,6 +23,7 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/options/mac"
 
 	"switchboard/backend/inbox"
+	"switchboard/backend/notify"
 	"switchboard/backend/store"
 )
 
@@ -36,6 +36,10 @@ type App struct {
 	win    window
 	cancel context.CancelFunc // stops everything started in OnStartup
 	wg     sync.WaitGroup
+
+	notifier *notify.Notifier
+	tray     *tray
+	focused  atomic.Bool // the window has focus: no desktop notifications for new messages
 
 	quitting     atomic.Bool // set by Quit so OnBeforeClose lets the window close
 	hideOnClose  atomic.Bool // "close hides to the tray" setting
@@ -54,7 +58,12 @@ type windowState struct {
 
 // New wraps an inbox into a bindable App.
 func New(ib *inbox.Service) *App {
-	return &App{inbox: ib, started: time.Now(), win: noWindow{}}
+	a := &App{inbox: ib, started: time.Now(), win: noWindow{}}
+	a.focused.Store(true)
+	a.notifier = notify.New(notify.Beeep{}, func(it notify.Item) {
+		a.currentWindow().Emit(EventNotification, it)
+	})
+	return a
 }
 
 // Run parses the command line, opens the store and runs the window until it closes.
@@ -134,6 +143,9 @@ func (a *App) startup(wctx context.Context) {
 	a.mu.Unlock()
 	ctx, cancel := context.WithCancel(context.Background())
 	a.cancel = cancel
+	a.loadDesktopSettings(ctx)
+	locale, _ := a.inbox.Setting(ctx, "locale")
+	a.tray = startTray(a, locale)
 	a.startBackground(ctx)
 }
 
@@ -170,6 +182,9 @@ func (a *App) shutdown(context.Context) {
 		a.cancel()
 	}
 	a.wg.Wait()
+	if a.tray != nil {
+		a.tray.close()
+	}
 	a.mu.Lock()
 	a.win = noWindow{}
 	a.mu.Unlock()
@@ -224,5 +239,3 @@ func (a *App) ReportReady(rows int) {
 		}
 	})
 }
-
-var errNoChat = errors.New("no chat selected")

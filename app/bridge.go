@@ -64,6 +64,8 @@ func (a *App) bridgeEvents(ctx context.Context) {
 			return
 		}
 		a.currentWindow().Emit(EventStoreChanged, summarise(events))
+		a.notifyEvents(ctx, events)
+		a.refreshUnread(ctx)
 	})
 }
 

@@ -1,0 +1,150 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"slices"
+
+	"switchboard/backend/core"
+	"switchboard/backend/notify"
+)
+
+// EventNotification carries a new in-app notification to the UI's panel.
+const EventNotification = "notify:new"
+
+// maxSingleNotifications: a burst (a backlog arriving after the network returns) becomes one
+// summary notification instead of a flood.
+const maxSingleNotifications = 3
+
+// SetFocused is called by the UI when the window gains or loses focus: client messages raise a
+// desktop notification only while the manager is looking elsewhere.
+func (a *App) SetFocused(focused bool) { a.focused.Store(focused) }
+
+// Notifications lists the in-app notification feed, newest first.
+func (a *App) Notifications() []notify.Item { return a.notifier.Items() }
+
+// DismissNotification removes one item from the feed.
+func (a *App) DismissNotification(id int64) { a.notifier.Dismiss(id) }
+
+// NotificationWarning says what is missing for desktop notifications ("" when they work), so the
+// UI can tell the manager once.
+func (a *App) NotificationWarning() string { return a.notifier.Warning() }
+
+// SetNotificationsMuted is the quiet mode (also in the tray menu).
+func (a *App) SetNotificationsMuted(on bool) error {
+	a.notifier.SetMuted(on)
+	if a.tray != nil {
+		a.tray.setMuted(on)
+	}
+	v := "0"
+	if on {
+		v = "1"
+	}
+	return a.inbox.SetSetting(bg(), "notify_muted", v)
+}
+
+// SetCloseToTray chooses whether closing the window hides it to the tray or quits.
+func (a *App) SetCloseToTray(on bool) error {
+	a.hideOnClose.Store(on)
+	v := "0"
+	if on {
+		v = "1"
+	}
+	return a.inbox.SetSetting(bg(), "close_to_tray", v)
+}
+
+// DesktopSettings is what the Settings screen shows for the desktop integration.
+type DesktopSettings struct {
+	Muted       bool   `json:"muted"`
+	CloseToTray bool   `json:"closeToTray"`
+	Warning     string `json:"warning"`
+}
+
+// DesktopSettings reads the desktop integration settings.
+func (a *App) DesktopSettings() DesktopSettings {
+	return DesktopSettings{Muted: a.notifier.Muted(), CloseToTray: a.hideOnClose.Load(), Warning: a.notifier.Warning()}
+}
+
+func (a *App) loadDesktopSettings(ctx context.Context) {
+	if v, _ := a.inbox.Setting(ctx, "notify_muted"); v == "1" {
+		a.notifier.SetMuted(true)
+	}
+	v, _ := a.inbox.Setting(ctx, "close_to_tray")
+	a.hideOnClose.Store(v != "0") // on by default: a messenger keeps running in the tray
+}
+
+// notifyEvents turns committed events into notifications: new client messages while the window
+// is not focused, and every note that tags me, written by someone else.
+func (a *App) notifyEvents(ctx context.Context, events []core.Event) {
+	var incoming []core.Message
+	for _, e := range events {
+		if e.MessageID == 0 || (e.Kind != core.EventMessageNew && e.Kind != core.EventNoteMention) {
+			continue
+		}
+		m, err := a.inbox.Store.Message(ctx, e.MessageID)
+		if err != nil {
+			slog.Warn("notification: read message", "err", err)
+			continue
+		}
+		switch {
+		case m.Kind == core.KindNote && slices.Contains(m.Mentions, a.inbox.Me) && m.ManagerID != a.inbox.Me:
+			a.postMention(ctx, e, m)
+		case e.Kind == core.EventMessageNew && m.Kind == core.KindMessage && m.Sender == core.SenderClient && !a.focused.Load():
+			incoming = append(incoming, m)
+		}
+	}
+	if len(incoming) == 0 {
+		return
+	}
+	if len(incoming) > maxSingleNotifications {
+		a.notifier.Post(notify.Item{Kind: notify.KindMessage, Title: "Switchboard",
+			Body: fmt.Sprintf("%d new messages", len(incoming)), ChatID: incoming[len(incoming)-1].ChatID})
+		return
+	}
+	for _, m := range incoming {
+		title := m.SenderName
+		if title == "" {
+			title = "Switchboard"
+		}
+		a.notifier.Post(notify.Item{Kind: notify.KindMessage, Title: title, Body: preview(m),
+			ChatID: m.ChatID, MessageID: m.ID, At: m.CreatedAt})
+	}
+}
+
+func (a *App) postMention(ctx context.Context, e core.Event, m core.Message) {
+	author := m.SenderName
+	if author == "" {
+		author = "Switchboard"
+	}
+	a.notifier.Post(notify.Item{Kind: notify.KindMention, Title: author, Body: m.Text,
+		ChatID: m.ChatID, PersonID: e.PersonID, MessageID: m.ID, At: m.CreatedAt})
+}
+
+// preview is a notification body: the text, or what kind of attachment came.
+func preview(m core.Message) string {
+	if m.Text != "" {
+		r := []rune(m.Text)
+		if len(r) > 140 {
+			return string(r[:140]) + "…"
+		}
+		return m.Text
+	}
+	if len(m.Attachments) > 0 {
+		return "[" + string(m.Attachments[0].Kind) + "]"
+	}
+	return ""
+}
+
+// refreshUnread puts the unread count on the tray.
+func (a *App) refreshUnread(ctx context.Context) {
+	if a.tray == nil {
+		return
+	}
+	counts, err := a.inbox.TabCounts(ctx, core.ListQuery{})
+	if err != nil {
+		slog.Warn("tray: unread count", "err", err)
+		return
+	}
+	a.tray.setUnread(counts.Unread)
+}
