@@ -330,7 +330,9 @@ type Event struct {
 	PersonID  int64  `db:"person_id" json:"personId"`
 	ChatID    int64  `db:"chat_id" json:"chatId"`
 	MessageID int64  `db:"message_id" json:"messageId"`
-	At        int64  `db:"at" json:"at"`
+	// ManagerID addresses an event to one manager (note.mention: who was mentioned); 0 = everyone.
+	ManagerID int64 `db:"manager_id" json:"managerId,omitempty"`
+	At        int64 `db:"at" json:"at"`
 }
 
 // Event kinds.

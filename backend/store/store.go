@@ -13,10 +13,12 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/jmoiron/sqlx"
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
@@ -30,6 +32,11 @@ type Store struct {
 	read  *sqlx.DB // many connections, read-only use
 	write *sqlx.DB // exactly one connection: the single writer
 	path  string
+	// changes gets a value after every committed write transaction (buffered 1, never blocks),
+	// so followers of the event log wake at once instead of polling.
+	changes chan struct{}
+	subMu   sync.Mutex
+	subs    map[chan struct{}]struct{}
 }
 
 // Open opens (creating if needed) the database file at path and applies pending migrations.
@@ -55,7 +62,7 @@ func Open(path string) (*Store, error) {
 		write.Close()
 		return nil, fmt.Errorf("store: open %s: %w", abs, err)
 	}
-	s := &Store{write: write, path: abs}
+	s := &Store{write: write, path: abs, changes: make(chan struct{}, 1)}
 	if err := s.migrate(context.Background()); err != nil {
 		write.Close()
 		return nil, err
@@ -140,7 +147,65 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store: commit: %w", err)
 	}
+	s.notify()
 	return nil
+}
+
+// notify wakes whoever waits on Changes without ever blocking the writer: one pending signal is
+// enough because a follower reads everything after its last seq when it wakes.
+func (s *Store) notify() {
+	select {
+	case s.changes <- struct{}{}:
+	default:
+	}
+	s.subMu.Lock()
+	for c := range s.subs {
+		select {
+		case c <- struct{}{}:
+		default:
+		}
+	}
+	s.subMu.Unlock()
+}
+
+// Changes returns the shared commit signal. It has one buffered slot, so only one receiver
+// should own it; code that may run beside other followers uses Subscribe.
+func (s *Store) Changes() <-chan struct{} { return s.changes }
+
+// Subscribe returns a private commit signal (buffered 1) and the func that releases it.
+func (s *Store) Subscribe() (<-chan struct{}, func()) {
+	c := make(chan struct{}, 1)
+	s.subMu.Lock()
+	if s.subs == nil {
+		s.subs = make(map[chan struct{}]struct{})
+	}
+	s.subs[c] = struct{}{}
+	s.subMu.Unlock()
+	return c, func() {
+		s.subMu.Lock()
+		delete(s.subs, c)
+		s.subMu.Unlock()
+	}
+}
+
+// DBFile is the database's file name inside a data directory.
+const DBFile = "switchboard.db"
+
+// DefaultDataDir is the per-user data directory: os.UserConfigDir()/Switchboard.
+func DefaultDataDir() (string, error) {
+	base, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("store: find the user config dir: %w", err)
+	}
+	return filepath.Join(base, "Switchboard"), nil
+}
+
+// OpenDir opens dir/switchboard.db, creating dir (mode 0700: it holds private chats) if needed.
+func OpenDir(dir string) (*Store, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("store: create data dir %s: %w", dir, err)
+	}
+	return Open(filepath.Join(dir, DBFile))
 }
 
 // appendEvent adds one entry to the event log inside tx.

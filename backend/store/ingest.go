@@ -1,0 +1,566 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"switchboard/backend/core"
+)
+
+// ApplyBatch stores one poll's updates and the channel's new cursor in ONE transaction.
+//
+// Every write is idempotent on (chat, external id): messages insert with ON CONFLICT DO
+// NOTHING, indicators carry a deterministic external id derived from the update, edits and
+// reaction sets only write when they change something. So re-applying a batch after a crash
+// (the poller acknowledges upstream only after this commit) changes nothing. The cursor is
+// written in the same transaction, so the stored cursor never runs ahead of stored rows.
+func (s *Store) ApplyBatch(ctx context.Context, channelID int64, b core.Batch, now time.Time) (core.ApplyResult, error) {
+	var res core.ApplyResult
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		res = core.ApplyResult{}
+		a, err := newApplier(ctx, tx, channelID, now, &res)
+		if err != nil {
+			return err
+		}
+		defer a.close()
+		for i := range b.Updates {
+			if err := a.apply(&b.Updates[i]); err != nil {
+				return fmt.Errorf("store: apply update %d (%s %s/%s) on channel %d: %w",
+					i, b.Updates[i].Kind, b.Updates[i].ExternalChatID, b.Updates[i].ExternalID, channelID, err)
+			}
+		}
+		if err := a.finish(); err != nil {
+			return err
+		}
+		if b.Cursor != "" {
+			if _, err := tx.ExecContext(ctx, `UPDATE channels SET cursor = ? WHERE id = ?`, b.Cursor, channelID); err != nil {
+				return fmt.Errorf("store: store cursor of channel %d: %w", channelID, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return core.ApplyResult{}, err
+	}
+	return res, nil
+}
+
+type chatRef struct {
+	id       int64
+	personID int64
+}
+
+// applier holds one batch's prepared statements and what it touched, so the denormalised
+// columns are recomputed once per chat/person per batch instead of once per update.
+type applier struct {
+	ctx       context.Context
+	tx        *sqlx.Tx
+	channelID int64
+	chName    string
+	now       int64
+	res       *core.ApplyResult
+
+	chats  map[string]chatRef
+	touchC map[int64]bool
+	touchP map[int64]bool
+
+	findChat, insertPerson, insertChat, insertMsg, findMsg, editMsg, reactMsg, event *sqlx.Stmt
+	stmts                                                                            []*sqlx.Stmt
+}
+
+func newApplier(ctx context.Context, tx *sqlx.Tx, channelID int64, now time.Time, res *core.ApplyResult) (*applier, error) {
+	a := &applier{ctx: ctx, tx: tx, channelID: channelID, now: now.UnixMilli(), res: res,
+		chats: map[string]chatRef{}, touchC: map[int64]bool{}, touchP: map[int64]bool{}}
+	err := tx.GetContext(ctx, &a.chName, `SELECT name FROM channels WHERE id = ?`, channelID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("store: apply batch: channel %d: %w", channelID, ErrNoSuchRow)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: apply batch: channel %d: %w", channelID, err)
+	}
+	prep := func(dst **sqlx.Stmt, q string) {
+		if err != nil {
+			return
+		}
+		var st *sqlx.Stmt
+		st, err = tx.PreparexContext(ctx, q)
+		if err == nil {
+			*dst = st
+			a.stmts = append(a.stmts, st)
+		}
+	}
+	prep(&a.findChat, `SELECT id, person_id FROM chats WHERE channel_id = ? AND external_chat_id = ?`)
+	prep(&a.insertPerson, `INSERT INTO people (name, phone, status, created_at) VALUES (?, ?, 'subscribed', ?) RETURNING id`)
+	prep(&a.insertChat, `INSERT INTO chats (person_id, channel_id, external_chat_id, username, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id`)
+	prep(&a.insertMsg, `
+INSERT INTO messages (chat_id, kind, external_id, sender, sender_name, text, attachments, indicator,
+                      reply_to_id, status, edited, created_at, edited_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (chat_id, external_id) WHERE external_id <> '' DO NOTHING
+RETURNING id`)
+	prep(&a.findMsg, `SELECT id FROM messages WHERE chat_id = ? AND external_id = ?`)
+	prep(&a.editMsg, `
+UPDATE messages SET text = ?1, attachments = ?2, edited = 1, edited_at = ?3
+WHERE chat_id = ?4 AND external_id = ?5 AND (text <> ?1 OR attachments <> ?2)
+RETURNING id`)
+	prep(&a.reactMsg, `UPDATE messages SET reactions = ?1 WHERE chat_id = ?2 AND external_id = ?3 AND reactions <> ?1 RETURNING id`)
+	prep(&a.event, `INSERT INTO events (kind, person_id, chat_id, message_id, at) VALUES (?, ?, ?, ?, ?)`)
+	if err != nil {
+		a.close()
+		return nil, fmt.Errorf("store: apply batch: prepare: %w", err)
+	}
+	return a, nil
+}
+
+func (a *applier) close() {
+	for _, st := range a.stmts {
+		st.Close()
+	}
+}
+
+func (a *applier) emit(kind string, personID, chatID, messageID int64) error {
+	if _, err := a.event.ExecContext(a.ctx, kind, personID, chatID, messageID, a.now); err != nil {
+		return fmt.Errorf("append event %s: %w", kind, err)
+	}
+	return nil
+}
+
+func (a *applier) apply(u *core.Update) error {
+	if u.Kind == core.UpdTyping {
+		return nil // typing is live state, never stored
+	}
+	if u.ExternalChatID == "" {
+		return errors.New("update without a chat id")
+	}
+	if u.At == 0 {
+		u.At = a.now
+	}
+	if u.Kind == core.UpdReaction {
+		// A reaction on a message we never saw (or in a chat we do not know) has nothing to
+		// attach to; it must not create a client either.
+		ref, ok, err := a.lookupChat(u.ExternalChatID)
+		if err != nil || !ok {
+			return err
+		}
+		return a.reaction(ref, u)
+	}
+	ref, err := a.chat(u)
+	if err != nil {
+		return err
+	}
+	a.touchC[ref.id] = true
+	a.touchP[ref.personID] = true
+	switch u.Kind {
+	case core.UpdMessage:
+		if u.StartPayload != "" || strings.TrimSpace(u.Text) == "/start" {
+			if err := a.subscription(ref, u); err != nil {
+				return err
+			}
+		}
+		return a.message(ref, u, false)
+	case core.UpdEdit:
+		return a.edit(ref, u)
+	case core.UpdBlocked:
+		return a.statusChange(ref, u, core.Unsubscribed, core.IndUnsubscription, "Unsubscribed from %s (blocked the bot or denied messages)")
+	case core.UpdAllowed:
+		return a.statusChange(ref, u, core.Subscribed, core.IndResubscription, "Allowed messages from %s again")
+	default:
+		return fmt.Errorf("unknown update kind %q", u.Kind)
+	}
+}
+
+func (a *applier) lookupChat(ext string) (chatRef, bool, error) {
+	if ref, ok := a.chats[ext]; ok {
+		return ref, true, nil
+	}
+	var ref chatRef
+	err := a.findChat.QueryRowxContext(a.ctx, a.channelID, ext).Scan(&ref.id, &ref.personID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ref, false, nil
+	}
+	if err != nil {
+		return ref, false, fmt.Errorf("find chat: %w", err)
+	}
+	a.chats[ext] = ref
+	return ref, true, nil
+}
+
+// chat finds or creates the chat of u, creating its person (or attaching it to the person who
+// already shared the same phone on another channel) for a new client.
+func (a *applier) chat(u *core.Update) (chatRef, error) {
+	ref, ok, err := a.lookupChat(u.ExternalChatID)
+	if err != nil {
+		return ref, err
+	}
+	if ok {
+		if u.From.Phone != "" {
+			return a.sharedPhone(ref, u.From.Phone)
+		}
+		return ref, nil
+	}
+	personID, err := a.personByPhone(u.From.Phone, 0)
+	if err != nil {
+		return ref, err
+	}
+	if personID == 0 {
+		name := strings.TrimSpace(u.From.Name)
+		if name == "" {
+			name = u.From.Username
+		}
+		if name == "" {
+			name = "Client " + u.From.ExternalUserID
+		}
+		if err := a.insertPerson.QueryRowxContext(a.ctx, name, u.From.Phone, a.now).Scan(&personID); err != nil {
+			return ref, fmt.Errorf("create person: %w", err)
+		}
+		// Indexed at once, not at finish: a later update of this batch may look this phone up.
+		if err := indexPerson(a.ctx, a.tx, personID); err != nil {
+			return ref, err
+		}
+		a.res.NewPeople++
+		if err := a.emit(core.EventPersonChanged, personID, 0, 0); err != nil {
+			return ref, err
+		}
+	}
+	ref.personID = personID
+	if err := a.insertChat.QueryRowxContext(a.ctx, personID, a.channelID, u.ExternalChatID, u.From.Username, a.now).Scan(&ref.id); err != nil {
+		return ref, fmt.Errorf("create chat: %w", err)
+	}
+	a.chats[u.ExternalChatID] = ref
+	return ref, a.emit(core.EventChatChanged, personID, ref.id, 0)
+}
+
+// phoneKey is what two phones must share to be the same person: the last 10 digits, so
+// "+7 916 123-45-67" and "8 (916) 1234567" match.
+func phoneKey(phone string) string {
+	d := digits(phone)
+	if len(d) > 10 {
+		d = d[len(d)-10:]
+	}
+	return d
+}
+
+// personByPhone finds a person other than except whose phone matches phone (0 if none).
+func (a *applier) personByPhone(phone string, except int64) (int64, error) {
+	key := phoneKey(phone)
+	if len(key) < 6 {
+		return 0, nil // too short to identify anyone
+	}
+	// people_fts.phone_digits holds every digit suffix, so the key is an exact token there.
+	var cands []struct {
+		ID    int64  `db:"id"`
+		Phone string `db:"phone"`
+	}
+	err := a.tx.SelectContext(a.ctx, &cands, `
+SELECT p.id, p.phone FROM people_fts f JOIN people p ON p.id = f.rowid
+WHERE people_fts MATCH ? ORDER BY p.id LIMIT 20`, `phone_digits:"`+key+`"`)
+	if err != nil {
+		return 0, fmt.Errorf("find person by phone: %w", err)
+	}
+	for _, c := range cands {
+		if c.ID != except && phoneKey(c.Phone) == key {
+			return c.ID, nil
+		}
+	}
+	return 0, nil
+}
+
+// sharedPhone records a phone the client shared in a known chat. If another person already
+// has that phone, this chat's person is the same human: merge them into the older record.
+func (a *applier) sharedPhone(ref chatRef, phone string) (chatRef, error) {
+	var cur string
+	if err := a.tx.GetContext(a.ctx, &cur, `SELECT phone FROM people WHERE id = ?`, ref.personID); err != nil {
+		return ref, fmt.Errorf("read phone: %w", err)
+	}
+	if phoneKey(cur) == phoneKey(phone) {
+		return ref, nil
+	}
+	other, err := a.personByPhone(phone, ref.personID)
+	if err != nil {
+		return ref, err
+	}
+	if other != 0 && cur == "" {
+		merged := ref.personID
+		if err := mergePeople(a.ctx, a.tx, other, merged, a.now); err != nil {
+			return ref, err
+		}
+		for ext, r := range a.chats {
+			if r.personID == merged {
+				r.personID = other
+				a.chats[ext] = r
+			}
+		}
+		delete(a.touchP, merged)
+		ref.personID = other
+		return ref, nil
+	}
+	if cur == "" {
+		if _, err := a.tx.ExecContext(a.ctx, `UPDATE people SET phone = ? WHERE id = ?`, phone, ref.personID); err != nil {
+			return ref, fmt.Errorf("store phone: %w", err)
+		}
+		if err := indexPerson(a.ctx, a.tx, ref.personID); err != nil {
+			return ref, err
+		}
+		return ref, a.emit(core.EventPersonChanged, ref.personID, 0, 0)
+	}
+	return ref, nil // a person keeps the phone they had; a second number is not ours to pick
+}
+
+func marshalAttachments(att []core.Attachment) (string, error) {
+	if len(att) == 0 {
+		return "", nil
+	}
+	b, err := json.Marshal(att)
+	return string(b), err
+}
+
+// syntheticID keeps an update without a messenger id idempotent: the same update always maps
+// to the same id.
+func syntheticID(u *core.Update) string {
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%s|%d|%s|%s", u.Kind, u.At, u.From.ExternalUserID, u.Text)
+	return fmt.Sprintf("h:%x", h.Sum64())
+}
+
+func (a *applier) message(ref chatRef, u *core.Update, edited bool) error {
+	att, err := marshalAttachments(u.Attachments)
+	if err != nil {
+		return err
+	}
+	ext := u.ExternalID
+	if ext == "" {
+		ext = syntheticID(u)
+	}
+	sender := u.Sender
+	if sender == "" {
+		sender = core.SenderClient
+	}
+	status := core.StatusReceived
+	if sender != core.SenderClient {
+		status = core.StatusSent // written by an admin or bot in the messenger itself
+	}
+	var replyTo int64
+	if u.ReplyToExtID != "" {
+		if err := a.findMsg.QueryRowxContext(a.ctx, ref.id, u.ReplyToExtID).Scan(&replyTo); err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("find replied message: %w", err)
+		}
+	}
+	var editedAt int64
+	if edited {
+		editedAt = u.At
+	}
+	var id int64
+	err = a.insertMsg.QueryRowxContext(a.ctx, ref.id, core.KindMessage, ext, sender, u.From.Name, u.Text, att, "",
+		replyTo, status, edited, u.At, editedAt).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		a.res.Duplicates++
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("insert message: %w", err)
+	}
+	a.res.Messages++
+	if sender == core.SenderClient {
+		a.res.NewClientMessages = append(a.res.NewClientMessages, id)
+	}
+	return a.emit(core.EventMessageNew, ref.personID, ref.id, id)
+}
+
+func (a *applier) edit(ref chatRef, u *core.Update) error {
+	att, err := marshalAttachments(u.Attachments)
+	if err != nil {
+		return err
+	}
+	var id int64
+	err = a.editMsg.QueryRowxContext(a.ctx, u.Text, att, u.At, ref.id, u.ExternalID).Scan(&id)
+	if err == nil {
+		a.res.Edits++
+		return a.emit(core.EventMessageChanged, ref.personID, ref.id, id)
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("edit message: %w", err)
+	}
+	// Either unchanged (a re-applied edit) or a message from before our history began: store
+	// the latter as an edited message so the text the client sees is not lost.
+	err = a.findMsg.QueryRowxContext(a.ctx, ref.id, u.ExternalID).Scan(&id)
+	if err == nil {
+		a.res.Duplicates++
+		return nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("find edited message: %w", err)
+	}
+	return a.message(ref, u, true)
+}
+
+func (a *applier) reaction(ref chatRef, u *core.Update) error {
+	reactions := ""
+	if len(u.Reactions) > 0 {
+		b, err := json.Marshal(u.Reactions)
+		if err != nil {
+			return err
+		}
+		reactions = string(b)
+	}
+	var id int64
+	err := a.reactMsg.QueryRowxContext(a.ctx, reactions, ref.id, u.ExternalID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		a.res.Duplicates++ // unchanged, or a message we do not have
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("set reactions: %w", err)
+	}
+	a.res.Reactions++
+	return a.emit(core.EventMessageChanged, ref.personID, ref.id, id)
+}
+
+// indicator inserts an indicator row under a deterministic external id; inserted=false means
+// it was stored by an earlier application of the same update.
+func (a *applier) indicator(ref chatRef, ext string, ind core.Indicator, at int64) (bool, error) {
+	b, err := json.Marshal(ind)
+	if err != nil {
+		return false, err
+	}
+	var id int64
+	err = a.insertMsg.QueryRowxContext(a.ctx, ref.id, core.KindIndicator, ext, core.SenderSystem, "", "", "", string(b),
+		0, core.StatusReceived, false, at, 0).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("insert %s indicator: %w", ind.Type, err)
+	}
+	a.res.Indicators++
+	return true, a.emit(core.EventMessageNew, ref.personID, ref.id, id)
+}
+
+func (a *applier) log(personID int64, kind, text string) error {
+	_, err := a.tx.ExecContext(a.ctx, `INSERT INTO person_logs (person_id, kind, text, at) VALUES (?, ?, ?, ?)`,
+		personID, kind, text, a.now)
+	if err != nil {
+		return fmt.Errorf("log %s: %w", kind, err)
+	}
+	return nil
+}
+
+func indicatorExtID(u *core.Update, what string) string {
+	return fmt.Sprintf("ind:%s:%s:%d", what, u.ExternalID, u.At)
+}
+
+func (a *applier) statusChange(ref chatRef, u *core.Update, status core.PersonStatus, typ core.IndicatorType, logText string) error {
+	inserted, err := a.indicator(ref, indicatorExtID(u, string(u.Kind)), core.Indicator{Type: typ}, u.At)
+	if err != nil || !inserted {
+		return err
+	}
+	if _, err := a.tx.ExecContext(a.ctx, `UPDATE people SET status = ? WHERE id = ?`, status, ref.personID); err != nil {
+		return fmt.Errorf("set person status: %w", err)
+	}
+	if err := a.log(ref.personID, string(typ), fmt.Sprintf(logText, a.chName)); err != nil {
+		return err
+	}
+	return a.emit(core.EventPersonChanged, ref.personID, ref.id, 0)
+}
+
+// subscription records a /start (Telegram) or ref (VK): a subscription indicator, or a
+// resubscription if this chat was subscribed before, named from the lead link of the code,
+// and adds the person to the link's sales plan.
+func (a *applier) subscription(ref chatRef, u *core.Update) error {
+	var before bool
+	if err := a.tx.GetContext(a.ctx, &before, `
+SELECT EXISTS (SELECT 1 FROM messages WHERE chat_id = ? AND kind = 'indicator'
+               AND json_extract(indicator, '$.type') IN ('subscription', 'resubscription')
+               AND external_id <> ?)`, ref.id, indicatorExtID(u, "sub")); err != nil {
+		return fmt.Errorf("find earlier subscription: %w", err)
+	}
+	ind := core.Indicator{Type: core.IndSubscription, Source: u.RefSource}
+	if before {
+		ind.Type = core.IndResubscription
+	}
+	if u.StartPayload != "" {
+		var link struct {
+			Plan   string `db:"plan"`
+			Source string `db:"source"`
+			Tool   string `db:"tool"`
+		}
+		err := a.tx.GetContext(a.ctx, &link, `SELECT plan, source, tool FROM lead_links WHERE channel_id = ? AND code = ?`,
+			a.channelID, u.StartPayload)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			ind.Details = u.StartPayload // not one of ours: keep what the client came with
+		case err != nil:
+			return fmt.Errorf("find lead link: %w", err)
+		default:
+			ind.Tunnel, ind.Tool = link.Plan, link.Tool
+			if link.Source != "" {
+				ind.Source = link.Source
+			}
+		}
+	}
+	inserted, err := a.indicator(ref, indicatorExtID(u, "sub"), ind, u.At)
+	if err != nil || !inserted {
+		return err
+	}
+	if ind.Tunnel != "" {
+		if _, err := a.tx.ExecContext(a.ctx, `INSERT INTO sales_plans (name) VALUES (?) ON CONFLICT (name) DO NOTHING`, ind.Tunnel); err != nil {
+			return fmt.Errorf("create sales plan: %w", err)
+		}
+		if _, err := a.tx.ExecContext(a.ctx, `
+INSERT OR IGNORE INTO person_plans (person_id, plan_id) SELECT ?, id FROM sales_plans WHERE name = ?`, ref.personID, ind.Tunnel); err != nil {
+			return fmt.Errorf("add person to sales plan: %w", err)
+		}
+	}
+	if _, err := a.tx.ExecContext(a.ctx, `
+UPDATE people SET status = 'subscribed',
+  source = CASE WHEN source = '' THEN ? ELSE source END,
+  tool = CASE WHEN tool = '' THEN ? ELSE tool END
+WHERE id = ?`, ind.Source, ind.Tool, ref.personID); err != nil {
+		return fmt.Errorf("mark subscribed: %w", err)
+	}
+	text := fmt.Sprintf("Subscribed to %s", a.chName)
+	if before {
+		text = fmt.Sprintf("Subscribed again to %s", a.chName)
+	}
+	if ind.Tunnel != "" || ind.Tool != "" || ind.Source != "" {
+		text += fmt.Sprintf(" (tunnel %q, source %q, tool %q)", ind.Tunnel, ind.Source, ind.Tool)
+	}
+	if err := a.log(ref.personID, string(ind.Type), text); err != nil {
+		return err
+	}
+	return a.emit(core.EventPersonChanged, ref.personID, ref.id, 0)
+}
+
+// finish recomputes the list columns of everything the batch touched, once.
+func (a *applier) finish() error {
+	for _, id := range sortedKeys(a.touchC) {
+		if err := refreshChat(a.ctx, a.tx, id); err != nil {
+			return err
+		}
+		a.res.ChatIDs = append(a.res.ChatIDs, id)
+	}
+	for _, id := range sortedKeys(a.touchP) {
+		if err := refreshPerson(a.ctx, a.tx, id); err != nil {
+			return err
+		}
+		a.res.PersonIDs = append(a.res.PersonIDs, id)
+	}
+	return nil
+}
+
+func sortedKeys(m map[int64]bool) []int64 {
+	out := make([]int64, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}

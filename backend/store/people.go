@@ -1,0 +1,289 @@
+package store
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"switchboard/backend/core"
+)
+
+// ErrBadCursor is returned for a list cursor this store did not produce (or for another tab).
+var ErrBadCursor = errors.New("store: bad list cursor")
+
+// listWhere builds the WHERE terms shared by ListPeople and TabCounts: visibility (archive /
+// blacklist), search and the filter panel. Tab terms are added by the callers.
+//
+// Every multi-valued filter is an IN subquery on an indexed junction table so SQLite can either
+// drive the scan from it (rare tag) or test membership while walking the recency index (common tag).
+func listWhere(q core.ListQuery) (terms []string, args []any) {
+	f := q.Filter
+	switch {
+	case f.Archived && f.Blacklisted:
+		terms = append(terms, "(p.archived = 1 OR p.blacklisted = 1)")
+	case f.Archived:
+		terms = append(terms, "p.archived = 1", "p.blacklisted = 0")
+	case f.Blacklisted:
+		terms = append(terms, "p.blacklisted = 1")
+	default:
+		// Written exactly as in the partial indexes' WHERE so the planner can use them.
+		terms = append(terms, "p.archived = 0", "p.blacklisted = 0")
+	}
+	if match := ftsPeopleQuery(q.Search); match != "" {
+		terms = append(terms, "p.id IN (SELECT rowid FROM people_fts WHERE people_fts MATCH ?)")
+		args = append(args, match)
+	}
+	if len(f.Channels) > 0 {
+		terms = append(terms, "p.id IN (SELECT c.person_id FROM chats c JOIN channels ch ON ch.id = c.channel_id WHERE ch.kind IN ("+marks(len(f.Channels))+"))")
+		for _, k := range f.Channels {
+			args = append(args, string(k))
+		}
+	}
+	if f.HasPhone != nil {
+		if *f.HasPhone {
+			terms = append(terms, "p.phone <> ''")
+		} else {
+			terms = append(terms, "p.phone = ''")
+		}
+	}
+	if f.HasEmail != nil {
+		if *f.HasEmail {
+			terms = append(terms, "p.email <> ''")
+		} else {
+			terms = append(terms, "p.email = ''")
+		}
+	}
+	if len(f.Tags) > 0 {
+		terms = append(terms, "p.id IN (SELECT pt.person_id FROM person_tags pt JOIN tags t ON t.id = pt.tag_id WHERE t.name IN ("+marks(len(f.Tags))+"))")
+		args = appendStrings(args, f.Tags)
+	}
+	if len(f.Plans) > 0 {
+		terms = append(terms, "p.id IN (SELECT pp.person_id FROM person_plans pp JOIN sales_plans sp ON sp.id = pp.plan_id WHERE sp.name IN ("+marks(len(f.Plans))+"))")
+		args = appendStrings(args, f.Plans)
+	}
+	if len(f.Tools) > 0 {
+		terms = append(terms, "p.tool IN ("+marks(len(f.Tools))+")")
+		args = appendStrings(args, f.Tools)
+	}
+	if len(f.Sources) > 0 {
+		terms = append(terms, "p.source IN ("+marks(len(f.Sources))+")")
+		args = appendStrings(args, f.Sources)
+	}
+	if len(f.Statuses) > 0 {
+		terms = append(terms, "p.status IN ("+marks(len(f.Statuses))+")")
+		for _, st := range f.Statuses {
+			args = append(args, string(st))
+		}
+	}
+	if f.ActiveDialogues {
+		terms = append(terms, "p.id IN (SELECT c.person_id FROM dialogues d JOIN chats c ON c.id = d.chat_id WHERE d.status <> 'closed')")
+	}
+	return terms, args
+}
+
+// importantTerm restricts to people with an open task of mine due before the end of today.
+func importantTerm(me int64, now time.Time) (string, []any) {
+	return "p.id IN (SELECT person_id FROM tasks WHERE assignee_id = ? AND done = 0 AND due_at < ?)",
+		[]any{me, core.EndOfDay(now).UnixMilli()}
+}
+
+// ListPeople returns one page of the people list. Pages are keyset-paginated: the cursor holds
+// the sort key and id of the last row, so a page costs the same wherever it is.
+func (s *Store) ListPeople(ctx context.Context, q core.ListQuery, me int64, now time.Time) (core.ListPage, error) {
+	limit := core.ClampLimit(q.Limit)
+	terms, args := listWhere(q)
+	oldest := false
+	switch q.Tab {
+	case core.TabImportant:
+		t, a := importantTerm(me, now)
+		terms = append(terms, t)
+		args = append(args, a...)
+	case core.TabUnread:
+		terms = append(terms, "p.unread > 0")
+		oldest = q.OldestFirst
+	case core.TabAll, "":
+	default:
+		return core.ListPage{}, fmt.Errorf("store: unknown tab %q", q.Tab)
+	}
+	order := "p.last_message_at DESC, p.id DESC"
+	if oldest {
+		order = "p.first_unread_at ASC, p.id ASC"
+	}
+	if q.Cursor != "" {
+		key, id, err := decodeCursor(q.Cursor, oldest)
+		if err != nil {
+			return core.ListPage{}, err
+		}
+		if oldest {
+			terms = append(terms, "(p.first_unread_at > ? OR (p.first_unread_at = ? AND p.id > ?))")
+		} else {
+			terms = append(terms, "(p.last_message_at < ? OR (p.last_message_at = ? AND p.id < ?))")
+		}
+		args = append(args, key, key, id)
+	}
+	query := `SELECT p.id AS person_id, p.last_chat_id AS chat_id, p.name, p.avatar_url, p.status,
+  COALESCE((SELECT ch.kind FROM chats c JOIN channels ch ON ch.id = c.channel_id WHERE c.id = p.last_chat_id), '') AS channel_kind,
+  p.preview, p.last_message_at, p.unread, p.has_draft, p.first_unread_at
+FROM people p WHERE ` + strings.Join(terms, " AND ") + ` ORDER BY ` + order + ` LIMIT ?`
+	args = append(args, limit+1)
+	var rows []struct {
+		core.ListRow
+		FirstUnreadAt int64 `db:"first_unread_at"`
+	}
+	if err := s.read.SelectContext(ctx, &rows, query, args...); err != nil {
+		return core.ListPage{}, fmt.Errorf("store: list people: %w", err)
+	}
+	page := core.ListPage{Rows: make([]core.ListRow, 0, len(rows))}
+	if len(rows) > limit {
+		rows = rows[:limit]
+		last := rows[len(rows)-1]
+		if oldest {
+			page.NextCursor = encodeCursor(last.FirstUnreadAt, last.PersonID, true)
+		} else {
+			page.NextCursor = encodeCursor(last.LastMessageAt, last.PersonID, false)
+		}
+	}
+	for _, r := range rows {
+		page.Rows = append(page.Rows, r.ListRow)
+	}
+	if err := s.fillChannels(ctx, page.Rows); err != nil {
+		return core.ListPage{}, err
+	}
+	return page, nil
+}
+
+// fillChannels sets every row's messengers with one query for the page.
+func (s *Store) fillChannels(ctx context.Context, rows []core.ListRow) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	ids := make([]any, len(rows))
+	at := make(map[int64]int, len(rows))
+	for i, r := range rows {
+		ids[i] = r.PersonID
+		at[r.PersonID] = i
+		rows[i].Channels = []core.ChannelKind{}
+	}
+	var kinds []struct {
+		PersonID int64  `db:"person_id"`
+		Kind     string `db:"kind"`
+	}
+	err := s.read.SelectContext(ctx, &kinds, `SELECT DISTINCT c.person_id, ch.kind FROM chats c
+JOIN channels ch ON ch.id = c.channel_id WHERE c.person_id IN (`+marks(len(ids))+`) ORDER BY c.person_id, ch.kind`, ids...)
+	if err != nil {
+		return fmt.Errorf("store: list people channels: %w", err)
+	}
+	for _, k := range kinds {
+		i := at[k.PersonID]
+		rows[i].Channels = append(rows[i].Channels, core.ChannelKind(k.Kind))
+	}
+	return nil
+}
+
+// TabCounts counts each tab's rows under the same search and filter as the list.
+func (s *Store) TabCounts(ctx context.Context, q core.ListQuery, me int64, now time.Time) (core.TabCounts, error) {
+	terms, args := listWhere(q)
+	where := strings.Join(terms, " AND ")
+	imp, impArgs := importantTerm(me, now)
+	query := `SELECT
+  (SELECT COUNT(*) FROM people p WHERE ` + where + ` AND ` + imp + `) AS important,
+  (SELECT COUNT(*) FROM people p WHERE ` + where + `) AS all_count,
+  (SELECT COUNT(*) FROM people p WHERE ` + where + ` AND p.unread > 0) AS unread`
+	all := append(append(append([]any{}, args...), impArgs...), args...)
+	all = append(all, args...)
+	var c struct {
+		Important int `db:"important"`
+		All       int `db:"all_count"`
+		Unread    int `db:"unread"`
+	}
+	if err := s.read.GetContext(ctx, &c, query, all...); err != nil {
+		return core.TabCounts{}, fmt.Errorf("store: tab counts: %w", err)
+	}
+	return core.TabCounts{Important: c.Important, All: c.All, Unread: c.Unread}, nil
+}
+
+// ftsPeopleQuery turns what a manager typed into a safe FTS5 query: the input is split into
+// words of letters and digits (so quotes, '*', 'OR', '(' and column filters cannot reach the
+// FTS parser as syntax), each word becomes a quoted prefix term, and all must match. Digits typed
+// with separators ("916 123-45") are also joined and matched against phone_digits, whose index
+// holds every suffix of the bare number, so any run of consecutive digits finds the phone.
+func ftsPeopleQuery(input string) string {
+	words := strings.FieldsFunc(input, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+	if len(words) == 0 {
+		return ""
+	}
+	if len(words) > 8 {
+		words = words[:8]
+	}
+	terms := make([]string, len(words))
+	for i, w := range words {
+		terms[i] = `"` + strings.ToLower(w) + `"*`
+	}
+	query := "(" + strings.Join(terms, " AND ") + ")"
+	if d := digits(input); len(d) >= 3 && len(words) > 1 && onlyPhoneChars(input) {
+		query += ` OR phone_digits : "` + d + `"*`
+	}
+	return query
+}
+
+// onlyPhoneChars says whether s looks like a phone number as typed: digits and separators.
+func onlyPhoneChars(s string) bool {
+	for _, r := range s {
+		if !unicode.IsDigit(r) && !strings.ContainsRune(" +-()./", r) {
+			return false
+		}
+	}
+	return true
+}
+
+func encodeCursor(key, id int64, oldest bool) string {
+	prefix := "n"
+	if oldest {
+		prefix = "o"
+	}
+	return base64.RawURLEncoding.EncodeToString([]byte(prefix + strconv.FormatInt(key, 10) + ":" + strconv.FormatInt(id, 10)))
+}
+
+func decodeCursor(c string, oldest bool) (key, id int64, err error) {
+	raw, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil || len(raw) < 3 {
+		return 0, 0, ErrBadCursor
+	}
+	want := byte('n')
+	if oldest {
+		want = 'o'
+	}
+	if raw[0] != want {
+		return 0, 0, ErrBadCursor
+	}
+	a, b, ok := strings.Cut(string(raw[1:]), ":")
+	if !ok {
+		return 0, 0, ErrBadCursor
+	}
+	if key, err = strconv.ParseInt(a, 10, 64); err != nil {
+		return 0, 0, ErrBadCursor
+	}
+	if id, err = strconv.ParseInt(b, 10, 64); err != nil {
+		return 0, 0, ErrBadCursor
+	}
+	return key, id, nil
+}
+
+// marks returns n comma-separated placeholders.
+func marks(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
+}
+
+func appendStrings(args []any, ss []string) []any {
+	for _, s := range ss {
+		args = append(args, s)
+	}
+	return args
+}
