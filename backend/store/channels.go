@@ -14,9 +14,6 @@ import (
 	"switchboard/backend/core"
 )
 
-// ErrNoSuchRow is returned (wrapped) when a channel, lead link or person asked for by id does not exist.
-var ErrNoSuchRow = errors.New("not found")
-
 const channelCols = `id, kind, name, external_id, username, avatar_url, api_url, enabled, cursor, created_at`
 
 // AddChannel stores a connected bot/community. Adding the same bot again (same kind and
@@ -69,7 +66,7 @@ func (s *Store) RemoveChannel(ctx context.Context, id int64) error {
 			return fmt.Errorf("store: remove channel %d: %w", id, err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return fmt.Errorf("store: remove channel %d: %w", id, ErrNoSuchRow)
+			return fmt.Errorf("store: remove channel %d: %w", id, ErrNotFound)
 		}
 		return nil
 	})
@@ -83,7 +80,7 @@ func (s *Store) SetChannelEnabled(ctx context.Context, id int64, enabled bool) e
 			return fmt.Errorf("store: enable channel %d: %w", id, err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return fmt.Errorf("store: enable channel %d: %w", id, ErrNoSuchRow)
+			return fmt.Errorf("store: enable channel %d: %w", id, ErrNotFound)
 		}
 		return nil
 	})
@@ -105,7 +102,7 @@ func (s *Store) Channel(ctx context.Context, id int64) (core.Channel, error) {
 	var ch core.Channel
 	err := s.read.GetContext(ctx, &ch, `SELECT `+channelCols+` FROM channels WHERE id = ?`, id)
 	if errors.Is(err, sql.ErrNoRows) {
-		return ch, fmt.Errorf("store: channel %d: %w", id, ErrNoSuchRow)
+		return ch, fmt.Errorf("store: channel %d: %w", id, ErrNotFound)
 	}
 	if err != nil {
 		return ch, fmt.Errorf("store: channel %d: %w", id, err)
@@ -188,7 +185,7 @@ func (s *Store) DeleteLeadLink(ctx context.Context, id int64) error {
 			return fmt.Errorf("store: delete lead link %d: %w", id, err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return fmt.Errorf("store: delete lead link %d: %w", id, ErrNoSuchRow)
+			return fmt.Errorf("store: delete lead link %d: %w", id, ErrNotFound)
 		}
 		return nil
 	})
@@ -209,14 +206,14 @@ func mergePeople(ctx context.Context, tx *sqlx.Tx, keep, merge, at int64) error 
 	var mergeName string
 	err := tx.GetContext(ctx, &mergeName, `SELECT name FROM people WHERE id = ?`, merge)
 	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("store: merge person %d: %w", merge, ErrNoSuchRow)
+		return fmt.Errorf("store: merge person %d: %w", merge, ErrNotFound)
 	}
 	if err != nil {
 		return fmt.Errorf("store: merge person %d: %w", merge, err)
 	}
 	var exists int
 	if err := tx.GetContext(ctx, &exists, `SELECT COUNT(*) FROM people WHERE id = ?`, keep); err != nil || exists == 0 {
-		return fmt.Errorf("store: merge into person %d: %w", keep, errors.Join(ErrNoSuchRow, err))
+		return fmt.Errorf("store: merge into person %d: %w", keep, errors.Join(ErrNotFound, err))
 	}
 	stmts := []string{
 		`UPDATE chats SET person_id = ?1 WHERE person_id = ?2`,

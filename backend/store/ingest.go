@@ -82,7 +82,7 @@ func newApplier(ctx context.Context, tx *sqlx.Tx, channelID int64, now time.Time
 		chats: map[string]chatRef{}, touchC: map[int64]bool{}, touchP: map[int64]bool{}}
 	err := tx.GetContext(ctx, &a.chName, `SELECT name FROM channels WHERE id = ?`, channelID)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("store: apply batch: channel %d: %w", channelID, ErrNoSuchRow)
+		return nil, fmt.Errorf("store: apply batch: channel %d: %w", channelID, ErrNotFound)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("store: apply batch: channel %d: %w", channelID, err)
@@ -539,19 +539,23 @@ WHERE id = ?`, ind.Source, ind.Tool, ref.personID); err != nil {
 	return a.emit(core.EventPersonChanged, ref.personID, ref.id, 0)
 }
 
-// finish recomputes the list columns of everything the batch touched, once.
+// finish recomputes the list columns of everything the batch touched, once, with one
+// set-based statement each (the same SQL refreshChat/refreshPerson run for one row): preparing
+// a statement per chat cost more than the inserts themselves.
 func (a *applier) finish() error {
-	for _, id := range sortedKeys(a.touchC) {
-		if err := refreshChat(a.ctx, a.tx, id); err != nil {
-			return err
+	a.res.ChatIDs = sortedKeys(a.touchC)
+	a.res.PersonIDs = sortedKeys(a.touchP)
+	if len(a.res.ChatIDs) > 0 {
+		ids, _ := json.Marshal(a.res.ChatIDs)
+		if _, err := a.tx.ExecContext(a.ctx, refreshChatsSQL+` WHERE id IN (SELECT value FROM json_each(?))`, string(ids)); err != nil {
+			return fmt.Errorf("refresh chats: %w", err)
 		}
-		a.res.ChatIDs = append(a.res.ChatIDs, id)
 	}
-	for _, id := range sortedKeys(a.touchP) {
-		if err := refreshPerson(a.ctx, a.tx, id); err != nil {
-			return err
+	if len(a.res.PersonIDs) > 0 {
+		ids, _ := json.Marshal(a.res.PersonIDs)
+		if _, err := a.tx.ExecContext(a.ctx, refreshPeopleSQL+` WHERE id IN (SELECT value FROM json_each(?))`, string(ids)); err != nil {
+			return fmt.Errorf("refresh people: %w", err)
 		}
-		a.res.PersonIDs = append(a.res.PersonIDs, id)
 	}
 	return nil
 }

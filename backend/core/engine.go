@@ -1,0 +1,34 @@
+package core
+
+// Types shared by the store and the channel engine. They live in core because the channel
+// package may import only core, yet its small store interfaces must be satisfied by *store.Store.
+
+// ApplyResult says what one committed batch changed.
+type ApplyResult struct {
+	Messages   int     `json:"messages"`   // new messages stored
+	Duplicates int     `json:"duplicates"` // updates already stored before (a re-applied batch)
+	Edits      int     `json:"edits"`
+	Reactions  int     `json:"reactions"`
+	Indicators int     `json:"indicators"`
+	NewPeople  int     `json:"newPeople"`
+	ChatIDs    []int64 `json:"chatIds"`   // chats touched by the batch
+	PersonIDs  []int64 `json:"personIds"` // people touched by the batch
+	// NewClientMessages are ids of new incoming client messages, for notifications.
+	NewClientMessages []int64 `json:"newClientMessages"`
+}
+
+// OutboxJob is one due outbox row with everything the worker needs to deliver it.
+type OutboxJob struct {
+	Item        OutboxItem  `json:"item"`
+	ChannelID   int64       `json:"channelId"`
+	ChannelKind ChannelKind `json:"channelKind"`
+	Out         Outgoing    `json:"out"`
+}
+
+// AttachmentRef locates one attachment of a stored message for a lazy download.
+type AttachmentRef struct {
+	MessageID  int64      `json:"messageId"`
+	Index      int        `json:"index"`
+	ChannelID  int64      `json:"channelId"`
+	Attachment Attachment `json:"attachment"`
+}

@@ -1,0 +1,515 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"switchboard/backend/core"
+)
+
+// ErrNotFailed is returned by RetryMessage for a message that has not failed.
+var ErrNotFailed = errors.New("message has not failed")
+
+// editPayload is an edit row's payload: the new text, and what to restore if the messenger
+// refuses the edit for good (the local row shows the new text at once).
+type editPayload struct {
+	Text        string `json:"text"`
+	OldText     string `json:"oldText"`
+	OldEdited   bool   `json:"oldEdited"`
+	OldEditedAt int64  `json:"oldEditedAt"`
+}
+
+// getMessage reads one message inside tx (or on the read pool), decoded.
+func getMessage(ctx context.Context, q sqlx.QueryerContext, id int64) (core.Message, error) {
+	var r messageRow
+	err := sqlx.GetContext(ctx, q, &r, `SELECT `+messageCols+` FROM messages m WHERE m.id = ?`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return core.Message{}, fmt.Errorf("message %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return core.Message{}, fmt.Errorf("message %d: %w", id, err)
+	}
+	return r.decode()
+}
+
+type chatInfo struct {
+	PersonID  int64            `db:"person_id"`
+	ChannelID int64            `db:"channel_id"`
+	Kind      core.ChannelKind `db:"kind"`
+}
+
+func getChatInfo(ctx context.Context, tx *sqlx.Tx, chatID int64) (chatInfo, error) {
+	var c chatInfo
+	err := tx.GetContext(ctx, &c, `
+SELECT c.person_id, c.channel_id, ch.kind FROM chats c JOIN channels ch ON ch.id = c.channel_id WHERE c.id = ?`, chatID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, fmt.Errorf("chat %d: %w", chatID, ErrNotFound)
+	}
+	if err != nil {
+		return c, fmt.Errorf("chat %d: %w", chatID, err)
+	}
+	return c, nil
+}
+
+func insertOutbox(ctx context.Context, tx *sqlx.Tx, chatID, messageID int64, action core.OutboxAction, payload string, at int64) (int64, error) {
+	var id int64
+	err := tx.GetContext(ctx, &id, `
+INSERT INTO outbox (chat_id, message_id, action, payload, next_attempt_at, created_at)
+VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, chatID, messageID, action, payload, at, at)
+	if err != nil {
+		return 0, fmt.Errorf("queue %s: %w", action, err)
+	}
+	return id, nil
+}
+
+// QueueSend stores a manager's outgoing message as 'queued' with its outbox row, in one
+// transaction: from here on it survives a crash and leaves when the worker can deliver it.
+func (s *Store) QueueSend(ctx context.Context, chatID, managerID int64, text string, attachments []core.Attachment,
+	replyToID int64, now time.Time) (core.Message, error) {
+	var msg core.Message
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		c, err := getChatInfo(ctx, tx, chatID)
+		if err != nil {
+			return err
+		}
+		if text == "" && len(attachments) == 0 {
+			return core.ErrEmptyMessage
+		}
+		if err := core.CheckText(c.Kind, text); err != nil {
+			return err
+		}
+		if replyToID != 0 {
+			var n int
+			if err := tx.GetContext(ctx, &n, `SELECT COUNT(*) FROM messages WHERE id = ? AND chat_id = ?`, replyToID, chatID); err != nil || n == 0 {
+				return fmt.Errorf("reply to message %d: not in chat %d: %w", replyToID, chatID, errors.Join(ErrNotFound, err))
+			}
+		}
+		var name string
+		if err := tx.GetContext(ctx, &name, `SELECT COALESCE((SELECT name FROM managers WHERE id = ?), '')`, managerID); err != nil {
+			return fmt.Errorf("manager %d: %w", managerID, err)
+		}
+		att, err := marshalAttachments(attachments)
+		if err != nil {
+			return err
+		}
+		at := now.UnixMilli()
+		var id int64
+		if err := tx.GetContext(ctx, &id, `
+INSERT INTO messages (chat_id, kind, sender, sender_name, manager_id, text, attachments, reply_to_id, status, created_at)
+VALUES (?, 'message', 'manager', ?, ?, ?, ?, ?, 'queued', ?) RETURNING id`,
+			chatID, name, managerID, text, att, replyToID, at); err != nil {
+			return fmt.Errorf("store outgoing message: %w", err)
+		}
+		if _, err := insertOutbox(ctx, tx, chatID, id, core.ActionSend, "", at); err != nil {
+			return err
+		}
+		if err := refreshChat(ctx, tx, chatID); err != nil {
+			return err
+		}
+		if err := refreshPerson(ctx, tx, c.PersonID); err != nil {
+			return err
+		}
+		if err := appendEvent(ctx, tx, core.EventMessageNew, c.PersonID, chatID, id, at); err != nil {
+			return err
+		}
+		if err := appendEvent(ctx, tx, core.EventOutboxChanged, c.PersonID, chatID, id, at); err != nil {
+			return err
+		}
+		msg, err = getMessage(ctx, tx, id)
+		return err
+	})
+	if err != nil {
+		return core.Message{}, fmt.Errorf("store: queue send in chat %d: %w", chatID, err)
+	}
+	return msg, nil
+}
+
+// QueueEdit changes a sent message's text locally at once and queues the edit upstream.
+func (s *Store) QueueEdit(ctx context.Context, messageID int64, text string, now time.Time) (core.Message, error) {
+	var msg core.Message
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		m, err := getMessage(ctx, tx, messageID)
+		if err != nil {
+			return err
+		}
+		c, err := getChatInfo(ctx, tx, m.ChatID)
+		if err != nil {
+			return err
+		}
+		if err := core.CanEdit(m); err != nil {
+			return err
+		}
+		if text == "" && len(m.Attachments) == 0 {
+			return core.ErrEmptyMessage
+		}
+		if err := core.CheckText(c.Kind, text); err != nil {
+			return err
+		}
+		p, _ := json.Marshal(editPayload{Text: text, OldText: m.Text, OldEdited: m.Edited, OldEditedAt: m.EditedAt})
+		at := now.UnixMilli()
+		if _, err := tx.ExecContext(ctx, `UPDATE messages SET text = ?, edited = 1, edited_at = ?, error = '' WHERE id = ?`,
+			text, at, messageID); err != nil {
+			return fmt.Errorf("edit locally: %w", err)
+		}
+		if _, err := insertOutbox(ctx, tx, m.ChatID, messageID, core.ActionEdit, string(p), at); err != nil {
+			return err
+		}
+		if err := refreshChat(ctx, tx, m.ChatID); err != nil {
+			return err
+		}
+		if err := refreshPerson(ctx, tx, c.PersonID); err != nil {
+			return err
+		}
+		if err := appendEvent(ctx, tx, core.EventMessageChanged, c.PersonID, m.ChatID, messageID, at); err != nil {
+			return err
+		}
+		if err := appendEvent(ctx, tx, core.EventOutboxChanged, c.PersonID, m.ChatID, messageID, at); err != nil {
+			return err
+		}
+		msg, err = getMessage(ctx, tx, messageID)
+		return err
+	})
+	if err != nil {
+		return core.Message{}, fmt.Errorf("store: queue edit of message %d: %w", messageID, err)
+	}
+	return msg, nil
+}
+
+// QueueDelete marks a sent message deleted locally at once and queues the deletion upstream,
+// if the messenger's delete window has not passed.
+func (s *Store) QueueDelete(ctx context.Context, messageID int64, now time.Time) (core.Message, error) {
+	var msg core.Message
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		m, err := getMessage(ctx, tx, messageID)
+		if err != nil {
+			return err
+		}
+		c, err := getChatInfo(ctx, tx, m.ChatID)
+		if err != nil {
+			return err
+		}
+		if err := core.CanDelete(c.Kind, m, now); err != nil {
+			return err
+		}
+		at := now.UnixMilli()
+		if _, err := tx.ExecContext(ctx, `UPDATE messages SET deleted = 1, error = '' WHERE id = ?`, messageID); err != nil {
+			return fmt.Errorf("delete locally: %w", err)
+		}
+		if _, err := insertOutbox(ctx, tx, m.ChatID, messageID, core.ActionDelete, "", at); err != nil {
+			return err
+		}
+		if err := refreshChat(ctx, tx, m.ChatID); err != nil {
+			return err
+		}
+		if err := refreshPerson(ctx, tx, c.PersonID); err != nil {
+			return err
+		}
+		if err := appendEvent(ctx, tx, core.EventMessageChanged, c.PersonID, m.ChatID, messageID, at); err != nil {
+			return err
+		}
+		if err := appendEvent(ctx, tx, core.EventOutboxChanged, c.PersonID, m.ChatID, messageID, at); err != nil {
+			return err
+		}
+		msg, err = getMessage(ctx, tx, messageID)
+		return err
+	})
+	if err != nil {
+		return core.Message{}, fmt.Errorf("store: queue delete of message %d: %w", messageID, err)
+	}
+	return msg, nil
+}
+
+type outboxJobRow struct {
+	core.OutboxItem
+	ChannelID       int64            `db:"channel_id"`
+	Kind            core.ChannelKind `db:"kind"`
+	ExternalChatID  string           `db:"external_chat_id"`
+	MsgExternalID   string           `db:"msg_external_id"`
+	Text            string           `db:"text"`
+	AttachmentsJSON string           `db:"attachments"`
+	ReplyExtID      string           `db:"reply_ext_id"`
+}
+
+// NextOutbox returns the rows due by dueBy that may leave now: only the oldest undone row of
+// each chat, so a chat's later row never overtakes an earlier one that is still waiting or
+// retrying. Passing a dueBy in the future (after the network returns) retries at once.
+func (s *Store) NextOutbox(ctx context.Context, dueBy time.Time) ([]core.OutboxJob, error) {
+	var rows []outboxJobRow
+	err := s.read.SelectContext(ctx, &rows, `
+SELECT o.id, o.chat_id, o.message_id, o.action, o.payload, o.attempts, o.next_attempt_at, o.last_error,
+       o.done, o.created_at, c.channel_id, ch.kind, c.external_chat_id,
+       m.external_id AS msg_external_id, m.text, m.attachments,
+       COALESCE(r.external_id, '') AS reply_ext_id
+FROM outbox o
+JOIN chats c ON c.id = o.chat_id
+JOIN channels ch ON ch.id = c.channel_id
+JOIN messages m ON m.id = o.message_id
+LEFT JOIN messages r ON r.id = m.reply_to_id AND m.reply_to_id <> 0
+WHERE o.done = 0 AND o.next_attempt_at <= ?
+  AND o.id = (SELECT MIN(p.id) FROM outbox p WHERE p.chat_id = o.chat_id AND p.done = 0)
+ORDER BY o.id
+LIMIT 100`, dueBy.UnixMilli())
+	if err != nil {
+		return nil, fmt.Errorf("store: next outbox: %w", err)
+	}
+	jobs := make([]core.OutboxJob, 0, len(rows))
+	for _, r := range rows {
+		j := core.OutboxJob{Item: r.OutboxItem, ChannelID: r.ChannelID, ChannelKind: r.Kind, Out: core.Outgoing{
+			Action: r.Action, OutboxID: r.ID, ExternalChatID: r.ExternalChatID, ExternalID: r.MsgExternalID,
+			Text: r.Text, ReplyToExtID: r.ReplyExtID,
+		}}
+		switch r.Action {
+		case core.ActionSend:
+			j.Out.ExternalID = ""
+			if r.AttachmentsJSON != "" {
+				if err := json.Unmarshal([]byte(r.AttachmentsJSON), &j.Out.Attachments); err != nil {
+					return nil, fmt.Errorf("store: next outbox: row %d attachments: %w", r.ID, err)
+				}
+			}
+		case core.ActionEdit:
+			var p editPayload
+			if err := json.Unmarshal([]byte(r.Payload), &p); err != nil {
+				return nil, fmt.Errorf("store: next outbox: row %d payload: %w", r.ID, err)
+			}
+			j.Out.Text, j.Out.ReplyToExtID = p.Text, ""
+		case core.ActionDelete:
+			j.Out.Text, j.Out.ReplyToExtID = "", ""
+		}
+		jobs = append(jobs, j)
+	}
+	return jobs, nil
+}
+
+// NextOutboxDue is when the earliest waiting row becomes due (ok=false: nothing waits).
+func (s *Store) NextOutboxDue(ctx context.Context) (time.Time, bool, error) {
+	var at sql.NullInt64
+	if err := s.read.GetContext(ctx, &at, `SELECT MIN(next_attempt_at) FROM outbox WHERE done = 0`); err != nil {
+		return time.Time{}, false, fmt.Errorf("store: next outbox due: %w", err)
+	}
+	if !at.Valid {
+		return time.Time{}, false, nil
+	}
+	return time.UnixMilli(at.Int64), true, nil
+}
+
+type outboxRef struct {
+	MessageID int64             `db:"message_id"`
+	ChatID    int64             `db:"chat_id"`
+	Action    core.OutboxAction `db:"action"`
+	Payload   string            `db:"payload"`
+	Done      bool              `db:"done"`
+	PersonID  int64             `db:"person_id"`
+}
+
+func getOutbox(ctx context.Context, tx *sqlx.Tx, id int64) (outboxRef, error) {
+	var r outboxRef
+	err := tx.GetContext(ctx, &r, `
+SELECT o.message_id, o.chat_id, o.action, o.payload, o.done, c.person_id
+FROM outbox o JOIN chats c ON c.id = o.chat_id WHERE o.id = ?`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, fmt.Errorf("outbox row %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return r, fmt.Errorf("outbox row %d: %w", id, err)
+	}
+	return r, nil
+}
+
+// OutboxDone records a delivered row: a sent message becomes 'sent' with the messenger's id.
+func (s *Store) OutboxDone(ctx context.Context, id int64, sent core.Sent, now time.Time) error {
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		r, err := getOutbox(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if r.Done {
+			return nil // recorded already
+		}
+		at := now.UnixMilli()
+		if r.Action == core.ActionSend {
+			if sent.ExternalID != "" {
+				// A messenger that echoes our own sends (VK message_reply) may have delivered the
+				// echo before this commit; the echo is this message, so it gives way.
+				if _, err := tx.ExecContext(ctx, `DELETE FROM messages WHERE chat_id = ? AND external_id = ? AND id <> ?`,
+					r.ChatID, sent.ExternalID, r.MessageID); err != nil {
+					return fmt.Errorf("drop echo: %w", err)
+				}
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE messages SET status = 'sent', external_id = ?, error = '' WHERE id = ?`,
+				sent.ExternalID, r.MessageID); err != nil {
+				return fmt.Errorf("mark sent: %w", err)
+			}
+		} else if _, err := tx.ExecContext(ctx, `UPDATE messages SET error = '' WHERE id = ?`, r.MessageID); err != nil {
+			return fmt.Errorf("clear error: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET done = 1, attempts = attempts + 1, last_error = '' WHERE id = ?`, id); err != nil {
+			return fmt.Errorf("mark done: %w", err)
+		}
+		if err := refreshChat(ctx, tx, r.ChatID); err != nil {
+			return err
+		}
+		if err := refreshPerson(ctx, tx, r.PersonID); err != nil {
+			return err
+		}
+		if err := appendEvent(ctx, tx, core.EventMessageChanged, r.PersonID, r.ChatID, r.MessageID, at); err != nil {
+			return err
+		}
+		return appendEvent(ctx, tx, core.EventOutboxChanged, r.PersonID, r.ChatID, r.MessageID, at)
+	})
+	if err != nil {
+		return fmt.Errorf("store: outbox %d done: %w", id, err)
+	}
+	return nil
+}
+
+// OutboxFailed records a failed attempt. A temporary failure waits until retryAt; a permanent
+// one closes the row: a send becomes 'failed' with the reason (the UI offers Retry), a refused
+// edit or delete is undone locally and the reason is kept on the message.
+func (s *Store) OutboxFailed(ctx context.Context, id int64, reason string, permanent bool, retryAt, now time.Time) error {
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		r, err := getOutbox(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if r.Done {
+			return nil
+		}
+		at := now.UnixMilli()
+		if !permanent {
+			_, err := tx.ExecContext(ctx, `UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?`,
+				reason, retryAt.UnixMilli(), id)
+			if err != nil {
+				return fmt.Errorf("schedule retry: %w", err)
+			}
+			return appendEvent(ctx, tx, core.EventOutboxChanged, r.PersonID, r.ChatID, r.MessageID, at)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET attempts = attempts + 1, last_error = ?, done = 1 WHERE id = ?`, reason, id); err != nil {
+			return fmt.Errorf("close row: %w", err)
+		}
+		switch r.Action {
+		case core.ActionSend:
+			_, err = tx.ExecContext(ctx, `UPDATE messages SET status = 'failed', error = ? WHERE id = ?`, reason, r.MessageID)
+		case core.ActionEdit:
+			var p editPayload
+			if err := json.Unmarshal([]byte(r.Payload), &p); err != nil {
+				return fmt.Errorf("edit payload: %w", err)
+			}
+			_, err = tx.ExecContext(ctx, `UPDATE messages SET text = ?, edited = ?, edited_at = ?, error = ? WHERE id = ?`,
+				p.OldText, p.OldEdited, p.OldEditedAt, "Edit not delivered: "+reason, r.MessageID)
+		case core.ActionDelete:
+			_, err = tx.ExecContext(ctx, `UPDATE messages SET deleted = 0, error = ? WHERE id = ?`, "Not deleted: "+reason, r.MessageID)
+		}
+		if err != nil {
+			return fmt.Errorf("mark message: %w", err)
+		}
+		if err := refreshChat(ctx, tx, r.ChatID); err != nil {
+			return err
+		}
+		if err := refreshPerson(ctx, tx, r.PersonID); err != nil {
+			return err
+		}
+		if err := appendEvent(ctx, tx, core.EventMessageChanged, r.PersonID, r.ChatID, r.MessageID, at); err != nil {
+			return err
+		}
+		return appendEvent(ctx, tx, core.EventOutboxChanged, r.PersonID, r.ChatID, r.MessageID, at)
+	})
+	if err != nil {
+		return fmt.Errorf("store: outbox %d failed: %w", id, err)
+	}
+	return nil
+}
+
+// RetryMessage queues a failed send again. It reuses the send's outbox row so its id (from
+// which VK's random_id derives) stays the same.
+func (s *Store) RetryMessage(ctx context.Context, messageID int64, now time.Time) (core.Message, error) {
+	var msg core.Message
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		m, err := getMessage(ctx, tx, messageID)
+		if err != nil {
+			return err
+		}
+		if m.Status != core.StatusFailed {
+			return ErrNotFailed
+		}
+		var outID int64
+		err = tx.GetContext(ctx, &outID, `SELECT id FROM outbox WHERE message_id = ? AND action = 'send' ORDER BY id DESC LIMIT 1`, messageID)
+		if err != nil {
+			return fmt.Errorf("find send row: %w", err)
+		}
+		at := now.UnixMilli()
+		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET done = 0, attempts = 0, last_error = '', next_attempt_at = ? WHERE id = ?`, at, outID); err != nil {
+			return fmt.Errorf("requeue: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE messages SET status = 'queued', error = '' WHERE id = ?`, messageID); err != nil {
+			return fmt.Errorf("requeue: %w", err)
+		}
+		c, err := getChatInfo(ctx, tx, m.ChatID)
+		if err != nil {
+			return err
+		}
+		if err := appendEvent(ctx, tx, core.EventMessageChanged, c.PersonID, m.ChatID, messageID, at); err != nil {
+			return err
+		}
+		if err := appendEvent(ctx, tx, core.EventOutboxChanged, c.PersonID, m.ChatID, messageID, at); err != nil {
+			return err
+		}
+		msg, err = getMessage(ctx, tx, messageID)
+		return err
+	})
+	if err != nil {
+		return core.Message{}, fmt.Errorf("store: retry message %d: %w", messageID, err)
+	}
+	return msg, nil
+}
+
+// AttachmentRef returns attachment index of message messageID with the channel to fetch it from.
+func (s *Store) AttachmentRef(ctx context.Context, messageID int64, index int) (core.AttachmentRef, error) {
+	m, err := getMessage(ctx, s.read, messageID)
+	if err != nil {
+		return core.AttachmentRef{}, fmt.Errorf("store: attachment: %w", err)
+	}
+	if index < 0 || index >= len(m.Attachments) {
+		return core.AttachmentRef{}, fmt.Errorf("store: message %d has no attachment %d: %w", messageID, index, ErrNotFound)
+	}
+	var channelID int64
+	if err := s.read.GetContext(ctx, &channelID, `SELECT channel_id FROM chats WHERE id = ?`, m.ChatID); err != nil {
+		return core.AttachmentRef{}, fmt.Errorf("store: attachment: chat %d: %w", m.ChatID, err)
+	}
+	return core.AttachmentRef{MessageID: messageID, Index: index, ChannelID: channelID, Attachment: m.Attachments[index]}, nil
+}
+
+// SetAttachmentPath records where attachment index of a message is cached on disk.
+func (s *Store) SetAttachmentPath(ctx context.Context, messageID int64, index int, path string) error {
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		m, err := getMessage(ctx, tx, messageID)
+		if err != nil {
+			return err
+		}
+		if index < 0 || index >= len(m.Attachments) {
+			return fmt.Errorf("no attachment %d: %w", index, ErrNotFound)
+		}
+		m.Attachments[index].LocalPath = path
+		att, err := marshalAttachments(m.Attachments)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE messages SET attachments = ? WHERE id = ?`, att, messageID); err != nil {
+			return err
+		}
+		var personID int64
+		if err := tx.GetContext(ctx, &personID, `SELECT person_id FROM chats WHERE id = ?`, m.ChatID); err != nil {
+			return err
+		}
+		return appendEvent(ctx, tx, core.EventMessageChanged, personID, m.ChatID, messageID, time.Now().UnixMilli())
+	})
+	if err != nil {
+		return fmt.Errorf("store: cache path of message %d attachment %d: %w", messageID, index, err)
+	}
+	return nil
+}
