@@ -12,10 +12,9 @@ import (
 // unread count or draft must call refreshChat and then refreshPerson in the same transaction;
 // any write that changes a person's name, phone or email must call indexPerson.
 
-// refreshChat recomputes a chat's last_message_at, preview, unread and first_unread_at from its
-// messages. Unread = client messages (kind 'message', sender 'client') after last_read_message_id.
-func refreshChat(ctx context.Context, tx *sqlx.Tx, chatID int64) error {
-	_, err := tx.ExecContext(ctx, `
+// refreshChatsSQL recomputes chats' list columns; refreshChat adds a WHERE for one chat, the
+// bulk loader runs it over every chat at once.
+const refreshChatsSQL = `
 UPDATE chats SET
   last_message_at = COALESCE((SELECT MAX(created_at) FROM messages WHERE chat_id = chats.id AND kind <> 'note'), 0),
   preview = COALESCE((SELECT CASE WHEN deleted THEN '' ELSE substr(text, 1, 200) END FROM messages
@@ -25,17 +24,10 @@ UPDATE chats SET
             AND sender = 'client' AND id > chats.last_read_message_id),
   first_unread_at = COALESCE((SELECT MIN(created_at) FROM messages WHERE chat_id = chats.id
             AND kind = 'message' AND sender = 'client' AND id > chats.last_read_message_id), 0)
-WHERE id = ?`, chatID)
-	if err != nil {
-		return fmt.Errorf("store: refresh chat %d: %w", chatID, err)
-	}
-	return nil
-}
+`
 
-// refreshPerson recomputes the person's list columns from their chats: the most recent chat,
-// its time and preview, the total unread, the oldest unread and whether any chat has a draft.
-func refreshPerson(ctx context.Context, tx *sqlx.Tx, personID int64) error {
-	_, err := tx.ExecContext(ctx, `
+// refreshPeopleSQL recomputes people's list columns from their chats (after refreshChatsSQL).
+const refreshPeopleSQL = `
 UPDATE people SET
   last_chat_id = COALESCE((SELECT id FROM chats WHERE person_id = people.id
                            ORDER BY last_message_at DESC, id DESC LIMIT 1), 0),
@@ -47,7 +39,22 @@ UPDATE people SET
                               AND unread > 0), 0),
   has_draft = EXISTS (SELECT 1 FROM drafts d JOIN chats c ON c.id = d.chat_id
                       WHERE c.person_id = people.id AND (d.text <> '' OR d.constructor <> ''))
-WHERE id = ?`, personID)
+`
+
+// refreshChat recomputes a chat's last_message_at, preview, unread and first_unread_at from its
+// messages. Unread = client messages (kind 'message', sender 'client') after last_read_message_id.
+func refreshChat(ctx context.Context, tx *sqlx.Tx, chatID int64) error {
+	_, err := tx.ExecContext(ctx, refreshChatsSQL+` WHERE id = ?`, chatID)
+	if err != nil {
+		return fmt.Errorf("store: refresh chat %d: %w", chatID, err)
+	}
+	return nil
+}
+
+// refreshPerson recomputes the person's list columns from their chats: the most recent chat,
+// its time and preview, the total unread, the oldest unread and whether any chat has a draft.
+func refreshPerson(ctx context.Context, tx *sqlx.Tx, personID int64) error {
+	_, err := tx.ExecContext(ctx, refreshPeopleSQL+` WHERE id = ?`, personID)
 	if err != nil {
 		return fmt.Errorf("store: refresh person %d: %w", personID, err)
 	}
