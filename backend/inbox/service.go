@@ -1,0 +1,52 @@
+// Package inbox holds the use cases the UI calls: list, search, filter, open history, read,
+// notes, switches, saved filters and settings (read*.go), and sending (send*.go). Methods
+// validate and clamp what the UI passes before it reaches the store.
+package inbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"switchboard/backend/store"
+)
+
+// Service is the inbox. Fields are exported and plain so the app and the hub can wire it and
+// other files of this package can add what they need.
+type Service struct {
+	Store *store.Store
+	// Me is the id of the manager using this machine (managers.is_me).
+	Me int64
+	// Now is the clock; tests replace it.
+	Now func() time.Time
+	// SafetyTick bounds how long Follow can miss a change if a commit signal were lost
+	// (for example a write made by another process on the same file).
+	SafetyTick time.Duration
+}
+
+// ErrInvalid marks input the UI should not have sent; the message says what was wrong.
+var ErrInvalid = errors.New("invalid input")
+
+// New builds the inbox over st, loading (or creating) the current manager.
+func New(st *store.Store) (*Service, error) {
+	if st == nil {
+		return nil, errors.New("inbox: no store")
+	}
+	me, err := st.Me(context.Background())
+	if err != nil {
+		return nil, fmt.Errorf("inbox: load current manager: %w", err)
+	}
+	return &Service{Store: st, Me: me.ID, Now: time.Now, SafetyTick: 5 * time.Second}, nil
+}
+
+func (s *Service) now() time.Time {
+	if s.Now == nil {
+		return time.Now()
+	}
+	return s.Now()
+}
+
+func invalid(format string, args ...any) error {
+	return fmt.Errorf("inbox: %w: %s", ErrInvalid, fmt.Sprintf(format, args...))
+}
