@@ -1,0 +1,136 @@
+// Right pane: the quick client card (name, channels, plans, tags, phone, email, status, tasks),
+// the button to the full card, archive/blacklist, the person's logs and the per-chat switches.
+import { Avatar } from '../../lib/Avatar';
+import { formatDateTime } from '../../lib/format';
+import { useI18n } from '../../lib/i18n';
+import { ChannelIcon, IconArchive, IconBlock, IconCard } from '../../lib/icons';
+import type { Chat, ClientCard, LogEntry, Task } from '../../lib/types';
+
+interface Props {
+  card: ClientCard;
+  chat: Chat | undefined;
+  onOpenFull: () => void;
+  onArchive: (on: boolean) => void;
+  onBlacklist: (on: boolean) => void;
+  onTunnelOff: (off: boolean) => void;
+  onBotOff: (off: boolean) => void;
+}
+
+export function Chips({ items }: { items: string[] | null }) {
+  const { t } = useI18n();
+  if (!items || items.length === 0) return <span className="muted">{t('card.none')}</span>;
+  return (
+    <span className="chips">
+      {items.map((x) => (
+        <span key={x} className="chip chip-static">
+          {x}
+        </span>
+      ))}
+    </span>
+  );
+}
+
+export function TaskList({ tasks }: { tasks: Task[] }) {
+  const { t, locale } = useI18n();
+  if (tasks.length === 0) return <div className="muted">{t('card.noTasks')}</div>;
+  const now = Date.now();
+  return (
+    <ul className="tasks">
+      {tasks.map((k) => (
+        <li key={k.id} className={k.done ? 'done' : k.dueAt < now ? 'overdue' : ''}>
+          <span>{k.title}</span>
+          <span className="muted small">{k.dueAt < now && !k.done ? t('card.overdue') : t('card.due', { date: formatDateTime(k.dueAt, locale) })}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function LogList({ logs, limit }: { logs: LogEntry[]; limit?: number }) {
+  const { t, locale } = useI18n();
+  if (logs.length === 0) return <div className="muted">{t('card.noLogs')}</div>;
+  const shown = limit ? logs.slice(0, limit) : logs;
+  return (
+    <ul className="logs" data-testid="logs">
+      {shown.map((l) => (
+        <li key={l.id}>
+          <span className="muted small">{formatDateTime(l.at, locale)}</span>
+          <span>{l.text || l.kind}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function ClientPanel({ card, chat, onOpenFull, onArchive, onBlacklist, onTunnelOff, onBotOff }: Props) {
+  const { t } = useI18n();
+  const p = card.person;
+  const chats = card.chats ?? [];
+  return (
+    <aside className="pane pane-card" aria-label={t('card.label')} data-testid="client-panel">
+      <div className="card-head">
+        <Avatar id={p.id} name={p.name} size={48} />
+        <div className="card-title">
+          <div className="card-name" data-testid="card-name">
+            {p.name}
+          </div>
+          <div className={`status-pill status-${p.status}`}>{t(`status.${p.status}`)}</div>
+        </div>
+        <button type="button" className="icon-btn" aria-label={t('card.openFull')} title={t('card.openFull')} data-testid="open-full-card" onClick={onOpenFull}>
+          <IconCard size={18} />
+        </button>
+      </div>
+      <div className="card-actions">
+        <button type="button" className={`btn btn-small${p.archived ? ' on' : ''}`} data-testid="archive" onClick={() => onArchive(!p.archived)}>
+          <IconArchive size={14} /> {p.archived ? t('card.unarchive') : t('card.archive')}
+        </button>
+        <button type="button" className={`btn btn-small${p.blacklisted ? ' on' : ''}`} data-testid="blacklist" onClick={() => onBlacklist(!p.blacklisted)}>
+          <IconBlock size={14} /> {p.blacklisted ? t('card.unblacklist') : t('card.blacklist')}
+        </button>
+      </div>
+      <dl className="card-fields">
+        <dt>{t('card.channels')}</dt>
+        <dd>
+          {chats.map((c) => (
+            <span key={c.id} className="channel-line">
+              <ChannelIcon kind={c.channelKind} /> {c.channelName}
+              {c.username ? ` · @${c.username}` : ''}
+            </span>
+          ))}
+        </dd>
+        <dt>{t('card.plans')}</dt>
+        <dd>
+          <Chips items={p.plans} />
+        </dd>
+        <dt>{t('card.tags')}</dt>
+        <dd>
+          <Chips items={p.tags} />
+        </dd>
+        <dt>{t('card.phone')}</dt>
+        <dd className="selectable">{p.phone || t('card.none')}</dd>
+        <dt>{t('card.email')}</dt>
+        <dd className="selectable">{p.email || t('card.none')}</dd>
+      </dl>
+      {chat && (
+        <div className="switches">
+          <label className="switch" title={t('card.tunnelOffHint')}>
+            <input type="checkbox" role="switch" checked={chat.tunnelOff} data-testid="tunnel-off" onChange={(e) => onTunnelOff(e.target.checked)} />
+            <span>{t('card.tunnelOff')}</span>
+          </label>
+          <label className="switch" title={t('card.botOffHint')}>
+            <input type="checkbox" role="switch" checked={chat.botOff} data-testid="bot-off" onChange={(e) => onBotOff(e.target.checked)} />
+            <span>{t('card.botOff')}</span>
+          </label>
+        </div>
+      )}
+      <section className="card-section">
+        <h3>{t('card.tasks')}</h3>
+        <TaskList tasks={card.tasks ?? []} />
+      </section>
+      <section className="card-section">
+        <h3>{t('card.logs')}</h3>
+        <LogList logs={card.logs ?? []} limit={8} />
+      </section>
+    </aside>
+  );
+}

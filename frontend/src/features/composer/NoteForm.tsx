@@ -1,0 +1,80 @@
+// "Tag a manager / comment" (Ctrl+Shift+A): pick managers and/or write a comment; both optional,
+// but not both empty. Becomes an internal note invisible to the client.
+import { useState } from 'react';
+import { api } from '../../lib/api';
+import { errorText } from '../../lib/errors';
+import { useI18n } from '../../lib/i18n';
+import { Modal } from '../../lib/Modal';
+import type { Manager } from '../../lib/types';
+
+interface Props {
+  chatId: number;
+  managers: Manager[];
+  onClose: () => void;
+}
+
+export function NoteForm({ chatId, managers, onClose }: Props) {
+  const { t } = useI18n();
+  const [picked, setPicked] = useState<Set<number>>(new Set());
+  const [text, setText] = useState('');
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  return (
+    <Modal title={t('note.title')} onClose={onClose} testid="note-form">
+      <form
+        className="stack"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          if (picked.size === 0 && !text.trim()) {
+            setError(t('note.needSomething'));
+            return;
+          }
+          setBusy(true);
+          try {
+            await api.AddNote(chatId, text.trim(), [...picked]);
+            onClose();
+          } catch (err) {
+            setError(errorText(err, t));
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        <fieldset className="managers">
+          <legend>{t('note.managers')}</legend>
+          {managers.map((m) => (
+            <label key={m.id} className="check">
+              <input
+                type="checkbox"
+                checked={picked.has(m.id)}
+                onChange={() =>
+                  setPicked((s) => {
+                    const n = new Set(s);
+                    if (n.has(m.id)) n.delete(m.id);
+                    else n.add(m.id);
+                    return n;
+                  })
+                }
+              />
+              {m.name}
+              {m.isMe ? ` (${t('sender.you')})` : ''}
+            </label>
+          ))}
+        </fieldset>
+        <label className="field">
+          <span>{t('note.comment')}</span>
+          <textarea rows={3} value={text} onChange={(e) => setText(e.target.value)} data-testid="note-text" />
+        </label>
+        {error && <div className="composer-error" role="alert">{error}</div>}
+        <div className="row-end">
+          <button type="button" className="btn" onClick={onClose}>
+            {t('composer.cancel')}
+          </button>
+          <button type="submit" className="btn btn-primary" disabled={busy} data-testid="note-submit">
+            {t('note.add')}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}

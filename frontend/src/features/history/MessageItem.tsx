@@ -1,0 +1,208 @@
+// One entry of the history. Client text is hostile: every string is a React text node.
+import { memo, useEffect, useRef, useState } from 'react';
+import { Avatar } from '../../lib/Avatar';
+import { formatClock } from '../../lib/format';
+import { useI18n, type I18nKey } from '../../lib/i18n';
+import { IconAlert, IconCheck, IconClock, IconMore, IconReply } from '../../lib/icons';
+import { canDelete, canEdit } from '../../lib/rules';
+import type { ChannelKind, Indicator, Manager, Message } from '../../lib/types';
+import { AttachmentView } from './Attachments';
+
+export interface MessageActions {
+  onReply: (m: Message) => void;
+  onEdit: (m: Message) => void;
+  onDelete: (m: Message) => void;
+  onRetry: (m: Message) => void;
+}
+
+interface Props extends MessageActions {
+  m: Message;
+  personName: string;
+  personId: number;
+  me: Manager;
+  managers: Map<number, Manager>;
+  channelKind: ChannelKind;
+}
+
+function IndicatorView({ ind, text }: { ind: Indicator; text: string }) {
+  const { t } = useI18n();
+  const fields: [I18nKey, string | undefined][] = [
+    ['ind.tunnel', ind.tunnel],
+    ['ind.block', ind.block],
+    ['ind.source', ind.source],
+    ['ind.tool', ind.tool],
+    ['ind.offer', ind.offer],
+    ['ind.amount', ind.amount],
+  ];
+  return (
+    <div className={`indicator ind-${ind.type}`} data-testid="indicator">
+      <div className="ind-title">{t(`ind.${ind.type}`)}</div>
+      <dl className="ind-fields">
+        {fields
+          .filter(([, v]) => !!v)
+          .map(([k, v]) => (
+            <div key={k}>
+              <dt>{t(k)}</dt>
+              <dd>{v}</dd>
+            </div>
+          ))}
+      </dl>
+      {ind.details && <div className="ind-details">{ind.details}</div>}
+      {text && text !== ind.details && <div className="ind-details">{text}</div>}
+    </div>
+  );
+}
+
+function StatusMark({ m }: { m: Message }) {
+  const { t } = useI18n();
+  if (m.status === 'received') return null;
+  const label = t(`msg.status.${m.status}`);
+  return (
+    <span className={`status status-${m.status}`} data-testid="msg-status" data-status={m.status} title={label} aria-label={label} role="img">
+      {m.status === 'queued' || m.status === 'sending' ? <IconClock size={13} /> : m.status === 'failed' ? <IconAlert size={13} /> : <IconCheck size={13} />}
+    </span>
+  );
+}
+
+export const MessageItem = memo(function MessageItem({ m, personName, personId, me, managers, channelKind, onReply, onEdit, onDelete, onRetry }: Props) {
+  const { t, locale } = useI18n();
+  const [menu, setMenu] = useState(false);
+  const menuRef = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    if (!menu) return;
+    const close = (e: MouseEvent) => {
+      if (menuRef.current && !menuRef.current.contains(e.target as Node)) setMenu(false);
+    };
+    document.addEventListener('mousedown', close);
+    return () => document.removeEventListener('mousedown', close);
+  }, [menu]);
+
+  const time = formatClock(m.createdAt, locale);
+
+  if (m.kind === 'indicator') {
+    return (
+      <div className="msg msg-left msg-indicator" data-testid="message" data-kind="indicator" data-id={m.id}>
+        <div className="bubble bubble-indicator">
+          {m.indicator ? <IndicatorView ind={m.indicator} text={m.text} /> : <div className="msg-text">{m.text}</div>}
+          <div className="msg-foot">
+            <span className="msg-time">{time}</span>
+          </div>
+        </div>
+      </div>
+    );
+  }
+
+  if (m.kind === 'note') {
+    const author = m.managerId === me.id ? t('sender.you') : managers.get(m.managerId)?.name ?? m.senderName;
+    const names = (m.mentions ?? []).map((id) => managers.get(id)?.name ?? `#${id}`);
+    return (
+      <div className="msg msg-note" data-testid="message" data-kind="note" data-id={m.id}>
+        <div className="note">
+          <div className="note-head">
+            <strong>{author}</strong>
+            <span className="note-label">{t('msg.noteLabel')}</span>
+            <span className="msg-time">{time}</span>
+          </div>
+          {names.length > 0 && <div className="note-mentions">{t('msg.noteMentions', { names: names.join(', ') })}</div>}
+          {m.text && <div className="msg-text">{m.text}</div>}
+        </div>
+      </div>
+    );
+  }
+
+  const left = m.sender === 'client';
+  let sender: string;
+  let avatar: React.ReactNode;
+  if (left) {
+    sender = personName;
+    avatar = <Avatar id={personId} name={personName} size={30} />;
+  } else if (m.sender === 'bot') {
+    sender = t('sender.bot');
+    avatar = <Avatar id={0} name="Bot" size={30} variant="bot" />;
+  } else if (m.sender === 'admin') {
+    sender = m.senderName ? `${t('sender.bot')} · ${m.senderName}` : t('sender.bot');
+    avatar = <Avatar id={0} name={t('sender.you')} size={30} variant="you" />;
+  } else {
+    const mine = m.managerId === me.id;
+    sender = mine ? t('sender.you') : managers.get(m.managerId)?.name ?? (m.senderName || t('sender.manager'));
+    avatar = <Avatar id={m.managerId + 1_000_000} name={mine ? me.name : sender} size={30} />;
+  }
+
+  const editBlock = canEdit(m);
+  const deleteBlock = canDelete(channelKind, m, Date.now());
+  const ours = m.sender !== 'client';
+  const hours = channelKind === 'vk' ? 24 : 48;
+  const deleteReason =
+    deleteBlock === 'window'
+      ? t('msg.cannotDeleteWindow', { messenger: t(`channel.${channelKind}`), hours })
+      : deleteBlock === 'not_ours'
+        ? t('msg.cannotEdit')
+        : undefined;
+
+  return (
+    <div className={`msg ${left ? 'msg-left' : 'msg-right'}`} data-testid="message" data-kind="message" data-sender={m.sender} data-id={m.id}>
+      {left && avatar}
+      <div className={`bubble ${left ? 'bubble-in' : 'bubble-out'}${m.deleted ? ' bubble-deleted' : ''}`}>
+        <div className="msg-sender">{sender}</div>
+        {m.replyTo && (
+          <div className="quote" data-testid="quote">
+            <div className="quote-who">{m.replyTo.sender === 'client' ? personName : m.replyTo.senderName || t(`sender.${m.replyTo.sender}`)}</div>
+            <div className="quote-text">{m.replyTo.text}</div>
+          </div>
+        )}
+        {(m.attachments ?? []).map((a, i) => (
+          <AttachmentView key={i} a={a} />
+        ))}
+        {m.deleted && !m.text ? <div className="msg-text muted">{t('msg.deletedText')}</div> : m.text && <div className="msg-text" data-testid="msg-text">{m.text}</div>}
+        {m.reactions && m.reactions.length > 0 && (
+          <div className="reactions">
+            {m.reactions.map((r) => (
+              <span key={r.emoji} className="reaction">
+                {r.emoji} {r.count > 1 ? r.count : ''}
+              </span>
+            ))}
+          </div>
+        )}
+        <div className="msg-foot">
+          {m.edited && <span className="mark">{t('msg.edited')}</span>}
+          {m.deleted && <span className="mark mark-deleted">{t('msg.deleted')}</span>}
+          <span className="msg-time">{time}</span>
+          {!left && <StatusMark m={m} />}
+        </div>
+        {m.status === 'failed' && (
+          <div className="msg-error" data-testid="msg-error">
+            <span>{m.error || t('msg.status.failed')}</span>
+            <button type="button" className="btn btn-small" data-testid="retry" onClick={() => onRetry(m)}>
+              {t('msg.retry')}
+            </button>
+          </div>
+        )}
+      </div>
+      {!left && avatar}
+      <div className="msg-actions" ref={menuRef}>
+        {!m.deleted && (
+          <button type="button" className="icon-btn" aria-label={t('msg.reply')} title={t('msg.reply')} data-testid="msg-reply" onClick={() => onReply(m)}>
+            <IconReply size={15} />
+          </button>
+        )}
+        {ours && (
+          <button type="button" className="icon-btn" aria-label={t('msg.menu')} aria-haspopup="menu" aria-expanded={menu} data-testid="msg-menu" onClick={() => setMenu((v) => !v)}>
+            <IconMore size={15} />
+          </button>
+        )}
+        {menu && (
+          <div className="menu" role="menu">
+            <button type="button" role="menuitem" disabled={!!editBlock} title={editBlock ? t('msg.cannotEdit') : undefined} onClick={() => { setMenu(false); onEdit(m); }}>
+              {t('msg.edit')}
+            </button>
+            <button type="button" role="menuitem" disabled={!!deleteBlock} title={deleteReason} onClick={() => { setMenu(false); onDelete(m); }}>
+              {t('msg.delete')}
+            </button>
+            {deleteReason && <div className="menu-note">{deleteReason}</div>}
+          </div>
+        )}
+      </div>
+    </div>
+  );
+});

@@ -1,0 +1,62 @@
+import { memo } from 'react';
+import { Avatar } from '../../lib/Avatar';
+import { formatListTime } from '../../lib/format';
+import { useI18n } from '../../lib/i18n';
+import { ChannelIcon, IconPencil } from '../../lib/icons';
+import type { ListRow } from '../../lib/types';
+
+interface Props {
+  row: ListRow;
+  selected: boolean;
+  now: number;
+  onSelect: (row: ListRow) => void;
+}
+
+// One person in the list. Every client-controlled string (name, preview) is rendered as a text
+// node; React escapes it, so markup in a name stays visible text.
+export const ListRowView = memo(function ListRowView({ row, selected, now, onSelect }: Props) {
+  const { t, locale } = useI18n();
+  const channels = row.channels && row.channels.length > 0 ? row.channels : [row.channelKind];
+  return (
+    <div
+      role="option"
+      aria-selected={selected}
+      tabIndex={-1}
+      className={`row${selected ? ' row-selected' : ''}${row.unread > 0 ? ' row-unread' : ''}`}
+      data-testid="person-row"
+      data-person-id={row.personId}
+      data-chat-id={row.chatId}
+      onClick={() => onSelect(row)}
+    >
+      <Avatar id={row.personId} name={row.name} size={40} />
+      <div className="row-main">
+        <div className="row-top">
+          <span className="row-name" data-testid="row-name">
+            {row.name}
+          </span>
+          {row.hasDraft && (
+            <span className="row-draft" title={t('list.draft')} aria-label={t('list.draft')} data-testid="row-draft">
+              <IconPencil size={13} />
+            </span>
+          )}
+          <span className="row-channels">
+            {channels.map((k) => (
+              <span key={k} title={t(`channel.${k}`)} aria-label={t(`channel.${k}`)} role="img">
+                <ChannelIcon kind={k} />
+              </span>
+            ))}
+          </span>
+          <span className="row-time">{formatListTime(row.lastMessageAt, locale, now)}</span>
+        </div>
+        <div className="row-bottom">
+          <span className="row-preview">{row.preview}</span>
+          {row.unread > 0 && (
+            <span className="badge" data-testid="unread-badge" aria-label={t('list.unreadCount', { n: row.unread })}>
+              {row.unread > 99 ? '99+' : row.unread}
+            </span>
+          )}
+        </div>
+      </div>
+    </div>
+  );
+});

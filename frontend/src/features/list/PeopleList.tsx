@@ -1,0 +1,213 @@
+// Left pane: tabs with counts, quick search, the sales-plan and active-dialogue filters, the
+// filter panel and the virtualised list of people (only visible rows are in the DOM).
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { memo, useEffect, useRef, useState } from 'react';
+import { useI18n } from '../../lib/i18n';
+import { IconChats, IconFilter, IconPlans, IconSearch, IconSort } from '../../lib/icons';
+import type { Facets, ListFilter, ListRow, SavedFilter, Tab, TabCounts } from '../../lib/types';
+import { FilterPanel } from './FilterPanel';
+import { ListRowView } from './ListRowView';
+
+export const ROW_HEIGHT = 64;
+const SEARCH_DEBOUNCE_MS = 120;
+
+interface Props {
+  tab: Tab;
+  onTab: (t: Tab) => void;
+  counts: TabCounts | null;
+  search: string;
+  onSearch: (s: string) => void;
+  oldestFirst: boolean;
+  onOldestFirst: (v: boolean) => void;
+  quickPlan: string;
+  onQuickPlan: (p: string) => void;
+  activeDialogues: boolean;
+  onActiveDialogues: (v: boolean) => void;
+  filter: ListFilter;
+  onFilter: (f: ListFilter) => void;
+  facets: Facets;
+  saved: SavedFilter[];
+  onSaveFilter: (name: string, f: ListFilter) => void;
+  onDeleteSaved: (id: number) => void;
+  rows: ListRow[];
+  loading: boolean;
+  hasMore: boolean;
+  loadMore: () => void;
+  selectedPersonId: number;
+  onSelect: (row: ListRow) => void;
+  onVisibleRange: (first: number, last: number) => void;
+  onFirstRender: () => void;
+}
+
+const TABS: Tab[] = ['important', 'all', 'unread'];
+
+export const PeopleList = memo(function PeopleList(p: Props) {
+  const { t } = useI18n();
+  const [text, setText] = useState(p.search);
+  const [plansOpen, setPlansOpen] = useState(!!p.quickPlan);
+  const [filtersOpen, setFiltersOpen] = useState(false);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const [now, setNow] = useState(() => Date.now());
+
+  // "Today" moves on: refresh the clock once a minute so HH:MM rows become dates after midnight.
+  useEffect(() => {
+    const id = setInterval(() => setNow(Date.now()), 60_000);
+    return () => clearInterval(id);
+  }, []);
+
+  const { onSearch } = p;
+  useEffect(() => {
+    if (text === p.search) return;
+    const id = setTimeout(() => onSearch(text), SEARCH_DEBOUNCE_MS);
+    return () => clearTimeout(id);
+  }, [text, p.search, onSearch]);
+
+  const virt = useVirtualizer({
+    count: p.rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 8,
+    getItemKey: (i) => p.rows[i]?.personId ?? i,
+  });
+  const items = virt.getVirtualItems();
+  const firstIdx = items[0]?.index ?? 0;
+  const lastIdx = items[items.length - 1]?.index ?? -1;
+
+  const { loadMore, hasMore, onVisibleRange, onFirstRender, loading } = p;
+  useEffect(() => {
+    if (hasMore && lastIdx >= p.rows.length - 10) loadMore();
+  }, [lastIdx, p.rows.length, hasMore, loadMore]);
+  useEffect(() => {
+    onVisibleRange(firstIdx, lastIdx);
+  }, [firstIdx, lastIdx, onVisibleRange]);
+  const reported = useRef(false);
+  useEffect(() => {
+    if (!reported.current && !loading && (p.rows.length > 0 || !hasMore)) {
+      reported.current = true;
+      onFirstRender();
+    }
+  }, [loading, p.rows.length, hasMore, onFirstRender]);
+
+  // A new query starts at the top.
+  useEffect(() => {
+    scrollRef.current?.scrollTo({ top: 0 });
+  }, [p.tab, p.search, p.filter, p.oldestFirst]);
+
+  const filterCount = Object.keys(p.filter).length;
+
+  return (
+    <aside className="pane pane-list" aria-label={t('list.label')}>
+      <div className="tabs" role="tablist" aria-label={t('tabs.label')}>
+        {TABS.map((tb) => (
+          <button
+            key={tb}
+            type="button"
+            role="tab"
+            aria-selected={p.tab === tb}
+            data-testid={`tab-${tb}`}
+            className={`tab${p.tab === tb ? ' tab-active' : ''}`}
+            onClick={() => p.onTab(tb)}
+          >
+            {t(`tabs.${tb}`)}
+            <span className="tab-count" data-testid={`tab-count-${tb}`}>
+              {p.counts ? p.counts[tb] : ''}
+            </span>
+          </button>
+        ))}
+      </div>
+      <div className="list-tools">
+        <label className="search">
+          <IconSearch size={15} />
+          <input
+            type="search"
+            value={text}
+            placeholder={t('list.search')}
+            aria-label={t('list.search')}
+            data-testid="search"
+            onChange={(e) => setText(e.target.value)}
+          />
+        </label>
+        <button
+          type="button"
+          className={`icon-btn${plansOpen ? ' on' : ''}`}
+          aria-pressed={plansOpen}
+          aria-label={t('list.plansToggle')}
+          title={t('list.plansToggle')}
+          data-testid="plans-toggle"
+          onClick={() => {
+            if (plansOpen && p.quickPlan) p.onQuickPlan('');
+            setPlansOpen((o) => !o);
+          }}
+        >
+          <IconPlans />
+        </button>
+        <button
+          type="button"
+          className={`icon-btn${p.activeDialogues ? ' on' : ''}`}
+          aria-pressed={p.activeDialogues}
+          aria-label={t('list.activeDialogues')}
+          title={t('list.activeDialogues')}
+          data-testid="active-dialogues"
+          onClick={() => p.onActiveDialogues(!p.activeDialogues)}
+        >
+          <IconChats />
+        </button>
+        <button
+          type="button"
+          className={`icon-btn${filtersOpen || filterCount > 0 ? ' on' : ''}`}
+          aria-expanded={filtersOpen}
+          aria-label={t('list.filters')}
+          title={t('list.filters')}
+          data-testid="filters-toggle"
+          onClick={() => setFiltersOpen((o) => !o)}
+        >
+          <IconFilter />
+          {filterCount > 0 && <span className="dot-count">{filterCount}</span>}
+        </button>
+      </div>
+      {plansOpen && (
+        <div className="plans-row">
+          <select value={p.quickPlan} aria-label={t('list.plansToggle')} data-testid="plans-select" onChange={(e) => p.onQuickPlan(e.target.value)}>
+            <option value="">{t('list.plansAll')}</option>
+            {(p.facets.plans ?? []).map((pl) => (
+              <option key={pl} value={pl}>
+                {pl}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
+      {filtersOpen && (
+        <FilterPanel applied={p.filter} facets={p.facets} saved={p.saved} onApply={p.onFilter} onSave={p.onSaveFilter} onDeleteSaved={p.onDeleteSaved} />
+      )}
+      {p.tab === 'unread' && (
+        <div className="sort-row">
+          <button
+            type="button"
+            className="link-btn"
+            data-testid="unread-order"
+            aria-label={t('list.sortToggle', { order: p.oldestFirst ? t('list.oldestFirst') : t('list.newestFirst') })}
+            onClick={() => p.onOldestFirst(!p.oldestFirst)}
+          >
+            <IconSort size={14} /> {p.oldestFirst ? t('list.oldestFirst') : t('list.newestFirst')}
+          </button>
+        </div>
+      )}
+      <div className="list-scroll" ref={scrollRef} role="listbox" aria-label={t('list.label')} data-testid="people-list">
+        <div style={{ height: virt.getTotalSize(), position: 'relative' }}>
+          {items.map((vi) => {
+            const row = p.rows[vi.index];
+            if (!row) return null;
+            return (
+              <div key={vi.key} className="vrow" style={{ transform: `translateY(${vi.start}px)`, height: ROW_HEIGHT }}>
+                <ListRowView row={row} selected={row.personId === p.selectedPersonId} now={now} onSelect={p.onSelect} />
+              </div>
+            );
+          })}
+        </div>
+        {!p.loading && p.rows.length === 0 && <div className="empty">{t('list.empty')}</div>}
+        {(p.loading || p.hasMore) && p.rows.length > 0 && lastIdx >= p.rows.length - 2 && <div className="muted small center">{t('list.loadingMore')}</div>}
+      </div>
+    </aside>
+  );
+});

@@ -1,0 +1,77 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { errorText } from './errors';
+import { useI18n } from './i18n';
+
+interface Toast {
+  id: number;
+  text: string;
+  kind: 'error' | 'info';
+}
+
+interface ToastApi {
+  notify: (text: string, kind?: Toast['kind']) => void;
+}
+
+const ToastContext = createContext<ToastApi>({ notify: () => undefined });
+
+export function ToastProvider({ children }: { children: ReactNode }) {
+  const [toasts, setToasts] = useState<Toast[]>([]);
+  const seq = useRef(0);
+  const timers = useRef(new Map<number, ReturnType<typeof setTimeout>>());
+  const { t } = useI18n();
+
+  const dismiss = useCallback((id: number) => {
+    setToasts((ts) => ts.filter((x) => x.id !== id));
+    const tm = timers.current.get(id);
+    if (tm) clearTimeout(tm);
+    timers.current.delete(id);
+  }, []);
+
+  const notify = useCallback(
+    (text: string, kind: Toast['kind'] = 'error') => {
+      const id = ++seq.current;
+      setToasts((ts) => [...ts.slice(-3), { id, text, kind }]);
+      timers.current.set(
+        id,
+        setTimeout(() => dismiss(id), kind === 'error' ? 8000 : 3000),
+      );
+    },
+    [dismiss],
+  );
+
+  useEffect(() => {
+    const map = timers.current;
+    return () => {
+      for (const tm of map.values()) clearTimeout(tm);
+      map.clear();
+    };
+  }, []);
+
+  const value = useMemo(() => ({ notify }), [notify]);
+  return (
+    <ToastContext.Provider value={value}>
+      {children}
+      <div className="toasts" role="status" aria-live="polite">
+        {toasts.map((x) => (
+          <div key={x.id} className={`toast toast-${x.kind}`} data-testid="toast" role={x.kind === 'error' ? 'alert' : undefined}>
+            <span>{x.text}</span>
+            <button type="button" className="icon-btn" aria-label={t('toast.close')} onClick={() => dismiss(x.id)}>
+              ×
+            </button>
+          </div>
+        ))}
+      </div>
+    </ToastContext.Provider>
+  );
+}
+
+export function useToast(): ToastApi {
+  return useContext(ToastContext);
+}
+
+/** Returns a function that shows any error from a Go call as a toast in the person's language. */
+export function useReportError(): (e: unknown) => void {
+  const { notify } = useToast();
+  const { t } = useI18n();
+  return useCallback((e: unknown) => notify(errorText(e, t), 'error'), [notify, t]);
+}

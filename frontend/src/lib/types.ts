@@ -1,0 +1,297 @@
+// Mirrors of the Go JSON (backend/core). Field names are the json tags; int64 → number; times
+// are unix milliseconds (UTC). Keep in step with backend/core/*.go.
+
+export type ChannelKind = 'telegram' | 'vk';
+export type Tab = 'important' | 'all' | 'unread';
+export type Locale = 'ru' | 'en';
+export type ThemeSetting = 'light' | 'dark' | 'system';
+
+export interface Channel {
+  id: number;
+  kind: ChannelKind;
+  name: string;
+  externalId: string;
+  username: string;
+  avatarUrl: string;
+  apiUrl: string;
+  enabled: boolean;
+  createdAt: number;
+}
+
+export type ChannelState =
+  | 'connected'
+  | 'polling'
+  | 'offline'
+  | 'rate_limited'
+  | 'revoked'
+  | 'conflict'
+  | 'stopped';
+
+export interface ChannelStatus {
+  channelId: number;
+  state: ChannelState;
+  retryIn: number;
+  lastError: string;
+  webhook: boolean;
+  at: number;
+}
+
+export type PersonStatus = 'subscribed' | 'unsubscribed';
+
+export interface Person {
+  id: number;
+  name: string;
+  phone: string;
+  email: string;
+  avatarUrl: string;
+  status: PersonStatus;
+  archived: boolean;
+  blacklisted: boolean;
+  createdAt: number;
+  plans: string[] | null;
+  tags: string[] | null;
+}
+
+export interface Chat {
+  id: number;
+  personId: number;
+  channelId: number;
+  channelKind: ChannelKind;
+  channelName: string;
+  externalChatId: string;
+  username: string;
+  tunnelOff: boolean;
+  botOff: boolean;
+  unread: number;
+  lastMessageAt: number;
+  preview: string;
+  hasDraft: boolean;
+}
+
+export type MessageKind = 'message' | 'indicator' | 'note';
+export type SenderKind = 'client' | 'bot' | 'admin' | 'manager' | 'system';
+export type MessageStatus = 'received' | 'queued' | 'sending' | 'sent' | 'failed';
+export type AttachmentKind =
+  | 'photo'
+  | 'video'
+  | 'document'
+  | 'audio'
+  | 'voice'
+  | 'sticker'
+  | 'location'
+  | 'contact'
+  | 'link';
+
+export interface Attachment {
+  kind: AttachmentKind;
+  fileId?: string;
+  url?: string;
+  fileName?: string;
+  mime?: string;
+  size?: number;
+  width?: number;
+  height?: number;
+  duration?: number;
+  localPath?: string;
+  lat?: number;
+  lon?: number;
+  title?: string;
+  phone?: string;
+}
+
+export type IndicatorType =
+  | 'subscription'
+  | 'resubscription'
+  | 'unsubscription'
+  | 'order'
+  | 'payment_ok'
+  | 'payment_failed'
+  | 'tunnel_start'
+  | 'tunnel_stop'
+  | 'trigger'
+  | 'filter';
+
+export interface Indicator {
+  type: IndicatorType;
+  tunnel?: string;
+  source?: string;
+  tool?: string;
+  block?: string;
+  offer?: string;
+  amount?: string;
+  details?: string;
+}
+
+export interface Reaction {
+  emoji: string;
+  count: number;
+}
+
+export interface Quote {
+  id: number;
+  sender: SenderKind;
+  senderName: string;
+  text: string;
+}
+
+export interface Message {
+  id: number;
+  chatId: number;
+  kind: MessageKind;
+  externalId: string;
+  sender: SenderKind;
+  senderName: string;
+  managerId: number;
+  text: string;
+  attachments: Attachment[] | null;
+  indicator?: Indicator | null;
+  mentions?: number[] | null;
+  reactions?: Reaction[] | null;
+  replyToId: number;
+  replyTo?: Quote | null;
+  status: MessageStatus;
+  error: string;
+  edited: boolean;
+  deleted: boolean;
+  createdAt: number;
+  editedAt: number;
+}
+
+export interface Manager {
+  id: number;
+  name: string;
+  avatarUrl: string;
+  isMe: boolean;
+}
+
+export interface Task {
+  id: number;
+  personId: number;
+  assigneeId: number;
+  title: string;
+  dueAt: number;
+  done: boolean;
+}
+
+export interface LogEntry {
+  id: number;
+  personId: number;
+  kind: string;
+  text: string;
+  at: number;
+}
+
+export interface ListFilter {
+  channels?: ChannelKind[];
+  hasPhone?: boolean;
+  hasEmail?: boolean;
+  tags?: string[];
+  plans?: string[];
+  tools?: string[];
+  sources?: string[];
+  statuses?: PersonStatus[];
+  activeDialogues?: boolean;
+  archived?: boolean;
+  blacklisted?: boolean;
+}
+
+export interface SavedFilter {
+  id: number;
+  name: string;
+  filter: ListFilter;
+}
+
+export interface ListQuery {
+  tab: Tab;
+  search: string;
+  filter: ListFilter;
+  oldestFirst: boolean;
+  cursor: string;
+  limit: number;
+}
+
+export interface ListRow {
+  personId: number;
+  chatId: number;
+  name: string;
+  avatarUrl: string;
+  status: PersonStatus;
+  channels: ChannelKind[] | null;
+  channelKind: ChannelKind;
+  preview: string;
+  lastMessageAt: number;
+  unread: number;
+  hasDraft: boolean;
+}
+
+export interface ListPage {
+  rows: ListRow[] | null;
+  nextCursor: string;
+}
+
+export interface TabCounts {
+  important: number;
+  all: number;
+  unread: number;
+}
+
+export interface HistoryFilter {
+  senders?: SenderKind[];
+  indicatorsOnly?: boolean;
+  attachments?: boolean;
+  words?: string;
+}
+
+export interface HistoryQuery {
+  chatId: number;
+  filter: HistoryFilter;
+  before: number;
+  limit: number;
+}
+
+export interface HistoryPage {
+  messages: Message[] | null;
+  hasMore: boolean;
+}
+
+export interface ClientCard {
+  person: Person;
+  chats: Chat[] | null;
+  tasks: Task[] | null;
+  logs: LogEntry[] | null;
+}
+
+export interface Facets {
+  plans: string[] | null;
+  tags: string[] | null;
+  tools: string[] | null;
+  sources: string[] | null;
+}
+
+export interface Bootstrap {
+  me: Manager;
+  managers: Manager[] | null;
+  locale: Locale | '';
+  theme: ThemeSetting | '';
+  defaultTab: Tab;
+  counts: TabCounts;
+  channels: Channel[] | null;
+  facets: Facets;
+  savedFilters: SavedFilter[] | null;
+  lastChatId: number;
+  demo: boolean;
+}
+
+export interface StoreChanged {
+  seq: number;
+  kinds: string[] | null;
+  chatIds: number[] | null;
+  personIds: number[] | null;
+}
+
+// Windows in which a sent message may still be deleted (backend/core/rules.go).
+export const DELETE_WINDOW_MS: Record<ChannelKind, number> = {
+  telegram: 48 * 3600 * 1000,
+  vk: 24 * 3600 * 1000,
+};
+export const TEXT_LIMIT: Record<ChannelKind, number> = { telegram: 4096, vk: 9000 };
