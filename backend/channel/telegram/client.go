@@ -1,0 +1,264 @@
+// Package telegram is Switchboard's Telegram Bot API connector: a resty client for the
+// methods the inbox uses, the wire types, and the mapping of updates to core types.
+//
+// The token is part of every Bot API URL (/bot<token>/method), so every error leaving this
+// package is scrubbed of it: transport errors are rebuilt without the URL and any remaining
+// occurrence of the token is replaced.
+package telegram
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-resty/resty/v2"
+
+	"switchboard/backend/channel"
+	"switchboard/backend/core"
+)
+
+// DefaultAPIURL is the public Bot API server.
+const DefaultAPIURL = "https://api.telegram.org"
+
+// AllowedUpdates are the update types Poll asks for. message_reaction must be listed
+// explicitly or Telegram never sends reactions.
+var AllowedUpdates = []string{"message", "edited_message", "my_chat_member", "message_reaction", "message_reaction_count"}
+
+// Config configures a Client. Only Token is required.
+type Config struct {
+	Token string
+	// APIURL is the Bot API server root: empty for api.telegram.org, or a self-hosted
+	// telegram-bot-api server (tests point it at fakeapi).
+	APIURL     string
+	HTTPClient *http.Client
+	// PollTimeout is getUpdates' long-poll timeout (default 50 s, the server's maximum).
+	PollTimeout time.Duration
+	// RequestTimeout bounds ordinary calls (default 30 s); uploads get UploadTimeout
+	// (default 5 min) and the long poll gets PollTimeout plus RequestTimeout.
+	RequestTimeout time.Duration
+	UploadTimeout  time.Duration
+	Logger         *slog.Logger
+}
+
+// Client is one bot. It implements channel.Connector and is safe for concurrent use.
+type Client struct {
+	token          string
+	api            string
+	http           *resty.Client
+	pollTimeout    time.Duration
+	requestTimeout time.Duration
+	uploadTimeout  time.Duration
+	log            *slog.Logger
+}
+
+var _ channel.Connector = (*Client)(nil)
+
+// New builds a client; it does no I/O.
+func New(cfg Config) *Client {
+	c := &Client{
+		token:          cfg.Token,
+		api:            strings.TrimRight(cfg.APIURL, "/"),
+		pollTimeout:    cfg.PollTimeout,
+		requestTimeout: cfg.RequestTimeout,
+		uploadTimeout:  cfg.UploadTimeout,
+		log:            cfg.Logger,
+	}
+	if c.api == "" {
+		c.api = DefaultAPIURL
+	}
+	if c.pollTimeout <= 0 {
+		c.pollTimeout = 50 * time.Second
+	}
+	if c.requestTimeout <= 0 {
+		c.requestTimeout = 30 * time.Second
+	}
+	if c.uploadTimeout <= 0 {
+		c.uploadTimeout = 5 * time.Minute
+	}
+	if c.log == nil {
+		c.log = slog.Default()
+	}
+	hc := cfg.HTTPClient
+	if hc == nil {
+		hc = &http.Client{}
+	}
+	// resty's own logger would print request errors, URL (and so token) included.
+	c.http = resty.NewWithClient(hc).SetLogger(silentLogger{})
+	c.log = c.log.With("connector", "telegram")
+	return c
+}
+
+func (c *Client) methodURL(method string) string { return c.api + "/bot" + c.token + "/" + method }
+
+// redact removes the token from s.
+func (c *Client) redact(s string) string {
+	if c.token == "" {
+		return s
+	}
+	s = strings.ReplaceAll(s, c.token, "<token>")
+	// Also the URL-escaped form, as url.Error may print it.
+	if esc := url.PathEscape(c.token); esc != c.token {
+		s = strings.ReplaceAll(s, esc, "<token>")
+	}
+	return s
+}
+
+// transportError classifies a failure to get any HTTP answer. The caller's own cancellation
+// is returned as is (the supervisor is stopping, not backing off); everything else is
+// ErrTemporary with the URL dropped, since it holds the token.
+func (c *Client) transportError(ctx context.Context, op string, err error) error {
+	if ctx.Err() != nil {
+		return fmt.Errorf("telegram %s: %w", op, ctx.Err())
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	desc := c.redact(err.Error())
+	if errors.Is(err, context.DeadlineExceeded) || isTimeout(err) {
+		desc = "timeout: " + desc
+	}
+	return fmt.Errorf("telegram %s: %w", op, &channel.APIError{Class: channel.ErrTemporary, Description: desc})
+}
+
+func isTimeout(err error) bool {
+	var t interface{ Timeout() bool }
+	return errors.As(err, &t) && t.Timeout()
+}
+
+// call performs one Bot API method with form params (or a prepared multipart request) and
+// decodes result into out. It classifies every failure.
+func (c *Client) call(ctx context.Context, method string, params map[string]string, timeout time.Duration, out any, prepare func(*resty.Request)) error {
+	rctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	req := c.http.R().SetContext(rctx).SetDoNotParseResponse(true)
+	if prepare != nil {
+		prepare(req)
+		req.SetMultipartFormData(params)
+	} else {
+		req.SetFormData(params)
+	}
+	resp, err := req.Post(c.methodURL(method))
+	if err != nil {
+		return c.transportError(ctx, method, err)
+	}
+	body := resp.RawBody()
+	defer body.Close()
+	// Bot API answers are small; the cap keeps a broken proxy from filling memory.
+	data, err := io.ReadAll(io.LimitReader(body, 16<<20))
+	if err != nil {
+		return c.transportError(ctx, method, err)
+	}
+	return c.decode(method, resp.StatusCode(), data, out)
+}
+
+func (c *Client) decode(method string, status int, data []byte, out any) error {
+	var env envelope
+	if err := json.Unmarshal(data, &env); err != nil {
+		class := channel.ErrTemporary
+		desc := fmt.Sprintf("HTTP %d with a body that is not a Bot API answer", status)
+		if status == 0 || status == 200 {
+			desc = "malformed response: " + err.Error()
+		}
+		return fmt.Errorf("telegram %s: %w", method, &channel.APIError{Class: class, Code: status, Description: c.redact(desc)})
+	}
+	if !env.OK {
+		ae := envelopeError(status, env)
+		ae.Description = c.redact(ae.Description)
+		return fmt.Errorf("telegram %s: %w", method, ae)
+	}
+	if out == nil {
+		return nil
+	}
+	if err := json.Unmarshal(env.Result, out); err != nil {
+		return fmt.Errorf("telegram %s: %w", method, &channel.APIError{Class: channel.ErrTemporary, Code: status, Description: "malformed result: " + c.redact(err.Error())})
+	}
+	return nil
+}
+
+// Check validates the token with getMe and reports whether a webhook blocks polling.
+// AvatarURL stays empty: a Bot API file URL embeds the token, so it must never be stored;
+// use DownloadAvatar to cache the picture locally instead.
+func (c *Client) Check(ctx context.Context) (core.BotInfo, error) {
+	var me user
+	if err := c.call(ctx, "getMe", nil, c.requestTimeout, &me, nil); err != nil {
+		return core.BotInfo{}, err
+	}
+	info := core.BotInfo{ExternalID: strconv.FormatInt(me.ID, 10), Name: fullName(me.FirstName, me.LastName), Username: me.Username}
+	var wh webhookInfo
+	if err := c.call(ctx, "getWebhookInfo", nil, c.requestTimeout, &wh, nil); err != nil {
+		return core.BotInfo{}, err
+	}
+	info.Webhook = wh.URL != ""
+	return info, nil
+}
+
+// DeleteWebhook removes the bot's webhook (keeping pending updates) so getUpdates works.
+func (c *Client) DeleteWebhook(ctx context.Context) error {
+	return c.call(ctx, "deleteWebhook", map[string]string{"drop_pending_updates": "false"}, c.requestTimeout, nil, nil)
+}
+
+// Poll long-polls getUpdates once from cursor (the next offset; "" = from the oldest pending).
+// It does not acknowledge: the offset in the returned cursor confirms the batch only when the
+// next Poll sends it.
+func (c *Client) Poll(ctx context.Context, cursor string) (core.Batch, error) {
+	allowed, _ := json.Marshal(AllowedUpdates)
+	secs := int(c.pollTimeout / time.Second)
+	params := map[string]string{
+		"timeout":         strconv.Itoa(secs),
+		"limit":           "100",
+		"allowed_updates": string(allowed),
+	}
+	if cursor != "" {
+		if _, err := strconv.ParseInt(cursor, 10, 64); err != nil {
+			return core.Batch{Cursor: cursor}, fmt.Errorf("telegram getUpdates: bad cursor %q: %w", cursor, &channel.APIError{Class: channel.ErrPermanent, Description: "cursor is not an offset"})
+		}
+		params["offset"] = cursor
+	}
+	rctx, cancel := context.WithTimeout(ctx, c.pollTimeout+c.requestTimeout)
+	defer cancel()
+	resp, err := c.http.R().SetContext(rctx).SetDoNotParseResponse(true).SetFormData(params).Post(c.methodURL("getUpdates"))
+	if err != nil {
+		return core.Batch{Cursor: cursor}, c.transportError(ctx, "getUpdates", err)
+	}
+	body := resp.RawBody()
+	defer body.Close()
+	data, err := io.ReadAll(io.LimitReader(body, 64<<20))
+	if err != nil {
+		return core.Batch{Cursor: cursor}, c.transportError(ctx, "getUpdates", err)
+	}
+	batch, err := ParseUpdates(data, cursor)
+	if err != nil {
+		var ae *channel.APIError
+		if errors.As(err, &ae) {
+			if ae.Code == 0 && resp.StatusCode() != http.StatusOK {
+				ae.Code = resp.StatusCode()
+				ae.Description = fmt.Sprintf("HTTP %d with a body that is not a Bot API answer", resp.StatusCode())
+			}
+			ae.Description = c.redact(ae.Description)
+		}
+		return batch, fmt.Errorf("telegram getUpdates: %w", err)
+	}
+	if n := len(batch.Updates); n > 0 {
+		c.log.Debug("polled", "updates", n, "cursor", batch.Cursor)
+	}
+	return batch, nil
+}
+
+func secondsDuration(s int) time.Duration { return time.Duration(s) * time.Second }
+
+// silentLogger drops resty's log lines: they carry request URLs, and so the token. This
+// package logs what matters itself through slog.
+type silentLogger struct{}
+
+func (silentLogger) Errorf(string, ...any) {}
+func (silentLogger) Warnf(string, ...any)  {}
+func (silentLogger) Debugf(string, ...any) {}
