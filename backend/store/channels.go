@@ -252,3 +252,16 @@ func mergePeople(ctx context.Context, tx *sqlx.Tx, keep, merge, at int64) error 
 	}
 	return appendEvent(ctx, tx, core.EventPersonChanged, keep, 0, 0, at)
 }
+
+// ChatByExternal finds a channel's chat by the messenger's chat id.
+func (s *Store) ChatByExternal(ctx context.Context, channelID int64, externalChatID string) (core.Chat, error) {
+	var id int64
+	err := s.read.GetContext(ctx, &id, `SELECT id FROM chats WHERE channel_id = ? AND external_chat_id = ?`, channelID, externalChatID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return core.Chat{}, fmt.Errorf("store: chat %s of channel %d: %w", externalChatID, channelID, ErrNotFound)
+	}
+	if err != nil {
+		return core.Chat{}, fmt.Errorf("store: chat %s of channel %d: %w", externalChatID, channelID, err)
+	}
+	return s.Chat(ctx, id)
+}

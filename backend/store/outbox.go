@@ -286,10 +286,13 @@ LIMIT 100`, dueBy.UnixMilli())
 	return jobs, nil
 }
 
-// NextOutboxDue is when the earliest waiting row becomes due (ok=false: nothing waits).
+// NextOutboxDue is when the earliest row that may leave becomes due (ok=false: nothing waits).
 func (s *Store) NextOutboxDue(ctx context.Context) (time.Time, bool, error) {
 	var at sql.NullInt64
-	if err := s.read.GetContext(ctx, &at, `SELECT MIN(next_attempt_at) FROM outbox WHERE done = 0`); err != nil {
+	// Only chat heads count: a row waiting behind an earlier one in its chat is not "due".
+	if err := s.read.GetContext(ctx, &at, `
+SELECT MIN(o.next_attempt_at) FROM outbox o
+WHERE o.done = 0 AND o.id = (SELECT MIN(p.id) FROM outbox p WHERE p.chat_id = o.chat_id AND p.done = 0)`); err != nil {
 		return time.Time{}, false, fmt.Errorf("store: next outbox due: %w", err)
 	}
 	if !at.Valid {
