@@ -1,0 +1,97 @@
+// Settings → Company → Company actions → "Read all messages". It cannot be undone, so the
+// confirmation asks the manager to type a word rather than click through a yes/no.
+import { useState, type FormEvent } from 'react';
+import { settingsApi } from '../../lib/settingsApi';
+import { Dialog } from './Dialog';
+import { useSettingsT } from './settings-i18n';
+import { useSettingsError } from './useSettingsError';
+
+export function CompanySection({ onAllRead }: { onAllRead?: () => void }) {
+  const { t } = useSettingsT();
+  const errText = useSettingsError();
+  const [open, setOpen] = useState(false);
+  const [typed, setTyped] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+  const [done, setDone] = useState(false);
+  const word = t('co.word');
+  const matches = typed.trim().toLocaleUpperCase() === word.toLocaleUpperCase();
+
+  const close = () => {
+    setOpen(false);
+    setTyped('');
+    setError('');
+  };
+
+  const confirm = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!matches) return;
+    setBusy(true);
+    setError('');
+    try {
+      await settingsApi.MarkAllRead();
+      setDone(true);
+      close();
+      onAllRead?.();
+    } catch (err) {
+      setError(errText(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="sb-set-section" aria-labelledby="sb-set-co-h" data-testid="settings-company">
+      <h2 id="sb-set-co-h">{t('nav.company')}</h2>
+      <div className="sb-set-card">
+        <h3>{t('co.actions')}</h3>
+        <div className="sb-set-action-row">
+          <div>
+            <strong>{t('co.readAll')}</strong>
+            <p className="sb-set-muted">{t('co.readAllHint')}</p>
+          </div>
+          <button
+            type="button"
+            className="sb-set-btn danger"
+            onClick={() => {
+              setDone(false);
+              setOpen(true);
+            }}
+            data-testid="read-all"
+          >
+            {t('co.readAll')}
+          </button>
+        </div>
+        {done && (
+          <p className="sb-set-notice" role="status" data-testid="read-all-done">
+            {t('co.done')}
+          </p>
+        )}
+      </div>
+      {open && (
+        <Dialog title={t('co.readAll')} onClose={close} testid="read-all-dialog" tone="danger">
+          <form className="sb-set-form" onSubmit={(e) => void confirm(e)}>
+            <p className="sb-set-callout error">{t('co.readAllWarn')}</p>
+            <label className="sb-set-field">
+              <span>{t('co.typeToConfirm', { word })}</span>
+              <input value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="off" spellCheck={false} data-testid="read-all-input" />
+            </label>
+            {error && (
+              <p className="sb-set-error" role="alert">
+                {error}
+              </p>
+            )}
+            <div className="sb-set-actions">
+              <button type="button" className="sb-set-btn" onClick={close} data-testid="read-all-cancel">
+                {t('settings.cancel')}
+              </button>
+              <button type="submit" className="sb-set-btn danger primary" disabled={!matches || busy} data-testid="read-all-confirm">
+                {busy ? t('co.working') : t('co.readAllYes')}
+              </button>
+            </div>
+          </form>
+        </Dialog>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,2 @@
+export { SettingsScreen, type SettingsScreenProps, type SettingsSectionId } from './SettingsScreen';
+export { GearButton } from './GearButton';
