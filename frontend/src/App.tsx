@@ -277,9 +277,11 @@ function Workspace({
     },
     [report],
   );
+  const rowCount = useRef(0);
+  rowCount.current = list.rows.length;
   const onFirstRender = useCallback(() => {
-    // For `make bench`: the moment the first page of people is on screen.
-    requestAnimationFrame(() => api.ReportReady().catch(() => undefined));
+    // For `make bench`: the moment the first page of people is on screen (after the paint).
+    requestAnimationFrame(() => api.ReportReady(rowCount.current).catch(() => undefined));
   }, []);
 
   const chats = card && card.person.id === sel?.personId ? (card.chats ?? []) : [];
@@ -298,7 +300,7 @@ function Workspace({
 
   return (
     <div className="app">
-      <Header demo={boot.demo} theme={theme} onTheme={onTheme} onLocale={onLocale} statuses={[...statuses.values()]} />
+      <Header demo={!!boot.demo} theme={theme} onTheme={onTheme} onLocale={onLocale} statuses={[...statuses.values()]} />
       <main className="workspace">
         <PeopleList
           tab={tab}

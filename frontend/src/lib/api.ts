@@ -29,17 +29,32 @@ declare global {
   }
 }
 
-/** ApiError carries the Go error text and its leading "[code]" if there was one. */
+/**
+ * ApiError carries the Go error's code and text. The app's Wails ErrorFormatter rejects with
+ * {code, message} (app/errors.go); a plain string may start with "[code] ".
+ */
 export class ApiError extends Error {
   readonly code: string;
   readonly method: string;
-  constructor(method: string, raw: string) {
-    const m = /^\[([a-z0-9_.-]+)\]\s*(.*)$/is.exec(raw);
+  constructor(method: string, raw: string, code = '') {
+    const m = code ? null : /^\[([a-z0-9_.-]+)\]\s*(.*)$/is.exec(raw);
     super(m ? (m[2] ?? raw) : raw);
     this.name = 'ApiError';
-    this.code = m ? (m[1] ?? '').toLowerCase() : '';
+    this.code = (code || (m ? (m[1] ?? '') : '')).toLowerCase();
     this.method = method;
   }
+}
+
+/** toApiError turns whatever a Wails call rejected with into an ApiError. */
+export function toApiError(method: string, e: unknown): ApiError {
+  if (e instanceof ApiError) return e;
+  if (typeof e === 'string') return new ApiError(method, e);
+  if (e && typeof e === 'object' && 'code' in e && typeof (e as { code: unknown }).code === 'string') {
+    const o = e as { code: string; message?: unknown };
+    return new ApiError(method, typeof o.message === 'string' ? o.message : '', o.code);
+  }
+  if (e instanceof Error) return new ApiError(method, e.message);
+  return new ApiError(method, String(e));
 }
 
 export class BackendMissingError extends Error {
@@ -54,14 +69,15 @@ export function backendAvailable(): boolean {
 }
 
 async function call<T>(method: string, ...args: unknown[]): Promise<T> {
-  const fn = window.go?.app?.App?.[method] as ((...a: unknown[]) => Promise<unknown>) | undefined;
-  if (!fn) throw new BackendMissingError();
+  const bound = window.go?.app?.App;
+  if (!bound) throw new BackendMissingError();
+  const fn = bound[method] as ((...a: unknown[]) => Promise<unknown>) | undefined;
+  // A binding missing from this build of the app (an older backend) says so in words.
+  if (!fn) throw new ApiError(method, method, 'not_available');
   try {
     return (await fn(...args)) as T;
   } catch (e) {
-    // Wails rejects with the Go error's string; anything else is passed on in words.
-    const raw = typeof e === 'string' ? e : e instanceof Error ? e.message : String(e);
-    throw new ApiError(method, raw);
+    throw toApiError(method, e);
   }
 }
 
@@ -85,7 +101,7 @@ export const api = {
   DeleteMessage: (messageId: number) => call<void>('DeleteMessage', messageId),
   RetryMessage: (messageId: number) => call<void>('RetryMessage', messageId),
   /** Records the moment the first list page rendered, for `make bench`. */
-  ReportReady: () => call<void>('ReportReady'),
+  ReportReady: (rows: number) => call<void>('ReportReady', rows),
 };
 
 export type Api = typeof api;

@@ -13,6 +13,12 @@ const codes: Record<string, I18nKey> = {
   empty: 'err.empty',
   empty_message: 'err.empty',
   offline: 'err.offline',
+  token_rejected: 'err.token_rejected',
+  webhook: 'err.webhook',
+  conflict: 'err.conflict',
+  rate_limited: 'err.rate_limited',
+  rejected: 'err.rejected',
+  not_available: 'err.not_available',
 };
 
 // Bare messages of the core rules (backend/core/rules.go) without a code.
@@ -27,7 +33,7 @@ export function errorText(e: unknown, t: TFunc): string {
   if (e instanceof BackendMissingError) return t('err.backend');
   if (e instanceof ApiError) {
     const key = codes[e.code];
-    if (key) return t(key);
+    if (key) return t(key, { text: e.message });
     for (const [suffix, k] of Object.entries(bare)) {
       if (e.message.toLowerCase().endsWith(suffix)) return t(k);
     }

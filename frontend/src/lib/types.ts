@@ -279,7 +279,8 @@ export interface Bootstrap {
   facets: Facets;
   savedFilters: SavedFilter[] | null;
   lastChatId: number;
-  demo: boolean;
+  dataDir?: string;
+  demo?: boolean;
 }
 
 export interface StoreChanged {
