@@ -32,7 +32,9 @@ const NullBackend = malgo.Backend(14)
 func DefaultBackends() []malgo.Backend {
 	switch runtime.GOOS {
 	case "linux":
-		return []malgo.Backend{malgo.BackendPulseaudio, malgo.BackendAlsa, malgo.BackendJack}
+		// PulseAudio also covers PipeWire (pipewire-pulse). JACK is left out: desktops that run
+		// it bridge to PulseAudio, and probing it costs a failed server connection each time.
+		return []malgo.Backend{malgo.BackendPulseaudio, malgo.BackendAlsa}
 	case "darwin":
 		return []malgo.Backend{malgo.BackendCoreaudio}
 	case "windows":
