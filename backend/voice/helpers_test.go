@@ -78,7 +78,7 @@ func readWAV(t *testing.T, path string) ([]int16, int) {
 }
 
 // writeWAV writes mono 16-bit PCM.
-func writeWAV(t *testing.T, path string, rate int, samples []int16) {
+func writeWAV(t testing.TB, path string, rate int, samples []int16) {
 	t.Helper()
 	b := make([]byte, 44, 44+2*len(samples))
 	copy(b, "RIFF")

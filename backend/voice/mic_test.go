@@ -176,3 +176,37 @@ func waitGoroutines(t *testing.T, before int) {
 		t.Fatalf("%d goroutines running, %d before", n, before)
 	}
 }
+
+// TestMicDeviceLostKeepsRecording: when the device stops underneath the recorder (unplugged),
+// Stop reports ErrMicrophoneLost and still hands back a valid file of what was captured.
+func TestMicDeviceLostKeepsRecording(t *testing.T) {
+	before := runtime.NumGoroutine()
+	mic := NewMicSource(MicOptions{Backends: []malgo.Backend{NullBackend}})
+	rec := NewRecorder(Options{Dir: t.TempDir()})
+	if err := rec.Start(context.Background(), mic); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	// Stop the miniaudio device itself, as the OS does when a microphone disappears: the
+	// device's stop callback fires while the recorder is still reading.
+	mic.mu.Lock()
+	err := mic.dev.Stop()
+	mic.mu.Unlock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-rec.Done():
+	case <-time.After(2 * time.Second):
+		t.Fatal("recorder did not notice the device stopping")
+	}
+	res, err := rec.Stop()
+	if !errors.Is(err, ErrMicrophoneLost) {
+		t.Fatalf("Stop: %v, want ErrMicrophoneLost", err)
+	}
+	if res.Path == "" || res.Duration < 200*time.Millisecond {
+		t.Fatalf("partial result %+v", res)
+	}
+	checkOpusFile(t, res.Path, res.Samples)
+	waitGoroutines(t, before)
+}

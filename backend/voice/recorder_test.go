@@ -2,9 +2,11 @@ package voice
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -316,5 +318,30 @@ func TestRecorderGoroutinesEnd(t *testing.T) {
 	}
 	if n := runtime.NumGoroutine(); n > before {
 		t.Fatalf("%d goroutines after, %d before", n, before)
+	}
+}
+
+// TestWAVSourceStreamingHeader: espeak-ng --stdout writes a WAV whose sizes are placeholders
+// (it cannot seek back); the data runs to the end of the file and must all be read.
+func TestWAVSourceStreamingHeader(t *testing.T) {
+	espeak := needTool(t, "espeak-ng")
+	dir := t.TempDir()
+	text := "Streaming header"
+	ref := speechRaw(t, dir, "en", text)
+	out, err := exec.Command(espeak, "-v", "en", "--stdout", text).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if binary.LittleEndian.Uint32(out[40:44]) <= uint32(len(out)) {
+		t.Fatalf("espeak wrote a real data size; this test needs the streaming placeholder")
+	}
+	streamed := filepath.Join(dir, "stdout.wav")
+	if err := os.WriteFile(streamed, out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want, _ := readWAV(t, ref)
+	got, _ := readWAV(t, streamed)
+	if len(got) != len(want) || len(got) == 0 {
+		t.Fatalf("streamed WAV gave %d samples, file WAV %d", len(got), len(want))
 	}
 }
