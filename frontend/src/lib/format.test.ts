@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { dayKey, formatDay, formatDuration, formatListTime, formatSize } from './format';
+import { makeT } from './i18n';
+
+const tz = 'UTC';
+const now = Date.UTC(2026, 10, 21, 15, 30); // 21 Nov 2026 15:30 UTC
+
+describe('formatListTime', () => {
+  it('shows HH:MM for today', () => {
+    expect(formatListTime(Date.UTC(2026, 10, 21, 9, 5), 'en', now, tz)).toBe('09:05');
+    expect(formatListTime(Date.UTC(2026, 10, 21, 0, 0), 'ru', now, tz)).toBe('00:00');
+  });
+  it('shows a date for another day this year, in the chosen language', () => {
+    expect(formatListTime(Date.UTC(2026, 10, 20, 23, 59), 'en', now, tz)).toBe('20 Nov');
+    expect(formatListTime(Date.UTC(2026, 2, 3, 12, 0), 'ru', now, tz)).toBe('3 мар');
+  });
+  it('adds the year for an earlier year', () => {
+    expect(formatListTime(Date.UTC(2025, 0, 2, 12, 0), 'en', now, tz)).toBe('02/01/25');
+  });
+  it('shows nothing without a time', () => {
+    expect(formatListTime(0, 'en', now, tz)).toBe('');
+  });
+  it('decides "today" in the given time zone', () => {
+    const late = Date.UTC(2026, 10, 20, 22, 0); // 21 Nov 01:00 in Moscow
+    expect(dayKey(late, 'Europe/Moscow')).toBe('2026-11-21');
+    expect(formatListTime(late, 'en', now, 'Europe/Moscow')).toBe('01:00');
+  });
+});
+
+describe('formatDay', () => {
+  it('names today and yesterday, dates otherwise', () => {
+    const t = makeT('en');
+    expect(formatDay(now - 3600_000, 'en', t, now, tz)).toBe('Today');
+    expect(formatDay(now - 86_400_000, 'en', t, now, tz)).toBe('Yesterday');
+    expect(formatDay(Date.UTC(2026, 9, 1), 'en', t, now, tz)).toBe('1 October');
+    expect(formatDay(Date.UTC(2026, 9, 1), 'ru', makeT('ru'), now, tz)).toBe('1 октября');
+    expect(formatDay(Date.UTC(2024, 9, 1), 'en', t, now, tz)).toBe('1 October 2024');
+  });
+});
+
+describe('sizes and durations', () => {
+  it('formats sizes in the chosen language', () => {
+    expect(formatSize(512, makeT('en'))).toBe('512 B');
+    expect(formatSize(2048, makeT('en'))).toBe('2 KB');
+    expect(formatSize(5 * 1024 * 1024, makeT('ru'))).toBe('5.0 МБ');
+  });
+  it('formats durations', () => {
+    expect(formatDuration(7)).toBe('0:07');
+    expect(formatDuration(125)).toBe('2:05');
+    expect(formatDuration(3725)).toBe('1:02:05');
+  });
+});
