@@ -1,0 +1,146 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"switchboard/backend/channel"
+	"switchboard/backend/channel/fakeapi"
+	"switchboard/backend/channel/telegram"
+	"switchboard/backend/core"
+	"switchboard/backend/store"
+)
+
+// clientUpdate is one message a client writes to the bot.
+type clientUpdate struct {
+	userID int64
+	name   string
+	text   string
+}
+
+var (
+	benchFirst = []string{"Анна", "Иван", "Мария", "Сергей", "Ольга", "Дмитрий", "Emily", "James", "Olivia", "Noah"}
+	benchWords = []string{"здравствуйте", "подскажите", "цена", "доставка", "заказ", "оплата", "спасибо", "когда",
+		"курс", "вебинар", "скидка", "промокод", "hello", "price", "order", "delivery", "thanks", "please", "link", "today"}
+)
+
+// clientUpdates makes n messages from n/20 clients (about 20 messages each), in random order,
+// as real traffic interleaves chats.
+func clientUpdates(rng *rand.Rand, n int) []clientUpdate {
+	clients := max(1, n/20)
+	out := make([]clientUpdate, n)
+	for i := range out {
+		c := rng.IntN(clients)
+		words := 3 + rng.IntN(12)
+		text := make([]byte, 0, 96)
+		for w := 0; w < words; w++ {
+			if w > 0 {
+				text = append(text, ' ')
+			}
+			text = append(text, benchWords[rng.IntN(len(benchWords))]...)
+		}
+		out[i] = clientUpdate{userID: 500000000 + int64(c), name: benchFirst[c%len(benchFirst)], text: string(text)}
+	}
+	return out
+}
+
+// wireClock wraps a transport and records when the last response body was read to its end:
+// the moment an update has left the wire and is in the connector's hands.
+type wireClock struct {
+	base http.RoundTripper
+	last atomic.Int64 // unix ns
+}
+
+func (w *wireClock) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := w.base.RoundTrip(r)
+	if err != nil {
+		return nil, err
+	}
+	resp.Body = &clockedBody{ReadCloser: resp.Body, w: w}
+	return resp, nil
+}
+
+type clockedBody struct {
+	io.ReadCloser
+	w    *wireClock
+	done bool
+}
+
+func (b *clockedBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if errors.Is(err, io.EOF) && !b.done {
+		b.done = true
+		b.w.last.Store(time.Now().UnixNano())
+	}
+	return n, err
+}
+
+// oneToken is the supervisor's token source for the one fake bot.
+type oneToken string
+
+func (t oneToken) Get(int64) (string, error) { return string(t), nil }
+
+// timedStore is the store as the supervisor sees it, adding up the time spent in ApplyBatch so
+// the report can split an ingestion run into "store" and "wire + parsing + loop".
+type timedStore struct {
+	*store.Store
+	applyNs atomic.Int64
+}
+
+func (t *timedStore) ApplyBatch(ctx context.Context, id int64, b core.Batch, now time.Time) (core.ApplyResult, error) {
+	t0 := time.Now()
+	res, err := t.Store.ApplyBatch(ctx, id, b, now)
+	t.applyNs.Add(int64(time.Since(t0)))
+	return res, err
+}
+
+// engine is the real ingestion path: the channel supervisor's poll loop with the Telegram
+// connector against the fake Bot API, applying batches into st.
+type engine struct {
+	fake  *fakeapi.Telegram
+	st    *timedStore
+	clock *wireClock
+	sup   *channel.Supervisor
+	chID  int64
+}
+
+func newEngine(ctx context.Context, st *store.Store, fake *fakeapi.Telegram, poll time.Duration, onBatch func(*engine, core.ApplyResult)) (*engine, error) {
+	ch, err := st.AddChannel(ctx, core.Channel{Kind: core.Telegram, Name: "Bench bot",
+		ExternalID: "123456789", Username: "switchboard_test_bot", APIURL: fake.URL()}, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	e := &engine{fake: fake, st: &timedStore{Store: st}, chID: ch.ID,
+		clock: &wireClock{base: &http.Transport{MaxIdleConnsPerHost: 4, DisableCompression: true}}}
+	hc := &http.Client{Transport: e.clock}
+	e.sup = channel.NewSupervisor(channel.SupervisorConfig{
+		Store:  e.st,
+		Tokens: oneToken(fake.Token()),
+		Factory: func(c core.Channel, token string) (channel.Connector, error) {
+			return telegram.New(telegram.Config{Token: token, APIURL: c.APIURL, HTTPClient: hc, PollTimeout: poll}), nil
+		},
+		OnBatch: func(_ int64, res core.ApplyResult) { onBatch(e, res) },
+	})
+	return e, nil
+}
+
+func (e *engine) start(ctx context.Context) error { return e.sup.StartChannel(ctx, e.chID) }
+func (e *engine) stop()                          { e.sup.Stop() }
+
+// pushAll queues updates on the fake as clients' private text messages.
+func pushAll(fake *fakeapi.Telegram, ups []clientUpdate) {
+	for _, u := range ups {
+		fake.PushText(u.userID, u.name, u.text)
+	}
+}
+
+func chatIDString(id int64) string { return strconv.FormatInt(id, 10) }
+
+var errTimeout = fmt.Errorf("timed out")

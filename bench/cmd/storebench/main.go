@@ -1,0 +1,106 @@
+// Command storebench measures Switchboard's engine in-process for `make bench`: the store
+// queries a manager waits on (quick search, open a chat, switch tab / apply a filter, full-text
+// search) on the big demo dataset, ingestion throughput from a fake Telegram server against a
+// bare batched insert of the same rows, and the delay from an update leaving the wire to its
+// event reaching a follower of the event log.
+//
+// Every measurement writes one JSON line {"id","unit","samples",...} to -out; bench/cmd/benchreport
+// turns the lines into the table and the results file, with the budgets.
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"runtime/pprof"
+	"sort"
+	"time"
+)
+
+// Metric is one measurement's raw samples; the report computes median/p95/p99 from them.
+type Metric struct {
+	ID      string    `json:"id"`
+	Unit    string    `json:"unit"`
+	Samples []float64 `json:"samples"`
+	Note    string    `json:"note,omitempty"`
+}
+
+type sink struct{ f *os.File }
+
+func (s sink) put(m Metric) error {
+	raw, err := json.Marshal(m)
+	if err != nil {
+		return err
+	}
+	_, err = s.f.Write(append(raw, '\n'))
+	sorted := append([]float64(nil), m.Samples...)
+	sort.Float64s(sorted)
+	if len(sorted) > 0 {
+		slog.Info("measured", "id", m.ID, "n", len(sorted), "median", sorted[len(sorted)/2],
+			"p95", sorted[min(len(sorted)-1, len(sorted)*95/100)], "unit", m.Unit)
+	}
+	return err
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+func main() {
+	if err := run(os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "storebench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string) error {
+	if len(args) == 0 {
+		return errors.New("usage: storebench queries|ingest|latency [flags]")
+	}
+	fl := flag.NewFlagSet(args[0], flag.ContinueOnError)
+	out := fl.String("out", "", "append JSON lines here (required)")
+	db := fl.String("db", "", "queries: the demo database to query (opened as is, only read)")
+	n := fl.Int("n", 300, "queries: distinct inputs per query kind; latency: updates")
+	runs := fl.Int("runs", 5, "ingest: runs of each side")
+	updates := fl.Int("updates", 20000, "ingest: updates per run (batches of 100)")
+	rate := fl.Float64("rate", 200, "latency: updates per second, Poisson arrivals")
+	seed := fl.Uint64("seed", 1, "input sampling seed")
+	cpuProfile := fl.String("cpuprofile", "", "write a CPU profile of the run here (go tool pprof)")
+	if err := fl.Parse(args[1:]); err != nil {
+		return err
+	}
+	if *out == "" {
+		return errors.New("-out is required")
+	}
+	f, err := os.OpenFile(*out, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	if err != nil {
+		return fmt.Errorf("open %s: %w", *out, err)
+	}
+	defer f.Close()
+	s := sink{f}
+	if *cpuProfile != "" {
+		pf, err := os.Create(*cpuProfile)
+		if err != nil {
+			return fmt.Errorf("cpu profile: %w", err)
+		}
+		defer pf.Close()
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return fmt.Errorf("cpu profile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
+	}
+	switch args[0] {
+	case "queries":
+		if *db == "" {
+			return errors.New("queries: -db is required")
+		}
+		return benchQueries(*db, *n, *seed, s)
+	case "ingest":
+		return benchIngest(*runs, *updates, *seed, s)
+	case "latency":
+		return benchLatency(*n, *rate, *seed, s)
+	default:
+		return fmt.Errorf("unknown mode %q", args[0])
+	}
+}

@@ -1,0 +1,301 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"time"
+	"unicode"
+
+	"switchboard/backend/core"
+	"switchboard/backend/store"
+)
+
+// benchQueries times the store queries behind what a manager does, each kind with n distinct
+// inputs drawn from the dataset itself (names, phones, emails, chats, message words), so the
+// figures are not one query answered from SQLite's page cache over and over. A warm-up pass of
+// other inputs runs first: the app has been open a while when a manager searches.
+func benchQueries(dbPath string, n int, seed uint64, out sink) error {
+	ctx := context.Background()
+	st, err := store.Open(dbPath)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	stats, err := st.Stats(ctx)
+	if err != nil {
+		return err
+	}
+	if stats.People == 0 || stats.Messages == 0 {
+		return fmt.Errorf("queries: %s holds no dataset (%+v)", dbPath, stats)
+	}
+	me, err := st.Me(ctx)
+	if err != nil {
+		return err
+	}
+	facets, err := st.Facets(ctx)
+	if err != nil {
+		return err
+	}
+	rng := rand.New(rand.NewPCG(seed, 0x5b))
+	now := time.Now()
+
+	searches, err := peopleSearches(ctx, st, rng, stats.People, 2*n)
+	if err != nil {
+		return err
+	}
+	chats, err := sampleChats(ctx, st, rng, stats.Chats, 2*n)
+	if err != nil {
+		return err
+	}
+	words, err := messageWords(ctx, st, rng, stats.Messages, 2*n)
+	if err != nil {
+		return err
+	}
+	filters := listFilters(rng, facets, 2*n)
+
+	// Quick search: the list page and the tab badges the UI asks for with it.
+	var list, counts []float64
+	for i, q := range searches {
+		lq := core.ListQuery{Tab: core.TabAll, Search: q, Limit: core.DefaultPageSize}
+		t0 := time.Now()
+		if _, err := st.ListPeople(ctx, lq, me.ID, now); err != nil {
+			return fmt.Errorf("search %q: %w", q, err)
+		}
+		d1 := time.Since(t0)
+		t1 := time.Now()
+		if _, err := st.TabCounts(ctx, lq, me.ID, now); err != nil {
+			return fmt.Errorf("search counts %q: %w", q, err)
+		}
+		d2 := time.Since(t1)
+		if i >= n { // the first n are the warm-up
+			list = append(list, ms(d1))
+			counts = append(counts, ms(d2))
+		}
+	}
+	if err := out.put(Metric{ID: "search_people", Unit: "ms", Samples: list,
+		Note: "store.ListPeople first page (50) with Search = a name, phone fragment or email prefix of a random person"}); err != nil {
+		return err
+	}
+	if err := out.put(Metric{ID: "search_counts", Unit: "ms", Samples: counts,
+		Note: "store.TabCounts under the same searches (the tab badges)"}); err != nil {
+		return err
+	}
+
+	// Open a chat: the newest page of 50.
+	var hist []float64
+	for i, id := range chats {
+		t0 := time.Now()
+		if _, err := st.History(ctx, core.HistoryQuery{ChatID: id, Limit: 50}); err != nil {
+			return fmt.Errorf("history of chat %d: %w", id, err)
+		}
+		if i >= n {
+			hist = append(hist, ms(time.Since(t0)))
+		}
+	}
+	if err := out.put(Metric{ID: "history_query", Unit: "ms", Samples: hist,
+		Note: "store.History newest 50 messages of a random chat"}); err != nil {
+		return err
+	}
+
+	// Switch tab / apply a filter: the list page and the counts, both re-queried by the UI.
+	list, counts = nil, nil
+	for i, lq := range filters {
+		t0 := time.Now()
+		if _, err := st.ListPeople(ctx, lq, me.ID, now); err != nil {
+			return fmt.Errorf("filter %+v: %w", lq, err)
+		}
+		d1 := time.Since(t0)
+		t1 := time.Now()
+		if _, err := st.TabCounts(ctx, lq, me.ID, now); err != nil {
+			return fmt.Errorf("filter counts %+v: %w", lq, err)
+		}
+		d2 := time.Since(t1)
+		if i >= n {
+			list = append(list, ms(d1))
+			counts = append(counts, ms(d2))
+		}
+	}
+	if err := out.put(Metric{ID: "filter_list", Unit: "ms", Samples: list,
+		Note: "store.ListPeople first page on a random tab with 0-2 random filters (messenger, phone/email, tags, plans, tools, sources, status, active dialogues, archive/blacklist)"}); err != nil {
+		return err
+	}
+	if err := out.put(Metric{ID: "filter_counts", Unit: "ms", Samples: counts,
+		Note: "store.TabCounts for the same tab/filter changes"}); err != nil {
+		return err
+	}
+
+	// Full-text search over message text.
+	var fts []float64
+	for i, w := range words {
+		t0 := time.Now()
+		if _, err := st.SearchMessages(ctx, w, 50); err != nil {
+			return fmt.Errorf("search messages %q: %w", w, err)
+		}
+		if i >= n {
+			fts = append(fts, ms(time.Since(t0)))
+		}
+	}
+	return out.put(Metric{ID: "fts_messages", Unit: "ms", Samples: fts,
+		Note: "store.SearchMessages (50 newest hits) for a word, two words or a 3-5 letter prefix taken from a random message"})
+}
+
+// peopleSearches returns what managers type into quick search, taken from random people: a
+// name's word or its first letters, a run of 4-7 phone digits (bare or as written), an email's
+// local part or its prefix.
+func peopleSearches(ctx context.Context, st *store.Store, rng *rand.Rand, people int64, n int) ([]string, error) {
+	var out []string
+	for tries := 0; len(out) < n && tries < n*20; tries++ {
+		p, err := st.Person(ctx, 1+rng.Int64N(people))
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		switch len(out) % 3 {
+		case 0:
+			ws := strings.Fields(p.Name)
+			if len(ws) == 0 {
+				continue
+			}
+			w := []rune(ws[rng.IntN(len(ws))])
+			if rng.IntN(2) == 0 && len(w) > 3 {
+				w = w[:3+rng.IntN(len(w)-3)]
+			}
+			out = append(out, string(w))
+		case 1:
+			d := onlyDigits(p.Phone)
+			if len(d) < 7 {
+				continue
+			}
+			k := 4 + rng.IntN(4)
+			at := rng.IntN(len(d) - k + 1)
+			q := d[at : at+k]
+			if rng.IntN(3) == 0 && len(d) >= 10 { // as written with a separator: "916 123"
+				q = d[len(d)-10:len(d)-7] + " " + d[len(d)-7:len(d)-4]
+			}
+			out = append(out, q)
+		case 2:
+			local, _, ok := strings.Cut(p.Email, "@")
+			if !ok || len(local) < 3 {
+				continue
+			}
+			if rng.IntN(2) == 0 {
+				local = local[:3+rng.IntN(len(local)-2)]
+			}
+			out = append(out, local)
+		}
+	}
+	if len(out) < n {
+		return nil, fmt.Errorf("queries: found only %d usable people for search inputs", len(out))
+	}
+	return out, nil
+}
+
+func onlyDigits(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, s)
+}
+
+// sampleChats picks random existing chats.
+func sampleChats(ctx context.Context, st *store.Store, rng *rand.Rand, chats int64, n int) ([]int64, error) {
+	var out []int64
+	for tries := 0; len(out) < n && tries < n*20; tries++ {
+		c, err := st.Chat(ctx, 1+rng.Int64N(chats))
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c.ID)
+	}
+	if len(out) < n {
+		return nil, fmt.Errorf("queries: found only %d chats", len(out))
+	}
+	return out, nil
+}
+
+// messageWords takes search input from random messages: one word, two words of the same
+// message, or a word's first 3-5 letters (a search still being typed).
+func messageWords(ctx context.Context, st *store.Store, rng *rand.Rand, messages int64, n int) ([]string, error) {
+	var out []string
+	for tries := 0; len(out) < n && tries < n*40; tries++ {
+		m, err := st.Message(ctx, 1+rng.Int64N(messages))
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		var ws []string
+		for _, w := range strings.FieldsFunc(m.Text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+			if len([]rune(w)) >= 3 {
+				ws = append(ws, w)
+			}
+		}
+		if len(ws) == 0 {
+			continue
+		}
+		w := ws[rng.IntN(len(ws))]
+		switch len(out) % 3 {
+		case 0:
+			out = append(out, w)
+		case 1:
+			out = append(out, w+" "+ws[rng.IntN(len(ws))])
+		case 2:
+			r := []rune(w)
+			out = append(out, string(r[:min(len(r), 3+rng.IntN(3))]))
+		}
+	}
+	if len(out) < n {
+		return nil, fmt.Errorf("queries: found only %d messages with words", len(out))
+	}
+	return out, nil
+}
+
+// listFilters makes n tab switches and filter changes: a random tab (the Unread tab sometimes
+// oldest-first) with zero to two filters of the filter panel.
+func listFilters(rng *rand.Rand, f store.Facets, n int) []core.ListQuery {
+	pick := func(xs []string) []string {
+		if len(xs) == 0 {
+			return nil
+		}
+		return []string{xs[rng.IntN(len(xs))]}
+	}
+	yes, no := true, false
+	apply := []func(*core.ListFilter){
+		func(l *core.ListFilter) { l.Channels = []core.ChannelKind{core.Telegram} },
+		func(l *core.ListFilter) { l.Channels = []core.ChannelKind{core.VK} },
+		func(l *core.ListFilter) { l.HasPhone = &yes },
+		func(l *core.ListFilter) { l.HasEmail = &no },
+		func(l *core.ListFilter) { l.Tags = pick(f.Tags) },
+		func(l *core.ListFilter) { l.Plans = pick(f.Plans) },
+		func(l *core.ListFilter) { l.Tools = pick(f.Tools) },
+		func(l *core.ListFilter) { l.Sources = pick(f.Sources) },
+		func(l *core.ListFilter) { l.Statuses = []core.PersonStatus{core.Unsubscribed} },
+		func(l *core.ListFilter) { l.ActiveDialogues = true },
+		func(l *core.ListFilter) { l.Archived = true },
+		func(l *core.ListFilter) { l.Blacklisted = true },
+	}
+	tabs := []core.Tab{core.TabAll, core.TabUnread, core.TabImportant}
+	out := make([]core.ListQuery, 0, n)
+	for len(out) < n {
+		q := core.ListQuery{Tab: tabs[rng.IntN(len(tabs))], Limit: core.DefaultPageSize}
+		if q.Tab == core.TabUnread {
+			q.OldestFirst = rng.IntN(2) == 0
+		}
+		for k := rng.IntN(3); k > 0; k-- {
+			apply[rng.IntN(len(apply))](&q.Filter)
+		}
+		out = append(out, q)
+	}
+	return out
+}
