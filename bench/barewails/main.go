@@ -3,8 +3,8 @@
 // once the page's DOM is ready. Switchboard's start-up time is judged against this window's on
 // the same machine in the same run, so what is measured is our own cost, not WebKitGTK's.
 //
-// Build (no wails CLI needed): go build -tags desktop,production,webkit2_41 -ldflags "-s -w" \
-//   -o build/bin/barewails ./bench/barewails
+//	Build (no wails CLI needed): go build -tags desktop,production,webkit2_41 -ldflags "-s -w" \
+//	  -o build/bin/barewails ./bench/barewails
 package main
 
 import (

@@ -132,7 +132,7 @@ func newEngine(ctx context.Context, st *store.Store, fake *fakeapi.Telegram, pol
 }
 
 func (e *engine) start(ctx context.Context) error { return e.sup.StartChannel(ctx, e.chID) }
-func (e *engine) stop()                          { e.sup.Stop() }
+func (e *engine) stop()                           { e.sup.Stop() }
 
 // pushAll queues updates on the fake as clients' private text messages.
 func pushAll(fake *fakeapi.Telegram, ups []clientUpdate) {
