@@ -73,8 +73,11 @@ export function toApiError(method: string, e: unknown): ApiError {
 }
 
 async function call<T>(method: string, ...args: unknown[]): Promise<T> {
-  const fn = window.go?.app?.App?.[method] as GoFn | undefined;
-  if (!fn) throw new BackendMissingError();
+  const bound = window.go?.app?.App;
+  if (!bound) throw new BackendMissingError();
+  const fn = bound[method] as GoFn | undefined;
+  // A binding this build of the app lacks (a part not merged yet, an older backend).
+  if (!fn) throw new ApiError(method, `[not_available] ${method}`);
   try {
     return (await fn(...args)) as T;
   } catch (e) {

@@ -51,7 +51,8 @@ export function statusView(st: ChannelStatus | null | undefined, enabled: boolea
  */
 export function remainingRetry(st: ChannelStatus, nowMs: number): number {
   if (st.retryIn <= 0 || !st.at) return st.retryIn;
-  const left = st.retryIn - Math.floor((nowMs - st.at) / 1000);
+  // A clock reading older than the report (the tick has not come yet) counts as no time passed.
+  const left = st.retryIn - Math.floor(Math.max(0, nowMs - st.at) / 1000);
   return Math.max(0, left);
 }
 

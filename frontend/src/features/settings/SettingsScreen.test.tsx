@@ -1,0 +1,395 @@
+// The Settings screen against a fake window.go (a test double of the Wails bindings, for unit
+// tests only): every assertion is about what the manager sees and which Go calls are made.
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { useState } from 'react';
+import { I18nContext, makeT } from '../../lib/i18n';
+import type { Channel, ChannelStatus, Locale, ThemeSetting } from '../../lib/types';
+import type { ChannelView, LeadLinkView, Template } from '../../lib/settingsApi';
+import { SettingsScreen, type SettingsSectionId } from './SettingsScreen';
+
+const BAD = '123456:BAD-token-never-shown';
+const GOOD = '654321:GOOD-token-never-shown';
+
+function channel(id: number, name: string, kind: Channel['kind'] = 'telegram'): Channel {
+  return { id, kind, name, externalId: String(id * 100), username: `${name.toLowerCase()}_bot`, avatarUrl: '', apiUrl: '', enabled: true, createdAt: 0 };
+}
+
+interface Fake {
+  calls: { method: string; args: unknown[] }[];
+  channels: ChannelView[];
+  templates: Template[];
+  links: LeadLinkView[];
+  keyring: string;
+  warning: string;
+  webhookSet: boolean;
+  emit: (name: string, data: unknown) => void;
+  clipboard: string[];
+}
+
+function install(): Fake {
+  const listeners = new Map<string, ((...d: unknown[]) => void)[]>();
+  const fake: Fake = {
+    calls: [],
+    channels: [],
+    templates: [],
+    links: [],
+    keyring: '',
+    warning: '',
+    webhookSet: false,
+    clipboard: [],
+    emit: (name, data) => {
+      for (const cb of listeners.get(name) ?? []) cb(data);
+    },
+  };
+  const reject = (code: string, message: string) => Promise.reject({ code, message });
+  const impl: Record<string, (...a: never[]) => Promise<unknown>> = {
+    SettingsChannels: async () => fake.channels,
+    KeyringStatus: async () => fake.keyring,
+    CheckTelegramToken: async (token: string) => {
+      if (token !== GOOD) return reject('token_rejected', 'telegram getMe: Unauthorized');
+      return { externalId: '777', name: 'Sales Bot', username: 'sales_bot', avatarUrl: '', webhook: fake.webhookSet };
+    },
+    AddTelegramChannel: async (token: string, apiUrl: string) => {
+      if (token !== GOOD) return reject('token_rejected', 'Unauthorized');
+      if (fake.webhookSet) return reject('webhook', 'webhook is set');
+      const ch = { ...channel(9, 'Sales Bot'), apiUrl };
+      fake.channels = [...fake.channels, { channel: ch, status: null, link: 'https://t.me/sales_bot', notify: true }];
+      return ch;
+    },
+    DeleteTelegramWebhook: async () => {
+      fake.webhookSet = false;
+    },
+    RemoveChannel: async (id: number) => {
+      fake.channels = fake.channels.filter((v) => v.channel.id !== id);
+    },
+    DeleteChannelWebhook: async () => undefined,
+    SetChannelNotify: async () => undefined,
+    LeadLinks: async (channelId: number) => fake.links.filter((l) => l.link.channelId === channelId),
+    AddLeadLink: async (l: LeadLinkView['link']) => {
+      const code = l.code || 'gen3rated';
+      const v = { link: { ...l, id: fake.links.length + 1, code }, url: `https://t.me/sales_bot?start=${code}` };
+      fake.links = [...fake.links, v];
+      return v;
+    },
+    DeleteLeadLink: async (id: number) => {
+      fake.links = fake.links.filter((l) => l.link.id !== id);
+    },
+    Templates: async () => fake.templates,
+    SaveTemplate: async (t: Template) => {
+      const saved = { ...t, id: t.id || fake.templates.length + 1 };
+      fake.templates = [...fake.templates.filter((x) => x.id !== saved.id), saved];
+      return saved;
+    },
+    DeleteTemplate: async (id: number) => {
+      fake.templates = fake.templates.filter((x) => x.id !== id);
+    },
+    MarkAllRead: async () => undefined,
+    DesktopSettings: async () => ({ muted: false, closeToTray: true, warning: fake.warning }),
+    SetNotificationsMuted: async () => undefined,
+    SetCloseToTray: async () => undefined,
+    SetSetting: async () => undefined,
+  };
+  const recorded: Record<string, (...a: unknown[]) => Promise<unknown>> = {};
+  for (const [name, fn] of Object.entries(impl)) {
+    recorded[name] = (...args: unknown[]) => {
+      fake.calls.push({ method: name, args });
+      return (fn as (...a: unknown[]) => Promise<unknown>)(...args);
+    };
+  }
+  window.go = { app: { App: recorded as never } };
+  window.runtime = {
+    EventsOn: (name: string, cb: (...d: unknown[]) => void) => {
+      listeners.set(name, [...(listeners.get(name) ?? []), cb]);
+      return () => listeners.set(name, (listeners.get(name) ?? []).filter((x) => x !== cb));
+    },
+    EventsOff: (name: string) => listeners.delete(name),
+    ClipboardSetText: async (text: string) => {
+      fake.clipboard.push(text);
+      return true;
+    },
+  } as never;
+  return fake;
+}
+
+const called = (f: Fake, method: string) => f.calls.filter((c) => c.method === method);
+
+function Harness({ section, onClose = () => undefined, onAllRead }: { section?: SettingsSectionId; onClose?: () => void; onAllRead?: () => void }) {
+  const [locale, setLocale] = useState<Locale>('en');
+  const [theme, setTheme] = useState<ThemeSetting>('system');
+  return (
+    <I18nContext.Provider value={{ locale, t: makeT(locale) }}>
+      <span data-testid="shell-locale">{locale}</span>
+      <span data-testid="shell-theme">{theme}</span>
+      <SettingsScreen onClose={onClose} theme={theme} onLocale={setLocale} onTheme={setTheme} onAllRead={onAllRead} initialSection={section} />
+    </I18nContext.Provider>
+  );
+}
+
+let fake: Fake;
+beforeEach(() => {
+  fake = install();
+});
+afterEach(() => {
+  cleanup();
+  delete window.go;
+  delete window.runtime;
+});
+
+describe('Channels', () => {
+  it('rejects a bad token with a clear message, stores nothing and never shows the token', async () => {
+    render(<Harness />);
+    await screen.findByTestId('channels-empty');
+    fireEvent.click(screen.getByTestId('add-telegram'));
+    const dialog = screen.getByTestId('add-channel-dialog');
+    const input = within(dialog).getByTestId('token-input') as HTMLInputElement;
+    expect(input.type).toBe('password');
+    fireEvent.change(input, { target: { value: BAD } });
+    fireEvent.click(within(dialog).getByTestId('check-token'));
+    expect(await within(dialog).findByTestId('add-error')).toHaveProperty(
+      'textContent',
+      'The token was rejected: check it and paste it again. Nothing was stored.',
+    );
+    expect(called(fake, 'CheckTelegramToken')[0]?.args).toEqual([BAD, '']);
+    expect(called(fake, 'AddTelegramChannel')).toHaveLength(0);
+    expect(document.body.textContent).not.toContain(BAD);
+  });
+
+  it('checks the token, shows the bot, then connects and lists it with the custom server', async () => {
+    render(<Harness />);
+    await screen.findByTestId('channels-empty');
+    fireEvent.click(screen.getByTestId('add-telegram'));
+    fireEvent.change(screen.getByTestId('token-input'), { target: { value: GOOD } });
+    fireEvent.change(screen.getByTestId('api-url-input'), { target: { value: 'http://127.0.0.1:8081' } });
+    fireEvent.click(screen.getByTestId('check-token'));
+    const info = await screen.findByTestId('bot-info');
+    expect(info.textContent).toContain('Sales Bot');
+    expect(info.textContent).toContain('@sales_bot');
+    expect(called(fake, 'AddTelegramChannel')).toHaveLength(0);
+    fireEvent.click(screen.getByTestId('connect-channel'));
+    const row = await screen.findByTestId('channel-row');
+    expect(called(fake, 'AddTelegramChannel')[0]?.args).toEqual([GOOD, 'http://127.0.0.1:8081']);
+    expect(screen.queryByTestId('add-channel-dialog')).toBeNull();
+    expect(row.textContent).toContain('Sales Bot');
+    expect(row.textContent).toContain('Bot API server: http://127.0.0.1:8081');
+    expect(document.body.textContent).not.toContain(GOOD);
+  });
+
+  it('refuses a server address that is not http(s) before calling Go', async () => {
+    render(<Harness />);
+    await screen.findByTestId('channels-empty');
+    fireEvent.click(screen.getByTestId('add-telegram'));
+    fireEvent.change(screen.getByTestId('token-input'), { target: { value: GOOD } });
+    fireEvent.change(screen.getByTestId('api-url-input'), { target: { value: 'javascript:alert(1)' } });
+    fireEvent.click(screen.getByTestId('check-token'));
+    expect((await screen.findByTestId('add-error')).textContent).toMatch(/http:\/\/ or https:\/\//);
+    expect(called(fake, 'CheckTelegramToken')).toHaveLength(0);
+  });
+
+  it('explains a webhook and removes it before connecting', async () => {
+    fake.webhookSet = true;
+    render(<Harness />);
+    await screen.findByTestId('channels-empty');
+    fireEvent.click(screen.getByTestId('add-telegram'));
+    fireEvent.change(screen.getByTestId('token-input'), { target: { value: GOOD } });
+    fireEvent.click(screen.getByTestId('check-token'));
+    const callout = await screen.findByTestId('webhook-callout');
+    expect(callout.textContent).toMatch(/webhook has to be removed/);
+    expect((screen.getByTestId('connect-channel') as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.click(screen.getByTestId('remove-webhook'));
+    await waitFor(() => expect(screen.queryByTestId('webhook-callout')).toBeNull());
+    expect(called(fake, 'DeleteTelegramWebhook')[0]?.args).toEqual([GOOD, '']);
+    expect((screen.getByTestId('connect-channel') as HTMLButtonElement).disabled).toBe(false);
+  });
+
+  it('shows live status changes and counts the retry down', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      fake.channels = [{ channel: channel(1, 'Support'), status: null, link: 'https://t.me/support_bot', notify: true }];
+      render(<Harness />);
+      const pill = await screen.findByTestId('channel-status');
+      expect(pill.textContent).toBe('Starting…');
+      const now = Date.now();
+      const offline: ChannelStatus = { channelId: 1, state: 'offline', retryIn: 5, lastError: 'dial tcp: connection refused', webhook: false, at: now };
+      act(() => fake.emit('channel:status', offline));
+      expect(screen.getByTestId('channel-status').textContent).toBe('Offline — retrying in 5 s');
+      expect(screen.getByTestId('channel-last-error').textContent).toBe('Last error: dial tcp: connection refused');
+      await act(async () => {
+        await vi.advanceTimersByTimeAsync(2100);
+      });
+      expect(screen.getByTestId('channel-status').textContent).toBe('Offline — retrying in 3 s');
+      act(() => fake.emit('channel:status', { ...offline, state: 'conflict', webhook: true, lastError: '', retryIn: 0 }));
+      expect(screen.getByTestId('channel-status').textContent).toBe('Webhook set: polling is blocked');
+      fireEvent.click(screen.getByTestId('channel-remove-webhook'));
+      await waitFor(() => expect(called(fake, 'DeleteChannelWebhook')[0]?.args).toEqual([1]));
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('removes a channel only after confirmation', async () => {
+    fake.channels = [{ channel: channel(1, 'Support'), status: null, link: '', notify: true }];
+    render(<Harness />);
+    fireEvent.click(await screen.findByTestId('channel-remove'));
+    expect(screen.getByTestId('remove-channel-dialog').textContent).toContain('Remove “Support”?');
+    fireEvent.click(screen.getByTestId('confirm-cancel'));
+    expect(called(fake, 'RemoveChannel')).toHaveLength(0);
+    fireEvent.click(screen.getByTestId('channel-remove'));
+    fireEvent.click(screen.getByTestId('confirm-yes'));
+    await screen.findByTestId('channels-empty');
+    expect(called(fake, 'RemoveChannel')[0]?.args).toEqual([1]);
+  });
+
+  it('says plainly when there is no keyring and how to fix it, and blocks adding', async () => {
+    fake.keyring = 'The name org.freedesktop.secrets was not provided by any .service files';
+    render(<Harness />);
+    const warn = await screen.findByTestId('keyring-warning');
+    expect(warn.textContent).toMatch(/No system keyring/);
+    expect(warn.textContent).toMatch(/gnome-keyring/);
+    expect((screen.getByTestId('add-telegram') as HTMLButtonElement).disabled).toBe(true);
+    expect((screen.getByTestId('add-vk') as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('renders hostile channel names and errors as text', async () => {
+    fake.channels = [
+      {
+        channel: channel(1, '<img src=x onerror=alert(1)>Evil'),
+        status: { channelId: 1, state: 'revoked', retryIn: 0, lastError: '<b>Unauthorized</b>', webhook: false, at: 0 },
+        link: '',
+        notify: true,
+      },
+    ];
+    render(<Harness />);
+    const row = await screen.findByTestId('channel-row');
+    expect(row.textContent).toContain('<img src=x onerror=alert(1)>Evil');
+    expect(row.querySelector('img')).toBeNull();
+    expect(row.querySelector('b')).toBeNull();
+  });
+});
+
+describe('Company → Read all messages', () => {
+  it('does nothing on cancel and needs the word typed before it marks everything read', async () => {
+    const onAllRead = vi.fn();
+    render(<Harness section="company" onAllRead={onAllRead} />);
+    fireEvent.click(screen.getByTestId('read-all'));
+    const dialog = screen.getByTestId('read-all-dialog');
+    expect(dialog.textContent).toMatch(/cannot be undone/);
+    fireEvent.click(within(dialog).getByTestId('read-all-cancel'));
+    expect(screen.queryByTestId('read-all-dialog')).toBeNull();
+    expect(called(fake, 'MarkAllRead')).toHaveLength(0);
+
+    fireEvent.click(screen.getByTestId('read-all'));
+    const confirm = screen.getByTestId('read-all-confirm') as HTMLButtonElement;
+    expect(confirm.disabled).toBe(true);
+    fireEvent.change(screen.getByTestId('read-all-input'), { target: { value: 'REA' } });
+    expect(confirm.disabled).toBe(true);
+    fireEvent.change(screen.getByTestId('read-all-input'), { target: { value: ' read ' } });
+    expect(confirm.disabled).toBe(false);
+    fireEvent.click(confirm);
+    await screen.findByTestId('read-all-done');
+    expect(called(fake, 'MarkAllRead')).toHaveLength(1);
+    expect(onAllRead).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('Chat templates', () => {
+  it('adds, edits and deletes a template, hinting the placeholders it uses', async () => {
+    render(<Harness section="templates" />);
+    await screen.findByText('No chat templates yet.');
+    fireEvent.click(screen.getByTestId('tpl-add'));
+    fireEvent.click(screen.getByTestId('tpl-save'));
+    expect(screen.getByRole('alert').textContent).toBe('A template needs a name and a text.');
+    fireEvent.change(screen.getByTestId('tpl-name'), { target: { value: 'Greeting <script>' } });
+    fireEvent.change(screen.getByTestId('tpl-value'), { target: { value: 'Hello, {first_name}! I am {manager}.' } });
+    expect(screen.getByTestId('tpl-used').textContent).toBe('{first_name}{manager}');
+    fireEvent.click(screen.getByTestId('tpl-save'));
+    const row = await screen.findByTestId('tpl-row');
+    expect(called(fake, 'SaveTemplate')[0]?.args).toEqual([{ id: 0, name: 'Greeting <script>', value: 'Hello, {first_name}! I am {manager}.' }]);
+    expect(within(row).getByTestId('tpl-row-name').textContent).toBe('Greeting <script>');
+
+    fireEvent.click(within(row).getByTestId('tpl-edit'));
+    fireEvent.change(screen.getByTestId('tpl-value'), { target: { value: 'Bye' } });
+    fireEvent.click(screen.getByTestId('tpl-save'));
+    await waitFor(() => expect(screen.getByTestId('tpl-row').textContent).toContain('Bye'));
+    expect(called(fake, 'SaveTemplate')[1]?.args).toEqual([{ id: 1, name: 'Greeting <script>', value: 'Bye' }]);
+
+    fireEvent.click(screen.getByTestId('tpl-delete'));
+    fireEvent.click(screen.getByTestId('confirm-yes'));
+    await screen.findByText('No chat templates yet.');
+    expect(called(fake, 'DeleteTemplate')[0]?.args).toEqual([1]);
+  });
+});
+
+describe('Lead-generation links', () => {
+  it('creates a named link for the chosen channel and copies its deep link', async () => {
+    fake.channels = [{ channel: channel(3, 'Sales'), status: null, link: 'https://t.me/sales_bot', notify: true }];
+    render(<Harness section="leadLinks" />);
+    await screen.findByText('No links for this channel yet.');
+    fireEvent.click(screen.getByTestId('ll-add'));
+    expect(screen.getByRole('alert').textContent).toBe('Fill in at least a sales plan, a source or a tool.');
+    fireEvent.change(screen.getByTestId('ll-plan'), { target: { value: 'Spring sale' } });
+    fireEvent.change(screen.getByTestId('ll-code'), { target: { value: 'bad code!' } });
+    fireEvent.click(screen.getByTestId('ll-add'));
+    expect(screen.getByRole('alert').textContent).toMatch(/A–Z a–z 0–9/);
+    fireEvent.change(screen.getByTestId('ll-code'), { target: { value: '' } });
+    fireEvent.change(screen.getByTestId('ll-source'), { target: { value: 'Instagram' } });
+    fireEvent.click(screen.getByTestId('ll-add'));
+    const url = (await screen.findByTestId('ll-url')) as HTMLInputElement;
+    expect(url.value).toBe('https://t.me/sales_bot?start=gen3rated');
+    expect(called(fake, 'AddLeadLink')[0]?.args).toEqual([{ id: 0, channelId: 3, code: '', plan: 'Spring sale', source: 'Instagram', tool: '' }]);
+    fireEvent.click(screen.getByTestId('ll-copy'));
+    await waitFor(() => expect(fake.clipboard).toEqual(['https://t.me/sales_bot?start=gen3rated']));
+  });
+});
+
+describe('Preferences', () => {
+  it('switches language and theme in the shell and saves them', async () => {
+    render(<Harness section="preferences" />);
+    fireEvent.click(screen.getByTestId('pref-locale-ru'));
+    expect(screen.getByTestId('shell-locale').textContent).toBe('ru');
+    expect(await screen.findByText('Язык')).toBeTruthy();
+    fireEvent.click(screen.getByTestId('pref-theme-dark'));
+    expect(screen.getByTestId('shell-theme').textContent).toBe('dark');
+    await waitFor(() =>
+      expect(called(fake, 'SetSetting').map((c) => c.args)).toEqual([
+        ['locale', 'ru'],
+        ['theme', 'dark'],
+      ]),
+    );
+  });
+
+  it('toggles quiet mode, per-channel notifications and close-to-tray, and shows the desktop warning', async () => {
+    fake.warning = 'no notification daemon is running';
+    fake.channels = [{ channel: channel(1, 'Support'), status: null, link: '', notify: true }];
+    render(<Harness section="preferences" />);
+    expect((await screen.findByTestId('notify-warning')).textContent).toBe(
+      'Desktop notifications are unavailable: no notification daemon is running',
+    );
+    const perChannel = (await screen.findByTestId('pref-channel-notify')) as HTMLInputElement;
+    expect(perChannel.checked).toBe(true);
+    fireEvent.click(perChannel);
+    await waitFor(() => expect(called(fake, 'SetChannelNotify')[0]?.args).toEqual([1, false]));
+    expect((screen.getByTestId('pref-channel-notify') as HTMLInputElement).checked).toBe(false);
+    const tray = screen.getByTestId('pref-tray') as HTMLInputElement;
+    expect(tray.checked).toBe(true);
+    fireEvent.click(tray);
+    fireEvent.click(screen.getByTestId('pref-mute'));
+    await waitFor(() => expect(called(fake, 'SetNotificationsMuted')[0]?.args).toEqual([true]));
+    expect(called(fake, 'SetCloseToTray')[0]?.args).toEqual([false]);
+    // Quiet mode silences everything: the per-channel switches wait until it is off.
+    expect((screen.getByTestId('pref-channel-notify') as HTMLInputElement).disabled).toBe(true);
+  });
+});
+
+describe('Esc', () => {
+  it('closes the innermost dialog first, then Settings', async () => {
+    const onClose = vi.fn();
+    render(<Harness section="company" onClose={onClose} />);
+    fireEvent.click(screen.getByTestId('read-all'));
+    fireEvent.keyDown(screen.getByTestId('read-all-input'), { key: 'Escape' });
+    expect(screen.queryByTestId('read-all-dialog')).toBeNull();
+    expect(onClose).not.toHaveBeenCalled();
+    fireEvent.keyDown(document.body, { key: 'Escape' });
+    expect(onClose).toHaveBeenCalledTimes(1);
+  });
+});
