@@ -1,0 +1,286 @@
+// Command benchreport turns the measurements `make bench` collected (JSON lines of raw
+// samples, from storebench, the browser script and scripts/bench.sh) into the budget table on
+// stdout and one results file. The budgets live here, in one place.
+//
+//	benchreport -in DIR -out bench/results/FILE.json [-meta k=v ...]
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Metric is one measurement's raw samples, as the collectors write them.
+type Metric struct {
+	ID      string    `json:"id"`
+	Unit    string    `json:"unit"`
+	Samples []float64 `json:"samples"`
+	Note    string    `json:"note,omitempty"`
+}
+
+// Budget is one row of the table. Stat says which statistic is held to Limit; Min means the
+// figure must be at least Limit (throughput) instead of at most. A zero Limit is an
+// informational row without a budget.
+type Budget struct {
+	ID    string
+	What  string
+	Stat  string // median, p95, p99
+	Limit float64
+	Min   bool
+}
+
+var budgets = []Budget{
+	{"startup_app", "start to interactive people list (production binary, Xvfb)", "median", 1500, false},
+	{"startup_bare", "  bare Wails window, same machine, same run", "median", 0, false},
+	{"startup_ratio", "  Switchboard / bare Wails start-up", "median", 1.3, false},
+	{"search_people", "quick search by name/phone/email, 100k people (store)", "p95", 15, false},
+	{"search_counts", "  tab counts under the same search (store)", "p95", 15, false},
+	{"search_keypress", "keypress in search box to rendered result (browser)", "p95", 100, false},
+	{"search_after_debounce", "  same, from the end of the UI's search debounce", "p95", 0, false},
+	{"history_query", "open a chat: first page of 50 (store)", "p95", 10, false},
+	{"history_render", "open a chat: click to first page rendered (browser)", "p95", 100, false},
+	{"filter_list", "switch tab / apply a filter: list page (store)", "p95", 50, false},
+	{"filter_counts", "switch tab / apply a filter: tab counts (store)", "p95", 50, false},
+	{"fts_messages", "full-text search over 1M messages (store)", "p95", 50, false},
+	{"ingest_rate", "ingestion: fake Telegram -> SQLite, batches of 100", "median", 20000, true},
+	{"bare_insert_rate", "  bare batched INSERT of the same rows", "median", 0, true},
+	{"ingest_ratio", "  ingestion / bare insert, same run", "median", 0.40, true},
+	{"ingest_apply_share", "  share of ingestion time inside store.ApplyBatch", "median", 0, false},
+	{"update_to_event", "update off the wire to UI event (inbox.Follow)", "p99", 50, false},
+	{"memory_total", "memory after opening 100 chats: app + WebKit (PSS)", "median", 250, false},
+	{"memory_app", "  Go process (PSS)", "median", 0, false},
+	{"memory_webkit", "  WebKit processes (PSS)", "median", 0, false},
+	{"binary_size", "stripped Linux binary", "median", 25, false},
+}
+
+// Row is one line of the table and of the results file.
+type Row struct {
+	ID      string    `json:"id"`
+	What    string    `json:"what"`
+	Unit    string    `json:"unit"`
+	N       int       `json:"n"`
+	Median  float64   `json:"median"`
+	P95     float64   `json:"p95"`
+	P99     float64   `json:"p99"`
+	Stat    string    `json:"stat,omitempty"`
+	Budget  string    `json:"budget,omitempty"`
+	Limit   float64   `json:"limit,omitempty"`
+	Status  string    `json:"status"` // pass, FAIL, info, MISSING
+	Note    string    `json:"note,omitempty"`
+	Samples []float64 `json:"samples,omitempty"`
+}
+
+// Results is the results file.
+type Results struct {
+	When    string            `json:"when"`
+	Machine map[string]string `json:"machine"`
+	Meta    map[string]string `json:"meta"`
+	Rows    []Row             `json:"rows"`
+	Passed  int               `json:"passed"`
+	Failed  int               `json:"failed"`
+	Missing int               `json:"missing"`
+}
+
+type metaFlags map[string]string
+
+func (m metaFlags) String() string { return fmt.Sprint(map[string]string(m)) }
+func (m metaFlags) Set(v string) error {
+	k, val, ok := strings.Cut(v, "=")
+	if !ok {
+		return errors.New("want key=value")
+	}
+	m[k] = val
+	return nil
+}
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "benchreport:", err)
+		os.Exit(2)
+	}
+}
+
+func run() error {
+	in := flag.String("in", "", "directory of *.jsonl measurement files")
+	out := flag.String("out", "", "results file to write")
+	meta := metaFlags{}
+	flag.Var(meta, "meta", "key=value recorded in the results (repeatable)")
+	flag.Parse()
+	if *in == "" || *out == "" {
+		return errors.New("-in and -out are required")
+	}
+	metrics, err := load(*in)
+	if err != nil {
+		return err
+	}
+	derive(metrics)
+	res := Results{When: time.Now().UTC().Format(time.RFC3339), Machine: machine(), Meta: meta}
+	for _, b := range budgets {
+		row := Row{ID: b.ID, What: b.What, Stat: b.Stat, Status: "info"}
+		m, ok := metrics[b.ID]
+		if b.Limit != 0 {
+			row.Limit = b.Limit
+			op := "≤"
+			if b.Min {
+				op = "≥"
+			}
+			row.Budget = fmt.Sprintf("%s %s %s", b.Stat, op, num(b.Limit))
+		}
+		if !ok || len(m.Samples) == 0 {
+			row.Status = "MISSING"
+			if b.Limit == 0 {
+				row.Status = "info"
+			}
+			if row.Status == "MISSING" {
+				res.Missing++
+			}
+			res.Rows = append(res.Rows, row)
+			continue
+		}
+		row.Unit, row.Note, row.N = m.Unit, m.Note, len(m.Samples)
+		row.Median, row.P95, row.P99 = pct(m.Samples, 50), pct(m.Samples, 95), pct(m.Samples, 99)
+		row.Samples = m.Samples
+		if b.Limit != 0 {
+			v := map[string]float64{"median": row.Median, "p95": row.P95, "p99": row.P99}[b.Stat]
+			if (b.Min && v >= b.Limit) || (!b.Min && v <= b.Limit) {
+				row.Status = "pass"
+				res.Passed++
+			} else {
+				row.Status = "FAIL"
+				res.Failed++
+			}
+		}
+		res.Rows = append(res.Rows, row)
+	}
+	printTable(res)
+	raw, err := json.MarshalIndent(res, "", " ")
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(*out), 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(*out, append(raw, '\n'), 0o644); err != nil {
+		return err
+	}
+	fmt.Printf("\n%d budgets met, %d missed, %d not measured. Results: %s\n", res.Passed, res.Failed, res.Missing, *out)
+	if res.Failed > 0 || res.Missing > 0 {
+		os.Exit(1)
+	}
+	return nil
+}
+
+// load reads every *.jsonl in dir; a metric id seen twice has its samples appended.
+func load(dir string) (map[string]*Metric, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.jsonl"))
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]*Metric{}
+	for _, f := range files {
+		fh, err := os.Open(f)
+		if err != nil {
+			return nil, err
+		}
+		sc := bufio.NewScanner(fh)
+		sc.Buffer(make([]byte, 1<<20), 16<<20)
+		for sc.Scan() {
+			line := strings.TrimSpace(sc.Text())
+			if line == "" {
+				continue
+			}
+			var m Metric
+			if err := json.Unmarshal([]byte(line), &m); err != nil {
+				fh.Close()
+				return nil, fmt.Errorf("%s: %w", f, err)
+			}
+			if have, ok := out[m.ID]; ok {
+				have.Samples = append(have.Samples, m.Samples...)
+				continue
+			}
+			out[m.ID] = &m
+		}
+		fh.Close()
+		if err := sc.Err(); err != nil {
+			return nil, fmt.Errorf("%s: %w", f, err)
+		}
+	}
+	return out, nil
+}
+
+// derive adds figures computed from others: the start-up ratio pairs the medians of the two
+// windows measured in the same run.
+func derive(ms map[string]*Metric) {
+	app, bare := ms["startup_app"], ms["startup_bare"]
+	if app != nil && bare != nil && len(app.Samples) > 0 && len(bare.Samples) > 0 {
+		ms["startup_ratio"] = &Metric{ID: "startup_ratio", Unit: "x",
+			Samples: []float64{pct(app.Samples, 50) / pct(bare.Samples, 50)},
+			Note:    "median Switchboard start-up / median bare Wails start-up, runs interleaved"}
+	}
+}
+
+// pct is the nearest-rank percentile.
+func pct(xs []float64, p float64) float64 {
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	k := int(math.Ceil(p/100*float64(len(s)))) - 1
+	return s[max(0, min(k, len(s)-1))]
+}
+
+func num(v float64) string {
+	switch {
+	case v == 0:
+		return "0"
+	case math.Abs(v) >= 1000:
+		return fmt.Sprintf("%.0f", v)
+	case math.Abs(v) >= 10:
+		return fmt.Sprintf("%.1f", v)
+	default:
+		return fmt.Sprintf("%.2f", v)
+	}
+}
+
+func printTable(r Results) {
+	fmt.Printf("%-58s %5s %10s %10s %10s  %-10s %-14s %s\n", "what", "n", "median", "p95", "p99", "unit", "budget", "")
+	fmt.Println(strings.Repeat("-", 126))
+	for _, row := range r.Rows {
+		if row.N == 0 {
+			fmt.Printf("%-58s %5s %10s %10s %10s  %-10s %-14s %s\n", row.What, "-", "-", "-", "-", "", row.Budget, row.Status)
+			continue
+		}
+		fmt.Printf("%-58s %5d %10s %10s %10s  %-10s %-14s %s\n", row.What, row.N, num(row.Median), num(row.P95), num(row.P99), row.Unit, row.Budget, row.Status)
+	}
+}
+
+func machine() map[string]string {
+	m := map[string]string{"goos": runtime.GOOS, "goarch": runtime.GOARCH, "cpus": fmt.Sprint(runtime.NumCPU())}
+	if raw, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, line := range strings.Split(string(raw), "\n") {
+			if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+				m["cpu"] = strings.TrimSpace(v)
+				break
+			}
+		}
+	}
+	if raw, err := os.ReadFile("/proc/meminfo"); err == nil {
+		line, _, _ := strings.Cut(string(raw), "\n")
+		m["memory"] = strings.Join(strings.Fields(line)[1:], " ")
+	}
+	if raw, err := os.ReadFile("/proc/sys/kernel/osrelease"); err == nil {
+		m["kernel"] = strings.TrimSpace(string(raw))
+	}
+	if raw, err := os.ReadFile("/proc/loadavg"); err == nil {
+		m["loadavg_at_report"] = strings.TrimSpace(string(raw))
+	}
+	return m
+}
