@@ -105,7 +105,7 @@ type MicSource struct {
 	ctx     context.Context
 	chunks  chan []int16
 	lost    chan struct{}
-	lostOne sync.Once
+	lostOne *sync.Once // closes lost once per Start
 	pending []int16
 	dropped int // chunks dropped because Read fell behind; touched only by the audio thread
 }
@@ -136,6 +136,8 @@ func (m *MicSource) Start(ctx context.Context) error {
 	m.ctx = ctx
 	m.chunks = make(chan []int16, micChunks)
 	m.lost = make(chan struct{})
+	m.lostOne = new(sync.Once)
+	m.pending = nil
 	var tried []string
 	for _, b := range m.opts.Backends {
 		if err := ctx.Err(); err != nil {

@@ -210,3 +210,22 @@ func TestMicDeviceLostKeepsRecording(t *testing.T) {
 	checkOpusFile(t, res.Path, res.Samples)
 	waitGoroutines(t, before)
 }
+
+// TestMicSourceReusable: one MicSource can record twice (the composer keeps one around).
+func TestMicSourceReusable(t *testing.T) {
+	mic := NewMicSource(MicOptions{Backends: []malgo.Backend{NullBackend}})
+	for i := range 2 {
+		rec := NewRecorder(Options{Dir: t.TempDir()})
+		if err := rec.Start(context.Background(), mic); err != nil {
+			t.Fatalf("round %d: %v", i, err)
+		}
+		time.Sleep(150 * time.Millisecond)
+		res, err := rec.Stop()
+		if err != nil || res.Samples == 0 {
+			t.Fatalf("round %d: %+v %v", i, res, err)
+		}
+		if mic.Backend() != "" {
+			t.Fatalf("round %d: device still open after Stop", i)
+		}
+	}
+}

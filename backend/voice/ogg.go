@@ -78,7 +78,6 @@ type OggOpusWriter struct {
 	pendingSegs  int      // lacing values they need
 	pendingEnd   int64    // granule position after the last pending packet
 	pendingStart int64    // granule position before the first pending packet
-	lastGranule  int64    // granule position of the last page written
 	closed       bool
 	bytesWritten int64
 	pagesWritten int
@@ -190,7 +189,6 @@ func (o *OggOpusWriter) flush(granule int64, flags byte) error {
 	if err := o.writePage(o.pending, granule, flags); err != nil {
 		return fmt.Errorf("ogg opus: write audio page: %w", err)
 	}
-	o.lastGranule = granule
 	o.pending = o.pending[:0]
 	o.pendingSegs = 0
 	o.pendingStart = o.pendingEnd

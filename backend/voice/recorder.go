@@ -48,7 +48,8 @@ type Options struct {
 	// Bitrate in bits per second; 0 means DefaultBitrate (16 kbps).
 	Bitrate int
 	// OnProgress, if set, is called from the recording goroutine about every 50 ms of audio.
-	// It must return quickly (post to a channel or emit an event): it holds up encoding.
+	// It must return quickly (post to a channel or emit an event): it holds up encoding. It
+	// must not call Stop or Cancel itself (they wait for this goroutine); watch Done instead.
 	OnProgress func(Progress)
 	Logger     *slog.Logger
 }
@@ -162,7 +163,7 @@ func (r *Recorder) Start(ctx context.Context, src Source) error {
 	r.started = true
 	r.stop = stop
 	s := &session{
-		r: r, src: src, enc: enc, ogg: ogg, f: f, bw: bw, ctx: rctx,
+		r: r, src: src, enc: enc, ogg: ogg, f: f, bw: bw,
 		maxSamples: int64(r.opts.MaxDuration.Seconds() * SampleRate),
 	}
 	if rate != SampleRate {
@@ -223,7 +224,6 @@ func (r *Recorder) Cancel() error {
 // session is the state of the recording goroutine; only it touches these fields.
 type session struct {
 	r          *Recorder
-	ctx        context.Context
 	src        Source
 	rs         *resampler
 	enc        *encoder
