@@ -29,6 +29,8 @@ type Composer struct {
 	VoiceMax time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Kick tells the outbox worker a row was queued; nil = rows wait for its next look.
+	Kick func()
 
 	voiceMu sync.Mutex
 	voice   *voiceSession
@@ -39,6 +41,21 @@ type Composer struct {
 // <directory of the database>/uploads.
 func NewComposer(st *store.Store, me int64) *Composer {
 	return &Composer{Store: st, Me: me, UploadsDir: filepath.Join(filepath.Dir(st.Path()), "uploads")}
+}
+
+// ComposerFor builds the composer of an inbox service: same store, manager, clock, and its
+// outbox worker is kicked after every queued send.
+func ComposerFor(s *Service) *Composer {
+	c := NewComposer(s.Store, s.Me)
+	c.Now = s.now
+	c.Kick = s.kick
+	return c
+}
+
+func (c *Composer) kick() {
+	if c.Kick != nil {
+		c.Kick()
+	}
 }
 
 func (c *Composer) now() time.Time {

@@ -282,6 +282,7 @@ func (c *Composer) SendParts(ctx context.Context, chatID int64, parts []Part, re
 			return out, fmt.Errorf("send parts to chat %d: message %d of %d: %w", chatID, i+1, len(plan), err)
 		}
 		out = append(out, msg)
+		c.kick()
 	}
 	if d, err := c.Store.Draft(ctx, chatID); err == nil && d.Constructor != "" {
 		if err := c.Store.SaveDraft(ctx, core.Draft{ChatID: chatID, Text: d.Text, ReplyToID: d.ReplyToID}, c.now()); err != nil {

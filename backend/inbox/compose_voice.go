@@ -119,6 +119,7 @@ func (c *Composer) finishVoice(ctx context.Context, s *voiceSession) (core.Messa
 		os.Remove(res.Path)
 		return core.Message{}, fmt.Errorf("voice note: %w", qerr)
 	}
+	c.kick()
 	return msg, nil
 }
 
