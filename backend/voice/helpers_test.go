@@ -19,7 +19,7 @@ func needTool(t *testing.T, name string) string {
 	t.Helper()
 	p, err := exec.LookPath(name)
 	if err != nil {
-		pkg := map[string]string{"opusinfo": "opus-tools", "opusdec": "opus-tools", "opusenc": "opus-tools", "ffprobe": "ffmpeg", "espeak-ng": "espeak-ng", "sox": "sox"}[name]
+		pkg := map[string]string{"opusinfo": "opus-tools", "opusdec": "opus-tools", "opusenc": "opus-tools", "ffprobe": "ffmpeg", "ffmpeg": "ffmpeg", "espeak-ng": "espeak-ng", "sox": "sox"}[name]
 		t.Skipf("%s not installed (Debian package %s)", name, pkg)
 	}
 	return p

@@ -71,6 +71,13 @@ func checkOpusFile(t *testing.T, path string, wantSamples int64) []int16 {
 		t.Fatalf("ffprobe duration %.3f s, input %.3f s (more than 40 ms apart)", dur, wantDur)
 	}
 
+	// A full decode by ffmpeg's own Ogg demuxer and Opus decoder must not warn (bad granule,
+	// page sequence gaps, CRC errors all print here).
+	ffmpeg := needTool(t, "ffmpeg")
+	if out := run(t, ffmpeg, "-nostdin", "-v", "warning", "-i", path, "-f", "null", "-"); strings.TrimSpace(out) != "" {
+		t.Fatalf("ffmpeg decode warnings:\n%s", out)
+	}
+
 	dec := filepath.Join(t.TempDir(), "decoded.wav")
 	run(t, opusdec, "--quiet", "--rate", "16000", path, dec)
 	samples, rate := readWAV(t, dec)
