@@ -30,6 +30,7 @@ import { History } from './features/history/History';
 import { HistoryFilterBar } from './features/history/HistoryFilterBar';
 import { PeopleList } from './features/list/PeopleList';
 import { usePeopleList } from './features/list/usePeopleList';
+import { GearButton, SettingsScreen } from './features/settings';
 
 function useResolvedTheme(setting: ThemeSetting): 'light' | 'dark' {
   const query = typeof window !== 'undefined' && window.matchMedia ? window.matchMedia('(prefers-color-scheme: dark)') : null;
@@ -121,6 +122,7 @@ function Workspace({
   const [histFilterOpen, setHistFilterOpen] = useState(false);
   const [fullOpen, setFullOpen] = useState(false);
   const [noteOpen, setNoteOpen] = useState(false);
+  const [settingsOpen, setSettingsOpen] = useState(false);
   const [statuses, setStatuses] = useState<Map<number, ChannelStatus>>(new Map());
 
   const managers = useMemo(() => new Map((boot.managers ?? []).map((m) => [m.id, m])), [boot.managers]);
@@ -204,14 +206,16 @@ function Workspace({
   );
 
   // Global hotkeys. Handlers inside the composer run first and mark what they handled.
-  const hk = useRef({ markRead, move, fullOpen, noteOpen, sel, replyTo });
-  hk.current = { markRead, move, fullOpen, noteOpen, sel, replyTo };
+  const hk = useRef({ markRead, move, fullOpen, noteOpen, sel, replyTo, settingsOpen });
+  hk.current = { markRead, move, fullOpen, noteOpen, sel, replyTo, settingsOpen };
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.defaultPrevented || e.isComposing) return;
       const a = matchHotkey(e);
       if (!a) return;
       const s = hk.current;
+      // Settings covers the workspace and handles its own keys.
+      if (s.settingsOpen) return;
       const inDialog = !!(e.target instanceof Element && e.target.closest('[role="dialog"]'));
       switch (a) {
         case 'markRead':
@@ -300,7 +304,9 @@ function Workspace({
 
   return (
     <div className="app">
-      <Header demo={!!boot.demo} theme={theme} onTheme={onTheme} onLocale={onLocale} statuses={[...statuses.values()]} />
+      <Header demo={!!boot.demo} theme={theme} onTheme={onTheme} onLocale={onLocale} statuses={[...statuses.values()]}
+        extra={<GearButton onClick={() => setSettingsOpen(true)} />}
+      />
       <main className="workspace">
         <PeopleList
           tab={tab}
@@ -414,6 +420,15 @@ function Workspace({
         )}
       </main>
       {fullOpen && card && <FullCard card={card} onClose={() => setFullOpen(false)} />}
+      {settingsOpen && (
+        <SettingsScreen
+          onClose={() => setSettingsOpen(false)}
+          theme={theme}
+          onLocale={setLocale}
+          onTheme={setTheme}
+          onAllRead={() => list.refreshVisible(visible.current[0], visible.current[1])}
+        />
+      )}
       {noteOpen && sel && <NoteForm chatId={sel.chatId} managers={boot.managers ?? []} onClose={() => setNoteOpen(false)} />}
     </div>
   );

@@ -1,5 +1,6 @@
 import { useI18n } from '../../lib/i18n';
 import { IconMoon, IconSun } from '../../lib/icons';
+import type { ReactNode } from 'react';
 import type { ChannelStatus, Locale, ThemeSetting } from '../../lib/types';
 
 interface Props {
@@ -8,11 +9,13 @@ interface Props {
   onTheme: (t: ThemeSetting) => void;
   onLocale: (l: Locale) => void;
   statuses: ChannelStatus[];
+  /** Extra header tools (the Settings gear). */
+  extra?: ReactNode;
 }
 
 const THEMES: ThemeSetting[] = ['light', 'dark', 'system'];
 
-export function Header({ demo, theme, onTheme, onLocale, statuses }: Props) {
+export function Header({ demo, theme, onTheme, onLocale, statuses, extra }: Props) {
   const { t, locale } = useI18n();
   const troubled = statuses.filter((s) => s.state !== 'connected' && s.state !== 'polling' && s.state !== 'stopped');
   return (
@@ -53,6 +56,7 @@ export function Header({ demo, theme, onTheme, onLocale, statuses }: Props) {
             </button>
           ))}
         </div>
+        {extra}
       </div>
     </header>
   );

@@ -1,0 +1,328 @@
+// End-to-end specs against the running app (wails dev serves the UI with live Go bindings).
+// Demo data: `switchboard-hub demo --people 2000 --messages 20000 --seed 1`. Specs find what they
+// need through the UI (a person's phone from their card, a person with two chats by their icons)
+// rather than hard-coding rows. Run: E2E_URL=http://localhost:34115 node e2e/run.mjs [filter]
+import { chromium } from 'playwright-core';
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import assert from 'node:assert/strict';
+
+const URL = process.env.E2E_URL || 'http://localhost:34115';
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const SHOTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'screenshots');
+const only = process.argv[2] || '';
+const HOSTILE_NAME = '<img src=x onerror=alert(1)>Hacker';
+
+const specs = [];
+const spec = (name, fn) => specs.push({ name, fn });
+
+// ---------- helpers ----------
+const rows = (page) => page.locator('[data-testid="person-row"]');
+const count = async (page, tab) => Number((await page.getByTestId(`tab-count-${tab}`).textContent()) || '0');
+
+async function waitRows(page) {
+  await page.getByTestId('person-row').first().waitFor({ timeout: 15000 });
+}
+
+async function search(page, text) {
+  await page.getByTestId('search').fill(text);
+  // The list answers as you type (debounced ~120 ms); wait until every row matches or none remain.
+  await page.waitForTimeout(400);
+}
+
+async function openTab(page, tab) {
+  await page.getByTestId(`tab-${tab}`).click();
+  await page.waitForFunction((t) => document.querySelector(`[data-testid="tab-${t}"]`)?.getAttribute('aria-selected') === 'true', tab);
+  await page.waitForTimeout(300);
+}
+
+async function openHostile(page) {
+  await openTab(page, 'all');
+  await search(page, 'Hacker');
+  const row = rows(page).filter({ hasText: 'Hacker' }).first();
+  await row.click();
+  await page.getByTestId('client-panel').waitFor();
+  await page.locator('[data-testid="history"] [data-testid="message"]').first().waitFor();
+}
+
+async function cardField(page, label) {
+  return page.evaluate((lbl) => {
+    const dts = [...document.querySelectorAll('[data-testid="client-panel"] dt')];
+    const dt = dts.find((d) => d.textContent === lbl);
+    return dt?.nextElementSibling?.textContent ?? '';
+  }, label);
+}
+
+async function shot(page, name) {
+  await mkdir(SHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+}
+
+async function rowNames(page) {
+  return page.locator('[data-testid="row-name"]').allTextContents();
+}
+
+// ---------- specs ----------
+spec('tabs: Important opens by default when not empty; All and Unread switch', async ({ page }) => {
+  const important = await count(page, 'important');
+  const expected = important > 0 ? 'important' : 'all';
+  assert.equal(await page.getByTestId(`tab-${expected}`).getAttribute('aria-selected'), 'true');
+  await shot(page, '01-start-en-light');
+  await openTab(page, 'all');
+  assert.ok((await count(page, 'all')) >= 1000, 'All counts the demo people');
+  await openTab(page, 'unread');
+  const n = await rows(page).count();
+  assert.ok(n > 0, 'unread rows');
+  for (let i = 0; i < Math.min(n, 8); i++) {
+    assert.equal(await rows(page).nth(i).getByTestId('unread-badge').count(), 1, `unread row ${i} has a badge`);
+  }
+  const firstNewest = await rowNames(page);
+  await page.getByTestId('unread-order').click();
+  await page.waitForTimeout(500);
+  const firstOldest = await rowNames(page);
+  assert.notDeepEqual(firstOldest.slice(0, 5), firstNewest.slice(0, 5), 'the order toggle reorders the Unread tab');
+  // Virtualised: only a screenful of 2000 people is in the DOM.
+  await openTab(page, 'all');
+  assert.ok((await rows(page).count()) < 60, 'only visible rows are rendered');
+});
+
+spec('search: by name, phone digits and email', async ({ page }) => {
+  await openHostile(page);
+  const phone = await cardField(page, 'Phone');
+  const email = await cardField(page, 'Email');
+  assert.match(phone, /\d{6,}/, `card shows a phone (${phone})`);
+  assert.match(email, /@/, `card shows an email (${email})`);
+  await search(page, 'Hacker');
+  assert.ok((await rowNames(page)).includes(HOSTILE_NAME), 'found by name');
+  const digits = phone.replace(/\D/g, '').slice(-7);
+  await search(page, digits);
+  assert.ok((await rowNames(page)).includes(HOSTILE_NAME), `found by phone digits ${digits}`);
+  await search(page, email);
+  assert.deepEqual(await rowNames(page), [HOSTILE_NAME], 'found by email');
+  await search(page, 'zzqqxx-nobody');
+  assert.equal(await rows(page).count(), 0);
+  await shot(page, '02-search-empty');
+});
+
+spec('filters: messenger, has phone, a saved filter', async ({ page }) => {
+  await openTab(page, 'all');
+  const all = await count(page, 'all');
+  await page.getByTestId('filters-toggle').click();
+  await page.getByTestId('filter-messenger').selectOption('vk');
+  await page.getByTestId('filter-apply').click();
+  await page.waitForTimeout(500);
+  const vkCount = await count(page, 'all');
+  assert.ok(vkCount > 0 && vkCount < all, `VK narrows the list (${vkCount} of ${all})`);
+  const n = await rows(page).count();
+  for (let i = 0; i < Math.min(n, 10); i++) {
+    assert.equal(await rows(page).nth(i).getByRole('img', { name: 'VK' }).count(), 1, `row ${i} is on VK`);
+  }
+  await shot(page, '03-filter-vk');
+  // Save it, reset, apply it again from the saved list.
+  await page.getByTestId('filter-save-as').click();
+  await page.getByTestId('filter-save-name').fill('VK e2e');
+  await page.getByTestId('filter-save').click();
+  const chip = page.getByTestId('saved-filter').filter({ hasText: 'VK e2e' });
+  await chip.waitFor();
+  await page.getByRole('button', { name: 'Reset' }).click();
+  await page.waitForTimeout(400);
+  assert.equal(await count(page, 'all'), all, 'reset shows everyone');
+  await chip.getByRole('button', { name: 'VK e2e' }).click();
+  await page.waitForTimeout(400);
+  assert.equal(await count(page, 'all'), vkCount, 'the saved filter applies');
+  await chip.getByRole('button', { name: /Delete filter/ }).click();
+  await page.getByTestId('saved-filter').filter({ hasText: 'VK e2e' }).waitFor({ state: 'detached' });
+  // Has phone.
+  await page.getByRole('button', { name: 'Reset' }).click();
+  await page.getByTestId('filter-has-phone').selectOption('yes');
+  await page.getByTestId('filter-apply').click();
+  await page.waitForTimeout(500);
+  const withPhone = await count(page, 'all');
+  assert.ok(withPhone > 0 && withPhone < all, `has phone narrows (${withPhone})`);
+  await rows(page).first().click();
+  await page.getByTestId('client-panel').waitFor();
+  await page.waitForTimeout(300);
+  assert.match(await cardField(page, 'Phone'), /\d/, 'the first person has a phone');
+  await page.getByRole('button', { name: 'Reset' }).click();
+});
+
+spec('opening a chat shows its history, the card and the composer', async ({ page }) => {
+  await openTab(page, 'all');
+  const name = await rows(page).first().getByTestId('row-name').textContent();
+  await rows(page).first().click();
+  assert.equal(await rows(page).first().getAttribute('aria-selected'), 'true');
+  await page.locator('[data-testid="history"] [data-testid="message"]').first().waitFor();
+  assert.equal(await page.getByTestId('chat-title').textContent(), name);
+  assert.equal(await page.getByTestId('card-name').textContent(), name);
+  assert.ok((await page.getByTestId('day-separator').count()) >= 1, 'day separators');
+  // Starts scrolled to the bottom.
+  const gap = await page.getByTestId('history').evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight);
+  assert.ok(gap < 60, `history starts at the bottom (gap ${gap})`);
+  await shot(page, '04-chat-open');
+});
+
+spec('a person with two chats has a channel switcher', async ({ page }) => {
+  await openTab(page, 'all');
+  const list = page.getByTestId('people-list');
+  let target = null;
+  for (let i = 0; i < 30 && !target; i++) {
+    const n = await rows(page).count();
+    for (let j = 0; j < n; j++) {
+      const r = rows(page).nth(j);
+      if ((await r.locator('.row-channels [role="img"]').count()) === 2) {
+        target = r;
+        break;
+      }
+    }
+    if (!target) await list.evaluate((el) => el.scrollBy(0, el.clientHeight));
+  }
+  assert.ok(target, 'found a person on two messengers');
+  await target.click();
+  const tabs = page.getByTestId('channel-tab');
+  await tabs.first().waitFor();
+  assert.equal(await tabs.count(), 2);
+  const second = tabs.nth(1);
+  await second.click();
+  assert.equal(await second.getAttribute('aria-selected'), 'true');
+  await page.locator('[data-testid="history"] [data-testid="message"]').first().waitFor();
+  await shot(page, '05-two-channels');
+});
+
+spec('mark as read: the button and Shift+Enter', async ({ page }) => {
+  await openTab(page, 'unread');
+  const before = await count(page, 'unread');
+  assert.ok(before >= 2, 'needs two unread chats');
+  const first = rows(page).first();
+  const pid = await first.getAttribute('data-person-id');
+  await first.click();
+  await page.getByTestId('history').waitFor();
+  await page.getByTestId('mark-read').click();
+  await page.waitForFunction((b) => Number(document.querySelector('[data-testid="tab-count-unread"]')?.textContent) < b, before, { timeout: 5000 });
+  const row = page.locator(`[data-testid="person-row"][data-person-id="${pid}"]`);
+  if (await row.count()) assert.equal(await row.getByTestId('unread-badge').count(), 0, 'badge gone');
+  const mid = await count(page, 'unread');
+  // Shift+Enter on the next unread chat.
+  const next = rows(page).filter({ has: page.getByTestId('unread-badge') }).first();
+  const pid2 = await next.getAttribute('data-person-id');
+  await next.click();
+  await page.getByTestId('history').waitFor();
+  await page.getByTestId('history').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('Shift+Enter');
+  await page.waitForFunction((b) => Number(document.querySelector('[data-testid="tab-count-unread"]')?.textContent) < b, mid, { timeout: 5000 });
+  const row2 = page.locator(`[data-testid="person-row"][data-person-id="${pid2}"]`);
+  if (await row2.count()) assert.equal(await row2.getByTestId('unread-badge').count(), 0, 'badge gone after Shift+Enter');
+});
+
+spec('hotkeys: Ctrl+Shift+Down/Up, Ctrl+Shift+S and Esc, Ctrl+Shift+A', async ({ page }) => {
+  await openTab(page, 'all');
+  await rows(page).first().click();
+  await page.getByTestId('history').waitFor();
+  await page.keyboard.press('Control+Shift+ArrowDown');
+  await page.waitForTimeout(200);
+  assert.equal(await rows(page).nth(1).getAttribute('aria-selected'), 'true', 'moved down');
+  await page.keyboard.press('Control+Shift+ArrowUp');
+  await page.waitForTimeout(200);
+  assert.equal(await rows(page).first().getAttribute('aria-selected'), 'true', 'moved up');
+  await page.getByTestId('client-panel').waitFor();
+  await page.keyboard.press('Control+Shift+KeyS');
+  await page.getByTestId('full-card').waitFor();
+  await shot(page, '06-full-card');
+  await page.keyboard.press('Escape');
+  await page.getByTestId('full-card').waitFor({ state: 'detached' });
+  await page.keyboard.press('Control+Shift+KeyA');
+  await page.getByTestId('note-form').waitFor();
+  await shot(page, '07-note-form');
+  await page.keyboard.press('Escape');
+  await page.getByTestId('note-form').waitFor({ state: 'detached' });
+});
+
+spec('language switch: ru ↔ en', async ({ page }) => {
+  try {
+    await page.getByTestId('lang-ru').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="tab-important"]')?.textContent?.startsWith('Важные'));
+    assert.ok((await page.getByTestId('tab-unread').textContent()).startsWith('Непрочитанные'));
+    await openHostile(page);
+    await shot(page, '08-ru-light');
+    await page.getByTestId('theme-dark').click();
+    await page.waitForTimeout(200);
+    await shot(page, '09-ru-dark');
+  } finally {
+    await page.getByTestId('theme-system').click();
+    await page.getByTestId('lang-en').click();
+  }
+  await page.waitForFunction(() => document.querySelector('[data-testid="tab-important"]')?.textContent?.startsWith('Important'));
+});
+
+spec('hostile name and message render as text', async ({ page, dialogs }) => {
+  await openHostile(page);
+  assert.ok((await rowNames(page)).includes(HOSTILE_NAME));
+  assert.equal(await page.locator('[data-testid="people-list"] img').count(), 0, 'no img from the name');
+  const texts = await page.locator('[data-testid="history"] [data-testid="msg-text"]').allTextContents();
+  assert.ok(texts.some((t) => t.includes('<b>bold?</b>')), 'the message shows its markup as text');
+  assert.equal(await page.locator('[data-testid="history"] b').count(), 0, 'no <b> element');
+  assert.equal(await page.locator('[data-testid="history"] script').count(), 0, 'no <script> element');
+  await page.waitForTimeout(300);
+  assert.deepEqual(dialogs, [], 'no dialog fired');
+  await page.getByTestId('theme-dark').click();
+  await shot(page, '10-hostile-dark');
+  await page.getByTestId('theme-system').click();
+});
+
+spec('sending a text queues it (demo channels are not connected)', async ({ page }) => {
+  await openHostile(page);
+  const text = `e2e hello ${Date.now()}`;
+  await page.getByTestId('composer-input').fill(text);
+  await page.keyboard.press('Control+Enter');
+  const msg = page.locator('[data-testid="message"]').filter({ hasText: text });
+  await msg.waitFor({ timeout: 8000 });
+  const status = await msg.getByTestId('msg-status').getAttribute('data-status');
+  assert.ok(['queued', 'sending', 'failed'].includes(status), `status ${status}`);
+  assert.equal(await page.getByTestId('composer-input').inputValue(), '', 'composer cleared');
+  await shot(page, '11-sent');
+});
+
+// ---------- runner ----------
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+let passed = 0;
+const failed = [];
+try {
+  for (const s of specs) {
+    if (only && !s.name.includes(only)) continue;
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US', colorScheme: 'light' });
+    const page = await context.newPage();
+    page.setDefaultTimeout(10000);
+    const dialogs = [];
+    const errors = [];
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      d.dismiss().catch(() => undefined);
+    });
+    page.on('pageerror', (e) => errors.push(e.message));
+    const t0 = Date.now();
+    try {
+      await page.goto(URL);
+      await waitRows(page);
+      await s.fn({ page, dialogs });
+      assert.deepEqual(errors, [], 'no uncaught page errors');
+      passed++;
+      console.log(`ok   ${s.name} (${Date.now() - t0} ms)`);
+    } catch (e) {
+      failed.push(s.name);
+      console.log(`FAIL ${s.name} (${Date.now() - t0} ms)\n     ${String(e?.message ?? e).split('\n').join('\n     ')}`);
+      await shot(page, `fail-${specs.indexOf(s)}`).catch(() => undefined);
+    } finally {
+      await context.close();
+    }
+  }
+} finally {
+  await browser.close();
+}
+console.log(`\n${passed} passed, ${failed.length} failed`);
+if (failed.length) {
+  for (const f of failed) console.log(`  - ${f}`);
+  process.exit(1);
+}
