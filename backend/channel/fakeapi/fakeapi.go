@@ -41,16 +41,16 @@ type Call struct {
 type FailKind int
 
 const (
-	FailRateLimit   FailKind = iota + 1 // Telegram 429 with retry_after; VK error 6
-	FailConflict                        // Telegram 409 terminated by other getUpdates
-	FailWebhook                         // Telegram 409 webhook is active
-	FailUnauthorized                    // Telegram 401; VK error 5
-	FailServerError                     // HTTP 500 (Telegram JSON envelope) / VK 502 HTML
-	FailBadGateway                      // HTTP 502 with an nginx HTML page, as proxies answer
-	FailMalformed                       // HTTP 200 with a truncated JSON body
-	FailDelay                           // answer normally after Delay (to test client timeouts)
-	FailVKError                         // VK error envelope with Code and Message
-	FailLongPoll                        // VK long poll {"failed":Code}
+	FailRateLimit    FailKind = iota + 1 // Telegram 429 with retry_after; VK error 6
+	FailConflict                         // Telegram 409 terminated by other getUpdates
+	FailWebhook                          // Telegram 409 webhook is active
+	FailUnauthorized                     // Telegram 401; VK error 5
+	FailServerError                      // HTTP 500 (Telegram JSON envelope) / VK 502 HTML
+	FailBadGateway                       // HTTP 502 with an nginx HTML page, as proxies answer
+	FailMalformed                        // HTTP 200 with a truncated JSON body
+	FailDelay                            // answer normally after Delay (to test client timeouts)
+	FailVKError                          // VK error envelope with Code and Message
+	FailLongPoll                         // VK long poll {"failed":Code}
 )
 
 // Failure describes what to answer instead of the normal response.

@@ -204,12 +204,12 @@ func TestParseErrorEnvelopes(t *testing.T) {
 
 func TestStartPayload(t *testing.T) {
 	cases := map[string]string{
-		"/start abc":              "abc",
-		"/start@shop_bot abc-1_Z": "abc-1_Z",
-		"/start":                  "",
-		"/starting abc":           "",
-		"/start a b":              "",
-		"hello /start abc":        "",
+		"/start abc":                         "abc",
+		"/start@shop_bot abc-1_Z":            "abc-1_Z",
+		"/start":                             "",
+		"/starting abc":                      "",
+		"/start a b":                         "",
+		"hello /start abc":                   "",
 		"/start " + string(make([]byte, 65)): "",
 	}
 	for in, want := range cases {
