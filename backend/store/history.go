@@ -183,6 +183,18 @@ func (s *Store) SearchMessages(ctx context.Context, text string, limit int) ([]c
 		return []core.Message{}, nil
 	}
 	limit = core.ClampLimit(limit)
+	// Whole words first: FTS5 walks a term's doclist lazily, newest first, and stops at limit.
+	// A prefix query must first merge the doclists of every term with that prefix, which for a
+	// common word costs tens of milliseconds, so it runs only when whole words found too few.
+	exact := strings.ReplaceAll(match, `"*`, `"`)
+	rows, err := s.searchFTS(ctx, exact, limit)
+	if err != nil || len(rows) >= limit {
+		return rows, err
+	}
+	return s.searchFTS(ctx, match, limit)
+}
+
+func (s *Store) searchFTS(ctx context.Context, match string, limit int) ([]core.Message, error) {
 	var rows []messageRow
 	err := s.read.SelectContext(ctx, &rows, `SELECT `+messageCols+` FROM
  (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rowid DESC LIMIT ?) f

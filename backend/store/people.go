@@ -39,7 +39,9 @@ func listWhere(q core.ListQuery) (terms []string, args []any) {
 		args = append(args, match)
 	}
 	if len(f.Channels) > 0 {
-		terms = append(terms, "p.id IN (SELECT c.person_id FROM chats c JOIN channels ch ON ch.id = c.channel_id WHERE ch.kind IN ("+marks(len(f.Channels))+"))")
+		// A messenger holds a large share of people, so this is a per-row test while walking
+		// the recency index (EXISTS), never a driving set that would need sorting.
+		terms = append(terms, "EXISTS (SELECT 1 FROM chats c WHERE c.person_id = p.id AND c.channel_id IN (SELECT id FROM channels WHERE kind IN ("+marks(len(f.Channels))+")))")
 		for _, k := range f.Channels {
 			args = append(args, string(k))
 		}
@@ -86,6 +88,13 @@ func listWhere(q core.ListQuery) (terms []string, args []any) {
 	return terms, args
 }
 
+// defaultView says whether the query shows the main list (not the archive or blacklist) with no
+// search: then the unread partial indexes cover every row the unread tab can show, and are the
+// cheapest way to it even with filters (at most the unread people are visited).
+func defaultView(q core.ListQuery) bool {
+	return !q.Filter.Archived && !q.Filter.Blacklisted && ftsPeopleQuery(q.Search) == ""
+}
+
 // importantTerm restricts to people with an open task of mine due before the end of today.
 func importantTerm(me int64, now time.Time) (string, []any) {
 	return "p.id IN (SELECT person_id FROM tasks WHERE assignee_id = ? AND done = 0 AND due_at < ?)",
@@ -126,10 +135,20 @@ func (s *Store) ListPeople(ctx context.Context, q core.ListQuery, me int64, now 
 		}
 		args = append(args, key, key, id)
 	}
+	from := "people p"
+	if q.Tab == core.TabUnread && defaultView(q) {
+		// ANALYZE averages archived/blacklisted over both values, so the planner believes the
+		// recency index narrows as well as the unread partial index; it does not (most people
+		// are neither archived nor blacklisted) and would visit every person.
+		from = "people p INDEXED BY people_unread_newest"
+		if oldest {
+			from = "people p INDEXED BY people_unread_oldest"
+		}
+	}
 	query := `SELECT p.id AS person_id, p.last_chat_id AS chat_id, p.name, p.avatar_url, p.status,
   COALESCE((SELECT ch.kind FROM chats c JOIN channels ch ON ch.id = c.channel_id WHERE c.id = p.last_chat_id), '') AS channel_kind,
   p.preview, p.last_message_at, p.unread, p.has_draft, p.first_unread_at
-FROM people p WHERE ` + strings.Join(terms, " AND ") + ` ORDER BY ` + order + ` LIMIT ?`
+FROM ` + from + ` WHERE ` + strings.Join(terms, " AND ") + ` ORDER BY ` + order + ` LIMIT ?`
 	args = append(args, limit+1)
 	var rows []struct {
 		core.ListRow
@@ -190,10 +209,14 @@ func (s *Store) TabCounts(ctx context.Context, q core.ListQuery, me int64, now t
 	terms, args := listWhere(q)
 	where := strings.Join(terms, " AND ")
 	imp, impArgs := importantTerm(me, now)
+	unreadFrom := "people p"
+	if defaultView(q) {
+		unreadFrom = "people p INDEXED BY people_unread_newest" // see ListPeople
+	}
 	query := `SELECT
   (SELECT COUNT(*) FROM people p WHERE ` + where + ` AND ` + imp + `) AS important,
   (SELECT COUNT(*) FROM people p WHERE ` + where + `) AS all_count,
-  (SELECT COUNT(*) FROM people p WHERE ` + where + ` AND p.unread > 0) AS unread`
+  (SELECT COUNT(*) FROM ` + unreadFrom + ` WHERE ` + where + ` AND p.unread > 0) AS unread`
 	all := append(append(append([]any{}, args...), impArgs...), args...)
 	all = append(all, args...)
 	var c struct {
