@@ -310,20 +310,26 @@ func (s *session) record() (Result, error) {
 	return res, srcErr
 }
 
-// take appends input samples, encoding every full frame and reporting the level.
+// take appends input samples, encoding every full frame and reporting the level every
+// window. It works on runs bounded by the next frame or window edge, so the per-sample work
+// is one tight loop.
 func (s *session) take(samples []int16) error {
-	for _, v := range samples {
-		s.frame = append(s.frame, v)
-		s.samples++
-		a := int(v)
-		if a < 0 {
-			a = -a
+	for len(samples) > 0 {
+		n := min(len(samples), levelWindow-s.winN, FrameSamples-len(s.frame))
+		part := samples[:n]
+		samples = samples[n:]
+		peak, sq := s.winPeak, 0.0
+		for _, v := range part {
+			a := int(v)
+			if a < 0 {
+				a = -a
+			}
+			peak = max(peak, a)
+			sq += float64(v) * float64(v)
 		}
-		if a > s.winPeak {
-			s.winPeak = a
-		}
-		s.winSq += float64(v) * float64(v)
-		s.winN++
+		s.winPeak, s.winSq, s.winN = peak, s.winSq+sq, s.winN+n
+		s.frame = append(s.frame, part...)
+		s.samples += int64(n)
 		if s.winN == levelWindow {
 			s.report()
 		}
