@@ -95,8 +95,7 @@ func (a *App) ClientCard(personID int64) (core.ClientCard, error) {
 // MarkRead marks the open chat read (the seed: messages are never read automatically).
 func (a *App) MarkRead(chatID int64) error { return a.inbox.MarkRead(bg(), chatID) }
 
-// MarkAllRead marks every chat read: Settings → Company actions → Read all messages.
-func (a *App) MarkAllRead() error { return a.inbox.MarkAllRead(bg()) }
+// MarkAllRead (Settings → Company actions) is in settings.go.
 
 // SetTunnelOff is the "turn off chat" switch: no tunnel messages to this chat.
 func (a *App) SetTunnelOff(chatID int64, off bool) error {

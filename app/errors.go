@@ -6,6 +6,9 @@ import (
 
 	"switchboard/backend/channel"
 	"switchboard/backend/core"
+	"switchboard/backend/inbox"
+	"switchboard/backend/secrets"
+	"switchboard/backend/store"
 )
 
 // UIError is how a failed binding call reaches the UI (Wails' ErrorFormatter): a stable code the
@@ -31,6 +34,10 @@ var errorCodes = []struct {
 	{channel.ErrRateLimited, "rate_limited"},
 	{channel.ErrTemporary, "offline"},
 	{channel.ErrPermanent, "rejected"},
+	{secrets.ErrNoKeyring, "no_keyring"},
+	{errDuplicate, "duplicate"},
+	{inbox.ErrInvalid, "invalid"},
+	{store.ErrNotFound, "not_found"},
 }
 
 // formatError is the Wails ErrorFormatter: known errors get a code, the rest "internal". Every
