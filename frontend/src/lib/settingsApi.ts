@@ -108,7 +108,8 @@ export const settingsApi = {
   SaveTemplate: (t: Template) => call<Template>('SaveTemplate', t),
   DeleteTemplate: (id: number) => call<void>('DeleteTemplate', id),
   // Company actions.
-  MarkAllRead: () => call<void>('MarkAllRead'),
+  /** Returns how many chats had unread messages. */
+  MarkAllRead: () => call<number>('MarkAllRead'),
   // Preferences.
   DesktopSettings: () => call<DesktopSettings>('DesktopSettings'),
   SetNotificationsMuted: (on: boolean) => call<void>('SetNotificationsMuted', on),

@@ -103,7 +103,7 @@ export function ChannelsSection({ channels }: { channels: ChannelsState }) {
             const st = v.status ? { ...v.status, retryIn: remainingRetry(v.status, now) } : null;
             const sv = statusView(st, v.channel.enabled, t);
             return (
-              <li key={v.channel.id} className="sb-set-channel" data-testid="channel-row" data-channel-id={v.channel.id}>
+              <li key={v.channel.id} className={`sb-set-channel${v.channel.enabled ? '' : ' off'}`} data-testid="channel-row" data-channel-id={v.channel.id}>
                 <Avatar id={v.channel.id} name={v.channel.name} size={40} />
                 <div className="sb-set-channel-main">
                   <div className="sb-set-channel-name">
@@ -124,21 +124,24 @@ export function ChannelsSection({ channels }: { channels: ChannelsState }) {
                     </p>
                   )}
                   {sv.explain && <p className="sb-set-explain">{t(sv.explain)}</p>}
+                  {!v.channel.enabled && <p className="sb-set-explain">{t('ch.reconnectHint')}</p>}
                   {sv.webhook && (
                     <button type="button" className="sb-set-btn" onClick={() => void removeWebhook(v.channel.id)} data-testid="channel-remove-webhook">
                       {t('ch.removeWebhook')}
                     </button>
                   )}
                 </div>
-                <button
-                  type="button"
-                  className="sb-set-btn danger"
-                  onClick={() => setRemoving(v)}
-                  aria-label={`${t('ch.remove')}: ${v.channel.name}`}
-                  data-testid="channel-remove"
-                >
-                  {t('ch.remove')}
-                </button>
+                {v.channel.enabled && (
+                  <button
+                    type="button"
+                    className="sb-set-btn danger"
+                    onClick={() => setRemoving(v)}
+                    aria-label={`${t('ch.remove')}: ${v.channel.name}`}
+                    data-testid="channel-remove"
+                  >
+                    {t('ch.remove')}
+                  </button>
+                )}
               </li>
             );
           })}

@@ -13,7 +13,7 @@ export function CompanySection({ onAllRead }: { onAllRead?: () => void }) {
   const [typed, setTyped] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
-  const [done, setDone] = useState(false);
+  const [done, setDone] = useState<number | null>(null);
   const word = t('co.word');
   const matches = typed.trim().toLocaleUpperCase() === word.toLocaleUpperCase();
 
@@ -29,8 +29,7 @@ export function CompanySection({ onAllRead }: { onAllRead?: () => void }) {
     setBusy(true);
     setError('');
     try {
-      await settingsApi.MarkAllRead();
-      setDone(true);
+      setDone((await settingsApi.MarkAllRead()) ?? 0);
       close();
       onAllRead?.();
     } catch (err) {
@@ -54,7 +53,7 @@ export function CompanySection({ onAllRead }: { onAllRead?: () => void }) {
             type="button"
             className="sb-set-btn danger"
             onClick={() => {
-              setDone(false);
+              setDone(null);
               setOpen(true);
             }}
             data-testid="read-all"
@@ -62,9 +61,9 @@ export function CompanySection({ onAllRead }: { onAllRead?: () => void }) {
             {t('co.readAll')}
           </button>
         </div>
-        {done && (
+        {done !== null && (
           <p className="sb-set-notice" role="status" data-testid="read-all-done">
-            {t('co.done')}
+            {t('co.done', { n: done })}
           </p>
         )}
       </div>

@@ -83,6 +83,8 @@ export function PreferencesSection({ theme, onLocale, onTheme, channels }: Props
     );
   };
 
+  // Only connected channels bring new messages to notify about.
+  const connected = channels.views.filter((v) => v.channel.enabled);
   const themeLabel: Record<ThemeSetting, string> = { light: t('pref.light'), dark: t('pref.dark'), system: t('pref.system') };
 
   return (
@@ -125,10 +127,10 @@ export function PreferencesSection({ theme, onLocale, onTheme, channels }: Props
           {t('pref.mute')}
         </label>
         <div className="sb-set-subhead">{t('pref.perChannel')}</div>
-        {channels.views.length === 0 ? (
+        {connected.length === 0 ? (
           <p className="sb-set-muted">{t('pref.noChannels')}</p>
         ) : (
-          channels.views.map((v) => (
+          connected.map((v) => (
             <label key={v.channel.id} className="sb-set-check">
               <input
                 type="checkbox"

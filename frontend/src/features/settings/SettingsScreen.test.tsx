@@ -84,7 +84,7 @@ function install(): Fake {
     DeleteTemplate: async (id: number) => {
       fake.templates = fake.templates.filter((x) => x.id !== id);
     },
-    MarkAllRead: async () => undefined,
+    MarkAllRead: async () => 42,
     DesktopSettings: async () => ({ muted: false, closeToTray: true, warning: fake.warning }),
     SetNotificationsMuted: async () => undefined,
     SetCloseToTray: async () => undefined,
@@ -240,6 +240,20 @@ describe('Channels', () => {
     expect(called(fake, 'RemoveChannel')[0]?.args).toEqual([1]);
   });
 
+  it('lists a disconnected channel after the connected ones, without Remove', async () => {
+    fake.channels = [
+      { channel: { ...channel(1, 'Old'), enabled: false }, status: null, link: '', notify: true },
+      { channel: channel(2, 'Live'), status: { channelId: 2, state: 'polling', retryIn: 0, lastError: '', webhook: false, at: 0 }, link: '', notify: true },
+    ];
+    render(<Harness />);
+    await screen.findAllByTestId('channel-row');
+    const rows = screen.getAllByTestId('channel-row');
+    expect(rows.map((r) => r.getAttribute('data-channel-id'))).toEqual(['2', '1']);
+    expect(within(rows[0]!).getByTestId('channel-status').textContent).toBe('Receiving messages');
+    expect(within(rows[1]!).getByTestId('channel-status').textContent).toBe('Not connected — its chats stay readable');
+    expect(within(rows[1]!).queryByTestId('channel-remove')).toBeNull();
+  });
+
   it('says plainly when there is no keyring and how to fix it, and blocks adding', async () => {
     fake.keyring = 'The name org.freedesktop.secrets was not provided by any .service files';
     render(<Harness />);
@@ -286,7 +300,7 @@ describe('Company → Read all messages', () => {
     fireEvent.change(screen.getByTestId('read-all-input'), { target: { value: ' read ' } });
     expect(confirm.disabled).toBe(false);
     fireEvent.click(confirm);
-    await screen.findByTestId('read-all-done');
+    expect((await screen.findByTestId('read-all-done')).textContent).toBe('All chats are marked read (42).');
     expect(called(fake, 'MarkAllRead')).toHaveLength(1);
     expect(onAllRead).toHaveBeenCalledTimes(1);
   });

@@ -42,7 +42,7 @@ describe('statusView', () => {
 
   it('says "starting" before the first report and "removed" for a disabled channel', () => {
     expect(statusView(null, true, en).text).toBe('Starting…');
-    expect(statusView(st({ state: 'connected' }), false, en).text).toBe('Removed — history kept');
+    expect(statusView(st({ state: 'connected' }), false, en).text).toBe('Not connected — its chats stay readable');
   });
 });
 

@@ -19,8 +19,10 @@ export function useChannels(): ChannelsState {
   const reload = useCallback(async () => {
     try {
       const list = await settingsApi.Channels();
-      // A removed channel that had chats stays in the store (disabled) only so its history reads.
-      setViews((list ?? []).filter((v) => v.channel.enabled));
+      // A removed channel that had chats stays in the store, disabled, so its history reads; it
+      // is listed (connected ones first) because its links and chats still exist.
+      const all = list ?? [];
+      setViews([...all.filter((v) => v.channel.enabled), ...all.filter((v) => !v.channel.enabled)]);
       setError(null);
     } catch (e) {
       setError(e);
