@@ -94,6 +94,7 @@ type Telegram struct {
 	files      map[string]tgFile
 	nextFileNo int
 	now        func() time.Time
+	avatar     []byte // the bot's profile photo; nil = none
 }
 
 // NewTelegram starts a fake Bot API server. c may be nil; then call Close.
@@ -380,6 +381,8 @@ func (t *Telegram) serve(w http.ResponseWriter, r *http.Request) {
 		t.delete(w, params)
 	case "getFile":
 		t.getFile(w, params)
+	case "getUserProfilePhotos":
+		t.profilePhotos(w, params)
 	default:
 		t.writeErr(w, tgErr{404, TGNotFound, 0})
 	}
@@ -736,4 +739,32 @@ func (t *Telegram) serveFile(w http.ResponseWriter, r *http.Request, rest string
 	w.Header().Set("Content-Type", "application/octet-stream")
 	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
 	w.Write(data)
+}
+
+// SetBotPhoto sets (or with nil clears) the bot's profile photo served by getUserProfilePhotos.
+func (t *Telegram) SetBotPhoto(data []byte) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.avatar = data
+	if data != nil {
+		t.files["FAKE-avatar-640"] = tgFile{path: "profile_photos/file_0.jpg", data: data, size: int64(len(data))}
+	}
+}
+
+func (t *Telegram) profilePhotos(w http.ResponseWriter, p map[string]string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	uid, err := strconv.ParseInt(p["user_id"], 10, 64)
+	if err != nil {
+		t.writeErr(w, tgErr{400, "Bad Request: user not found", 0})
+		return
+	}
+	if uid != t.botID || t.avatar == nil {
+		writeOK(w, map[string]any{"total_count": 0, "photos": []any{}})
+		return
+	}
+	writeOK(w, map[string]any{"total_count": 1, "photos": []any{[]any{
+		map[string]any{"file_id": "FAKE-avatar-160", "file_unique_id": "AQADav1", "file_size": 4000, "width": 160, "height": 160},
+		map[string]any{"file_id": "FAKE-avatar-640", "file_unique_id": "AQADav3", "file_size": len(t.avatar), "width": 640, "height": 640},
+	}}})
 }

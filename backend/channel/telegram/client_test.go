@@ -512,3 +512,40 @@ func TestUploadedFileDownloadsBack(t *testing.T) {
 	}
 	_ = fake
 }
+
+func TestDownloadAvatar(t *testing.T) {
+	fake, c := newPair(t)
+	ctx := context.Background()
+	dst := filepath.Join(t.TempDir(), "avatar.jpg")
+	ok, err := c.DownloadAvatar(ctx, dst)
+	if err != nil || ok {
+		t.Fatalf("no photo: ok=%v err=%v", ok, err)
+	}
+	fake.SetBotPhoto([]byte("jpeg avatar bytes"))
+	ok, err = c.DownloadAvatar(ctx, dst)
+	if err != nil || !ok {
+		t.Fatalf("avatar: ok=%v err=%v", ok, err)
+	}
+	if b, _ := os.ReadFile(dst); string(b) != "jpeg avatar bytes" {
+		t.Fatalf("avatar = %q", b)
+	}
+	if gf := fake.CallsTo("getFile"); gf[len(gf)-1].Params["file_id"] != "FAKE-avatar-640" {
+		t.Fatal("did not take the largest size")
+	}
+}
+
+func TestPartialSendIsPermanent(t *testing.T) {
+	fake, c := newPair(t)
+	photo := writeFile(t, "a.jpg", []byte("jpeg"))
+	fake.Fail("sendPhoto", 1, fakeapi.Failure{Kind: fakeapi.FailServerError})
+	_, err := c.Do(context.Background(), core.Outgoing{Action: core.ActionSend, ExternalChatID: "111", Text: strings.Repeat("t", 2000),
+		Attachments: []core.Attachment{{Kind: core.AttachPhoto, LocalPath: photo}}})
+	// The text is out; retrying automatically would send it twice.
+	ae := wantClass(t, err, channel.ErrPermanent)
+	if !strings.Contains(ae.Description, "was delivered") || !strings.Contains(ae.Description, "a.jpg") {
+		t.Fatalf("partial = %+v", ae)
+	}
+	if len(fake.Messages(111)) != 1 {
+		t.Fatalf("messages = %+v", fake.Messages(111))
+	}
+}

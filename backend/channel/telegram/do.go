@@ -90,8 +90,15 @@ func (c *Client) send(ctx context.Context, out core.Outgoing) (core.Sent, error)
 		m, err := c.upload(ctx, out.ExternalChatID, a, caption, reply)
 		if err != nil {
 			if first != nil {
-				// Part of the send is already out; say so, so a retry is a human's decision.
-				return core.Sent{}, fmt.Errorf("telegram send: message %d was delivered but an attachment failed: %w", first.MessageID, err)
+				// Part of the send is already out: an automatic retry would deliver it twice,
+				// so this is permanent and says what happened; resending is a human's decision.
+				desc := err.Error()
+				var ae *channel.APIError
+				if errors.As(err, &ae) {
+					desc = ae.Description
+				}
+				return core.Sent{}, fmt.Errorf("telegram send: %w", &channel.APIError{Class: channel.ErrPermanent,
+					Description: fmt.Sprintf("message %d was delivered, but attachment %s failed: %s", first.MessageID, filepath.Base(a.LocalPath), desc)})
 			}
 			return core.Sent{}, err
 		}

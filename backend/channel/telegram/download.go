@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"switchboard/backend/channel"
@@ -96,4 +97,35 @@ func writeAtomic(dst string, r io.Reader, limit int64, netErr func(error) error)
 	}
 	ok = true
 	return nil
+}
+
+// DownloadAvatar saves the bot's current profile photo (its largest size) to dst. It reports
+// false when the bot has no photo. Check leaves BotInfo.AvatarURL empty because a Bot API file
+// URL contains the token; the app shows this local copy instead.
+func (c *Client) DownloadAvatar(ctx context.Context, dst string) (bool, error) {
+	var me user
+	if err := c.call(ctx, "getMe", nil, c.requestTimeout, &me, nil); err != nil {
+		return false, err
+	}
+	var photos struct {
+		TotalCount int           `json:"total_count"`
+		Photos     [][]photoSize `json:"photos"`
+	}
+	params := map[string]string{"user_id": strconv.FormatInt(me.ID, 10), "limit": "1"}
+	if err := c.call(ctx, "getUserProfilePhotos", params, c.requestTimeout, &photos, nil); err != nil {
+		return false, err
+	}
+	if len(photos.Photos) == 0 || len(photos.Photos[0]) == 0 {
+		return false, nil
+	}
+	best := photos.Photos[0][0]
+	for _, p := range photos.Photos[0][1:] {
+		if p.Width*p.Height > best.Width*best.Height {
+			best = p
+		}
+	}
+	if err := c.Download(ctx, core.Attachment{Kind: core.AttachPhoto, FileID: best.FileID, Size: best.FileSize}, dst); err != nil {
+		return false, err
+	}
+	return true, nil
 }
