@@ -2,11 +2,11 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
-// Wails dev proxies the Vite dev server and injects window.go / window.runtime; the port must be
-// fixed so wails.json's frontend:dev:serverUrl "auto" can find it.
+// Wails dev proxies the Vite dev server and injects window.go / window.runtime. wails.json's
+// frontend:dev:serverUrl "auto" reads the URL Vite prints, so the port is left free: several
+// `wails dev` runs (e2e, bench, a developer) can share the machine.
 export default defineConfig({
   plugins: [react()],
-  server: { port: 5173, strictPort: true },
   build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 800 },
   test: {
     environment: 'jsdom',
