@@ -88,6 +88,9 @@ func listWhere(q core.ListQuery) (terms []string, args []any) {
 	return terms, args
 }
 
+// manyMatches is where a search stops being cheaper to fetch by id than to find by walking.
+const manyMatches = 2000
+
 // defaultView says whether the query shows the main list (not the archive or blacklist) with no
 // search: then the unread partial indexes cover every row the unread tab can show, and are the
 // cheapest way to it even with filters (at most the unread people are visited).
@@ -136,6 +139,23 @@ func (s *Store) ListPeople(ctx context.Context, q core.ListQuery, me int64, now 
 		args = append(args, key, key, id)
 	}
 	from := "people p"
+	if match := ftsPeopleQuery(q.Search); match != "" {
+		// Few matches: fetch them by id and sort (the default plan). Many matches (a one- or
+		// two-letter prefix): walk the recency index and test membership instead, which stops
+		// after one page rather than fetching and sorting thousands of rows. The probe is bounded.
+		var n int
+		if err := s.read.GetContext(ctx, &n, `SELECT COUNT(*) FROM (SELECT 1 FROM people_fts WHERE people_fts MATCH ? LIMIT ?)`,
+			match, manyMatches); err != nil {
+			return core.ListPage{}, fmt.Errorf("store: list people search: %w", err)
+		}
+		if n >= manyMatches {
+			for i, t := range terms {
+				if strings.HasPrefix(t, "p.id IN (SELECT rowid FROM people_fts") {
+					terms[i] = "+" + t // unary + keeps the planner from driving the scan by this term
+				}
+			}
+		}
+	}
 	if q.Tab == core.TabUnread && defaultView(q) {
 		// ANALYZE averages archived/blacklisted over both values, so the planner believes the
 		// recency index narrows as well as the unread partial index; it does not (most people
