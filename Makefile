@@ -5,7 +5,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 GO        ?= go
-TAGS      := fts5
+TAGS      := fts5 nolibopusfile
 WAILS     := $(GO) run github.com/wailsapp/wails/v2/cmd/wails@v2.12.0
 DEMO_DIR  ?= .data/demo
 APP_BIN   := build/bin/switchboard
@@ -33,7 +33,7 @@ frontend: $(FRONTEND_STAMP)
 	cd frontend && npm run build
 
 hub: .deps-system
-	$(GO) build -tags $(TAGS) -o $(HUB_BIN) ./backend/cmd/switchboard-hub
+	$(GO) build -tags "$(TAGS)" -o $(HUB_BIN) ./backend/cmd/switchboard-hub
 
 # The desktop binary (frontend built first; Wails then embeds it and links GTK/WebKit).
 app: deps frontend
@@ -49,10 +49,10 @@ run: app demo
 	$(APP_BIN) --data $(DEMO_DIR)
 
 vet: deps frontend
-	$(GO) vet -tags $(TAGS) ./...
+	$(GO) vet -tags "$(TAGS)" ./...
 
 test-go: deps frontend
-	bash scripts/with-desktop.sh $(GO) test -race -tags $(TAGS) -count=1 ./...
+	bash scripts/with-desktop.sh $(GO) test -race -tags "$(TAGS)" -count=1 ./...
 
 test-frontend: deps
 	cd frontend && npm run typecheck && npm run lint && npm run test

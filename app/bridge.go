@@ -56,7 +56,9 @@ func summarise(events []core.Event) StoreChanged {
 func (a *App) bridgeEvents(ctx context.Context) {
 	from, err := a.inbox.Store.LastEventSeq(ctx)
 	if err != nil {
-		slog.Error("event bridge: read last seq", "err", err)
+		if ctx.Err() == nil {
+			slog.Error("event bridge: read last seq", "err", err)
+		}
 		return
 	}
 	a.inbox.Follow(ctx, from, func(events []core.Event) {

@@ -78,6 +78,7 @@ func (a *App) loadDesktopSettings(ctx context.Context) {
 // is not focused, and every note that tags me, written by someone else.
 func (a *App) notifyEvents(ctx context.Context, events []core.Event) {
 	var incoming []core.Message
+	mentioned := map[int64]bool{} // a note tagging several managers logs one event per manager
 	for _, e := range events {
 		if e.MessageID == 0 || (e.Kind != core.EventMessageNew && e.Kind != core.EventNoteMention) {
 			continue
@@ -88,7 +89,8 @@ func (a *App) notifyEvents(ctx context.Context, events []core.Event) {
 			continue
 		}
 		switch {
-		case m.Kind == core.KindNote && slices.Contains(m.Mentions, a.inbox.Me) && m.ManagerID != a.inbox.Me:
+		case e.Kind == core.EventNoteMention && !mentioned[m.ID] && slices.Contains(m.Mentions, a.inbox.Me) && m.ManagerID != a.inbox.Me:
+			mentioned[m.ID] = true
 			a.postMention(ctx, e, m)
 		case e.Kind == core.EventMessageNew && m.Kind == core.KindMessage && m.Sender == core.SenderClient && !a.focused.Load():
 			incoming = append(incoming, m)

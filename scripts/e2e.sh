@@ -15,7 +15,7 @@ build/bin/switchboard-hub demo --data "$data" --people 2000 --messages 20000 --s
 
 # Its own process group, so cleanup stops wails, the app and vite together.
 setsid dbus-run-session -- xvfb-run -a -s "-screen 0 1440x900x24" \
-  "${WAILS[@]}" dev -m -nosyncgomod -tags "webkit2_41 fts5" -noreload -nogorebuild \
+  "${WAILS[@]}" dev -m -nosyncgomod -tags "webkit2_41 fts5 nolibopusfile" -noreload -nogorebuild \
   -devserver "localhost:$PORT" -appargs "--data $data" -loglevel Warning >"$log" 2>&1 &
 pid=$!
 cleanup() {
