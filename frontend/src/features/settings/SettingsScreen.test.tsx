@@ -254,14 +254,19 @@ describe('Channels', () => {
     expect(within(rows[1]!).queryByTestId('channel-remove')).toBeNull();
   });
 
-  it('says plainly when there is no keyring and how to fix it, and blocks adding', async () => {
+  it('says plainly when there is no keyring and how to fix it; connecting then fails in words', async () => {
     fake.keyring = 'The name org.freedesktop.secrets was not provided by any .service files';
     render(<Harness />);
     const warn = await screen.findByTestId('keyring-warning');
     expect(warn.textContent).toMatch(/No system keyring/);
     expect(warn.textContent).toMatch(/gnome-keyring/);
-    expect((screen.getByTestId('add-telegram') as HTMLButtonElement).disabled).toBe(true);
-    expect((screen.getByTestId('add-vk') as HTMLButtonElement).disabled).toBe(true);
+    expect(warn.textContent).toContain('org.freedesktop.secrets');
+    window.go!.app!.App!.AddTelegramChannel = (async () => Promise.reject({ code: 'no_keyring', message: 'keyring write: …' })) as never;
+    fireEvent.click(screen.getByTestId('add-telegram'));
+    fireEvent.change(screen.getByTestId('token-input'), { target: { value: GOOD } });
+    fireEvent.click(screen.getByTestId('check-token'));
+    fireEvent.click(await screen.findByTestId('connect-channel'));
+    expect((await screen.findByTestId('add-error')).textContent).toMatch(/^No system keyring: tokens cannot be stored/);
   });
 
   it('renders hostile channel names and errors as text', async () => {

@@ -52,7 +52,7 @@ const en = {
   'state.stopped': 'Stopped',
   'state.unknown': 'Starting…',
 
-  'keyring.missing': 'No system keyring is available, so tokens cannot be stored safely and no channel can be added.',
+  'keyring.missing': 'No system keyring is available, so tokens cannot be stored safely: a token can be checked, but no channel can be connected.',
   'keyring.fix': 'On Linux install and unlock GNOME Keyring (package gnome-keyring) or turn on the Secret Service integration of KeePassXC, then reopen Settings. On Windows and macOS the keyring is built in.',
   'keyring.detail': 'Details: {text}',
 
@@ -191,7 +191,7 @@ const ru: Record<SettingsKey, string> = {
   'state.stopped': 'Остановлен',
   'state.unknown': 'Запускается…',
 
-  'keyring.missing': 'Системное хранилище ключей недоступно: токены негде безопасно хранить, добавить канал нельзя.',
+  'keyring.missing': 'Системное хранилище ключей недоступно: токены негде безопасно хранить — токен можно проверить, но подключить канал нельзя.',
   'keyring.fix': 'В Linux установите и разблокируйте GNOME Keyring (пакет gnome-keyring) или включите интеграцию Secret Service в KeePassXC, затем снова откройте настройки. В Windows и macOS хранилище встроено.',
   'keyring.detail': 'Подробности: {text}',
 
