@@ -3,8 +3,8 @@
 // need through the UI (a person's phone from their card, a person with two chats by their icons)
 // rather than hard-coding rows. Run: E2E_URL=http://localhost:34115 node e2e/run.mjs [filter]
 import { chromium } from 'playwright-core';
-import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { mkdir, readdir } from 'node:fs/promises';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
 import assert from 'node:assert/strict';
 
@@ -281,6 +281,18 @@ spec('sending a text queues it (demo channels are not connected)', async ({ page
   assert.equal(await page.getByTestId('composer-input').inputValue(), '', 'composer cleared');
   await shot(page, '11-sent');
 });
+
+// ---------- feature spec files ----------
+// Other features keep their specs in e2e/<feature>.spec.mjs: each default-exports a function that
+// registers them with spec() and gets the helpers above. They run after the specs in this file,
+// in file-name order.
+{
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  for (const f of (await readdir(here)).filter((n) => n.endsWith('.spec.mjs')).sort()) {
+    const mod = await import(pathToFileURL(path.join(here, f)).href);
+    await mod.default({ spec, shot, waitRows, search, openTab, openHostile, cardField, rowNames, rows, count, HOSTILE_NAME });
+  }
+}
 
 // ---------- runner ----------
 const browser = await chromium.launch({
