@@ -160,11 +160,11 @@ func Generate(ctx context.Context, s *store.Store, opts Options) error {
 		if ci == hostileChat {
 			end = now - 60_000
 		}
-		if end <= start {
-			end = start + int64(rng.IntN(3600_000)) + 1
+		if ci != hostileChat && end > now-120_000 {
+			end = now - 120_000 // keeps the hostile person first in the list, for the UI tests
 		}
-		if end > now {
-			end = now
+		if end <= start {
+			start = end - int64(1+rng.IntN(3600_000))
 		}
 		if c.unread > c.count-1 {
 			c.unread = max(c.count-1, 0)
