@@ -287,84 +287,112 @@ func retrySeconds(d time.Duration) int {
 }
 
 // run is one channel's poll loop: poll from the stored cursor, commit the batch with its new
-// cursor, and only then poll again with that cursor (which acknowledges upstream).
+// cursor, and only then poll again with that cursor (which acknowledges upstream). Before the
+// first poll, and after any error, it checks the token with a short call, so "connected" is
+// reported at once rather than after a long poll returns.
 func (s *Supervisor) run(ctx context.Context, l *pollLoop) {
 	defer close(l.done)
 	id := l.ch.ID
 	log := s.cfg.Logger.With("channel", id, "kind", l.ch.Kind)
 	cursor := l.ch.Cursor
 	attempt := 0
+	live := false
 	s.publish(core.ChannelStatus{ChannelID: id, State: core.StatePolling})
 	for ctx.Err() == nil {
-		b, err := l.conn.Poll(ctx, cursor)
-		if err == nil {
-			if len(b.Updates) > 0 || (b.Cursor != "" && b.Cursor != cursor) {
-				b.ChannelID = id
-				res, aerr := s.cfg.Store.ApplyBatch(ctx, id, b, s.cfg.Now())
-				if aerr != nil {
-					if ctx.Err() != nil {
-						break
-					}
-					// Not stored, so not acknowledged: the same updates come again next poll.
-					attempt++
-					d := backoff(attempt, s.cfg.MinBackoff, s.cfg.MaxBackoff)
-					log.Error("batch not stored", "err", aerr, "retry_in", d)
-					s.publish(core.ChannelStatus{ChannelID: id, State: core.StateOffline, RetryIn: retrySeconds(d),
-						LastError: "Could not save incoming messages: " + aerr.Error()})
-					s.sleep(ctx, l, d, true)
-					continue
-				}
-				if b.Cursor != "" {
-					cursor = b.Cursor
-				}
-				if s.cfg.OnBatch != nil && len(b.Updates) > 0 {
-					s.cfg.OnBatch(id, res)
-				}
+		if !live {
+			info, err := l.conn.Check(ctx)
+			if err == nil && info.Webhook {
+				err = &APIError{Class: ErrWebhook, Code: 409, Description: "a webhook is set for this bot"}
 			}
-			attempt = 0
+			if err != nil {
+				if ctx.Err() != nil || s.pollFailed(ctx, l, log, err, &attempt) {
+					break
+				}
+				continue
+			}
+			live = true
 			s.publish(core.ChannelStatus{ChannelID: id, State: core.StateConnected})
+		}
+		b, err := l.conn.Poll(ctx, cursor)
+		if err != nil {
+			live = false
+			if ctx.Err() != nil || s.pollFailed(ctx, l, log, err, &attempt) {
+				break
+			}
 			continue
 		}
-		if ctx.Err() != nil {
-			break
-		}
-		var apiErr *APIError
-		errors.As(err, &apiErr)
-		switch {
-		case errors.Is(err, ErrUnauthorized):
-			log.Warn("token rejected; polling stopped", "err", err)
-			s.publish(core.ChannelStatus{ChannelID: id, State: core.StateRevoked,
-				LastError: "The messenger rejected the token (" + err.Error() + "). Enter a new token for this channel."})
-			return
-		case errors.Is(err, ErrWebhook):
-			log.Warn("webhook blocks polling; polling stopped", "err", err)
-			s.publish(core.ChannelStatus{ChannelID: id, State: core.StateConflict, Webhook: true,
-				LastError: "A webhook is set for this bot, so it cannot be polled (" + err.Error() + "). Delete the webhook to connect."})
-			return
-		case errors.Is(err, ErrConflict):
-			log.Warn("another poller is active; polling stopped", "err", err)
-			s.publish(core.ChannelStatus{ChannelID: id, State: core.StateConflict,
-				LastError: "Another program is receiving this bot's updates (" + err.Error() + "). Stop it, then reconnect."})
-			return
-		case errors.Is(err, ErrRateLimited):
-			d := 5 * time.Second
-			if apiErr != nil && apiErr.RetryAfter > 0 {
-				d = apiErr.RetryAfter
+		if len(b.Updates) > 0 || (b.Cursor != "" && b.Cursor != cursor) {
+			b.ChannelID = id
+			res, aerr := s.cfg.Store.ApplyBatch(ctx, id, b, s.cfg.Now())
+			if aerr != nil {
+				if ctx.Err() != nil {
+					break
+				}
+				// Not stored, so not acknowledged: the same updates come again next poll.
+				attempt++
+				live = false
+				d := backoff(attempt, s.cfg.MinBackoff, s.cfg.MaxBackoff)
+				log.Error("batch not stored", "err", aerr, "retry_in", d)
+				s.publish(core.ChannelStatus{ChannelID: id, State: core.StateOffline, RetryIn: retrySeconds(d),
+					LastError: "Could not save incoming messages: " + aerr.Error()})
+				s.sleep(ctx, l, d, true)
+				continue
 			}
-			log.Info("rate limited", "retry_in", d)
-			s.publish(core.ChannelStatus{ChannelID: id, State: core.StateRateLimited, RetryIn: retrySeconds(d),
-				LastError: "The messenger asked to slow down (" + err.Error() + ")."})
-			s.sleep(ctx, l, d, false)
-		default:
-			attempt++
-			d := backoff(attempt, s.cfg.MinBackoff, s.cfg.MaxBackoff)
-			log.Info("poll failed; backing off", "err", err, "retry_in", d)
-			s.publish(core.ChannelStatus{ChannelID: id, State: core.StateOffline, RetryIn: retrySeconds(d),
-				LastError: describe(err)})
-			s.sleep(ctx, l, d, true)
+			if b.Cursor != "" {
+				cursor = b.Cursor
+			}
+			if s.cfg.OnBatch != nil && len(b.Updates) > 0 {
+				s.cfg.OnBatch(id, res)
+			}
 		}
+		attempt = 0
+		s.publish(core.ChannelStatus{ChannelID: id, State: core.StateConnected})
 	}
-	s.publish(core.ChannelStatus{ChannelID: id, State: core.StateStopped})
+	if st, _ := s.Status(id); ctx.Err() != nil || st.State == core.StateConnected || st.State == core.StatePolling {
+		s.publish(core.ChannelStatus{ChannelID: id, State: core.StateStopped})
+	}
+}
+
+// pollFailed reports err and waits as its class demands. It returns true when the loop must
+// end (token rejected, conflict, webhook): retrying those cannot succeed without the user.
+func (s *Supervisor) pollFailed(ctx context.Context, l *pollLoop, log *slog.Logger, err error, attempt *int) bool {
+	id := l.ch.ID
+	var apiErr *APIError
+	errors.As(err, &apiErr)
+	switch {
+	case errors.Is(err, ErrUnauthorized):
+		log.Warn("token rejected; polling stopped", "err", err)
+		s.publish(core.ChannelStatus{ChannelID: id, State: core.StateRevoked,
+			LastError: "The messenger rejected the token (" + err.Error() + "). Enter a new token for this channel."})
+		return true
+	case errors.Is(err, ErrWebhook):
+		log.Warn("webhook blocks polling; polling stopped", "err", err)
+		s.publish(core.ChannelStatus{ChannelID: id, State: core.StateConflict, Webhook: true,
+			LastError: "A webhook is set for this bot, so it cannot be polled (" + err.Error() + "). Delete the webhook to connect."})
+		return true
+	case errors.Is(err, ErrConflict):
+		log.Warn("another poller is active; polling stopped", "err", err)
+		s.publish(core.ChannelStatus{ChannelID: id, State: core.StateConflict,
+			LastError: "Another program is receiving this bot's updates (" + err.Error() + "). Stop it, then reconnect."})
+		return true
+	case errors.Is(err, ErrRateLimited):
+		d := 5 * time.Second
+		if apiErr != nil && apiErr.RetryAfter > 0 {
+			d = apiErr.RetryAfter
+		}
+		log.Info("rate limited", "retry_in", d)
+		s.publish(core.ChannelStatus{ChannelID: id, State: core.StateRateLimited, RetryIn: retrySeconds(d),
+			LastError: "The messenger asked to slow down (" + err.Error() + ")."})
+		s.sleep(ctx, l, d, false)
+	default:
+		*attempt++
+		d := backoff(*attempt, s.cfg.MinBackoff, s.cfg.MaxBackoff)
+		log.Info("poll failed; backing off", "err", err, "retry_in", d)
+		s.publish(core.ChannelStatus{ChannelID: id, State: core.StateOffline, RetryIn: retrySeconds(d),
+			LastError: describe(err)})
+		s.sleep(ctx, l, d, true)
+	}
+	return false
 }
 
 // describe puts a poll error in words for the status line.

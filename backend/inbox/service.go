@@ -23,6 +23,8 @@ type Service struct {
 	// SafetyTick bounds how long Follow can miss a change if a commit signal were lost
 	// (for example a write made by another process on the same file).
 	SafetyTick time.Duration
+	// Engine runs the channels (pollers, outbox worker, tokens); nil = sends only queue.
+	Engine *Engine
 }
 
 // ErrInvalid marks input the UI should not have sent; the message says what was wrong.
