@@ -1,0 +1,181 @@
+// The rich composer's strings, in the pattern of src/lib/i18n.ts: `ru` is typed as
+// Record<Key, string>, so the compiler rejects a missing or an extra key. Placeholders: {name}.
+import { useMemo } from 'react';
+import { ApiError, BackendMissingError } from '../../lib/api';
+import { useI18n } from '../../lib/i18n';
+import type { Locale } from '../../lib/types';
+
+const en = {
+  'tpl.button': 'Chat templates',
+  'tpl.title': 'Chat templates',
+  'tpl.empty': 'No chat templates yet. Add them in Settings → Chat templates.',
+  'tpl.insert': 'Insert “{name}”',
+  'emoji.button': 'Emoji',
+  'emoji.title': 'Emoji',
+  'attach.button': 'Attach files',
+  'attach.pick': 'Choose files to attach',
+  'attach.remove': 'Remove {name}',
+  'attach.drop': 'Drop files to attach',
+  'attach.staging': 'Attaching…',
+  'constructor.button': 'Message constructor',
+  'constructor.title': 'Message constructor',
+  'constructor.hint': 'Build one message from parts. The client receives them in this order.',
+  'constructor.add': 'Add',
+  'constructor.empty': 'No parts yet: add text, a picture, a link, a video, a template or a file.',
+  'constructor.save': 'Save message',
+  'constructor.sending': 'Sending…',
+  'constructor.up': 'Move up',
+  'constructor.down': 'Move down',
+  'constructor.remove': 'Remove part',
+  'constructor.drag': 'Drag to reorder',
+  'constructor.text': 'Text',
+  'constructor.image': 'Image',
+  'constructor.link': 'Link',
+  'constructor.video': 'Video',
+  'constructor.template': 'Template',
+  'constructor.file': 'File',
+  'constructor.textPlaceholder': 'Text of this part',
+  'constructor.urlPlaceholder': 'https://…',
+  'constructor.linkTitle': 'Title (optional)',
+  'constructor.orUrl': 'or a link to it',
+  'constructor.chooseFile': 'Choose a file…',
+  'constructor.chooseTemplate': 'Choose a template…',
+  'constructor.caption': 'Caption (optional)',
+  'constructor.draftKept': 'Closing keeps this message as a draft.',
+  'constructor.partN': 'Part {n}: {kind}',
+  'voice.hold': 'Hold to record a voice message; release to send, drag away or press Esc to cancel',
+  'voice.recording': 'Recording',
+  'voice.release': 'Release to send · drag away or Esc to cancel',
+  'voice.canceled': 'Voice message discarded',
+  'voice.sent': 'Voice message sent',
+  'voice.autoSent': 'The voice message reached 5 minutes and was sent.',
+  'voice.level': 'Microphone level',
+  'player.play': 'Play',
+  'player.pause': 'Pause',
+  'player.progress': 'Playback position',
+  'player.unavailable': 'The file is not downloaded yet',
+  'draft.saveFailed': 'The draft could not be saved: {text}',
+  'err.no_microphone': 'No microphone found. Connect a microphone (or allow Switchboard to use it in the system settings) and try again.',
+  'err.microphone_lost': 'The microphone stopped while recording. Check that it is connected.',
+  'err.voice_empty': 'Nothing was recorded.',
+  'err.voice_busy': 'A voice message is already being recorded.',
+  'err.not_recording': 'No voice message is being recorded.',
+  'err.file_too_large': 'The file is too large for this messenger (Telegram: 50 MB; VK: 50 MB for pictures, 200 MB for files).',
+  'err.bad_attachment': 'This attachment is no longer available. Attach the file again.',
+  'err.bad_part': 'A part of the message is not valid (links must start with http:// or https://).',
+  'err.draft_too_large': 'The draft is too large to keep.',
+  'err.bad_constructor': 'The constructor draft is damaged.',
+  'err.empty': 'The message is empty.',
+  'err.too_long': 'The text is too long for this messenger.',
+  'err.generic': 'Something went wrong: {text}',
+};
+
+export type ComposerKey = keyof typeof en;
+
+const ru: Record<ComposerKey, string> = {
+  'tpl.button': 'Шаблоны чата',
+  'tpl.title': 'Шаблоны чата',
+  'tpl.empty': 'Шаблонов пока нет. Добавьте их в Настройках → Шаблоны чата.',
+  'tpl.insert': 'Вставить «{name}»',
+  'emoji.button': 'Эмодзи',
+  'emoji.title': 'Эмодзи',
+  'attach.button': 'Прикрепить файлы',
+  'attach.pick': 'Выберите файлы',
+  'attach.remove': 'Убрать {name}',
+  'attach.drop': 'Отпустите, чтобы прикрепить',
+  'attach.staging': 'Прикрепляем…',
+  'constructor.button': 'Конструктор сообщений',
+  'constructor.title': 'Конструктор сообщений',
+  'constructor.hint': 'Соберите одно сообщение из частей. Клиент получит их в этом порядке.',
+  'constructor.add': 'Добавить',
+  'constructor.empty': 'Частей пока нет: добавьте текст, картинку, ссылку, видео, шаблон или файл.',
+  'constructor.save': 'Сохранить сообщение',
+  'constructor.sending': 'Отправляем…',
+  'constructor.up': 'Выше',
+  'constructor.down': 'Ниже',
+  'constructor.remove': 'Удалить часть',
+  'constructor.drag': 'Перетащите, чтобы изменить порядок',
+  'constructor.text': 'Текст',
+  'constructor.image': 'Картинка',
+  'constructor.link': 'Ссылка',
+  'constructor.video': 'Видео',
+  'constructor.template': 'Шаблон',
+  'constructor.file': 'Файл',
+  'constructor.textPlaceholder': 'Текст этой части',
+  'constructor.urlPlaceholder': 'https://…',
+  'constructor.linkTitle': 'Заголовок (необязательно)',
+  'constructor.orUrl': 'или ссылка на него',
+  'constructor.chooseFile': 'Выбрать файл…',
+  'constructor.chooseTemplate': 'Выберите шаблон…',
+  'constructor.caption': 'Подпись (необязательно)',
+  'constructor.draftKept': 'Если закрыть, сообщение останется черновиком.',
+  'constructor.partN': 'Часть {n}: {kind}',
+  'voice.hold': 'Удерживайте, чтобы записать голосовое; отпустите — отправится, уведите курсор или нажмите Esc — отмена',
+  'voice.recording': 'Запись',
+  'voice.release': 'Отпустите, чтобы отправить · уведите или Esc — отмена',
+  'voice.canceled': 'Голосовое сообщение отменено',
+  'voice.sent': 'Голосовое сообщение отправлено',
+  'voice.autoSent': 'Голосовое сообщение достигло 5 минут и отправлено.',
+  'voice.level': 'Уровень микрофона',
+  'player.play': 'Воспроизвести',
+  'player.pause': 'Пауза',
+  'player.progress': 'Позиция воспроизведения',
+  'player.unavailable': 'Файл ещё не загружен',
+  'draft.saveFailed': 'Не удалось сохранить черновик: {text}',
+  'err.no_microphone': 'Микрофон не найден. Подключите микрофон (или разрешите Switchboard использовать его в настройках системы) и попробуйте снова.',
+  'err.microphone_lost': 'Микрофон отключился во время записи. Проверьте подключение.',
+  'err.voice_empty': 'Ничего не записалось.',
+  'err.voice_busy': 'Голосовое сообщение уже записывается.',
+  'err.not_recording': 'Голосовое сообщение не записывается.',
+  'err.file_too_large': 'Файл слишком большой для этого мессенджера (Telegram: 50 МБ; ВКонтакте: 50 МБ для картинок, 200 МБ для файлов).',
+  'err.bad_attachment': 'Это вложение больше недоступно. Прикрепите файл заново.',
+  'err.bad_part': 'Часть сообщения заполнена неверно (ссылки должны начинаться с http:// или https://).',
+  'err.draft_too_large': 'Черновик слишком большой, чтобы его сохранить.',
+  'err.bad_constructor': 'Черновик конструктора повреждён.',
+  'err.empty': 'Сообщение пустое.',
+  'err.too_long': 'Текст слишком длинный для этого мессенджера.',
+  'err.generic': 'Что-то пошло не так: {text}',
+};
+
+export const composerDictionaries: Record<Locale, Record<ComposerKey, string>> = { en, ru };
+
+export type ComposerT = (key: ComposerKey, vars?: Record<string, string | number>) => string;
+
+export function translateComposer(locale: Locale, key: ComposerKey, vars?: Record<string, string | number>): string {
+  const s = composerDictionaries[locale][key] ?? en[key] ?? key;
+  if (!vars) return s;
+  return s.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m));
+}
+
+/** The composer's strings in the app's current language. */
+export function useComposerT(): { t: ComposerT; locale: Locale } {
+  const { locale } = useI18n();
+  return useMemo(() => ({ locale, t: (key, vars) => translateComposer(locale, key, vars) }), [locale]);
+}
+
+const codeKeys: Record<string, ComposerKey> = {
+  no_microphone: 'err.no_microphone',
+  microphone_lost: 'err.microphone_lost',
+  voice_empty: 'err.voice_empty',
+  voice_busy: 'err.voice_busy',
+  not_recording: 'err.not_recording',
+  file_too_large: 'err.file_too_large',
+  bad_attachment: 'err.bad_attachment',
+  bad_part: 'err.bad_part',
+  draft_too_large: 'err.draft_too_large',
+  bad_constructor: 'err.bad_constructor',
+  empty_message: 'err.empty',
+  text_too_long: 'err.too_long',
+};
+
+/** Words for a composer error in the manager's language; unknown errors show their own text. */
+export function composerErrorText(e: unknown, t: ComposerT): string {
+  if (e instanceof ApiError) {
+    const key = codeKeys[e.code];
+    if (key) return t(key);
+    return e.message || t('err.generic', { text: e.code });
+  }
+  if (e instanceof BackendMissingError) return e.message;
+  if (e instanceof Error) return e.message;
+  return String(e);
+}
