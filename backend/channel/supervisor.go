@@ -196,6 +196,47 @@ func (s *Supervisor) StopChannel(id int64) {
 	<-l.done
 }
 
+// Sync makes the running loops match the store: enabled channels that do not run are started
+// (channels added by another process, e.g. the hub's CLI), removed or disabled ones stopped.
+// A channel that stopped by itself (revoked, conflict) is left for the user to reconnect.
+func (s *Supervisor) Sync(ctx context.Context) error {
+	chans, err := s.cfg.Store.Channels(ctx)
+	if err != nil {
+		return fmt.Errorf("supervisor: list channels: %w", err)
+	}
+	want := map[int64]bool{}
+	for _, ch := range chans {
+		if ch.Enabled {
+			want[ch.ID] = true
+		}
+	}
+	s.mu.Lock()
+	var stop []int64
+	for id := range s.loops {
+		if !want[id] {
+			stop = append(stop, id)
+		}
+	}
+	var start []int64
+	for id := range want {
+		if _, running := s.loops[id]; !running {
+			if _, seen := s.status[id]; !seen {
+				start = append(start, id)
+			}
+		}
+	}
+	s.mu.Unlock()
+	for _, id := range stop {
+		s.StopChannel(id)
+	}
+	for _, id := range start {
+		if err := s.StartChannel(ctx, id); err != nil {
+			s.cfg.Logger.Warn("channel not started", "channel", id, "err", err)
+		}
+	}
+	return nil
+}
+
 // Restart stops and starts one channel: after a new token, or to retry after a conflict.
 func (s *Supervisor) Restart(ctx context.Context, id int64) error {
 	s.StopChannel(id)

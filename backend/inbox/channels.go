@@ -136,7 +136,7 @@ func (s *Service) AddTelegramChannel(ctx context.Context, token, apiURL string) 
 			return core.Channel{}, invalid("Bot API server address %q is not an http(s) URL", apiURL)
 		}
 	}
-	return s.addChannel(ctx, core.Channel{Kind: core.Telegram, APIURL: apiURL}, token)
+	return s.addChannel(ctx, core.Channel{Kind: core.Telegram, APIURL: apiURL}, token, true)
 }
 
 // AddVKChannel connects a VK community by its id and a community token.
@@ -145,13 +145,21 @@ func (s *Service) AddVKChannel(ctx context.Context, token, groupID string) (core
 	if groupID == "" || strings.Trim(groupID, "0123456789") != "" {
 		return core.Channel{}, invalid("community id %q must be a number", groupID)
 	}
-	return s.addChannel(ctx, core.Channel{Kind: core.VK, ExternalID: groupID}, token)
+	return s.addChannel(ctx, core.Channel{Kind: core.VK, ExternalID: groupID}, token, true)
+}
+
+// RegisterChannel checks the token and stores the channel and its token like the Add use
+// cases, without starting a poller here: the hub's CLI registers channels and a running
+// `serve` picks them up (two pollers of one bot would conflict). ch needs Kind, and
+// ExternalID (the group id) for VK, APIURL optionally for Telegram.
+func (s *Service) RegisterChannel(ctx context.Context, ch core.Channel, token string) (core.Channel, error) {
+	return s.addChannel(ctx, ch, token, false)
 }
 
 // keyringProbe is implemented by token stores that can say in advance they will not work.
 type keyringProbe interface{ Available() error }
 
-func (s *Service) addChannel(ctx context.Context, ch core.Channel, token string) (core.Channel, error) {
+func (s *Service) addChannel(ctx context.Context, ch core.Channel, token string, start bool) (core.Channel, error) {
 	e, err := s.engine()
 	if err != nil {
 		return core.Channel{}, err
@@ -196,6 +204,9 @@ func (s *Service) addChannel(ctx context.Context, ch core.Channel, token string)
 		}
 		return core.Channel{}, fmt.Errorf("inbox: store token: %w", err)
 	}
+	if !start {
+		return saved, nil
+	}
 	if err := e.Supervisor.Restart(ctx, saved.ID); err != nil {
 		return saved, fmt.Errorf("inbox: start channel %d: %w", saved.ID, err)
 	}
@@ -239,7 +250,9 @@ func (s *Service) RemoveChannel(ctx context.Context, channelID int64) error {
 	if err != nil {
 		return err
 	}
-	e.Supervisor.StopChannel(channelID)
+	if e.Supervisor != nil {
+		e.Supervisor.StopChannel(channelID)
+	}
 	if err := e.Secrets.Delete(channelID); err != nil {
 		return fmt.Errorf("inbox: remove channel %d: %w", channelID, err)
 	}

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"switchboard/backend/channel"
+	"switchboard/backend/channel/connectors"
+	"switchboard/backend/core"
+	"switchboard/backend/inbox"
+	"switchboard/backend/store"
+)
+
+func init() { commands["serve"] = runServe }
+
+// runServe runs the pollers and the outbox worker headless until SIGINT/SIGTERM, then stops
+// them and waits: a batch being stored either commits (and is acknowledged on the next start)
+// or rolls back (and comes again), so even kill -9 loses and doubles nothing.
+func runServe(args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	dir := dataDirFlag(fs)
+	tgAPI := fs.String("telegram-api", "", "Bot API server for every Telegram channel (a self-hosted telegram-bot-api; default: each channel's own)")
+	tokens := tokensFlag(fs)
+	syncEvery := fs.Duration("sync", 10*time.Second, "how often to pick up channels added or removed by `channel add/remove`")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	st, err := store.OpenDir(*dir)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	sec, where, err := tokenStore(*tokens, *dir)
+	if err != nil {
+		return err
+	}
+	slog.Info("serve", "data", *dir, "tokens", where)
+
+	factory := connectors.New
+	if *tgAPI != "" {
+		factory = func(ch core.Channel, token string) (channel.Connector, error) {
+			if ch.Kind == core.Telegram {
+				ch.APIURL = *tgAPI
+			}
+			return connectors.New(ch, token)
+		}
+	}
+	eng := inbox.NewEngine(inbox.EngineConfig{
+		Store: st, Secrets: sec, Factory: factory,
+		OnStatus: func(s core.ChannelStatus) {
+			slog.Info("channel status", "channel", s.ChannelID, "state", s.State, "retry_in", s.RetryIn, "error", s.LastError)
+		},
+	})
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := eng.Start(ctx); err != nil {
+		return fmt.Errorf("start engine: %w", err)
+	}
+	tick := time.NewTicker(*syncEvery)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			slog.Info("stopping")
+			eng.Stop()
+			slog.Info("stopped")
+			return nil
+		case <-tick.C:
+			if err := eng.Supervisor.Sync(ctx); err != nil {
+				slog.Warn("channel sync", "err", err)
+			}
+		}
+	}
+}
