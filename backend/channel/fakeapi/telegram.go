@@ -499,7 +499,7 @@ func (t *Telegram) collect(offset int64, limit int) []json.RawMessage {
 		kept = append(kept, u)
 	}
 	t.updates = kept
-	var out []json.RawMessage
+	out := []json.RawMessage{} // an empty batch is [] on the wire, never null
 	for _, u := range t.updates {
 		if len(out) == limit {
 			break
