@@ -100,7 +100,7 @@ describe('Constructor', () => {
       Templates: vi.fn(async () => [{ id: 5, name: 'Sign', value: 'Best, {manager}' }] as Template[]),
       ExpandTemplate: vi.fn(async () => 'Best, Olga'),
       StageUpload: vi.fn(async (name: string, mime: string): Promise<Staged> => ({ path: `/data/uploads/abc-${name}`, name, mime, size: 4, kind: 'photo' })),
-      SendParts: vi.fn(async (_c: number, parts: Part[]) => parts.map((_, i) => message({ id: 100 + i }))),
+      SendParts: vi.fn(async (_c: number, parts: Part[], _r: number) => parts.map((_, i) => message({ id: 100 + i }))),
       DiscardStaged: vi.fn(async () => undefined),
     };
     const onChange = vi.fn();
