@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
+	"sort"
 	"strings"
 	"time"
 	"unicode"
@@ -102,6 +104,7 @@ func benchQueries(dbPath string, n int, seed uint64, out sink) error {
 
 	// Switch tab / apply a filter: the list page and the counts, both re-queried by the UI.
 	list, counts = nil, nil
+	slow := map[string][]float64{} // filter shape -> list+counts ms, to name what misses
 	for i, lq := range filters {
 		t0 := time.Now()
 		if _, err := st.ListPeople(ctx, lq, me.ID, now); err != nil {
@@ -116,8 +119,11 @@ func benchQueries(dbPath string, n int, seed uint64, out sink) error {
 		if i >= n {
 			list = append(list, ms(d1))
 			counts = append(counts, ms(d2))
+			sh := shape(lq)
+			slow[sh] = append(slow[sh], ms(d1), ms(d2))
 		}
 	}
+	reportShapes(slow)
 	if err := out.put(Metric{ID: "filter_list", Unit: "ms", Samples: list,
 		Note: "store.ListPeople first page on a random tab with 0-2 random filters (messenger, phone/email, tags, plans, tools, sources, status, active dialogues, archive/blacklist)"}); err != nil {
 		return err
@@ -298,4 +304,55 @@ func listFilters(rng *rand.Rand, f store.Facets, n int) []core.ListQuery {
 		out = append(out, q)
 	}
 	return out
+}
+
+// shape names a list query by its tab and which filters it sets, not their values.
+func shape(q core.ListQuery) string {
+	f := q.Filter
+	parts := []string{string(q.Tab)}
+	if q.OldestFirst {
+		parts = append(parts, "oldest-first")
+	}
+	add := func(on bool, name string) {
+		if on {
+			parts = append(parts, name)
+		}
+	}
+	add(len(f.Channels) > 0, "channels")
+	add(f.HasPhone != nil, "has-phone")
+	add(f.HasEmail != nil, "has-email")
+	add(len(f.Tags) > 0, "tags")
+	add(len(f.Plans) > 0, "plans")
+	add(len(f.Tools) > 0, "tools")
+	add(len(f.Sources) > 0, "sources")
+	add(len(f.Statuses) > 0, "statuses")
+	add(f.ActiveDialogues, "active-dialogues")
+	add(f.Archived, "archived")
+	add(f.Blacklisted, "blacklisted")
+	return strings.Join(parts, "+")
+}
+
+// reportShapes logs the filter shapes whose list page or counts took longest (worst sample),
+// so a missed budget points at the query to EXPLAIN.
+func reportShapes(byShape map[string][]float64) {
+	type worst struct {
+		shape string
+		ms    float64
+		n     int
+	}
+	var ws []worst
+	for sh, xs := range byShape {
+		w := worst{shape: sh, n: len(xs) / 2}
+		for _, x := range xs {
+			w.ms = max(w.ms, x)
+		}
+		ws = append(ws, w)
+	}
+	sort.Slice(ws, func(i, j int) bool { return ws[i].ms > ws[j].ms })
+	for i, w := range ws {
+		if i == 12 || w.ms < 50 {
+			break
+		}
+		slog.Info("slow filter shape", "shape", w.shape, "worst_ms", w.ms, "queries", w.n)
+	}
 }

@@ -1,0 +1,269 @@
+#!/usr/bin/env bash
+# `make bench`: Switchboard's performance budgets, measured on this machine.
+#
+# What runs, in order (each measurement several times; the budgets and the table are in
+# bench/cmd/benchreport):
+#   1. the dataset: `switchboard-hub demo` with 100,000 people and 1,000,000 messages, cached
+#      in bench/data/ under a key made of the parameters and the generator's source, so it is
+#      generated once and regenerated only when the generator or the schema changes;
+#   2. store queries in-process on a working copy of it (bench/cmd/storebench queries);
+#   3. ingestion from the fake Telegram server vs a bare batched insert, and the delay from an
+#      update leaving the wire to the event reaching inbox.Follow (storebench ingest / latency);
+#   4. start-up of the production binary under Xvfb to its rendered people list (the app
+#      reports it through ReportReady -> $SWITCHBOARD_READY_FILE), interleaved with a bare Wails
+#      window (bench/barewails) for the ratio;
+#   5. memory: the production binary on the big dataset, 100 chats opened with real key presses
+#      (xdotool Ctrl+Shift+Down = next chat), PSS of the app and its WebKit processes;
+#   6. the stripped binary's size;
+#   7. rendered timings in Chromium against `wails dev` (frontend/e2e/bench/ui-bench.mjs).
+# The table is printed and written to bench/results/ (latest.json and a dated copy).
+#
+# Knobs (environment): BENCH_PEOPLE, BENCH_MESSAGES, BENCH_SEED, BENCH_START_RUNS (7),
+# BENCH_MEM_RUNS (3), BENCH_QUERIES (300), BENCH_INGEST_RUNS (5), BENCH_SKIP (space-separated
+# step names to skip: queries ingest latency startup memory size browser).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+# Everything below runs in one throw-away desktop session: a D-Bus session bus and an Xvfb
+# display shared by the app windows, wails dev and the browser.
+if [[ ${SB_BENCH_SESSION:-} != 1 ]]; then
+  export SB_BENCH_SESSION=1
+  exec dbus-run-session -- xvfb-run -a -s "-screen 0 1440x900x24" "$0" "$@"
+fi
+
+PEOPLE=${BENCH_PEOPLE:-100000}
+MESSAGES=${BENCH_MESSAGES:-1000000}
+SEED=${BENCH_SEED:-1}
+START_RUNS=${BENCH_START_RUNS:-7}
+MEM_RUNS=${BENCH_MEM_RUNS:-3}
+QUERIES=${BENCH_QUERIES:-300}
+INGEST_RUNS=${BENCH_INGEST_RUNS:-5}
+SKIP=" ${BENCH_SKIP:-} "
+PORT=${BENCH_PORT:-34177}
+load_start=$(cat /proc/loadavg)
+
+APP=build/bin/switchboard
+HUB=build/bin/switchboard-hub
+BARE=build/bin/barewails
+STOREBENCH=build/bin/storebench
+REPORT=build/bin/benchreport
+
+work=$(mktemp -d /tmp/sb-bench.XXXXXX)
+metrics=$work/metrics
+mkdir -p "$metrics"
+pids=()
+cleanup() {
+  local p
+  for p in "${pids[@]}"; do kill -TERM -- "-$p" 2>/dev/null || true; done
+  sleep 0.5
+  for p in "${pids[@]}"; do kill -KILL -- "-$p" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+log() { printf '\n== bench: %s (%s)\n' "$*" "$(date -u +%H:%M:%S)"; }
+skip() { [[ $SKIP == *" $1 "* ]]; }
+now_ms() { date +%s%3N; }
+
+# put ID UNIT NOTE SAMPLE... appends one metric line for benchreport.
+put() {
+  local id=$1 unit=$2 note=$3
+  shift 3
+  local IFS=,
+  printf '{"id":"%s","unit":"%s","samples":[%s],"note":"%s"}\n' "$id" "$unit" "$*" "$note" >>"$metrics/shell.jsonl"
+}
+
+# ---------- build what the bench needs (make bench has built the app and the hub) ----------
+log "building the bench tools"
+[[ -x $APP && -x $HUB ]] || { echo "bench: run through 'make bench' (needs $APP and $HUB)"; exit 1; }
+go build -tags fts5 -o "$STOREBENCH" ./bench/cmd/storebench
+go build -o "$REPORT" ./bench/cmd/benchreport
+# The baseline window is built like the app (production, webkit2_41, stripped), minus Switchboard.
+go build -tags desktop,production,webkit2_41 -trimpath -ldflags "-s -w" -o "$BARE" ./bench/barewails
+
+# ---------- 1. the dataset ----------
+gen_key=$(cat backend/demo/*.go backend/store/migrations/*.sql backend/store/bulk.go backend/store/denorm.go \
+  | sha256sum | cut -c1-12)
+dataset=bench/data/p$PEOPLE-m$MESSAGES-s$SEED-$gen_key
+if [[ ! -f $dataset/.complete ]]; then
+  log "generating the dataset ($PEOPLE people, $MESSAGES messages, seed $SEED) into $dataset"
+  rm -rf "$dataset" "$dataset.tmp"
+  mkdir -p "$dataset.tmp"
+  t0=$(now_ms)
+  "$HUB" demo --data "$dataset.tmp" --people "$PEOPLE" --messages "$MESSAGES" --seed "$SEED"
+  echo "bench: generated in $(( ($(now_ms) - t0) / 1000 )) s"
+  mv "$dataset.tmp" "$dataset"
+  touch "$dataset/.complete"
+else
+  log "reusing the dataset $dataset"
+fi
+# The app and the queries write a little (settings, window state, WAL): they get a copy, so the
+# cached dataset stays as generated and every run starts from the same state.
+data=$work/data
+mkdir -p "$data"
+cp "$dataset/switchboard.db" "$data/switchboard.db"
+"$HUB" stats --data "$data" || true
+
+# ---------- 2-3. in-process measurements ----------
+if ! skip queries; then
+  log "store queries ($QUERIES distinct inputs per kind, after as many for warm-up)"
+  "$STOREBENCH" queries -db "$data/switchboard.db" -n "$QUERIES" -seed "$SEED" -out "$metrics/store.jsonl"
+fi
+if ! skip ingest; then
+  log "ingestion: $INGEST_RUNS runs of 20,000 updates, engine vs bare insert"
+  "$STOREBENCH" ingest -runs "$INGEST_RUNS" -updates 20000 -seed "$SEED" -out "$metrics/store.jsonl"
+fi
+if ! skip latency; then
+  log "update off the wire -> inbox.Follow event: 2,000 updates at 200/s"
+  "$STOREBENCH" latency -n 2000 -rate 200 -seed "$SEED" -out "$metrics/store.jsonl"
+fi
+
+# ---------- helpers for the windowed runs ----------
+# launch BIN ARGS...: starts a binary in its own process group (so it and its WebKit children
+# stop together); sets $launched_pid and $launched_at (ms).
+launch() {
+  launched_at=$(now_ms)
+  setsid "$@" >>"$work/app.log" 2>&1 &
+  launched_pid=$!
+  pids+=("$launched_pid")
+}
+stop_group() {
+  kill -TERM -- "-$1" 2>/dev/null || true
+  for _ in $(seq 1 50); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL -- "-$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}
+# wait_ready FILE SECONDS: waits for a ReportReady file; prints its unixMs.
+wait_ready() {
+  local f=$1 limit=$(( $2 * 20 ))
+  for _ in $(seq 1 "$limit"); do
+    if [[ -s $f ]]; then sed -E 's/.*"unixMs":([0-9]+).*/\1/' "$f"; return 0; fi
+    sleep 0.05
+  done
+  return 1
+}
+# pss_kb PID: proportional set size of one process in kB (shared pages split fairly).
+pss_kb() { awk '/^Pss:/ {print $2; exit}' "/proc/$1/smaps_rollup" 2>/dev/null || echo 0; }
+# descendants PID: every process under PID.
+descendants() {
+  local kids
+  kids=$(ps -o pid= --ppid "$1" 2>/dev/null || true)
+  for k in $kids; do echo "$k"; descendants "$k"; done
+}
+
+# ---------- 4. start-up ----------
+if ! skip startup; then
+  log "start-up: $START_RUNS runs each of Switchboard and a bare Wails window, interleaved (one warm-up each first)"
+  app_s=() bare_s=() self_s=()
+  for i in $(seq 0 "$START_RUNS"); do
+    for which in bare app; do
+      ready=$work/ready-$which-$i.json
+      rm -f "$ready"
+      if [[ $which == app ]]; then
+        SWITCHBOARD_READY_FILE=$ready launch "$APP" --data "$data"
+      else
+        SWITCHBOARD_READY_FILE=$ready launch "$BARE"
+      fi
+      if ! at=$(wait_ready "$ready" 60); then
+        echo "bench: $which did not report ready within 60 s"; tail -n 30 "$work/app.log"
+        stop_group "$launched_pid"; continue
+      fi
+      stop_group "$launched_pid"
+      sleep 0.5
+      (( i == 0 )) && continue # warm-up: libraries and the dataset come from disk the first time
+      if [[ $which == app ]]; then
+        app_s+=("$((at - launched_at))")
+        self_s+=("$(sed -E 's/.*"ms":([0-9]+).*/\1/' "$ready")")
+      else
+        bare_s+=("$((at - launched_at))")
+      fi
+    done
+  done
+  echo "bench: Switchboard ${app_s[*]} ms; bare ${bare_s[*]} ms; as the app counts it ${self_s[*]} ms"
+  put startup_app ms "exec of build/bin/switchboard on the big dataset to ReportReady (first list page rendered in WebKitGTK), Xvfb" "${app_s[@]}"
+  put startup_bare ms "exec of bench/barewails to its bound Ready() call after DOMContentLoaded, Xvfb" "${bare_s[@]}"
+  put startup_app_self ms "the same start-ups as the app measures them (from app.New, after the store opened)" "${self_s[@]}"
+fi
+
+# ---------- 5. memory after opening 100 chats ----------
+if ! skip memory; then
+  log "memory: $MEM_RUNS runs of opening 100 chats with Ctrl+Shift+Down"
+  tot=() appm=() wk=()
+  for i in $(seq 1 "$MEM_RUNS"); do
+    ready=$work/ready-mem-$i.json
+    rm -f "$ready"
+    SWITCHBOARD_READY_FILE=$ready launch "$APP" --data "$data"
+    pid=$launched_pid
+    if ! wait_ready "$ready" 60 >/dev/null; then
+      echo "bench: the app did not start"; tail -n 30 "$work/app.log"; stop_group "$pid"; continue
+    fi
+    wid=$(xdotool search --sync --onlyvisible --pid "$pid" 2>/dev/null | head -n1 || true)
+    [[ -n $wid ]] || wid=$(xdotool search --sync --onlyvisible --name '^Switchboard$' | head -n1)
+    # No window manager under Xvfb: give the window the input focus directly, and click into the
+    # people list so the page (not the search box) has the keyboard.
+    xdotool windowfocus --sync "$wid" 2>/dev/null || true
+    xdotool mousemove --window "$wid" 200 300 click 1
+    sleep 0.5
+    for _ in $(seq 1 100); do
+      xdotool key --clearmodifiers ctrl+shift+Down
+      sleep 0.25
+    done
+    sleep 3 # let the last history page render and the web process settle
+    import -window root "$work/memory-$i.png" 2>/dev/null || true
+    app_kb=$(pss_kb "$pid")
+    kids_kb=0
+    for k in $(descendants "$pid"); do kids_kb=$((kids_kb + $(pss_kb "$k"))); done
+    echo "bench: run $i: app $app_kb kB, WebKit $kids_kb kB ($(descendants "$pid" | xargs -r ps -o comm= -p | sort | uniq -c | xargs))"
+    appm+=("$(awk -v k="$app_kb" 'BEGIN{printf "%.1f", k*1024/1e6}')")
+    wk+=("$(awk -v k="$kids_kb" 'BEGIN{printf "%.1f", k*1024/1e6}')")
+    tot+=("$(awk -v k="$((app_kb + kids_kb))" 'BEGIN{printf "%.1f", k*1024/1e6}')")
+    stop_group "$pid"
+    [[ $i == 1 ]] && cp "$work/memory-1.png" build/bin/bench-memory.png 2>/dev/null || true
+  done
+  put memory_total MB "PSS from /proc/PID/smaps_rollup of the app and every descendant (WebKitWebProcess, WebKitNetworkProcess) after 100 Ctrl+Shift+Down, 1 MB = 10^6 bytes" "${tot[@]}"
+  put memory_app MB "PSS of the Go process" "${appm[@]}"
+  put memory_webkit MB "PSS of the WebKit child processes" "${wk[@]}"
+fi
+
+# ---------- 6. binary size ----------
+if ! skip size; then
+  size=$(stat -c %s "$APP")
+  put binary_size MB "build/bin/switchboard from make app (wails build -ldflags '-s -w' -trimpath), 1 MB = 10^6 bytes" \
+    "$(awk -v s="$size" 'BEGIN{printf "%.2f", s/1e6}')"
+fi
+
+# ---------- 7. rendered timings in Chromium against wails dev ----------
+if ! skip browser; then
+  log "browser: wails dev on the big dataset, Chromium driven by playwright-core"
+  setsid go run github.com/wailsapp/wails/v2/cmd/wails@v2.12.0 dev -m -nosyncgomod -tags "webkit2_41 fts5" \
+    -noreload -nogorebuild -devserver "localhost:$PORT" -appargs "--data $data" -loglevel Warning \
+    >"$work/wails-dev.log" 2>&1 &
+  pids+=("$!")
+  devpid=$!
+  up=0
+  for _ in $(seq 1 600); do
+    if curl -fsS "http://localhost:$PORT/wails/ipc.js" >/dev/null 2>&1; then up=1; break; fi
+    kill -0 "$devpid" 2>/dev/null || break
+    sleep 1
+  done
+  if [[ $up == 1 ]]; then
+    BENCH_URL="http://localhost:$PORT" BENCH_OUT="$metrics/browser.jsonl" BENCH_SEED="$SEED" \
+      node frontend/e2e/bench/ui-bench.mjs || echo "bench: the browser bench failed (its rows will show as not measured)"
+  else
+    echo "bench: wails dev did not come up"; tail -n 40 "$work/wails-dev.log"
+  fi
+  stop_group "$devpid"
+fi
+
+# ---------- the table ----------
+log "report"
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+mkdir -p bench/results
+status=0
+"$REPORT" -in "$metrics" -out "bench/results/$stamp.json" \
+  -meta people="$PEOPLE" -meta messages="$MESSAGES" -meta seed="$SEED" -meta dataset="$dataset" \
+  -meta commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" \
+  -meta loadavg_at_start="$load_start" || status=$?
+cp "bench/results/$stamp.json" bench/results/latest.json
+exit $status
