@@ -374,3 +374,139 @@ func TestPollerStatusesThroughTheFake(t *testing.T) {
 		t.Fatal("a message was acknowledged upstream but not stored")
 	}
 }
+
+func TestFetchDownloadsMediaOnceIntoTheCache(t *testing.T) {
+	env := newEngineEnv(t)
+	ctx := context.Background()
+	ch, err := env.svc.AddTelegramChannel(ctx, env.fake.Token(), env.fake.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := []byte("%PDF-1.4 quarterly report")
+	env.fake.AddFile("DOC-1", data, 0)
+	env.fake.PushUpdate(`{"message":{"message_id":5,"from":{"id":77,"is_bot":false,"first_name":"Ivan"},
+		"chat":{"id":77,"first_name":"Ivan","type":"private"},"date":1767000000,
+		"document":{"file_id":"DOC-1","file_unique_id":"U1","file_name":"../../etc/passwd","mime_type":"application/pdf","file_size":25}}}`)
+	var msgID int64
+	waitFor(t, "document stored", func() bool {
+		c, err := env.st.ChatByExternal(ctx, ch.ID, "77")
+		if err != nil {
+			return false
+		}
+		page, _ := env.st.History(ctx, core.HistoryQuery{ChatID: c.ID})
+		if len(page.Messages) == 1 {
+			msgID = page.Messages[0].ID
+		}
+		return msgID != 0
+	})
+	if m, _ := env.st.Message(ctx, msgID); len(m.Attachments) != 1 || m.Attachments[0].LocalPath != "" {
+		t.Fatalf("attachment before fetch: %+v", m.Attachments)
+	}
+	if len(env.fake.CallsTo("getFile")) != 0 {
+		t.Fatal("media downloaded before anyone asked")
+	}
+	path, err := env.svc.FetchAttachment(ctx, msgID, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cache := filepath.Join(filepath.Dir(env.st.Path()), "media")
+	if filepath.Dir(path) != cache {
+		t.Fatalf("cached at %s, outside %s", path, cache)
+	}
+	got, err := os.ReadFile(path)
+	if err != nil || string(got) != string(data) {
+		t.Fatalf("cached bytes %q %v", got, err)
+	}
+	if m, _ := env.st.Message(ctx, msgID); m.Attachments[0].LocalPath != path {
+		t.Fatalf("local path not recorded: %+v", m.Attachments[0])
+	}
+	again, err := env.svc.FetchAttachment(ctx, msgID, 0)
+	if err != nil || again != path || len(env.fake.CallsTo("getFile")) != 1 {
+		t.Fatalf("second fetch: %q %v, getFile calls %d", again, err, len(env.fake.CallsTo("getFile")))
+	}
+	if _, err := env.svc.FetchAttachment(ctx, msgID, 3); err == nil {
+		t.Fatal("fetched an attachment that does not exist")
+	}
+}
+
+func TestVKRoundTripThroughTheEngine(t *testing.T) {
+	keyring.MockInit()
+	st, err := store.Open(filepath.Join(t.TempDir(), "sb.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	svc, err := New(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fake := fakeapi.NewVK(t)
+	// The UI adds VK communities of api.vk.com; the test points the connector at the fake.
+	factory := func(ch core.Channel, token string) (channel.Connector, error) {
+		ch.APIURL = fake.URL()
+		return connectors.New(ch, token)
+	}
+	svc.Engine = NewEngine(EngineConfig{Store: st, Secrets: secrets.Keyring{}, Factory: factory,
+		MinBackoff: 20 * time.Millisecond, MaxBackoff: 50 * time.Millisecond})
+	if err := svc.Engine.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(svc.Engine.Stop)
+	ctx := context.Background()
+	if _, err := svc.AddVKChannel(ctx, fake.Token(), "club"); err == nil {
+		t.Fatal("a non-numeric community id was accepted")
+	}
+	ch, err := svc.AddVKChannel(ctx, fake.Token(), fmt.Sprint(fake.GroupID()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ch.Kind != core.VK || ch.ExternalID != fmt.Sprint(fake.GroupID()) {
+		t.Fatalf("vk channel: %+v", ch)
+	}
+	l, err := svc.AddLeadLink(ctx, core.LeadLink{ChannelID: ch.ID, Code: "promo_1", Plan: "Course"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(l.URL, "https://vk.me/") || !strings.HasSuffix(l.URL, "?ref=promo_1") {
+		t.Fatalf("vk deep link %q", l.URL)
+	}
+	fake.SetUser(3001, "Olga", "Petrova")
+	// A new community starts from VK's current ts: wait until the poller has one.
+	waitFor(t, "long poll server", func() bool { return len(fake.CallsTo("groups.getLongPollServer")) > 0 })
+	time.Sleep(50 * time.Millisecond)
+	fake.PushText(3001, "Привет")
+	var chat core.Chat
+	waitFor(t, "vk message stored", func() bool {
+		c, err := st.ChatByExternal(ctx, ch.ID, "3001")
+		chat = c
+		return err == nil
+	})
+	if p, err := st.Person(ctx, chat.PersonID); err != nil || !strings.Contains(p.Name, "Olga") {
+		t.Fatalf("vk client's name: %+v %v", p, err)
+	}
+	// A temporary failure of messages.send is retried with the same random_id, so VK keeps
+	// one message even if the first attempt had in fact gone through.
+	fake.Fail("messages.send", 1, fakeapi.Failure{Kind: fakeapi.FailServerError})
+	m, err := svc.SendText(ctx, chat.ID, "Здравствуйте, Ольга", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "vk sent", func() bool {
+		got, _ := st.Message(ctx, m.ID)
+		return got.Status == core.StatusSent
+	})
+	if sent := fake.Messages(3001); len(sent) != 1 || sent[0].Text != "Здравствуйте, Ольга" {
+		t.Fatalf("vk got %+v", sent)
+	}
+	calls := fake.CallsTo("messages.send")
+	if len(calls) < 2 || calls[0].Params["random_id"] != calls[len(calls)-1].Params["random_id"] {
+		t.Fatalf("random_id changed across retries: %+v", calls)
+	}
+	// The user denies messages: error 901 is permanent, shown on the message.
+	fake.Deny(3001, true)
+	m2, _ := svc.SendText(ctx, chat.ID, "Вы здесь?", 0)
+	waitFor(t, "vk failed", func() bool {
+		got, _ := st.Message(ctx, m2.ID)
+		return got.Status == core.StatusFailed && got.Error != ""
+	})
+}
