@@ -270,7 +270,7 @@ func (b *Bulk) Finish() error {
 		`INSERT INTO people_fts (people_fts) VALUES ('optimize')`,
 		`ANALYZE`,
 		`PRAGMA wal_checkpoint(TRUNCATE)`,
-		`PRAGMA cache_size = -2000`,
+		`PRAGMA cache_size = -16384`,
 	} {
 		if _, err := b.s.write.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("store: bulk finish (%s): %w", q, err)

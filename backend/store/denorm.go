@@ -38,8 +38,21 @@ UPDATE people SET
   first_unread_at = COALESCE((SELECT MIN(first_unread_at) FROM chats WHERE person_id = people.id
                               AND unread > 0), 0),
   has_draft = EXISTS (SELECT 1 FROM drafts d JOIN chats c ON c.id = d.chat_id
-                      WHERE c.person_id = people.id AND (d.text <> '' OR d.constructor <> ''))
+                      WHERE c.person_id = people.id AND (d.text <> '' OR d.constructor <> '')),
+  kinds = COALESCE((SELECT SUM(DISTINCT CASE ch.kind WHEN 'telegram' THEN 1 WHEN 'vk' THEN 2 ELSE 0 END)
+                    FROM chats c JOIN channels ch ON ch.id = c.channel_id WHERE c.person_id = people.id), 0)
 `
+
+// kindBit is a messenger's bit in people.kinds.
+func kindBit(k string) int {
+	switch k {
+	case "telegram":
+		return 1
+	case "vk":
+		return 2
+	}
+	return 0
+}
 
 // refreshChat recomputes a chat's last_message_at, preview, unread and first_unread_at from its
 // messages. Unread = client messages (kind 'message', sender 'client') after last_read_message_id.
@@ -52,7 +65,8 @@ func refreshChat(ctx context.Context, tx *sqlx.Tx, chatID int64) error {
 }
 
 // refreshPerson recomputes the person's list columns from their chats: the most recent chat,
-// its time and preview, the total unread, the oldest unread and whether any chat has a draft.
+// its time and preview, the total unread, the oldest unread, whether any chat has a draft, and
+// which messengers the person is on.
 func refreshPerson(ctx context.Context, tx *sqlx.Tx, personID int64) error {
 	_, err := tx.ExecContext(ctx, refreshPeopleSQL+` WHERE id = ?`, personID)
 	if err != nil {

@@ -21,7 +21,10 @@ var ErrBadCursor = errors.New("store: bad list cursor")
 //
 // Every multi-valued filter is an IN subquery on an indexed junction table so SQLite can either
 // drive the scan from it (rare tag) or test membership while walking the recency index (common tag).
-func listWhere(q core.ListQuery) (terms []string, args []any) {
+func listWhere(q core.ListQuery) (w where) {
+	var terms []string
+	var args []any
+	defer func() { w.terms, w.args = terms, args }()
 	f := q.Filter
 	switch {
 	case f.Archived && f.Blacklisted:
@@ -35,37 +38,37 @@ func listWhere(q core.ListQuery) (terms []string, args []any) {
 		terms = append(terms, "p.archived = 0", "p.blacklisted = 0")
 	}
 	if match := ftsPeopleQuery(q.Search); match != "" {
+		w.sets = append(w.sets, set{len(terms), `SELECT 1 FROM people_fts WHERE people_fts MATCH ?`, []any{match}})
 		terms = append(terms, "p.id IN (SELECT rowid FROM people_fts WHERE people_fts MATCH ?)")
 		args = append(args, match)
 	}
 	if len(f.Channels) > 0 {
-		// A messenger holds a large share of people, so this is a per-row test while walking
-		// the recency index (EXISTS), never a driving set that would need sorting.
-		terms = append(terms, "EXISTS (SELECT 1 FROM chats c WHERE c.person_id = p.id AND c.channel_id IN (SELECT id FROM channels WHERE kind IN ("+marks(len(f.Channels))+")))")
+		mask := 0
 		for _, k := range f.Channels {
-			args = append(args, string(k))
+			mask |= kindBit(string(k))
 		}
+		// people.kinds is in the list indexes, so this costs nothing beyond the walk.
+		terms = append(terms, "(p.kinds & ?) <> 0")
+		args = append(args, mask)
 	}
 	if f.HasPhone != nil {
-		if *f.HasPhone {
-			terms = append(terms, "p.phone <> ''")
-		} else {
-			terms = append(terms, "p.phone = ''")
-		}
+		terms = append(terms, "p.has_phone = ?")
+		args = append(args, *f.HasPhone)
 	}
 	if f.HasEmail != nil {
-		if *f.HasEmail {
-			terms = append(terms, "p.email <> ''")
-		} else {
-			terms = append(terms, "p.email = ''")
-		}
+		terms = append(terms, "p.has_email = ?")
+		args = append(args, *f.HasEmail)
 	}
 	if len(f.Tags) > 0 {
-		terms = append(terms, "p.id IN (SELECT pt.person_id FROM person_tags pt JOIN tags t ON t.id = pt.tag_id WHERE t.name IN ("+marks(len(f.Tags))+"))")
+		sub := "SELECT pt.person_id FROM person_tags pt JOIN tags t ON t.id = pt.tag_id WHERE t.name IN (" + marks(len(f.Tags)) + ")"
+		w.sets = append(w.sets, set{len(terms), sub, appendStrings(nil, f.Tags)})
+		terms = append(terms, "p.id IN ("+sub+")")
 		args = appendStrings(args, f.Tags)
 	}
 	if len(f.Plans) > 0 {
-		terms = append(terms, "p.id IN (SELECT pp.person_id FROM person_plans pp JOIN sales_plans sp ON sp.id = pp.plan_id WHERE sp.name IN ("+marks(len(f.Plans))+"))")
+		sub := "SELECT pp.person_id FROM person_plans pp JOIN sales_plans sp ON sp.id = pp.plan_id WHERE sp.name IN (" + marks(len(f.Plans)) + ")"
+		w.sets = append(w.sets, set{len(terms), sub, appendStrings(nil, f.Plans)})
+		terms = append(terms, "p.id IN ("+sub+")")
 		args = appendStrings(args, f.Plans)
 	}
 	if len(f.Tools) > 0 {
@@ -85,11 +88,45 @@ func listWhere(q core.ListQuery) (terms []string, args []any) {
 	if f.ActiveDialogues {
 		terms = append(terms, "p.id IN (SELECT c.person_id FROM dialogues d JOIN chats c ON c.id = d.chat_id WHERE d.status <> 'closed')")
 	}
-	return terms, args
+	return w
+}
+
+// where is a list query's WHERE: its terms, their arguments in order, and which terms are
+// "p.id IN (set)" whose best plan depends on the set's size.
+type where struct {
+	terms []string
+	args  []any
+	sets  []set
+}
+
+// set is one "p.id IN (...)" term and a query listing its members, to measure it.
+type set struct {
+	term  int
+	probe string
+	args  []any
+}
+
+// planSets decides, per set, how SQLite should use it. SQLite's default is to fetch the set's
+// people by id and sort them; for a set of thousands (a common tag, a two-letter search) that
+// is thousands of random row reads per page and per count. Such a set is instead marked with a
+// unary + so the planner walks the list index (which carries every other filter column) and
+// only tests membership: a page stops after ~50 hits, a count never leaves the index.
+// Each probe reads at most manyMatches rows of the set.
+func (s *Store) planSets(ctx context.Context, w *where) error {
+	for _, st := range w.sets {
+		var n int
+		if err := s.read.GetContext(ctx, &n, `SELECT COUNT(*) FROM (`+st.probe+` LIMIT ?)`, append(st.args, manyMatches)...); err != nil {
+			return fmt.Errorf("store: list people: measure filter: %w", err)
+		}
+		if n >= manyMatches {
+			w.terms[st.term] = "+" + w.terms[st.term]
+		}
+	}
+	return nil
 }
 
 // manyMatches is where a search stops being cheaper to fetch by id than to find by walking.
-const manyMatches = 2000
+const manyMatches = 1500
 
 // defaultView says whether the query shows the main list (not the archive or blacklist) with no
 // search: then the unread partial indexes cover every row the unread tab can show, and are the
@@ -99,6 +136,8 @@ func defaultView(q core.ListQuery) bool {
 }
 
 // importantTerm restricts to people with an open task of mine due before the end of today.
+const importantProbe = `SELECT person_id FROM tasks WHERE assignee_id = ? AND done = 0 AND due_at < ?`
+
 func importantTerm(me int64, now time.Time) (string, []any) {
 	return "p.id IN (SELECT person_id FROM tasks WHERE assignee_id = ? AND done = 0 AND due_at < ?)",
 		[]any{me, core.EndOfDay(now).UnixMilli()}
@@ -108,13 +147,20 @@ func importantTerm(me int64, now time.Time) (string, []any) {
 // the sort key and id of the last row, so a page costs the same wherever it is.
 func (s *Store) ListPeople(ctx context.Context, q core.ListQuery, me int64, now time.Time) (core.ListPage, error) {
 	limit := core.ClampLimit(q.Limit)
-	terms, args := listWhere(q)
+	w := listWhere(q)
 	oldest := false
+	if q.Tab == core.TabImportant {
+		t, a := importantTerm(me, now)
+		w.sets = append(w.sets, set{len(w.terms), importantProbe, a})
+		w.terms = append(w.terms, t)
+		w.args = append(w.args, a...)
+	}
+	if err := s.planSets(ctx, &w); err != nil {
+		return core.ListPage{}, err
+	}
+	terms, args := w.terms, w.args
 	switch q.Tab {
 	case core.TabImportant:
-		t, a := importantTerm(me, now)
-		terms = append(terms, t)
-		args = append(args, a...)
 	case core.TabUnread:
 		terms = append(terms, "p.unread > 0")
 		oldest = q.OldestFirst
@@ -139,23 +185,6 @@ func (s *Store) ListPeople(ctx context.Context, q core.ListQuery, me int64, now 
 		args = append(args, key, key, id)
 	}
 	from := "people p"
-	if match := ftsPeopleQuery(q.Search); match != "" {
-		// Few matches: fetch them by id and sort (the default plan). Many matches (a one- or
-		// two-letter prefix): walk the recency index and test membership instead, which stops
-		// after one page rather than fetching and sorting thousands of rows. The probe is bounded.
-		var n int
-		if err := s.read.GetContext(ctx, &n, `SELECT COUNT(*) FROM (SELECT 1 FROM people_fts WHERE people_fts MATCH ? LIMIT ?)`,
-			match, manyMatches); err != nil {
-			return core.ListPage{}, fmt.Errorf("store: list people search: %w", err)
-		}
-		if n >= manyMatches {
-			for i, t := range terms {
-				if strings.HasPrefix(t, "p.id IN (SELECT rowid FROM people_fts") {
-					terms[i] = "+" + t // unary + keeps the planner from driving the scan by this term
-				}
-			}
-		}
-	}
 	if q.Tab == core.TabUnread && defaultView(q) {
 		// ANALYZE averages archived/blacklisted over both values, so the planner believes the
 		// recency index narrows as well as the unread partial index; it does not (most people
@@ -226,9 +255,16 @@ JOIN channels ch ON ch.id = c.channel_id WHERE c.person_id IN (`+marks(len(ids))
 
 // TabCounts counts each tab's rows under the same search and filter as the list.
 func (s *Store) TabCounts(ctx context.Context, q core.ListQuery, me int64, now time.Time) (core.TabCounts, error) {
-	terms, args := listWhere(q)
-	where := strings.Join(terms, " AND ")
+	w := listWhere(q)
 	imp, impArgs := importantTerm(me, now)
+	w.sets = append(w.sets, set{len(w.terms), importantProbe, impArgs})
+	w.terms = append(w.terms, imp)
+	if err := s.planSets(ctx, &w); err != nil {
+		return core.TabCounts{}, err
+	}
+	imp = w.terms[len(w.terms)-1]
+	terms, args := w.terms[:len(w.terms)-1], w.args
+	where := strings.Join(terms, " AND ")
 	unreadFrom := "people p"
 	if defaultView(q) {
 		unreadFrom = "people p INDEXED BY people_unread_newest" // see ListPeople

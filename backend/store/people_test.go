@@ -136,14 +136,14 @@ func TestListSearch(t *testing.T) {
 		want []int64
 	}{
 		{"Иван", []int64{1}},
-		{"ива", []int64{1}},               // prefix
-		{"иван петров", []int64{1}},       // all words
-		{"петр", []int64{1}},              // "Петров"
-		{"пётр", []int64{3}},              // ё is its own letter
-		{"916123", []int64{1}},            // digits inside a formatted phone
-		{"1234567", []int64{1}},           // the tail
-		{"79161234567", []int64{1}},       // the whole number
-		{"916 123-45", []int64{1}},        // typed with separators
+		{"ива", []int64{1}},                // prefix
+		{"иван петров", []int64{1}},        // all words
+		{"петр", []int64{1}},               // "Петров"
+		{"пётр", []int64{3}},               // ё is its own letter
+		{"916123", []int64{1}},             // digits inside a formatted phone
+		{"1234567", []int64{1}},            // the tail
+		{"79161234567", []int64{1}},        // the whole number
+		{"916 123-45", []int64{1}},         // typed with separators
 		{"+7 (916) 123-45-67", []int64{1}}, // exactly as stored
 		{"5550011", []int64{3}},
 		{"anna@example.com", []int64{2}},
@@ -308,5 +308,97 @@ func TestFTSQueryBuilders(t *testing.T) {
 	}
 	if got := phoneSuffixes("12"); got != "12" {
 		t.Errorf("short suffixes = %q", got)
+	}
+}
+
+// TestBroadSetsGiveTheSameAnswers covers the plan for large sets (a common tag, a short search,
+// many important people): walking the list index with membership tests must return exactly
+// what fetching by id does.
+func TestBroadSetsGiveTheSameAnswers(t *testing.T) {
+	s := openTemp(t)
+	ctx := context.Background()
+	b, err := s.NewBulk(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(b.Manager(core.Manager{ID: 1, Name: "me", IsMe: true}))
+	must(b.Channel(core.Channel{ID: 1, Kind: core.Telegram, Name: "tg", ExternalID: "tg"}))
+	must(b.Tag(1, "common"))
+	must(b.Tag(2, "rare"))
+	const n = manyMatches + 300
+	var wantCommon, wantRare []int64 // newest first = highest id first (times grow with id)
+	for i := int64(1); i <= n; i++ {
+		p := BulkPerson{}
+		p.ID, p.Name, p.Status = i, fmt.Sprintf("Commonname %d", i), core.Subscribed
+		if i%7 != 0 {
+			p.TagIDs = append(p.TagIDs, 1)
+		}
+		if i%300 == 0 {
+			p.TagIDs = append(p.TagIDs, 2)
+		}
+		must(b.Person(p))
+		bc := BulkChat{}
+		bc.ID, bc.PersonID, bc.ChannelID, bc.ExternalChatID = i, i, 1, fmt.Sprint(i)
+		must(b.Chat(bc))
+		must(b.Message(core.Message{ID: i, ChatID: i, Kind: core.KindMessage, Sender: core.SenderClient, Text: "x", CreatedAt: 1000 + i}))
+		if i%2 == 0 {
+			must(b.Task(core.Task{ID: i, PersonID: i, AssigneeID: 1, Title: "t", DueAt: 1}))
+		}
+	}
+	must(b.Finish())
+	for i := int64(n); i >= 1; i-- {
+		if i%7 != 0 {
+			wantCommon = append(wantCommon, i)
+		}
+		if i%300 == 0 {
+			wantRare = append(wantRare, i)
+		}
+	}
+	var tasks, commonTasks int
+	for i := int64(1); i <= n; i++ {
+		if i%2 == 0 {
+			tasks++
+			if i%7 != 0 {
+				commonTasks++
+			}
+		}
+	}
+	walk := func(q core.ListQuery) []int64 {
+		t.Helper()
+		var got []int64
+		q.Limit = 200
+		for {
+			page, err := s.ListPeople(ctx, q, 1, fxNow)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range page.Rows {
+				got = append(got, r.PersonID)
+			}
+			if page.NextCursor == "" {
+				return got
+			}
+			q.Cursor = page.NextCursor
+		}
+	}
+	wantIDs(t, "common tag", walk(core.ListQuery{Tab: core.TabAll, Filter: core.ListFilter{Tags: []string{"common"}}}), wantCommon...)
+	wantIDs(t, "rare tag", walk(core.ListQuery{Tab: core.TabAll, Filter: core.ListFilter{Tags: []string{"rare"}}}), wantRare...)
+	wantIDs(t, "broad search + common tag", walk(core.ListQuery{Tab: core.TabAll, Search: "common", Filter: core.ListFilter{Tags: []string{"common"}}}), wantCommon...)
+	c, err := s.TabCounts(ctx, core.ListQuery{Search: "commonn", Filter: core.ListFilter{Tags: []string{"common"}}}, 1, fxNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.All != len(wantCommon) || c.Unread != len(wantCommon) || c.Important != commonTasks {
+		t.Errorf("counts = %+v, want all=unread=%d important=%d", c, len(wantCommon), commonTasks)
+	}
+	imp := walk(core.ListQuery{Tab: core.TabImportant})
+	if len(imp) != tasks || imp[0] != n-n%2 {
+		t.Errorf("important: %d rows starting %v, want %d", len(imp), imp[:1], tasks)
 	}
 }
