@@ -168,6 +168,11 @@ const codeKeys: Record<string, ComposerKey> = {
   text_too_long: 'err.too_long',
 };
 
+/** Whether the error is one of the composer's own (words here), not a general one (lib/errors). */
+export function isComposerError(e: unknown): boolean {
+  return e instanceof ApiError && e.code in codeKeys;
+}
+
 /** Words for a composer error in the manager's language; unknown errors show their own text. */
 export function composerErrorText(e: unknown, t: ComposerT): string {
   if (e instanceof ApiError) {

@@ -262,7 +262,7 @@ describe('useDraft', () => {
         value={text}
         onChange={(e) => {
           setText(e.target.value);
-          d.save({ text: e.target.value, constructor: '', replyToId: 0 });
+          d.save({ text: e.target.value, constructorJson: '', replyToId: 0 });
         }}
       />
     );

@@ -8,8 +8,9 @@ export const DRAFT_DEBOUNCE_MS = 400;
 
 export interface DraftState {
   text: string;
-  /** JSON of the unfinished constructor message, '' when none. */
-  constructor: string;
+  /** JSON of the unfinished constructor message, '' when none. (Not called "constructor":
+   * every object literal already has that property, from Object.prototype.) */
+  constructorJson: string;
   replyToId: number;
 }
 
@@ -49,7 +50,7 @@ export function useDraft(chatId: number, onRestore: (d: DraftState) => void, onE
     const p = pending.current;
     pending.current = null;
     if (!p) return;
-    api.SaveDraft(p.chatId, p.text, p.constructor, p.replyToId).catch((e: unknown) => report.current(e));
+    api.SaveDraft(p.chatId, p.text, p.constructorJson, p.replyToId).catch((e: unknown) => report.current(e));
   }, [api]);
 
   // Open a chat: restore its draft; leaving it (or unmounting) writes what is pending.
@@ -59,7 +60,7 @@ export function useDraft(chatId: number, onRestore: (d: DraftState) => void, onE
     api.Draft(chatId).then(
       (d: Draft) => {
         if (!live || typed.current) return;
-        restore.current({ text: d.text ?? '', constructor: d.constructor ?? '', replyToId: d.replyToId ?? 0 });
+        restore.current({ text: d.text ?? '', constructorJson: d.constructor ?? '', replyToId: d.replyToId ?? 0 });
       },
       (e: unknown) => live && report.current(e),
     );
@@ -93,7 +94,7 @@ export function useDraft(chatId: number, onRestore: (d: DraftState) => void, onE
   const clear = useCallback(
     (keep?: Partial<DraftState>) => {
       typed.current = true;
-      pending.current = { chatId, text: keep?.text ?? '', constructor: keep?.constructor ?? '', replyToId: keep?.replyToId ?? 0 };
+      pending.current = { chatId, text: keep?.text ?? '', constructorJson: keep?.constructorJson ?? '', replyToId: keep?.replyToId ?? 0 };
       write();
     },
     [chatId, write],
