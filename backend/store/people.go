@@ -111,22 +111,27 @@ type set struct {
 // is thousands of random row reads per page and per count. Such a set is instead marked with a
 // unary + so the planner walks the list index (which carries every other filter column) and
 // only tests membership: a page stops after ~50 hits, a count never leaves the index.
-// Each probe reads at most manyMatches rows of the set.
-func (s *Store) planSets(ctx context.Context, w *where) error {
+// Each probe reads at most many rows of the set.
+func (s *Store) planSets(ctx context.Context, w *where, many int) error {
 	for _, st := range w.sets {
 		var n int
-		if err := s.read.GetContext(ctx, &n, `SELECT COUNT(*) FROM (`+st.probe+` LIMIT ?)`, append(st.args, manyMatches)...); err != nil {
+		if err := s.read.GetContext(ctx, &n, `SELECT COUNT(*) FROM (`+st.probe+` LIMIT ?)`, append(st.args, many)...); err != nil {
 			return fmt.Errorf("store: list people: measure filter: %w", err)
 		}
-		if n >= manyMatches {
+		if n >= many {
 			w.terms[st.term] = "+" + w.terms[st.term]
 		}
 	}
 	return nil
 }
 
-// manyMatches is where a search stops being cheaper to fetch by id than to find by walking.
-const manyMatches = 1500
+// Where a set stops being cheaper to fetch by id than to find by walking the list index: a page
+// walk stops after one page of hits, so it wins early; a count walks the whole index (~100k
+// entries at 100k people), so fetching by id stays cheaper up to a much larger set.
+const (
+	manyMatches      = 1500
+	manyMatchesCount = 15000
+)
 
 // defaultView says whether the query shows the main list (not the archive or blacklist) with no
 // search: then the unread partial indexes cover every row the unread tab can show, and are the
@@ -155,7 +160,7 @@ func (s *Store) ListPeople(ctx context.Context, q core.ListQuery, me int64, now 
 		w.terms = append(w.terms, t)
 		w.args = append(w.args, a...)
 	}
-	if err := s.planSets(ctx, &w); err != nil {
+	if err := s.planSets(ctx, &w, manyMatches); err != nil {
 		return core.ListPage{}, err
 	}
 	terms, args := w.terms, w.args
@@ -259,7 +264,7 @@ func (s *Store) TabCounts(ctx context.Context, q core.ListQuery, me int64, now t
 	imp, impArgs := importantTerm(me, now)
 	w.sets = append(w.sets, set{len(w.terms), importantProbe, impArgs})
 	w.terms = append(w.terms, imp)
-	if err := s.planSets(ctx, &w); err != nil {
+	if err := s.planSets(ctx, &w, manyMatchesCount); err != nil {
 		return core.TabCounts{}, err
 	}
 	imp = w.terms[len(w.terms)-1]
