@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"slices"
 	"strconv"
@@ -94,6 +95,7 @@ func Generate(ctx context.Context, s *store.Store, opts Options) error {
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
 	}
+	began := time.Now()
 	now := opts.Now.UnixMilli()
 	rng := rand.New(rand.NewPCG(uint64(opts.Seed), 0x5eed))
 
@@ -204,6 +206,7 @@ func Generate(ctx context.Context, s *store.Store, opts Options) error {
 		}
 	}
 
+	slog.Info("demo: planned", "people", len(people), "chats", len(chats), "messages", len(slots), "took", time.Since(began).Round(time.Millisecond))
 	b, err := s.NewBulk(ctx)
 	if err != nil {
 		return err
@@ -212,9 +215,11 @@ func Generate(ctx context.Context, s *store.Store, opts Options) error {
 		b.Abort()
 		return fmt.Errorf("demo: %w", err)
 	}
+	slog.Info("demo: rows written", "took", time.Since(began).Round(time.Millisecond))
 	if err := b.Finish(); err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
+	slog.Info("demo: list columns, indexes and statistics done", "took", time.Since(began).Round(time.Millisecond))
 	return nil
 }
 

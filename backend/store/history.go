@@ -108,8 +108,10 @@ func (s *Store) History(ctx context.Context, q core.HistoryQuery) (core.HistoryP
 	}
 	args = append(args, limit+1)
 	var rows []messageRow
-	err := s.read.SelectContext(ctx, &rows, `SELECT `+messageCols+` FROM messages m INDEXED BY messages_history
-WHERE `+strings.Join(terms, " AND ")+` ORDER BY m.created_at DESC, m.id DESC LIMIT ?`, args...)
+	query := `SELECT ` + messageCols + ` FROM messages m INDEXED BY messages_history
+WHERE ` + strings.Join(terms, " AND ") + ` ORDER BY m.created_at DESC, m.id DESC LIMIT ?`
+	observe(query, args)
+	err := s.read.SelectContext(ctx, &rows, query, args...)
 	if err != nil {
 		return core.HistoryPage{}, fmt.Errorf("store: history of chat %d: %w", q.ChatID, err)
 	}

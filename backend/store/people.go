@@ -91,6 +91,16 @@ func listWhere(q core.ListQuery) (w where) {
 	return w
 }
 
+// observeQuery, when set (by tests only), sees each composed list/count/history query so its
+// plan can be checked with EXPLAIN QUERY PLAN.
+var observeQuery func(query string, args []any)
+
+func observe(query string, args []any) {
+	if observeQuery != nil {
+		observeQuery(query, args)
+	}
+}
+
 // where is a list query's WHERE: its terms, their arguments in order, and which terms are
 // "p.id IN (set)" whose best plan depends on the set's size.
 type where struct {
@@ -208,6 +218,7 @@ FROM ` + from + ` WHERE ` + strings.Join(terms, " AND ") + ` ORDER BY ` + order 
 		core.ListRow
 		FirstUnreadAt int64 `db:"first_unread_at"`
 	}
+	observe(query, args)
 	if err := s.read.SelectContext(ctx, &rows, query, args...); err != nil {
 		return core.ListPage{}, fmt.Errorf("store: list people: %w", err)
 	}
@@ -285,6 +296,7 @@ func (s *Store) TabCounts(ctx context.Context, q core.ListQuery, me int64, now t
 		All       int `db:"all_count"`
 		Unread    int `db:"unread"`
 	}
+	observe(query, all)
 	if err := s.read.GetContext(ctx, &c, query, all...); err != nil {
 		return core.TabCounts{}, fmt.Errorf("store: tab counts: %w", err)
 	}
