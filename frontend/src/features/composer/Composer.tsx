@@ -1,11 +1,24 @@
-// The simple composer of this issue: a textarea, Ctrl+Enter sends (Enter is a new line), the
-// reply quote above it (Esc cancels), errors in words, and "mark as read" beside it.
-import { useEffect, useRef, useState } from 'react';
+// The composer: a textarea, Ctrl+Enter sends (Enter is a new line), the reply quote above it
+// (Esc cancels), errors in words, and "mark as read" beside it. The rich parts live beside it in
+// this folder: drafts kept on disk as you type (useDraft), chat templates and emoji inserted at
+// the caret, attachments (paperclip, drag-and-drop, paste), the message constructor and the
+// hold-to-record voice button.
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../../lib/api';
+import { composeApi } from '../../lib/composeApi';
 import { errorText } from '../../lib/errors';
 import { useI18n } from '../../lib/i18n';
 import { IconAt, IconClose, IconReadAll, IconReply, IconSend } from '../../lib/icons';
+import { useToast } from '../../lib/toast';
 import { TEXT_LIMIT, type ChannelKind, type Message } from '../../lib/types';
+import { AttachButton, AttachmentTray, hasFiles, useAttachments } from './AttachmentTray';
+import { insertIntoTextarea } from './caret';
+import { composerErrorText, isComposerError, useComposerT } from './composer-i18n';
+import { Constructor, parseConstructor } from './Constructor';
+import { EmojiPicker } from './EmojiPicker';
+import { TemplatePicker } from './TemplatePicker';
+import { useDraft, type DraftState } from './useDraft';
+import { VoiceButton } from './VoiceButton';
 
 interface Props {
   chatId: number;
@@ -21,24 +34,49 @@ interface Props {
 
 export function Composer({ chatId, channelKind, replyTo, replyName, onCancelReply, onSent, onMarkRead, onNote, unread }: Props) {
   const { t } = useI18n();
+  const { t: ct } = useComposerT();
+  const toast = useToast();
   const [text, setText] = useState('');
+  const [ctorJson, setCtorJson] = useState('');
+  const [ctorOpen, setCtorOpen] = useState(false);
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
+  const [dropping, setDropping] = useState(false);
   const ref = useRef<HTMLTextAreaElement>(null);
+  const replyId = replyTo?.id ?? 0;
 
-  // Each chat has its own composer state; a switch starts clean.
+  // Each chat has its own composer state: a switch starts clean, then its draft comes back.
   useEffect(() => {
     setText('');
+    setCtorJson('');
+    setCtorOpen(false);
     setError('');
   }, [chatId]);
+  const restore = useCallback((d: DraftState) => {
+    setText(d.text);
+    setCtorJson(d.constructorJson);
+  }, []);
+  const draftError = useCallback((e: unknown) => setError(ct('draft.saveFailed', { text: composerErrorText(e, ct) })), [ct]);
+  const draft = useDraft(chatId, restore, draftError);
+  const showError = useCallback((s: string) => setError(s), []);
+  const att = useAttachments(showError);
+
   useEffect(() => {
     if (replyTo) ref.current?.focus();
   }, [replyTo]);
 
+  const changeText = (v: string) => {
+    setText(v);
+    draft.save({ text: v, constructorJson: ctorJson, replyToId: replyId });
+    if (error) setError('');
+  };
+  const insert = (s: string) => insertIntoTextarea(ref.current, text, s, changeText);
+
   const limit = TEXT_LIMIT[channelKind];
   const send = async () => {
     const body = text.trim();
-    if (!body) {
+    const files = att.files;
+    if (!body && files.length === 0) {
       setError(t('composer.empty'));
       return;
     }
@@ -49,19 +87,47 @@ export function Composer({ chatId, channelKind, replyTo, replyName, onCancelRepl
     setBusy(true);
     setError('');
     try {
-      const m = await api.SendText(chatId, body, replyTo?.id ?? 0);
+      if (files.length > 0) {
+        const msgs = await composeApi.SendAttachments(chatId, body, files, replyId);
+        att.reset();
+        const last = msgs[msgs.length - 1];
+        if (last) onSent(last);
+      } else {
+        onSent(await api.SendText(chatId, body, replyId));
+      }
       setText('');
+      draft.clear({ constructorJson: ctorJson });
       onCancelReply();
-      onSent(m);
     } catch (e) {
-      setError(errorText(e, t));
+      setError(isComposerError(e) ? composerErrorText(e, ct) : errorText(e, t));
     } finally {
       setBusy(false);
     }
   };
 
+  const ctorParts = parseConstructor(ctorJson).parts.length;
+
   return (
-    <div className="composer" data-testid="composer">
+    <div
+      className={`composer${dropping ? ' cx-dropping' : ''}`}
+      data-testid="composer"
+      onDragOver={(e) => {
+        if (!hasFiles(e.dataTransfer)) return;
+        e.preventDefault();
+        setDropping(true);
+      }}
+      onDragLeave={(e) => {
+        if (e.currentTarget === e.target) setDropping(false);
+      }}
+      onDrop={(e) => {
+        setDropping(false);
+        if (!hasFiles(e.dataTransfer)) return;
+        e.preventDefault();
+        // With Wails' own file drop on, the OS paths arrive through composeEvents instead.
+        const wailsDrop = (window as unknown as { wails?: { flags?: { enableWailsDragAndDrop?: boolean } } }).wails?.flags?.enableWailsDragAndDrop;
+        if (!wailsDrop) void att.addBlobs(Array.from(e.dataTransfer.files));
+      }}
+    >
       {replyTo && (
         <div className="composer-reply" data-testid="composer-reply">
           <IconReply size={15} />
@@ -79,9 +145,23 @@ export function Composer({ chatId, channelKind, replyTo, replyName, onCancelRepl
           {error}
         </div>
       )}
+      <AttachmentTray a={att} />
       <div className="composer-row">
         <button type="button" className="icon-btn" aria-label={t('composer.note')} title={t('composer.note')} data-testid="note-open" onClick={onNote}>
           <IconAt />
+        </button>
+        <TemplatePicker chatId={chatId} onInsert={insert} onError={showError} />
+        <EmojiPicker onInsert={insert} />
+        <AttachButton onPick={() => void att.pick()} disabled={att.busy} />
+        <button
+          type="button"
+          className={`icon-btn${ctorParts > 0 ? ' on' : ''}`}
+          aria-label={ct('constructor.button')}
+          title={ct('constructor.button')}
+          data-testid="constructor-button"
+          onClick={() => setCtorOpen(true)}
+        >
+          <span aria-hidden="true" className="cx-glyph">▦</span>
         </button>
         <textarea
           ref={ref}
@@ -90,10 +170,14 @@ export function Composer({ chatId, channelKind, replyTo, replyName, onCancelRepl
           placeholder={t('composer.placeholder')}
           aria-label={t('composer.placeholder')}
           data-testid="composer-input"
-          onChange={(e) => {
-            setText(e.target.value);
-            if (error) setError('');
+          onChange={(e) => changeText(e.target.value)}
+          onPaste={(e) => {
+            const files = Array.from(e.clipboardData?.files ?? []);
+            if (files.length === 0) return;
+            e.preventDefault();
+            void att.addBlobs(files);
           }}
+          onBlur={() => draft.flush()}
           onKeyDown={(e) => {
             if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && !e.shiftKey) {
               e.preventDefault();
@@ -114,10 +198,34 @@ export function Composer({ chatId, channelKind, replyTo, replyName, onCancelRepl
         >
           <IconReadAll />
         </button>
-        <button type="button" className="btn btn-primary" disabled={busy} data-testid="send" aria-label={t('composer.send')} title={t('composer.send')} onClick={() => void send()}>
+        <VoiceButton chatId={chatId} replyToId={replyId} disabled={busy} onSent={onSent} onError={showError} onInfo={(s) => toast.notify(s)} />
+        <button type="button" className="btn btn-primary" disabled={busy || att.busy} data-testid="send" aria-label={t('composer.send')} title={t('composer.send')} onClick={() => void send()}>
           <IconSend />
         </button>
       </div>
+      {ctorOpen && (
+        <Constructor
+          chatId={chatId}
+          replyToId={replyId}
+          initial={ctorJson}
+          onChange={(json) => {
+            setCtorJson(json);
+            draft.save({ text, constructorJson: json, replyToId: replyId });
+          }}
+          onSent={(msgs) => {
+            setCtorOpen(false);
+            setCtorJson('');
+            draft.clear({ text });
+            onCancelReply();
+            const last = msgs[msgs.length - 1];
+            if (last) onSent(last);
+          }}
+          onClose={() => {
+            setCtorOpen(false);
+            draft.flush();
+          }}
+        />
+      )}
     </div>
   );
 }

@@ -7,6 +7,7 @@ import { IconAlert, IconCheck, IconClock, IconMore, IconReply } from '../../lib/
 import { canDelete, canEdit } from '../../lib/rules';
 import type { ChannelKind, Indicator, Manager, Message } from '../../lib/types';
 import { AttachmentView } from './Attachments';
+import { AudioPlayer } from '../composer/AudioPlayer';
 
 export interface MessageActions {
   onReply: (m: Message) => void;
@@ -151,9 +152,9 @@ export const MessageItem = memo(function MessageItem({ m, personName, personId, 
             <div className="quote-text">{m.replyTo.text}</div>
           </div>
         )}
-        {(m.attachments ?? []).map((a, i) => (
-          <AttachmentView key={i} a={a} />
-        ))}
+        {(m.attachments ?? []).map((a, i) =>
+          a.kind === 'voice' || a.kind === 'audio' ? <AudioPlayer key={i} messageId={m.id} index={i} attachment={a} /> : <AttachmentView key={i} a={a} />,
+        )}
         {m.deleted && !m.text ? <div className="msg-text muted">{t('msg.deletedText')}</div> : m.text && <div className="msg-text" data-testid="msg-text">{m.text}</div>}
         {m.reactions && m.reactions.length > 0 && (
           <div className="reactions">
