@@ -113,13 +113,14 @@ func run(assets fs.FS, args []string) error {
 		MinWidth:         960,
 		MinHeight:        600,
 		BackgroundColour: &options.RGBA{R: 246, G: 247, B: 249, A: 255},
-		AssetServer:      &assetserver.Options{Assets: dist},
-		OnStartup:        a.startup,
-		OnDomReady:       a.domReady,
-		OnBeforeClose:    a.beforeClose,
-		OnShutdown:       a.shutdown,
-		Bind:             []any{a},
-		ErrorFormatter:   formatError,
+		// The middleware serves /media/ (attachments on disk, voice playback) before the assets.
+		AssetServer:    &assetserver.Options{Assets: dist, Middleware: a.MediaMiddleware},
+		OnStartup:      a.startup,
+		OnDomReady:     a.domReady,
+		OnBeforeClose:  a.beforeClose,
+		OnShutdown:     a.shutdown,
+		Bind:           []any{a},
+		ErrorFormatter: formatError,
 		// One instance per data directory: launching again focuses the running window.
 		SingleInstanceLock: &options.SingleInstanceLock{
 			UniqueId:               "switchboard-" + instanceID(abs),
@@ -178,6 +179,7 @@ func (a *App) beforeClose(context.Context) bool {
 }
 
 func (a *App) shutdown(context.Context) {
+	a.stopVoiceOnShutdown()
 	if a.cancel != nil {
 		a.cancel()
 	}
