@@ -445,3 +445,39 @@ func TestOutboxWaitsForAMissingChannel(t *testing.T) {
 	w.Wake()
 	eventually(t, "sent once the channel is back", func() bool { return msgStatus(t, r.st, m.ID).Status == core.StatusSent })
 }
+
+func TestSupervisorSyncFollowsTheStore(t *testing.T) {
+	r := newRig(t, time.Hour)
+	ctx := context.Background()
+	if err := r.sup.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// A channel added by another process (the hub's CLI) starts on Sync...
+	other, err := r.st.AddChannel(ctx, core.Channel{Kind: core.Telegram, Name: "Second", ExternalID: "43"}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The rig's token source knows only the first channel, so this one reports why it is not polling.
+	if err := r.sup.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if st, ok := r.sup.Status(other.ID); !ok || st.State != core.StateStopped || st.LastError == "" {
+		t.Fatalf("tokenless new channel: %+v %v", st, ok)
+	}
+	// ...and a removed one stops.
+	if _, ok := r.sup.Connector(r.ch.ID); !ok {
+		t.Fatal("first channel not running")
+	}
+	if err := r.st.SetChannelEnabled(ctx, r.ch.ID, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.sup.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := r.sup.Connector(r.ch.ID); ok {
+		t.Fatal("disabled channel still running after Sync")
+	}
+	if st, _ := r.sup.Status(r.ch.ID); st.State != core.StateStopped {
+		t.Fatalf("disabled channel status: %+v", st)
+	}
+}
