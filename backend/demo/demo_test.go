@@ -228,3 +228,17 @@ func TestGenerateTinyAndEdgeSizes(t *testing.T) {
 		s.Close()
 	}
 }
+
+// BenchmarkGenerate measures the generator at 10,000 people / 100,000 messages per op.
+func BenchmarkGenerate(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		s, err := store.Open(filepath.Join(b.TempDir(), store.DBFile))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := Generate(context.Background(), s, Options{People: 10000, Messages: 100000, Seed: 1, Now: testNow}); err != nil {
+			b.Fatal(err)
+		}
+		s.Close()
+	}
+}

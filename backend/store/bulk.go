@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -17,7 +18,8 @@ import (
 // statements in transactions of BulkBatch rows, with ids chosen by the caller, and the
 // denormalised list columns are computed once at the end with set-based SQL (Finish) instead of
 // per change. It writes no events while loading; Finish appends one so followers reload.
-// A Bulk is used from one goroutine and must end with Finish or Abort.
+// A Bulk is used from one goroutine and must end with Finish or Abort. While it runs the
+// messages table has no secondary indexes: nothing else should use the store meanwhile.
 type Bulk struct {
 	s     *Store
 	ctx   context.Context
@@ -26,6 +28,9 @@ type Bulk struct {
 	n     int
 	// Batch is how many rows one transaction holds.
 	Batch int
+	// deferred holds the CREATE statements of the messages indexes and the FTS insert trigger,
+	// dropped for the load and rebuilt by Finish.
+	deferred []string
 }
 
 // BulkBatch is the default rows per transaction: large enough to amortise commits, small enough
@@ -59,10 +64,53 @@ func (s *Store) NewBulk(ctx context.Context) (*Bulk, error) {
 	if _, err := s.write.ExecContext(ctx, `PRAGMA cache_size = -262144`); err != nil {
 		return nil, fmt.Errorf("store: bulk cache size: %w", err)
 	}
+	if err := b.deferMessageIndexes(ctx); err != nil {
+		return nil, err
+	}
 	if err := b.begin(); err != nil {
 		return nil, err
 	}
 	return b, nil
+}
+
+// deferMessageIndexes drops the messages table's secondary indexes and its full-text insert
+// trigger for the load. Messages arrive in time order across all chats, so every row landed at a
+// random spot of the (chat_id, …) indexes and was tokenised alone; building the indexes once at
+// the end sorts instead, and a single FTS rebuild tokenises in one pass. The statements come
+// from sqlite_master, so a migration that changes them is followed automatically.
+func (b *Bulk) deferMessageIndexes(ctx context.Context) error {
+	var objs []struct {
+		Type string `db:"type"`
+		Name string `db:"name"`
+		SQL  string `db:"sql"`
+	}
+	if err := b.s.write.SelectContext(ctx, &objs, `SELECT type, name, sql FROM sqlite_master
+WHERE tbl_name = 'messages' AND sql IS NOT NULL AND (type = 'index' OR (type = 'trigger' AND name = 'messages_fts_insert'))`); err != nil {
+		return fmt.Errorf("store: bulk: list messages indexes: %w", err)
+	}
+	for _, o := range objs {
+		if _, err := b.s.write.ExecContext(ctx, `DROP `+strings.ToUpper(o.Type)+` "`+o.Name+`"`); err != nil {
+			return fmt.Errorf("store: bulk: drop %s %s: %w", o.Type, o.Name, err)
+		}
+		b.deferred = append(b.deferred, o.SQL)
+	}
+	return nil
+}
+
+// restoreMessageIndexes recreates what deferMessageIndexes dropped and indexes the loaded text.
+func (b *Bulk) restoreMessageIndexes(ctx context.Context) error {
+	for _, q := range b.deferred {
+		if _, err := b.s.write.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("store: bulk: restore %q: %w", q, err)
+		}
+	}
+	if len(b.deferred) > 0 {
+		if _, err := b.s.write.ExecContext(ctx, `INSERT INTO messages_fts (messages_fts) VALUES ('rebuild')`); err != nil {
+			return fmt.Errorf("store: bulk: rebuild message search: %w", err)
+		}
+	}
+	b.deferred = nil
+	return nil
 }
 
 func (b *Bulk) begin() error {
@@ -110,7 +158,7 @@ func (b *Bulk) commit(again bool) error {
 	return nil
 }
 
-// Abort rolls back the open batch (earlier batches stay committed).
+// Abort rolls back the open batch (earlier batches stay committed) and restores the indexes.
 func (b *Bulk) Abort() {
 	if b.tx != nil {
 		for _, st := range b.stmts {
@@ -118,6 +166,9 @@ func (b *Bulk) Abort() {
 		}
 		b.tx.Rollback()
 		b.tx = nil
+	}
+	if err := b.restoreMessageIndexes(context.Background()); err != nil {
+		slog.Error("store: bulk abort could not restore the messages indexes", "err", err)
 	}
 }
 
@@ -254,6 +305,9 @@ func (b *Bulk) Finish() error {
 		return err
 	}
 	ctx := b.ctx
+	if err := b.restoreMessageIndexes(ctx); err != nil {
+		return err
+	}
 	err := b.s.inTx(ctx, func(tx *sqlx.Tx) error {
 		if _, err := tx.ExecContext(ctx, refreshChatsSQL); err != nil {
 			return fmt.Errorf("store: bulk refresh chats: %w", err)
@@ -269,7 +323,7 @@ func (b *Bulk) Finish() error {
 	for _, q := range []string{
 		// Merge the FTS b-trees the batches left behind into one per index: searches then read
 		// one segment instead of dozens.
-		`INSERT INTO messages_fts (messages_fts) VALUES ('optimize')`,
+		`INSERT INTO messages_fts (messages_fts) VALUES ('optimize')`, // a no-op right after a rebuild
 		`INSERT INTO people_fts (people_fts) VALUES ('optimize')`,
 		`ANALYZE`,
 		`PRAGMA wal_checkpoint(TRUNCATE)`,
