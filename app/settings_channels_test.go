@@ -1,0 +1,156 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/zalando/go-keyring"
+
+	"switchboard/backend/channel/connectors"
+	"switchboard/backend/channel/fakeapi"
+	"switchboard/backend/core"
+	"switchboard/backend/inbox"
+	"switchboard/backend/secrets"
+)
+
+// withEngine runs the real channel engine (supervisor + outbox) for a, with statuses going to
+// the UI through publishChannelStatus exactly as in the app.
+func withEngine(t *testing.T, a *App) {
+	t.Helper()
+	keyring.MockInit()
+	a.inbox.Engine = inbox.NewEngine(inbox.EngineConfig{Store: a.inbox.Store, Secrets: secrets.Keyring{}, Factory: connectors.New,
+		OnStatus: a.publishChannelStatus, MinBackoff: 20 * time.Millisecond, MaxBackoff: 50 * time.Millisecond})
+	if err := a.inbox.Engine.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(a.inbox.Engine.Stop)
+}
+
+// statusEvent waits for a "channel:status" event of channel id in one of the states.
+func statusEvent(t *testing.T, w *emitWindow, id int64, states ...core.ChannelState) core.ChannelStatus {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		w.mu.Lock()
+		for _, e := range w.events {
+			if st, ok := e.data.(core.ChannelStatus); ok && e.name == EventChannelStatus && st.ChannelID == id {
+				for _, s := range states {
+					if st.State == s {
+						w.mu.Unlock()
+						return st
+					}
+				}
+			}
+		}
+		w.mu.Unlock()
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("no channel:status %v for channel %d; got %+v", states, id, w.events)
+	return core.ChannelStatus{}
+}
+
+func viewOf(t *testing.T, a *App, id int64) (ChannelView, bool) {
+	t.Helper()
+	views, err := a.SettingsChannels()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range views {
+		if v.Channel.ID == id {
+			return v, true
+		}
+	}
+	return ChannelView{}, false
+}
+
+func TestConnectTelegramBotThroughSettings(t *testing.T) {
+	a, w := newSettingsApp(t)
+	withEngine(t, a)
+	tg := fakeapi.NewTelegram(t)
+	tg.SetBot(5150, "Support Bot", "support_bot")
+
+	// A bad token: rejected, nothing stored, no token in the words.
+	_, err := a.AddTelegramChannel("5150:bad-token-value", tg.URL())
+	if ue := uiCode(t, err); ue.Code != "token_rejected" || strings.Contains(ue.Message, "bad-token-value") {
+		t.Fatalf("bad token: %+v", ue)
+	}
+
+	// A webhook blocks polling: the add says so, the dialog removes it, the add succeeds.
+	tg.SetWebhook("https://example.com/hook")
+	if _, err = a.AddTelegramChannel(tg.Token(), tg.URL()); uiCode(t, err).Code != "webhook" {
+		t.Fatalf("webhook: %v", err)
+	}
+	if err := a.DeleteTelegramWebhook(tg.Token(), tg.URL()); err != nil {
+		t.Fatal(err)
+	}
+	ch, err := a.AddTelegramChannel(tg.Token(), tg.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ch.Name != "Support Bot" || ch.Username != "support_bot" || ch.APIURL != tg.URL() || !ch.Enabled {
+		t.Fatalf("channel %+v", ch)
+	}
+	if tok, err := (secrets.Keyring{}).Get(ch.ID); err != nil || tok != tg.Token() {
+		t.Fatalf("token not in the keyring: %v", err)
+	}
+
+	// The poller's status reaches the UI live, and the Settings list shows it.
+	statusEvent(t, w, ch.ID, core.StateConnected, core.StatePolling)
+	v, ok := viewOf(t, a, ch.ID)
+	if !ok || v.Status == nil || (v.Status.State != core.StateConnected && v.Status.State != core.StatePolling) || v.Link != "https://t.me/support_bot" {
+		t.Fatalf("view %+v", v)
+	}
+
+	// Another program polling the same bot: a conflict, live.
+	// (A client message ends the current long poll; the next getUpdates meets the conflict.)
+	tg.Fail("getUpdates", 1, fakeapi.Failure{Kind: fakeapi.FailConflict})
+	tg.PushText(777, "Client", "hello")
+	st := statusEvent(t, w, ch.ID, core.StateConflict)
+	if st.Webhook {
+		t.Fatalf("a polling conflict reported as a webhook: %+v", st)
+	}
+
+	// Remove: polling stops, the token leaves the keyring, the channel leaves the list.
+	if err := a.RemoveChannel(ch.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := (secrets.Keyring{}).Get(ch.ID); !errors.Is(err, secrets.ErrNoToken) {
+		t.Fatalf("token still in the keyring: %v", err)
+	}
+	if v, ok := viewOf(t, a, ch.ID); ok && v.Channel.Enabled {
+		t.Fatalf("removed channel still connected: %+v", v)
+	}
+}
+
+func TestConnectWithoutKeyringStoresNothing(t *testing.T) {
+	a, _ := newSettingsApp(t)
+	withEngine(t, a)
+	tg := fakeapi.NewTelegram(t)
+	keyring.MockInitWithError(errors.New("The name org.freedesktop.secrets was not provided by any .service files"))
+	t.Cleanup(keyring.MockInit)
+	before, _ := a.inbox.Store.Channels(context.Background())
+	_, err := a.AddTelegramChannel(tg.Token(), tg.URL())
+	if ue := uiCode(t, err); ue.Code != "no_keyring" {
+		t.Fatalf("no keyring: %+v", ue)
+	}
+	after, _ := a.inbox.Store.Channels(context.Background())
+	if len(after) != len(before) {
+		t.Fatalf("a channel was stored without a keyring: %+v", after)
+	}
+}
+
+func TestChannelBindingsWithoutEngine(t *testing.T) {
+	a, _ := newSettingsApp(t)
+	if views, err := a.SettingsChannels(); err != nil || len(views) == 0 {
+		t.Fatalf("the list must work without the engine: %v %v", views, err)
+	}
+	if _, err := a.AddTelegramChannel("1:abc", ""); !errors.Is(err, inbox.ErrNoEngine) {
+		t.Fatalf("add without engine: %v", err)
+	}
+	if _, err := a.AddVKChannel("tok", "durov"); uiCode(t, err).Code != "invalid" {
+		t.Fatalf("bad group id: %v", err)
+	}
+}
