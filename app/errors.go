@@ -36,6 +36,8 @@ var errorCodes = []struct {
 	{channel.ErrPermanent, "rejected"},
 	{secrets.ErrNoKeyring, "no_keyring"},
 	{errDuplicate, "duplicate"},
+	{inbox.ErrNoEngine, "no_engine"},
+	{inbox.ErrNoToken, "invalid"},
 	{inbox.ErrInvalid, "invalid"},
 	{store.ErrNotFound, "not_found"},
 }
