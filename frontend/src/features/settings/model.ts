@@ -66,6 +66,8 @@ const codeKeys: Record<string, SettingsKey> = {
   webhook: 'err.webhook',
   no_keyring: 'err.no_keyring',
   duplicate: 'err.duplicate',
+  no_engine: 'err.no_engine',
+  not_available: 'err.not_available',
 };
 
 /**

@@ -86,6 +86,8 @@ const en = {
   'err.no_keyring': 'No system keyring: tokens cannot be stored. Install and unlock GNOME Keyring or KeePassXC (Secret Service).',
   'err.rejected': 'The messenger refused: {text}',
   'err.duplicate': 'This is already used: choose another.',
+  'err.no_engine': 'Channels are not running in this window: restart Switchboard and try again.',
+  'err.not_available': 'This version of Switchboard cannot do that yet.',
   'err.invalid': 'Check the fields: {text}',
 
   'll.intro': 'Named links to a channel. A person who subscribes through one gets its sales plan, traffic source and tool in the subscription indicator.',
@@ -225,6 +227,8 @@ const ru: Record<SettingsKey, string> = {
   'err.no_keyring': 'Нет системного хранилища ключей: токены негде хранить. Установите и разблокируйте GNOME Keyring или KeePassXC (Secret Service).',
   'err.rejected': 'Мессенджер отказал: {text}',
   'err.duplicate': 'Это значение уже занято: выберите другое.',
+  'err.no_engine': 'Каналы в этом окне не запущены: перезапустите Switchboard и попробуйте снова.',
+  'err.not_available': 'Эта версия Switchboard пока так не умеет.',
   'err.invalid': 'Проверьте поля: {text}',
 
   'll.intro': 'Именованные ссылки на канал. Подписавшийся по ссылке получает в индикаторе подписки её план продаж, источник трафика и инструмент.',
