@@ -27,12 +27,22 @@ func (s *Store) ApplyBatch(ctx context.Context, channelID int64, b core.Batch, n
 	var res core.ApplyResult
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		res = core.ApplyResult{}
-		a, err := newApplier(ctx, tx, channelID, now, &res)
+		// Statements run under a context without cancellation: go-sqlite3 watches a cancellable
+		// context with a goroutine per statement, which cost more than the statement on this
+		// hot path. Cancellation still works: the transaction is bound to ctx (database/sql
+		// rolls it back when ctx ends) and the loop below checks ctx between updates.
+		a, err := newApplier(context.WithoutCancel(ctx), tx, channelID, now, &res)
 		if err != nil {
 			return err
 		}
 		defer a.close()
+		if err := a.prefetchChats(b.Updates); err != nil {
+			return err
+		}
 		for i := range b.Updates {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
 			if err := a.apply(&b.Updates[i]); err != nil {
 				return fmt.Errorf("store: apply update %d (%s %s/%s) on channel %d: %w",
 					i, b.Updates[i].Kind, b.Updates[i].ExternalChatID, b.Updates[i].ExternalID, channelID, err)
@@ -72,9 +82,10 @@ type applier struct {
 	chats  map[string]chatRef
 	touchC map[int64]bool
 	touchP map[int64]bool
+	events [][4]any
 
-	findChat, insertPerson, insertChat, insertMsg, findMsg, editMsg, reactMsg, event *sqlx.Stmt
-	stmts                                                                            []*sqlx.Stmt
+	findChat, insertPerson, insertChat, insertMsg, findMsg, editMsg, reactMsg *sqlx.Stmt
+	stmts                                                                     []*sqlx.Stmt
 }
 
 func newApplier(ctx context.Context, tx *sqlx.Tx, channelID int64, now time.Time, res *core.ApplyResult) (*applier, error) {
@@ -112,7 +123,6 @@ UPDATE messages SET text = ?1, attachments = ?2, edited = 1, edited_at = ?3
 WHERE chat_id = ?4 AND external_id = ?5 AND (text <> ?1 OR attachments <> ?2)
 RETURNING id`)
 	prep(&a.reactMsg, `UPDATE messages SET reactions = ?1 WHERE chat_id = ?2 AND external_id = ?3 AND reactions <> ?1 RETURNING id`)
-	prep(&a.event, `INSERT INTO events (kind, person_id, chat_id, message_id, at) VALUES (?, ?, ?, ?, ?)`)
 	if err != nil {
 		a.close()
 		return nil, fmt.Errorf("store: apply batch: prepare: %w", err)
@@ -126,10 +136,28 @@ func (a *applier) close() {
 	}
 }
 
+// emit queues one event-log entry; finish writes the batch's entries with one statement,
+// in order, inside the same transaction (one INSERT per update cost more than the update).
 func (a *applier) emit(kind string, personID, chatID, messageID int64) error {
-	if _, err := a.event.ExecContext(a.ctx, kind, personID, chatID, messageID, a.now); err != nil {
-		return fmt.Errorf("append event %s: %w", kind, err)
+	a.events = append(a.events, [4]any{kind, personID, chatID, messageID})
+	return nil
+}
+
+func (a *applier) flushEvents() error {
+	if len(a.events) == 0 {
+		return nil
 	}
+	rows, err := json.Marshal(a.events)
+	if err != nil {
+		return err
+	}
+	_, err = a.tx.ExecContext(a.ctx, `
+INSERT INTO events (kind, person_id, chat_id, message_id, at)
+SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, ? FROM json_each(?) ORDER BY key`, a.now, string(rows))
+	if err != nil {
+		return fmt.Errorf("append events: %w", err)
+	}
+	a.events = a.events[:0]
 	return nil
 }
 
@@ -189,6 +217,38 @@ func (a *applier) insertMessage(args ...any) (int64, error) {
 		return 0, err
 	}
 	return res.LastInsertId()
+}
+
+// prefetchChats loads the batch's known chats with one query instead of one per chat.
+func (a *applier) prefetchChats(ups []core.Update) error {
+	seen := map[string]bool{}
+	ids := make([]string, 0, len(ups))
+	for i := range ups {
+		if ext := ups[i].ExternalChatID; ext != "" && !seen[ext] {
+			seen[ext] = true
+			ids = append(ids, ext)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	list, _ := json.Marshal(ids)
+	rows, err := a.tx.QueryContext(a.ctx, `
+SELECT external_chat_id, id, person_id FROM chats
+WHERE channel_id = ? AND external_chat_id IN (SELECT value FROM json_each(?))`, a.channelID, string(list))
+	if err != nil {
+		return fmt.Errorf("store: prefetch chats: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var ext string
+		var ref chatRef
+		if err := rows.Scan(&ext, &ref.id, &ref.personID); err != nil {
+			return fmt.Errorf("store: prefetch chats: %w", err)
+		}
+		a.chats[ext] = ref
+	}
+	return rows.Err()
 }
 
 func (a *applier) lookupChat(ext string) (chatRef, bool, error) {
@@ -554,6 +614,9 @@ WHERE id = ?`, ind.Source, ind.Tool, ref.personID); err != nil {
 // set-based statement each (the same SQL refreshChat/refreshPerson run for one row): preparing
 // a statement per chat cost more than the inserts themselves.
 func (a *applier) finish() error {
+	if err := a.flushEvents(); err != nil {
+		return err
+	}
 	a.res.ChatIDs = sortedKeys(a.touchC)
 	a.res.PersonIDs = sortedKeys(a.touchP)
 	if len(a.res.ChatIDs) > 0 {

@@ -78,6 +78,22 @@ func TestApplyBatchIsExactlyOnceAndStoresCursor(t *testing.T) {
 		t.Fatalf("first apply: %+v", res)
 	}
 	first := countRows(t, s)
+	var evs []core.Event
+	if err := s.read.Select(&evs, `SELECT seq, kind, person_id, chat_id, message_id, at FROM events ORDER BY seq`); err != nil {
+		t.Fatal(err)
+	}
+	var newMsgs []int64
+	for _, e := range evs {
+		if e.Kind == core.EventMessageNew {
+			newMsgs = append(newMsgs, e.MessageID)
+			if e.ChatID == 0 || e.PersonID == 0 || e.At != t0.UnixMilli() {
+				t.Fatalf("event without its ids: %+v", e)
+			}
+		}
+	}
+	if fmt.Sprint(newMsgs) != fmt.Sprint(res.NewClientMessages) {
+		t.Fatalf("message.new events %v, new messages %v", newMsgs, res.NewClientMessages)
+	}
 	got, _ := s.Channel(ctx, ch.ID)
 	if got.Cursor != "43" {
 		t.Fatalf("cursor = %q, want 43", got.Cursor)
