@@ -87,6 +87,7 @@ type rig struct {
 	conn     *scriptConn
 	sup      *channel.Supervisor
 	statuses chan core.ChannelStatus
+	typing   chan string
 }
 
 func newRig(t *testing.T, minBackoff time.Duration) *rig {
@@ -100,7 +101,7 @@ func newRig(t *testing.T, minBackoff time.Duration) *rig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &rig{st: st, ch: ch, conn: newScriptConn(), statuses: make(chan core.ChannelStatus, 100)}
+	r := &rig{st: st, ch: ch, conn: newScriptConn(), statuses: make(chan core.ChannelStatus, 100), typing: make(chan string, 10)}
 	r.sup = channel.NewSupervisor(channel.SupervisorConfig{
 		Store:  st,
 		Tokens: tokens{ch.ID: "secret-token"},
@@ -111,6 +112,7 @@ func newRig(t *testing.T, minBackoff time.Duration) *rig {
 			return r.conn, nil
 		},
 		OnStatus:   func(s core.ChannelStatus) { r.statuses <- s },
+		OnTyping:   func(_ int64, chat string) { r.typing <- chat },
 		MinBackoff: minBackoff, MaxBackoff: minBackoff,
 	})
 	t.Cleanup(r.sup.Stop)
@@ -159,12 +161,16 @@ func TestSupervisorCommitsBeforeAcknowledging(t *testing.T) {
 	if err := r.sup.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	r.conn.polls <- pollResult{b: core.Batch{Cursor: "12", Updates: []core.Update{upd("1", "1", "a"), upd("1", "2", "b")}}}
+	r.conn.polls <- pollResult{b: core.Batch{Cursor: "12", Updates: []core.Update{upd("1", "1", "a"), upd("1", "2", "b"),
+		{Kind: core.UpdTyping, ExternalChatID: "1"}}}}
 	r.waitState(t, core.StateConnected)
 	eventually(t, "second poll", func() bool { return len(r.conn.cursors()) >= 2 })
 	cur := r.conn.cursors()
 	if cur[0] != "10" || cur[1] != "12" {
 		t.Fatalf("poll cursors %v: the stored cursor must start, the committed one must follow", cur)
+	}
+	if got := <-r.typing; got != "1" {
+		t.Fatalf("typing reported for chat %q", got)
 	}
 	got, _ := r.st.Channel(ctx, r.ch.ID)
 	if got.Cursor != "12" {

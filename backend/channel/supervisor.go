@@ -57,7 +57,10 @@ type SupervisorConfig struct {
 	// status changes. It must not block for long.
 	OnStatus func(core.ChannelStatus)
 	// OnBatch is called after a batch with changes was committed.
-	OnBatch  func(channelID int64, res core.ApplyResult)
+	OnBatch func(channelID int64, res core.ApplyResult)
+	// OnTyping is called for "client is typing" updates (VK), which are live state and never
+	// stored; the app shows them for a few seconds.
+	OnTyping func(channelID int64, externalChatID string)
 	CacheDir string // where Fetch puts downloaded media
 	Logger   *slog.Logger
 	Now      func() time.Time
@@ -361,6 +364,13 @@ func (s *Supervisor) run(ctx context.Context, l *pollLoop) {
 				break
 			}
 			continue
+		}
+		if s.cfg.OnTyping != nil {
+			for _, u := range b.Updates {
+				if u.Kind == core.UpdTyping {
+					s.cfg.OnTyping(id, u.ExternalChatID)
+				}
+			}
 		}
 		if len(b.Updates) > 0 || (b.Cursor != "" && b.Cursor != cursor) {
 			b.ChannelID = id

@@ -37,7 +37,9 @@ type EngineConfig struct {
 	OnStatus func(core.ChannelStatus)
 	// OnBatch gets every committed batch with changes (the app notifies new messages).
 	OnBatch func(channelID int64, res core.ApplyResult)
-	Logger  *slog.Logger
+	// OnTyping gets "client is typing" (VK); never stored.
+	OnTyping func(channelID int64, externalChatID string)
+	Logger   *slog.Logger
 	// MinBackoff/MaxBackoff override the retry delays (tests).
 	MinBackoff, MaxBackoff time.Duration
 }
@@ -51,7 +53,7 @@ func NewEngine(cfg EngineConfig) *Engine {
 	e := &Engine{Secrets: cfg.Secrets, Factory: cfg.Factory}
 	e.Supervisor = channel.NewSupervisor(channel.SupervisorConfig{
 		Store: cfg.Store, Media: cfg.Store, Tokens: cfg.Secrets, Factory: cfg.Factory,
-		CacheDir: cfg.CacheDir, Logger: cfg.Logger, OnBatch: cfg.OnBatch,
+		CacheDir: cfg.CacheDir, Logger: cfg.Logger, OnBatch: cfg.OnBatch, OnTyping: cfg.OnTyping,
 		MinBackoff: cfg.MinBackoff, MaxBackoff: cfg.MaxBackoff,
 		// Runs only after Start, when e.Outbox is set.
 		OnStatus: func(st core.ChannelStatus) {
