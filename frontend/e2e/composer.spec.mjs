@@ -120,10 +120,21 @@ export const composerSpecs = [
   {
     name: 'composer: the message menu offers edit and delete within the windows',
     fn: async ({ page }) => {
-      await openHostile(page);
-      const ours = page.locator('[data-testid="history"] [data-testid="message"][data-kind="message"]:not([data-sender="client"])');
-      const n = await ours.count();
-      assert.ok(n > 0, 'the chat has messages of ours');
+      // A chat with a message of ours that reached the messenger (queued ones have nothing to
+      // edit yet): the first such among the first people of All.
+      await page.getByTestId('tab-all').click();
+      await page.waitForTimeout(300);
+      const ours = page
+        .locator('[data-testid="history"] [data-testid="message"][data-kind="message"]:not([data-sender="client"])')
+        .filter({ has: page.locator('[data-testid="msg-status"][data-status="sent"]') });
+      let n = 0;
+      for (let i = 0; i < 15 && n === 0; i++) {
+        await rows(page).nth(i).click();
+        await page.locator('[data-testid="history"] [data-testid="message"]').first().waitFor();
+        await page.waitForTimeout(200);
+        n = await ours.count();
+      }
+      assert.ok(n > 0, 'a chat with sent messages of ours');
       const m = ours.last();
       await m.hover();
       await m.getByTestId('msg-menu').click();
