@@ -1,7 +1,8 @@
 // Browser specs of the rich composer: templates, emoji, the message constructor, reply quote,
 // the message menu (edit/delete), drafts across a reload, pasted images and the voice button.
 // They run against the demo workspace (switchboard-hub demo --seed 1) through `wails dev`,
-// from run.mjs (which imports `composerSpecs`) or alone: E2E_URL=… node e2e/composer-run.mjs
+// from run.mjs (which loads e2e/*.spec.mjs through the default export) or alone:
+// E2E_URL=… node e2e/composer-run.mjs [filter]
 import assert from 'node:assert/strict';
 
 const HOSTILE_NAME = '<img src=x onerror=alert(1)>Hacker';
@@ -246,3 +247,8 @@ export const composerSpecs = [
 ];
 
 export { HOSTILE_NAME };
+
+/** run.mjs registers feature specs through this. */
+export default function register({ spec }) {
+  for (const s of composerSpecs) spec(s.name, s.fn);
+}
