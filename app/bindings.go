@@ -130,3 +130,23 @@ func (a *App) SetSetting(key, value string) error { return a.inbox.SetSetting(bg
 func (a *App) AddNote(chatID int64, text string, mentions []int64) (core.Message, error) {
 	return a.inbox.AddNote(bg(), chatID, text, mentions)
 }
+
+// SendText queues a text message (optionally a reply); it is on disk as 'queued' on return.
+func (a *App) SendText(chatID int64, text string, replyToID int64) (core.Message, error) {
+	return a.inbox.SendText(bg(), chatID, text, replyToID)
+}
+
+// EditMessage changes a sent message's text, locally at once and then in the messenger.
+func (a *App) EditMessage(messageID int64, text string) (core.Message, error) {
+	return a.inbox.EditMessage(bg(), messageID, text)
+}
+
+// DeleteMessage deletes a sent message for the client too, within the messenger's window.
+func (a *App) DeleteMessage(messageID int64) (core.Message, error) {
+	return a.inbox.DeleteMessage(bg(), messageID)
+}
+
+// RetryMessage queues a failed send again.
+func (a *App) RetryMessage(messageID int64) (core.Message, error) {
+	return a.inbox.RetryMessage(bg(), messageID)
+}
