@@ -17,6 +17,7 @@ import (
 	"switchboard/backend/core"
 	"switchboard/backend/demo"
 	"switchboard/backend/inbox"
+	"switchboard/backend/notify"
 	"switchboard/backend/store"
 )
 
@@ -379,4 +380,71 @@ func TestKeyringStatus(t *testing.T) {
 		t.Fatalf("no-keyring status %q", s)
 	}
 	keyring.MockInit()
+}
+
+func TestDesktopPreferencesPersist(t *testing.T) {
+	a, _ := newSettingsApp(t)
+	if err := a.SetNotificationsMuted(true); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.SetCloseToTray(false); err != nil {
+		t.Fatal(err)
+	}
+	if d := a.DesktopSettings(); !d.Muted || d.CloseToTray {
+		t.Fatalf("desktop settings %+v", d)
+	}
+	// A restart reads them back.
+	b := New(a.inbox)
+	b.loadDesktopSettings(context.Background())
+	if d := b.DesktopSettings(); !d.Muted || d.CloseToTray {
+		t.Fatalf("after restart %+v", d)
+	}
+}
+
+func TestPerChannelSwitchSilencesItsMessages(t *testing.T) {
+	a, _ := newSettingsApp(t)
+	ctx := context.Background()
+	d := &recDesktop{}
+	a.notifier = notify.New(d, func(notify.Item) {})
+	a.SetFocused(false)
+
+	// One client message per demo channel.
+	events := map[int64]core.Event{}
+	page, err := a.ListPeople(core.ListQuery{Tab: core.TabAll, Limit: 200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range page.Rows {
+		c, err := a.inbox.Store.Chat(ctx, r.ChatID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := events[c.ChannelID]; ok {
+			continue
+		}
+		h, err := a.History(core.HistoryQuery{ChatID: c.ID, Limit: 50})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range h.Messages {
+			if m.Kind == core.KindMessage && m.Sender == core.SenderClient {
+				events[c.ChannelID] = core.Event{Kind: core.EventMessageNew, ChatID: c.ID, PersonID: c.PersonID, MessageID: m.ID}
+				break
+			}
+		}
+	}
+	if len(events) < 2 {
+		t.Fatalf("need a client message on each demo channel: %v", events)
+	}
+	if err := a.SetChannelNotify(demo.VKID, false); err != nil {
+		t.Fatal(err)
+	}
+	a.notifyEvents(ctx, []core.Event{events[demo.VKID]})
+	if n := len(a.notifier.Items()); n != 0 {
+		t.Fatalf("a silenced channel notified: %+v", a.notifier.Items())
+	}
+	a.notifyEvents(ctx, []core.Event{events[demo.TelegramID]})
+	if items := a.notifier.Items(); len(items) != 1 || items[0].ChatID != events[demo.TelegramID].ChatID {
+		t.Fatalf("the other channel must still notify: %+v", items)
+	}
 }
