@@ -41,7 +41,8 @@ func (a *App) SetNotificationsMuted(on bool) error {
 	if on {
 		v = "1"
 	}
-	return a.inbox.SetSetting(bg(), "notify_muted", v)
+	// The store directly: inbox.SetSetting takes only the keys the UI writes freely.
+	return a.inbox.Store.SetSetting(bg(), "notify_muted", v)
 }
 
 // SetCloseToTray chooses whether closing the window hides it to the tray or quits.
@@ -51,7 +52,7 @@ func (a *App) SetCloseToTray(on bool) error {
 	if on {
 		v = "1"
 	}
-	return a.inbox.SetSetting(bg(), "close_to_tray", v)
+	return a.inbox.Store.SetSetting(bg(), "close_to_tray", v)
 }
 
 // DesktopSettings is what the Settings screen shows for the desktop integration.
@@ -67,10 +68,10 @@ func (a *App) DesktopSettings() DesktopSettings {
 }
 
 func (a *App) loadDesktopSettings(ctx context.Context) {
-	if v, _ := a.inbox.Setting(ctx, "notify_muted"); v == "1" {
+	if v, _, _ := a.inbox.Store.Setting(ctx, "notify_muted"); v == "1" {
 		a.notifier.SetMuted(true)
 	}
-	v, _ := a.inbox.Setting(ctx, "close_to_tray")
+	v, _, _ := a.inbox.Store.Setting(ctx, "close_to_tray")
 	a.hideOnClose.Store(v != "0") // on by default: a messenger keeps running in the tray
 }
 
@@ -92,7 +93,8 @@ func (a *App) notifyEvents(ctx context.Context, events []core.Event) {
 		case e.Kind == core.EventNoteMention && !mentioned[m.ID] && slices.Contains(m.Mentions, a.inbox.Me) && m.ManagerID != a.inbox.Me:
 			mentioned[m.ID] = true
 			a.postMention(ctx, e, m)
-		case e.Kind == core.EventMessageNew && m.Kind == core.KindMessage && m.Sender == core.SenderClient && !a.focused.Load():
+		case e.Kind == core.EventMessageNew && m.Kind == core.KindMessage && m.Sender == core.SenderClient && !a.focused.Load() &&
+			a.channelNotifies(ctx, m.ChatID): // the per-channel switch in Settings → Preferences
 			incoming = append(incoming, m)
 		}
 	}
