@@ -15,6 +15,8 @@ export function CompanySection({ onAllRead }: { onAllRead?: () => void }) {
   const [error, setError] = useState('');
   const [done, setDone] = useState<number | null>(null);
   const word = t('co.word');
+  // The word in bold inside the sentence, wherever the language puts it.
+  const typePrompt = t('co.typeToConfirm', { word: '\u0000' }).split('\u0000');
   const matches = typed.trim().toLocaleUpperCase() === word.toLocaleUpperCase();
 
   const close = () => {
@@ -72,7 +74,11 @@ export function CompanySection({ onAllRead }: { onAllRead?: () => void }) {
           <form className="sb-set-form" onSubmit={(e) => void confirm(e)}>
             <p className="sb-set-callout error">{t('co.readAllWarn')}</p>
             <label className="sb-set-field">
-              <span>{t('co.typeToConfirm', { word })}</span>
+              <span>
+                {typePrompt[0]}
+                <strong className="sb-set-mono">{word}</strong>
+                {typePrompt[1]}
+              </span>
               <input value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="off" spellCheck={false} data-testid="read-all-input" />
             </label>
             {error && (
