@@ -46,6 +46,8 @@ load_start=$(cat /proc/loadavg)
 APP=build/bin/switchboard
 HUB=build/bin/switchboard-hub
 BARE=build/bin/barewails
+# The Go build tags the app is built with (wails.json), so the bench compiles the same store.
+TAGS=$(sed -nE 's/.*"build:tags": *"([^"]*)".*/\1/p' wails.json)
 STOREBENCH=build/bin/storebench
 REPORT=build/bin/benchreport
 
@@ -77,7 +79,7 @@ put() {
 # ---------- build what the bench needs (make bench has built the app and the hub) ----------
 log "building the bench tools"
 [[ -x $APP && -x $HUB ]] || { echo "bench: run through 'make bench' (needs $APP and $HUB)"; exit 1; }
-go build -tags fts5 -o "$STOREBENCH" ./bench/cmd/storebench
+go build -tags "$TAGS" -o "$STOREBENCH" ./bench/cmd/storebench
 go build -o "$REPORT" ./bench/cmd/benchreport
 # The baseline window is built like the app (production, webkit2_41, stripped), minus Switchboard.
 go build -tags desktop,production,webkit2_41 -trimpath -ldflags "-s -w" -o "$BARE" ./bench/barewails
@@ -193,6 +195,7 @@ if ! skip memory; then
   for i in $(seq 1 "$MEM_RUNS"); do
     ready=$work/ready-mem-$i.json
     rm -f "$ready"
+    chat_before=$("$STOREBENCH" setting -db "$data/switchboard.db" last_chat 2>/dev/null || true)
     SWITCHBOARD_READY_FILE=$ready launch "$APP" --data "$data"
     pid=$launched_pid
     if ! wait_ready "$ready" 60 >/dev/null; then
@@ -211,6 +214,11 @@ if ! skip memory; then
     done
     sleep 3 # let the last history page render and the web process settle
     import -window root "$work/memory-$i.png" 2>/dev/null || true
+    chat_after=$("$STOREBENCH" setting -db "$data/switchboard.db" last_chat 2>/dev/null || true)
+    if [[ -z $chat_after || $chat_after == "$chat_before" ]]; then
+      echo "bench: run $i: the key presses opened no chat (last_chat stayed '$chat_before'); not counted"
+      stop_group "$pid"; continue
+    fi
     app_kb=$(pss_kb "$pid")
     kids_kb=0
     for k in $(descendants "$pid"); do kids_kb=$((kids_kb + $(pss_kb "$k"))); done
@@ -236,7 +244,8 @@ fi
 # ---------- 7. rendered timings in Chromium against wails dev ----------
 if ! skip browser; then
   log "browser: wails dev on the big dataset, Chromium driven by playwright-core"
-  setsid go run github.com/wailsapp/wails/v2/cmd/wails@v2.12.0 dev -m -nosyncgomod -tags "webkit2_41 fts5" \
+  # -s: make bench built the frontend already (make app); wails dev serves it through Vite.
+  setsid go run github.com/wailsapp/wails/v2/cmd/wails@v2.12.0 dev -s -m -nosyncgomod -tags "$TAGS" \
     -noreload -nogorebuild -devserver "localhost:$PORT" -appargs "--data $data" -loglevel Warning \
     >"$work/wails-dev.log" 2>&1 &
   pids+=("$!")

@@ -9,6 +9,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -18,6 +19,8 @@ import (
 	"runtime/pprof"
 	"sort"
 	"time"
+
+	"switchboard/backend/store"
 )
 
 // Metric is one measurement's raw samples; the report computes median/p95/p99 from them.
@@ -56,7 +59,7 @@ func main() {
 
 func run(args []string) error {
 	if len(args) == 0 {
-		return errors.New("usage: storebench queries|ingest|latency [flags]")
+		return errors.New("usage: storebench queries|ingest|latency|setting [flags]")
 	}
 	fl := flag.NewFlagSet(args[0], flag.ContinueOnError)
 	out := fl.String("out", "", "append JSON lines here (required)")
@@ -69,6 +72,14 @@ func run(args []string) error {
 	cpuProfile := fl.String("cpuprofile", "", "write a CPU profile of the run here (go tool pprof)")
 	if err := fl.Parse(args[1:]); err != nil {
 		return err
+	}
+	if args[0] == "setting" {
+		// Prints one setting of a store (the memory run checks that chats really were opened by
+		// reading last_chat before and after). Only reads.
+		if *db == "" || fl.NArg() != 1 {
+			return errors.New("usage: storebench setting -db FILE KEY")
+		}
+		return printSetting(*db, fl.Arg(0))
 	}
 	if *out == "" {
 		return errors.New("-out is required")
@@ -103,4 +114,18 @@ func run(args []string) error {
 	default:
 		return fmt.Errorf("unknown mode %q", args[0])
 	}
+}
+
+func printSetting(dbPath, key string) error {
+	st, err := store.Open(dbPath)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	v, _, err := st.Setting(context.Background(), key)
+	if err != nil {
+		return err
+	}
+	fmt.Println(v)
+	return nil
 }
