@@ -487,3 +487,56 @@ func TestSupervisorSyncFollowsTheStore(t *testing.T) {
 		t.Fatalf("disabled channel status: %+v", st)
 	}
 }
+
+func TestSupervisorSplitsLongAnswersKeepingTheCursorLast(t *testing.T) {
+	r := newRig(t, time.Hour)
+	ctx := context.Background()
+	var ups []core.Update
+	for i := 0; i < 250; i++ {
+		ups = append(ups, upd(fmt.Sprint(i%7), fmt.Sprint(i), fmt.Sprint("m", i)))
+	}
+	var batches []core.ApplyResult
+	done := make(chan struct{})
+	cs := &cursorLog{Store: r.st}
+	sup := channel.NewSupervisor(channel.SupervisorConfig{
+		Store: cs, Tokens: tokens{r.ch.ID: "secret-token"},
+		Factory: func(core.Channel, string) (channel.Connector, error) { return r.conn, nil },
+		OnBatch: func(_ int64, res core.ApplyResult) { batches = append(batches, res); close(done) },
+	})
+	t.Cleanup(sup.Stop)
+	if err := sup.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	r.conn.polls <- pollResult{b: core.Batch{Cursor: "ts-9", Updates: ups}}
+	<-done
+	if batches[0].Messages != 250 {
+		t.Fatalf("stored %+v", batches[0])
+	}
+	var n int
+	for i := 0; i < 7; i++ {
+		c, _ := r.st.ChatByExternal(ctx, r.ch.ID, fmt.Sprint(i))
+		page, _ := r.st.History(ctx, core.HistoryQuery{ChatID: c.ID, Limit: 200})
+		n += len(page.Messages)
+	}
+	got, _ := r.st.Channel(ctx, r.ch.ID)
+	if n != 250 || got.Cursor != "ts-9" {
+		t.Fatalf("%d messages, cursor %q", n, got.Cursor)
+	}
+	if fmt.Sprint(cs.cursors) != "[  ts-9]" {
+		t.Fatalf("transactions stored cursors %q; want two without and the last with it", cs.cursors)
+	}
+}
+
+// cursorLog records the cursor each ApplyBatch transaction carries.
+type cursorLog struct {
+	*store.Store
+	cursors []string
+}
+
+func (c *cursorLog) ApplyBatch(ctx context.Context, id int64, b core.Batch, now time.Time) (core.ApplyResult, error) {
+	if len(b.Updates) > channel.MaxBatch {
+		return core.ApplyResult{}, fmt.Errorf("a transaction of %d updates", len(b.Updates))
+	}
+	c.cursors = append(c.cursors, b.Cursor)
+	return c.Store.ApplyBatch(ctx, id, b, now)
+}

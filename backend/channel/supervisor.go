@@ -374,7 +374,7 @@ func (s *Supervisor) run(ctx context.Context, l *pollLoop) {
 		}
 		if len(b.Updates) > 0 || (b.Cursor != "" && b.Cursor != cursor) {
 			b.ChannelID = id
-			res, aerr := s.cfg.Store.ApplyBatch(ctx, id, b, s.cfg.Now())
+			res, aerr := s.apply(ctx, id, b)
 			if aerr != nil {
 				if ctx.Err() != nil {
 					break
@@ -402,6 +402,42 @@ func (s *Supervisor) run(ctx context.Context, l *pollLoop) {
 	if st, _ := s.Status(id); ctx.Err() != nil || st.State == core.StateConnected || st.State == core.StatePolling {
 		s.publish(core.ChannelStatus{ChannelID: id, State: core.StateStopped})
 	}
+}
+
+// MaxBatch is the most updates stored in one transaction. A longer poll answer (VK's long poll
+// has no limit) is stored in several; only the last carries the cursor, so a crash between them
+// re-applies the earlier ones, which changes nothing.
+const MaxBatch = 100
+
+func (s *Supervisor) apply(ctx context.Context, id int64, b core.Batch) (core.ApplyResult, error) {
+	var total core.ApplyResult
+	for len(b.Updates) > MaxBatch {
+		part := core.Batch{ChannelID: id, Updates: b.Updates[:MaxBatch]}
+		res, err := s.cfg.Store.ApplyBatch(ctx, id, part, s.cfg.Now())
+		if err != nil {
+			return total, err
+		}
+		total = merge(total, res)
+		b.Updates = b.Updates[MaxBatch:]
+	}
+	res, err := s.cfg.Store.ApplyBatch(ctx, id, b, s.cfg.Now())
+	if err != nil {
+		return total, err
+	}
+	return merge(total, res), nil
+}
+
+func merge(a, b core.ApplyResult) core.ApplyResult {
+	a.Messages += b.Messages
+	a.Duplicates += b.Duplicates
+	a.Edits += b.Edits
+	a.Reactions += b.Reactions
+	a.Indicators += b.Indicators
+	a.NewPeople += b.NewPeople
+	a.ChatIDs = append(a.ChatIDs, b.ChatIDs...)
+	a.PersonIDs = append(a.PersonIDs, b.PersonIDs...)
+	a.NewClientMessages = append(a.NewClientMessages, b.NewClientMessages...)
+	return a
 }
 
 // pollFailed reports err and waits as its class demands. It returns true when the loop must
