@@ -217,6 +217,25 @@ export const composerSpecs = [
     },
   },
   {
+    name: 'composer: a file dropped on the composer is attached; removing it empties the tray',
+    fn: async ({ page }) => {
+      await openHostile(page);
+      await page.evaluate(() => {
+        const dt = new DataTransfer();
+        dt.items.add(new File(['a,b\n1,2\n'], '../../report.csv', { type: 'text/csv' }));
+        const target = document.querySelector('[data-testid="composer"]');
+        target.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+        target.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      });
+      const item = page.getByTestId('tray-item');
+      await item.waitFor();
+      // The name is only a label: staged under uploads/ without the path.
+      assert.equal(await item.locator('.cx-tray-name').textContent(), 'report.csv');
+      await item.getByTestId('tray-remove').click();
+      await item.waitFor({ state: 'detached' });
+    },
+  },
+  {
     name: 'composer: the voice button records or says clearly that there is no microphone',
     fn: async ({ page }) => {
       await openHostile(page);
