@@ -14,6 +14,34 @@ import (
 func TestQueryPlansUseIndexes(t *testing.T) {
 	f := fixture(t)
 	s, ctx := f.s, context.Background()
+	// Plans depend on table statistics; a seven-person fixture would rightly be scanned. Give
+	// the planner the statistics ANALYZE wrote for the 100k-people / 1M-messages demo, before
+	// any read connection loads the schema.
+	if _, err := s.write.ExecContext(ctx, `DELETE FROM sqlite_stat1;
+INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES
+ ('channels','sqlite_autoindex_channels_1','2 1 1'),
+ ('chats','chats_person','114852 2'),
+ ('chats','sqlite_autoindex_chats_1','114852 57426 1'),
+ ('dialogues',NULL,'4725'),
+ ('dialogues','dialogues_active','2371 1'),
+ ('messages','messages_external','779523 7 1'),
+ ('messages','messages_history','1000000 9 1 1'),
+ ('people','people_recent','100000 50000 25000 1 1 1 1 1 1 1 1 1'),
+ ('people','people_source','100000 12500'),
+ ('people','people_tool','100000 14286'),
+ ('people','people_unread_newest','26772 1 1 1 1 1 1 1 1 1 1 1'),
+ ('people','people_unread_oldest','26772 1 1 1 1 1 1 1 1 1 1 1'),
+ ('person_plans','person_plans','120822 2 1'),
+ ('person_plans','person_plans_plan','120822 20137 1'),
+ ('person_tags','person_tags','79331 2 1'),
+ ('person_tags','person_tags_tag','79331 7934 1'),
+ ('sales_plans','sqlite_autoindex_sales_plans_1','6 1'),
+ ('tags','sqlite_autoindex_tags_1','10 1'),
+ ('tasks','tasks_open','5386 1347 50'),
+ ('tasks','tasks_person','5988 1');
+ANALYZE sqlite_schema;`); err != nil {
+		t.Fatal(err)
+	}
 	type captured struct {
 		sql  string
 		args []any
@@ -31,6 +59,8 @@ func TestQueryPlansUseIndexes(t *testing.T) {
 		{Tab: core.TabUnread, Filter: core.ListFilter{Sources: []string{"Instagram"}, Statuses: []core.PersonStatus{core.Subscribed}}},
 		{Tab: core.TabAll, Filter: core.ListFilter{ActiveDialogues: true}},
 		{Tab: core.TabAll, Filter: core.ListFilter{Archived: true}},
+		{Tab: core.TabAll, Filter: core.ListFilter{Blacklisted: true}},
+		{Tab: core.TabUnread, Filter: core.ListFilter{Archived: true, Blacklisted: true}},
 	}
 	for _, q := range lists {
 		page, err := s.ListPeople(ctx, core.ListQuery{Tab: q.Tab, Search: q.Search, Filter: q.Filter, OldestFirst: q.OldestFirst, Limit: 1}, fxMe, fxNow)
@@ -79,7 +109,10 @@ func TestQueryPlansUseIndexes(t *testing.T) {
 				}
 			}
 		}
-		if strings.Contains(c.sql, "ORDER BY p.") && !strings.Contains(c.sql, "p.id IN (SELECT") && strings.Contains(text, "TEMP B-TREE FOR ORDER BY") {
+		// Sorting is expected only where the rows come from a set (fetched by id) or from the
+		// small blacklist views, which merge two ranges of the list index.
+		if strings.Contains(c.sql, "ORDER BY p.") && !strings.Contains(c.sql, "p.id IN (SELECT") && !strings.Contains(c.sql, "blacklisted IN (0, 1)") &&
+			!strings.Contains(c.sql, "p.archived IN (0, 1)") && strings.Contains(text, "TEMP B-TREE FOR ORDER BY") {
 			t.Errorf("list walk sorts instead of using an index:\n%s\nfor:\n%s", text, c.sql)
 		}
 	}
