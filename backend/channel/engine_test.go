@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -273,23 +274,55 @@ func TestSupervisorWithoutTokenReportsStopped(t *testing.T) {
 	}
 }
 
+// failingStore refuses the first n batches, as a full disk or a locked file would.
+type failingStore struct {
+	*store.Store
+	mu   sync.Mutex
+	left int
+}
+
+func (f *failingStore) ApplyBatch(ctx context.Context, id int64, b core.Batch, now time.Time) (core.ApplyResult, error) {
+	f.mu.Lock()
+	fail := f.left > 0
+	f.left--
+	f.mu.Unlock()
+	if fail {
+		return core.ApplyResult{}, errors.New("database or disk is full")
+	}
+	return f.Store.ApplyBatch(ctx, id, b, now)
+}
+
 func TestSupervisorRetriesAnUnsavedBatch(t *testing.T) {
 	r := newRig(t, 10*time.Millisecond)
 	ctx := context.Background()
-	if err := r.sup.Start(ctx); err != nil {
+	fs := &failingStore{Store: r.st, left: 1}
+	sup := channel.NewSupervisor(channel.SupervisorConfig{
+		Store: fs, Tokens: tokens{r.ch.ID: "secret-token"},
+		Factory:    func(core.Channel, string) (channel.Connector, error) { return r.conn, nil },
+		OnStatus:   func(s core.ChannelStatus) { r.statuses <- s },
+		MinBackoff: 10 * time.Millisecond, MaxBackoff: 10 * time.Millisecond,
+	})
+	t.Cleanup(sup.Stop)
+	if err := sup.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	// A batch the store refuses (an update without a chat) is not acknowledged: the next poll
-	// repeats the old cursor.
-	r.conn.polls <- pollResult{b: core.Batch{Cursor: "3", Updates: []core.Update{{Kind: core.UpdMessage}}}}
+	// A batch the store cannot save is not acknowledged: the next poll repeats the old
+	// cursor, and the repeated answer is stored.
+	batch := core.Batch{Cursor: "3", Updates: []core.Update{upd("1", "1", "kept")}}
+	r.conn.polls <- pollResult{b: batch}
 	st := r.waitState(t, core.StateOffline)
-	if st.LastError == "" {
-		t.Fatal("no words for the unsaved batch")
+	if !strings.Contains(st.LastError, "disk is full") {
+		t.Fatalf("status words: %q", st.LastError)
 	}
 	eventually(t, "repoll", func() bool { return len(r.conn.cursors()) >= 2 })
 	if cur := r.conn.cursors(); cur[1] != "" {
 		t.Fatalf("after a failed commit the poller moved on to cursor %q", cur[1])
 	}
+	r.conn.polls <- pollResult{b: batch}
+	eventually(t, "stored on the second try", func() bool {
+		ch, _ := r.st.Channel(ctx, r.ch.ID)
+		return ch.Cursor == "3"
+	})
 }
 
 // outboxRig adds a worker and a chat to send into.

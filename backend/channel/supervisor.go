@@ -434,6 +434,7 @@ func merge(a, b core.ApplyResult) core.ApplyResult {
 	a.Reactions += b.Reactions
 	a.Indicators += b.Indicators
 	a.NewPeople += b.NewPeople
+	a.Skipped += b.Skipped
 	a.ChatIDs = append(a.ChatIDs, b.ChatIDs...)
 	a.PersonIDs = append(a.PersonIDs, b.PersonIDs...)
 	a.NewClientMessages = append(a.NewClientMessages, b.NewClientMessages...)

@@ -11,6 +11,7 @@ type ApplyResult struct {
 	Reactions  int     `json:"reactions"`
 	Indicators int     `json:"indicators"`
 	NewPeople  int     `json:"newPeople"`
+	Skipped    int     `json:"skipped"`   // updates no store could hold (no chat id, unknown kind)
 	ChatIDs    []int64 `json:"chatIds"`   // chats touched by the batch
 	PersonIDs  []int64 `json:"personIds"` // people touched by the batch
 	// NewClientMessages are ids of new incoming client messages, for notifications.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"log/slog"
 	"sort"
 	"strings"
 	"time"
@@ -162,11 +163,15 @@ SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, ? FROM json_each(?) O
 }
 
 func (a *applier) apply(u *core.Update) error {
-	if u.Kind == core.UpdTyping {
+	switch u.Kind {
+	case core.UpdTyping:
 		return nil // typing is live state, never stored
+	case core.UpdMessage, core.UpdEdit, core.UpdReaction, core.UpdBlocked, core.UpdAllowed:
+	default:
+		return a.skip(u, "unknown update kind")
 	}
 	if u.ExternalChatID == "" {
-		return errors.New("update without a chat id")
+		return a.skip(u, "update without a chat id")
 	}
 	if u.At == 0 {
 		u.At = a.now
@@ -200,9 +205,17 @@ func (a *applier) apply(u *core.Update) error {
 		return a.statusChange(ref, u, core.Unsubscribed, core.IndUnsubscription, "Unsubscribed from %s (blocked the bot or denied messages)")
 	case core.UpdAllowed:
 		return a.statusChange(ref, u, core.Subscribed, core.IndResubscription, "Allowed messages from %s again")
-	default:
-		return fmt.Errorf("unknown update kind %q", u.Kind)
 	}
+	return nil
+}
+
+// skip drops an update that cannot be stored whatever happens (a connector contract
+// violation). Failing the batch instead would re-poll the same answer forever and freeze the
+// channel; the drop is counted and logged (without the client's text).
+func (a *applier) skip(u *core.Update, why string) error {
+	a.res.Skipped++
+	slog.Warn("store: update skipped", "channel", a.channelID, "why", why, "kind", u.Kind, "external_id", u.ExternalID)
+	return nil
 }
 
 // insertMessage runs insertMsg and returns the new row's id, or 0 when the row existed (the

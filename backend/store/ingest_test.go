@@ -129,16 +129,42 @@ func TestApplyBatchFailureStoresNeitherRowsNorCursor(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
 	ch := addTestChannel(t, s, core.Telegram, "100")
-	bad := core.Batch{Cursor: "9", Updates: []core.Update{msgUpd("1", "1", "kept?", t0.UnixMilli()), {Kind: core.UpdMessage}}}
-	if _, err := s.ApplyBatch(ctx, ch.ID, bad, t0); err == nil {
-		t.Fatal("a batch with a chat-less update was accepted")
+	// Make the second row of the batch fail inside SQLite, after the first was written.
+	if _, err := s.write.Exec(`CREATE TEMP TRIGGER boom BEFORE INSERT ON messages WHEN NEW.text = 'boom'
+		BEGIN SELECT RAISE(ABORT, 'disk said no'); END`); err != nil {
+		t.Fatal(err)
 	}
-	if c := countRows(t, s); c.Messages != 0 || c.People != 0 {
+	bad := core.Batch{Cursor: "9", Updates: []core.Update{msgUpd("1", "1", "kept?", t0.UnixMilli()), msgUpd("1", "2", "boom", t0.UnixMilli())}}
+	if _, err := s.ApplyBatch(ctx, ch.ID, bad, t0); err == nil || !strings.Contains(err.Error(), "disk said no") {
+		t.Fatalf("failing batch: %v", err)
+	}
+	if c := countRows(t, s); c.Messages != 0 || c.People != 0 || c.Events != 0 {
 		t.Fatalf("a failed batch left rows: %+v", c)
 	}
 	got, _ := s.Channel(ctx, ch.ID)
 	if got.Cursor != "" {
 		t.Fatalf("a failed batch moved the cursor to %q", got.Cursor)
+	}
+}
+
+func TestUnstorableUpdatesAreSkippedNotFatal(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	ch := addTestChannel(t, s, core.Telegram, "100")
+	b := core.Batch{Cursor: "4", Updates: []core.Update{
+		{Kind: core.UpdMessage, ExternalID: "1", Text: "no chat"},
+		{Kind: "poll_answer", ExternalChatID: "1", ExternalID: "2"},
+		msgUpd("1", "3", "fine", t0.UnixMilli()),
+	}}
+	res, err := s.ApplyBatch(ctx, ch.ID, b, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Skipped != 2 || res.Messages != 1 {
+		t.Fatalf("result: %+v", res)
+	}
+	if got, _ := s.Channel(ctx, ch.ID); got.Cursor != "4" {
+		t.Fatalf("cursor %q: the channel must move past what cannot be stored", got.Cursor)
 	}
 }
 
