@@ -229,6 +229,22 @@ if ! skip memory; then
     stop_group "$pid"
     [[ $i == 1 ]] && cp "$work/memory-1.png" build/bin/bench-memory.png 2>/dev/null || true
   done
+  # The floor WebKitGTK itself sets: the bare Wails window, idle, measured the same way.
+  bare_mb=()
+  for i in $(seq 1 "$MEM_RUNS"); do
+    ready=$work/ready-bare-mem-$i.json
+    rm -f "$ready"
+    SWITCHBOARD_READY_FILE=$ready launch "$BARE"
+    pid=$launched_pid
+    if wait_ready "$ready" 60 >/dev/null; then
+      sleep 3
+      kb=$(pss_kb "$pid")
+      for k in $(descendants "$pid"); do kb=$((kb + $(pss_kb "$k"))); done
+      bare_mb+=("$(awk -v k="$kb" 'BEGIN{printf "%.1f", k*1024/1e6}')")
+    fi
+    stop_group "$pid"
+  done
+  put memory_bare MB "PSS of the idle bare Wails window and its WebKit processes (the floor WebKitGTK sets)" "${bare_mb[@]}"
   put memory_total MB "PSS from /proc/PID/smaps_rollup of the app and every descendant (WebKitWebProcess, WebKitNetworkProcess) after 100 Ctrl+Shift+Down, 1 MB = 10^6 bytes" "${tot[@]}"
   put memory_app MB "PSS of the Go process" "${appm[@]}"
   put memory_webkit MB "PSS of the WebKit child processes" "${wk[@]}"
