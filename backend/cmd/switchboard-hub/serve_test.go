@@ -220,6 +220,23 @@ func TestHubChannelCommandsAndHistory(t *testing.T) {
 	fake := fakeapi.NewTelegram(t)
 	data := t.TempDir()
 
+	// serve runs from the start with no channel; it picks up the one added below by itself.
+	cmd := hubCmd(bin, nil, "serve", "--data", data, "--tokens", "file", "--telegram-api", fake.URL(), "--sync", "100ms")
+	logs := &syncBuffer{}
+	cmd.Stderr = logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	// Let serve create the database first: two processes migrating a brand-new file at the
+	// same moment is a race in store.Open's migration runner (reported to its owner).
+	for start := time.Now(); !strings.Contains(logs.String(), "msg=serve"); {
+		if time.Since(start) > 20*time.Second {
+			t.Fatalf("serve did not start\n%s", logs.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+
 	// A token file others can read is refused, and so is a wrong token: nothing is stored.
 	loose := filepath.Join(t.TempDir(), "token")
 	os.WriteFile(loose, []byte(fake.Token()), 0o644)
@@ -247,19 +264,12 @@ func TestHubChannelCommandsAndHistory(t *testing.T) {
 	// Serve ingests a conversation; history prints it safely.
 	fake.PushText(42, "Mallory", "/start")
 	fake.PushText(42, "Mallory", "hi \x1b[31mred\x1b[0m\nsecond line")
-	cmd := hubCmd(bin, nil, "serve", "--data", data, "--tokens", "file", "--telegram-api", fake.URL())
-	logs := &syncBuffer{}
-	cmd.Stderr = logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
 	deadline := time.Now().Add(20 * time.Second)
-	for fake.Pending() > 0 && time.Now().Before(deadline) {
+	for (fake.Pending() > 0 || len(fake.CallsTo("getUpdates")) < 2) && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}
-	cmd.Process.Signal(syscall.SIGTERM)
-	if err := cmd.Wait(); err != nil {
-		t.Fatalf("serve: %v\n%s", err, logs.String())
+	if fake.Pending() > 0 {
+		t.Fatalf("the running serve did not pick up the new channel\n%s", logs.String())
 	}
 	st, err := store.OpenDir(data)
 	if err != nil {
@@ -288,5 +298,19 @@ func TestHubChannelCommandsAndHistory(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(data, "tokens", "channel-1.token")); !os.IsNotExist(err) {
 		t.Fatal("token file kept after remove")
+	}
+	// The running serve lets go of the removed channel, then stops cleanly on SIGTERM.
+	for start := time.Now(); !strings.Contains(logs.String(), "state=stopped"); {
+		if time.Since(start) > 10*time.Second {
+			t.Fatalf("serve kept polling a removed channel\n%s", logs.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("serve: %v\n%s", err, logs.String())
+	}
+	if strings.Contains(logs.String(), fake.Token()) {
+		t.Fatal("token in serve's logs")
 	}
 }
