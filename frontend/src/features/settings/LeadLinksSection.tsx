@@ -177,13 +177,15 @@ export function LeadLinksSection({ channels }: { channels: ChannelsState }) {
                     <td>
                       <input className="sb-set-mono sb-set-url" readOnly value={l.url} onFocus={(e) => e.currentTarget.select()} aria-label="URL" data-testid="ll-url" />
                     </td>
-                    <td className="sb-set-row-actions">
-                      <button type="button" className="sb-set-btn" onClick={() => void copy(l.url)} data-testid="ll-copy">
-                        {t('ll.copy')}
-                      </button>
-                      <button type="button" className="sb-set-btn danger" onClick={() => setDeleting(l)} data-testid="ll-delete">
-                        {t('settings.delete')}
-                      </button>
+                    <td>
+                      <div className="sb-set-row-actions">
+                        <button type="button" className="sb-set-btn" onClick={() => void copy(l.url)} data-testid="ll-copy">
+                          {t('ll.copy')}
+                        </button>
+                        <button type="button" className="sb-set-btn danger" onClick={() => setDeleting(l)} data-testid="ll-delete">
+                          {t('settings.delete')}
+                        </button>
+                      </div>
                     </td>
                   </tr>
                 ))}
