@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"log/slog"
 
+	"switchboard/backend/channel/connectors"
 	"switchboard/backend/core"
+	"switchboard/backend/inbox"
+	"switchboard/backend/secrets"
 )
 
 // Bindings of Settings → Channels that go through the channel engine (inbox.Engine): connect,
@@ -88,4 +91,25 @@ func (a *App) DeleteChannelWebhook(channelID int64) error {
 		return fmt.Errorf("delete webhook of channel %d: %w", channelID, err)
 	}
 	return nil
+}
+
+// startEngine runs the channel engine for as long as ctx lives: a poller per connected channel
+// and the outbox worker, with every status change going to the UI as "channel:status". The app
+// calls it from startBackground; it stops the engine (and waits for it) when ctx ends.
+func (a *App) startEngine(ctx context.Context) {
+	if a.inbox.Engine == nil {
+		a.inbox.Engine = inbox.NewEngine(inbox.EngineConfig{Store: a.inbox.Store, Secrets: secrets.Keyring{},
+			Factory: connectors.New, OnStatus: a.publishChannelStatus})
+	}
+	e := a.inbox.Engine
+	if err := e.Start(ctx); err != nil {
+		slog.Error("channel engine: start", "err", err)
+		return
+	}
+	a.wg.Add(1)
+	go func() {
+		defer a.wg.Done()
+		<-ctx.Done()
+		e.Stop()
+	}()
 }

@@ -154,3 +154,25 @@ func TestChannelBindingsWithoutEngine(t *testing.T) {
 		t.Fatalf("bad group id: %v", err)
 	}
 }
+
+func TestStartEngineRunsUntilTheAppStops(t *testing.T) {
+	a, w := newSettingsApp(t)
+	keyring.MockInit()
+	tg := fakeapi.NewTelegram(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	a.startEngine(ctx)
+	ch, err := a.AddTelegramChannel(tg.Token(), tg.URL())
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	statusEvent(t, w, ch.ID, core.StateConnected, core.StatePolling)
+	cancel()
+	done := make(chan struct{})
+	go func() { a.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the engine did not stop with the app")
+	}
+}
