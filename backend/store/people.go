@@ -41,7 +41,7 @@ func listWhere(q core.ListQuery) (w where) {
 	}
 	if match := ftsPeopleQuery(q.Search); match != "" {
 		w.sets = append(w.sets, set{len(terms), `SELECT 1 FROM people_fts WHERE people_fts MATCH ?`, []any{match}})
-		terms = append(terms, "p.id IN (SELECT rowid FROM people_fts WHERE people_fts MATCH ?)")
+		terms = append(terms, "p.id IN "+ftsSet)
 		args = append(args, match)
 	}
 	if len(f.Channels) > 0 {
@@ -102,6 +102,9 @@ func observe(query string, args []any) {
 		observeQuery(query, args)
 	}
 }
+
+// ftsSet is the people search as a set of person ids.
+const ftsSet = "(SELECT rowid FROM people_fts WHERE people_fts MATCH ?)"
 
 // where is a list query's WHERE: its terms, their arguments in order, and which terms are
 // "p.id IN (set)" whose best plan depends on the set's size.
@@ -292,17 +295,29 @@ func (s *Store) TabCounts(ctx context.Context, q core.ListQuery, me int64, now t
 	}
 	imp = w.terms[len(w.terms)-1]
 	terms, args := w.terms[:len(w.terms)-1], w.args
+	// The three counts share one search: run the full-text match once into a materialised
+	// table instead of once per count. The search is the first term with an argument.
+	with := ""
+	var withArgs []any
+	for i, t := range terms {
+		if strings.Contains(t, ftsSet) {
+			terms[i] = strings.Replace(t, ftsSet, "hits", 1)
+			with = "WITH hits(id) AS MATERIALIZED " + ftsSet + " "
+			withArgs, args = []any{args[0]}, args[1:]
+			break
+		}
+	}
 	where := strings.Join(terms, " AND ")
 	from := hiddenFrom(q, "people p")
 	unreadFrom := from
 	if defaultView(q) {
 		unreadFrom = "people p INDEXED BY people_unread_newest" // see ListPeople
 	}
-	query := `SELECT
+	query := with + `SELECT
   (SELECT COUNT(*) FROM ` + from + ` WHERE ` + where + ` AND ` + imp + `) AS important,
   (SELECT COUNT(*) FROM ` + from + ` WHERE ` + where + `) AS all_count,
   (SELECT COUNT(*) FROM ` + unreadFrom + ` WHERE ` + where + ` AND p.unread > 0) AS unread`
-	all := append(append(append([]any{}, args...), impArgs...), args...)
+	all := append(append(append(withArgs, args...), impArgs...), args...)
 	all = append(all, args...)
 	var c struct {
 		Important int `db:"important"`
