@@ -63,6 +63,8 @@ export const composerSpecs = [
       await page.getByTestId('constructor-button').click();
       const dlg = page.getByTestId('constructor');
       await dlg.waitFor();
+      // Start empty even if an earlier run left an unfinished message in the draft.
+      while ((await dlg.getByTestId('part-remove').count()) > 0) await dlg.getByTestId('part-remove').first().click();
       const stamp = Date.now();
       await dlg.getByTestId('add-link').click();
       await dlg.getByTestId('part-url').fill(`https://example.com/catalog/${stamp}`);
