@@ -93,7 +93,7 @@ func (a *App) CheckVKToken(token, groupID string) (core.BotInfo, error) {
 	}
 	ctx, cancel := context.WithTimeout(bg(), checkTimeout)
 	defer cancel()
-	info, err := vk.New(vk.Config{Token: token, GroupID: groupID}).Check(ctx)
+	info, err := vk.New(vk.Config{Token: token, GroupID: groupID, APIURL: vkAPIURL}).Check(ctx)
 	if err != nil {
 		return core.BotInfo{}, fmt.Errorf("check vk token: %w", err)
 	}
@@ -234,6 +234,10 @@ func DeepLink(ch core.Channel, code string) string {
 	}
 	return base + "?" + param + "=" + url.QueryEscape(code)
 }
+
+// vkAPIURL is the VK API root for token checks: empty for api.vk.com; tests point it at
+// fakeapi's VK server. (A community token always belongs to the real VK, so the UI has no field.)
+var vkAPIURL = ""
 
 // errDuplicate marks a value that must be unique and is taken (UI code "duplicate").
 var errDuplicate = errors.New("already exists")

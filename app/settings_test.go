@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -446,5 +447,27 @@ func TestPerChannelSwitchSilencesItsMessages(t *testing.T) {
 	a.notifyEvents(ctx, []core.Event{events[demo.TelegramID]})
 	if items := a.notifier.Items(); len(items) != 1 || items[0].ChatID != events[demo.TelegramID].ChatID {
 		t.Fatalf("the other channel must still notify: %+v", items)
+	}
+}
+
+func TestCheckVKTokenAgainstVKAPI(t *testing.T) {
+	a, _ := newSettingsApp(t)
+	fake := fakeapi.NewVK(t)
+	vkAPIURL = fake.URL()
+	t.Cleanup(func() { vkAPIURL = "" })
+	gid := strconv.FormatInt(fake.GroupID(), 10)
+
+	info, err := a.CheckVKToken(" "+fake.Token()+" ", "club"+gid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.ExternalID != gid || info.Name == "" {
+		t.Fatalf("community %+v", info)
+	}
+	bad := "vk1.a.wrong-community-token"
+	_, err = a.CheckVKToken(bad, gid)
+	ue := uiCode(t, err)
+	if ue.Code != "token_rejected" || strings.Contains(ue.Message, bad) {
+		t.Fatalf("bad VK token: %+v", ue)
 	}
 }
