@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
@@ -145,7 +146,7 @@ func (s *Store) planSets(ctx context.Context, w *where, many int) error {
 // entries at 100k people), so fetching by id stays cheaper up to a much larger set.
 const (
 	manyMatches      = 1500
-	manyMatchesCount = 15000
+	manyMatchesCount = 40000
 )
 
 // defaultView says whether the query shows the main list (not the archive or blacklist) with no
@@ -284,7 +285,9 @@ JOIN channels ch ON ch.id = c.channel_id WHERE c.person_id IN (`+marks(len(ids))
 	return nil
 }
 
-// TabCounts counts each tab's rows under the same search and filter as the list.
+// TabCounts counts each tab's rows under the same search and filter as the list. The three
+// counts are independent reads, so they run at once on the read pool: on two cores the badges
+// cost about the slowest count instead of the sum. The goroutines end before TabCounts returns.
 func (s *Store) TabCounts(ctx context.Context, q core.ListQuery, me int64, now time.Time) (core.TabCounts, error) {
 	w := listWhere(q)
 	imp, impArgs := importantTerm(me, now)
@@ -294,41 +297,40 @@ func (s *Store) TabCounts(ctx context.Context, q core.ListQuery, me int64, now t
 		return core.TabCounts{}, err
 	}
 	imp = w.terms[len(w.terms)-1]
-	terms, args := w.terms[:len(w.terms)-1], w.args
-	// The three counts share one search: run the full-text match once into a materialised
-	// table instead of once per count. The search is the first term with an argument.
-	with := ""
-	var withArgs []any
-	for i, t := range terms {
-		if strings.Contains(t, ftsSet) {
-			terms[i] = strings.Replace(t, ftsSet, "hits", 1)
-			with = "WITH hits(id) AS MATERIALIZED " + ftsSet + " "
-			withArgs, args = []any{args[0]}, args[1:]
-			break
-		}
-	}
-	where := strings.Join(terms, " AND ")
+	where := strings.Join(w.terms[:len(w.terms)-1], " AND ")
+	args := w.args
 	from := hiddenFrom(q, "people p")
 	unreadFrom := from
 	if defaultView(q) {
 		unreadFrom = "people p INDEXED BY people_unread_newest" // see ListPeople
 	}
-	query := with + `SELECT
-  (SELECT COUNT(*) FROM ` + from + ` WHERE ` + where + ` AND ` + imp + `) AS important,
-  (SELECT COUNT(*) FROM ` + from + ` WHERE ` + where + `) AS all_count,
-  (SELECT COUNT(*) FROM ` + unreadFrom + ` WHERE ` + where + ` AND p.unread > 0) AS unread`
-	all := append(append(append(withArgs, args...), impArgs...), args...)
-	all = append(all, args...)
-	var c struct {
-		Important int `db:"important"`
-		All       int `db:"all_count"`
-		Unread    int `db:"unread"`
+	type count struct {
+		query string
+		args  []any
+		n     int
+		err   error
 	}
-	observe(query, all)
-	if err := s.read.GetContext(ctx, &c, query, all...); err != nil {
-		return core.TabCounts{}, fmt.Errorf("store: tab counts: %w", err)
+	counts := []*count{
+		{query: `SELECT COUNT(*) FROM ` + from + ` WHERE ` + where + ` AND ` + imp, args: append(append([]any{}, args...), impArgs...)},
+		{query: `SELECT COUNT(*) FROM ` + from + ` WHERE ` + where, args: args},
+		{query: `SELECT COUNT(*) FROM ` + unreadFrom + ` WHERE ` + where + ` AND p.unread > 0`, args: args},
 	}
-	return core.TabCounts{Important: c.Important, All: c.All, Unread: c.Unread}, nil
+	var wg sync.WaitGroup
+	for _, c := range counts {
+		observe(c.query, c.args)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c.err = s.read.GetContext(ctx, &c.n, c.query, c.args...)
+		}()
+	}
+	wg.Wait()
+	for _, c := range counts {
+		if c.err != nil {
+			return core.TabCounts{}, fmt.Errorf("store: tab counts: %w", c.err)
+		}
+	}
+	return core.TabCounts{Important: counts[0].n, All: counts[1].n, Unread: counts[2].n}, nil
 }
 
 // ftsPeopleQuery turns what a manager typed into a safe FTS5 query: the input is split into
