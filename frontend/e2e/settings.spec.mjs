@@ -107,9 +107,31 @@ export default function register({ spec, shot, openTab, count, rows }) {
       const body = await page.locator('body').textContent();
       assert.ok(!body.includes(GOOD_TOKEN) && !body.includes(BAD_TOKEN), 'no token is shown anywhere');
       const before = await page.getByTestId('channel-row').count();
-      await page.keyboard.press('Escape');
-      await dialog.waitFor({ state: 'detached' });
-      assert.equal(await page.getByTestId('channel-row').count(), before, 'checking stored nothing');
+      assert.equal(before, 2, 'checking stored nothing: only the two demo channels');
+
+      // Connect. Without a keyring (a bare CI session) that fails in plain words and stores
+      // nothing; with one, the bot is listed and its poller's live status arrives.
+      await dialog.getByTestId('connect-channel').click();
+      if (await page.getByTestId('keyring-warning').count()) {
+        await page.waitForFunction(() => /^No system keyring/.test(document.querySelector('[data-testid="add-error"]')?.textContent ?? ''));
+        await page.keyboard.press('Escape');
+        await dialog.waitFor({ state: 'detached' });
+        assert.equal(await page.getByTestId('channel-row').count(), before, 'nothing stored without a keyring');
+      } else {
+        await dialog.waitFor({ state: 'detached' });
+        const row = page.getByTestId('channel-row').filter({ hasText: 'E2E Sales Bot' });
+        await row.waitFor();
+        await page.waitForFunction(
+          () => /Receiving messages|Connected/.test([...document.querySelectorAll('[data-testid="channel-row"]')].find((r) => r.textContent.includes('E2E Sales Bot'))?.querySelector('[data-testid="channel-status"]')?.textContent ?? ''),
+          null,
+          { timeout: 15000 },
+        );
+        assert.ok(api.calls.includes('getUpdates'), 'the new channel polls the fake Bot API');
+        await shot(page, 'settings-05b-connected');
+        await row.getByTestId('channel-remove').click();
+        await page.getByTestId('confirm-yes').click();
+        await row.waitFor({ state: 'detached' });
+      }
     } finally {
       await api.close();
     }
