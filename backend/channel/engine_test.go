@@ -573,3 +573,52 @@ func (c *cursorLog) ApplyBatch(ctx context.Context, id int64, b core.Batch, now 
 	c.cursors = append(c.cursors, b.Cursor)
 	return c.Store.ApplyBatch(ctx, id, b, now)
 }
+
+func TestOutboxRecoversRowsLeftInFlight(t *testing.T) {
+	r, w, chats := newOutboxRig(t)
+	ctx := context.Background()
+	// A previous run handed two rows to the messenger and died before recording the outcome.
+	sendA, _ := r.st.QueueSend(ctx, chats[0], 0, "maybe delivered", nil, 0, time.Now())
+	jobs, _ := r.st.NextOutbox(ctx, time.Now())
+	if err := r.st.OutboxSending(ctx, jobs[0].Item.ID); err != nil {
+		t.Fatal(err)
+	}
+	sendB, _ := r.st.QueueSend(ctx, chats[1], 0, "queued after", nil, 0, time.Now())
+	w.Start()
+	// Telegram has no idempotency key: the unconfirmed send is not repeated, it asks the manager.
+	eventually(t, "settled", func() bool { return msgStatus(t, r.st, sendA.ID).Status == core.StatusFailed })
+	if got := msgStatus(t, r.st, sendA.ID); got.Error != store.NotConfirmed {
+		t.Fatalf("in-flight send: %+v", got)
+	}
+	eventually(t, "the other chat still flows", func() bool { return msgStatus(t, r.st, sendB.ID).Status == core.StatusSent })
+	for _, o := range r.conn.sent() {
+		if o.Text == "maybe delivered" {
+			t.Fatal("an unconfirmed Telegram send was repeated on its own")
+		}
+	}
+	if _, err := r.st.RetryMessage(ctx, sendA.ID, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	w.Kick()
+	eventually(t, "sent on Retry", func() bool { return msgStatus(t, r.st, sendA.ID).Status == core.StatusSent })
+}
+
+func TestOutboxStopLetsADeliveryFinish(t *testing.T) {
+	r, w, chats := newOutboxRig(t)
+	ctx := context.Background()
+	started := make(chan struct{})
+	r.conn.mu.Lock()
+	r.conn.doFn = func(out core.Outgoing) (core.Sent, error) {
+		close(started)
+		time.Sleep(300 * time.Millisecond) // a slow upload, still inside the stop grace
+		return core.Sent{ExternalID: "slow-1"}, nil
+	}
+	r.conn.mu.Unlock()
+	m, _ := r.st.QueueSend(ctx, chats[0], 0, "big file", nil, 0, time.Now())
+	w.Start()
+	<-started
+	w.Stop()
+	if got := msgStatus(t, r.st, m.ID); got.Status != core.StatusSent || got.ExternalID != "slow-1" {
+		t.Fatalf("after Stop during delivery: %+v", got)
+	}
+}

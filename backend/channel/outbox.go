@@ -20,6 +20,10 @@ type OutboxStore interface {
 	NextOutboxDue(ctx context.Context) (time.Time, bool, error)
 	OutboxDone(ctx context.Context, id int64, sent core.Sent, now time.Time) error
 	OutboxFailed(ctx context.Context, id int64, reason string, permanent bool, retryAt, now time.Time) error
+	// OutboxSending marks a row as handed to the messenger (before the attempt).
+	OutboxSending(ctx context.Context, id int64) error
+	// RecoverOutbox settles rows a crashed run left in flight (called once at start).
+	RecoverOutbox(ctx context.Context, now time.Time) (int, error)
 }
 
 // Connectors hands out the connector of a channel (the Supervisor does).
@@ -121,6 +125,11 @@ func (w *OutboxWorker) Wake() {
 }
 
 func (w *OutboxWorker) run(ctx context.Context) {
+	if n, err := w.cfg.Store.RecoverOutbox(ctx, w.cfg.Now()); err != nil {
+		w.cfg.Logger.Error("outbox: recover rows left in flight", "err", err)
+	} else if n > 0 {
+		w.cfg.Logger.Warn("outbox: rows were in flight when the last run stopped", "rows", n)
+	}
 	for ctx.Err() == nil {
 		now := w.cfg.Now()
 		dueBy := now
@@ -182,16 +191,27 @@ func (w *OutboxWorker) deliver(ctx context.Context, j core.OutboxJob) error {
 		return w.cfg.Store.OutboxFailed(ctx, j.Item.ID, "The channel is not connected; waiting for it.", false,
 			now.Add(w.cfg.MaxBackoff), now)
 	}
-	dctx, cancel := context.WithTimeout(ctx, w.cfg.SendTimeout)
-	sent, err := conn.Do(dctx, j.Out)
-	cancel()
-	if ctx.Err() != nil {
-		return nil // shutting down: the row stays as it was
+	if err := w.cfg.Store.OutboxSending(ctx, j.Item.ID); err != nil {
+		return err
 	}
+	// A delivery in flight when the worker stops gets a short grace period to finish, so a
+	// normal quit rarely leaves a send whose outcome is unknown.
+	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), w.cfg.SendTimeout)
+	release := context.AfterFunc(ctx, func() { time.AfterFunc(stopGrace, cancel) })
+	sent, err := conn.Do(dctx, j.Out)
+	cutOff := dctx.Err() == context.Canceled // only the stop cancels; a timeout is a failure
+	release()
+	cancel()
+	// The outcome is recorded even while stopping: it is what happened upstream.
+	ctx = context.WithoutCancel(ctx)
 	now := w.cfg.Now()
 	if err == nil {
 		log.Debug("delivered")
 		return w.cfg.Store.OutboxDone(ctx, j.Item.ID, sent, now)
+	}
+	if cutOff {
+		// Cut off by the stop: the outcome is unknown, the row stays in flight for RecoverOutbox.
+		return nil
 	}
 	var apiErr *APIError
 	errors.As(err, &apiErr)
@@ -216,6 +236,9 @@ func (w *OutboxWorker) deliver(ctx context.Context, j core.OutboxJob) error {
 		return w.cfg.Store.OutboxFailed(ctx, j.Item.ID, reason(err, apiErr), false, now.Add(d), now)
 	}
 }
+
+// stopGrace is how long a delivery in flight may finish after Stop.
+const stopGrace = 5 * time.Second
 
 // reason is the words kept on the row/message: the messenger's own description when it gave one.
 func reason(err error, apiErr *APIError) string {

@@ -324,6 +324,57 @@ FROM outbox o JOIN chats c ON c.id = o.chat_id WHERE o.id = ?`, id)
 	return r, nil
 }
 
+// outboxInFlight marks a row handed to a connector whose outcome is not recorded yet.
+const outboxInFlight = "in flight"
+
+// NotConfirmed is the reason a Telegram send gets when the program stopped while sending it:
+// the Bot API has no idempotency key, so sending again could deliver it twice.
+const NotConfirmed = "Not confirmed: the app stopped while sending this message, so it may or may not have arrived. Retry to send it again."
+
+// OutboxSending marks a row as handed to the messenger, just before the attempt, so that a
+// crash before its outcome is recorded is visible to RecoverOutbox.
+func (s *Store) OutboxSending(ctx context.Context, id int64) error {
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET last_error = ? WHERE id = ? AND done = 0`, outboxInFlight, id); err != nil {
+			return fmt.Errorf("store: outbox %d sending: %w", id, err)
+		}
+		return nil
+	})
+}
+
+// RecoverOutbox settles rows a previous run left in flight. A VK send is retried (its random_id
+// derives from the row id, so VK drops a duplicate), and so are edits and deletes (repeating
+// them is harmless). A Telegram send cannot be deduplicated: it is marked failed with
+// NotConfirmed and the manager decides with Retry. It returns how many rows it settled.
+func (s *Store) RecoverOutbox(ctx context.Context, now time.Time) (int, error) {
+	var rows []struct {
+		ID     int64             `db:"id"`
+		Action core.OutboxAction `db:"action"`
+		Kind   core.ChannelKind  `db:"kind"`
+	}
+	err := s.read.SelectContext(ctx, &rows, `
+SELECT o.id, o.action, ch.kind FROM outbox o
+JOIN chats c ON c.id = o.chat_id JOIN channels ch ON ch.id = c.channel_id
+WHERE o.done = 0 AND o.last_error = ?`, outboxInFlight)
+	if err != nil {
+		return 0, fmt.Errorf("store: recover outbox: %w", err)
+	}
+	for _, r := range rows {
+		if r.Action == core.ActionSend && r.Kind == core.Telegram {
+			err = s.OutboxFailed(ctx, r.ID, NotConfirmed, true, time.Time{}, now)
+		} else {
+			err = s.inTx(ctx, func(tx *sqlx.Tx) error {
+				_, err := tx.ExecContext(ctx, `UPDATE outbox SET last_error = '', next_attempt_at = ? WHERE id = ?`, now.UnixMilli(), r.ID)
+				return err
+			})
+		}
+		if err != nil {
+			return 0, fmt.Errorf("store: recover outbox row %d: %w", r.ID, err)
+		}
+	}
+	return len(rows), nil
+}
+
 // OutboxDone records a delivered row: a sent message becomes 'sent' with the messenger's id.
 func (s *Store) OutboxDone(ctx context.Context, id int64, sent core.Sent, now time.Time) error {
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {

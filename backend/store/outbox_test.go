@@ -142,3 +142,27 @@ func TestQueueRulesAreCheckedBeforeQueueing(t *testing.T) {
 		t.Fatalf("after refused delete: %+v", got)
 	}
 }
+
+func TestRecoverOutboxRetriesWhatIsSafeToRepeat(t *testing.T) {
+	ctx := context.Background()
+	s, _, chat := outboxSetup(t, core.VK)
+	m, _ := s.QueueSend(ctx, chat, 0, "vk send", nil, 0, t0)
+	jobs, _ := s.NextOutbox(ctx, t0)
+	if err := s.OutboxSending(ctx, jobs[0].Item.ID); err != nil {
+		t.Fatal(err)
+	}
+	n, err := s.RecoverOutbox(ctx, t0.Add(time.Minute))
+	if err != nil || n != 1 {
+		t.Fatalf("recover: %d %v", n, err)
+	}
+	again, _ := s.NextOutbox(ctx, t0.Add(time.Minute))
+	if len(again) != 1 || again[0].Item.ID != jobs[0].Item.ID || again[0].Item.LastError != "" {
+		t.Fatalf("VK send not retried with the same row (same random_id): %+v", again)
+	}
+	if got, _ := getMessage(ctx, s.read, m.ID); got.Status != core.StatusQueued {
+		t.Fatalf("message: %+v", got)
+	}
+	if n, _ := s.RecoverOutbox(ctx, t0); n != 0 {
+		t.Fatalf("recovered %d rows twice", n)
+	}
+}
