@@ -3,6 +3,9 @@ package app
 import (
 	"context"
 	"errors"
+	"os"
+	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -174,5 +177,45 @@ func TestStartEngineRunsUntilTheAppStops(t *testing.T) {
 	case <-done:
 	case <-time.After(10 * time.Second):
 		t.Fatal("the engine did not stop with the app")
+	}
+}
+
+// TestConnectWithTheRealKeyring connects a bot with the OS keyring itself (Secret Service), in a
+// child test process so no MockInit of this package has replaced the keyring. It runs inside
+// scripts/with-desktop.sh (make test-go), which provides an unlocked gnome-keyring.
+func TestConnectWithTheRealKeyring(t *testing.T) {
+	if os.Getenv("SB_DESKTOP_SESSION") != "1" {
+		t.Skip("needs the desktop session of scripts/with-desktop.sh (a real Secret Service)")
+	}
+	if os.Getenv("SB_REAL_KEYRING_CHILD") != "1" {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestConnectWithTheRealKeyring$", "-test.v")
+		cmd.Env = append(os.Environ(), "SB_REAL_KEYRING_CHILD=1")
+		out, err := cmd.CombinedOutput()
+		if err != nil || !strings.Contains(string(out), "--- PASS: TestConnectWithTheRealKeyring") {
+			t.Fatalf("child: %v\n%s", err, out)
+		}
+		return
+	}
+	if err := (secrets.Keyring{}).Available(); err != nil {
+		t.Fatalf("the desktop session has no usable keyring: %v", err)
+	}
+	a, w := newSettingsApp(t)
+	tg := fakeapi.NewTelegram(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer func() { cancel(); a.wg.Wait() }()
+	a.startEngine(ctx)
+	ch, err := a.AddTelegramChannel(tg.Token(), tg.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tok, err := keyring.Get(secrets.Service, "channel-"+strconv.FormatInt(ch.ID, 10)); err != nil || tok != tg.Token() {
+		t.Fatalf("token in the Secret Service: %v", err)
+	}
+	statusEvent(t, w, ch.ID, core.StateConnected, core.StatePolling)
+	if err := a.RemoveChannel(ch.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := keyring.Get(secrets.Service, "channel-"+strconv.FormatInt(ch.ID, 10)); !errors.Is(err, keyring.ErrNotFound) {
+		t.Fatalf("token left in the Secret Service: %v", err)
 	}
 }
