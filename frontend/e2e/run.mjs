@@ -91,7 +91,7 @@ spec('search: by name, phone digits and email', async ({ page }) => {
   await openHostile(page);
   const phone = await cardField(page, 'Phone');
   const email = await cardField(page, 'Email');
-  assert.match(phone, /\d{6,}/, `card shows a phone (${phone})`);
+  assert.ok(phone.replace(/\D/g, '').length >= 7, `card shows a phone (${phone})`);
   assert.match(email, /@/, `card shows an email (${email})`);
   await search(page, 'Hacker');
   assert.ok((await rowNames(page)).includes(HOSTILE_NAME), 'found by name');
@@ -128,7 +128,7 @@ spec('filters: messenger, has phone, a saved filter', async ({ page }) => {
   await page.getByRole('button', { name: 'Reset' }).click();
   await page.waitForTimeout(400);
   assert.equal(await count(page, 'all'), all, 'reset shows everyone');
-  await chip.getByRole('button', { name: 'VK e2e' }).click();
+  await chip.getByRole('button', { name: 'VK e2e', exact: true }).click();
   await page.waitForTimeout(400);
   assert.equal(await count(page, 'all'), vkCount, 'the saved filter applies');
   await chip.getByRole('button', { name: /Delete filter/ }).click();
