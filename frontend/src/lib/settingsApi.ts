@@ -1,7 +1,7 @@
 // Typed wrappers over the Settings screen's Go bindings (app/settings.go, app/desktop.go and the
 // composer's template bindings in app/compose.go). Same pattern as api.ts: every call goes
 // through window.go.app.App, and a failed call becomes an ApiError with a stable code.
-import { ApiError, BackendMissingError } from './api';
+import { ApiError, BackendMissingError, toApiError } from './api';
 import type { Channel, ChannelStatus, ThemeSetting, Locale } from './types';
 
 /** What a token check returns before anything is stored (core.BotInfo). */
@@ -56,28 +56,12 @@ export interface DesktopSettings {
 
 type GoFn = (...args: unknown[]) => Promise<unknown>;
 
-/**
- * toApiError turns whatever Wails rejected with into an ApiError. With app.formatError installed
- * as Wails' ErrorFormatter the rejection is the object {code, message}; without it (or from
- * Wails itself, e.g. argument parsing) it is a plain string, possibly "[code] text".
- */
-export function toApiError(method: string, e: unknown): ApiError {
-  if (e && typeof e === 'object' && 'code' in e) {
-    const o = e as { code?: unknown; message?: unknown };
-    const code = typeof o.code === 'string' ? o.code : '';
-    const message = typeof o.message === 'string' ? o.message : '';
-    return new ApiError(method, code ? `[${code}] ${message}` : message);
-  }
-  const raw = typeof e === 'string' ? e : e instanceof Error ? e.message : String(e);
-  return new ApiError(method, raw);
-}
-
 async function call<T>(method: string, ...args: unknown[]): Promise<T> {
   const bound = window.go?.app?.App;
   if (!bound) throw new BackendMissingError();
   const fn = bound[method] as GoFn | undefined;
   // A binding this build of the app lacks (a part not merged yet, an older backend).
-  if (!fn) throw new ApiError(method, `[not_available] ${method}`);
+  if (!fn) throw new ApiError(method, method, 'not_available');
   try {
     return (await fn(...args)) as T;
   } catch (e) {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError, BackendMissingError } from '../../lib/api';
-import { toApiError } from '../../lib/settingsApi';
+import { ApiError, BackendMissingError, toApiError } from '../../lib/api';
 import type { ChannelStatus } from '../../lib/types';
 import {
   isWebhookError,
