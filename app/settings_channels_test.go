@@ -219,3 +219,34 @@ func TestConnectWithTheRealKeyring(t *testing.T) {
 		t.Fatalf("token left in the Secret Service: %v", err)
 	}
 }
+
+func TestWebhookOnAConnectedBotIsRemovedFromSettings(t *testing.T) {
+	a, w := newSettingsApp(t)
+	withEngine(t, a)
+	tg := fakeapi.NewTelegram(t)
+	ch, err := a.AddTelegramChannel(tg.Token(), tg.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	statusEvent(t, w, ch.ID, core.StateConnected, core.StatePolling)
+	// Someone sets a webhook elsewhere; the next getUpdates is refused.
+	tg.SetWebhook("https://example.com/other-program")
+	tg.PushText(778, "Client", "hi")
+	st := statusEvent(t, w, ch.ID, core.StateConflict)
+	if !st.Webhook {
+		t.Fatalf("webhook conflict without the webhook flag: %+v", st)
+	}
+	if v, _ := viewOf(t, a, ch.ID); v.Status == nil || !v.Status.Webhook {
+		t.Fatalf("Settings does not show the webhook: %+v", v)
+	}
+	w.mu.Lock()
+	w.events = nil
+	w.mu.Unlock()
+	if err := a.DeleteChannelWebhook(ch.ID); err != nil {
+		t.Fatal(err)
+	}
+	if tg.Webhook() != "" {
+		t.Fatalf("webhook still set: %q", tg.Webhook())
+	}
+	statusEvent(t, w, ch.ID, core.StateConnected, core.StatePolling)
+}
