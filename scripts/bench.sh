@@ -114,7 +114,10 @@ if ! skip queries; then
 fi
 if ! skip ingest; then
   log "ingestion: $INGEST_RUNS runs of 20,000 updates, engine vs bare insert"
-  "$STOREBENCH" ingest -runs "$INGEST_RUNS" -updates 20000 -seed "$SEED" -out "$metrics/store.jsonl"
+  # With a CPU profile (build/bin/bench-ingest.prof, `go tool pprof -top -cum build/bin/storebench
+  # build/bin/bench-ingest.prof`): where an ingestion run spends its time, when it misses.
+  "$STOREBENCH" ingest -runs "$INGEST_RUNS" -updates 20000 -seed "$SEED" -out "$metrics/store.jsonl" \
+    -cpuprofile build/bin/bench-ingest.prof
 fi
 if ! skip latency; then
   log "update off the wire -> inbox.Follow event: 2,000 updates at 200/s"
@@ -145,14 +148,30 @@ wait_ready() {
   done
   return 1
 }
-# pss_kb PID: proportional set size of one process in kB (shared pages split fairly).
-pss_kb() { awk '/^Pss:/ {print $2; exit}' "/proc/$1/smaps_rollup" 2>/dev/null || echo 0; }
+# pss_kb PID [FIELD]: proportional set size of one process in kB (shared pages split fairly);
+# FIELD Pss_Anon / Pss_File splits it into private heaps and mapped files (libraries, the binary).
+pss_kb() { awk -v f="${2:-Pss}:" '$1 == f {print $2; found=1; exit} END {if (!found) print 0}' "/proc/$1/smaps_rollup" 2>/dev/null || echo 0; }
+# pss_split PID...: "anon X kB, files Y kB" over the given processes.
+pss_split() {
+  local a=0 f=0 p
+  for p in "$@"; do a=$((a + $(pss_kb "$p" Pss_Anon))); f=$((f + $(pss_kb "$p" Pss_File))); done
+  echo "anon $a kB, files $f kB"
+}
 # descendants PID: every process under PID.
 descendants() {
   local kids
   kids=$(ps -o pid= --ppid "$1" 2>/dev/null || true)
   for k in $kids; do echo "$k"; descendants "$k"; done
 }
+
+# The baseline window uses the app's WebKit GPU policy (app/app.go), so the ratio compares like
+# with like: on Xvfb the policy alone moves start-up and memory a lot.
+case $(grep -o 'WebviewGpuPolicy[A-Za-z]*' app/app.go 2>/dev/null | head -n1) in
+  WebviewGpuPolicyNever) export BAREWAILS_GPU=never ;;
+  WebviewGpuPolicyAlways) export BAREWAILS_GPU=always ;;
+  *) export BAREWAILS_GPU=ondemand ;;
+esac
+echo "bench: WebKit GPU policy of the app and the baseline window: $BAREWAILS_GPU"
 
 # ---------- 4. start-up ----------
 if ! skip startup; then
@@ -222,7 +241,7 @@ if ! skip memory; then
     app_kb=$(pss_kb "$pid")
     kids_kb=0
     for k in $(descendants "$pid"); do kids_kb=$((kids_kb + $(pss_kb "$k"))); done
-    echo "bench: run $i: app $app_kb kB, WebKit $kids_kb kB ($(descendants "$pid" | xargs -r ps -o comm= -p | sort | uniq -c | xargs))"
+    echo "bench: run $i: app $app_kb kB ($(pss_split "$pid")), WebKit $kids_kb kB ($(pss_split $(descendants "$pid")); $(descendants "$pid" | xargs -r ps -o comm= -p | sort | uniq -c | xargs))"
     appm+=("$(awk -v k="$app_kb" 'BEGIN{printf "%.1f", k*1024/1e6}')")
     wk+=("$(awk -v k="$kids_kb" 'BEGIN{printf "%.1f", k*1024/1e6}')")
     tot+=("$(awk -v k="$((app_kb + kids_kb))" 'BEGIN{printf "%.1f", k*1024/1e6}')")
@@ -240,6 +259,7 @@ if ! skip memory; then
       sleep 3
       kb=$(pss_kb "$pid")
       for k in $(descendants "$pid"); do kb=$((kb + $(pss_kb "$k"))); done
+      echo "bench: bare window run $i: $kb kB (Go process: $(pss_split "$pid"); WebKit: $(pss_split $(descendants "$pid")))"
       bare_mb+=("$(awk -v k="$kb" 'BEGIN{printf "%.1f", k*1024/1e6}')")
     fi
     stop_group "$pid"

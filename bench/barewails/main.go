@@ -57,10 +57,23 @@ func main() {
 		BackgroundColour: &options.RGBA{R: 246, G: 247, B: 249, A: 255},
 		AssetServer:      &assetserver.Options{Assets: mustSub(assets, "frontend")},
 		Bind:             []any{b},
-		Linux:            &linux.Options{ProgramName: "barewails", WebviewGpuPolicy: linux.WebviewGpuPolicyOnDemand},
+		Linux:            &linux.Options{ProgramName: "barewails", WebviewGpuPolicy: gpuPolicy()},
 	})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "barewails:", err)
 		os.Exit(1)
+	}
+}
+
+// gpuPolicy is Switchboard's WebKit hardware-acceleration policy (OnDemand) unless
+// BAREWAILS_GPU=never|always asks for another, to measure what the policy costs in memory.
+func gpuPolicy() linux.WebviewGpuPolicy {
+	switch os.Getenv("BAREWAILS_GPU") {
+	case "never":
+		return linux.WebviewGpuPolicyNever
+	case "always":
+		return linux.WebviewGpuPolicyAlways
+	default:
+		return linux.WebviewGpuPolicyOnDemand
 	}
 }
