@@ -331,3 +331,27 @@ func TestMediaServesOnlyDataDirAndNeverHTMLInline(t *testing.T) {
 func sin440(i int) float64 {
 	return math.Sin(2 * math.Pi * 440 * float64(i) / float64(voice.SampleRate))
 }
+
+func TestVoiceThroughTheNullCaptureDevice(t *testing.T) {
+	t.Setenv("SWITCHBOARD_AUDIO_BACKEND", "null")
+	a, w, chatID := composeApp(t)
+	if err := a.StartVoice(chatID, 0); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for w.count(EventVoiceLevel) < 10 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := w.count(EventVoiceLevel); n < 10 {
+		t.Fatalf("%d level events from the null device in real time", n)
+	}
+	m, err := a.StopVoice()
+	if err != nil {
+		t.Fatal(err)
+	}
+	att := m.Attachments[0]
+	data, err := os.ReadFile(att.LocalPath)
+	if err != nil || !bytes.HasPrefix(data, []byte("OggS")) || att.Duration < 1 {
+		t.Fatalf("voice note from the null device: %+v %v", att, err)
+	}
+}

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gen2brain/malgo"
+
 	"switchboard/backend/core"
 	"switchboard/backend/inbox"
 	"switchboard/backend/voice"
@@ -41,8 +43,16 @@ type VoiceAuto struct {
 	Error   *UIError     `json:"error,omitempty"`
 }
 
-// newVoiceSource is the microphone; tests replace it with a file.
-var newVoiceSource = func() voice.Source { return voice.NewMicSource(voice.MicOptions{}) }
+// newVoiceSource is the microphone; tests replace it with a file. SWITCHBOARD_AUDIO_BACKEND=null
+// selects miniaudio's null capture device (real-time silence through the real capture path), for
+// headless machines such as CI's browser tests, which have no sound card.
+var newVoiceSource = func() voice.Source {
+	opts := voice.MicOptions{}
+	if os.Getenv("SWITCHBOARD_AUDIO_BACKEND") == "null" {
+		opts.Backends = []malgo.Backend{voice.NullBackend}
+	}
+	return voice.NewMicSource(opts)
+}
 
 // StartVoice starts recording a voice note for chatID (replying to replyToID when not 0).
 // Without a microphone it fails with the UI code no_microphone.

@@ -254,11 +254,28 @@ export const composerSpecs = [
         { timeout: 8000 },
       );
       if ((await btn.getAttribute('data-phase')) === 'recording') {
+        // Elapsed time and a level meter while held; Esc discards.
         await page.getByTestId('voice-status').waitFor();
-        // Esc discards.
+        await page.getByTestId('voice-meter').waitFor();
         await page.keyboard.press('Escape');
         await page.waitForFunction(() => document.querySelector('[data-testid="voice-button"]')?.dataset.phase === 'idle');
         await page.mouse.up();
+        const before = await page.getByTestId('audio-player').count();
+        // Hold ~1.5 s and release: the note is sent and plays back in the history.
+        await page.mouse.down();
+        await page.waitForFunction(() => document.querySelector('[data-testid="voice-button"]')?.dataset.phase === 'recording');
+        await page.waitForFunction(() => /^0:01/.test(document.querySelector('[data-testid="voice-elapsed"]')?.textContent ?? ''), null, { timeout: 5000 });
+        await page.mouse.up();
+        await page.waitForFunction((n) => document.querySelectorAll('[data-testid="audio-player"]').length > n, before, { timeout: 8000 });
+        const player = page.getByTestId('audio-player').last();
+        assert.equal(await player.getAttribute('data-state'), null, 'the note is on disk');
+        const src = await player.locator('audio').getAttribute('src');
+        assert.match(src, /^\/media\/\d+\/0$/);
+        const res = await page.request.get(new globalThis.URL(src, page.url()).href);
+        assert.equal(res.status(), 200);
+        assert.equal(res.headers()['content-type'], 'audio/ogg');
+        assert.equal((await res.body()).subarray(0, 4).toString(), 'OggS');
+        await player.getByTestId('audio-progress').waitFor();
       } else {
         await page.mouse.up();
         assert.match(await page.getByTestId('composer-error').textContent(), /microphone/i);
