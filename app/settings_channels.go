@@ -113,3 +113,14 @@ func (a *App) startEngine(ctx context.Context) {
 		e.Stop()
 	}()
 }
+
+// ReconnectChannel starts a stopped channel's polling again: after the other program that was
+// polling the bot has been stopped, or a "stopped" channel should retry now.
+func (a *App) ReconnectChannel(channelID int64) error {
+	ctx, cancel := context.WithTimeout(bg(), addTimeout)
+	defer cancel()
+	if err := a.inbox.ReconnectChannel(ctx, channelID); err != nil {
+		return fmt.Errorf("reconnect channel %d: %w", channelID, err)
+	}
+	return nil
+}

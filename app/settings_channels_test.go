@@ -116,6 +116,15 @@ func TestConnectTelegramBotThroughSettings(t *testing.T) {
 		t.Fatalf("a polling conflict reported as a webhook: %+v", st)
 	}
 
+	// The other program has stopped: "Try again" polls again.
+	w.mu.Lock()
+	w.events = nil
+	w.mu.Unlock()
+	if err := a.ReconnectChannel(ch.ID); err != nil {
+		t.Fatal(err)
+	}
+	statusEvent(t, w, ch.ID, core.StateConnected, core.StatePolling)
+
 	// Remove: polling stops, the token leaves the keyring, the channel leaves the list.
 	if err := a.RemoveChannel(ch.ID); err != nil {
 		t.Fatal(err)

@@ -82,6 +82,8 @@ export const settingsApi = {
   CheckVKToken: (token: string, groupId: string) => call<BotInfo>('CheckVKToken', token, groupId),
   AddVKChannel: (token: string, groupId: string) => call<Channel>('AddVKChannel', token, groupId),
   RemoveChannel: (id: number) => call<void>('RemoveChannel', id),
+  /** Polls a stopped channel again (after a conflict was resolved elsewhere). */
+  ReconnectChannel: (id: number) => call<void>('ReconnectChannel', id),
   SetChannelNotify: (id: number, on: boolean) => call<void>('SetChannelNotify', id, on),
   // Lead links.
   LeadLinks: (channelId: number) => call<LeadLinkView[] | null>('LeadLinks', channelId),

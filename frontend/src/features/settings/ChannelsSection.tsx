@@ -52,6 +52,15 @@ export function ChannelsSection({ channels }: { channels: ChannelsState }) {
     }
   };
 
+  const reconnect = async (id: number) => {
+    try {
+      await settingsApi.ReconnectChannel(id);
+      await reload();
+    } catch (e) {
+      notify(errText(e), 'error');
+    }
+  };
+
   const removeWebhook = async (id: number) => {
     try {
       await settingsApi.DeleteChannelWebhook(id);
@@ -127,6 +136,11 @@ export function ChannelsSection({ channels }: { channels: ChannelsState }) {
                   )}
                   {sv.explain && <p className="sb-set-explain">{t(sv.explain)}</p>}
                   {!v.channel.enabled && <p className="sb-set-explain">{t('ch.reconnectHint')}</p>}
+                  {sv.retry && (
+                    <button type="button" className="sb-set-btn" onClick={() => void reconnect(v.channel.id)} data-testid="channel-retry">
+                      {t('ch.retry')}
+                    </button>
+                  )}
                   {sv.webhook && (
                     <button type="button" className="sb-set-btn" onClick={() => void removeWebhook(v.channel.id)} data-testid="channel-remove-webhook">
                       {t('ch.removeWebhook')}

@@ -64,6 +64,7 @@ function install(): Fake {
       fake.channels = fake.channels.filter((v) => v.channel.id !== id);
     },
     DeleteChannelWebhook: async () => undefined,
+    ReconnectChannel: async () => undefined,
     SetChannelNotify: async () => undefined,
     LeadLinks: async (channelId: number) => fake.links.filter((l) => l.link.channelId === channelId),
     AddLeadLink: async (l: LeadLinkView['link']) => {
@@ -218,6 +219,11 @@ describe('Channels', () => {
         await vi.advanceTimersByTimeAsync(2100);
       });
       expect(screen.getByTestId('channel-status').textContent).toBe('Offline — retrying in 3 s');
+      act(() => fake.emit('channel:status', { ...offline, state: 'conflict', webhook: false, lastError: 'Conflict: terminated by other getUpdates request', retryIn: 0 }));
+      expect(screen.getByTestId('channel-status').textContent).toBe('Conflict: another program is polling this bot');
+      expect(screen.queryByTestId('channel-remove-webhook')).toBeNull();
+      fireEvent.click(screen.getByTestId('channel-retry'));
+      await waitFor(() => expect(called(fake, 'ReconnectChannel')[0]?.args).toEqual([1]));
       act(() => fake.emit('channel:status', { ...offline, state: 'conflict', webhook: true, lastError: '', retryIn: 0 }));
       expect(screen.getByTestId('channel-status').textContent).toBe('Webhook set: polling is blocked');
       fireEvent.click(screen.getByTestId('channel-remove-webhook'));

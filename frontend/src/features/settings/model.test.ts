@@ -33,6 +33,7 @@ describe('statusView', () => {
     const conflict = statusView(st({ state: 'conflict' }), true, en);
     expect(conflict.text).toBe('Conflict: another program is polling this bot');
     expect(conflict.webhook).toBe(false);
+    expect(conflict.retry).toBe(true);
     const hook = statusView(st({ state: 'conflict', webhook: true }), true, en);
     expect(hook.text).toBe('Webhook set: polling is blocked');
     expect(hook.webhook).toBe(true);

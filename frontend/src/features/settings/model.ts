@@ -13,6 +13,8 @@ export interface StatusView {
   explain?: SettingsKey;
   /** Offer "Remove webhook". */
   webhook: boolean;
+  /** Offer "Try again": the poller stopped and waits for the manager. */
+  retry?: boolean;
 }
 
 /** How a channel's poller status reads in Settings → Channels. */
@@ -37,9 +39,9 @@ export function statusView(st: ChannelStatus | null | undefined, enabled: boolea
     case 'conflict':
       // A webhook is reported as a conflict with the webhook flag: it has its own remedy.
       if (st.webhook) return { text: t('state.webhook'), tone: 'error', explain: 'ch.webhookExplain', webhook: true };
-      return { text: t('state.conflict'), tone: 'error', explain: 'ch.conflictExplain', webhook: false };
+      return { text: t('state.conflict'), tone: 'error', explain: 'ch.conflictExplain', webhook: false, retry: true };
     case 'stopped':
-      return { text: t('state.stopped'), tone: 'muted', webhook: false };
+      return { text: t('state.stopped'), tone: 'muted', webhook: false, retry: true };
     default:
       return { text: t('state.unknown'), tone: 'busy', webhook: false };
   }
