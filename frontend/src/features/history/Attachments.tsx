@@ -4,19 +4,22 @@ import { IconPaperclip, IconPin, IconMic } from '../../lib/icons';
 import type { Attachment } from '../../lib/types';
 
 // Only local files and data/blob URLs are shown as images: the UI never fetches from the network.
-function localSrc(a: Attachment): string | null {
+// A file on disk is read through the app's /media/<message>/<index> (app.MediaMiddleware): the
+// webview refuses file:// URLs.
+function localSrc(a: Attachment, media?: string): string | null {
+  if (a.localPath && media) return media;
   if (a.localPath) return a.localPath.startsWith('/') || /^[A-Za-z]:\\/.test(a.localPath) ? `file://${a.localPath}` : a.localPath;
   if (a.url && /^(data:image\/|blob:)/.test(a.url)) return a.url;
   return null;
 }
 
-export function AttachmentView({ a }: { a: Attachment }) {
+export function AttachmentView({ a, media }: { a: Attachment; media?: string }) {
   const { t } = useI18n();
   const meta: string[] = [];
   if (a.size) meta.push(formatSize(a.size, t));
   if (a.duration) meta.push(formatDuration(a.duration));
   if (a.width && a.height) meta.push(`${a.width}×${a.height}`);
-  const src = (a.kind === 'photo' || a.kind === 'sticker') && localSrc(a);
+  const src = (a.kind === 'photo' || a.kind === 'sticker') && localSrc(a, media);
   return (
     <div className={`att att-${a.kind}`} data-testid="attachment" data-kind={a.kind}>
       {src ? <img src={src} alt={a.fileName ?? t(`att.${a.kind}`)} className="att-img" loading="lazy" /> : null}

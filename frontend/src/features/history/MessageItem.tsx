@@ -8,6 +8,7 @@ import { canDelete, canEdit } from '../../lib/rules';
 import type { ChannelKind, Indicator, Manager, Message } from '../../lib/types';
 import { AttachmentView } from './Attachments';
 import { AudioPlayer } from '../composer/AudioPlayer';
+import { mediaURL } from '../../lib/composeApi';
 
 export interface MessageActions {
   onReply: (m: Message) => void;
@@ -153,7 +154,7 @@ export const MessageItem = memo(function MessageItem({ m, personName, personId, 
           </div>
         )}
         {(m.attachments ?? []).map((a, i) =>
-          a.kind === 'voice' || a.kind === 'audio' ? <AudioPlayer key={i} messageId={m.id} index={i} attachment={a} /> : <AttachmentView key={i} a={a} />,
+          a.kind === 'voice' || a.kind === 'audio' ? <AudioPlayer key={i} messageId={m.id} index={i} attachment={a} /> : <AttachmentView key={i} a={a} media={mediaURL(m.id, i)} />,
         )}
         {m.deleted && !m.text ? <div className="msg-text muted">{t('msg.deletedText')}</div> : m.text && <div className="msg-text" data-testid="msg-text">{m.text}</div>}
         {m.reactions && m.reactions.length > 0 && (
