@@ -30,6 +30,11 @@ func (a *App) SettingsChannels() ([]ChannelView, error) {
 func (a *App) liveStatuses() map[int64]core.ChannelStatus {
 	out := map[int64]core.ChannelStatus{}
 	if a.inbox.Engine == nil {
+		// Nothing polls: say so rather than leave connected channels "starting" for ever.
+		chans, _ := a.inbox.Store.Channels(bg())
+		for _, ch := range chans {
+			out[ch.ID] = core.ChannelStatus{ChannelID: ch.ID, State: core.StateStopped, LastError: inbox.ErrNoEngine.Error()}
+		}
 		return out
 	}
 	for _, st := range a.inbox.Engine.Supervisor.Statuses() {

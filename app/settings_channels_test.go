@@ -156,8 +156,18 @@ func TestConnectWithoutKeyringStoresNothing(t *testing.T) {
 
 func TestChannelBindingsWithoutEngine(t *testing.T) {
 	a, _ := newSettingsApp(t)
-	if views, err := a.SettingsChannels(); err != nil || len(views) == 0 {
+	live, err := a.inbox.Store.AddChannel(context.Background(), core.Channel{Kind: core.Telegram, Name: "Live", ExternalID: "9", Username: "live_bot"}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	views, err := a.SettingsChannels()
+	if err != nil || len(views) == 0 {
 		t.Fatalf("the list must work without the engine: %v %v", views, err)
+	}
+	for _, v := range views {
+		if v.Channel.ID == live.ID && (v.Status == nil || v.Status.State != core.StateStopped || v.Status.LastError == "") {
+			t.Fatalf("a connected channel with no engine must read as stopped, with why: %+v", v)
+		}
 	}
 	if _, err := a.AddTelegramChannel("1:abc", ""); !errors.Is(err, inbox.ErrNoEngine) {
 		t.Fatalf("add without engine: %v", err)
