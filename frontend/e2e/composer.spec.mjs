@@ -215,6 +215,11 @@ export const composerSpecs = [
       const sent = page.locator('[data-testid="message"]').filter({ hasText: text });
       await sent.waitFor({ timeout: 8000 });
       assert.equal(await sent.locator('[data-testid="attachment"][data-kind="photo"]').count(), 1);
+      // The picture itself shows, read from the data directory through /media/.
+      const img = sent.locator('img.att-img');
+      await img.waitFor();
+      assert.match(await img.getAttribute('src'), /^\/media\/\d+\/0$/);
+      await page.waitForFunction((el) => el.complete && el.naturalWidth === 16, await img.elementHandle());
       assert.equal(await page.getByTestId('tray-item').count(), 0, 'the tray empties after sending');
     },
   },
