@@ -109,7 +109,7 @@ cp "$dataset/switchboard.db" "$data/switchboard.db"
 
 # ---------- 2-3. in-process measurements ----------
 if ! skip queries; then
-  log "store queries ($QUERIES distinct inputs per kind, after as many for warm-up)"
+  log "store queries ($QUERIES distinct inputs per kind, after 50 uncounted warm-up inputs)"
   "$STOREBENCH" queries -db "$data/switchboard.db" -n "$QUERIES" -seed "$SEED" -out "$metrics/store.jsonl"
 fi
 if ! skip ingest; then
