@@ -37,7 +37,7 @@ hub: .deps-system
 
 # The desktop binary (frontend built first; Wails then embeds it and links GTK/WebKit).
 app: deps frontend
-	$(WAILS) build -s -m -nosyncgomod -trimpath -tags "webkit2_41 $(TAGS)" -ldflags "-s -w"
+	$(WAILS) build -s -m -nosyncgomod -trimpath -ldflags "-s -w"
 
 $(DEMO_DIR)/switchboard.db:
 	$(MAKE) hub

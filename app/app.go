@@ -11,9 +11,11 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/wailsapp/wails/v2"
@@ -148,16 +150,39 @@ func (a *App) startup(wctx context.Context) {
 	locale, _ := a.inbox.Setting(ctx, "locale")
 	a.tray = startTray(a, locale)
 	a.startBackground(ctx)
+	a.wg.Add(1)
+	go func() {
+		defer a.wg.Done()
+		a.quitOnSignal(ctx)
+	}()
 }
 
 // startBackground starts what runs while the app lives: the event bridge, and whatever later
 // parts (pollers, outbox, tray) register. Split from startup so tests run it without Wails.
 func (a *App) startBackground(ctx context.Context) {
-	a.wg.Add(1)
+	a.startEngine(ctx)
+	a.wg.Add(2)
 	go func() {
 		defer a.wg.Done()
 		a.bridgeEvents(ctx)
 	}()
+	go func() {
+		defer a.wg.Done()
+		watchWakeups(ctx, wakeCheckEvery, a.wakeEngine)
+	}()
+}
+
+// quitOnSignal makes SIGINT/SIGTERM (logout, kill, Ctrl+C) really quit. Wails handles them too,
+// but through OnBeforeClose, which would only hide the window to the tray.
+func (a *App) quitOnSignal(ctx context.Context) {
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
+	defer signal.Stop(sig)
+	select {
+	case <-sig:
+		a.Quit()
+	case <-ctx.Done():
+	}
 }
 
 func (a *App) domReady(context.Context) {

@@ -13,9 +13,11 @@ log="$work/wails-dev.log"
 
 build/bin/switchboard-hub demo --data "$data" --people 2000 --messages 20000 --seed 1 >/dev/null
 
-# Its own process group, so cleanup stops wails, the app and vite together.
-setsid dbus-run-session -- xvfb-run -a -s "-screen 0 1440x900x24" \
-  "${WAILS[@]}" dev -m -nosyncgomod -tags "webkit2_41 fts5 nolibopusfile" -noreload -nogorebuild \
+# Its own process group, so cleanup stops wails, the app and vite together. The desktop session
+# gives the app a real keyring and notification daemon; the null audio backend is a silent
+# microphone, so voice notes are really recorded, encoded and sent in the browser tests.
+setsid scripts/with-desktop.sh env SWITCHBOARD_AUDIO_BACKEND=null \
+  "${WAILS[@]}" dev -m -nosyncgomod -noreload -nogorebuild \
   -devserver "localhost:$PORT" -appargs "--data $data" -loglevel Warning >"$log" 2>&1 &
 pid=$!
 cleanup() {
