@@ -108,10 +108,6 @@ func (s *Store) migrate(ctx context.Context) error {
 	if err := s.write.GetContext(ctx, &fts, `SELECT sqlite_compileoption_used('ENABLE_FTS5')`); err != nil || fts != 1 {
 		return errors.New("store: SQLite was built without FTS5: build with -tags fts5")
 	}
-	var current int
-	if err := s.write.GetContext(ctx, &current, `PRAGMA user_version`); err != nil {
-		return fmt.Errorf("store: read schema version: %w", err)
-	}
 	names, err := fs.Glob(migrations, "migrations/*.sql")
 	if err != nil {
 		return err
@@ -123,31 +119,40 @@ func (s *Store) migrate(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("store: migration %s has no number", base)
 		}
-		if n <= current {
-			continue
-		}
-		body, err := migrations.ReadFile(name)
-		if err != nil {
-			return err
-		}
-		tx, err := s.write.BeginTxx(ctx, nil)
-		if err != nil {
+		if err := s.applyMigration(ctx, name, n); err != nil {
 			return fmt.Errorf("store: migration %s: %w", base, err)
 		}
-		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-			tx.Rollback()
-			return fmt.Errorf("store: migration %s: %w", base, err)
-		}
-		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", n)); err != nil {
-			tx.Rollback()
-			return fmt.Errorf("store: migration %s: %w", base, err)
-		}
-		if err := tx.Commit(); err != nil {
-			return fmt.Errorf("store: migration %s: %w", base, err)
-		}
-		current = n
 	}
 	return nil
+}
+
+// applyMigration runs migration n unless the database is already at n or later. The version is
+// read inside the (immediate, so exclusive) transaction: two processes opening a new database at
+// once then apply each migration exactly once instead of racing.
+func (s *Store) applyMigration(ctx context.Context, name string, n int) error {
+	tx, err := s.write.BeginTxx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var current int
+	if err := tx.GetContext(ctx, &current, `PRAGMA user_version`); err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	if n <= current {
+		return nil
+	}
+	body, err := migrations.ReadFile(name)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", n)); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 // inTx runs fn in one write transaction and commits it, or rolls back on error.

@@ -34,3 +34,22 @@ func TestOpenMigratesFromEmptyAndReopens(t *testing.T) {
 		t.Fatalf("reopen changed version %d -> %d", v, v2)
 	}
 }
+
+func TestTwoProcessesOpeningANewDatabaseMigrateOnce(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sb.db")
+	errs := make(chan error, 4)
+	for i := 0; i < 4; i++ {
+		go func() {
+			s, err := Open(path)
+			if err == nil {
+				s.Close()
+			}
+			errs <- err
+		}()
+	}
+	for i := 0; i < 4; i++ {
+		if err := <-errs; err != nil {
+			t.Fatalf("concurrent open: %v", err)
+		}
+	}
+}
