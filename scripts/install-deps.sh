@@ -9,7 +9,7 @@ packages=(
   build-essential pkg-config git ca-certificates
   libgtk-3-dev libwebkit2gtk-4.1-dev          # Wails v2 on Linux (build tag webkit2_41)
   libsqlite3-dev                               # not linked (go-sqlite3 bundles SQLite), handy for sqlite3 CLI users
-  xvfb xauth dbus dbus-x11 x11-utils imagemagick  # headless window, screenshots
+  xvfb xauth dbus dbus-x11 x11-utils imagemagick fonts-noto-color-emoji  # headless window, screenshots
   xdotool                                      # make bench: real key presses into the app window
   chromium                                     # browser end-to-end tests (playwright-core drives it)
   gnome-keyring libsecret-1-dev                # OS keyring for tokens (go-keyring, Secret Service)
