@@ -52,13 +52,7 @@ WHERE id = ? AND (unread > 0 OR last_read_message_id < COALESCE((SELECT MAX(id) 
 		if n, _ := res.RowsAffected(); n == 0 {
 			return nil // already read: no event, no churn
 		}
-		if err := refreshChat(ctx, tx, chatID); err != nil {
-			return err
-		}
-		if err := refreshPerson(ctx, tx, personID); err != nil {
-			return err
-		}
-		return appendEvent(ctx, tx, core.EventChatChanged, personID, chatID, 0, now.UnixMilli())
+		return chatChanged(ctx, tx, personID, chatID, 0, now.UnixMilli(), core.EventChatChanged)
 	})
 }
 

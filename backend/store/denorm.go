@@ -54,6 +54,23 @@ func kindBit(k string) int {
 	return 0
 }
 
+// chatChanged is the tail of every write that changes what a chat shows: it refreshes the chat's
+// and its person's list columns and logs one event of each kind, all inside tx.
+func chatChanged(ctx context.Context, tx *sqlx.Tx, personID, chatID, messageID, at int64, kinds ...string) error {
+	if err := refreshChat(ctx, tx, chatID); err != nil {
+		return err
+	}
+	if err := refreshPerson(ctx, tx, personID); err != nil {
+		return err
+	}
+	for _, kind := range kinds {
+		if err := appendEvent(ctx, tx, kind, personID, chatID, messageID, at); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // refreshChat recomputes a chat's last_message_at, preview, unread and first_unread_at from its
 // messages. Unread = client messages (kind 'message', sender 'client') after last_read_message_id.
 func refreshChat(ctx context.Context, tx *sqlx.Tx, chatID int64) error {

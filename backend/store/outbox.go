@@ -109,16 +109,7 @@ VALUES (?, 'message', 'manager', ?, ?, ?, ?, ?, 'queued', ?) RETURNING id`,
 		if _, err := insertOutbox(ctx, tx, chatID, id, core.ActionSend, "", at); err != nil {
 			return err
 		}
-		if err := refreshChat(ctx, tx, chatID); err != nil {
-			return err
-		}
-		if err := refreshPerson(ctx, tx, c.PersonID); err != nil {
-			return err
-		}
-		if err := appendEvent(ctx, tx, core.EventMessageNew, c.PersonID, chatID, id, at); err != nil {
-			return err
-		}
-		if err := appendEvent(ctx, tx, core.EventOutboxChanged, c.PersonID, chatID, id, at); err != nil {
+		if err := chatChanged(ctx, tx, c.PersonID, chatID, id, at, core.EventMessageNew, core.EventOutboxChanged); err != nil {
 			return err
 		}
 		msg, err = getMessage(ctx, tx, id)
@@ -160,16 +151,7 @@ func (s *Store) QueueEdit(ctx context.Context, messageID int64, text string, now
 		if _, err := insertOutbox(ctx, tx, m.ChatID, messageID, core.ActionEdit, string(p), at); err != nil {
 			return err
 		}
-		if err := refreshChat(ctx, tx, m.ChatID); err != nil {
-			return err
-		}
-		if err := refreshPerson(ctx, tx, c.PersonID); err != nil {
-			return err
-		}
-		if err := appendEvent(ctx, tx, core.EventMessageChanged, c.PersonID, m.ChatID, messageID, at); err != nil {
-			return err
-		}
-		if err := appendEvent(ctx, tx, core.EventOutboxChanged, c.PersonID, m.ChatID, messageID, at); err != nil {
+		if err := chatChanged(ctx, tx, c.PersonID, m.ChatID, messageID, at, core.EventMessageChanged, core.EventOutboxChanged); err != nil {
 			return err
 		}
 		msg, err = getMessage(ctx, tx, messageID)
@@ -204,16 +186,7 @@ func (s *Store) QueueDelete(ctx context.Context, messageID int64, now time.Time)
 		if _, err := insertOutbox(ctx, tx, m.ChatID, messageID, core.ActionDelete, "", at); err != nil {
 			return err
 		}
-		if err := refreshChat(ctx, tx, m.ChatID); err != nil {
-			return err
-		}
-		if err := refreshPerson(ctx, tx, c.PersonID); err != nil {
-			return err
-		}
-		if err := appendEvent(ctx, tx, core.EventMessageChanged, c.PersonID, m.ChatID, messageID, at); err != nil {
-			return err
-		}
-		if err := appendEvent(ctx, tx, core.EventOutboxChanged, c.PersonID, m.ChatID, messageID, at); err != nil {
+		if err := chatChanged(ctx, tx, c.PersonID, m.ChatID, messageID, at, core.EventMessageChanged, core.EventOutboxChanged); err != nil {
 			return err
 		}
 		msg, err = getMessage(ctx, tx, messageID)
@@ -405,16 +378,7 @@ func (s *Store) OutboxDone(ctx context.Context, id int64, sent core.Sent, now ti
 		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET done = 1, attempts = attempts + 1, last_error = '' WHERE id = ?`, id); err != nil {
 			return fmt.Errorf("mark done: %w", err)
 		}
-		if err := refreshChat(ctx, tx, r.ChatID); err != nil {
-			return err
-		}
-		if err := refreshPerson(ctx, tx, r.PersonID); err != nil {
-			return err
-		}
-		if err := appendEvent(ctx, tx, core.EventMessageChanged, r.PersonID, r.ChatID, r.MessageID, at); err != nil {
-			return err
-		}
-		return appendEvent(ctx, tx, core.EventOutboxChanged, r.PersonID, r.ChatID, r.MessageID, at)
+		return chatChanged(ctx, tx, r.PersonID, r.ChatID, r.MessageID, at, core.EventMessageChanged, core.EventOutboxChanged)
 	})
 	if err != nil {
 		return fmt.Errorf("store: outbox %d done: %w", id, err)
@@ -462,16 +426,7 @@ func (s *Store) OutboxFailed(ctx context.Context, id int64, reason string, perma
 		if err != nil {
 			return fmt.Errorf("mark message: %w", err)
 		}
-		if err := refreshChat(ctx, tx, r.ChatID); err != nil {
-			return err
-		}
-		if err := refreshPerson(ctx, tx, r.PersonID); err != nil {
-			return err
-		}
-		if err := appendEvent(ctx, tx, core.EventMessageChanged, r.PersonID, r.ChatID, r.MessageID, at); err != nil {
-			return err
-		}
-		return appendEvent(ctx, tx, core.EventOutboxChanged, r.PersonID, r.ChatID, r.MessageID, at)
+		return chatChanged(ctx, tx, r.PersonID, r.ChatID, r.MessageID, at, core.EventMessageChanged, core.EventOutboxChanged)
 	})
 	if err != nil {
 		return fmt.Errorf("store: outbox %d failed: %w", id, err)
