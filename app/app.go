@@ -160,11 +160,16 @@ func (a *App) startup(wctx context.Context) {
 // startBackground starts what runs while the app lives: the event bridge, and whatever later
 // parts (pollers, outbox, tray) register. Split from startup so tests run it without Wails.
 func (a *App) startBackground(ctx context.Context) {
+	// The log position is taken before anything else can write, so no change is missed.
+	from, err := a.inbox.Store.LastEventSeq(ctx)
+	if err != nil {
+		slog.Error("event bridge: read the event log position", "err", err)
+	}
 	a.startEngine(ctx)
 	a.wg.Add(2)
 	go func() {
 		defer a.wg.Done()
-		a.bridgeEvents(ctx)
+		a.bridgeEvents(ctx, from)
 	}()
 	go func() {
 		defer a.wg.Done()

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"log/slog"
 
 	"switchboard/backend/core"
 )
@@ -50,17 +49,10 @@ func summarise(events []core.Event) StoreChanged {
 	return sc
 }
 
-// bridgeEvents follows the store's event log from now on and emits one "store:changed" per
+// bridgeEvents follows the store's event log after seq from and emits one "store:changed" per
 // delivered run of events. Follow delivers whatever accumulated while the UI handled the last
 // one, so a burst of ingestion becomes a few UI refreshes, not thousands.
-func (a *App) bridgeEvents(ctx context.Context) {
-	from, err := a.inbox.Store.LastEventSeq(ctx)
-	if err != nil {
-		if ctx.Err() == nil {
-			slog.Error("event bridge: read last seq", "err", err)
-		}
-		return
-	}
+func (a *App) bridgeEvents(ctx context.Context, from int64) {
 	a.inbox.Follow(ctx, from, func(events []core.Event) {
 		if len(events) == 0 {
 			return
