@@ -269,6 +269,31 @@ spec('hostile name and message render as text', async ({ page, dialogs }) => {
   await page.getByTestId('theme-system').click();
 });
 
+spec('message filter narrows the history; "system" theme follows the OS', async ({ page }) => {
+  await openHostile(page);
+  const all = await page.locator('[data-testid="history"] [data-testid="message"]').count();
+  await page.getByTestId('history-filter-toggle').click();
+  await page.getByRole('checkbox', { name: 'Client actions only' }).check();
+  await page.waitForFunction(
+    (n) => {
+      const ms = [...document.querySelectorAll('[data-testid="history"] [data-testid="message"]')];
+      return ms.length > 0 && ms.length < n && ms.every((m) => m.getAttribute('data-kind') === 'indicator');
+    },
+    all,
+  );
+  await page.getByRole('checkbox', { name: 'Client actions only' }).uncheck();
+  await page.getByTestId('history-filter-words').fill('refund');
+  await page.getByTestId('history-filter-words').press('Enter');
+  await page.waitForFunction(() => {
+    const ts = [...document.querySelectorAll('[data-testid="history"] [data-testid="msg-text"]')].map((m) => m.textContent);
+    return ts.length > 0 && ts.every((t) => /refund/i.test(t));
+  });
+  await shot(page, '12-history-filter');
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'light');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark');
+});
+
 spec('sending a text queues it (demo channels are not connected)', async ({ page }) => {
   await openHostile(page);
   const text = `e2e hello ${Date.now()}`;
