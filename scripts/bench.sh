@@ -214,7 +214,6 @@ if ! skip memory; then
   for i in $(seq 1 "$MEM_RUNS"); do
     ready=$work/ready-mem-$i.json
     rm -f "$ready"
-    chat_before=$("$STOREBENCH" setting -db "$data/switchboard.db" last_chat 2>/dev/null || true)
     SWITCHBOARD_READY_FILE=$ready launch "$APP" --data "$data"
     pid=$launched_pid
     if ! wait_ready "$ready" 60 >/dev/null; then
@@ -227,15 +226,19 @@ if ! skip memory; then
     xdotool windowfocus --sync "$wid" 2>/dev/null || true
     xdotool mousemove --window "$wid" 200 300 click 1
     sleep 0.5
+    import -window "$wid" "$work/before-$i.png" 2>/dev/null || true
     for _ in $(seq 1 100); do
       xdotool key --clearmodifiers ctrl+shift+Down
       sleep 0.25
     done
     sleep 3 # let the last history page render and the web process settle
     import -window root "$work/memory-$i.png" 2>/dev/null || true
-    chat_after=$("$STOREBENCH" setting -db "$data/switchboard.db" last_chat 2>/dev/null || true)
-    if [[ -z $chat_after || $chat_after == "$chat_before" ]]; then
-      echo "bench: run $i: the key presses opened no chat (last_chat stayed '$chat_before'); not counted"
+    # The key presses must have changed the window (another person, another history): compare
+    # the window before and after them, pixel by pixel.
+    import -window "$wid" "$work/after-$i.png" 2>/dev/null || true
+    changed=$(compare -metric AE "$work/before-$i.png" "$work/after-$i.png" null: 2>&1 || true)
+    if ! awk -v n="$changed" 'BEGIN { exit !(n + 0 >= 5000) }'; then
+      echo "bench: run $i: the key presses changed ${changed:-no} pixels of the window: no chats were opened; not counted"
       stop_group "$pid"; continue
     fi
     app_kb=$(pss_kb "$pid")
