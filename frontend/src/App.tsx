@@ -198,9 +198,6 @@ function Workspace({
       const next = rows[Math.min(rows.length - 1, Math.max(0, i < 0 ? 0 : i + delta))];
       if (next) select(next);
       if (i + delta >= rows.length - 5) list.loadMore();
-      requestAnimationFrame(() => {
-        document.querySelector('.row-selected')?.scrollIntoView({ block: 'nearest' });
-      });
     },
     [list, sel, select],
   );

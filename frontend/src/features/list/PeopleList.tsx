@@ -88,6 +88,14 @@ export const PeopleList = memo(function PeopleList(p: Props) {
     }
   }, [loading, p.rows.length, hasMore, onFirstRender]);
 
+  // Keep the selected person in view (Ctrl+Shift+Up/Down may move past the visible rows).
+  const selIdx = p.rows.findIndex((r) => r.personId === p.selectedPersonId);
+  useEffect(() => {
+    if (selIdx >= 0) virt.scrollToIndex(selIdx, { align: 'auto' });
+    // Only when the selection moves, not on every refetch of the rows.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [p.selectedPersonId]);
+
   // A new query starts at the top.
   useEffect(() => {
     scrollRef.current?.scrollTo({ top: 0 });
