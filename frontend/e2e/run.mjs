@@ -294,6 +294,22 @@ spec('message filter narrows the history; "system" theme follows the OS', async 
   await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark');
 });
 
+spec('an internal note tags a manager and is labelled invisible to the client', async ({ page }) => {
+  await openHostile(page);
+  await page.keyboard.press('Control+Shift+KeyA');
+  await page.getByTestId('note-form').waitFor();
+  await page.getByTestId('note-form').getByRole('checkbox', { name: 'Emily Carter' }).check();
+  const text = `e2e note ${Date.now()}`;
+  await page.getByTestId('note-text').fill(text);
+  await page.getByTestId('note-submit').click();
+  await page.getByTestId('note-form').waitFor({ state: 'detached' });
+  const note = page.locator('[data-testid="message"][data-kind="note"]').filter({ hasText: text });
+  await note.waitFor();
+  assert.match(await note.textContent(), /Internal note, invisible to the client/);
+  assert.match(await note.textContent(), /Tagged: Emily Carter/);
+  await shot(page, '13-note');
+});
+
 spec('sending a text queues it (demo channels are not connected)', async ({ page }) => {
   await openHostile(page);
   const text = `e2e hello ${Date.now()}`;

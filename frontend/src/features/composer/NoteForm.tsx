@@ -42,7 +42,8 @@ export function NoteForm({ chatId, managers, onClose }: Props) {
       >
         <fieldset className="managers">
           <legend>{t('note.managers')}</legend>
-          {managers.map((m) => (
+          {/* Tagging is for bringing in someone else; the author is on the note already. */}
+          {managers.filter((m) => !m.isMe).map((m) => (
             <label key={m.id} className="check">
               <input
                 type="checkbox"
@@ -57,7 +58,6 @@ export function NoteForm({ chatId, managers, onClose }: Props) {
                 }
               />
               {m.name}
-              {m.isMe ? ` (${t('sender.you')})` : ''}
             </label>
           ))}
         </fieldset>
