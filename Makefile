@@ -11,6 +11,8 @@ DEMO_DIR  ?= .data/demo
 APP_BIN   := build/bin/switchboard
 HUB_BIN   := build/bin/switchboard-hub
 FRONTEND_STAMP := frontend/node_modules/.package-lock.json
+# Our Go packages, listed so ./... never wanders into frontend/node_modules (some npm packages ship Go).
+GO_PKGS   := . ./app/... ./backend/... ./bench/...
 
 .PHONY: help deps run app hub demo frontend test test-go test-frontend test-e2e test-smoke vet bench clean
 
@@ -49,10 +51,10 @@ run: app demo
 	$(APP_BIN) --data $(DEMO_DIR)
 
 vet: deps frontend
-	$(GO) vet -tags "$(TAGS)" ./...
+	$(GO) vet -tags "$(TAGS)" $(GO_PKGS)
 
 test-go: deps frontend
-	bash scripts/with-desktop.sh $(GO) test -race -tags "$(TAGS)" -count=1 ./...
+	bash scripts/with-desktop.sh $(GO) test -race -tags "$(TAGS)" -count=1 $(GO_PKGS)
 
 test-frontend: deps
 	cd frontend && npm run typecheck && npm run lint && npm run test
