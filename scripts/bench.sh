@@ -166,7 +166,7 @@ descendants() {
 
 # The baseline window uses the app's WebKit GPU policy (app/app.go), so the ratio compares like
 # with like: on Xvfb the policy alone moves start-up and memory a lot.
-case $(grep -o 'WebviewGpuPolicy[A-Za-z]*' app/app.go 2>/dev/null | head -n1) in
+case $(grep -oE 'WebviewGpuPolicy(Never|Always|OnDemand)' app/app.go 2>/dev/null | head -n1) in
   WebviewGpuPolicyNever) export BAREWAILS_GPU=never ;;
   WebviewGpuPolicyAlways) export BAREWAILS_GPU=always ;;
   *) export BAREWAILS_GPU=ondemand ;;
