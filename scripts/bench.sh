@@ -311,7 +311,7 @@ mkdir -p bench/results
 status=0
 "$REPORT" -in "$metrics" -out "bench/results/$stamp.json" \
   -meta people="$PEOPLE" -meta messages="$MESSAGES" -meta seed="$SEED" -meta dataset="$dataset" \
-  -meta commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" \
+  -meta commit="${BENCH_COMMIT:-$(git rev-parse --short HEAD 2>/dev/null || echo unknown)}" \
   -meta loadavg_at_start="$load_start" || status=$?
 cp "bench/results/$stamp.json" bench/results/latest.json
 exit $status
