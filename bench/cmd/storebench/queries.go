@@ -333,27 +333,29 @@ func shape(q core.ListQuery) string {
 	return strings.Join(parts, "+")
 }
 
-// reportShapes logs the filter shapes whose list page or counts took longest (worst sample),
-// so a missed budget points at the query to EXPLAIN.
+// reportShapes logs the filter shapes with the slowest median (list page + counts of one
+// change), so a missed budget points at the query to EXPLAIN rather than at one noisy sample.
 func reportShapes(byShape map[string][]float64) {
-	type worst struct {
-		shape string
-		ms    float64
-		n     int
+	type shapeTime struct {
+		shape       string
+		median, max float64
+		n           int
 	}
-	var ws []worst
+	var ws []shapeTime
 	for sh, xs := range byShape {
-		w := worst{shape: sh, n: len(xs) / 2}
-		for _, x := range xs {
-			w.ms = max(w.ms, x)
+		// xs holds list, counts, list, counts…: sum each change's pair.
+		var per []float64
+		for i := 0; i+1 < len(xs); i += 2 {
+			per = append(per, xs[i]+xs[i+1])
 		}
-		ws = append(ws, w)
+		sort.Float64s(per)
+		ws = append(ws, shapeTime{shape: sh, median: per[len(per)/2], max: per[len(per)-1], n: len(per)})
 	}
-	sort.Slice(ws, func(i, j int) bool { return ws[i].ms > ws[j].ms })
+	sort.Slice(ws, func(i, j int) bool { return ws[i].median > ws[j].median })
 	for i, w := range ws {
-		if i == 12 || w.ms < 50 {
+		if i == 10 || w.median < 25 {
 			break
 		}
-		slog.Info("slow filter shape", "shape", w.shape, "worst_ms", w.ms, "queries", w.n)
+		slog.Info("slow filter shape", "shape", w.shape, "median_ms", w.median, "max_ms", w.max, "changes", w.n)
 	}
 }
