@@ -90,7 +90,8 @@ gen_key=$(cat backend/demo/*.go backend/store/migrations/*.sql backend/store/bul
 dataset=bench/data/p$PEOPLE-m$MESSAGES-s$SEED-$gen_key
 if [[ ! -f $dataset/.complete ]]; then
   log "generating the dataset ($PEOPLE people, $MESSAGES messages, seed $SEED) into $dataset"
-  rm -rf "$dataset" "$dataset.tmp"
+  # Older generations of the same parameters are stale now (300+ MB each): drop them.
+  rm -rf bench/data/p$PEOPLE-m$MESSAGES-s$SEED-*
   mkdir -p "$dataset.tmp"
   t0=$(now_ms)
   "$HUB" demo --data "$dataset.tmp" --people "$PEOPLE" --messages "$MESSAGES" --seed "$SEED"
