@@ -131,9 +131,23 @@ func (a *App) serveMedia(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ref, err := a.inbox.Store.AttachmentRef(r.Context(), msgID, index)
-	if err != nil || ref.Attachment.LocalPath == "" {
+	if err != nil {
 		http.NotFound(w, r)
 		return
+	}
+	if ref.Attachment.LocalPath == "" {
+		// Media of incoming messages is fetched lazily, the first time the history shows it.
+		if ref.Attachment.FileID == "" && ref.Attachment.URL == "" {
+			http.NotFound(w, r)
+			return
+		}
+		local, err := a.inbox.FetchAttachment(r.Context(), msgID, index)
+		if err != nil {
+			slog.Warn("media fetch failed", "message", msgID, "index", index, "err", err)
+			http.Error(w, "media unavailable", http.StatusBadGateway)
+			return
+		}
+		ref.Attachment.LocalPath = local
 	}
 	path, err := insideDir(filepath.Dir(a.inbox.Store.Path()), ref.Attachment.LocalPath)
 	if err != nil {

@@ -50,7 +50,7 @@ export function AudioPlayer({ messageId, index, attachment }: Props) {
     };
   }, []);
 
-  if (!attachment.localPath) {
+  if (!attachment.localPath && !attachment.fileId) {
     return (
       <div className="cx-player cx-muted" data-testid="audio-player" data-state="unavailable">
         {t('player.unavailable')}

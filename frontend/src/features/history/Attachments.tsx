@@ -1,13 +1,14 @@
+import { useState } from 'react';
 import { formatDuration, formatSize } from '../../lib/format';
 import { useI18n } from '../../lib/i18n';
 import { IconPaperclip, IconPin, IconMic } from '../../lib/icons';
 import type { Attachment } from '../../lib/types';
 
-// Only local files and data/blob URLs are shown as images: the UI never fetches from the network.
-// A file on disk is read through the app's /media/<message>/<index> (app.MediaMiddleware): the
-// webview refuses file:// URLs.
+// The UI never fetches from the network itself. Media goes through the app's
+// /media/<message>/<index> (app.MediaMiddleware), which serves the cached file and, for a client's
+// attachment not yet downloaded, fetches it from the messenger first; the webview refuses file://.
 function localSrc(a: Attachment, media?: string): string | null {
-  if (a.localPath && media) return media;
+  if ((a.localPath || a.fileId) && media) return media;
   if (a.localPath) return a.localPath.startsWith('/') || /^[A-Za-z]:\\/.test(a.localPath) ? `file://${a.localPath}` : a.localPath;
   if (a.url && /^(data:image\/|blob:)/.test(a.url)) return a.url;
   return null;
@@ -19,10 +20,16 @@ export function AttachmentView({ a, media }: { a: Attachment; media?: string }) 
   if (a.size) meta.push(formatSize(a.size, t));
   if (a.duration) meta.push(formatDuration(a.duration));
   if (a.width && a.height) meta.push(`${a.width}×${a.height}`);
-  const src = (a.kind === 'photo' || a.kind === 'sticker') && localSrc(a, media);
+  // Media that cannot be had (offline, too large, a demo channel) falls back to the text line.
+  const [failed, setFailed] = useState(false);
+  const src = !failed && (a.kind === 'photo' || a.kind === 'sticker' || a.kind === 'video') && localSrc(a, media);
   return (
     <div className={`att att-${a.kind}`} data-testid="attachment" data-kind={a.kind}>
-      {src ? <img src={src} alt={a.fileName ?? t(`att.${a.kind}`)} className="att-img" loading="lazy" /> : null}
+      {src && a.kind === 'video' ? (
+        <video src={src} className="att-img" controls preload="metadata" onError={() => setFailed(true)} />
+      ) : src ? (
+        <img src={src} alt={a.fileName ?? t(`att.${a.kind}`)} className="att-img" loading="lazy" onError={() => setFailed(true)} />
+      ) : null}
       <div className="att-line">
         <span className="att-icon" aria-hidden="true">
           {a.kind === 'location' ? <IconPin size={14} /> : a.kind === 'voice' || a.kind === 'audio' ? <IconMic size={14} /> : <IconPaperclip size={14} />}
