@@ -248,3 +248,15 @@ func TestErrorsReachTheUIWithCodes(t *testing.T) {
 		t.Fatalf("%+v", got)
 	}
 }
+
+func TestOpenChatRefFindsAnyChatsPerson(t *testing.T) {
+	a, _, _ := newTestApp(t)
+	row := firstUnreadChat(t, a)
+	ref, err := a.OpenChatRef(row.ChatID)
+	if err != nil || ref.PersonID != row.PersonID || ref.Name != row.Name {
+		t.Fatalf("ref %+v for row %+v: %v", ref, row, err)
+	}
+	if _, err := a.OpenChatRef(987654); err == nil {
+		t.Fatal("a missing chat resolved")
+	}
+}

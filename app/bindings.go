@@ -150,3 +150,25 @@ func (a *App) DeleteMessage(messageID int64) (core.Message, error) {
 func (a *App) RetryMessage(messageID int64) (core.Message, error) {
 	return a.inbox.RetryMessage(bg(), messageID)
 }
+
+// ChatRef names a chat for opening it from outside the list (a notification, the last open chat).
+type ChatRef struct {
+	ChatID   int64  `json:"chatId"`
+	PersonID int64  `json:"personId"`
+	Name     string `json:"name"`
+}
+
+// OpenChatRef resolves a chat id to its person, so the UI can open any chat, not only those on
+// the list's current page.
+func (a *App) OpenChatRef(chatID int64) (ChatRef, error) {
+	ctx := bg()
+	c, err := a.inbox.Store.Chat(ctx, chatID)
+	if err != nil {
+		return ChatRef{}, err
+	}
+	p, err := a.inbox.Store.Person(ctx, c.PersonID)
+	if err != nil {
+		return ChatRef{}, err
+	}
+	return ChatRef{ChatID: c.ID, PersonID: p.ID, Name: p.Name}, nil
+}

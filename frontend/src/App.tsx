@@ -31,6 +31,7 @@ import { HistoryFilterBar } from './features/history/HistoryFilterBar';
 import { PeopleList } from './features/list/PeopleList';
 import { usePeopleList } from './features/list/usePeopleList';
 import { GearButton, SettingsScreen } from './features/settings';
+import { NotificationBell } from './features/notifications/NotificationBell';
 
 function useResolvedTheme(setting: ThemeSetting): 'light' | 'dark' {
   const query = typeof window !== 'undefined' && window.matchMedia ? window.matchMedia('(prefers-color-scheme: dark)') : null;
@@ -140,14 +141,40 @@ function Workspace({
     visible.current = [a, b];
   }, []);
 
-  // Restore the last open chat if its person is on the first page.
-  const restored = useRef(false);
+  // Open any chat by id (a notification, the last open chat), wherever its person is in the list.
+  const openChat = useCallback(
+    (chatId: number) => {
+      api.OpenChatRef(chatId).then((r) => {
+        setSel({ personId: r.personId, chatId: r.chatId, name: r.name });
+        setReplyTo(null);
+        api.SetSetting('last_chat', String(r.chatId)).catch(() => undefined);
+      }, report);
+    },
+    [report],
+  );
+
+  // Restore the last open chat.
   useEffect(() => {
-    if (restored.current || list.loading) return;
-    restored.current = true;
-    const row = boot.lastChatId ? list.rows.find((r) => r.chatId === boot.lastChatId) : undefined;
-    if (row) setSel({ personId: row.personId, chatId: row.chatId, name: row.name });
-  }, [list.loading, list.rows, boot.lastChatId]);
+    if (boot.lastChatId) api.OpenChatRef(boot.lastChatId).then((r) => setSel((cur) => cur ?? { personId: r.personId, chatId: r.chatId, name: r.name }), () => undefined);
+  }, [boot.lastChatId]);
+
+  // Desktop notifications for new messages only while the window is not focused; the network
+  // coming back makes the pollers and the outbox retry at once.
+  useEffect(() => {
+    const focus = () => api.SetFocused(document.hasFocus() && document.visibilityState === 'visible').catch(() => undefined);
+    const online = () => api.NetworkOnline().catch(() => undefined);
+    window.addEventListener('focus', focus);
+    window.addEventListener('blur', focus);
+    document.addEventListener('visibilitychange', focus);
+    window.addEventListener('online', online);
+    focus();
+    return () => {
+      window.removeEventListener('focus', focus);
+      window.removeEventListener('blur', focus);
+      document.removeEventListener('visibilitychange', focus);
+      window.removeEventListener('online', online);
+    };
+  }, []);
 
   const loadCard = useCallback(
     (personId: number) => {
@@ -302,7 +329,12 @@ function Workspace({
   return (
     <div className="app">
       <Header demo={!!boot.demo} theme={theme} onTheme={onTheme} onLocale={onLocale} statuses={[...statuses.values()]}
-        extra={<GearButton onClick={() => setSettingsOpen(true)} />}
+        extra={
+          <>
+            <NotificationBell onOpenChat={openChat} />
+            <GearButton onClick={() => setSettingsOpen(true)} />
+          </>
+        }
       />
       <main className="workspace">
         <PeopleList

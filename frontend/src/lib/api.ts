@@ -3,6 +3,7 @@
 import type {
   Bootstrap,
   ChannelStatus,
+  ChatRef,
   ClientCard,
   HistoryPage,
   HistoryQuery,
@@ -10,6 +11,7 @@ import type {
   ListPage,
   ListQuery,
   Message,
+  NotificationItem,
   SavedFilter,
   StoreChanged,
   TabCounts,
@@ -100,6 +102,13 @@ export const api = {
   EditMessage: (messageId: number, text: string) => call<void>('EditMessage', messageId, text),
   DeleteMessage: (messageId: number) => call<void>('DeleteMessage', messageId),
   RetryMessage: (messageId: number) => call<void>('RetryMessage', messageId),
+  OpenChatRef: (chatId: number) => call<ChatRef>('OpenChatRef', chatId),
+  /** Window focus: new client messages raise desktop notifications only while unfocused. */
+  SetFocused: (focused: boolean) => call<void>('SetFocused', focused),
+  /** The webview saw the network come back: pollers and the outbox retry now. */
+  NetworkOnline: () => call<void>('NetworkOnline'),
+  Notifications: () => call<NotificationItem[] | null>('Notifications'),
+  DismissNotification: (id: number) => call<void>('DismissNotification', id),
   /** Records the moment the first list page rendered, for `make bench`. */
   ReportReady: (rows: number) => call<void>('ReportReady', rows),
 };
@@ -117,4 +126,5 @@ function on<T>(name: string, cb: (data: T) => void): () => void {
 export const events = {
   onStoreChanged: (cb: (e: StoreChanged) => void) => on<StoreChanged>('store:changed', cb),
   onChannelStatus: (cb: (s: ChannelStatus) => void) => on<ChannelStatus>('channel:status', cb),
+  onNotification: (cb: (n: NotificationItem) => void) => on<NotificationItem>('notify:new', cb),
 };

@@ -163,3 +163,9 @@ export const IconSend = (p: P) => (
     <path {...stroke} d="M4 12L20 4l-5 16-3-7-8-1z" />
   </Svg>
 );
+
+export const IconBell = (p: P) => (
+  <Svg {...p}>
+    <path {...stroke} d="M6 16V11a6 6 0 1 1 12 0v5l1.5 2h-15L6 16zM10 20a2 2 0 0 0 4 0" />
+  </Svg>
+);

@@ -296,3 +296,22 @@ export const DELETE_WINDOW_MS: Record<ChannelKind, number> = {
   vk: 24 * 3600 * 1000,
 };
 export const TEXT_LIMIT: Record<ChannelKind, number> = { telegram: 4096, vk: 9000 };
+
+/** A chat resolved to its person (app.ChatRef), to open a chat that is not on the list's page. */
+export interface ChatRef {
+  chatId: number;
+  personId: number;
+  name: string;
+}
+
+/** One entry of the in-app notification feed (backend/notify.Item). */
+export interface NotificationItem {
+  id: number;
+  kind: 'message' | 'mention';
+  title: string;
+  body: string;
+  chatId: number;
+  personId: number;
+  messageId: number;
+  at: number;
+}
