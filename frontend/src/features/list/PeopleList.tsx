@@ -9,7 +9,7 @@ import { FilterPanel } from './FilterPanel';
 import { ListRowView } from './ListRowView';
 
 export const ROW_HEIGHT = 64;
-const SEARCH_DEBOUNCE_MS = 120;
+const SEARCH_DEBOUNCE_MS = 25;
 
 interface Props {
   tab: Tab;

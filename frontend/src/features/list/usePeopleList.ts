@@ -76,15 +76,22 @@ export function usePeopleList(params: ListParams, initialCounts: TabCounts | nul
     );
   }, [query]);
 
+  // Bootstrap already counted the first view: the first query needs no second count.
+  const countsFresh = useRef(initialCounts !== null);
   useEffect(() => {
     const g = ++gen.current;
     setLoading(true);
     loadingMore.current = false;
+    const fresh = countsFresh.current;
+    countsFresh.current = false;
+    // The badges are counted after the page is on screen, so the rows the manager waits for
+    // do not share the cores with three index walks.
     api.ListPeople(query('')).then(
       (p) => {
         if (g !== gen.current) return;
         setPages([{ cursor: '', rows: p.rows ?? [], next: p.nextCursor }]);
         setLoading(false);
+        if (!fresh) loadCounts();
       },
       (e) => {
         if (g !== gen.current) return;
@@ -93,7 +100,6 @@ export function usePeopleList(params: ListParams, initialCounts: TabCounts | nul
         errRef.current(e);
       },
     );
-    loadCounts();
   }, [query, loadCounts]);
 
   const loadMore = useCallback(() => {
