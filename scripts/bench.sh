@@ -211,7 +211,7 @@ fi
 # ---------- 5. memory after opening 100 chats ----------
 if ! skip memory; then
   log "memory: $MEM_RUNS runs of opening 100 chats with Ctrl+Shift+Down"
-  tot=() appm=() wk=()
+  tot=() appm=() wk=() start_mb=()
   for i in $(seq 1 "$MEM_RUNS"); do
     ready=$work/ready-mem-$i.json
     rm -f "$ready"
@@ -220,6 +220,10 @@ if ! skip memory; then
     if ! wait_ready "$ready" 60 >/dev/null; then
       echo "bench: the app did not start"; tail -n 30 "$work/app.log"; stop_group "$pid"; continue
     fi
+    sleep 2 # the first page has rendered; let the start settle, then take the at-start figure
+    kb=$(pss_kb "$pid")
+    for k in $(descendants "$pid"); do kb=$((kb + $(pss_kb "$k"))); done
+    start_mb+=("$(awk -v k="$kb" 'BEGIN{printf "%.1f", k*1024/1e6}')")
     wid=$(xdotool search --sync --onlyvisible --pid "$pid" 2>/dev/null | head -n1 || true)
     [[ -n $wid ]] || wid=$(xdotool search --sync --onlyvisible --name '^Switchboard$' | head -n1)
     # No window manager under Xvfb: give the window the input focus directly, and click into the
@@ -271,6 +275,7 @@ if ! skip memory; then
   put memory_bare MB "PSS of the idle bare Wails window and its WebKit processes (the floor WebKitGTK sets)" "${bare_mb[@]}"
   put memory_total MB "PSS from /proc/PID/smaps_rollup of the app and every descendant (WebKitWebProcess, WebKitNetworkProcess) after 100 Ctrl+Shift+Down, 1 MB = 10^6 bytes" "${tot[@]}"
   put memory_app MB "PSS of the Go process" "${appm[@]}"
+  put memory_start MB "PSS of the app and its WebKit processes 2 s after the people list rendered, before any chat was opened" "${start_mb[@]}"
   put memory_webkit MB "PSS of the WebKit child processes" "${wk[@]}"
 fi
 

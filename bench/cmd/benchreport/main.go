@@ -59,6 +59,7 @@ var budgets = []Budget{
 	{"ingest_apply_share", "  share of ingestion time inside store.ApplyBatch", "median", 0, false},
 	{"update_to_event", "update off the wire to UI event (inbox.Follow)", "p99", 50, false},
 	{"memory_total", "memory after opening 100 chats: app + WebKit (PSS)", "median", 250, false},
+	{"memory_start", "  the same app at start, before opening chats (PSS)", "median", 0, false},
 	{"memory_app", "  Go process (PSS)", "median", 0, false},
 	{"memory_webkit", "  WebKit processes (PSS)", "median", 0, false},
 	{"memory_bare", "  idle bare Wails window + WebKit, for reference (PSS)", "median", 0, false},
