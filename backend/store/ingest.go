@@ -85,13 +85,21 @@ type applier struct {
 	touchP map[int64]bool
 	events [][4]any
 
+	// The list columns follow the batch incrementally where it only appended rows (the common
+	// case: new messages). Chats whose existing rows changed, and people whose set of chats
+	// changed, are recomputed in full instead.
+	deltas map[int64]*chatDelta
+	fullC  map[int64]bool // chats to recompute from their messages
+	fullP  map[int64]bool // people to recompute from their chats
+
 	findChat, insertPerson, insertChat, insertMsg, findMsg, editMsg, reactMsg *sqlx.Stmt
 	stmts                                                                     []*sqlx.Stmt
 }
 
 func newApplier(ctx context.Context, tx *sqlx.Tx, channelID int64, now time.Time, res *core.ApplyResult) (*applier, error) {
 	a := &applier{ctx: ctx, tx: tx, channelID: channelID, now: now.UnixMilli(), res: res,
-		chats: map[string]chatRef{}, touchC: map[int64]bool{}, touchP: map[int64]bool{}}
+		chats: map[string]chatRef{}, touchC: map[int64]bool{}, touchP: map[int64]bool{},
+		deltas: map[int64]*chatDelta{}, fullC: map[int64]bool{}, fullP: map[int64]bool{}}
 	err := tx.GetContext(ctx, &a.chName, `SELECT name FROM channels WHERE id = ?`, channelID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("store: apply batch: channel %d: %w", channelID, ErrNotFound)
@@ -322,6 +330,7 @@ func (a *applier) chat(u *core.Update) (chatRef, error) {
 		return ref, fmt.Errorf("create chat: %w", err)
 	}
 	a.chats[u.ExternalChatID] = ref
+	a.fullP[personID] = true // a new messenger for the person
 	return ref, a.emit(core.EventChatChanged, personID, ref.id, 0)
 }
 
@@ -386,6 +395,13 @@ func (a *applier) sharedPhone(ref chatRef, phone string) (chatRef, error) {
 			}
 		}
 		delete(a.touchP, merged)
+		delete(a.fullP, merged)
+		for _, d := range a.deltas {
+			if d.personID == merged {
+				d.personID = other
+			}
+		}
+		a.fullP[other] = true
 		ref.personID = other
 		return ref, nil
 	}
@@ -457,6 +473,7 @@ func (a *applier) message(ref chatRef, u *core.Update, edited bool) error {
 	if sender == core.SenderClient {
 		a.res.NewClientMessages = append(a.res.NewClientMessages, id)
 	}
+	a.appended(ref, u.At, true, u.Text, sender == core.SenderClient)
 	return a.emit(core.EventMessageNew, ref.personID, ref.id, id)
 }
 
@@ -469,6 +486,7 @@ func (a *applier) edit(ref chatRef, u *core.Update) error {
 	err = a.editMsg.QueryRowxContext(a.ctx, u.Text, att, u.At, ref.id, u.ExternalID).Scan(&id)
 	if err == nil {
 		a.res.Edits++
+		a.recompute(ref) // the edited message may be the preview
 		return a.emit(core.EventMessageChanged, ref.personID, ref.id, id)
 	}
 	if !errors.Is(err, sql.ErrNoRows) {
@@ -525,6 +543,7 @@ func (a *applier) indicator(ref chatRef, ext string, ind core.Indicator, at int6
 		return false, nil
 	}
 	a.res.Indicators++
+	a.appended(ref, at, false, "", false)
 	return true, a.emit(core.EventMessageNew, ref.personID, ref.id, id)
 }
 
@@ -632,14 +651,17 @@ func (a *applier) finish() error {
 	}
 	a.res.ChatIDs = sortedKeys(a.touchC)
 	a.res.PersonIDs = sortedKeys(a.touchP)
-	if len(a.res.ChatIDs) > 0 {
-		ids, _ := json.Marshal(a.res.ChatIDs)
+	if err := a.applyDeltas(); err != nil {
+		return err
+	}
+	if len(a.fullC) > 0 {
+		ids, _ := json.Marshal(sortedKeys(a.fullC))
 		if _, err := a.tx.ExecContext(a.ctx, refreshChatsSQL+` WHERE id IN (SELECT value FROM json_each(?))`, string(ids)); err != nil {
 			return fmt.Errorf("refresh chats: %w", err)
 		}
 	}
-	if len(a.res.PersonIDs) > 0 {
-		ids, _ := json.Marshal(a.res.PersonIDs)
+	if len(a.fullP) > 0 {
+		ids, _ := json.Marshal(sortedKeys(a.fullP))
 		if _, err := a.tx.ExecContext(a.ctx, refreshPeopleSQL+` WHERE id IN (SELECT value FROM json_each(?))`, string(ids)); err != nil {
 			return fmt.Errorf("refresh people: %w", err)
 		}

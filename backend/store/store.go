@@ -20,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/mattn/go-sqlite3"
@@ -74,7 +75,7 @@ func Open(path string) (*Store, error) {
 		return nil, fmt.Errorf("store: open %s: %w", abs, err)
 	}
 	write.SetMaxOpenConns(1)
-	if err := write.Ping(); err != nil {
+	if err := pingUnlocked(write); err != nil {
 		write.Close()
 		return nil, fmt.Errorf("store: open %s: %w", abs, err)
 	}
@@ -91,6 +92,21 @@ func Open(path string) (*Store, error) {
 	read.SetMaxOpenConns(4)
 	s.read = read
 	return s, nil
+}
+
+// pingUnlocked opens the first connection. Switching a new file to WAL takes a lock that
+// SQLite's busy timeout does not wait for, so a second process opening the same new database
+// at that moment (the app and the hub, say) retries for a while instead of failing.
+func pingUnlocked(db *sqlx.DB) error {
+	var err error
+	for i := 0; i < 100; i++ {
+		var se sqlite3.Error
+		if err = db.Ping(); err == nil || !errors.As(err, &se) || (se.Code != sqlite3.ErrBusy && se.Code != sqlite3.ErrLocked) {
+			return err
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return err
 }
 
 // Close closes both pools.

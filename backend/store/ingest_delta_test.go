@@ -1,0 +1,134 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"math/rand"
+	"reflect"
+	"testing"
+
+	"switchboard/backend/core"
+)
+
+type listCols struct {
+	ID            int64  `db:"id"`
+	LastChatID    int64  `db:"last_chat_id"`
+	LastMessageAt int64  `db:"last_message_at"`
+	Preview       string `db:"preview"`
+	Unread        int64  `db:"unread"`
+	FirstUnreadAt int64  `db:"first_unread_at"`
+}
+
+// listState reads every chat's and person's list columns.
+func listState(t *testing.T, s *Store) (chats, people []listCols) {
+	t.Helper()
+	if err := s.write.Select(&chats, `SELECT id, 0 AS last_chat_id, last_message_at, preview, unread, first_unread_at FROM chats ORDER BY id`); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.write.Select(&people, `SELECT id, last_chat_id, last_message_at, preview, unread, first_unread_at FROM people ORDER BY id`); err != nil {
+		t.Fatal(err)
+	}
+	return chats, people
+}
+
+// The incremental list columns of ingestion must equal a full recompute from the messages,
+// whatever the batches hold: appends in and out of order, same-time messages, indicators,
+// edits of the newest message, duplicates, blocks, new chats, shared phones that merge people,
+// reads between batches and a second channel.
+func TestIncrementalListColumnsEqualAFullRecompute(t *testing.T) {
+	for seed := int64(1); seed <= 6; seed++ {
+		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) { checkIncrementalAgainstRecompute(t, seed) })
+	}
+}
+
+func checkIncrementalAgainstRecompute(t *testing.T, seed int64) {
+	ctx := context.Background()
+	s := openTest(t)
+	tg := addTestChannel(t, s, core.Telegram, "1")
+	vk := addTestChannel(t, s, core.VK, "2")
+	rng := rand.New(rand.NewSource(seed))
+	next := 0
+	sent := map[string][]string{} // chat -> external ids
+	for batchNo := 0; batchNo < 60; batchNo++ {
+		ch := tg
+		if batchNo%3 == 2 {
+			ch = vk
+		}
+		var b core.Batch
+		for j := 0; j < 1+rng.Intn(30); j++ {
+			chat := fmt.Sprint(rng.Intn(25))
+			at := t0.UnixMilli() + int64(batchNo*1000+rng.Intn(3000)) // overlapping, out of order
+			switch r := rng.Intn(20); {
+			case r < 12:
+				next++
+				id := fmt.Sprint(next)
+				u := msgUpd(chat, id, fmt.Sprintf("text %d", next), at)
+				if r == 0 {
+					u.Sender = core.SenderAdmin
+				}
+				if r == 1 {
+					u.From.Phone = fmt.Sprintf("+7 916 000-00-%02d", rng.Intn(6))
+				}
+				sent[chat] = append(sent[chat], id)
+				b.Updates = append(b.Updates, u)
+			case r < 14 && len(sent[chat]) > 0:
+				ids := sent[chat]
+				u := msgUpd(chat, ids[len(ids)-1-rng.Intn(min(3, len(ids)))], fmt.Sprintf("edited %d", rng.Intn(1000)), at)
+				u.Kind = core.UpdEdit
+				b.Updates = append(b.Updates, u)
+			case r < 15 && len(sent[chat]) > 0:
+				b.Updates = append(b.Updates, msgUpd(chat, sent[chat][0], "duplicate", at)) // already stored
+			case r < 16:
+				u := msgUpd(chat, "", "", at)
+				u.Kind = core.UpdBlocked
+				b.Updates = append(b.Updates, u)
+			case r < 17:
+				u := msgUpd(chat, "", "", at)
+				u.Kind = core.UpdAllowed
+				b.Updates = append(b.Updates, u)
+			default:
+				next++
+				u := msgUpd(chat, fmt.Sprint(next), "/start promo", at)
+				u.StartPayload = "promo"
+				b.Updates = append(b.Updates, u)
+			}
+		}
+		if _, err := s.ApplyBatch(ctx, ch.ID, b, t0); err != nil {
+			t.Fatal(err)
+		}
+		if batchNo%7 == 3 { // a manager reads a few chats between batches
+			var ids []int64
+			s.write.Select(&ids, `SELECT id FROM chats WHERE unread > 0 ORDER BY id LIMIT 3`)
+			for _, id := range ids {
+				if err := s.MarkRead(ctx, id, t0); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	incChats, incPeople := listState(t, s)
+	if len(incChats) < 20 {
+		t.Fatalf("only %d chats: the test did not exercise much", len(incChats))
+	}
+	if _, err := s.write.Exec(refreshChatsSQL); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.write.Exec(refreshPeopleSQL); err != nil {
+		t.Fatal(err)
+	}
+	fullChats, fullPeople := listState(t, s)
+	if !reflect.DeepEqual(incChats, fullChats) {
+		for i := range incChats {
+			if incChats[i] != fullChats[i] {
+				t.Errorf("chat %d: incremental %+v, recomputed %+v", incChats[i].ID, incChats[i], fullChats[i])
+			}
+		}
+	}
+	if !reflect.DeepEqual(incPeople, fullPeople) {
+		for i := range incPeople {
+			if i < len(fullPeople) && incPeople[i] != fullPeople[i] {
+				t.Errorf("person %d: incremental %+v, recomputed %+v", incPeople[i].ID, incPeople[i], fullPeople[i])
+			}
+		}
+	}
+}
