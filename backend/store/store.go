@@ -30,12 +30,14 @@ import (
 // counts walk indexes of tens of megabytes; through the default 2 MB page cache and read(2)
 // every walk paid a system call per page. A memory map lets every connection share the OS page
 // cache directly. The map is address space, not memory: only touched pages are resident.
+// The WAL is checkpointed every 8192 pages (32 MB) instead of SQLite's 1000: a checkpoint runs
+// inside the commit that crosses the mark, and at the default it took a fifth of ingestion time.
 const driverName = "sqlite3_switchboard"
 
 func init() {
 	sql.Register(driverName, &sqlite3.SQLiteDriver{
 		ConnectHook: func(c *sqlite3.SQLiteConn) error {
-			_, err := c.Exec(`PRAGMA mmap_size = 2147483648; PRAGMA cache_size = -16384`, nil)
+			_, err := c.Exec(`PRAGMA mmap_size = 2147483648; PRAGMA cache_size = -16384; PRAGMA wal_autocheckpoint = 8192`, nil)
 			return err
 		},
 	})
