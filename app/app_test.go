@@ -260,3 +260,30 @@ func TestOpenChatRefFindsAnyChatsPerson(t *testing.T) {
 		t.Fatal("a missing chat resolved")
 	}
 }
+
+func TestMergePeopleJoinsTwoPeoplesChats(t *testing.T) {
+	a, _, _ := newTestApp(t)
+	page, err := a.ListPeople(core.ListQuery{Tab: core.TabAll, Limit: 10})
+	if err != nil || len(page.Rows) < 2 {
+		t.Fatalf("rows %d: %v", len(page.Rows), err)
+	}
+	keep, merge := page.Rows[0], page.Rows[1]
+	before, _ := a.ClientCard(keep.PersonID)
+	other, _ := a.ClientCard(merge.PersonID)
+	if err := a.MergePeople(keep.PersonID, merge.PersonID); err != nil {
+		t.Fatal(err)
+	}
+	after, err := a.ClientCard(keep.PersonID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(after.Chats) != len(before.Chats)+len(other.Chats) {
+		t.Fatalf("chats %d, want %d+%d", len(after.Chats), len(before.Chats), len(other.Chats))
+	}
+	if _, err := a.ClientCard(merge.PersonID); err == nil {
+		t.Fatal("the merged person still has a card")
+	}
+	if got := formatError(a.MergePeople(keep.PersonID, keep.PersonID)).(UIError); got.Code != "invalid" {
+		t.Fatalf("merging a person into itself: %+v", got)
+	}
+}

@@ -172,3 +172,9 @@ func (a *App) OpenChatRef(chatID int64) (ChatRef, error) {
 	}
 	return ChatRef{ChatID: c.ID, PersonID: p.ID, Name: p.Name}, nil
 }
+
+// MergePeople makes merge's chats, plans, tags and tasks keep's: the same client who wrote to
+// two bots becomes one person with two chats.
+func (a *App) MergePeople(keepID, mergeID int64) error {
+	return a.inbox.MergePeople(bg(), keepID, mergeID)
+}

@@ -448,7 +448,16 @@ function Workspace({
           <aside className="pane pane-card pane-empty" aria-label={t('card.label')} />
         )}
       </main>
-      {fullOpen && card && <FullCard card={card} onClose={() => setFullOpen(false)} />}
+      {fullOpen && card && (
+        <FullCard
+          card={card}
+          onClose={() => setFullOpen(false)}
+          onMerged={() => {
+            loadCard(card.person.id);
+            list.refreshVisible(visible.current[0], visible.current[1]);
+          }}
+        />
+      )}
       {settingsOpen && (
         <SettingsScreen
           onClose={() => setSettingsOpen(false)}

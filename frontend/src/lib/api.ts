@@ -103,6 +103,7 @@ export const api = {
   DeleteMessage: (messageId: number) => call<void>('DeleteMessage', messageId),
   RetryMessage: (messageId: number) => call<void>('RetryMessage', messageId),
   OpenChatRef: (chatId: number) => call<ChatRef>('OpenChatRef', chatId),
+  MergePeople: (keepId: number, mergeId: number) => call<void>('MergePeople', keepId, mergeId),
   /** Window focus: new client messages raise desktop notifications only while unfocused. */
   SetFocused: (focused: boolean) => call<void>('SetFocused', focused),
   /** The webview saw the network come back: pollers and the outbox retry now. */

@@ -6,8 +6,9 @@ import { ChannelIcon } from '../../lib/icons';
 import { Modal } from '../../lib/Modal';
 import type { ClientCard } from '../../lib/types';
 import { Chips, LogList, TaskList } from './ClientPanel';
+import { MergePeople } from './MergePeople';
 
-export function FullCard({ card, onClose }: { card: ClientCard; onClose: () => void }) {
+export function FullCard({ card, onClose, onMerged }: { card: ClientCard; onClose: () => void; onMerged: () => void }) {
   const { t, locale } = useI18n();
   const p = card.person;
   return (
@@ -58,6 +59,7 @@ export function FullCard({ card, onClose }: { card: ClientCard; onClose: () => v
           </table>
           <h3>{t('card.tasks')}</h3>
           <TaskList tasks={card.tasks ?? []} />
+          <MergePeople personId={p.id} personName={p.name} onMerged={onMerged} />
         </div>
       </div>
       <h3>{t('card.logs')}</h3>
