@@ -45,6 +45,7 @@ type App struct {
 
 	quitting     atomic.Bool // set by Quit so OnBeforeClose lets the window close
 	hideOnClose  atomic.Bool // "close hides to the tray" setting
+	trayWarning  string      // what is missing for a tray icon, "" when there is one
 	readyOnce    sync.Once
 	readyFile    string // where ReportReady writes the start-up time (make bench)
 	windowLoaded windowState
@@ -160,6 +161,10 @@ func (a *App) startup(wctx context.Context) {
 	a.mu.Unlock()
 	ctx, cancel := context.WithCancel(context.Background())
 	a.cancel = cancel
+	a.trayWarning = trayHostMissing()
+	if a.trayWarning != "" {
+		slog.Warn("no tray icon; closing the window quits", "why", a.trayWarning)
+	}
 	a.loadDesktopSettings(ctx)
 	locale, _ := a.inbox.Setting(ctx, "locale")
 	a.tray = startTray(a, locale)

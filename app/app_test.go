@@ -287,3 +287,23 @@ func TestMergePeopleJoinsTwoPeoplesChats(t *testing.T) {
 		t.Fatalf("merging a person into itself: %+v", got)
 	}
 }
+
+func TestWithoutATrayHostClosingQuits(t *testing.T) {
+	a, _, _ := newTestApp(t)
+	if os.Getenv("SB_DESKTOP_SESSION") == "1" {
+		// The throw-away session has a bus but no StatusNotifierWatcher: no tray host.
+		if trayHostMissing() == "" {
+			t.Fatal("a tray host was found in a session that has none")
+		}
+	}
+	a.trayWarning = "no system tray on this desktop"
+	if err := a.SetCloseToTray(true); err != nil {
+		t.Fatal(err)
+	}
+	if a.hideOnClose.Load() {
+		t.Fatal("close-to-tray turned on with no tray: the window could not be brought back")
+	}
+	if ds := a.DesktopSettings(); ds.TrayWarning == "" || ds.CloseToTray {
+		t.Fatalf("desktop settings %+v", ds)
+	}
+}

@@ -45,9 +45,10 @@ func (a *App) SetNotificationsMuted(on bool) error {
 	return a.inbox.Store.SetSetting(bg(), "notify_muted", v)
 }
 
-// SetCloseToTray chooses whether closing the window hides it to the tray or quits.
+// SetCloseToTray chooses whether closing the window hides it to the tray or quits. Without a
+// tray the window could not be brought back, so it always quits then.
 func (a *App) SetCloseToTray(on bool) error {
-	a.hideOnClose.Store(on)
+	a.hideOnClose.Store(on && a.trayWarning == "")
 	v := "0"
 	if on {
 		v = "1"
@@ -60,11 +61,14 @@ type DesktopSettings struct {
 	Muted       bool   `json:"muted"`
 	CloseToTray bool   `json:"closeToTray"`
 	Warning     string `json:"warning"`
+	// TrayWarning says why there is no tray icon; closing the window then quits.
+	TrayWarning string `json:"trayWarning"`
 }
 
 // DesktopSettings reads the desktop integration settings.
 func (a *App) DesktopSettings() DesktopSettings {
-	return DesktopSettings{Muted: a.notifier.Muted(), CloseToTray: a.hideOnClose.Load(), Warning: a.notifier.Warning()}
+	return DesktopSettings{Muted: a.notifier.Muted(), CloseToTray: a.hideOnClose.Load(), Warning: a.notifier.Warning(),
+		TrayWarning: a.trayWarning}
 }
 
 func (a *App) loadDesktopSettings(ctx context.Context) {
@@ -72,7 +76,8 @@ func (a *App) loadDesktopSettings(ctx context.Context) {
 		a.notifier.SetMuted(true)
 	}
 	v, _, _ := a.inbox.Store.Setting(ctx, "close_to_tray")
-	a.hideOnClose.Store(v != "0") // on by default: a messenger keeps running in the tray
+	// On by default: a messenger keeps running in the tray, where there is one.
+	a.hideOnClose.Store(v != "0" && a.trayWarning == "")
 }
 
 // notifyEvents turns committed events into notifications: new client messages while the window

@@ -52,6 +52,8 @@ export interface DesktopSettings {
   muted: boolean;
   closeToTray: boolean;
   warning: string;
+  /** Why there is no tray icon (closing the window then quits); "" when there is one. */
+  trayWarning?: string;
 }
 
 type GoFn = (...args: unknown[]) => Promise<unknown>;

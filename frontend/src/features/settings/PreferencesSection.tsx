@@ -147,11 +147,16 @@ export function PreferencesSection({ theme, onLocale, onTheme, channels }: Props
 
       <fieldset className="sb-set-fieldset">
         <legend>{t('pref.window')}</legend>
+        {desk?.trayWarning && (
+          <div className="sb-set-callout warn" role="alert" data-testid="tray-warning">
+            {t('pref.trayWarning', { text: desk.trayWarning })}
+          </div>
+        )}
         <label className="sb-set-check">
           <input
             type="checkbox"
             checked={desk?.closeToTray ?? false}
-            disabled={!desk}
+            disabled={!desk || !!desk.trayWarning}
             onChange={(e) => setDeskField('closeToTray', e.target.checked)}
             data-testid="pref-tray"
           />

@@ -143,6 +143,7 @@ const en = {
   'pref.window': 'Window',
   'pref.closeToTray': 'Closing the window keeps Switchboard running in the tray',
   'pref.notifyWarning': 'Desktop notifications are unavailable: {text}',
+  'pref.trayWarning': 'No tray icon ({text}): closing the window quits Switchboard.',
 } as const;
 
 export type SettingsKey = keyof typeof en;
@@ -285,6 +286,7 @@ const ru: Record<SettingsKey, string> = {
   'pref.window': 'Окно',
   'pref.closeToTray': 'Закрытие окна оставляет Switchboard работать в трее',
   'pref.notifyWarning': 'Уведомления на рабочем столе недоступны: {text}',
+  'pref.trayWarning': 'Значка в трее нет ({text}): закрытие окна завершает Switchboard.',
 };
 
 export const settingsDictionaries: Record<Locale, Record<SettingsKey, string>> = { en, ru };
