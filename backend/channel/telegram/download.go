@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -52,51 +50,27 @@ func (c *Client) Download(ctx context.Context, a core.Attachment, dst string) er
 		data, _ := io.ReadAll(io.LimitReader(body, 1<<16))
 		return c.decode("download", resp.StatusCode(), data, nil)
 	}
-	return writeAtomic(dst, body, core.TelegramDownloadLimit, func(err error) error { return c.transportError(ctx, "download", err) })
+	return c.saveDownload(ctx, dst, body, core.TelegramDownloadLimit)
 }
 
 func tooBig(size int64) *channel.APIError {
 	return permanent(fmt.Sprintf("the file is %d MB; Telegram lets bots download at most 20 MB", size>>20))
 }
 
-// writeAtomic copies at most limit bytes of r into dst via a temporary file in dst's folder.
-func writeAtomic(dst string, r io.Reader, limit int64, netErr func(error) error) error {
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-		return fmt.Errorf("telegram download: %w", err)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".part-*")
-	if err != nil {
-		return fmt.Errorf("telegram download: %w", err)
-	}
-	ok := false
-	defer func() {
-		if !ok {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	n, err := io.Copy(tmp, io.LimitReader(r, limit+1))
-	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			return fmt.Errorf("telegram download: %w", err)
-		}
-		return netErr(err)
-	}
-	if n > limit {
+// saveDownload keeps at most limit bytes of r at dst (channel.SaveDownload), in this client's
+// words and error classes.
+func (c *Client) saveDownload(ctx context.Context, dst string, r io.Reader, limit int64) error {
+	n, err := channel.SaveDownload(dst, r, limit)
+	var re *channel.DownloadReadError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &re):
+		return c.transportError(ctx, "download", re.Err)
+	case errors.Is(err, channel.ErrDownloadTooLarge):
 		return fmt.Errorf("telegram download: %w", tooBig(n))
 	}
-	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("telegram download: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("telegram download: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), dst); err != nil {
-		return fmt.Errorf("telegram download: %w", err)
-	}
-	ok = true
-	return nil
+	return fmt.Errorf("telegram download: %w", err)
 }
 
 // DownloadAvatar saves the bot's current profile photo (its largest size) to dst. It reports

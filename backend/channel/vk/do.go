@@ -402,41 +402,18 @@ func (c *Client) Download(ctx context.Context, a core.Attachment, dst string) er
 	return c.writeAtomic(ctx, dst, body)
 }
 
+// writeAtomic keeps at most the download limit of r at dst (channel.SaveDownload), in this
+// client's words and error classes.
 func (c *Client) writeAtomic(ctx context.Context, dst string, r io.Reader) error {
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-		return fmt.Errorf("vk download: %w", err)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".part-*")
-	if err != nil {
-		return fmt.Errorf("vk download: %w", err)
-	}
-	done := false
-	defer func() {
-		if !done {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	n, err := io.Copy(tmp, io.LimitReader(r, c.downloadLimit+1))
-	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			return fmt.Errorf("vk download: %w", err)
-		}
-		return c.transportError(ctx, "download", err)
-	}
-	if n > c.downloadLimit {
+	_, err := channel.SaveDownload(dst, r, c.downloadLimit)
+	var re *channel.DownloadReadError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &re):
+		return c.transportError(ctx, "download", re.Err)
+	case errors.Is(err, channel.ErrDownloadTooLarge):
 		return fmt.Errorf("vk download: %w", permanent(fmt.Sprintf("the file is over the %d MB limit", c.downloadLimit>>20)))
 	}
-	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("vk download: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("vk download: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), dst); err != nil {
-		return fmt.Errorf("vk download: %w", err)
-	}
-	done = true
-	return nil
+	return fmt.Errorf("vk download: %w", err)
 }
