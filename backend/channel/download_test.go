@@ -2,7 +2,6 @@ package channel
 
 import (
 	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -46,5 +45,4 @@ func TestSaveDownloadKeepsOnlyWholeFilesWithinTheLimit(t *testing.T) {
 			t.Errorf("left behind: %s", e.Name())
 		}
 	}
-	var _ io.Reader = &failingReader{}
 }
