@@ -165,11 +165,14 @@ descendants() {
   for k in $kids; do echo "$k"; descendants "$k"; done
 }
 
-# The baseline window uses the app's WebKit GPU policy (app/app.go), so the ratio compares like
-# with like: on Xvfb the policy alone moves start-up and memory a lot.
-case $(grep -oE 'WebviewGpuPolicy(Never|Always|OnDemand)' app/app.go 2>/dev/null | head -n1) in
-  WebviewGpuPolicyNever) export BAREWAILS_GPU=never ;;
-  WebviewGpuPolicyAlways) export BAREWAILS_GPU=always ;;
+# The baseline window uses the app's WebKit GPU policy, so the ratio compares like with like: on
+# Xvfb the policy alone moves start-up and memory a lot. The app takes SWITCHBOARD_GPU when set;
+# otherwise its default is the last policy app/app.go names (the fallback return of gpuPolicy,
+# or the one literal in older versions).
+policy=${SWITCHBOARD_GPU:-$(grep -oE 'WebviewGpuPolicy(Never|Always|OnDemand)' app/app.go 2>/dev/null | tail -n1)}
+case ${policy,,} in
+  *never) export BAREWAILS_GPU=never ;;
+  *always) export BAREWAILS_GPU=always ;;
   *) export BAREWAILS_GPU=ondemand ;;
 esac
 echo "bench: WebKit GPU policy of the app and the baseline window: $BAREWAILS_GPU"
