@@ -214,7 +214,7 @@ fi
 # ---------- 5. memory after opening 100 chats ----------
 if ! skip memory; then
   log "memory: $MEM_RUNS runs of opening 100 chats with Ctrl+Shift+Down"
-  tot=() appm=() wk=() start_mb=()
+  tot=() appm=() wk=() start_mb=() dbm=()
   for i in $(seq 1 "$MEM_RUNS"); do
     ready=$work/ready-mem-$i.json
     rm -f "$ready"
@@ -250,9 +250,13 @@ if ! skip memory; then
       stop_group "$pid"; continue
     fi
     app_kb=$(pss_kb "$pid")
+    # Of the app's PSS, the database pages SQLite reads through mmap: clean file cache the kernel
+    # may drop at any time, yet counted in RSS/PSS.
+    db_kb=$(awk -v f="$data/switchboard.db" '/^[0-9a-f]+-[0-9a-f]+ / {m = ($6 == f)} m && /^Pss:/ {s += $2} END {print s + 0}' "/proc/$pid/smaps" 2>/dev/null || echo 0)
+    dbm+=("$(awk -v k="$db_kb" 'BEGIN{printf "%.1f", k*1024/1e6}')")
     kids_kb=0
     for k in $(descendants "$pid"); do kids_kb=$((kids_kb + $(pss_kb "$k"))); done
-    echo "bench: run $i: app $app_kb kB ($(pss_split "$pid")), WebKit $kids_kb kB ($(pss_split $(descendants "$pid")); $(descendants "$pid" | xargs -r ps -o comm= -p | sort | uniq -c | xargs))"
+    echo "bench: run $i: app $app_kb kB ($(pss_split "$pid"); database mmap $db_kb kB), WebKit $kids_kb kB ($(pss_split $(descendants "$pid")); $(descendants "$pid" | xargs -r ps -o comm= -p | sort | uniq -c | xargs))"
     appm+=("$(awk -v k="$app_kb" 'BEGIN{printf "%.1f", k*1024/1e6}')")
     wk+=("$(awk -v k="$kids_kb" 'BEGIN{printf "%.1f", k*1024/1e6}')")
     tot+=("$(awk -v k="$((app_kb + kids_kb))" 'BEGIN{printf "%.1f", k*1024/1e6}')")
@@ -278,6 +282,7 @@ if ! skip memory; then
   put memory_bare MB "PSS of the idle bare Wails window and its WebKit processes (the floor WebKitGTK sets)" "${bare_mb[@]}"
   put memory_total MB "PSS from /proc/PID/smaps_rollup of the app and every descendant (WebKitWebProcess, WebKitNetworkProcess) after 100 Ctrl+Shift+Down, 1 MB = 10^6 bytes" "${tot[@]}"
   put memory_app MB "PSS of the Go process" "${appm[@]}"
+  put memory_db_mmap MB "of the Go process: pages of switchboard.db mapped by SQLite (mmap_size), clean and reclaimable" "${dbm[@]}"
   put memory_start MB "PSS of the app and its WebKit processes 2 s after the people list rendered, before any chat was opened" "${start_mb[@]}"
   put memory_webkit MB "PSS of the WebKit child processes" "${wk[@]}"
 fi

@@ -61,6 +61,7 @@ var budgets = []Budget{
 	{"memory_total", "memory after opening 100 chats: app + WebKit (PSS)", "median", 250, false},
 	{"memory_start", "  the same app at start, before opening chats (PSS)", "median", 0, false},
 	{"memory_app", "  Go process (PSS)", "median", 0, false},
+	{"memory_db_mmap", "    of which database pages mapped by SQLite (PSS)", "median", 0, false},
 	{"memory_webkit", "  WebKit processes (PSS)", "median", 0, false},
 	{"memory_bare", "  idle bare Wails window + WebKit, for reference (PSS)", "median", 0, false},
 	{"binary_size", "stripped Linux binary", "median", 25, false},
