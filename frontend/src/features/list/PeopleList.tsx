@@ -9,7 +9,9 @@ import { FilterPanel } from './FilterPanel';
 import { ListRowView } from './ListRowView';
 
 export const ROW_HEIGHT = 64;
-const SEARCH_DEBOUNCE_MS = 25;
+// No wait beyond one macrotask (which still folds a paste or an IME burst into one query):
+// usePeopleList drops answers to superseded queries, and a store search takes a few ms.
+const SEARCH_DEBOUNCE_MS = 0;
 
 interface Props {
   tab: Tab;

@@ -91,7 +91,8 @@ export function usePeopleList(params: ListParams, initialCounts: TabCounts | nul
         if (g !== gen.current) return;
         setPages([{ cursor: '', rows: p.rows ?? [], next: p.nextCursor }]);
         setLoading(false);
-        if (!fresh) loadCounts();
+        // After the rows are painted, so the counts do not compete with the paint.
+        if (!fresh) requestAnimationFrame(() => setTimeout(loadCounts, 0));
       },
       (e) => {
         if (g !== gen.current) return;
