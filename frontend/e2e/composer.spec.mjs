@@ -2,7 +2,7 @@
 // the message menu (edit/delete), drafts across a reload, pasted images and the voice button.
 // They run against the demo workspace (switchboard-hub demo --seed 1) through `wails dev`,
 // from run.mjs (which loads e2e/*.spec.mjs through the default export) or alone:
-// E2E_URL=… node e2e/composer-run.mjs [filter]
+// E2E_URL=… node e2e/run.mjs composer:   (run.mjs takes a name filter)
 import assert from 'node:assert/strict';
 
 const HOSTILE_NAME = '<img src=x onerror=alert(1)>Hacker';
