@@ -454,8 +454,8 @@ func decorate(r *rand.Rand, m *core.Message, prev, at int64) {
 	}
 	switch x := r.IntN(100); {
 	case x < 4:
+		// The history marks it "edited"; the text is the corrected one, as a messenger keeps it.
 		m.Edited, m.EditedAt = true, at+int64(1+r.IntN(600))*1000
-		m.Text += " (исправлено)"
 	case x < 6:
 		m.Deleted = true
 	}
