@@ -1,6 +1,6 @@
 // The Chats workspace: people list (left), history + composer (centre), client card (right).
 // App owns what the three panes share: the list query, the selection, the card and the hotkeys.
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Suspense, lazy, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, backendAvailable, events } from './lib/api';
 import { useStoreChanges } from './lib/changes';
 import { errorText } from './lib/errors';
@@ -30,7 +30,10 @@ import { History } from './features/history/History';
 import { HistoryFilterBar } from './features/history/HistoryFilterBar';
 import { PeopleList } from './features/list/PeopleList';
 import { usePeopleList } from './features/list/usePeopleList';
-import { GearButton, SettingsScreen } from './features/settings';
+import { GearButton } from './features/settings/GearButton';
+
+// Settings is loaded when first opened: the first screen parses only what the workspace needs.
+const SettingsScreen = lazy(() => import('./features/settings/SettingsScreen').then((m) => ({ default: m.SettingsScreen })));
 import { NotificationBell } from './features/notifications/NotificationBell';
 
 function useResolvedTheme(setting: ThemeSetting): 'light' | 'dark' {
@@ -459,13 +462,15 @@ function Workspace({
         />
       )}
       {settingsOpen && (
-        <SettingsScreen
-          onClose={() => setSettingsOpen(false)}
-          theme={theme}
-          onLocale={setLocale}
-          onTheme={setTheme}
-          onAllRead={() => list.refreshVisible(visible.current[0], visible.current[1])}
-        />
+        <Suspense fallback={null}>
+          <SettingsScreen
+            onClose={() => setSettingsOpen(false)}
+            theme={theme}
+            onLocale={setLocale}
+            onTheme={setTheme}
+            onAllRead={() => list.refreshVisible(visible.current[0], visible.current[1])}
+          />
+        </Suspense>
       )}
       {noteOpen && sel && <NoteForm chatId={sel.chatId} managers={boot.managers ?? []} onClose={() => setNoteOpen(false)} />}
     </div>
