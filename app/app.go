@@ -42,6 +42,8 @@ type App struct {
 	notifier *notify.Notifier
 	tray     *tray
 	focused  atomic.Bool // the window has focus: no desktop notifications for new messages
+	// unreadPending: a tray recount is scheduled (refreshUnread folds bursts into one).
+	unreadPending atomic.Bool
 
 	quitting     atomic.Bool // set by Quit so OnBeforeClose lets the window close
 	hideOnClose  atomic.Bool // "close hides to the tray" setting

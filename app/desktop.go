@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"time"
 
 	"switchboard/backend/core"
 	"switchboard/backend/notify"
@@ -145,15 +146,27 @@ func preview(m core.Message) string {
 	return ""
 }
 
-// refreshUnread puts the unread count on the tray.
+// unreadRefreshDelay folds a burst of changes (a backlog arriving) into one recount for the
+// tray: the count walks the list indexes, and a tray badge a fraction of a second late is fine.
+const unreadRefreshDelay = 300 * time.Millisecond
+
+// refreshUnread puts the unread count on the tray, at most once per unreadRefreshDelay.
 func (a *App) refreshUnread(ctx context.Context) {
-	if a.tray == nil {
+	if a.tray == nil || !a.unreadPending.CompareAndSwap(false, true) {
 		return
 	}
-	counts, err := a.inbox.TabCounts(ctx, core.ListQuery{})
-	if err != nil {
-		slog.Warn("tray: unread count", "err", err)
-		return
-	}
-	a.tray.setUnread(counts.Unread)
+	a.wg.Add(1) // shutdown waits for a scheduled recount instead of closing the store under it
+	time.AfterFunc(unreadRefreshDelay, func() {
+		defer a.wg.Done()
+		a.unreadPending.Store(false)
+		if ctx.Err() != nil {
+			return
+		}
+		counts, err := a.inbox.TabCounts(ctx, core.ListQuery{})
+		if err != nil {
+			slog.Warn("tray: unread count", "err", err)
+			return
+		}
+		a.tray.setUnread(counts.Unread)
+	})
 }
