@@ -23,6 +23,8 @@ help:
 
 deps: .deps-system $(FRONTEND_STAMP)
 
+# System packages via apt-get (root, or sudo): GTK/WebKit headers, Xvfb, Chromium, keyring,
+# notification daemon, Opus and the audio tools. Only what is missing is installed.
 .deps-system: scripts/install-deps.sh
 	bash scripts/install-deps.sh
 	@touch $@

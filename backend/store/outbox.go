@@ -121,8 +121,11 @@ VALUES (?, 'message', 'manager', ?, ?, ?, ?, ?, 'queued', ?) RETURNING id`,
 	return msg, nil
 }
 
-// QueueEdit changes a sent message's text locally at once and queues the edit upstream.
-func (s *Store) QueueEdit(ctx context.Context, messageID int64, text string, now time.Time) (core.Message, error) {
+// queueChange is QueueEdit and QueueDelete: in one transaction it checks the message against
+// the messenger's rules, changes it locally at once (local), queues the action upstream, and
+// logs the change. The manager sees the result immediately; the outbox delivers it.
+func (s *Store) queueChange(ctx context.Context, messageID int64, now time.Time, action core.OutboxAction,
+	local func(tx *sqlx.Tx, m core.Message, c chatInfo, at int64) (payload string, err error)) (core.Message, error) {
 	var msg core.Message
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		m, err := getMessage(ctx, tx, messageID)
@@ -133,22 +136,12 @@ func (s *Store) QueueEdit(ctx context.Context, messageID int64, text string, now
 		if err != nil {
 			return err
 		}
-		if err := core.CanEdit(m); err != nil {
-			return err
-		}
-		if text == "" && len(m.Attachments) == 0 {
-			return core.ErrEmptyMessage
-		}
-		if err := core.CheckText(c.Kind, text); err != nil {
-			return err
-		}
-		p, _ := json.Marshal(editPayload{Text: text, OldText: m.Text, OldEdited: m.Edited, OldEditedAt: m.EditedAt})
 		at := now.UnixMilli()
-		if _, err := tx.ExecContext(ctx, `UPDATE messages SET text = ?, edited = 1, edited_at = ?, error = '' WHERE id = ?`,
-			text, at, messageID); err != nil {
-			return fmt.Errorf("edit locally: %w", err)
+		payload, err := local(tx, m, c, at)
+		if err != nil {
+			return err
 		}
-		if _, err := insertOutbox(ctx, tx, m.ChatID, messageID, core.ActionEdit, string(p), at); err != nil {
+		if _, err := insertOutbox(ctx, tx, m.ChatID, messageID, action, payload, at); err != nil {
 			return err
 		}
 		if err := chatChanged(ctx, tx, c.PersonID, m.ChatID, messageID, at, core.EventMessageChanged, core.EventOutboxChanged); err != nil {
@@ -158,44 +151,44 @@ func (s *Store) QueueEdit(ctx context.Context, messageID int64, text string, now
 		return err
 	})
 	if err != nil {
-		return core.Message{}, fmt.Errorf("store: queue edit of message %d: %w", messageID, err)
+		return core.Message{}, fmt.Errorf("store: queue %s of message %d: %w", action, messageID, err)
 	}
 	return msg, nil
+}
+
+// QueueEdit changes a sent message's text locally at once and queues the edit upstream.
+func (s *Store) QueueEdit(ctx context.Context, messageID int64, text string, now time.Time) (core.Message, error) {
+	return s.queueChange(ctx, messageID, now, core.ActionEdit, func(tx *sqlx.Tx, m core.Message, c chatInfo, at int64) (string, error) {
+		if err := core.CanEdit(m); err != nil {
+			return "", err
+		}
+		if text == "" && len(m.Attachments) == 0 {
+			return "", core.ErrEmptyMessage
+		}
+		if err := core.CheckText(c.Kind, text); err != nil {
+			return "", err
+		}
+		p, _ := json.Marshal(editPayload{Text: text, OldText: m.Text, OldEdited: m.Edited, OldEditedAt: m.EditedAt})
+		if _, err := tx.ExecContext(ctx, `UPDATE messages SET text = ?, edited = 1, edited_at = ?, error = '' WHERE id = ?`,
+			text, at, messageID); err != nil {
+			return "", fmt.Errorf("edit locally: %w", err)
+		}
+		return string(p), nil
+	})
 }
 
 // QueueDelete marks a sent message deleted locally at once and queues the deletion upstream,
 // if the messenger's delete window has not passed.
 func (s *Store) QueueDelete(ctx context.Context, messageID int64, now time.Time) (core.Message, error) {
-	var msg core.Message
-	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-		m, err := getMessage(ctx, tx, messageID)
-		if err != nil {
-			return err
-		}
-		c, err := getChatInfo(ctx, tx, m.ChatID)
-		if err != nil {
-			return err
-		}
+	return s.queueChange(ctx, messageID, now, core.ActionDelete, func(tx *sqlx.Tx, m core.Message, c chatInfo, _ int64) (string, error) {
 		if err := core.CanDelete(c.Kind, m, now); err != nil {
-			return err
+			return "", err
 		}
-		at := now.UnixMilli()
 		if _, err := tx.ExecContext(ctx, `UPDATE messages SET deleted = 1, error = '' WHERE id = ?`, messageID); err != nil {
-			return fmt.Errorf("delete locally: %w", err)
+			return "", fmt.Errorf("delete locally: %w", err)
 		}
-		if _, err := insertOutbox(ctx, tx, m.ChatID, messageID, core.ActionDelete, "", at); err != nil {
-			return err
-		}
-		if err := chatChanged(ctx, tx, c.PersonID, m.ChatID, messageID, at, core.EventMessageChanged, core.EventOutboxChanged); err != nil {
-			return err
-		}
-		msg, err = getMessage(ctx, tx, messageID)
-		return err
+		return "", nil
 	})
-	if err != nil {
-		return core.Message{}, fmt.Errorf("store: queue delete of message %d: %w", messageID, err)
-	}
-	return msg, nil
 }
 
 type outboxJobRow struct {
