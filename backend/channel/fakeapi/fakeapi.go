@@ -37,6 +37,37 @@ type Call struct {
 	At     time.Time
 }
 
+// callLog records the requests a fake server received; both fakes embed it, so tests read
+// Calls and CallsTo the same way on either.
+type callLog struct {
+	mu    sync.Mutex
+	calls []Call
+}
+
+func (l *callLog) record(c Call) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.calls = append(l.calls, c)
+}
+
+// Calls returns every request received so far, oldest first.
+func (l *callLog) Calls() []Call {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]Call(nil), l.calls...)
+}
+
+// CallsTo returns the requests of one method.
+func (l *callLog) CallsTo(method string) []Call {
+	var out []Call
+	for _, c := range l.Calls() {
+		if c.Method == method {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 // FailKind is an injectable failure.
 type FailKind int
 

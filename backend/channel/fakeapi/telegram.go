@@ -87,7 +87,7 @@ type Telegram struct {
 	nextUpdID  int64
 	allowed    map[string]bool // nil = the server default (no reactions, no chat_member)
 	pollGen    int64
-	calls      []Call
+	callLog
 	msgs       map[int64]map[int64]*TGMessage
 	nextMsgID  map[int64]int64
 	blocked    map[int64]bool
@@ -252,24 +252,6 @@ func (t *Telegram) AddFile(fileID string, data []byte, size int64) string {
 	return path
 }
 
-// Calls returns every request received so far, oldest first.
-func (t *Telegram) Calls() []Call {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return append([]Call(nil), t.calls...)
-}
-
-// CallsTo returns the requests of one method.
-func (t *Telegram) CallsTo(method string) []Call {
-	var out []Call
-	for _, c := range t.Calls() {
-		if c.Method == method {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
 // Messages returns what the bot has sent into chatID, by message id.
 func (t *Telegram) Messages(chatID int64) []TGMessage {
 	t.mu.Lock()
@@ -331,9 +313,7 @@ func (t *Telegram) serve(w http.ResponseWriter, r *http.Request) {
 		t.writeErr(w, tgErr{400, "Bad Request: " + err.Error(), 0})
 		return
 	}
-	t.mu.Lock()
-	t.calls = append(t.calls, Call{Method: method, Params: cloneParams(params), Files: files, At: t.now()})
-	t.mu.Unlock()
+	t.record(Call{Method: method, Params: cloneParams(params), Files: files, At: t.now()})
 	if token != t.token {
 		t.writeErr(w, tgErr{401, TGUnauthorized, 0})
 		return
@@ -718,8 +698,8 @@ func (t *Telegram) serveFile(w http.ResponseWriter, r *http.Request, rest string
 		t.writeErr(w, tgErr{404, TGNotFound, 0})
 		return
 	}
+	t.record(Call{Method: "file", Params: map[string]string{"file_path": path}, At: t.now()})
 	t.mu.Lock()
-	t.calls = append(t.calls, Call{Method: "file", Params: map[string]string{"file_path": path}, At: t.now()})
 	var data []byte
 	found := false
 	for _, f := range t.files {

@@ -74,7 +74,7 @@ type VK struct {
 	nextTS    int64 // number the next event gets
 	firstTS   int64 // oldest event still in history
 	events    []vkEvent
-	calls     []Call
+	callLog
 	msgs      map[int64]*VKMessage
 	byRandom  map[string]int64 // peer|random_id -> message id
 	nextMsgID int64
@@ -211,24 +211,6 @@ func (v *VK) PushText(from int64, text string) int64 {
 	return id
 }
 
-// Calls returns every request received so far.
-func (v *VK) Calls() []Call {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	return append([]Call(nil), v.calls...)
-}
-
-// CallsTo returns the requests of one method.
-func (v *VK) CallsTo(method string) []Call {
-	var out []Call
-	for _, c := range v.Calls() {
-		if c.Method == method {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
 // Messages returns what the community sent to peer, oldest first.
 func (v *VK) Messages(peer int64) []VKMessage {
 	v.mu.Lock()
@@ -279,12 +261,10 @@ func (v *VK) serve(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (v *VK) record(method string, params map[string]string, files []File) {
+func (v *VK) recordCall(method string, params map[string]string, files []File) {
 	p := cloneParams(params)
 	delete(p, "access_token")
-	v.mu.Lock()
-	v.calls = append(v.calls, Call{Method: method, Params: p, Files: files, At: v.now()})
-	v.mu.Unlock()
+	v.record(Call{Method: method, Params: p, Files: files, At: v.now()})
 }
 
 // injected answers an injected failure; false means answer normally.
@@ -324,7 +304,7 @@ func (v *VK) serveMethod(w http.ResponseWriter, r *http.Request, method string) 
 		vkErr(w, 100, "One of the parameters specified was missing or invalid: "+err.Error(), method)
 		return
 	}
-	v.record(method, params, files)
+	v.recordCall(method, params, files)
 	if params["access_token"] != v.token {
 		vkErr(w, 5, "", method)
 		return
@@ -499,7 +479,7 @@ func (v *VK) serveUpload(w http.ResponseWriter, r *http.Request, kind string) {
 		writeJSON(w, http.StatusOK, map[string]any{"error": "invalid request"})
 		return
 	}
-	v.record("upload."+kind, params, files)
+	v.recordCall("upload."+kind, params, files)
 	if f, ok := v.fails.take("upload." + kind); ok && v.injected(w, r, "upload."+kind, f) {
 		return
 	}
@@ -591,7 +571,7 @@ func (v *VK) AddDoc(name string, data []byte) string {
 func (v *VK) serveDoc(w http.ResponseWriter, r *http.Request) {
 	idStr := strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/doc/"), ".mp3")
 	id, _ := strconv.ParseInt(idStr, 10, 64)
-	v.record("doc", map[string]string{"id": idStr}, nil)
+	v.recordCall("doc", map[string]string{"id": idStr}, nil)
 	if f, ok := v.fails.take("doc"); ok && v.injected(w, r, "doc", f) {
 		return
 	}
@@ -608,7 +588,7 @@ func (v *VK) serveDoc(w http.ResponseWriter, r *http.Request) {
 
 func (v *VK) serveLongPoll(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	v.record("a_check", map[string]string{"act": q.Get("act"), "ts": q.Get("ts"), "wait": q.Get("wait"), "key_ok": strconv.FormatBool(q.Get("key") == v.currentKey())}, nil)
+	v.recordCall("a_check", map[string]string{"act": q.Get("act"), "ts": q.Get("ts"), "wait": q.Get("wait"), "key_ok": strconv.FormatBool(q.Get("key") == v.currentKey())}, nil)
 	if f, ok := v.fails.take("a_check"); ok && v.injected(w, r, "a_check", f) {
 		return
 	}
