@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
 
@@ -32,11 +33,10 @@ func (s *Store) ApplyBatch(ctx context.Context, channelID int64, b core.Batch, n
 		// context with a goroutine per statement, which cost more than the statement on this
 		// hot path. Cancellation still works: the transaction is bound to ctx (database/sql
 		// rolls it back when ctx ends) and the loop below checks ctx between updates.
-		a, err := newApplier(context.WithoutCancel(ctx), tx, channelID, now, &res)
+		a, err := s.newApplier(context.WithoutCancel(ctx), tx, channelID, now, &res)
 		if err != nil {
 			return err
 		}
-		defer a.close()
 		if err := a.prefetchChats(b.Updates); err != nil {
 			return err
 		}
@@ -53,7 +53,7 @@ func (s *Store) ApplyBatch(ctx context.Context, channelID int64, b core.Batch, n
 			return err
 		}
 		if b.Cursor != "" {
-			if _, err := tx.ExecContext(ctx, `UPDATE channels SET cursor = ? WHERE id = ?`, b.Cursor, channelID); err != nil {
+			if _, err := a.stmt(s.ing.setCursor).ExecContext(a.ctx, b.Cursor, channelID); err != nil {
 				return fmt.Errorf("store: store cursor of channel %d: %w", channelID, err)
 			}
 		}
@@ -70,11 +70,13 @@ type chatRef struct {
 	personID int64
 }
 
-// applier holds one batch's prepared statements and what it touched, so the denormalised
-// columns are recomputed once per chat/person per batch instead of once per update.
+// applier holds one batch's statements and what it touched, so the denormalised columns are
+// recomputed once per chat/person per batch instead of once per update.
 type applier struct {
 	ctx       context.Context
 	tx        *sqlx.Tx
+	ing       *ingestStmts
+	bound     map[*sqlx.Stmt]*sqlx.Stmt // ing's statements bound to tx
 	channelID int64
 	chName    string
 	now       int64
@@ -84,6 +86,9 @@ type applier struct {
 	touchC map[int64]bool
 	touchP map[int64]bool
 	events [][4]any
+	// pending are plain new messages not yet inserted: flushMessages inserts them with one
+	// statement (see insertMsgsSQL). Any other write or read of messages flushes them first.
+	pending []pendingMsg
 
 	// The list columns follow the batch incrementally where it only appended rows (the common
 	// case: new messages). Chats whose existing rows changed, and people whose set of chats
@@ -91,58 +96,32 @@ type applier struct {
 	deltas map[int64]*chatDelta
 	fullC  map[int64]bool // chats to recompute from their messages
 	fullP  map[int64]bool // people to recompute from their chats
-
-	findChat, insertPerson, insertChat, insertMsg, findMsg, editMsg, reactMsg *sqlx.Stmt
-	stmts                                                                     []*sqlx.Stmt
 }
 
-func newApplier(ctx context.Context, tx *sqlx.Tx, channelID int64, now time.Time, res *core.ApplyResult) (*applier, error) {
-	a := &applier{ctx: ctx, tx: tx, channelID: channelID, now: now.UnixMilli(), res: res,
+func (s *Store) newApplier(ctx context.Context, tx *sqlx.Tx, channelID int64, now time.Time, res *core.ApplyResult) (*applier, error) {
+	a := &applier{ctx: ctx, tx: tx, ing: s.ing, bound: map[*sqlx.Stmt]*sqlx.Stmt{},
+		channelID: channelID, now: now.UnixMilli(), res: res,
 		chats: map[string]chatRef{}, touchC: map[int64]bool{}, touchP: map[int64]bool{},
 		deltas: map[int64]*chatDelta{}, fullC: map[int64]bool{}, fullP: map[int64]bool{}}
-	err := tx.GetContext(ctx, &a.chName, `SELECT name FROM channels WHERE id = ?`, channelID)
+	err := a.stmt(a.ing.channelName).GetContext(ctx, &a.chName, channelID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("store: apply batch: channel %d: %w", channelID, ErrNotFound)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("store: apply batch: channel %d: %w", channelID, err)
 	}
-	prep := func(dst **sqlx.Stmt, q string) {
-		if err != nil {
-			return
-		}
-		var st *sqlx.Stmt
-		st, err = tx.PreparexContext(ctx, q)
-		if err == nil {
-			*dst = st
-			a.stmts = append(a.stmts, st)
-		}
-	}
-	prep(&a.findChat, `SELECT id, person_id FROM chats WHERE channel_id = ? AND external_chat_id = ?`)
-	prep(&a.insertPerson, `INSERT INTO people (name, phone, status, created_at) VALUES (?, ?, 'subscribed', ?) RETURNING id`)
-	prep(&a.insertChat, `INSERT INTO chats (person_id, channel_id, external_chat_id, username, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id`)
-	prep(&a.insertMsg, `
-INSERT INTO messages (chat_id, kind, external_id, sender, sender_name, text, attachments, indicator,
-                      reply_to_id, status, edited, created_at, edited_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-ON CONFLICT (chat_id, external_id) WHERE external_id <> '' DO NOTHING`)
-	prep(&a.findMsg, `SELECT id FROM messages WHERE chat_id = ? AND external_id = ?`)
-	prep(&a.editMsg, `
-UPDATE messages SET text = ?1, attachments = ?2, edited = 1, edited_at = ?3
-WHERE chat_id = ?4 AND external_id = ?5 AND (text <> ?1 OR attachments <> ?2)
-RETURNING id`)
-	prep(&a.reactMsg, `UPDATE messages SET reactions = ?1 WHERE chat_id = ?2 AND external_id = ?3 AND reactions <> ?1 RETURNING id`)
-	if err != nil {
-		a.close()
-		return nil, fmt.Errorf("store: apply batch: prepare: %w", err)
-	}
 	return a, nil
 }
 
-func (a *applier) close() {
-	for _, st := range a.stmts {
-		st.Close()
+// stmt binds one of the store's prepared ingestion statements to this batch's transaction
+// (once per batch; database/sql closes the binding when the transaction ends).
+func (a *applier) stmt(st *sqlx.Stmt) *sqlx.Stmt {
+	b := a.bound[st]
+	if b == nil {
+		b = a.tx.StmtxContext(a.ctx, st)
+		a.bound[st] = b
 	}
+	return b
 }
 
 // emit queues one event-log entry; finish writes the batch's entries with one statement,
@@ -153,17 +132,20 @@ func (a *applier) emit(kind string, personID, chatID, messageID int64) error {
 }
 
 func (a *applier) flushEvents() error {
-	if len(a.events) == 0 {
+	kept := a.events[:0]
+	for _, e := range a.events {
+		if e[0] != "" { // "" is the event of a pending message that turned out a duplicate
+			kept = append(kept, e)
+		}
+	}
+	if len(kept) == 0 {
 		return nil
 	}
-	rows, err := json.Marshal(a.events)
+	rows, err := json.Marshal(kept)
 	if err != nil {
 		return err
 	}
-	_, err = a.tx.ExecContext(a.ctx, `
-INSERT INTO events (kind, person_id, chat_id, message_id, at)
-SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, ? FROM json_each(?) ORDER BY key`, a.now, string(rows))
-	if err != nil {
+	if _, err = a.stmt(a.ing.insertEvents).ExecContext(a.ctx, a.now, string(rows)); err != nil {
 		return fmt.Errorf("append events: %w", err)
 	}
 	a.events = a.events[:0]
@@ -183,6 +165,13 @@ func (a *applier) apply(u *core.Update) error {
 	}
 	if u.At == 0 {
 		u.At = a.now
+	}
+	if !bufferable(u) {
+		// Everything else reads or writes messages (or, with a phone, may merge people) in
+		// update order: the messages before it must be in the table first.
+		if err := a.flushMessages(); err != nil {
+			return err
+		}
 	}
 	if u.Kind == core.UpdReaction {
 		// A reaction on a message we never saw (or in a chat we do not know) has nothing to
@@ -228,9 +217,9 @@ func (a *applier) skip(u *core.Update, why string) error {
 
 // insertMessage runs insertMsg and returns the new row's id, or 0 when the row existed (the
 // ON CONFLICT DO NOTHING path). Exec with RowsAffected is markedly cheaper than RETURNING
-// through database/sql's row machinery, and this is the hottest statement of ingestion.
+// through database/sql's row machinery. Plain new messages take flushMessages instead.
 func (a *applier) insertMessage(args ...any) (int64, error) {
-	res, err := a.insertMsg.ExecContext(a.ctx, args...)
+	res, err := a.stmt(a.ing.insertMsg).ExecContext(a.ctx, args...)
 	if err != nil {
 		return 0, err
 	}
@@ -254,9 +243,7 @@ func (a *applier) prefetchChats(ups []core.Update) error {
 		return nil
 	}
 	list, _ := json.Marshal(ids)
-	rows, err := a.tx.QueryContext(a.ctx, `
-SELECT external_chat_id, id, person_id FROM chats
-WHERE channel_id = ? AND external_chat_id IN (SELECT value FROM json_each(?))`, a.channelID, string(list))
+	rows, err := a.stmt(a.ing.prefetchChats).QueryContext(a.ctx, a.channelID, string(list))
 	if err != nil {
 		return fmt.Errorf("store: prefetch chats: %w", err)
 	}
@@ -277,7 +264,7 @@ func (a *applier) lookupChat(ext string) (chatRef, bool, error) {
 		return ref, true, nil
 	}
 	var ref chatRef
-	err := a.findChat.QueryRowxContext(a.ctx, a.channelID, ext).Scan(&ref.id, &ref.personID)
+	err := a.stmt(a.ing.findChat).QueryRowxContext(a.ctx, a.channelID, ext).Scan(&ref.id, &ref.personID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ref, false, nil
 	}
@@ -313,12 +300,17 @@ func (a *applier) chat(u *core.Update) (chatRef, error) {
 		if name == "" {
 			name = "Client " + u.From.ExternalUserID
 		}
-		if err := a.insertPerson.QueryRowxContext(a.ctx, name, u.From.Phone, a.now).Scan(&personID); err != nil {
+		if err := a.stmt(a.ing.insertPerson).QueryRowxContext(a.ctx, name, u.From.Phone, a.now).Scan(&personID); err != nil {
 			return ref, fmt.Errorf("create person: %w", err)
 		}
 		// Indexed at once, not at finish: a later update of this batch may look this phone up.
-		if err := indexPerson(a.ctx, a.tx, personID); err != nil {
-			return ref, err
+		// What indexPerson would read back is known here (a new person has no e-mail); the
+		// delete is there in case a deleted person's id is reused.
+		if _, err := a.stmt(a.ing.unindexPerson).ExecContext(a.ctx, personID); err != nil {
+			return ref, fmt.Errorf("index person %d: %w", personID, err)
+		}
+		if _, err := a.stmt(a.ing.indexPerson).ExecContext(a.ctx, personID, name, "", u.From.Phone, phoneSuffixes(u.From.Phone)); err != nil {
+			return ref, fmt.Errorf("index person %d: %w", personID, err)
 		}
 		a.res.NewPeople++
 		if err := a.emit(core.EventPersonChanged, personID, 0, 0); err != nil {
@@ -326,7 +318,7 @@ func (a *applier) chat(u *core.Update) (chatRef, error) {
 		}
 	}
 	ref.personID = personID
-	if err := a.insertChat.QueryRowxContext(a.ctx, personID, a.channelID, u.ExternalChatID, u.From.Username, a.now).Scan(&ref.id); err != nil {
+	if err := a.stmt(a.ing.insertChat).QueryRowxContext(a.ctx, personID, a.channelID, u.ExternalChatID, u.From.Username, a.now).Scan(&ref.id); err != nil {
 		return ref, fmt.Errorf("create chat: %w", err)
 	}
 	a.chats[u.ExternalChatID] = ref
@@ -450,9 +442,18 @@ func (a *applier) message(ref chatRef, u *core.Update, edited bool) error {
 	if sender != core.SenderClient {
 		status = core.StatusSent // written by an admin or bot in the messenger itself
 	}
+	if !edited && bufferable(u) {
+		a.pending = append(a.pending, pendingMsg{ref: ref, u: u, ext: ext, sender: sender, status: status, att: att,
+			ev: len(a.events)})
+		// The message.new event keeps its place in the log; its id is filled in by the flush.
+		return a.emit(core.EventMessageNew, ref.personID, ref.id, 0)
+	}
+	if err := a.flushMessages(); err != nil {
+		return err
+	}
 	var replyTo int64
 	if u.ReplyToExtID != "" {
-		if err := a.findMsg.QueryRowxContext(a.ctx, ref.id, u.ReplyToExtID).Scan(&replyTo); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		if err := a.stmt(a.ing.findMsg).QueryRowxContext(a.ctx, ref.id, u.ReplyToExtID).Scan(&replyTo); err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("find replied message: %w", err)
 		}
 	}
@@ -477,13 +478,104 @@ func (a *applier) message(ref chatRef, u *core.Update, edited bool) error {
 	return a.emit(core.EventMessageNew, ref.personID, ref.id, id)
 }
 
+// bufferable reports whether u is a plain new message: one that only appends a row and needs
+// nothing of the rows before it (no reply to look up, no /start to check against earlier
+// subscriptions, no shared phone that may merge people). Such messages wait in a.pending.
+// Their text goes to SQLite as JSON, so it must be valid UTF-8 to arrive unchanged (it is:
+// connectors decode it from JSON); anything else takes the one-row insert.
+func bufferable(u *core.Update) bool {
+	return u.Kind == core.UpdMessage && u.ReplyToExtID == "" && u.StartPayload == "" && u.From.Phone == "" &&
+		strings.TrimSpace(u.Text) != "/start" &&
+		utf8.ValidString(u.Text) && utf8.ValidString(u.From.Name) && utf8.ValidString(u.ExternalID)
+}
+
+// pendingMsg is a plain new message waiting for flushMessages.
+type pendingMsg struct {
+	ref    chatRef
+	u      *core.Update
+	ext    string
+	sender core.SenderKind
+	status core.MessageStatus
+	att    string
+	ev     int // index of its message.new entry in a.events
+}
+
+// msgRow is one element of insertMsgsSQL's JSON array.
+type msgRow struct {
+	Chat   int64              `json:"c"`
+	Ext    string             `json:"x"`
+	Sender core.SenderKind    `json:"s"`
+	Name   string             `json:"n"`
+	Text   string             `json:"t"`
+	Att    string             `json:"a"`
+	Status core.MessageStatus `json:"st"`
+	At     int64              `json:"at"`
+}
+
+// flushMessages inserts the pending messages with one statement and then does for each what
+// message does after its insert: count it (or count a duplicate), fill in its event's id and
+// move its chat's list columns.
+func (a *applier) flushMessages() error {
+	if len(a.pending) == 0 {
+		return nil
+	}
+	rows := make([]msgRow, len(a.pending))
+	for i, p := range a.pending {
+		rows[i] = msgRow{Chat: p.ref.id, Ext: p.ext, Sender: p.sender, Name: p.u.From.Name, Text: p.u.Text,
+			Att: p.att, Status: p.status, At: p.u.At}
+	}
+	raw, err := json.Marshal(rows)
+	if err != nil {
+		return err
+	}
+	type key struct {
+		chat int64
+		ext  string
+	}
+	ids := make(map[key]int64, len(rows))
+	r, err := a.stmt(a.ing.insertMsgs).QueryContext(a.ctx, string(raw))
+	if err != nil {
+		return fmt.Errorf("insert messages: %w", err)
+	}
+	defer r.Close()
+	for r.Next() {
+		var id int64
+		var k key
+		if err := r.Scan(&id, &k.chat, &k.ext); err != nil {
+			return fmt.Errorf("insert messages: %w", err)
+		}
+		ids[k] = id
+	}
+	if err := r.Err(); err != nil {
+		return fmt.Errorf("insert messages: %w", err)
+	}
+	for _, p := range a.pending {
+		k := key{p.ref.id, p.ext}
+		id := ids[k]
+		delete(ids, k) // a second copy of one message within the batch is a duplicate
+		if id == 0 {
+			a.res.Duplicates++
+			a.events[p.ev][0] = "" // no event for a row that was not inserted
+			continue
+		}
+		a.events[p.ev][3] = id
+		a.res.Messages++
+		if p.sender == core.SenderClient {
+			a.res.NewClientMessages = append(a.res.NewClientMessages, id)
+		}
+		a.appended(p.ref, p.u.At, true, p.u.Text, p.sender == core.SenderClient)
+	}
+	a.pending = a.pending[:0]
+	return nil
+}
+
 func (a *applier) edit(ref chatRef, u *core.Update) error {
 	att, err := marshalAttachments(u.Attachments)
 	if err != nil {
 		return err
 	}
 	var id int64
-	err = a.editMsg.QueryRowxContext(a.ctx, u.Text, att, u.At, ref.id, u.ExternalID).Scan(&id)
+	err = a.stmt(a.ing.editMsg).QueryRowxContext(a.ctx, u.Text, att, u.At, ref.id, u.ExternalID).Scan(&id)
 	if err == nil {
 		a.res.Edits++
 		a.recompute(ref) // the edited message may be the preview
@@ -494,7 +586,7 @@ func (a *applier) edit(ref chatRef, u *core.Update) error {
 	}
 	// Either unchanged (a re-applied edit) or a message from before our history began: store
 	// the latter as an edited message so the text the client sees is not lost.
-	err = a.findMsg.QueryRowxContext(a.ctx, ref.id, u.ExternalID).Scan(&id)
+	err = a.stmt(a.ing.findMsg).QueryRowxContext(a.ctx, ref.id, u.ExternalID).Scan(&id)
 	if err == nil {
 		a.res.Duplicates++
 		return nil
@@ -515,7 +607,7 @@ func (a *applier) reaction(ref chatRef, u *core.Update) error {
 		reactions = string(b)
 	}
 	var id int64
-	err := a.reactMsg.QueryRowxContext(a.ctx, reactions, ref.id, u.ExternalID).Scan(&id)
+	err := a.stmt(a.ing.reactMsg).QueryRowxContext(a.ctx, reactions, ref.id, u.ExternalID).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		a.res.Duplicates++ // unchanged, or a message we do not have
 		return nil
@@ -646,6 +738,9 @@ WHERE id = ?`, ind.Source, ind.Tool, ref.personID); err != nil {
 // set-based statement each (the same SQL refreshChat/refreshPerson run for one row): preparing
 // a statement per chat cost more than the inserts themselves.
 func (a *applier) finish() error {
+	if err := a.flushMessages(); err != nil {
+		return err
+	}
 	if err := a.flushEvents(); err != nil {
 		return err
 	}

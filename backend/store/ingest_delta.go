@@ -109,7 +109,7 @@ func (a *applier) applyDeltas() error {
 		return err
 	}
 	var moved []int64
-	if err := a.tx.SelectContext(a.ctx, &moved, appendChatsSQL, string(raw)); err != nil {
+	if err := a.stmt(a.ing.moveChats).SelectContext(a.ctx, &moved, string(raw)); err != nil {
 		return fmt.Errorf("move chats: %w", err)
 	}
 	done := make(map[int64]bool, len(moved))
@@ -138,7 +138,7 @@ func (a *applier) applyDeltas() error {
 	if raw, err = json.Marshal(kept); err != nil {
 		return err
 	}
-	if _, err := a.tx.ExecContext(a.ctx, appendPeopleSQL, string(raw)); err != nil {
+	if _, err := a.stmt(a.ing.movePeople).ExecContext(a.ctx, string(raw)); err != nil {
 		return fmt.Errorf("move people: %w", err)
 	}
 	return nil

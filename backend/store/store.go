@@ -64,6 +64,7 @@ var migrations embed.FS
 type Store struct {
 	read  *sqlx.DB // many connections, read-only use
 	write *sqlx.DB // exactly one connection: the single writer
+	ing   *ingestStmts
 	path  string
 	// changes gets a value after every committed write transaction (buffered 1, never blocks),
 	// so followers of the event log wake at once instead of polling.
@@ -100,8 +101,13 @@ func Open(path string) (*Store, error) {
 		write.Close()
 		return nil, err
 	}
+	if s.ing, err = prepareIngest(context.Background(), write); err != nil {
+		write.Close()
+		return nil, err
+	}
 	read, err := sqlx.Open(driverName, dsn+"&mode=ro")
 	if err != nil {
+		s.ing.close()
 		write.Close()
 		return nil, fmt.Errorf("store: open %s read-only: %w", abs, err)
 	}
@@ -127,6 +133,7 @@ func pingUnlocked(db *sqlx.DB) error {
 
 // Close closes both pools.
 func (s *Store) Close() error {
+	s.ing.close()
 	return errors.Join(s.read.Close(), s.write.Close())
 }
 
