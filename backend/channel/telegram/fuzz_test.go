@@ -2,8 +2,10 @@ package telegram
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"testing"
 
@@ -12,7 +14,8 @@ import (
 )
 
 // FuzzParseUpdates feeds arbitrary bodies to the getUpdates parser: no input may panic, an
-// error is always a classified *channel.APIError, and a batch never moves the cursor back.
+// error is always a classified *channel.APIError, a batch never moves the cursor back, and the
+// one-pass decoding of the usual answer gives what decoding each level on its own gives.
 func FuzzParseUpdates(f *testing.F) {
 	files, _ := filepath.Glob(filepath.Join("testdata", "*.json"))
 	for _, name := range files {
@@ -25,6 +28,10 @@ func FuzzParseUpdates(f *testing.F) {
 	f.Add([]byte(`{"ok":true,"result":[{"update_id":9223372036854775807,"message":{}}]}`), "")
 	f.Fuzz(func(t *testing.T, body []byte, cursor string) {
 		b, err := ParseUpdates(body, cursor)
+		slow, slowErr := parseEachLevel(body, cursor)
+		if !reflect.DeepEqual(b, slow) || fmt.Sprint(err) != fmt.Sprint(slowErr) {
+			t.Fatalf("ParseUpdates = %+v, %v\nparseEachLevel = %+v, %v", b, err, slow, slowErr)
+		}
 		if err != nil {
 			var ae *channel.APIError
 			if !errors.As(err, &ae) || ae.Class == nil {
