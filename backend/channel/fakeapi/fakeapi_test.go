@@ -78,6 +78,21 @@ func TestTelegramAllowedUpdatesAndOffsets(t *testing.T) {
 	if body != `{"ok":true,"result":[]}` || tg.Pending() != 0 {
 		t.Fatalf("after offset = %s, pending %d", body, tg.Pending())
 	}
+	// The answer is what encoding/json writes for it, whatever the text holds.
+	id = tg.PushText(3, "C", "<b>&amp;</b> \u2028 \"q\" Ёж 🙂")
+	_, body = post(t, base, url.Values{"timeout": {"0"}})
+	dec := json.NewDecoder(strings.NewReader(body))
+	dec.UseNumber()
+	var generic any
+	if err := dec.Decode(&generic); err != nil {
+		t.Fatal(err)
+	}
+	var again strings.Builder
+	json.NewEncoder(&again).Encode(generic)
+	if strings.TrimSpace(again.String()) != body || !strings.Contains(body, `\u003cb\u003e`) {
+		t.Fatalf("getUpdates body is not encoding/json's:\n%s\n%s", body, again.String())
+	}
+	post(t, base, url.Values{"timeout": {"0"}, "offset": {strconv.FormatInt(id+1, 10)}})
 	// Long poll honours timeout (capped) and returns early on push.
 	start := time.Now()
 	go func() {
