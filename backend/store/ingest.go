@@ -474,7 +474,7 @@ func (a *applier) message(ref chatRef, u *core.Update, edited bool) error {
 	if sender == core.SenderClient {
 		a.res.NewClientMessages = append(a.res.NewClientMessages, id)
 	}
-	a.appended(ref, u.At, true, u.Text, sender == core.SenderClient)
+	a.appended(ref, id, u.At, true, sender == core.SenderClient)
 	return a.emit(core.EventMessageNew, ref.personID, ref.id, id)
 }
 
@@ -563,7 +563,7 @@ func (a *applier) flushMessages() error {
 		if p.sender == core.SenderClient {
 			a.res.NewClientMessages = append(a.res.NewClientMessages, id)
 		}
-		a.appended(p.ref, p.u.At, true, p.u.Text, p.sender == core.SenderClient)
+		a.appended(p.ref, id, p.u.At, true, p.sender == core.SenderClient)
 	}
 	a.pending = a.pending[:0]
 	return nil
@@ -635,7 +635,7 @@ func (a *applier) indicator(ref chatRef, ext string, ind core.Indicator, at int6
 		return false, nil
 	}
 	a.res.Indicators++
-	a.appended(ref, at, false, "", false)
+	a.appended(ref, id, at, false, false)
 	return true, a.emit(core.EventMessageNew, ref.personID, ref.id, id)
 }
 

@@ -9,16 +9,15 @@ import (
 // person's) forward without re-reading the chat's messages.
 type chatDelta struct {
 	personID    int64
-	maxAt       int64  // newest appended message or indicator
-	hasMsg      bool   // a message (not only indicators) was appended
-	msgAt       int64  // the newest appended message's time
-	msgText     string // and its text: the chat's new preview
-	clients     int    // appended client messages: all unread (their ids exceed last_read_message_id)
-	minClientAt int64  // the oldest of them
+	maxAt       int64 // newest appended message or indicator
+	msgID       int64 // the newest appended message (0: only indicators): the chat's new preview
+	msgAt       int64 // and its time
+	clients     int   // appended client messages: all unread (their ids exceed last_read_message_id)
+	minClientAt int64 // the oldest of them
 }
 
 // appended records a row the batch inserted into ref's chat: a message (isMsg) or an indicator.
-func (a *applier) appended(ref chatRef, at int64, isMsg bool, text string, fromClient bool) {
+func (a *applier) appended(ref chatRef, id, at int64, isMsg, fromClient bool) {
 	d := a.deltas[ref.id]
 	if d == nil {
 		d = &chatDelta{personID: ref.personID}
@@ -26,8 +25,8 @@ func (a *applier) appended(ref chatRef, at int64, isMsg bool, text string, fromC
 	}
 	d.maxAt = max(d.maxAt, at)
 	// >= : of two messages with the same time the later insert (the higher id) is the newest.
-	if isMsg && (!d.hasMsg || at >= d.msgAt) {
-		d.hasMsg, d.msgAt, d.msgText = true, at, text
+	if isMsg && (d.msgID == 0 || at >= d.msgAt) {
+		d.msgID, d.msgAt = id, at
 	}
 	if fromClient {
 		if d.clients == 0 || at < d.minClientAt {
@@ -43,63 +42,56 @@ func (a *applier) recompute(ref chatRef) {
 	a.fullP[ref.personID] = true
 }
 
-// appendChatsSQL moves the list columns of every chat in ?1 (a JSON array of deltas) forward in
-// one statement: a statement per chat costs more in cgo calls than the work it does. Every SET
-// expression reads the row as it was. The WHERE skips a chat that got a message older than its
-// newest row: which message is the preview then needs the messages themselves, so such a chat
-// (not RETURNed) is recomputed in full.
+// appendChatsSQL moves the list columns of every chat in ?1 forward in one statement (a statement
+// per chat cost more in cgo calls than the work it does). ?1 is a JSON array of
+// [chat, newest row's time, newest message id or 0, its time, new client messages, the oldest's
+// time]; the preview is read from the newest message itself. Every SET expression reads the row
+// as it was. The WHERE skips a chat that got a message older than its newest row: which message
+// is the preview then needs the messages themselves, so such a chat (not RETURNed) is recomputed
+// in full. jsonb_each hands each element over as JSONB, which ->> reads without parsing text.
 const appendChatsSQL = `
 UPDATE chats SET
-  preview = CASE WHEN d.has THEN substr(d.txt, 1, 200) ELSE chats.preview END,
+  preview = CASE WHEN d.mid THEN (SELECT substr(text, 1, 200) FROM messages WHERE id = d.mid) ELSE chats.preview END,
   last_message_at = MAX(chats.last_message_at, d.maxat),
   first_unread_at = CASE WHEN d.n = 0 THEN chats.first_unread_at WHEN chats.unread = 0 THEN d.minc
                          ELSE MIN(chats.first_unread_at, d.minc) END,
   unread = chats.unread + d.n
-FROM (SELECT value->>'c' AS cid, value->>'h' AS has, value->>'t' AS txt, value->>'x' AS maxat,
-             value->>'a' AS msgat, value->>'n' AS n, value->>'u' AS minc FROM json_each(?1)) AS d
-WHERE chats.id = d.cid AND NOT (d.has AND d.msgat < chats.last_message_at)
-RETURNING chats.id`
+FROM (SELECT value->>0 AS cid, value->>1 AS maxat, value->>2 AS mid, value->>3 AS msgat,
+             value->>4 AS n, value->>5 AS minc FROM jsonb_each(?1)) AS d
+WHERE chats.id = d.cid AND NOT (d.mid AND d.msgat < chats.last_message_at)
+RETURNING chats.id, chats.last_message_at`
 
-// appendPeopleSQL then moves their people: the latest chat is read back from the (few) chats
-// of each person, unread and the oldest unread move by the deltas' sums.
+// appendPeopleSQL then moves their people. ?1 is a JSON array of [person, the newest of their
+// moved chats, new client messages, the oldest's time]. A person's latest chat is the newest by
+// (last_message_at, id); since chats only moved forward, it is either the one they had or that
+// newest moved chat, whichever is newer, so no chat of theirs needs reading but that one.
 const appendPeopleSQL = `
 UPDATE people SET
-  (last_chat_id, last_message_at, preview) = (
-    SELECT c.id, c.last_message_at, c.preview FROM chats c WHERE c.person_id = people.id
-    ORDER BY c.last_message_at DESC, c.id DESC LIMIT 1),
-  first_unread_at = CASE WHEN agg.n = 0 THEN people.first_unread_at WHEN people.unread = 0 THEN agg.minc
-                         ELSE MIN(people.first_unread_at, agg.minc) END,
-  unread = people.unread + agg.n
-FROM (SELECT value->>'p' AS pid, SUM(value->>'n') AS n,
-             MIN(CASE WHEN value->>'n' > 0 THEN value->>'u' END) AS minc
-      FROM json_each(?1) GROUP BY value->>'p') AS agg
-WHERE people.id = agg.pid`
+  last_chat_id = iif((c.last_message_at, c.id) >= (people.last_message_at, people.last_chat_id), c.id, people.last_chat_id),
+  preview = iif((c.last_message_at, c.id) >= (people.last_message_at, people.last_chat_id), c.preview, people.preview),
+  last_message_at = MAX(people.last_message_at, c.last_message_at),
+  first_unread_at = CASE WHEN d.n = 0 THEN people.first_unread_at WHEN people.unread = 0 THEN d.minc
+                         ELSE MIN(people.first_unread_at, d.minc) END,
+  unread = people.unread + d.n
+FROM (SELECT value->>0 AS pid, value->>1 AS cid, value->>2 AS n, value->>3 AS minc FROM jsonb_each(?1)) AS d
+     JOIN chats c ON c.id = d.cid
+WHERE people.id = d.pid`
 
-type deltaRow struct {
-	Chat     int64  `json:"c"`
-	Person   int64  `json:"p"`
-	Has      int    `json:"h"`
-	Text     string `json:"t"`
-	MaxAt    int64  `json:"x"`
-	MsgAt    int64  `json:"a"`
-	Clients  int    `json:"n"`
-	MinClnAt int64  `json:"u"`
+// personMove is one person's row of appendPeopleSQL.
+type personMove struct {
+	chat, chatAt int64 // the newest moved chat and its new last_message_at
+	clients      int
+	minClientAt  int64
 }
 
 // applyDeltas moves the list columns of the chats the batch only appended to, and of their
 // people; what cannot move incrementally joins fullC/fullP for the full recompute.
 func (a *applier) applyDeltas() error {
-	rows := make([]deltaRow, 0, len(a.deltas))
+	rows := make([][6]int64, 0, len(a.deltas))
 	for chatID, d := range a.deltas {
-		if a.fullC[chatID] {
-			continue
+		if !a.fullC[chatID] {
+			rows = append(rows, [6]int64{chatID, d.maxAt, d.msgID, d.msgAt, int64(d.clients), d.minClientAt})
 		}
-		r := deltaRow{Chat: chatID, Person: d.personID, Text: d.msgText, MaxAt: d.maxAt, MsgAt: d.msgAt,
-			Clients: d.clients, MinClnAt: d.minClientAt}
-		if d.hasMsg {
-			r.Has = 1
-		}
-		rows = append(rows, r)
 	}
 	if len(rows) == 0 {
 		return nil
@@ -108,34 +100,56 @@ func (a *applier) applyDeltas() error {
 	if err != nil {
 		return err
 	}
-	var moved []int64
-	if err := a.stmt(a.ing.moveChats).SelectContext(a.ctx, &moved, string(raw)); err != nil {
+	r, err := a.stmt(a.ing.moveChats).QueryContext(a.ctx, string(raw))
+	if err != nil {
 		return fmt.Errorf("move chats: %w", err)
 	}
-	done := make(map[int64]bool, len(moved))
-	for _, id := range moved {
-		done[id] = true
+	movedAt := make(map[int64]int64, len(rows)) // chat -> its new last_message_at
+	for r.Next() {
+		var id, at int64
+		if err := r.Scan(&id, &at); err != nil {
+			r.Close()
+			return fmt.Errorf("move chats: %w", err)
+		}
+		movedAt[id] = at
 	}
-	people := rows[:0]
-	for _, r := range rows {
-		switch {
-		case !done[r.Chat]:
-			a.recompute(chatRef{id: r.Chat, personID: r.Person})
-		case !a.fullP[r.Person]:
-			people = append(people, r)
+	if err := r.Err(); err != nil {
+		return fmt.Errorf("move chats: %w", err)
+	}
+	for chatID, d := range a.deltas {
+		if _, ok := movedAt[chatID]; !ok && !a.fullC[chatID] {
+			a.recompute(chatRef{id: chatID, personID: d.personID})
 		}
 	}
-	// A person recomputed in full needs no move (and a chat recomputed above may be theirs).
-	kept := people[:0]
-	for _, r := range people {
-		if !a.fullP[r.Person] {
-			kept = append(kept, r)
+	// Sum the moved chats per person; a person recomputed in full needs no move (and a chat
+	// recomputed above may be theirs).
+	people := map[int64]*personMove{}
+	for chatID, at := range movedAt {
+		d := a.deltas[chatID]
+		if a.fullP[d.personID] {
+			continue
 		}
+		m := people[d.personID]
+		if m == nil {
+			m = &personMove{}
+			people[d.personID] = m
+		}
+		if at > m.chatAt || (at == m.chatAt && chatID > m.chat) {
+			m.chat, m.chatAt = chatID, at
+		}
+		if d.clients > 0 && (m.clients == 0 || d.minClientAt < m.minClientAt) {
+			m.minClientAt = d.minClientAt
+		}
+		m.clients += d.clients
 	}
-	if len(kept) == 0 {
+	if len(people) == 0 {
 		return nil
 	}
-	if raw, err = json.Marshal(kept); err != nil {
+	prows := make([][4]int64, 0, len(people))
+	for id, m := range people {
+		prows = append(prows, [4]int64{id, m.chat, int64(m.clients), m.minClientAt})
+	}
+	if raw, err = json.Marshal(prows); err != nil {
 		return err
 	}
 	if _, err := a.stmt(a.ing.movePeople).ExecContext(a.ctx, string(raw)); err != nil {

@@ -49,6 +49,7 @@ func checkIncrementalAgainstRecompute(t *testing.T, seed int64) {
 	rng := rand.New(rand.NewSource(seed))
 	next := 0
 	sent := map[string][]string{} // chat -> external ids
+	lastAt := map[string]int64{}  // chat -> time of its last update, for same-time messages
 	for batchNo := 0; batchNo < 60; batchNo++ {
 		ch := tg
 		if batchNo%3 == 2 {
@@ -58,6 +59,10 @@ func checkIncrementalAgainstRecompute(t *testing.T, seed int64) {
 		for j := 0; j < 1+rng.Intn(30); j++ {
 			chat := fmt.Sprint(rng.Intn(25))
 			at := t0.UnixMilli() + int64(batchNo*1000+rng.Intn(3000)) // overlapping, out of order
+			if last, ok := lastAt[chat]; ok && rng.Intn(4) == 0 {
+				at = last // the same millisecond as the chat's previous update: ties break by id
+			}
+			lastAt[chat] = at
 			switch r := rng.Intn(20); {
 			case r < 12:
 				next++

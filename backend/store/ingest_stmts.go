@@ -85,7 +85,7 @@ const insertMsgsSQL = `
 INSERT INTO messages (chat_id, kind, external_id, sender, sender_name, text, attachments, status, created_at)
 SELECT value->>'c', 'message', value->>'x', value->>'s', value->>'n', value->>'t', value->>'a',
        value->>'st', value->>'at'
-FROM json_each(?) WHERE true ORDER BY key
+FROM jsonb_each(?) WHERE true ORDER BY key
 ON CONFLICT (chat_id, external_id) WHERE external_id <> '' DO NOTHING
 RETURNING id, chat_id, external_id`
 
@@ -93,4 +93,4 @@ RETURNING id, chat_id, external_id`
 // message]) in order: one INSERT per update cost more than the update.
 const insertEventsSQL = `
 INSERT INTO events (kind, person_id, chat_id, message_id, at)
-SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, ? FROM json_each(?) ORDER BY key`
+SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, ? FROM jsonb_each(?) ORDER BY key`
