@@ -33,7 +33,7 @@ func (s *Store) ApplyBatch(ctx context.Context, channelID int64, b core.Batch, n
 		// context with a goroutine per statement, which cost more than the statement on this
 		// hot path. Cancellation still works: the transaction is bound to ctx (database/sql
 		// rolls it back when ctx ends) and the loop below checks ctx between updates.
-		a, err := s.newApplier(context.WithoutCancel(ctx), tx, channelID, now, &res)
+		a, err := newApplier(context.WithoutCancel(ctx), tx, channelID, now, &res)
 		if err != nil {
 			return err
 		}
@@ -53,7 +53,7 @@ func (s *Store) ApplyBatch(ctx context.Context, channelID int64, b core.Batch, n
 			return err
 		}
 		if b.Cursor != "" {
-			if _, err := a.stmt(s.ing.setCursor).ExecContext(a.ctx, b.Cursor, channelID); err != nil {
+			if _, err := a.tx.ExecContext(a.ctx, setCursorSQL, b.Cursor, channelID); err != nil {
 				return fmt.Errorf("store: store cursor of channel %d: %w", channelID, err)
 			}
 		}
@@ -75,8 +75,6 @@ type chatRef struct {
 type applier struct {
 	ctx       context.Context
 	tx        *sqlx.Tx
-	ing       *ingestStmts
-	bound     map[*sqlx.Stmt]*sqlx.Stmt // ing's statements bound to tx
 	channelID int64
 	chName    string
 	now       int64
@@ -98,12 +96,11 @@ type applier struct {
 	fullP  map[int64]bool // people to recompute from their chats
 }
 
-func (s *Store) newApplier(ctx context.Context, tx *sqlx.Tx, channelID int64, now time.Time, res *core.ApplyResult) (*applier, error) {
-	a := &applier{ctx: ctx, tx: tx, ing: s.ing, bound: map[*sqlx.Stmt]*sqlx.Stmt{},
-		channelID: channelID, now: now.UnixMilli(), res: res,
+func newApplier(ctx context.Context, tx *sqlx.Tx, channelID int64, now time.Time, res *core.ApplyResult) (*applier, error) {
+	a := &applier{ctx: ctx, tx: tx, channelID: channelID, now: now.UnixMilli(), res: res,
 		chats: map[string]chatRef{}, touchC: map[int64]bool{}, touchP: map[int64]bool{},
 		deltas: map[int64]*chatDelta{}, fullC: map[int64]bool{}, fullP: map[int64]bool{}}
-	err := a.stmt(a.ing.channelName).GetContext(ctx, &a.chName, channelID)
+	err := a.tx.GetContext(ctx, &a.chName, channelNameSQL, channelID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("store: apply batch: channel %d: %w", channelID, ErrNotFound)
 	}
@@ -111,17 +108,6 @@ func (s *Store) newApplier(ctx context.Context, tx *sqlx.Tx, channelID int64, no
 		return nil, fmt.Errorf("store: apply batch: channel %d: %w", channelID, err)
 	}
 	return a, nil
-}
-
-// stmt binds one of the store's prepared ingestion statements to this batch's transaction
-// (once per batch; database/sql closes the binding when the transaction ends).
-func (a *applier) stmt(st *sqlx.Stmt) *sqlx.Stmt {
-	b := a.bound[st]
-	if b == nil {
-		b = a.tx.StmtxContext(a.ctx, st)
-		a.bound[st] = b
-	}
-	return b
 }
 
 // emit queues one event-log entry; finish writes the batch's entries with one statement,
@@ -145,7 +131,7 @@ func (a *applier) flushEvents() error {
 	if err != nil {
 		return err
 	}
-	if _, err = a.stmt(a.ing.insertEvents).ExecContext(a.ctx, a.now, string(rows)); err != nil {
+	if _, err = a.tx.ExecContext(a.ctx, insertEventsSQL, a.now, string(rows)); err != nil {
 		return fmt.Errorf("append events: %w", err)
 	}
 	a.events = a.events[:0]
@@ -219,7 +205,7 @@ func (a *applier) skip(u *core.Update, why string) error {
 // ON CONFLICT DO NOTHING path). Exec with RowsAffected is markedly cheaper than RETURNING
 // through database/sql's row machinery. Plain new messages take flushMessages instead.
 func (a *applier) insertMessage(args ...any) (int64, error) {
-	res, err := a.stmt(a.ing.insertMsg).ExecContext(a.ctx, args...)
+	res, err := a.tx.ExecContext(a.ctx, insertMsgSQL, args...)
 	if err != nil {
 		return 0, err
 	}
@@ -243,7 +229,7 @@ func (a *applier) prefetchChats(ups []core.Update) error {
 		return nil
 	}
 	list, _ := json.Marshal(ids)
-	rows, err := a.stmt(a.ing.prefetchChats).QueryContext(a.ctx, a.channelID, string(list))
+	rows, err := a.tx.QueryContext(a.ctx, prefetchChatsSQL, a.channelID, string(list))
 	if err != nil {
 		return fmt.Errorf("store: prefetch chats: %w", err)
 	}
@@ -264,7 +250,7 @@ func (a *applier) lookupChat(ext string) (chatRef, bool, error) {
 		return ref, true, nil
 	}
 	var ref chatRef
-	err := a.stmt(a.ing.findChat).QueryRowxContext(a.ctx, a.channelID, ext).Scan(&ref.id, &ref.personID)
+	err := a.tx.QueryRowxContext(a.ctx, findChatSQL, a.channelID, ext).Scan(&ref.id, &ref.personID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ref, false, nil
 	}
@@ -300,16 +286,16 @@ func (a *applier) chat(u *core.Update) (chatRef, error) {
 		if name == "" {
 			name = "Client " + u.From.ExternalUserID
 		}
-		if err := a.stmt(a.ing.insertPerson).QueryRowxContext(a.ctx, name, u.From.Phone, a.now).Scan(&personID); err != nil {
+		if err := a.tx.QueryRowxContext(a.ctx, insertPersonSQL, name, u.From.Phone, a.now).Scan(&personID); err != nil {
 			return ref, fmt.Errorf("create person: %w", err)
 		}
 		// Indexed at once, not at finish: a later update of this batch may look this phone up.
 		// What indexPerson would read back is known here (a new person has no e-mail); the
 		// delete is there in case a deleted person's id is reused.
-		if _, err := a.stmt(a.ing.unindexPerson).ExecContext(a.ctx, personID); err != nil {
+		if _, err := a.tx.ExecContext(a.ctx, unindexPersonSQL, personID); err != nil {
 			return ref, fmt.Errorf("index person %d: %w", personID, err)
 		}
-		if _, err := a.stmt(a.ing.indexPerson).ExecContext(a.ctx, personID, name, "", u.From.Phone, phoneSuffixes(u.From.Phone)); err != nil {
+		if _, err := a.tx.ExecContext(a.ctx, indexPersonSQL, personID, name, "", u.From.Phone, phoneSuffixes(u.From.Phone)); err != nil {
 			return ref, fmt.Errorf("index person %d: %w", personID, err)
 		}
 		a.res.NewPeople++
@@ -318,7 +304,7 @@ func (a *applier) chat(u *core.Update) (chatRef, error) {
 		}
 	}
 	ref.personID = personID
-	if err := a.stmt(a.ing.insertChat).QueryRowxContext(a.ctx, personID, a.channelID, u.ExternalChatID, u.From.Username, a.now).Scan(&ref.id); err != nil {
+	if err := a.tx.QueryRowxContext(a.ctx, insertChatSQL, personID, a.channelID, u.ExternalChatID, u.From.Username, a.now).Scan(&ref.id); err != nil {
 		return ref, fmt.Errorf("create chat: %w", err)
 	}
 	a.chats[u.ExternalChatID] = ref
@@ -453,7 +439,7 @@ func (a *applier) message(ref chatRef, u *core.Update, edited bool) error {
 	}
 	var replyTo int64
 	if u.ReplyToExtID != "" {
-		if err := a.stmt(a.ing.findMsg).QueryRowxContext(a.ctx, ref.id, u.ReplyToExtID).Scan(&replyTo); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		if err := a.tx.QueryRowxContext(a.ctx, findMsgSQL, ref.id, u.ReplyToExtID).Scan(&replyTo); err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("find replied message: %w", err)
 		}
 	}
@@ -533,7 +519,7 @@ func (a *applier) flushMessages() error {
 		ext  string
 	}
 	ids := make(map[key]int64, len(rows))
-	r, err := a.stmt(a.ing.insertMsgs).QueryContext(a.ctx, string(raw))
+	r, err := a.tx.QueryContext(a.ctx, insertMsgsSQL, string(raw))
 	if err != nil {
 		return fmt.Errorf("insert messages: %w", err)
 	}
@@ -575,7 +561,7 @@ func (a *applier) edit(ref chatRef, u *core.Update) error {
 		return err
 	}
 	var id int64
-	err = a.stmt(a.ing.editMsg).QueryRowxContext(a.ctx, u.Text, att, u.At, ref.id, u.ExternalID).Scan(&id)
+	err = a.tx.QueryRowxContext(a.ctx, editMsgSQL, u.Text, att, u.At, ref.id, u.ExternalID).Scan(&id)
 	if err == nil {
 		a.res.Edits++
 		a.recompute(ref) // the edited message may be the preview
@@ -586,7 +572,7 @@ func (a *applier) edit(ref chatRef, u *core.Update) error {
 	}
 	// Either unchanged (a re-applied edit) or a message from before our history began: store
 	// the latter as an edited message so the text the client sees is not lost.
-	err = a.stmt(a.ing.findMsg).QueryRowxContext(a.ctx, ref.id, u.ExternalID).Scan(&id)
+	err = a.tx.QueryRowxContext(a.ctx, findMsgSQL, ref.id, u.ExternalID).Scan(&id)
 	if err == nil {
 		a.res.Duplicates++
 		return nil
@@ -607,7 +593,7 @@ func (a *applier) reaction(ref chatRef, u *core.Update) error {
 		reactions = string(b)
 	}
 	var id int64
-	err := a.stmt(a.ing.reactMsg).QueryRowxContext(a.ctx, reactions, ref.id, u.ExternalID).Scan(&id)
+	err := a.tx.QueryRowxContext(a.ctx, reactMsgSQL, reactions, ref.id, u.ExternalID).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		a.res.Duplicates++ // unchanged, or a message we do not have
 		return nil

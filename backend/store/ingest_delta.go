@@ -100,7 +100,7 @@ func (a *applier) applyDeltas() error {
 	if err != nil {
 		return err
 	}
-	r, err := a.stmt(a.ing.moveChats).QueryContext(a.ctx, string(raw))
+	r, err := a.tx.QueryContext(a.ctx, appendChatsSQL, string(raw))
 	if err != nil {
 		return fmt.Errorf("move chats: %w", err)
 	}
@@ -152,7 +152,7 @@ func (a *applier) applyDeltas() error {
 	if raw, err = json.Marshal(prows); err != nil {
 		return err
 	}
-	if _, err := a.stmt(a.ing.movePeople).ExecContext(a.ctx, string(raw)); err != nil {
+	if _, err := a.tx.ExecContext(a.ctx, appendPeopleSQL, string(raw)); err != nil {
 		return fmt.Errorf("move people: %w", err)
 	}
 	return nil
