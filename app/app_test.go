@@ -227,14 +227,18 @@ func TestCloseHidesToTrayUnlessQuitting(t *testing.T) {
 func TestReportReadyWritesTheMomentOnce(t *testing.T) {
 	a, _, _ := newTestApp(t)
 	a.readyFile = filepath.Join(t.TempDir(), "ready.json")
-	a.ReportReady(42)
-	a.ReportReady(7)
+	a.ReportReady(42, map[string]float64{"bootReceived": 120, "painted": 180})
+	a.ReportReady(7, nil)
 	raw, err := os.ReadFile(a.readyFile)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got map[string]int64
-	if err := json.Unmarshal(raw, &got); err != nil || got["rows"] != 42 || got["unixMs"] == 0 {
+	var got struct {
+		Rows   int                `json:"rows"`
+		UnixMS int64              `json:"unixMs"`
+		Marks  map[string]float64 `json:"marks"`
+	}
+	if err := json.Unmarshal(raw, &got); err != nil || got.Rows != 42 || got.UnixMS == 0 || got.Marks["painted"] != 180 {
 		t.Fatalf("ready file %s (%v)", raw, err)
 	}
 }

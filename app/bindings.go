@@ -17,6 +17,7 @@ type Bootstrap struct {
 	Locale       string             `json:"locale"`
 	Theme        string             `json:"theme"`
 	DefaultTab   core.Tab           `json:"defaultTab"`
+	FirstPage    core.ListPage      `json:"firstPage"` // the default tab's first page, as the UI's first ListPeople
 	Counts       core.TabCounts     `json:"counts"`
 	Channels     []core.Channel     `json:"channels"`
 	Facets       store.Facets       `json:"facets"`
@@ -27,7 +28,7 @@ type Bootstrap struct {
 
 func bg() context.Context { return context.Background() }
 
-// Bootstrap loads the settings, tab counts and filter facets.
+// Bootstrap loads the settings, the default tab and its first page, tab counts and filter facets.
 func (a *App) Bootstrap() (Bootstrap, error) {
 	ctx := bg()
 	ib := a.inbox
@@ -43,7 +44,7 @@ func (a *App) Bootstrap() (Bootstrap, error) {
 	}
 	b.Locale, _ = ib.Setting(ctx, "locale")
 	b.Theme, _ = ib.Setting(ctx, "theme")
-	if b.DefaultTab, err = ib.DefaultTab(ctx); err != nil {
+	if b.DefaultTab, b.FirstPage, err = ib.FirstScreen(ctx); err != nil {
 		return b, err
 	}
 	if b.Counts, err = ib.TabCounts(ctx, core.ListQuery{}); err != nil {

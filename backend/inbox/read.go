@@ -86,16 +86,18 @@ func (s *Service) TabCounts(ctx context.Context, q core.ListQuery) (core.TabCoun
 	return s.Store.TabCounts(ctx, q, s.Me, s.now())
 }
 
-// DefaultTab is the tab the list opens on: Important when it has rows, else All.
-func (s *Service) DefaultTab(ctx context.Context) (core.Tab, error) {
-	page, err := s.Store.ListPeople(ctx, core.ListQuery{Tab: core.TabImportant, Limit: 1}, s.Me, s.now())
-	if err != nil {
-		return "", err
+// FirstScreen is the tab the list opens on, Important when it has rows, else All, with that
+// tab's first page as the UI asks for it (no search, no filter, newest first).
+func (s *Service) FirstScreen(ctx context.Context) (core.Tab, core.ListPage, error) {
+	first := func(tab core.Tab) (core.ListPage, error) {
+		return s.Store.ListPeople(ctx, core.ListQuery{Tab: tab, Limit: core.DefaultPageSize}, s.Me, s.now())
 	}
-	if len(page.Rows) > 0 {
-		return core.TabImportant, nil
+	page, err := first(core.TabImportant)
+	if err != nil || len(page.Rows) > 0 {
+		return core.TabImportant, page, err
 	}
-	return core.TabAll, nil
+	page, err = first(core.TabAll)
+	return core.TabAll, page, err
 }
 
 // History returns one page of a chat's history.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"reflect"
 	"testing"
 	"time"
 
@@ -51,8 +52,8 @@ func TestNewCreatesMeInAnEmptyStore(t *testing.T) {
 		t.Errorf("managers = %+v", ms)
 	}
 	// An empty workspace opens on All.
-	if tab, err := svc.DefaultTab(context.Background()); err != nil || tab != core.TabAll {
-		t.Errorf("default tab = %q, %v", tab, err)
+	if tab, page, err := svc.FirstScreen(context.Background()); err != nil || tab != core.TabAll || len(page.Rows) != 0 {
+		t.Errorf("first screen = %q with %d rows, %v", tab, len(page.Rows), err)
 	}
 }
 
@@ -62,8 +63,15 @@ func TestReadUseCases(t *testing.T) {
 	if svc.Me != demo.MeID {
 		t.Fatalf("me = %d", svc.Me)
 	}
-	if tab, err := svc.DefaultTab(ctx); err != nil || tab != core.TabImportant {
-		t.Errorf("default tab = %q, %v", tab, err)
+	// The demo has tasks due today: the list opens on Important, with that tab's first page,
+	// the same page the UI's own first query returns.
+	tab, first, err := svc.FirstScreen(ctx)
+	if err != nil || tab != core.TabImportant || len(first.Rows) == 0 {
+		t.Fatalf("first screen = %q with %d rows, %v", tab, len(first.Rows), err)
+	}
+	if asked, err := svc.ListPeople(ctx, core.ListQuery{Tab: core.TabImportant, Limit: core.DefaultPageSize}); err != nil ||
+		!reflect.DeepEqual(asked, first) {
+		t.Errorf("first page %+v, the UI's query answers %+v (%v)", first, asked, err)
 	}
 	// Limits are clamped, the empty tab means All, bad tabs and filters are refused.
 	page, err := svc.ListPeople(ctx, core.ListQuery{Limit: 100000})

@@ -1,12 +1,14 @@
 // The Chats workspace: people list (left), history + composer (centre), client card (right).
 // App owns what the three panes share: the list query, the selection, the card and the hotkeys.
-import { Suspense, lazy, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Suspense, lazy, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { api, backendAvailable, events } from './lib/api';
 import { useStoreChanges } from './lib/changes';
 import { errorText } from './lib/errors';
+import { takeInlineBoot } from './lib/inlineBoot';
 import { I18nContext, detectLocale, makeT, useI18n } from './lib/i18n';
 import { matchHotkey } from './lib/hotkeys';
 import { ChannelIcon, IconFilter, IconReadAll } from './lib/icons';
+import { mark, startupMarks } from './lib/startupTrace';
 import { ToastProvider, useReportError } from './lib/toast';
 import type {
   Bootstrap,
@@ -49,25 +51,35 @@ function useResolvedTheme(setting: ThemeSetting): 'light' | 'dark' {
 }
 
 export function App() {
-  const [locale, setLocale] = useState<Locale>(() => detectLocale(typeof navigator !== 'undefined' ? navigator.language : undefined));
-  const [theme, setTheme] = useState<ThemeSetting>('system');
-  const [boot, setBoot] = useState<Bootstrap | null>(null);
+  // The page normally arrives with its Bootstrap; without it the effect below asks for one.
+  const [inline] = useState(takeInlineBoot);
+  const [locale, setLocale] = useState<Locale>(() =>
+    inline?.locale === 'ru' || inline?.locale === 'en' ? inline.locale : detectLocale(typeof navigator !== 'undefined' ? navigator.language : undefined),
+  );
+  const [theme, setTheme] = useState<ThemeSetting>(() =>
+    inline?.theme === 'light' || inline?.theme === 'dark' || inline?.theme === 'system' ? inline.theme : 'system',
+  );
+  const [boot, setBoot] = useState<Bootstrap | null>(inline);
   const [bootError, setBootError] = useState<unknown>(null);
   const i18n = useMemo(() => ({ locale, t: makeT(locale) }), [locale]);
   const resolved = useResolvedTheme(theme);
 
-  useEffect(() => {
+  // Before the paint: the first frame already has the workspace, in the right theme.
+  useLayoutEffect(() => {
     document.documentElement.dataset.theme = resolved;
     document.documentElement.lang = locale;
   }, [resolved, locale]);
 
   useEffect(() => {
+    if (inline) return;
     if (!backendAvailable()) {
       setBootError(new Error(makeT(locale)('app.noBackend')));
       return;
     }
+    mark('bootRequested');
     api.Bootstrap().then(
       (b) => {
+        mark('bootReceived');
         if (b.locale === 'ru' || b.locale === 'en') setLocale(b.locale);
         if (b.theme === 'light' || b.theme === 'dark' || b.theme === 'system') setTheme(b.theme);
         setBoot(b);
@@ -138,7 +150,7 @@ function Workspace({
     return f;
   }, [panelFilter, quickPlan, activeDialogues]);
   const params = useMemo(() => ({ tab, search, filter, oldestFirst }), [tab, search, filter, oldestFirst]);
-  const list = usePeopleList(params, boot.counts, report);
+  const list = usePeopleList(params, boot.counts, report, boot.firstPage);
   const visible = useRef<[number, number]>([0, 30]);
   const onVisibleRange = useCallback((a: number, b: number) => {
     visible.current = [a, b];
@@ -312,7 +324,11 @@ function Workspace({
   rowCount.current = list.rows.length;
   const onFirstRender = useCallback(() => {
     // For `make bench`: the moment the first page of people is on screen (after the paint).
-    requestAnimationFrame(() => api.ReportReady(rowCount.current).catch(() => undefined));
+    mark('rowsRendered');
+    requestAnimationFrame(() => {
+      mark('painted');
+      api.ReportReady(rowCount.current, startupMarks()).catch(() => undefined);
+    });
   }, []);
 
   const chats = card && card.person.id === sel?.personId ? (card.chats ?? []) : [];

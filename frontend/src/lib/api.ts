@@ -110,8 +110,8 @@ export const api = {
   NetworkOnline: () => call<void>('NetworkOnline'),
   Notifications: () => call<NotificationItem[] | null>('Notifications'),
   DismissNotification: (id: number) => call<void>('DismissNotification', id),
-  /** Records the moment the first list page rendered, for `make bench`. */
-  ReportReady: (rows: number) => call<void>('ReportReady', rows),
+  /** Records the moment the first list page rendered, and the start-up phases, for `make bench`. */
+  ReportReady: (rows: number, marks: Record<string, number>) => call<void>('ReportReady', rows, marks),
 };
 
 export type Api = typeof api;

@@ -274,6 +274,8 @@ export interface Bootstrap {
   locale: Locale | '';
   theme: ThemeSetting | '';
   defaultTab: Tab;
+  /** The default tab's first page, the answer to the list's first query (no search or filter). */
+  firstPage?: ListPage;
   counts: TabCounts;
   channels: Channel[] | null;
   facets: Facets;

@@ -2,7 +2,8 @@
 // store changes (only the pages the person can see), and the tab counts for the same query.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../../lib/api';
-import type { ListFilter, ListQuery, ListRow, Tab, TabCounts } from '../../lib/types';
+import { mark } from '../../lib/startupTrace';
+import type { ListFilter, ListPage, ListQuery, ListRow, Tab, TabCounts } from '../../lib/types';
 
 export const PAGE_SIZE = 50;
 
@@ -43,9 +44,19 @@ function flatten(pages: Page[]): ListRow[] {
   return out;
 }
 
-export function usePeopleList(params: ListParams, initialCounts: TabCounts | null, onError: (e: unknown) => void): PeopleListState {
-  const [pages, setPages] = useState<Page[]>([]);
-  const [loading, setLoading] = useState(true);
+/**
+ * initialPage, when given, is the answer to the first query (the page came with it, see
+ * lib/inlineBoot.ts): the first render shows its rows and the first query is not asked again.
+ */
+export function usePeopleList(
+  params: ListParams,
+  initialCounts: TabCounts | null,
+  onError: (e: unknown) => void,
+  initialPage?: ListPage,
+): PeopleListState {
+  const [pages, setPages] = useState<Page[]>(() => (initialPage ? [{ cursor: '', rows: initialPage.rows ?? [], next: initialPage.nextCursor }] : []));
+  const [loading, setLoading] = useState(!initialPage);
+  const seeded = useRef(!!initialPage); // the first query's answer is already in pages
   const [counts, setCounts] = useState<TabCounts | null>(initialCounts);
   const gen = useRef(0); // bumps when the query changes so late answers to an old query are dropped
   const loadingMore = useRef(false);
@@ -80,15 +91,21 @@ export function usePeopleList(params: ListParams, initialCounts: TabCounts | nul
   const countsFresh = useRef(initialCounts !== null);
   useEffect(() => {
     const g = ++gen.current;
-    setLoading(true);
-    loadingMore.current = false;
     const fresh = countsFresh.current;
     countsFresh.current = false;
+    if (seeded.current) {
+      seeded.current = false;
+      return;
+    }
+    setLoading(true);
+    loadingMore.current = false;
     // The badges are counted after the page is on screen, so the rows the manager waits for
     // do not share the cores with three index walks.
+    mark('pageRequested');
     api.ListPeople(query('')).then(
       (p) => {
         if (g !== gen.current) return;
+        mark('pageReceived');
         setPages([{ cursor: '', rows: p.rows ?? [], next: p.nextCursor }]);
         setLoading(false);
         // After the rows are painted, so the counts do not compete with the paint.
