@@ -183,7 +183,7 @@ echo "bench: WebKit GPU policy of the app and the baseline window: $BAREWAILS_GP
 # ---------- 4. start-up ----------
 if ! skip startup; then
   log "start-up: $START_RUNS runs each of Switchboard and a bare Wails window, interleaved (one warm-up each first)"
-  app_s=() bare_s=() self_s=()
+  app_s=() bare_s=() self_s=() asked_s=() painted_s=()
   for i in $(seq 0 "$START_RUNS"); do
     for which in bare app; do
       ready=$work/ready-$which-$i.json
@@ -203,6 +203,9 @@ if ! skip startup; then
       if [[ $which == app ]]; then
         app_s+=("$((at - launched_at))")
         self_s+=("$(sed -E 's/.*"ms":([0-9]+).*/\1/' "$ready")")
+        # The phases the app traced (app.New -> page request; in the page, navigation -> painted).
+        asked_s+=("$(sed -nE 's/.*"pageRequestedMs":([0-9]+).*/\1/p' "$ready")")
+        painted_s+=("$(sed -nE 's/.*"painted":([0-9.]+).*/\1/p' "$ready")")
       else
         bare_s+=("$((at - launched_at))")
       fi
@@ -212,6 +215,8 @@ if ! skip startup; then
   put startup_app ms "exec of build/bin/switchboard on the big dataset to ReportReady (first list page rendered in WebKitGTK), Xvfb" "${app_s[@]}"
   put startup_bare ms "exec of bench/barewails to its bound Ready() call after DOMContentLoaded, Xvfb" "${bare_s[@]}"
   put startup_app_self ms "the same start-ups as the app measures them (from app.New, after the store opened)" "${self_s[@]}"
+  put startup_page_asked ms "from app.New to the webview's request for index.html (GTK, WebKit processes, window)" "${asked_s[@]}"
+  put startup_page_painted ms "in the page: performance.now() at the first animation frame after the first people rows rendered" "${painted_s[@]}"
 fi
 
 # ---------- 5. memory after opening 100 chats ----------

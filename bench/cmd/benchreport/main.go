@@ -43,6 +43,8 @@ var budgets = []Budget{
 	{"startup_app", "start to interactive people list (production binary, Xvfb)", "median", 1500, false},
 	{"startup_bare", "  bare Wails window, same machine, same run", "median", 0, false},
 	{"startup_app_self", "  the same start-ups as the app counts them (from app.New)", "median", 0, false},
+	{"startup_page_asked", "    of which app.New to the webview asking for the page", "median", 0, false},
+	{"startup_page_painted", "    of which the page's navigation start to the first people painted", "median", 0, false},
 	{"startup_ratio", "  Switchboard / bare Wails start-up", "median", 1.3, false},
 	{"search_people", "quick search by name/phone/email, 100k people (store)", "p95", 15, false},
 	{"search_counts", "  tab counts under the same search (store)", "p95", 15, false},
