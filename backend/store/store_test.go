@@ -1,8 +1,15 @@
 package store
 
 import (
+	"context"
+	"fmt"
 	"path/filepath"
 	"testing"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"switchboard/backend/core"
 )
 
 func TestOpenMigratesFromEmptyAndReopens(t *testing.T) {
@@ -52,4 +59,39 @@ func TestTwoProcessesOpeningANewDatabaseMigrateOnce(t *testing.T) {
 			t.Fatalf("concurrent open: %v", err)
 		}
 	}
+}
+
+// Committed rows reach the database file without any commit checkpointing: the store's
+// checkpointer copies the WAL in the background after ckptEvery commits.
+func TestCheckpointerCopiesTheWALInTheBackground(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	ch := addTestChannel(t, s, core.Telegram, "1")
+	for i := 0; i < ckptEvery+2; i++ {
+		u := msgUpd("1", fmt.Sprint(i), "hello", t0.UnixMilli()+int64(i))
+		if _, err := s.ApplyBatch(ctx, ch.ID, core.Batch{Updates: []core.Update{u}}, t0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// immutable=1 reads the database file alone, as if the WAL were not there (and caches it,
+	// hence a connection per look). A few commits are far below the writer's own checkpoint
+	// threshold, so only the checkpointer can have put the messages there.
+	inFile := func() (n int) {
+		file, err := sqlx.Open("sqlite3", "file:"+s.Path()+"?mode=ro&immutable=1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer file.Close()
+		file.Get(&n, `SELECT COUNT(*) FROM messages`)
+		return n
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	var n int
+	for time.Now().Before(deadline) {
+		if n = inFile(); n >= ckptEvery {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("database file holds %d messages after %d commits", n, ckptEvery+2)
 }
