@@ -274,7 +274,7 @@ export const composerSpecs = [
         await page.waitForFunction((n) => document.querySelectorAll('[data-testid="audio-player"]').length > n, before, { timeout: 8000 });
         const player = page.getByTestId('audio-player').last();
         assert.equal(await player.getAttribute('data-state'), null, 'the note is on disk');
-        const src = await player.locator('audio').getAttribute('src');
+        const src = await player.getAttribute('data-src');
         assert.match(src, /^\/media\/\d+\/0$/);
         const res = await page.request.get(new globalThis.URL(src, page.url()).href);
         assert.equal(res.status(), 200);

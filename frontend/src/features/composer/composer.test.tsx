@@ -234,14 +234,27 @@ describe('VoiceButton', () => {
 
 describe('AudioPlayer', () => {
   it('plays the served file with a seekable progress bar', () => {
+    const made: HTMLAudioElement[] = [];
+    const RealAudio = window.Audio;
+    const spy = vi.spyOn(window, 'Audio').mockImplementation(function (src?: string) {
+      const a = new RealAudio(src);
+      made.push(a);
+      return a;
+    });
     inLocale(<AudioPlayer messageId={42} index={1} attachment={{ kind: 'voice', duration: 75, localPath: '/data/uploads/voice/v.ogg' }} />);
-    const audio = document.querySelector('audio')!;
-    expect(audio.getAttribute('src')).toBe('/media/42/1');
+    expect(screen.getByTestId('audio-player').dataset.src).toBe('/media/42/1');
+    // Nothing is loaded with the history: the length is the one the messenger sent.
+    expect(made).toHaveLength(0);
     const bar = screen.getByTestId('audio-progress') as HTMLInputElement;
     expect(bar.max).toBe('75000');
     expect(screen.getByText('1:15')).toBeTruthy();
     fireEvent.change(bar, { target: { value: '30000' } });
-    expect(audio.currentTime).toBe(30);
+    expect(made).toHaveLength(1);
+    expect(made[0]!.getAttribute('src')).toBe('/media/42/1');
+    expect(made[0]!.currentTime).toBe(30);
+    fireEvent.click(screen.getByTestId('audio-toggle'));
+    expect(made).toHaveLength(1); // the same element plays
+    spy.mockRestore();
   });
   it('says when the file is not on disk yet', () => {
     inLocale(<AudioPlayer messageId={42} index={0} attachment={{ kind: 'voice', duration: 3 }} />);

@@ -26,7 +26,9 @@ export function AttachmentView({ a, media }: { a: Attachment; media?: string }) 
   return (
     <div className={`att att-${a.kind}`} data-testid="attachment" data-kind={a.kind}>
       {src && a.kind === 'video' ? (
-        <video src={src} className="att-img" controls preload="metadata" onError={() => setFailed(true)} />
+        // preload none: opening a chat must not download (and build a media pipeline for) every
+        // video in it; the size and length are in the line below until the manager plays one.
+        <video src={src} className="att-img" controls preload="none" onError={() => setFailed(true)} />
       ) : src ? (
         <img src={src} alt={a.fileName ?? t(`att.${a.kind}`)} className="att-img" loading="lazy" onError={() => setFailed(true)} />
       ) : null}
