@@ -24,6 +24,7 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/options/linux"
 	"github.com/wailsapp/wails/v2/pkg/options/mac"
 
+	"switchboard/app/webview"
 	"switchboard/backend/inbox"
 	"switchboard/backend/notify"
 	"switchboard/backend/store"
@@ -114,6 +115,7 @@ func run(assets fs.FS, args []string) error {
 		return fmt.Errorf("frontend assets: %w", err)
 	}
 	abs, _ := filepath.Abs(dir)
+	webview.ConfigureEngine()
 	return wails.Run(&options.App{
 		Title:            "Switchboard",
 		Width:            a.windowLoaded.Width,
@@ -134,23 +136,9 @@ func run(assets fs.FS, args []string) error {
 			UniqueId:               "switchboard-" + instanceID(abs),
 			OnSecondInstanceLaunch: func(options.SecondInstanceData) { a.currentWindow().Show() },
 		},
-		Linux: &linux.Options{ProgramName: "switchboard", WebviewGpuPolicy: gpuPolicy()},
+		Linux: &linux.Options{ProgramName: "switchboard", WebviewGpuPolicy: webview.GPUPolicy()},
 		Mac:   &mac.Options{About: &mac.AboutInfo{Title: "Switchboard", Message: "One inbox for your messengers"}},
 	})
-}
-
-// gpuPolicy keeps WebKitGTK off GPU compositing by default: a text inbox gains nothing from it,
-// and on machines without a usable GPU (VMs, many office PCs) WebKit composites in software
-// with private buffers that grew the web process past 380 MB after 100 chats (make bench:
-// 228 MB in all with "never"). SWITCHBOARD_GPU=ondemand|always brings it back where it helps.
-func gpuPolicy() linux.WebviewGpuPolicy {
-	switch os.Getenv("SWITCHBOARD_GPU") {
-	case "always":
-		return linux.WebviewGpuPolicyAlways
-	case "ondemand":
-		return linux.WebviewGpuPolicyOnDemand
-	}
-	return linux.WebviewGpuPolicyNever
 }
 
 func (a *App) currentWindow() window {

@@ -168,17 +168,10 @@ descendants() {
   for k in $kids; do echo "$k"; descendants "$k"; done
 }
 
-# The baseline window uses the app's WebKit GPU policy, so the ratio compares like with like: on
-# Xvfb the policy alone moves start-up and memory a lot. The app takes SWITCHBOARD_GPU when set;
-# otherwise its default is the last policy app/app.go names (the fallback return of gpuPolicy,
-# or the one literal in older versions).
-policy=${SWITCHBOARD_GPU:-$(grep -oE 'WebviewGpuPolicy(Never|Always|OnDemand)' app/app.go 2>/dev/null | tail -n1)}
-case ${policy,,} in
-  *never) export BAREWAILS_GPU=never ;;
-  *always) export BAREWAILS_GPU=always ;;
-  *) export BAREWAILS_GPU=ondemand ;;
-esac
-echo "bench: WebKit GPU policy of the app and the baseline window: $BAREWAILS_GPU"
+# The baseline window takes its WebKit settings (GPU policy, JavaScriptCore) from the same code
+# as the app (app/webview), and the same SWITCHBOARD_GPU / SWITCHBOARD_JIT overrides, so the
+# ratios compare like with like.
+echo "bench: WebKit settings: GPU policy ${SWITCHBOARD_GPU:-never (default)}, JIT ${SWITCHBOARD_JIT:-off (default)}"
 
 # ---------- 4. start-up ----------
 if ! skip startup; then

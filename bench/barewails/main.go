@@ -20,6 +20,8 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/options"
 	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
 	"github.com/wailsapp/wails/v2/pkg/options/linux"
+
+	"switchboard/app/webview"
 )
 
 //go:embed all:frontend
@@ -50,6 +52,9 @@ func (b *Bare) Ready() {
 
 func main() {
 	b := &Bare{started: time.Now(), file: os.Getenv("SWITCHBOARD_READY_FILE")}
+	// The same WebKit settings as Switchboard's window (GPU policy, JavaScriptCore), so start-up
+	// and memory are compared engine for engine.
+	webview.ConfigureEngine()
 	err := wails.Run(&options.App{
 		Title:            "Bare Wails",
 		Width:            1280,
@@ -57,23 +62,10 @@ func main() {
 		BackgroundColour: &options.RGBA{R: 246, G: 247, B: 249, A: 255},
 		AssetServer:      &assetserver.Options{Assets: mustSub(assets, "frontend")},
 		Bind:             []any{b},
-		Linux:            &linux.Options{ProgramName: "barewails", WebviewGpuPolicy: gpuPolicy()},
+		Linux:            &linux.Options{ProgramName: "barewails", WebviewGpuPolicy: webview.GPUPolicy()},
 	})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "barewails:", err)
 		os.Exit(1)
-	}
-}
-
-// gpuPolicy is Switchboard's WebKit hardware-acceleration policy (OnDemand) unless
-// BAREWAILS_GPU=never|always asks for another, to measure what the policy costs in memory.
-func gpuPolicy() linux.WebviewGpuPolicy {
-	switch os.Getenv("BAREWAILS_GPU") {
-	case "never":
-		return linux.WebviewGpuPolicyNever
-	case "always":
-		return linux.WebviewGpuPolicyAlways
-	default:
-		return linux.WebviewGpuPolicyOnDemand
 	}
 }
