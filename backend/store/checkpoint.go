@@ -23,9 +23,12 @@ import (
 // so the writer keeps SQLite's own checkpoint as a backstop (wal_autocheckpoint, connPragmas);
 // by then the background has copied and synced all but the last few commits, and the stall
 // is short (fsync waits inside commits in that run: ~170 ms -> ~50 ms).
+//
+// ckptIdle is long so that a trickle of messages (the app's usual day) costs a pair of fsyncs
+// now and then, not one per message, and short enough that the backstop never fires then.
 const (
 	ckptEvery = 16
-	ckptIdle  = 5 * time.Second
+	ckptIdle  = 30 * time.Second
 )
 
 type checkpointer struct {
