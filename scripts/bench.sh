@@ -118,8 +118,9 @@ if ! skip queries; then
 fi
 if ! skip ingest; then
   log "ingestion: $INGEST_RUNS runs of 20,000 updates, engine vs bare insert"
-  # With a CPU profile (build/bin/bench-ingest.prof, `go tool pprof -top -cum build/bin/storebench
-  # build/bin/bench-ingest.prof`): where an ingestion run spends its time, when it misses.
+  # With a CPU profile (build/bin/bench-ingest.prof, `go tool pprof -top -cum -tagfocus part=engine
+  # build/bin/storebench build/bin/bench-ingest.prof`; part=bare for the bare inserts): where an
+  # ingestion run spends its time, when it misses.
   "$STOREBENCH" ingest -runs "$INGEST_RUNS" -updates 20000 -seed "$SEED" -out "$metrics/store.jsonl" \
     -cpuprofile build/bin/bench-ingest.prof
 fi
