@@ -1,40 +1,58 @@
 import { describe, expect, it } from 'vitest';
-import { dayKey, formatDay, formatDuration, formatListTime, formatSize } from './format';
+import { inTimeZone } from '../test/tz';
+import { dayKey, formatDateTime, formatDay, formatDuration, formatListTime, formatSize } from './format';
 import { makeT } from './i18n';
 
-const tz = 'UTC';
 const now = Date.UTC(2026, 10, 21, 15, 30); // 21 Nov 2026 15:30 UTC
 
 describe('formatListTime', () => {
   it('shows HH:MM for today', () => {
-    expect(formatListTime(Date.UTC(2026, 10, 21, 9, 5), 'en', now, tz)).toBe('09:05');
-    expect(formatListTime(Date.UTC(2026, 10, 21, 0, 0), 'ru', now, tz)).toBe('00:00');
+    expect(formatListTime(Date.UTC(2026, 10, 21, 9, 5), 'en', now)).toBe('09:05');
+    expect(formatListTime(Date.UTC(2026, 10, 21, 0, 0), 'ru', now)).toBe('00:00');
   });
   it('shows a date for another day this year, in the chosen language', () => {
-    expect(formatListTime(Date.UTC(2026, 10, 20, 23, 59), 'en', now, tz)).toBe('20 Nov');
-    expect(formatListTime(Date.UTC(2026, 2, 3, 12, 0), 'ru', now, tz)).toBe('3 мар');
+    expect(formatListTime(Date.UTC(2026, 10, 20, 23, 59), 'en', now)).toBe('20 Nov');
+    expect(formatListTime(Date.UTC(2026, 2, 3, 12, 0), 'ru', now)).toBe('3 мар');
   });
   it('adds the year for an earlier year', () => {
-    expect(formatListTime(Date.UTC(2025, 0, 2, 12, 0), 'en', now, tz)).toBe('02/01/25');
+    expect(formatListTime(Date.UTC(2025, 0, 2, 12, 0), 'en', now)).toBe('02/01/25');
   });
   it('shows nothing without a time', () => {
-    expect(formatListTime(0, 'en', now, tz)).toBe('');
+    expect(formatListTime(0, 'en', now)).toBe('');
   });
-  it('decides "today" in the given time zone', () => {
+  it('shows the earlier year the way each language writes it', () => {
+    expect(formatListTime(Date.UTC(2025, 0, 2, 12, 0), 'ru', now)).toBe('02.01.25');
+  });
+  it("decides \"today\" in the machine's time zone", () => {
     const late = Date.UTC(2026, 10, 20, 22, 0); // 21 Nov 01:00 in Moscow
-    expect(dayKey(late, 'Europe/Moscow')).toBe('2026-11-21');
-    expect(formatListTime(late, 'en', now, 'Europe/Moscow')).toBe('01:00');
+    inTimeZone('Europe/Moscow', () => {
+      expect(dayKey(late)).toBe('2026-11-21');
+      expect(formatListTime(late, 'en', now)).toBe('01:00');
+    });
+    expect(dayKey(late)).toBe('2026-11-20');
   });
 });
 
 describe('formatDay', () => {
   it('names today and yesterday, dates otherwise', () => {
     const t = makeT('en');
-    expect(formatDay(now - 3600_000, 'en', t, now, tz)).toBe('Today');
-    expect(formatDay(now - 86_400_000, 'en', t, now, tz)).toBe('Yesterday');
-    expect(formatDay(Date.UTC(2026, 9, 1), 'en', t, now, tz)).toBe('1 October');
-    expect(formatDay(Date.UTC(2026, 9, 1), 'ru', makeT('ru'), now, tz)).toBe('1 октября');
-    expect(formatDay(Date.UTC(2024, 9, 1), 'en', t, now, tz)).toBe('1 October 2024');
+    expect(formatDay(now - 3600_000, 'en', t, now)).toBe('Today');
+    expect(formatDay(now - 86_400_000, 'en', t, now)).toBe('Yesterday');
+    expect(formatDay(Date.UTC(2026, 9, 1), 'en', t, now)).toBe('1 October');
+    expect(formatDay(Date.UTC(2026, 9, 1), 'ru', makeT('ru'), now)).toBe('1 октября');
+    expect(formatDay(Date.UTC(2024, 9, 1), 'en', t, now)).toBe('1 October 2024');
+    expect(formatDay(Date.UTC(2024, 4, 9), 'ru', makeT('ru'), now)).toBe('9 мая 2024 г.');
+  });
+  it('counts yesterday by the calendar, across a month', () => {
+    expect(formatDay(Date.UTC(2026, 10, 30, 23, 0), 'en', makeT('en'), Date.UTC(2026, 11, 1, 8, 0))).toBe('Yesterday');
+  });
+});
+
+describe('formatDateTime', () => {
+  it('writes the date and time in the chosen language', () => {
+    expect(formatDateTime(Date.UTC(2026, 10, 21, 15, 30), 'en')).toBe('21 Nov 2026, 15:30');
+    expect(formatDateTime(Date.UTC(2026, 10, 21, 15, 30), 'ru')).toBe('21 нояб. 2026 г., 15:30');
+    expect(formatDateTime(Date.UTC(2026, 4, 1, 9, 5), 'ru')).toBe('1 мая 2026 г., 09:05');
   });
 });
 

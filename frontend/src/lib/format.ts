@@ -1,52 +1,66 @@
-// Dates, times and sizes through Intl in the chosen locale. `now` is a parameter so the rules
-// ("today: HH:MM, else a date") are testable without faking the clock.
+// Dates, times and sizes in the chosen language, in the machine's time zone. `now` is a parameter
+// so the rules ("today: HH:MM, else a date") are testable without faking the clock.
+//
+// Written out instead of through Intl.DateTimeFormat: in WebKitGTK the first Intl date format
+// loads ICU's calendar code and locale data into the web process (3.6 MB of the app's memory,
+// make bench), and a list row asked for two day keys per render, each an array of parts. The
+// app speaks two languages; their month names are below.
 import type { Locale } from './types';
 import type { TFunc } from './i18n';
 
-const fmtCache = new Map<string, Intl.DateTimeFormat>();
-function fmt(locale: Locale, opts: Intl.DateTimeFormatOptions, timeZone?: string): Intl.DateTimeFormat {
-  const key = `${locale}|${timeZone ?? ''}|${JSON.stringify(opts)}`;
-  let f = fmtCache.get(key);
-  if (!f) {
-    f = new Intl.DateTimeFormat(locale === 'ru' ? 'ru-RU' : 'en-GB', { ...opts, timeZone });
-    fmtCache.set(key, f);
-  }
-  return f;
-}
+const MONTHS_SHORT: Record<Locale, readonly string[]> = {
+  en: ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'],
+  ru: ['янв.', 'февр.', 'мар.', 'апр.', 'мая', 'июн.', 'июл.', 'авг.', 'сент.', 'окт.', 'нояб.', 'дек.'],
+};
+// The day-of-month form: "1 October", "1 октября" (genitive in Russian).
+const MONTHS_LONG: Record<Locale, readonly string[]> = {
+  en: ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'],
+  ru: ['января', 'февраля', 'марта', 'апреля', 'мая', 'июня', 'июля', 'августа', 'сентября', 'октября', 'ноября', 'декабря'],
+};
+
+const two = (n: number) => String(n).padStart(2, '0');
 
 /** dayKey is the local calendar day of ms, "YYYY-MM-DD", used to group and compare days. */
-export function dayKey(ms: number, timeZone?: string): string {
-  const parts = fmt('en', { year: 'numeric', month: '2-digit', day: '2-digit' }, timeZone).formatToParts(ms);
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')}`;
+export function dayKey(ms: number): string {
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}`;
 }
 
-export function formatClock(ms: number, locale: Locale, timeZone?: string): string {
-  return fmt(locale, { hour: '2-digit', minute: '2-digit', hour12: false }, timeZone).format(ms);
+export function formatClock(ms: number): string {
+  const d = new Date(ms);
+  return `${two(d.getHours())}:${two(d.getMinutes())}`;
 }
 
 /** The people list's time: HH:MM for today, otherwise a short date (with the year if not this year). */
-export function formatListTime(ms: number, locale: Locale, now: number = Date.now(), timeZone?: string): string {
+export function formatListTime(ms: number, locale: Locale, now: number = Date.now()): string {
   if (!ms) return '';
-  if (dayKey(ms, timeZone) === dayKey(now, timeZone)) return formatClock(ms, locale, timeZone);
-  const sameYear = dayKey(ms, timeZone).slice(0, 4) === dayKey(now, timeZone).slice(0, 4);
-  const opts: Intl.DateTimeFormatOptions = sameYear
-    ? { day: 'numeric', month: 'short' }
-    : { day: '2-digit', month: '2-digit', year: '2-digit' };
-  return fmt(locale, opts, timeZone).format(ms).replace(/\.$/, '');
+  const d = new Date(ms);
+  const n = new Date(now);
+  if (dayKey(ms) === dayKey(now)) return formatClock(ms);
+  // The list is narrow: "3 мар", not "3 мар.".
+  if (d.getFullYear() === n.getFullYear()) return `${d.getDate()} ${MONTHS_SHORT[locale][d.getMonth()]}`.replace(/\.$/, '');
+  const sep = locale === 'ru' ? '.' : '/';
+  return [two(d.getDate()), two(d.getMonth() + 1), two(d.getFullYear() % 100)].join(sep);
 }
 
 /** The history's day separator: Today, Yesterday, or a long date. */
-export function formatDay(ms: number, locale: Locale, t: TFunc, now: number = Date.now(), timeZone?: string): string {
-  const k = dayKey(ms, timeZone);
-  if (k === dayKey(now, timeZone)) return t('history.today');
-  if (k === dayKey(now - 86_400_000, timeZone)) return t('history.yesterday');
-  const sameYear = k.slice(0, 4) === dayKey(now, timeZone).slice(0, 4);
-  return fmt(locale, sameYear ? { day: 'numeric', month: 'long' } : { day: 'numeric', month: 'long', year: 'numeric' }, timeZone).format(ms);
+export function formatDay(ms: number, locale: Locale, t: TFunc, now: number = Date.now()): string {
+  const k = dayKey(ms);
+  if (k === dayKey(now)) return t('history.today');
+  const yesterday = new Date(now);
+  yesterday.setDate(yesterday.getDate() - 1);
+  if (k === dayKey(yesterday.getTime())) return t('history.yesterday');
+  const d = new Date(ms);
+  const day = `${d.getDate()} ${MONTHS_LONG[locale][d.getMonth()]}`;
+  if (d.getFullYear() === new Date(now).getFullYear()) return day;
+  return locale === 'ru' ? `${day} ${d.getFullYear()} г.` : `${day} ${d.getFullYear()}`;
 }
 
-export function formatDateTime(ms: number, locale: Locale, timeZone?: string): string {
-  return fmt(locale, { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false }, timeZone).format(ms);
+/** A moment with its date: "21 Nov 2026, 15:30", "21 нояб. 2026 г., 15:30". */
+export function formatDateTime(ms: number, locale: Locale): string {
+  const d = new Date(ms);
+  const date = `${d.getDate()} ${MONTHS_SHORT[locale][d.getMonth()]} ${d.getFullYear()}${locale === 'ru' ? ' г.' : ''}`;
+  return `${date}, ${formatClock(ms)}`;
 }
 
 export function formatSize(bytes: number, t: TFunc): string {

@@ -67,7 +67,7 @@ function StatusMark({ m }: { m: Message }) {
 }
 
 export const MessageItem = memo(function MessageItem({ m, personName, personId, me, managers, channelKind, onReply, onEdit, onDelete, onRetry }: Props) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const [menu, setMenu] = useState(false);
   const menuRef = useRef<HTMLDivElement>(null);
 
@@ -80,7 +80,7 @@ export const MessageItem = memo(function MessageItem({ m, personName, personId, 
     return () => document.removeEventListener('mousedown', close);
   }, [menu]);
 
-  const time = formatClock(m.createdAt, locale);
+  const time = formatClock(m.createdAt);
 
   if (m.kind === 'indicator') {
     return (

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Message } from '../../lib/types';
+import { inTimeZone } from '../../test/tz';
 import { buildHistoryItems, mergeNewest } from './group';
 
 function msg(id: number, createdAt: number, text = `m${id}`): Message {
@@ -13,15 +14,15 @@ const day = (d: number, h: number) => Date.UTC(2026, 10, d, h, 0);
 
 describe('buildHistoryItems', () => {
   it('puts a day separator before the first message of each day', () => {
-    const items = buildHistoryItems([msg(1, day(19, 10)), msg(2, day(19, 23)), msg(3, day(20, 1)), msg(4, day(21, 9))], 'UTC');
+    const items = buildHistoryItems([msg(1, day(19, 10)), msg(2, day(19, 23)), msg(3, day(20, 1)), msg(4, day(21, 9))]);
     expect(items.map((i) => (i.type === 'day' ? `D${i.day}` : `M${i.message.id}`))).toEqual([
       'D2026-11-19', 'M1', 'M2', 'D2026-11-20', 'M3', 'D2026-11-21', 'M4',
     ]);
     // Keys are unique so the virtualiser can cache measured heights.
     expect(new Set(items.map((i) => i.key)).size).toBe(items.length);
   });
-  it('splits days in the given time zone', () => {
-    const items = buildHistoryItems([msg(1, day(19, 20)), msg(2, day(19, 22))], 'Europe/Moscow');
+  it("splits days in the machine's time zone", () => {
+    const items = inTimeZone('Europe/Moscow', () => buildHistoryItems([msg(1, day(19, 20)), msg(2, day(19, 22))]));
     expect(items.filter((i) => i.type === 'day')).toHaveLength(2);
   });
   it('returns nothing for an empty history', () => {

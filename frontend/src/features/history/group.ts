@@ -7,11 +7,11 @@ export type HistoryItem =
   | { type: 'day'; key: string; day: string; at: number }
   | { type: 'msg'; key: string; message: Message };
 
-export function buildHistoryItems(messages: Message[], timeZone?: string): HistoryItem[] {
+export function buildHistoryItems(messages: Message[]): HistoryItem[] {
   const out: HistoryItem[] = [];
   let prevDay = '';
   for (const m of messages) {
-    const d = dayKey(m.createdAt, timeZone);
+    const d = dayKey(m.createdAt);
     if (d !== prevDay) {
       out.push({ type: 'day', key: `day-${d}`, day: d, at: m.createdAt });
       prevDay = d;

@@ -1,0 +1,13 @@
+// The UI formats dates in the machine's time zone; tests pick the zone through TZ, which Node
+// reads again whenever it changes. setup.ts starts every test in UTC.
+// Tests run in Node; the app's tsconfig has no Node types.
+declare const process: { env: Record<string, string | undefined> };
+export function inTimeZone<T>(tz: string, fn: () => T): T {
+  const before = process.env.TZ;
+  process.env.TZ = tz;
+  try {
+    return fn();
+  } finally {
+    process.env.TZ = before;
+  }
+}
