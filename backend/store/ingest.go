@@ -11,7 +11,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
 
@@ -85,7 +84,7 @@ type applier struct {
 	touchP map[int64]bool
 	events [][4]any
 	// pending are plain new messages not yet inserted: flushMessages inserts them with one
-	// statement (see insertMsgsSQL). Any other write or read of messages flushes them first.
+	// statement (see insertMsgsHead). Any other write or read of messages flushes them first.
 	pending []pendingMsg
 
 	// The list columns follow the batch incrementally where it only appended rows (the common
@@ -124,14 +123,19 @@ func (a *applier) flushEvents() error {
 			kept = append(kept, e)
 		}
 	}
-	if len(kept) == 0 {
-		return nil
-	}
-	rows, err := json.Marshal(kept)
-	if err != nil {
+	err := inChunks(len(kept), func(lo, hi int) error {
+		n := padded(hi - lo)
+		args := make([]any, 0, 5*n)
+		for _, e := range kept[lo:hi] {
+			args = append(args, e[0], e[1], e[2], e[3], a.now)
+		}
+		for len(args) < cap(args) {
+			args = append(args, nil)
+		}
+		_, err := a.tx.ExecContext(a.ctx, rowsSQL(insertEventsHead, insertEventsRow, insertEventsTail, n), args...)
 		return err
-	}
-	if _, err = a.tx.ExecContext(a.ctx, insertEventsSQL, a.now, string(rows)); err != nil {
+	})
+	if err != nil {
 		return fmt.Errorf("append events: %w", err)
 	}
 	a.events = a.events[:0]
@@ -467,12 +471,9 @@ func (a *applier) message(ref chatRef, u *core.Update, edited bool) error {
 // bufferable reports whether u is a plain new message: one that only appends a row and needs
 // nothing of the rows before it (no reply to look up, no /start to check against earlier
 // subscriptions, no shared phone that may merge people). Such messages wait in a.pending.
-// Their text goes to SQLite as JSON, so it must be valid UTF-8 to arrive unchanged (it is:
-// connectors decode it from JSON); anything else takes the one-row insert.
 func bufferable(u *core.Update) bool {
 	return u.Kind == core.UpdMessage && u.ReplyToExtID == "" && u.StartPayload == "" && u.From.Phone == "" &&
-		strings.TrimSpace(u.Text) != "/start" &&
-		utf8.ValidString(u.Text) && utf8.ValidString(u.From.Name) && utf8.ValidString(u.ExternalID)
+		strings.TrimSpace(u.Text) != "/start"
 }
 
 // pendingMsg is a plain new message waiting for flushMessages.
@@ -486,18 +487,6 @@ type pendingMsg struct {
 	ev     int // index of its message.new entry in a.events
 }
 
-// msgRow is one element of insertMsgsSQL's JSON array.
-type msgRow struct {
-	Chat   int64              `json:"c"`
-	Ext    string             `json:"x"`
-	Sender core.SenderKind    `json:"s"`
-	Name   string             `json:"n"`
-	Text   string             `json:"t"`
-	Att    string             `json:"a"`
-	Status core.MessageStatus `json:"st"`
-	At     int64              `json:"at"`
-}
-
 // flushMessages inserts the pending messages with one statement and then does for each what
 // message does after its insert: count it (or count a duplicate), fill in its event's id and
 // move its chat's list columns.
@@ -505,34 +494,32 @@ func (a *applier) flushMessages() error {
 	if len(a.pending) == 0 {
 		return nil
 	}
-	rows := make([]msgRow, len(a.pending))
-	for i, p := range a.pending {
-		rows[i] = msgRow{Chat: p.ref.id, Ext: p.ext, Sender: p.sender, Name: p.u.From.Name, Text: p.u.Text,
-			Att: p.att, Status: p.status, At: p.u.At}
-	}
-	raw, err := json.Marshal(rows)
-	if err != nil {
-		return err
-	}
 	type key struct {
 		chat int64
 		ext  string
 	}
-	ids := make(map[key]int64, len(rows))
-	r, err := a.tx.QueryContext(a.ctx, insertMsgsSQL, string(raw))
-	if err != nil {
-		return fmt.Errorf("insert messages: %w", err)
-	}
-	defer r.Close()
-	for r.Next() {
-		var id int64
-		var k key
-		if err := r.Scan(&id, &k.chat, &k.ext); err != nil {
-			return fmt.Errorf("insert messages: %w", err)
+	ids := make(map[key]int64, len(a.pending))
+	err := inChunks(len(a.pending), func(lo, hi int) error {
+		args := make([]any, 0, 8*(hi-lo))
+		for _, p := range a.pending[lo:hi] {
+			args = append(args, p.ref.id, p.ext, p.sender, p.u.From.Name, p.u.Text, p.att, p.status, p.u.At)
 		}
-		ids[k] = id
-	}
-	if err := r.Err(); err != nil {
+		r, err := a.tx.QueryContext(a.ctx, rowsSQL(insertMsgsHead, insertMsgsRow, insertMsgsTail, hi-lo), args...)
+		if err != nil {
+			return err
+		}
+		defer r.Close()
+		for r.Next() {
+			var id int64
+			var k key
+			if err := r.Scan(&id, &k.chat, &k.ext); err != nil {
+				return err
+			}
+			ids[k] = id
+		}
+		return r.Err()
+	})
+	if err != nil {
 		return fmt.Errorf("insert messages: %w", err)
 	}
 	for _, p := range a.pending {

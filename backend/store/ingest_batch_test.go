@@ -98,6 +98,16 @@ func dump(t *testing.T, s *Store) map[string]string {
 		}
 		rows.Close()
 	}
+	// Rows are inserted in update order and so are their events: message.new ids only grow.
+	var newIDs []int64
+	if err := s.write.Select(&newIDs, `SELECT message_id FROM events WHERE kind = 'message.new' ORDER BY seq`); err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i < len(newIDs); i++ {
+		if newIDs[i] <= newIDs[i-1] {
+			t.Fatalf("message.new events out of order: %d after %d", newIDs[i], newIDs[i-1])
+		}
+	}
 	// The full-text index must hold exactly the messages' text (external content check).
 	if _, err := s.write.Exec(`INSERT INTO messages_fts (messages_fts) VALUES ('integrity-check')`); err != nil {
 		t.Fatalf("messages_fts integrity: %v", err)

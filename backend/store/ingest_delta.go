@@ -1,9 +1,6 @@
 package store
 
-import (
-	"encoding/json"
-	"fmt"
-)
+import "fmt"
 
 // chatDelta is what one batch appended to a chat: enough to move its list columns (and its
 // person's) forward without re-reading the chat's messages.
@@ -42,30 +39,36 @@ func (a *applier) recompute(ref chatRef) {
 	a.fullP[ref.personID] = true
 }
 
-// appendChatsSQL moves the list columns of every chat in ?1 forward in one statement (a statement
-// per chat cost more in cgo calls than the work it does). ?1 is a JSON array of
-// [chat, newest row's time, newest message id or 0, its time, new client messages, the oldest's
-// time]; the preview is read from the newest message itself. Every SET expression reads the row
-// as it was. The WHERE skips a chat that got a message older than its newest row: which message
-// is the preview then needs the messages themselves, so such a chat (not RETURNed) is recomputed
-// in full. jsonb_each hands each element over as JSONB, which ->> reads without parsing text.
-const appendChatsSQL = `
+// appendChats* move the list columns of a batch's chats forward in one statement (a statement
+// per chat cost more in cgo calls than the work it does), one row per chat: [chat, newest row's
+// time, newest message id or 0, its time, new client messages, the oldest's time]. The preview
+// is read from the newest message itself. Every SET expression reads the row as it was. The
+// WHERE skips a chat that got a message older than its newest row: which message is the
+// preview then needs the messages themselves, so such a chat (not RETURNed) is recomputed in
+// full. Padding rows name chat 0, which does not exist.
+const (
+	appendChatsHead = `
 UPDATE chats SET
   preview = CASE WHEN d.mid THEN (SELECT substr(text, 1, 200) FROM messages WHERE id = d.mid) ELSE chats.preview END,
   last_message_at = MAX(chats.last_message_at, d.maxat),
   first_unread_at = CASE WHEN d.n = 0 THEN chats.first_unread_at WHEN chats.unread = 0 THEN d.minc
                          ELSE MIN(chats.first_unread_at, d.minc) END,
   unread = chats.unread + d.n
-FROM (SELECT value->>0 AS cid, value->>1 AS maxat, value->>2 AS mid, value->>3 AS msgat,
-             value->>4 AS n, value->>5 AS minc FROM jsonb_each(?1)) AS d
+FROM (SELECT column1 AS cid, column2 AS maxat, column3 AS mid, column4 AS msgat, column5 AS n, column6 AS minc
+      FROM (VALUES `
+	appendChatsRow  = `(?, ?, ?, ?, ?, ?)`
+	appendChatsTail = `)) AS d
 WHERE chats.id = d.cid AND NOT (d.mid AND d.msgat < chats.last_message_at)
 RETURNING chats.id, chats.last_message_at`
+)
 
-// appendPeopleSQL then moves their people. ?1 is a JSON array of [person, the newest of their
-// moved chats, new client messages, the oldest's time]. A person's latest chat is the newest by
+// appendPeople* then move their people, one row per person: [person, the newest of their moved
+// chats, new client messages, the oldest's time]. A person's latest chat is the newest by
 // (last_message_at, id); since chats only moved forward, it is either the one they had or that
 // newest moved chat, whichever is newer, so no chat of theirs needs reading but that one.
-const appendPeopleSQL = `
+// Padding rows name person 0 and chat 0, which do not exist.
+const (
+	appendPeopleHead = `
 UPDATE people SET
   last_chat_id = iif((c.last_message_at, c.id) >= (people.last_message_at, people.last_chat_id), c.id, people.last_chat_id),
   preview = iif((c.last_message_at, c.id) >= (people.last_message_at, people.last_chat_id), c.preview, people.preview),
@@ -73,11 +76,14 @@ UPDATE people SET
   first_unread_at = CASE WHEN d.n = 0 THEN people.first_unread_at WHEN people.unread = 0 THEN d.minc
                          ELSE MIN(people.first_unread_at, d.minc) END,
   unread = people.unread + d.n
-FROM (SELECT value->>0 AS pid, value->>1 AS cid, value->>2 AS n, value->>3 AS minc FROM jsonb_each(?1)) AS d
+FROM (SELECT column1 AS pid, column2 AS cid, column3 AS n, column4 AS minc FROM (VALUES `
+	appendPeopleRow  = `(?, ?, ?, ?)`
+	appendPeopleTail = `)) AS d
      JOIN chats c ON c.id = d.cid
 WHERE people.id = d.pid`
+)
 
-// personMove is one person's row of appendPeopleSQL.
+// personMove is one person's row of appendPeople*.
 type personMove struct {
 	chat, chatAt int64 // the newest moved chat and its new last_message_at
 	clients      int
@@ -87,33 +93,38 @@ type personMove struct {
 // applyDeltas moves the list columns of the chats the batch only appended to, and of their
 // people; what cannot move incrementally joins fullC/fullP for the full recompute.
 func (a *applier) applyDeltas() error {
-	rows := make([][6]int64, 0, len(a.deltas))
-	for chatID, d := range a.deltas {
+	var chats []int64
+	for chatID := range a.deltas {
 		if !a.fullC[chatID] {
-			rows = append(rows, [6]int64{chatID, d.maxAt, d.msgID, d.msgAt, int64(d.clients), d.minClientAt})
+			chats = append(chats, chatID)
 		}
 	}
-	if len(rows) == 0 {
-		return nil
-	}
-	raw, err := json.Marshal(rows)
-	if err != nil {
-		return err
-	}
-	r, err := a.tx.QueryContext(a.ctx, appendChatsSQL, string(raw))
-	if err != nil {
-		return fmt.Errorf("move chats: %w", err)
-	}
-	movedAt := make(map[int64]int64, len(rows)) // chat -> its new last_message_at
-	for r.Next() {
-		var id, at int64
-		if err := r.Scan(&id, &at); err != nil {
-			r.Close()
-			return fmt.Errorf("move chats: %w", err)
+	movedAt := make(map[int64]int64, len(chats)) // chat -> its new last_message_at
+	err := inChunks(len(chats), func(lo, hi int) error {
+		n := padded(hi - lo)
+		args := make([]any, 0, 6*n)
+		for _, id := range chats[lo:hi] {
+			d := a.deltas[id]
+			args = append(args, id, d.maxAt, d.msgID, d.msgAt, d.clients, d.minClientAt)
 		}
-		movedAt[id] = at
-	}
-	if err := r.Err(); err != nil {
+		for len(args) < cap(args) {
+			args = append(args, 0)
+		}
+		r, err := a.tx.QueryContext(a.ctx, rowsSQL(appendChatsHead, appendChatsRow, appendChatsTail, n), args...)
+		if err != nil {
+			return err
+		}
+		defer r.Close()
+		for r.Next() {
+			var id, at int64
+			if err := r.Scan(&id, &at); err != nil {
+				return err
+			}
+			movedAt[id] = at
+		}
+		return r.Err()
+	})
+	if err != nil {
 		return fmt.Errorf("move chats: %w", err)
 	}
 	for chatID, d := range a.deltas {
@@ -145,14 +156,24 @@ func (a *applier) applyDeltas() error {
 	if len(people) == 0 {
 		return nil
 	}
-	prows := make([][4]int64, 0, len(people))
-	for id, m := range people {
-		prows = append(prows, [4]int64{id, m.chat, int64(m.clients), m.minClientAt})
+	ids := make([]int64, 0, len(people))
+	for id := range people {
+		ids = append(ids, id)
 	}
-	if raw, err = json.Marshal(prows); err != nil {
+	err = inChunks(len(ids), func(lo, hi int) error {
+		n := padded(hi - lo)
+		args := make([]any, 0, 4*n)
+		for _, id := range ids[lo:hi] {
+			m := people[id]
+			args = append(args, id, m.chat, m.clients, m.minClientAt)
+		}
+		for len(args) < cap(args) {
+			args = append(args, 0)
+		}
+		_, err := a.tx.ExecContext(a.ctx, rowsSQL(appendPeopleHead, appendPeopleRow, appendPeopleTail, n), args...)
 		return err
-	}
-	if _, err := a.tx.ExecContext(a.ctx, appendPeopleSQL, string(raw)); err != nil {
+	})
+	if err != nil {
 		return fmt.Errorf("move people: %w", err)
 	}
 	return nil
