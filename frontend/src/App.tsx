@@ -24,15 +24,11 @@ import type {
   ThemeSetting,
 } from './lib/types';
 import { ClientPanel } from './features/card/ClientPanel';
-import { FullCard } from './features/card/FullCard';
-import { Composer } from './features/composer/Composer';
-import { NoteForm } from './features/composer/NoteForm';
 import { Header } from './features/header/Header';
-import { History } from './features/history/History';
-import { HistoryFilterBar } from './features/history/HistoryFilterBar';
 import { PeopleList } from './features/list/PeopleList';
 import { usePeopleList } from './features/list/usePeopleList';
 import { GearButton } from './features/settings/GearButton';
+import { Composer, FullCard, History, HistoryFilterBar, NoteForm, preloadLaterParts } from './lazyParts';
 
 // Settings is loaded when first opened: the first screen parses only what the workspace needs.
 const SettingsScreen = lazy(() => import('./features/settings/SettingsScreen').then((m) => ({ default: m.SettingsScreen })));
@@ -328,6 +324,7 @@ function Workspace({
     requestAnimationFrame(() => {
       mark('painted');
       api.ReportReady(rowCount.current, startupMarks()).catch(() => undefined);
+      setTimeout(preloadLaterParts, 0);
     });
   }, []);
 
@@ -425,6 +422,7 @@ function Workspace({
                   <IconReadAll size={14} /> {t('chat.markRead')}
                 </button>
               </div>
+              <Suspense fallback={<div className="history" aria-busy="true" />}>
               {histFilterOpen && <HistoryFilterBar value={histFilter} onChange={setHistFilter} />}
               <History
                 key={sel.chatId}
@@ -448,6 +446,7 @@ function Workspace({
                 onNote={() => setNoteOpen(true)}
                 unread={chat?.unread ?? 0}
               />
+              </Suspense>
             </>
           ) : (
             <div className="empty empty-big">{t('chat.none')}</div>
@@ -467,6 +466,7 @@ function Workspace({
           <aside className="pane pane-card pane-empty" aria-label={t('card.label')} />
         )}
       </main>
+      <Suspense fallback={null}>
       {fullOpen && card && (
         <FullCard
           card={card}
@@ -489,6 +489,7 @@ function Workspace({
         </Suspense>
       )}
       {noteOpen && sel && <NoteForm chatId={sel.chatId} managers={boot.managers ?? []} onClose={() => setNoteOpen(false)} />}
+      </Suspense>
     </div>
   );
 }

@@ -1,0 +1,19 @@
+// What the first screen does not show is loaded after it: the chat pane (history and composer)
+// appears once a chat is opened, the full card and the note form are dialogs. The people list
+// then parses and renders without them at start-up; preloadLaterParts fetches them right after
+// the first paint, so they are usually in place before the first click.
+import { lazy } from 'react';
+
+const chatPane = () => import('./chatPane');
+const dialogs = () => import('./dialogs');
+
+export const History = lazy(() => chatPane().then((m) => ({ default: m.History })));
+export const HistoryFilterBar = lazy(() => chatPane().then((m) => ({ default: m.HistoryFilterBar })));
+export const Composer = lazy(() => chatPane().then((m) => ({ default: m.Composer })));
+export const FullCard = lazy(() => dialogs().then((m) => ({ default: m.FullCard })));
+export const NoteForm = lazy(() => dialogs().then((m) => ({ default: m.NoteForm })));
+
+export function preloadLaterParts(): void {
+  void chatPane();
+  void dialogs();
+}
