@@ -67,20 +67,31 @@ RETURNING chats.id, chats.last_message_at`
 // (last_message_at, id); since chats only moved forward, it is either the one they had or that
 // newest moved chat, whichever is newer, so no chat of theirs needs reading but that one.
 // Padding rows name person 0 and chat 0, which do not exist.
+//
+// SQLite rewrites a row's entry in every index whose columns (or partial-index WHERE) an UPDATE
+// sets, changed or not. Most people who write again already have unread messages, and their
+// oldest unread time stays; appendPeopleSQL moves them without setting first_unread_at, so
+// people_unread_oldest is left alone, and returns whom it moved. appendPeopleOldestSQL then
+// moves the rest (a first unread message, or an older one arriving late).
 const (
-	appendPeopleHead = `
-UPDATE people SET
+	appendPeopleSet = `
   last_chat_id = iif((c.last_message_at, c.id) >= (people.last_message_at, people.last_chat_id), c.id, people.last_chat_id),
   preview = iif((c.last_message_at, c.id) >= (people.last_message_at, people.last_chat_id), c.preview, people.preview),
   last_message_at = MAX(people.last_message_at, c.last_message_at),
-  first_unread_at = CASE WHEN d.n = 0 THEN people.first_unread_at WHEN people.unread = 0 THEN d.minc
-                         ELSE MIN(people.first_unread_at, d.minc) END,
-  unread = people.unread + d.n
+  unread = people.unread + d.n`
+	appendPeopleFrom = `
 FROM (SELECT column1 AS pid, column2 AS cid, column3 AS n, column4 AS minc FROM (VALUES `
 	appendPeopleRow  = `(?, ?, ?, ?)`
-	appendPeopleTail = `)) AS d
+	appendPeopleJoin = `)) AS d
      JOIN chats c ON c.id = d.cid
 WHERE people.id = d.pid`
+
+	appendPeopleHead = `UPDATE people SET` + appendPeopleSet + appendPeopleFrom
+	appendPeopleTail = appendPeopleJoin + `
+  AND (d.n = 0 OR (people.unread > 0 AND people.first_unread_at <= d.minc))
+RETURNING people.id`
+	appendPeopleOldestHead = `UPDATE people SET` + appendPeopleSet + `,
+  first_unread_at = CASE WHEN people.unread = 0 THEN d.minc ELSE MIN(people.first_unread_at, d.minc) END` + appendPeopleFrom
 )
 
 // personMove is one person's row of appendPeople*.
@@ -160,7 +171,22 @@ func (a *applier) applyDeltas() error {
 	for id := range people {
 		ids = append(ids, id)
 	}
-	err = inChunks(len(ids), func(lo, hi int) error {
+	moved := make(map[int64]bool, len(ids))
+	if err := a.movePeople(people, ids, appendPeopleHead, appendPeopleTail, moved); err != nil {
+		return err
+	}
+	rest := ids[:0]
+	for _, id := range ids {
+		if !moved[id] {
+			rest = append(rest, id)
+		}
+	}
+	return a.movePeople(people, rest, appendPeopleOldestHead, appendPeopleJoin, moved) // returns no rows
+}
+
+// movePeople runs one of the appendPeople statements for ids, noting in moved whom it returned.
+func (a *applier) movePeople(people map[int64]*personMove, ids []int64, head, tail string, moved map[int64]bool) error {
+	err := inChunks(len(ids), func(lo, hi int) error {
 		n := padded(hi - lo)
 		args := make([]any, 0, 4*n)
 		for _, id := range ids[lo:hi] {
@@ -170,8 +196,19 @@ func (a *applier) applyDeltas() error {
 		for len(args) < cap(args) {
 			args = append(args, 0)
 		}
-		_, err := a.tx.ExecContext(a.ctx, rowsSQL(appendPeopleHead, appendPeopleRow, appendPeopleTail, n), args...)
-		return err
+		r, err := a.tx.QueryContext(a.ctx, rowsSQL(head, appendPeopleRow, tail, n), args...)
+		if err != nil {
+			return err
+		}
+		defer r.Close()
+		for r.Next() {
+			var id int64
+			if err := r.Scan(&id); err != nil {
+				return err
+			}
+			moved[id] = true
+		}
+		return r.Err()
 	})
 	if err != nil {
 		return fmt.Errorf("move people: %w", err)

@@ -112,6 +112,13 @@ func checkIncrementalAgainstRecompute(t *testing.T, seed int64) {
 		}
 	}
 	incChats, incPeople := listState(t, s)
+	// people_unread_oldest selects people by first_unread_at > 0 where the list asks unread > 0:
+	// the two must always agree.
+	for _, r := range append(append([]listCols{}, incChats...), incPeople...) {
+		if (r.Unread > 0) != (r.FirstUnreadAt > 0) {
+			t.Errorf("row %d: unread %d but first_unread_at %d", r.ID, r.Unread, r.FirstUnreadAt)
+		}
+	}
 	if len(incChats) < 20 {
 		t.Fatalf("only %d chats: the test did not exercise much", len(incChats))
 	}

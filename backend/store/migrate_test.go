@@ -38,7 +38,7 @@ func TestMigrationsUpgradeAFilledVersion1Store(t *testing.T) {
 	defer s.Close()
 	var v int
 	s.read.Get(&v, `PRAGMA user_version`)
-	if v != 4 {
+	if v != 5 {
 		t.Errorf("user_version = %d", v)
 	}
 	var rows []struct {

@@ -195,6 +195,10 @@ func (s *Store) ListPeople(ctx context.Context, q core.ListQuery, me int64, now 
 	case core.TabUnread:
 		terms = append(terms, "p.unread > 0")
 		oldest = q.OldestFirst
+		if oldest {
+			// The same rows, as people_unread_oldest's WHERE says it, so the planner can use it.
+			terms = append(terms, "p.first_unread_at > 0")
+		}
 	case core.TabAll, "":
 	default:
 		return core.ListPage{}, fmt.Errorf("store: unknown tab %q", q.Tab)

@@ -30,7 +30,7 @@ INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES
  ('people','people_source','100000 12500'),
  ('people','people_tool','100000 14286'),
  ('people','people_unread_newest','26772 1 1 1 1 1 1 1 1 1 1 1'),
- ('people','people_unread_oldest','26772 1 1 1 1 1 1 1 1 1 1 1'),
+ ('people','people_unread_oldest','26772 1 1 1 1 1 1 1 1'),
  ('person_plans','person_plans','120822 2 1'),
  ('person_plans','person_plans_plan','120822 20137 1'),
  ('person_tags','person_tags','79331 2 1'),
