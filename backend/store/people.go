@@ -290,8 +290,9 @@ JOIN channels ch ON ch.id = c.channel_id WHERE c.person_id IN (`+marks(len(ids))
 }
 
 // TabCounts counts each tab's rows under the same search and filter as the list. The three
-// counts are independent reads, so they run at once on the read pool: on two cores the badges
-// cost about the slowest count instead of the sum. The goroutines end before TabCounts returns.
+// counts are independent reads, so they run at once: on two cores the badges cost about the
+// slowest count instead of the sum. Each may walk a whole list index, so they run on the scan
+// connections (see Open). The goroutines end before TabCounts returns.
 func (s *Store) TabCounts(ctx context.Context, q core.ListQuery, me int64, now time.Time) (core.TabCounts, error) {
 	w := listWhere(q)
 	imp, impArgs := importantTerm(me, now)
@@ -325,7 +326,7 @@ func (s *Store) TabCounts(ctx context.Context, q core.ListQuery, me int64, now t
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			c.err = s.read.GetContext(ctx, &c.n, c.query, c.args...)
+			c.err = s.scan.GetContext(ctx, &c.n, c.query, c.args...)
 		}()
 	}
 	wg.Wait()

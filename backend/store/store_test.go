@@ -95,3 +95,33 @@ func TestCheckpointerCopiesTheWALInTheBackground(t *testing.T) {
 	}
 	t.Fatalf("database file holds %d messages after %d commits", n, ckptEvery+2)
 }
+
+// Read connections close once idle, so what their memory maps touched (whole list indexes, for
+// the tab counts) stops counting in the app's memory; the counts have connections of their own.
+func TestIdleReadConnectionsClose(t *testing.T) {
+	defer func(d time.Duration) { idleConnLife = d }(idleConnLife)
+	idleConnLife = 200 * time.Millisecond
+	f := fixture(t)
+	ctx := context.Background()
+	counts, err := f.s.TabCounts(ctx, core.ListQuery{}, fxMe, fxNow)
+	if err != nil || counts.All == 0 {
+		t.Fatalf("counts %+v, %v", counts, err)
+	}
+	if _, err := f.s.ListPeople(ctx, core.ListQuery{Tab: core.TabAll}, fxMe, fxNow); err != nil {
+		t.Fatal(err)
+	}
+	if n := f.s.scan.Stats().OpenConnections; n == 0 {
+		t.Fatal("the counts did not run on the scan connections")
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for f.s.scan.Stats().OpenConnections+f.s.read.Stats().OpenConnections > 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("idle connections still open: scan %d, read %d", f.s.scan.Stats().OpenConnections, f.s.read.Stats().OpenConnections)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	// And the next query simply opens one again.
+	if again, err := f.s.TabCounts(ctx, core.ListQuery{}, fxMe, fxNow); err != nil || again != counts {
+		t.Fatalf("counts after idle %+v, %v", again, err)
+	}
+}
