@@ -3,6 +3,7 @@ module switchboard
 go 1.26.8
 
 require (
+	github.com/goccy/go-json v0.10.5
 	github.com/jmoiron/sqlx v1.4.0
 	github.com/mattn/go-sqlite3 v1.14.53
 )
