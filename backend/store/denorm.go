@@ -12,14 +12,22 @@ import (
 // unread count or draft must call refreshChat and then refreshPerson in the same transaction;
 // any write that changes a person's name, phone or email must call indexPerson.
 
+// previewOf is a chat's preview in the list, for chat an SQL expression of its id: the first
+// 200 characters of its newest message (kind 'message'; of two at the same time, the later
+// row), empty when that message is deleted or there is none. It walks messages_history back
+// from the chat's end, so a list page reads it for its rows. The people and chats rows carried
+// it until migration 0006: every new message copied its text into both, which made the rows
+// ingestion rewrites for each message half again as wide.
+func previewOf(chat string) string {
+	return `COALESCE((SELECT CASE WHEN m.deleted THEN '' ELSE substr(m.text, 1, 200) END FROM messages m
+  WHERE m.chat_id = ` + chat + ` AND m.kind = 'message' ORDER BY m.created_at DESC, m.id DESC LIMIT 1), '')`
+}
+
 // refreshChatsSQL recomputes chats' list columns; refreshChat adds a WHERE for one chat, the
 // bulk loader runs it over every chat at once.
 const refreshChatsSQL = `
 UPDATE chats SET
   last_message_at = COALESCE((SELECT MAX(created_at) FROM messages WHERE chat_id = chats.id AND kind <> 'note'), 0),
-  preview = COALESCE((SELECT CASE WHEN deleted THEN '' ELSE substr(text, 1, 200) END FROM messages
-                      WHERE chat_id = chats.id AND kind = 'message'
-                      ORDER BY created_at DESC, id DESC LIMIT 1), ''),
   unread = (SELECT COUNT(*) FROM messages WHERE chat_id = chats.id AND kind = 'message'
             AND sender = 'client' AND id > chats.last_read_message_id),
   first_unread_at = COALESCE((SELECT MIN(created_at) FROM messages WHERE chat_id = chats.id
@@ -32,8 +40,6 @@ UPDATE people SET
   last_chat_id = COALESCE((SELECT id FROM chats WHERE person_id = people.id
                            ORDER BY last_message_at DESC, id DESC LIMIT 1), 0),
   last_message_at = COALESCE((SELECT MAX(last_message_at) FROM chats WHERE person_id = people.id), 0),
-  preview = COALESCE((SELECT preview FROM chats WHERE person_id = people.id
-                      ORDER BY last_message_at DESC, id DESC LIMIT 1), ''),
   unread = COALESCE((SELECT SUM(unread) FROM chats WHERE person_id = people.id), 0),
   first_unread_at = COALESCE((SELECT MIN(first_unread_at) FROM chats WHERE person_id = people.id
                               AND unread > 0), 0),
@@ -71,7 +77,7 @@ func chatChanged(ctx context.Context, tx *sqlx.Tx, personID, chatID, messageID, 
 	return nil
 }
 
-// refreshChat recomputes a chat's last_message_at, preview, unread and first_unread_at from its
+// refreshChat recomputes a chat's last_message_at, unread and first_unread_at from its
 // messages. Unread = client messages (kind 'message', sender 'client') after last_read_message_id.
 func refreshChat(ctx context.Context, tx *sqlx.Tx, chatID int64) error {
 	_, err := tx.ExecContext(ctx, refreshChatsSQL+` WHERE id = ?`, chatID)
@@ -81,8 +87,8 @@ func refreshChat(ctx context.Context, tx *sqlx.Tx, chatID int64) error {
 	return nil
 }
 
-// refreshPerson recomputes the person's list columns from their chats: the most recent chat,
-// its time and preview, the total unread, the oldest unread, whether any chat has a draft, and
+// refreshPerson recomputes the person's list columns from their chats: the most recent chat
+// and its time, the total unread, the oldest unread, whether any chat has a draft, and
 // which messengers the person is on.
 func refreshPerson(ctx context.Context, tx *sqlx.Tx, personID int64) error {
 	_, err := tx.ExecContext(ctx, refreshPeopleSQL+` WHERE id = ?`, personID)

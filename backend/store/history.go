@@ -245,8 +245,9 @@ func (s *Store) Message(ctx context.Context, id int64) (core.Message, error) {
 }
 
 // chatCols selects a chat with its channel's kind and name and whether it has a draft.
-const chatCols = `c.id, c.person_id, c.channel_id, ch.kind AS channel_kind, ch.name AS channel_name,
-  c.external_chat_id, c.username, c.tunnel_off, c.bot_off, c.unread, c.last_message_at, c.preview,
+var chatCols = `c.id, c.person_id, c.channel_id, ch.kind AS channel_kind, ch.name AS channel_name,
+  c.external_chat_id, c.username, c.tunnel_off, c.bot_off, c.unread, c.last_message_at,
+  ` + previewOf("c.id") + ` AS preview,
   EXISTS (SELECT 1 FROM drafts d WHERE d.chat_id = c.id AND (d.text <> '' OR d.constructor <> '')) AS has_draft`
 
 // Chat returns one chat by id.

@@ -464,7 +464,7 @@ func (a *applier) message(ref chatRef, u *core.Update, edited bool) error {
 	if sender == core.SenderClient {
 		a.res.NewClientMessages = append(a.res.NewClientMessages, id)
 	}
-	a.appended(ref, id, u.At, true, sender == core.SenderClient)
+	a.appended(ref, u.At, sender == core.SenderClient)
 	return a.emit(core.EventMessageNew, ref.personID, ref.id, id)
 }
 
@@ -536,7 +536,7 @@ func (a *applier) flushMessages() error {
 		if p.sender == core.SenderClient {
 			a.res.NewClientMessages = append(a.res.NewClientMessages, id)
 		}
-		a.appended(p.ref, id, p.u.At, true, p.sender == core.SenderClient)
+		a.appended(p.ref, p.u.At, p.sender == core.SenderClient)
 	}
 	a.pending = a.pending[:0]
 	return nil
@@ -550,8 +550,7 @@ func (a *applier) edit(ref chatRef, u *core.Update) error {
 	var id int64
 	err = a.tx.QueryRowxContext(a.ctx, editMsgSQL, u.Text, att, u.At, ref.id, u.ExternalID).Scan(&id)
 	if err == nil {
-		a.res.Edits++
-		a.recompute(ref) // the edited message may be the preview
+		a.res.Edits++ // no list column follows a message's text: the preview is read with the list
 		return a.emit(core.EventMessageChanged, ref.personID, ref.id, id)
 	}
 	if !errors.Is(err, sql.ErrNoRows) {
@@ -608,7 +607,7 @@ func (a *applier) indicator(ref chatRef, ext string, ind core.Indicator, at int6
 		return false, nil
 	}
 	a.res.Indicators++
-	a.appended(ref, id, at, false, false)
+	a.appended(ref, at, false)
 	return true, a.emit(core.EventMessageNew, ref.personID, ref.id, id)
 }
 

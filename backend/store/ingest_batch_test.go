@@ -80,8 +80,8 @@ func dump(t *testing.T, s *Store) map[string]string {
 		                    reply_to_id, status, edited, created_at, edited_at FROM messages ORDER BY id`,
 		// As a set: a merge of people logs its events at once, ahead of the batch's own.
 		"events": `SELECT kind, person_id, chat_id, message_id FROM events ORDER BY 1, 2, 3, 4`,
-		"people": `SELECT id, name, phone, status, last_chat_id, last_message_at, preview, unread, first_unread_at FROM people ORDER BY id`,
-		"chats":  `SELECT id, person_id, last_message_at, preview, unread, first_unread_at FROM chats ORDER BY id`,
+		"people": `SELECT id, name, phone, status, last_chat_id, last_message_at, unread, first_unread_at FROM people ORDER BY id`,
+		"chats":  `SELECT id, person_id, last_message_at, ` + previewOf("chats.id") + `, unread, first_unread_at FROM chats ORDER BY id`,
 		"logs":   `SELECT person_id, kind, text FROM person_logs ORDER BY id`,
 		"fts":    `SELECT rowid FROM messages_fts WHERE messages_fts MATCH 'word3 OR текст OR edited' ORDER BY rowid`,
 	} {

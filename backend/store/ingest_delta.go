@@ -7,24 +7,19 @@ import "fmt"
 type chatDelta struct {
 	personID    int64
 	maxAt       int64 // newest appended message or indicator
-	msgID       int64 // the newest appended message (0: only indicators): the chat's new preview
-	msgAt       int64 // and its time
 	clients     int   // appended client messages: all unread (their ids exceed last_read_message_id)
 	minClientAt int64 // the oldest of them
 }
 
-// appended records a row the batch inserted into ref's chat: a message (isMsg) or an indicator.
-func (a *applier) appended(ref chatRef, id, at int64, isMsg, fromClient bool) {
+// appended records a row the batch inserted into ref's chat at time at: a message or an
+// indicator (fromClient: a client's message).
+func (a *applier) appended(ref chatRef, at int64, fromClient bool) {
 	d := a.deltas[ref.id]
 	if d == nil {
 		d = &chatDelta{personID: ref.personID}
 		a.deltas[ref.id] = d
 	}
 	d.maxAt = max(d.maxAt, at)
-	// >= : of two messages with the same time the later insert (the higher id) is the newest.
-	if isMsg && (d.msgID == 0 || at >= d.msgAt) {
-		d.msgID, d.msgAt = id, at
-	}
 	if fromClient {
 		if d.clients == 0 || at < d.minClientAt {
 			d.minClientAt = at
@@ -39,34 +34,35 @@ func (a *applier) recompute(ref chatRef) {
 	a.fullP[ref.personID] = true
 }
 
-// appendChats* move the list columns of a batch's chats forward in one statement (a statement
-// per chat cost more in cgo calls than the work it does), one row per chat: [chat, newest row's
-// time, newest message id or 0, its time, new client messages, the oldest's time]. The preview
-// is read from the newest message itself. Every SET expression reads the row as it was. The
-// WHERE skips a chat that got a message older than its newest row: which message is the
-// preview then needs the messages themselves, so such a chat (not RETURNed) is recomputed in
-// full. Padding rows name chat 0, which does not exist.
+// Appended rows move a chat's list columns forward whatever their times: last_message_at is a
+// maximum, first_unread_at a minimum, and new rows have ids above last_read_message_id, so
+// each appended client message is one more unread. (The preview, which would need the messages
+// themselves when a message arrives older than the chat's newest, is read with the list:
+// previewOf.)
+//
+// appendChats* move a batch's chats in one statement (a statement per chat cost more in cgo
+// calls than the work it does), one row per chat: [chat, newest row's time, new client
+// messages, the oldest's time]. Every SET expression reads the row as it was. Padding rows
+// name chat 0, which does not exist.
 const (
 	appendChatsHead = `
 UPDATE chats SET
-  preview = CASE WHEN d.mid THEN (SELECT substr(text, 1, 200) FROM messages WHERE id = d.mid) ELSE chats.preview END,
   last_message_at = MAX(chats.last_message_at, d.maxat),
   first_unread_at = CASE WHEN d.n = 0 THEN chats.first_unread_at WHEN chats.unread = 0 THEN d.minc
                          ELSE MIN(chats.first_unread_at, d.minc) END,
   unread = chats.unread + d.n
-FROM (SELECT column1 AS cid, column2 AS maxat, column3 AS mid, column4 AS msgat, column5 AS n, column6 AS minc
-      FROM (VALUES `
-	appendChatsRow  = `(?, ?, ?, ?, ?, ?)`
+FROM (SELECT column1 AS cid, column2 AS maxat, column3 AS n, column4 AS minc FROM (VALUES `
+	appendChatsRow  = `(?, ?, ?, ?)`
 	appendChatsTail = `)) AS d
-WHERE chats.id = d.cid AND NOT (d.mid AND d.msgat < chats.last_message_at)
+WHERE chats.id = d.cid
 RETURNING chats.id, chats.last_message_at`
 )
 
 // appendPeople* then move their people, one row per person: [person, the newest of their moved
-// chats, new client messages, the oldest's time]. A person's latest chat is the newest by
-// (last_message_at, id); since chats only moved forward, it is either the one they had or that
-// newest moved chat, whichever is newer, so no chat of theirs needs reading but that one.
-// Padding rows name person 0 and chat 0, which do not exist.
+// chats, its new last_message_at, new client messages, the oldest's time]. A person's latest
+// chat is the newest by (last_message_at, id); since chats only moved forward, it is either
+// the one they had or that newest moved chat, whichever is newer, so no chat needs reading.
+// Padding rows name person 0, who does not exist.
 //
 // SQLite rewrites a row's entry in every index whose columns (or partial-index WHERE) an UPDATE
 // sets, changed or not. Most people who write again already have unread messages, and their
@@ -75,15 +71,13 @@ RETURNING chats.id, chats.last_message_at`
 // moves the rest (a first unread message, or an older one arriving late).
 const (
 	appendPeopleSet = `
-  last_chat_id = iif((c.last_message_at, c.id) >= (people.last_message_at, people.last_chat_id), c.id, people.last_chat_id),
-  preview = iif((c.last_message_at, c.id) >= (people.last_message_at, people.last_chat_id), c.preview, people.preview),
-  last_message_at = MAX(people.last_message_at, c.last_message_at),
+  last_chat_id = iif((d.cat, d.cid) >= (people.last_message_at, people.last_chat_id), d.cid, people.last_chat_id),
+  last_message_at = MAX(people.last_message_at, d.cat),
   unread = people.unread + d.n`
 	appendPeopleFrom = `
-FROM (SELECT column1 AS pid, column2 AS cid, column3 AS n, column4 AS minc FROM (VALUES `
-	appendPeopleRow  = `(?, ?, ?, ?)`
+FROM (SELECT column1 AS pid, column2 AS cid, column3 AS cat, column4 AS n, column5 AS minc FROM (VALUES `
+	appendPeopleRow  = `(?, ?, ?, ?, ?)`
 	appendPeopleJoin = `)) AS d
-     JOIN chats c ON c.id = d.cid
 WHERE people.id = d.pid`
 
 	appendPeopleHead = `UPDATE people SET` + appendPeopleSet + appendPeopleFrom
@@ -113,10 +107,10 @@ func (a *applier) applyDeltas() error {
 	movedAt := make(map[int64]int64, len(chats)) // chat -> its new last_message_at
 	err := inChunks(len(chats), func(lo, hi int) error {
 		n := padded(hi - lo)
-		args := make([]any, 0, 6*n)
+		args := make([]any, 0, 4*n)
 		for _, id := range chats[lo:hi] {
 			d := a.deltas[id]
-			args = append(args, id, d.maxAt, d.msgID, d.msgAt, d.clients, d.minClientAt)
+			args = append(args, id, d.maxAt, d.clients, d.minClientAt)
 		}
 		for len(args) < cap(args) {
 			args = append(args, 0)
@@ -188,10 +182,10 @@ func (a *applier) applyDeltas() error {
 func (a *applier) movePeople(people map[int64]*personMove, ids []int64, head, tail string, moved map[int64]bool) error {
 	err := inChunks(len(ids), func(lo, hi int) error {
 		n := padded(hi - lo)
-		args := make([]any, 0, 4*n)
+		args := make([]any, 0, 5*n)
 		for _, id := range ids[lo:hi] {
 			m := people[id]
-			args = append(args, id, m.chat, m.clients, m.minClientAt)
+			args = append(args, id, m.chat, m.chatAt, m.clients, m.minClientAt)
 		}
 		for len(args) < cap(args) {
 			args = append(args, 0)

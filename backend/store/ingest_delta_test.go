@@ -11,21 +11,20 @@ import (
 )
 
 type listCols struct {
-	ID            int64  `db:"id"`
-	LastChatID    int64  `db:"last_chat_id"`
-	LastMessageAt int64  `db:"last_message_at"`
-	Preview       string `db:"preview"`
-	Unread        int64  `db:"unread"`
-	FirstUnreadAt int64  `db:"first_unread_at"`
+	ID            int64 `db:"id"`
+	LastChatID    int64 `db:"last_chat_id"`
+	LastMessageAt int64 `db:"last_message_at"`
+	Unread        int64 `db:"unread"`
+	FirstUnreadAt int64 `db:"first_unread_at"`
 }
 
 // listState reads every chat's and person's list columns.
 func listState(t *testing.T, s *Store) (chats, people []listCols) {
 	t.Helper()
-	if err := s.write.Select(&chats, `SELECT id, 0 AS last_chat_id, last_message_at, preview, unread, first_unread_at FROM chats ORDER BY id`); err != nil {
+	if err := s.write.Select(&chats, `SELECT id, 0 AS last_chat_id, last_message_at, unread, first_unread_at FROM chats ORDER BY id`); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.write.Select(&people, `SELECT id, last_chat_id, last_message_at, preview, unread, first_unread_at FROM people ORDER BY id`); err != nil {
+	if err := s.write.Select(&people, `SELECT id, last_chat_id, last_message_at, unread, first_unread_at FROM people ORDER BY id`); err != nil {
 		t.Fatal(err)
 	}
 	return chats, people
@@ -111,6 +110,7 @@ func checkIncrementalAgainstRecompute(t *testing.T, seed int64) {
 			}
 		}
 	}
+	checkPreviews(t, s)
 	incChats, incPeople := listState(t, s)
 	// people_unread_oldest selects people by first_unread_at > 0 where the list asks unread > 0:
 	// the two must always agree.
@@ -141,6 +141,68 @@ func checkIncrementalAgainstRecompute(t *testing.T, seed int64) {
 			if i < len(fullPeople) && incPeople[i] != fullPeople[i] {
 				t.Errorf("person %d: incremental %+v, recomputed %+v", incPeople[i].ID, incPeople[i], fullPeople[i])
 			}
+		}
+	}
+}
+
+// checkPreviews holds what the list and a chat show as the preview (read with them, previewOf)
+// to its definition, worked out here from the messages: the first 200 characters of the
+// chat's newest message, the later row of two at the same time, ” for a deleted one.
+func checkPreviews(t *testing.T, s *Store) {
+	t.Helper()
+	ctx := context.Background()
+	var msgs []struct {
+		ChatID    int64  `db:"chat_id"`
+		Kind      string `db:"kind"`
+		Text      string `db:"text"`
+		Deleted   bool   `db:"deleted"`
+		CreatedAt int64  `db:"created_at"`
+	}
+	if err := s.write.Select(&msgs, `SELECT chat_id, kind, text, deleted, created_at FROM messages ORDER BY id`); err != nil {
+		t.Fatal(err)
+	}
+	want := map[int64]string{}
+	newest := map[int64]int64{}
+	for _, m := range msgs {
+		if at, ok := newest[m.ChatID]; m.Kind != string(core.KindMessage) || ok && m.CreatedAt < at {
+			continue
+		}
+		newest[m.ChatID] = m.CreatedAt
+		want[m.ChatID] = ""
+		if !m.Deleted {
+			r := []rune(m.Text)
+			want[m.ChatID] = string(r[:min(len(r), 200)])
+		}
+	}
+	var people []struct {
+		ID         int64 `db:"id"`
+		LastChatID int64 `db:"last_chat_id"`
+	}
+	if err := s.write.Select(&people, `SELECT id, last_chat_id FROM people`); err != nil {
+		t.Fatal(err)
+	}
+	shown := map[int64]string{}
+	page, err := s.ListPeople(ctx, core.ListQuery{Limit: 1000}, 0, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range page.Rows {
+		shown[r.PersonID] = r.Preview
+	}
+	for _, p := range people {
+		if got, ok := shown[p.ID]; !ok || got != want[p.LastChatID] {
+			t.Errorf("person %d: the list shows preview %q (listed %v), the newest message of chat %d is %q",
+				p.ID, got, ok, p.LastChatID, want[p.LastChatID])
+		}
+		if p.LastChatID == 0 {
+			continue
+		}
+		c, err := s.Chat(ctx, p.LastChatID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Preview != want[p.LastChatID] {
+			t.Errorf("chat %d: preview %q, its newest message is %q", c.ID, c.Preview, want[p.LastChatID])
 		}
 	}
 }

@@ -117,7 +117,7 @@ func TestApplyBatchIsExactlyOnceAndStoresCursor(t *testing.T) {
 		Preview string `db:"preview"`
 		Name    string `db:"name"`
 	}
-	if err := s.read.Get(&p, `SELECT p.unread, p.preview, p.name FROM people p JOIN chats c ON c.person_id = p.id WHERE c.external_chat_id = '1'`); err != nil {
+	if err := s.read.Get(&p, `SELECT p.unread, `+previewOf("p.last_chat_id")+` AS preview, p.name FROM people p JOIN chats c ON c.person_id = p.id WHERE c.external_chat_id = '1'`); err != nil {
 		t.Fatal(err)
 	}
 	if p.Unread != 2 || p.Preview != "second" || p.Name != "Client 1" {
@@ -306,7 +306,7 @@ func TestBlockedAllowedChangeStatusWithIndicatorsAndLogs(t *testing.T) {
 		Unread  int    `db:"unread"`
 		Preview string `db:"preview"`
 	}
-	s.read.Get(&p, `SELECT unread, preview FROM people`)
+	s.read.Get(&p, `SELECT unread, `+previewOf("last_chat_id")+` AS preview FROM people`)
 	if p.Unread != 1 || p.Preview != "hi" {
 		t.Fatalf("list columns: %+v", p)
 	}
@@ -474,7 +474,7 @@ func TestMergePeopleMovesEverything(t *testing.T) {
 		Unread  int    `db:"unread"`
 		Preview string `db:"preview"`
 	}
-	s.read.Get(&p, `SELECT unread, preview FROM people WHERE id = ?`, keep)
+	s.read.Get(&p, `SELECT unread, `+previewOf("last_chat_id")+` AS preview FROM people WHERE id = ?`, keep)
 	if p.Unread != 2 || p.Preview != "b" {
 		t.Fatalf("kept person's columns: %+v", p)
 	}

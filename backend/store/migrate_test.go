@@ -24,6 +24,9 @@ func TestMigrationsUpgradeAFilledVersion1Store(t *testing.T) {
 		`INSERT INTO people (id, name, phone, created_at) VALUES (1, 'Both', '+7 916 000-11-22', 0), (2, 'VK only', '', 0)`,
 		`INSERT INTO chats (id, person_id, channel_id, external_chat_id, created_at) VALUES (1, 1, 1, 'a', 0), (2, 1, 2, 'b', 0), (3, 2, 2, 'c', 0)`,
 		`INSERT INTO events (kind, at) VALUES ('old', 1)`,
+		`INSERT INTO messages (chat_id, external_id, sender, text, created_at) VALUES (1, 'm1', 'client', 'hello', 5)`,
+		`UPDATE chats SET preview = 'hello', last_message_at = 5 WHERE id = 1`,
+		`UPDATE people SET preview = 'hello', last_chat_id = 1, last_message_at = 5 WHERE id = 1`,
 	} {
 		if _, err := db.Exec(q); err != nil {
 			t.Fatalf("%.60s: %v", q, err)
@@ -38,7 +41,7 @@ func TestMigrationsUpgradeAFilledVersion1Store(t *testing.T) {
 	defer s.Close()
 	var v int
 	s.read.Get(&v, `PRAGMA user_version`)
-	if v != 5 {
+	if v != 6 {
 		t.Errorf("user_version = %d", v)
 	}
 	var rows []struct {
@@ -51,6 +54,16 @@ func TestMigrationsUpgradeAFilledVersion1Store(t *testing.T) {
 	}
 	if len(rows) != 2 || rows[0].Kinds != 3 || !rows[0].HasPhone || rows[1].Kinds != 2 || rows[1].HasPhone {
 		t.Errorf("people after upgrade = %+v", rows)
+	}
+	// 0006: the preview is read from the messages, not kept in the rows.
+	var preview string
+	if err := s.read.Get(&preview, `SELECT `+previewOf("last_chat_id")+` FROM people WHERE id = 1`); err != nil || preview != "hello" {
+		t.Errorf("preview after upgrade = %q, %v", preview, err)
+	}
+	for _, table := range []string{"people", "chats"} {
+		if _, err := s.read.Exec(`SELECT preview FROM ` + table); err == nil {
+			t.Errorf("%s still has a preview column", table)
+		}
 	}
 	evs, err := s.EventsAfter(context.Background(), 0, 10)
 	if err != nil || len(evs) != 1 || evs[0].Kind != "old" || evs[0].ManagerID != 0 {

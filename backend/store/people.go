@@ -231,7 +231,7 @@ func (s *Store) ListPeople(ctx context.Context, q core.ListQuery, me int64, now 
 	}
 	query := `SELECT p.id AS person_id, p.last_chat_id AS chat_id, p.name, p.avatar_url, p.status,
   COALESCE((SELECT ch.kind FROM chats c JOIN channels ch ON ch.id = c.channel_id WHERE c.id = p.last_chat_id), '') AS channel_kind,
-  p.preview, p.last_message_at, p.unread, p.has_draft, p.first_unread_at
+  ` + previewOf("p.last_chat_id") + ` AS preview, p.last_message_at, p.unread, p.has_draft, p.first_unread_at
 FROM ` + from + ` WHERE ` + strings.Join(terms, " AND ") + ` ORDER BY ` + order + ` LIMIT ?`
 	args = append(args, limit+1)
 	var rows []struct {
