@@ -1,4 +1,5 @@
 import { StrictMode } from 'react';
+import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import './styles.css';
@@ -6,11 +7,16 @@ import { mark } from './lib/startupTrace';
 
 mark('scriptEvaluated');
 
-const root = document.getElementById('root');
-if (root) {
-  createRoot(root).render(
-    <StrictMode>
-      <App />
-    </StrictMode>,
+const el = document.getElementById('root');
+if (el) {
+  const root = createRoot(el);
+  // The first render now, not on a later task: the page came with its data (lib/inlineBoot.ts),
+  // so the workspace and its rows can be built while the document is still being set up.
+  flushSync(() =>
+    root.render(
+      <StrictMode>
+        <App />
+      </StrictMode>,
+    ),
   );
 }
