@@ -417,28 +417,14 @@ func (s *Supervisor) apply(ctx context.Context, id int64, b core.Batch) (core.Ap
 		if err != nil {
 			return total, err
 		}
-		total = merge(total, res)
+		total = total.Plus(res)
 		b.Updates = b.Updates[MaxBatch:]
 	}
 	res, err := s.cfg.Store.ApplyBatch(ctx, id, b, s.cfg.Now())
 	if err != nil {
 		return total, err
 	}
-	return merge(total, res), nil
-}
-
-func merge(a, b core.ApplyResult) core.ApplyResult {
-	a.Messages += b.Messages
-	a.Duplicates += b.Duplicates
-	a.Edits += b.Edits
-	a.Reactions += b.Reactions
-	a.Indicators += b.Indicators
-	a.NewPeople += b.NewPeople
-	a.Skipped += b.Skipped
-	a.ChatIDs = append(a.ChatIDs, b.ChatIDs...)
-	a.PersonIDs = append(a.PersonIDs, b.PersonIDs...)
-	a.NewClientMessages = append(a.NewClientMessages, b.NewClientMessages...)
-	return a
+	return total.Plus(res), nil
 }
 
 // pollFailed reports err and waits as its class demands. It returns true when the loop must

@@ -18,6 +18,21 @@ type ApplyResult struct {
 	NewClientMessages []int64 `json:"newClientMessages"`
 }
 
+// Plus is r and o together: what two batches stored, as one result.
+func (r ApplyResult) Plus(o ApplyResult) ApplyResult {
+	r.Messages += o.Messages
+	r.Duplicates += o.Duplicates
+	r.Edits += o.Edits
+	r.Reactions += o.Reactions
+	r.Indicators += o.Indicators
+	r.NewPeople += o.NewPeople
+	r.Skipped += o.Skipped
+	r.ChatIDs = append(r.ChatIDs, o.ChatIDs...)
+	r.PersonIDs = append(r.PersonIDs, o.PersonIDs...)
+	r.NewClientMessages = append(r.NewClientMessages, o.NewClientMessages...)
+	return r
+}
+
 // OutboxJob is one due outbox row with everything the worker needs to deliver it.
 type OutboxJob struct {
 	Item        OutboxItem  `json:"item"`
