@@ -129,10 +129,7 @@ func (a *applier) flushEvents() error {
 		for _, e := range kept[lo:hi] {
 			args = append(args, e[0], e[1], e[2], e[3], a.now)
 		}
-		for len(args) < cap(args) {
-			args = append(args, nil)
-		}
-		_, err := a.tx.ExecContext(a.ctx, rowsSQL(insertEventsHead, insertEventsRow, insertEventsTail, n), args...)
+		_, err := a.tx.ExecContext(a.ctx, rowsSQL(insertEventsHead, insertEventsRow, insertEventsTail, n), padArgs(args, nil)...)
 		return err
 	})
 	if err != nil {
@@ -504,20 +501,15 @@ func (a *applier) flushMessages() error {
 		for _, p := range a.pending[lo:hi] {
 			args = append(args, p.ref.id, p.ext, p.sender, p.u.From.Name, p.u.Text, p.att, p.status, p.u.At)
 		}
-		r, err := a.tx.QueryContext(a.ctx, rowsSQL(insertMsgsHead, insertMsgsRow, insertMsgsTail, hi-lo), args...)
-		if err != nil {
-			return err
-		}
-		defer r.Close()
-		for r.Next() {
+		return a.queryRows(rowsSQL(insertMsgsHead, insertMsgsRow, insertMsgsTail, hi-lo), args, func(r *sql.Rows) error {
 			var id int64
 			var k key
 			if err := r.Scan(&id, &k.chat, &k.ext); err != nil {
 				return err
 			}
 			ids[k] = id
-		}
-		return r.Err()
+			return nil
+		})
 	})
 	if err != nil {
 		return fmt.Errorf("insert messages: %w", err)

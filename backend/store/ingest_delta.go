@@ -1,6 +1,9 @@
 package store
 
-import "fmt"
+import (
+	"database/sql"
+	"fmt"
+)
 
 // chatDelta is what one batch appended to a chat: enough to move its list columns (and its
 // person's) forward without re-reading the chat's messages.
@@ -112,22 +115,15 @@ func (a *applier) applyDeltas() error {
 			d := a.deltas[id]
 			args = append(args, id, d.maxAt, d.clients, d.minClientAt)
 		}
-		for len(args) < cap(args) {
-			args = append(args, 0)
-		}
-		r, err := a.tx.QueryContext(a.ctx, rowsSQL(appendChatsHead, appendChatsRow, appendChatsTail, n), args...)
-		if err != nil {
-			return err
-		}
-		defer r.Close()
-		for r.Next() {
+		// Padding rows name chat 0, which does not exist.
+		return a.queryRows(rowsSQL(appendChatsHead, appendChatsRow, appendChatsTail, n), padArgs(args, 0), func(r *sql.Rows) error {
 			var id, at int64
 			if err := r.Scan(&id, &at); err != nil {
 				return err
 			}
 			movedAt[id] = at
-		}
-		return r.Err()
+			return nil
+		})
 	})
 	if err != nil {
 		return fmt.Errorf("move chats: %w", err)
@@ -187,22 +183,15 @@ func (a *applier) movePeople(people map[int64]*personMove, ids []int64, head, ta
 			m := people[id]
 			args = append(args, id, m.chat, m.chatAt, m.clients, m.minClientAt)
 		}
-		for len(args) < cap(args) {
-			args = append(args, 0)
-		}
-		r, err := a.tx.QueryContext(a.ctx, rowsSQL(head, appendPeopleRow, tail, n), args...)
-		if err != nil {
-			return err
-		}
-		defer r.Close()
-		for r.Next() {
+		// Padding rows name person 0, who does not exist.
+		return a.queryRows(rowsSQL(head, appendPeopleRow, tail, n), padArgs(args, 0), func(r *sql.Rows) error {
 			var id int64
 			if err := r.Scan(&id); err != nil {
 				return err
 			}
 			moved[id] = true
-		}
-		return r.Err()
+			return nil
+		})
 	})
 	if err != nil {
 		return fmt.Errorf("move people: %w", err)

@@ -1,6 +1,9 @@
 package store
 
-import "strings"
+import (
+	"database/sql"
+	"strings"
+)
 
 // The statements every ingestion batch runs. The write connection keeps its prepared
 // statements (go-sqlite3's _stmt_cache_size, see Open), so these are parsed and planned once
@@ -53,6 +56,31 @@ const (
 
 // padded is n rounded up to a multiple of padRows.
 func padded(n int) int { return (n + padRows - 1) / padRows * padRows }
+
+// padArgs fills args up to its capacity, which the caller sized for the padded rows, with fill:
+// a value the statement's rows ignore.
+func padArgs(args []any, fill any) []any {
+	for len(args) < cap(args) {
+		args = append(args, fill)
+	}
+	return args
+}
+
+// queryRows runs a batch statement in the batch's transaction and calls scan for each row it
+// returns.
+func (a *applier) queryRows(query string, args []any, scan func(*sql.Rows) error) error {
+	r, err := a.tx.QueryContext(a.ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	for r.Next() {
+		if err := scan(r); err != nil {
+			return err
+		}
+	}
+	return r.Err()
+}
 
 // rowsSQL is head, n copies of row separated by commas, and tail.
 func rowsSQL(head, row, tail string, n int) string {
