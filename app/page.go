@@ -72,7 +72,7 @@ func (a *App) pageMiddleware(next http.Handler) http.Handler {
 			media.ServeHTTP(w, r)
 			return
 		}
-		a.pageAsked.CompareAndSwap(0, time.Since(a.started).Milliseconds())
+		a.pageAskedAt.CompareAndSwap(0, time.Now().UnixMilli())
 		// The page as the frontend serves it, uncompressed so it can be edited.
 		r.Header.Del("Accept-Encoding")
 		rec := &pageRecorder{header: http.Header{}, code: http.StatusOK}

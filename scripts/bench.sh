@@ -16,7 +16,8 @@
 #      (xdotool Ctrl+Shift+Down = next chat), PSS of the app and its WebKit processes;
 #   6. the stripped binary's size;
 #   7. rendered timings in Chromium against `wails dev` (frontend/e2e/bench/ui-bench.mjs).
-# The table is printed and written to bench/results/ (latest.json and a dated copy).
+# The table is printed and written to bench/results/ (latest.json and a dated copy; a run with
+# BENCH_SKIP writes only the dated copy).
 #
 # Knobs (environment): BENCH_PEOPLE, BENCH_MESSAGES, BENCH_SEED, BENCH_START_RUNS (7),
 # BENCH_MEM_RUNS (3), BENCH_QUERIES (300), BENCH_INGEST_RUNS (5), BENCH_SKIP (space-separated
@@ -177,7 +178,7 @@ echo "bench: WebKit settings: GPU policy ${SWITCHBOARD_GPU:-never (default)}, JI
 # ---------- 4. start-up ----------
 if ! skip startup; then
   log "start-up: $START_RUNS runs each of Switchboard and a bare Wails window, interleaved (one warm-up each first)"
-  app_s=() bare_s=() self_s=() asked_s=() painted_s=()
+  app_s=() bare_s=() self_s=() painted_s=() app_to_page=() bare_to_page=() app_page_ready=() bare_page_ready=()
   for i in $(seq 0 "$START_RUNS"); do
     for which in bare app; do
       ready=$work/ready-$which-$i.json
@@ -194,14 +195,20 @@ if ! skip startup; then
       stop_group "$launched_pid"
       sleep 0.5
       (( i == 0 )) && continue # warm-up: libraries and the dataset come from disk the first time
+      # Both windows note when the webview asks for the page: the start-up splits there into
+      # GTK, WebKit's processes and the window, and then the page itself.
+      asked=$(sed -nE 's/.*"pageRequestedUnixMs":([0-9]+).*/\1/p' "$ready")
       if [[ $which == app ]]; then
         app_s+=("$((at - launched_at))")
         self_s+=("$(sed -E 's/.*"ms":([0-9]+).*/\1/' "$ready")")
-        # The phases the app traced (app.New -> page request; in the page, navigation -> painted).
-        asked_s+=("$(sed -nE 's/.*"pageRequestedMs":([0-9]+).*/\1/p' "$ready")")
+        app_to_page+=("$((asked - launched_at))")
+        app_page_ready+=("$((at - asked))")
+        # In the page, navigation start -> the first people painted (the app's own trace).
         painted_s+=("$(sed -nE 's/.*"painted":([0-9.]+).*/\1/p' "$ready")")
       else
         bare_s+=("$((at - launched_at))")
+        bare_to_page+=("$((asked - launched_at))")
+        bare_page_ready+=("$((at - asked))")
       fi
     done
   done
@@ -209,7 +216,10 @@ if ! skip startup; then
   put startup_app ms "exec of build/bin/switchboard on the big dataset to ReportReady (first list page rendered in WebKitGTK), Xvfb" "${app_s[@]}"
   put startup_bare ms "exec of bench/barewails to its bound Ready() call after DOMContentLoaded, Xvfb" "${bare_s[@]}"
   put startup_app_self ms "the same start-ups as the app measures them (from app.New, after the store opened)" "${self_s[@]}"
-  put startup_page_asked ms "from app.New to the webview's request for index.html (GTK, WebKit processes, window)" "${asked_s[@]}"
+  put startup_app_to_page ms "from exec to the webview's request for index.html (process start, store, GTK, WebKit processes, window)" "${app_to_page[@]}"
+  put startup_bare_to_page ms "the bare window: from exec to the webview's request for its page" "${bare_to_page[@]}"
+  put startup_app_page_ready ms "from the page's request to ReportReady (the page, its script, the first render and paint)" "${app_page_ready[@]}"
+  put startup_bare_page_ready ms "the bare window: from its page's request to its Ready() call" "${bare_page_ready[@]}"
   put startup_page_painted ms "in the page: performance.now() at the first animation frame after the first people rows rendered" "${painted_s[@]}"
 fi
 
@@ -335,5 +345,6 @@ status=0
   -meta people="$PEOPLE" -meta messages="$MESSAGES" -meta seed="$SEED" -meta dataset="$dataset" \
   -meta commit="${BENCH_COMMIT:-$(git rev-parse --short HEAD 2>/dev/null || echo unknown)}" \
   -meta loadavg_at_start="$load_start" || status=$?
-cp "bench/results/$stamp.json" bench/results/latest.json
+# latest.json is the whole table: a run that skipped steps keeps only its dated copy.
+if [[ -z ${BENCH_SKIP:-} ]]; then cp "bench/results/$stamp.json" bench/results/latest.json; fi
 exit $status
