@@ -358,7 +358,8 @@ try {
       dialogs.push(d.message());
       d.dismiss().catch(() => undefined);
     });
-    page.on('pageerror', (e) => errors.push(e.message));
+    // With where it came from, so a failure says which code threw.
+    page.on('pageerror', (e) => errors.push(e.stack || e.message));
     const t0 = Date.now();
     try {
       await page.goto(URL);

@@ -5,7 +5,7 @@ import { api, backendAvailable, events } from './lib/api';
 import { useStoreChanges } from './lib/changes';
 import { errorText } from './lib/errors';
 import { takeInlineBoot } from './lib/inlineBoot';
-import { I18nContext, detectLocale, makeT, useI18n } from './lib/i18n';
+import { I18nProvider, detectLocale, makeT, useI18n } from './lib/i18n';
 import { matchHotkey } from './lib/hotkeys';
 import { ChannelIcon, IconFilter, IconReadAll } from './lib/icons';
 import { mark, startupMarks } from './lib/startupTrace';
@@ -87,7 +87,7 @@ export function App() {
   }, []);
 
   return (
-    <I18nContext.Provider value={i18n}>
+    <I18nProvider value={i18n}>
       <ToastProvider>
         {boot ? (
           <Workspace boot={boot} theme={theme} setTheme={setTheme} setLocale={setLocale} />
@@ -97,7 +97,7 @@ export function App() {
           </div>
         )}
       </ToastProvider>
-    </I18nContext.Provider>
+    </I18nProvider>
   );
 }
 

@@ -1,4 +1,4 @@
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useLayoutEffect, useRef, type ReactNode } from 'react';
 import { useI18n } from './i18n';
 import { IconClose } from './icons';
 
@@ -14,7 +14,8 @@ interface Props {
 export function Modal({ title, onClose, children, wide, testid }: Props) {
   const { t } = useI18n();
   const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
+  // A layout effect: focus is inside the dialog before the next key can be pressed.
+  useLayoutEffect(() => {
     const el = ref.current;
     if (el && !el.contains(document.activeElement)) {
       const first = el.querySelector<HTMLElement>('textarea, input, select');

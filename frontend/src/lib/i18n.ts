@@ -1,6 +1,6 @@
 // A tiny typed i18n: one dictionary per language. `ru` is typed as Record<Key, string>, so the
 // compiler rejects a missing or an extra key in either dictionary. Placeholders look like {name}.
-import { createContext, useContext } from 'react';
+import { useLayoutEffect, useSyncExternalStore, type ReactNode } from 'react';
 import type { Locale } from './types';
 
 const en = {
@@ -419,8 +419,31 @@ export interface I18nValue {
   t: TFunc;
 }
 
-export const I18nContext = createContext<I18nValue>({ locale: 'en', t: makeT('en') });
+// The language is shared through a small store, not a React context: the UI runs on Preact
+// (vite.config.ts), whose context providers kept every earlier tree of what they wrap in memory
+// (preactjs/preact#4909: the web process grew ~0.5 MB per chat opened). There is one language per
+// window, so a module-level value loses nothing.
+let current: I18nValue = { locale: 'en', t: makeT('en') };
+const listeners = new Set<() => void>();
+
+function subscribe(l: () => void): () => void {
+  listeners.add(l);
+  return () => {
+    listeners.delete(l);
+  };
+}
+
+/** I18nProvider sets the UI's language; everything rendered below reads it with useI18n. */
+export function I18nProvider({ value, children }: { value: I18nValue; children?: ReactNode }): ReactNode {
+  // Set before the children render, so they render in the new language in this same pass;
+  // components that skip it (memo) are told after the commit.
+  current = value;
+  useLayoutEffect(() => {
+    for (const l of listeners) l();
+  }, [value]);
+  return children;
+}
 
 export function useI18n(): I18nValue {
-  return useContext(I18nContext);
+  return useSyncExternalStore(subscribe, () => current);
 }

@@ -1,4 +1,4 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { errorText } from './errors';
 import { useI18n } from './i18n';
 
@@ -12,7 +12,14 @@ interface ToastApi {
   notify: (text: string, kind?: Toast['kind']) => void;
 }
 
-const ToastContext = createContext<ToastApi>({ notify: () => undefined });
+// The toasts of the window, reachable from anywhere without a React context (Preact's providers
+// keep old trees alive: see useI18n). The one ToastProvider registers itself; what is reported
+// before it is mounted waits for it.
+let show: ToastApi['notify'] | null = null;
+let early: [string, Toast['kind']][] = [];
+const toastApi: ToastApi = {
+  notify: (text, kind = 'error') => (show ? show(text, kind) : void early.push([text, kind])),
+};
 
 export function ToastProvider({ children }: { children: ReactNode }) {
   const [toasts, setToasts] = useState<Toast[]>([]);
@@ -47,9 +54,17 @@ export function ToastProvider({ children }: { children: ReactNode }) {
     };
   }, []);
 
-  const value = useMemo(() => ({ notify }), [notify]);
+  useLayoutEffect(() => {
+    show = notify;
+    for (const [text, kind] of early) notify(text, kind);
+    early = [];
+    return () => {
+      if (show === notify) show = null;
+    };
+  }, [notify]);
+
   return (
-    <ToastContext.Provider value={value}>
+    <>
       {children}
       <div className="toasts" role="status" aria-live="polite">
         {toasts.map((x) => (
@@ -61,12 +76,12 @@ export function ToastProvider({ children }: { children: ReactNode }) {
           </div>
         ))}
       </div>
-    </ToastContext.Provider>
+    </>
   );
 }
 
 export function useToast(): ToastApi {
-  return useContext(ToastContext);
+  return toastApi;
 }
 
 /** Returns a function that shows any error from a Go call as a toast in the person's language. */

@@ -2,9 +2,10 @@
 // the Go bindings answer them.
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { I18nContext, makeT } from '../../lib/i18n';
+import { I18nProvider, makeT } from '../../lib/i18n';
 import type { Message } from '../../lib/types';
 import { Composer } from './Composer';
+import { setValue } from '../../test/fields';
 
 function message(patch: Partial<Message> = {}): Message {
   return {
@@ -47,9 +48,9 @@ afterEach(() => {
 
 function renderComposer(onSent = vi.fn()) {
   render(
-    <I18nContext.Provider value={{ locale: 'en', t: makeT('en') }}>
+    <I18nProvider value={{ locale: 'en', t: makeT('en') }}>
       <Composer chatId={3} channelKind="telegram" replyTo={null} replyName="" onCancelReply={vi.fn()} onSent={onSent} onMarkRead={vi.fn()} onNote={vi.fn()} unread={0} />
-    </I18nContext.Provider>,
+    </I18nProvider>,
   );
   return onSent;
 }
@@ -73,7 +74,7 @@ describe('Composer with drafts, templates and attachments', () => {
     const file = new File([new Uint8Array([1, 2, 3])], 'image.png', { type: 'image/png' });
     fireEvent.paste(ta, { clipboardData: { files: [file] } });
     await screen.findByTestId('tray-item');
-    fireEvent.change(ta, { target: { value: 'look at this' } });
+    setValue(ta, 'look at this');
     fireEvent.keyDown(ta, { key: 'Enter', ctrlKey: true });
     await waitFor(() => expect(onSent).toHaveBeenCalledWith(expect.objectContaining({ id: 9 })));
     const send = calls.find(([n]) => n === 'SendAttachments');

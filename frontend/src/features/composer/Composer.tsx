@@ -3,7 +3,7 @@
 // this folder: drafts kept on disk as you type (useDraft), chat templates and emoji inserted at
 // the caret, attachments (paperclip, drag-and-drop, paste), the message constructor and the
 // hold-to-record voice button.
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { api } from '../../lib/api';
 import { composeApi } from '../../lib/composeApi';
 import { errorText } from '../../lib/errors';
@@ -61,7 +61,7 @@ export function Composer({ chatId, channelKind, replyTo, replyName, onCancelRepl
   const showError = useCallback((s: string) => setError(s), []);
   const att = useAttachments(showError);
 
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (replyTo) ref.current?.focus();
   }, [replyTo]);
 

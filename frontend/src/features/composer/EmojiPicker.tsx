@@ -1,7 +1,7 @@
 // A curated grid of common emoji. Keyboard: arrows move, Enter/Space inserts, Esc closes. The
 // grid keeps one tab stop (roving tabindex), as a grid widget should.
 import './composer.css';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useComposerT } from './composer-i18n';
 
 export const EMOJI: readonly string[] = [
@@ -28,7 +28,9 @@ export function EmojiPicker({ onInsert }: Props) {
   const box = useRef<HTMLDivElement>(null);
   const cells = useRef<(HTMLButtonElement | null)[]>([]);
 
-  useEffect(() => {
+  // Focus moves in the same task as the render that opened the grid (a layout effect), so the
+  // keys pressed right after the click already reach it.
+  useLayoutEffect(() => {
     if (!open) return;
     cells.current[focus]?.focus();
   }, [open, focus]);

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { useState } from 'react';
 import { ApiError } from '../../lib/api';
 import type { Part, Staged, Template, VoiceAuto, VoiceLevel } from '../../lib/composeApi';
-import { I18nContext, makeT } from '../../lib/i18n';
+import { I18nProvider, makeT } from '../../lib/i18n';
 import type { Message } from '../../lib/types';
 import { insertAt } from './caret';
 import { translateComposer, composerDictionaries } from './composer-i18n';
@@ -13,9 +13,10 @@ import { TemplatePicker } from './TemplatePicker';
 import { DRAFT_DEBOUNCE_MS, useDraft, type DraftState } from './useDraft';
 import { VoiceButton } from './VoiceButton';
 import { AudioPlayer } from './AudioPlayer';
+import { setValue } from '../../test/fields';
 
 function inLocale(ui: React.ReactNode, locale: 'en' | 'ru' = 'en') {
-  return render(<I18nContext.Provider value={{ locale, t: makeT(locale) }}>{ui}</I18nContext.Provider>);
+  return render(<I18nProvider value={{ locale, t: makeT(locale) }}>{ui}</I18nProvider>);
 }
 
 function message(patch: Partial<Message> = {}): Message {
@@ -113,14 +114,14 @@ describe('Constructor', () => {
   it('builds a message from parts, reorders, removes and sends them in order', async () => {
     const { api, onChange, onSent } = setup();
     fireEvent.click(screen.getByTestId('add-text'));
-    fireEvent.change(screen.getByTestId('part-text'), { target: { value: 'Our offer' } });
+    setValue(screen.getByTestId('part-text'), 'Our offer');
     fireEvent.click(screen.getByTestId('add-link'));
-    fireEvent.change(screen.getByTestId('part-url'), { target: { value: 'https://example.com' } });
-    fireEvent.change(screen.getByTestId('part-title'), { target: { value: 'Catalog' } });
+    setValue(screen.getByTestId('part-url'), 'https://example.com');
+    setValue(screen.getByTestId('part-title'), 'Catalog');
     expect(screen.getByTestId('part-preview').textContent).toBe('Catalog — https://example.com');
     fireEvent.click(screen.getByTestId('add-template'));
     await waitFor(() => expect(screen.getByTestId('part-template').querySelectorAll('option')).toHaveLength(2));
-    fireEvent.change(screen.getByTestId('part-template'), { target: { value: '5' } });
+    setValue(screen.getByTestId('part-template'), '5');
     await waitFor(() => expect(screen.getAllByTestId('part-text')[1]).toHaveProperty('value', 'Best, Olga'));
     fireEvent.click(screen.getByTestId('add-image'));
     const file = new File([new Uint8Array([137, 80, 78, 71])], 'pic.png', { type: 'image/png' });
@@ -145,7 +146,8 @@ describe('Constructor', () => {
       ['link', 'https://example.com'],
       ['image', '/data/uploads/abc-pic.png'],
     ]);
-    expect(onChange.mock.calls.at(-1)?.[0]).toBe('');
+    // The emptied draft is saved by an effect, which runs after the next paint.
+    await waitFor(() => expect(onChange.mock.calls.at(-1)?.[0]).toBe(''));
   });
 
   it('restores a draft and shows send errors in words', async () => {
@@ -248,7 +250,7 @@ describe('AudioPlayer', () => {
     const bar = screen.getByTestId('audio-progress') as HTMLInputElement;
     expect(bar.max).toBe('75000');
     expect(screen.getByText('1:15')).toBeTruthy();
-    fireEvent.change(bar, { target: { value: '30000' } });
+    setValue(bar, '30000');
     expect(made).toHaveLength(1);
     expect(made[0]!.getAttribute('src')).toBe('/media/42/1');
     expect(made[0]!.currentTime).toBe(30);
@@ -295,17 +297,17 @@ describe('useDraft', () => {
     });
     const ta = screen.getByTestId('t') as HTMLTextAreaElement;
     expect(ta.value).toBe('kept from last time');
-    fireEvent.change(ta, { target: { value: 'a' } });
-    fireEvent.change(ta, { target: { value: 'ab' } });
+    setValue(ta, 'a');
+    setValue(ta, 'ab');
     act(() => vi.advanceTimersByTime(DRAFT_DEBOUNCE_MS - 50));
     expect(saved).toEqual([]);
     act(() => vi.advanceTimersByTime(60));
     expect(saved).toEqual([[1, 'ab']]);
-    fireEvent.change(ta, { target: { value: 'abc' } });
+    setValue(ta, 'abc');
     r.rerender(<Harness chatId={2} api={api} />);
     expect(saved).toEqual([[1, 'ab'], [1, 'abc']]);
     // Before the window unloads.
-    fireEvent.change(screen.getByTestId('t'), { target: { value: 'for chat 2' } });
+    setValue(screen.getByTestId('t'), 'for chat 2');
     window.dispatchEvent(new Event('beforeunload'));
     expect(saved.at(-1)).toEqual([2, 'for chat 2']);
   });

@@ -54,6 +54,15 @@ export function History({ chatId, channelKind, personId, personName, me, manager
     getItemKey: (i) => items[i]?.key ?? i,
   });
 
+  // The rows' measuring ref. When a row unmounts, Preact calls it with null while the row is
+  // still in the document, and the virtualiser lets go only of rows that are out of it; so that
+  // waits a microtask, by when they are gone. Otherwise every chat switch left its last row
+  // observed, and through it the whole previous history.
+  const measureRow = useCallback(
+    (el: HTMLDivElement | null) => (el ? virt.measureElement(el) : queueMicrotask(() => virt.measureElement(null))),
+    [virt],
+  );
+
   const scrollToBottom = useCallback(() => {
     const el = scrollRef.current;
     if (el) el.scrollTop = el.scrollHeight;
@@ -184,7 +193,7 @@ export function History({ chatId, channelKind, personId, personName, me, manager
           const it = items[vi.index];
           if (!it) return null;
           return (
-            <div key={vi.key} data-index={vi.index} ref={virt.measureElement} className="vitem" style={{ transform: `translateY(${vi.start}px)` }}>
+            <div key={vi.key} data-index={vi.index} ref={measureRow} className="vitem" style={{ transform: `translateY(${vi.start}px)` }}>
               {renderItem(it)}
             </div>
           );

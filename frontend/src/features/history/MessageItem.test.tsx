@@ -1,6 +1,6 @@
 import { fireEvent, render, screen } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
-import { I18nContext, makeT } from '../../lib/i18n';
+import { I18nProvider, makeT } from '../../lib/i18n';
 import type { Manager, Message } from '../../lib/types';
 import { MessageItem } from './MessageItem';
 
@@ -19,9 +19,9 @@ function msg(patch: Partial<Message>): Message {
 function renderMsg(m: Message, locale: 'en' | 'ru' = 'en') {
   const actions = { onReply: vi.fn(), onEdit: vi.fn(), onDelete: vi.fn(), onRetry: vi.fn() };
   const r = render(
-    <I18nContext.Provider value={{ locale, t: makeT(locale) }}>
+    <I18nProvider value={{ locale, t: makeT(locale) }}>
       <MessageItem m={m} personName="Client <i>X</i>" personId={5} me={me} managers={managers} channelKind="telegram" {...actions} />
-    </I18nContext.Provider>,
+    </I18nProvider>,
   );
   return { ...r, actions };
 }

@@ -1,6 +1,6 @@
 // Dialogs inside Settings. Esc closes the innermost one: each open dialog pushes its onClose on a
 // stack that the Settings screen's key handler pops, so one Esc never closes two layers.
-import { createContext, useContext, useEffect, useId, useRef, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useId, useLayoutEffect, useRef, type ReactNode } from 'react';
 import { useSettingsT } from './settings-i18n';
 
 export interface DialogStack {
@@ -27,7 +27,7 @@ export function Dialog({ title, onClose, children, testid, tone }: Props) {
     closeRef.current = onClose;
   }, [onClose]);
   useEffect(() => stack.push(() => closeRef.current()), [stack]);
-  useEffect(() => {
+  useLayoutEffect(() => {
     const el = ref.current;
     if (el && !el.contains(document.activeElement)) {
       const first = el.querySelector<HTMLElement>('input, textarea, select, button.primary');

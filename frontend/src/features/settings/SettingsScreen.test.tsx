@@ -3,10 +3,11 @@
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { useState } from 'react';
-import { I18nContext, makeT } from '../../lib/i18n';
+import { I18nProvider, makeT } from '../../lib/i18n';
 import type { Channel, ChannelStatus, Locale, ThemeSetting } from '../../lib/types';
 import type { ChannelView, LeadLinkView, Template } from '../../lib/settingsApi';
 import { SettingsScreen, type SettingsSectionId } from './SettingsScreen';
+import { setValue } from '../../test/fields';
 
 const BAD = '123456:BAD-token-never-shown';
 const GOOD = '654321:GOOD-token-never-shown';
@@ -119,11 +120,11 @@ function Harness({ section, onClose = () => undefined, onAllRead }: { section?: 
   const [locale, setLocale] = useState<Locale>('en');
   const [theme, setTheme] = useState<ThemeSetting>('system');
   return (
-    <I18nContext.Provider value={{ locale, t: makeT(locale) }}>
+    <I18nProvider value={{ locale, t: makeT(locale) }}>
       <span data-testid="shell-locale">{locale}</span>
       <span data-testid="shell-theme">{theme}</span>
       <SettingsScreen onClose={onClose} theme={theme} onLocale={setLocale} onTheme={setTheme} onAllRead={onAllRead} initialSection={section} />
-    </I18nContext.Provider>
+    </I18nProvider>
   );
 }
 
@@ -145,7 +146,7 @@ describe('Channels', () => {
     const dialog = screen.getByTestId('add-channel-dialog');
     const input = within(dialog).getByTestId('token-input') as HTMLInputElement;
     expect(input.type).toBe('password');
-    fireEvent.change(input, { target: { value: BAD } });
+    setValue(input, BAD);
     fireEvent.click(within(dialog).getByTestId('check-token'));
     expect(await within(dialog).findByTestId('add-error')).toHaveProperty(
       'textContent',
@@ -160,8 +161,8 @@ describe('Channels', () => {
     render(<Harness />);
     await screen.findByTestId('channels-empty');
     fireEvent.click(screen.getByTestId('add-telegram'));
-    fireEvent.change(screen.getByTestId('token-input'), { target: { value: GOOD } });
-    fireEvent.change(screen.getByTestId('api-url-input'), { target: { value: 'http://127.0.0.1:8081' } });
+    setValue(screen.getByTestId('token-input'), GOOD);
+    setValue(screen.getByTestId('api-url-input'), 'http://127.0.0.1:8081');
     fireEvent.click(screen.getByTestId('check-token'));
     const info = await screen.findByTestId('bot-info');
     expect(info.textContent).toContain('Sales Bot');
@@ -180,8 +181,8 @@ describe('Channels', () => {
     render(<Harness />);
     await screen.findByTestId('channels-empty');
     fireEvent.click(screen.getByTestId('add-telegram'));
-    fireEvent.change(screen.getByTestId('token-input'), { target: { value: GOOD } });
-    fireEvent.change(screen.getByTestId('api-url-input'), { target: { value: 'javascript:alert(1)' } });
+    setValue(screen.getByTestId('token-input'), GOOD);
+    setValue(screen.getByTestId('api-url-input'), 'javascript:alert(1)');
     fireEvent.click(screen.getByTestId('check-token'));
     expect((await screen.findByTestId('add-error')).textContent).toMatch(/http:\/\/ or https:\/\//);
     expect(called(fake, 'CheckTelegramToken')).toHaveLength(0);
@@ -192,7 +193,7 @@ describe('Channels', () => {
     render(<Harness />);
     await screen.findByTestId('channels-empty');
     fireEvent.click(screen.getByTestId('add-telegram'));
-    fireEvent.change(screen.getByTestId('token-input'), { target: { value: GOOD } });
+    setValue(screen.getByTestId('token-input'), GOOD);
     fireEvent.click(screen.getByTestId('check-token'));
     const callout = await screen.findByTestId('webhook-callout');
     expect(callout.textContent).toMatch(/webhook has to be removed/);
@@ -269,7 +270,7 @@ describe('Channels', () => {
     expect(warn.textContent).toContain('org.freedesktop.secrets');
     window.go!.app!.App!.AddTelegramChannel = (async () => Promise.reject({ code: 'no_keyring', message: 'keyring write: …' })) as never;
     fireEvent.click(screen.getByTestId('add-telegram'));
-    fireEvent.change(screen.getByTestId('token-input'), { target: { value: GOOD } });
+    setValue(screen.getByTestId('token-input'), GOOD);
     fireEvent.click(screen.getByTestId('check-token'));
     fireEvent.click(await screen.findByTestId('connect-channel'));
     expect((await screen.findByTestId('add-error')).textContent).toMatch(/^No system keyring: tokens cannot be stored/);
@@ -306,9 +307,9 @@ describe('Company → Read all messages', () => {
     fireEvent.click(screen.getByTestId('read-all'));
     const confirm = screen.getByTestId('read-all-confirm') as HTMLButtonElement;
     expect(confirm.disabled).toBe(true);
-    fireEvent.change(screen.getByTestId('read-all-input'), { target: { value: 'REA' } });
+    setValue(screen.getByTestId('read-all-input'), 'REA');
     expect(confirm.disabled).toBe(true);
-    fireEvent.change(screen.getByTestId('read-all-input'), { target: { value: ' read ' } });
+    setValue(screen.getByTestId('read-all-input'), ' read ');
     expect(confirm.disabled).toBe(false);
     fireEvent.click(confirm);
     expect((await screen.findByTestId('read-all-done')).textContent).toBe('All chats are marked read (42).');
@@ -324,8 +325,8 @@ describe('Chat templates', () => {
     fireEvent.click(screen.getByTestId('tpl-add'));
     fireEvent.click(screen.getByTestId('tpl-save'));
     expect(screen.getByRole('alert').textContent).toBe('A template needs a name and a text.');
-    fireEvent.change(screen.getByTestId('tpl-name'), { target: { value: 'Greeting <script>' } });
-    fireEvent.change(screen.getByTestId('tpl-value'), { target: { value: 'Hello, {first_name}! I am {manager}.' } });
+    setValue(screen.getByTestId('tpl-name'), 'Greeting <script>');
+    setValue(screen.getByTestId('tpl-value'), 'Hello, {first_name}! I am {manager}.');
     expect(screen.getByTestId('tpl-used').textContent).toBe('{first_name}{manager}');
     fireEvent.click(screen.getByTestId('tpl-save'));
     const row = await screen.findByTestId('tpl-row');
@@ -333,7 +334,7 @@ describe('Chat templates', () => {
     expect(within(row).getByTestId('tpl-row-name').textContent).toBe('Greeting <script>');
 
     fireEvent.click(within(row).getByTestId('tpl-edit'));
-    fireEvent.change(screen.getByTestId('tpl-value'), { target: { value: 'Bye' } });
+    setValue(screen.getByTestId('tpl-value'), 'Bye');
     fireEvent.click(screen.getByTestId('tpl-save'));
     await waitFor(() => expect(screen.getByTestId('tpl-row').textContent).toContain('Bye'));
     expect(called(fake, 'SaveTemplate')[1]?.args).toEqual([{ id: 1, name: 'Greeting <script>', value: 'Bye' }]);
@@ -352,12 +353,12 @@ describe('Lead-generation links', () => {
     await screen.findByText('No links for this channel yet.');
     fireEvent.click(screen.getByTestId('ll-add'));
     expect(screen.getByRole('alert').textContent).toBe('Fill in at least a sales plan, a source or a tool.');
-    fireEvent.change(screen.getByTestId('ll-plan'), { target: { value: 'Spring sale' } });
-    fireEvent.change(screen.getByTestId('ll-code'), { target: { value: 'bad code!' } });
+    setValue(screen.getByTestId('ll-plan'), 'Spring sale');
+    setValue(screen.getByTestId('ll-code'), 'bad code!');
     fireEvent.click(screen.getByTestId('ll-add'));
     expect(screen.getByRole('alert').textContent).toMatch(/A–Z a–z 0–9/);
-    fireEvent.change(screen.getByTestId('ll-code'), { target: { value: '' } });
-    fireEvent.change(screen.getByTestId('ll-source'), { target: { value: 'Instagram' } });
+    setValue(screen.getByTestId('ll-code'), '');
+    setValue(screen.getByTestId('ll-source'), 'Instagram');
     fireEvent.click(screen.getByTestId('ll-add'));
     const url = (await screen.findByTestId('ll-url')) as HTMLInputElement;
     expect(url.value).toBe('https://t.me/sales_bot?start=gen3rated');

@@ -1,6 +1,6 @@
 // The Settings screen: a full-window panel over the workspace, opened from the header's gear.
 // Sections: Channels, Lead-generation links, Chat templates, Company, Preferences.
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { Locale, ThemeSetting } from '../../lib/types';
 import { ChannelsSection } from './ChannelsSection';
 import { CompanySection } from './CompanySection';
@@ -73,7 +73,7 @@ export function SettingsScreen({ onClose, theme, onLocale, onTheme, onAllRead, i
     return () => window.removeEventListener('keydown', onKey, true);
   }, []);
 
-  useEffect(() => {
+  useLayoutEffect(() => {
     rootRef.current?.querySelector<HTMLElement>('[aria-current="page"]')?.focus();
   }, []);
 

@@ -299,7 +299,7 @@ export function translateSettings(locale: Locale, key: SettingsKey, vars?: Recor
   return s.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m));
 }
 
-/** The settings strings in the app's current language (from the shell's I18nContext). */
+/** The settings strings in the app's current language (from the shell's I18nProvider). */
 export function useSettingsT(): { t: SettingsT; locale: Locale } {
   const { locale } = useI18n();
   return useMemo(() => ({ locale, t: (key, vars) => translateSettings(locale, key, vars) }), [locale]);
