@@ -1,13 +1,20 @@
 // Dialogs inside Settings. Esc closes the innermost one: each open dialog pushes its onClose on a
 // stack that the Settings screen's key handler pops, so one Esc never closes two layers.
-import { createContext, useContext, useEffect, useId, useLayoutEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useId, useLayoutEffect, useRef, type ReactNode } from 'react';
 import { useSettingsT } from './settings-i18n';
 
-export interface DialogStack {
-  push: (close: () => void) => () => void;
-}
+// The open dialogs' close functions, innermost last. A module-level list rather than a React
+// context: the UI runs on Preact, whose providers keep earlier trees alive (lib/i18n.ts), and
+// there is one Settings screen at a time.
+const openDialogs: (() => void)[] = [];
 
-export const DialogStackContext = createContext<DialogStack>({ push: () => () => undefined });
+/** closeTopDialog closes the innermost open dialog; it returns false when none is open. */
+export function closeTopDialog(): boolean {
+  const top = openDialogs[openDialogs.length - 1];
+  if (!top) return false;
+  top();
+  return true;
+}
 
 interface Props {
   title: string;
@@ -19,14 +26,20 @@ interface Props {
 
 export function Dialog({ title, onClose, children, testid, tone }: Props) {
   const { t } = useSettingsT();
-  const stack = useContext(DialogStackContext);
   const ref = useRef<HTMLDivElement>(null);
   const closeRef = useRef(onClose);
   const titleId = useId();
   useEffect(() => {
     closeRef.current = onClose;
   }, [onClose]);
-  useEffect(() => stack.push(() => closeRef.current()), [stack]);
+  useEffect(() => {
+    const close = () => closeRef.current();
+    openDialogs.push(close);
+    return () => {
+      const i = openDialogs.lastIndexOf(close);
+      if (i >= 0) openDialogs.splice(i, 1);
+    };
+  }, []);
   useLayoutEffect(() => {
     const el = ref.current;
     if (el && !el.contains(document.activeElement)) {

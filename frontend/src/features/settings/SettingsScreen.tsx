@@ -1,10 +1,10 @@
 // The Settings screen: a full-window panel over the workspace, opened from the header's gear.
 // Sections: Channels, Lead-generation links, Chat templates, Company, Preferences.
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { Locale, ThemeSetting } from '../../lib/types';
 import { ChannelsSection } from './ChannelsSection';
 import { CompanySection } from './CompanySection';
-import { DialogStackContext, type DialogStack } from './Dialog';
+import { closeTopDialog } from './Dialog';
 import { LeadLinksSection } from './LeadLinksSection';
 import { PreferencesSection } from './PreferencesSection';
 import { TemplatesSection } from './TemplatesSection';
@@ -40,19 +40,6 @@ export function SettingsScreen({ onClose, theme, onLocale, onTheme, onAllRead, i
   const channels = useChannels();
   const rootRef = useRef<HTMLDivElement>(null);
 
-  // Open dialogs, innermost last: Esc closes the innermost, or Settings when none is open.
-  const stackRef = useRef<(() => void)[]>([]);
-  const stack = useMemo<DialogStack>(
-    () => ({
-      push: (close) => {
-        stackRef.current.push(close);
-        return () => {
-          stackRef.current = stackRef.current.filter((c) => c !== close);
-        };
-      },
-    }),
-    [],
-  );
   const closeRef = useRef(onClose);
   useEffect(() => {
     closeRef.current = onClose;
@@ -65,9 +52,8 @@ export function SettingsScreen({ onClose, theme, onLocale, onTheme, onAllRead, i
       if (e.key !== 'Escape') return;
       e.stopPropagation();
       e.preventDefault();
-      const top = stackRef.current[stackRef.current.length - 1];
-      if (top) top();
-      else closeRef.current();
+      // The innermost open dialog first, Settings when none is open.
+      if (!closeTopDialog()) closeRef.current();
     };
     window.addEventListener('keydown', onKey, true);
     return () => window.removeEventListener('keydown', onKey, true);
@@ -92,7 +78,7 @@ export function SettingsScreen({ onClose, theme, onLocale, onTheme, onAllRead, i
   );
 
   return (
-    <DialogStackContext.Provider value={stack}>
+    <>
       <div ref={rootRef} className="sb-set-screen" role="dialog" aria-modal="true" aria-label={t('settings.title')} data-testid="settings">
         <header className="sb-set-header">
           <h1>{t('settings.title')}</h1>
@@ -125,6 +111,6 @@ export function SettingsScreen({ onClose, theme, onLocale, onTheme, onAllRead, i
           </main>
         </div>
       </div>
-    </DialogStackContext.Provider>
+    </>
   );
 }
