@@ -121,7 +121,17 @@ function on<T>(name: string, cb: (data: T) => void): () => void {
   const rt = window.runtime;
   if (!rt) return () => undefined;
   const off = rt.EventsOn(name, (...data: unknown[]) => cb(data[0] as T));
-  return typeof off === 'function' ? off : () => rt.EventsOff(name);
+  const unsubscribe = typeof off === 'function' ? off : () => rt.EventsOff(name);
+  return () => {
+    // The runtime drops the listener first, then tells Go when an event has no listener left.
+    // Under `wails dev` that notice goes over a WebSocket that is briefly gone during a reload
+    // or a reconnect, and then throws; the listener is gone all the same.
+    try {
+      unsubscribe();
+    } catch {
+      // nothing else to undo
+    }
+  };
 }
 
 export const events = {

@@ -95,25 +95,30 @@ export function VoiceButton({ chatId, replyToId, disabled, onSent, onError, onIn
     if (released.current) void cancel();
   };
 
+  // Subscribed once per chat: the handlers are read through a ref, so a re-render of the composer
+  // (new callbacks every time) does not unsubscribe and subscribe again through the bindings.
+  const handlers = useRef({ onError, onInfo, onSent, t });
+  handlers.current = { onError, onInfo, onSent, t };
   useEffect(() => {
     const offLevel = events.onVoiceLevel((l) => {
       if (l.chatId === chatId && phaseRef.current === 'recording') setLevel(l);
     });
     const offAuto = events.onVoiceAuto((a: VoiceAuto) => {
       if (a.chatId !== chatId) return;
+      const h = handlers.current;
       setPhase('idle');
       setLevel(null);
-      if (a.error) onError(a.error.message);
+      if (a.error) h.onError(a.error.message);
       else {
-        onInfo(t('voice.autoSent'));
-        onSent(a.message);
+        h.onInfo(h.t('voice.autoSent'));
+        h.onSent(a.message);
       }
     });
     return () => {
       offLevel();
       offAuto();
     };
-  }, [chatId, events, onError, onInfo, onSent, t]);
+  }, [chatId, events]);
 
   // Esc cancels from anywhere while recording.
   useEffect(() => {
