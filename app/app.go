@@ -278,18 +278,13 @@ func (a *App) ReportReady(rows int, marks map[string]float64) {
 		if a.readyFile == "" {
 			return
 		}
-		asked, askedMS := a.pageAskedAt.Load(), int64(0)
-		if asked > 0 { // 0 when the page came from elsewhere (wails dev)
-			askedMS = asked - a.started.UnixMilli()
-		}
 		raw, _ := json.Marshal(struct {
 			MS          int64              `json:"ms"`
 			Rows        int                `json:"rows"`
 			UnixMS      int64              `json:"unixMs"`
-			PageAskMS   int64              `json:"pageRequestedMs"`     // from app.New to the webview's request for index.html
-			PageAskUnix int64              `json:"pageRequestedUnixMs"` // the same moment, for the bench's exec-to-page phase
+			PageAskUnix int64              `json:"pageRequestedUnixMs"` // the webview's request for index.html (0 under wails dev)
 			Marks       map[string]float64 `json:"marks,omitempty"`
-		}{ms, rows, time.Now().UnixMilli(), askedMS, asked, marks})
+		}{ms, rows, time.Now().UnixMilli(), a.pageAskedAt.Load(), marks})
 		if err := os.WriteFile(a.readyFile, raw, 0o600); err != nil {
 			slog.Warn("write ready file", "err", err)
 		}

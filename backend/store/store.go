@@ -161,7 +161,7 @@ func pingUnlocked(db *sqlx.DB) error {
 	return err
 }
 
-// Close stops the checkpointer and closes both pools.
+// Close stops the checkpointer and closes the read, scan and write pools.
 func (s *Store) Close() error {
 	return errors.Join(s.stopCheckpointer(), s.scan.Close(), s.read.Close(), s.write.Close())
 }

@@ -1,10 +1,8 @@
 import { cleanup } from '@testing-library/react';
 import { afterEach } from 'vitest';
-
-// Tests run in Node; the app's tsconfig has no Node types.
-declare const process: { env: Record<string, string | undefined> };
+import { setTimeZone } from './tz';
 
 // Dates are formatted in the machine's zone (lib/format.ts): tests run in UTC unless they say.
-process.env.TZ = 'UTC';
+setTimeZone('UTC');
 
 afterEach(() => cleanup());

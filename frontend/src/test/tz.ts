@@ -2,12 +2,18 @@
 // reads again whenever it changes. setup.ts starts every test in UTC.
 // Tests run in Node; the app's tsconfig has no Node types.
 declare const process: { env: Record<string, string | undefined> };
+
+export function setTimeZone(tz: string | undefined): void {
+  if (tz === undefined) delete process.env.TZ;
+  else process.env.TZ = tz;
+}
+
 export function inTimeZone<T>(tz: string, fn: () => T): T {
   const before = process.env.TZ;
-  process.env.TZ = tz;
+  setTimeZone(tz);
   try {
     return fn();
   } finally {
-    process.env.TZ = before;
+    setTimeZone(before);
   }
 }

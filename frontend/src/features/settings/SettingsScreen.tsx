@@ -78,39 +78,37 @@ export function SettingsScreen({ onClose, theme, onLocale, onTheme, onAllRead, i
   );
 
   return (
-    <>
-      <div ref={rootRef} className="sb-set-screen" role="dialog" aria-modal="true" aria-label={t('settings.title')} data-testid="settings">
-        <header className="sb-set-header">
-          <h1>{t('settings.title')}</h1>
-          <button type="button" className="sb-set-x" aria-label={t('settings.close')} title={t('settings.close')} onClick={onClose} data-testid="settings-close">
-            ×
-          </button>
-        </header>
-        <div className="sb-set-body">
-          <nav className="sb-set-nav" aria-label={t('settings.sections')} onKeyDown={onNavKey}>
-            {sections.map((s) => (
-              <button
-                key={s.id}
-                type="button"
-                aria-current={section === s.id ? 'page' : undefined}
-                className={section === s.id ? 'on' : ''}
-                onClick={() => setSection(s.id)}
-                data-section={s.id}
-                data-testid={`settings-nav-${s.id}`}
-              >
-                {t(s.label)}
-              </button>
-            ))}
-          </nav>
-          <main className="sb-set-content">
-            {section === 'channels' && <ChannelsSection channels={channels} />}
-            {section === 'leadLinks' && <LeadLinksSection channels={channels} />}
-            {section === 'templates' && <TemplatesSection />}
-            {section === 'company' && <CompanySection onAllRead={onAllRead} />}
-            {section === 'preferences' && <PreferencesSection theme={theme} onLocale={onLocale} onTheme={onTheme} channels={channels} />}
-          </main>
-        </div>
+    <div ref={rootRef} className="sb-set-screen" role="dialog" aria-modal="true" aria-label={t('settings.title')} data-testid="settings">
+      <header className="sb-set-header">
+        <h1>{t('settings.title')}</h1>
+        <button type="button" className="sb-set-x" aria-label={t('settings.close')} title={t('settings.close')} onClick={onClose} data-testid="settings-close">
+          ×
+        </button>
+      </header>
+      <div className="sb-set-body">
+        <nav className="sb-set-nav" aria-label={t('settings.sections')} onKeyDown={onNavKey}>
+          {sections.map((s) => (
+            <button
+              key={s.id}
+              type="button"
+              aria-current={section === s.id ? 'page' : undefined}
+              className={section === s.id ? 'on' : ''}
+              onClick={() => setSection(s.id)}
+              data-section={s.id}
+              data-testid={`settings-nav-${s.id}`}
+            >
+              {t(s.label)}
+            </button>
+          ))}
+        </nav>
+        <main className="sb-set-content">
+          {section === 'channels' && <ChannelsSection channels={channels} />}
+          {section === 'leadLinks' && <LeadLinksSection channels={channels} />}
+          {section === 'templates' && <TemplatesSection />}
+          {section === 'company' && <CompanySection onAllRead={onAllRead} />}
+          {section === 'preferences' && <PreferencesSection theme={theme} onLocale={onLocale} onTheme={onTheme} channels={channels} />}
+        </main>
       </div>
-    </>
+    </div>
   );
 }
