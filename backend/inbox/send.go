@@ -10,8 +10,8 @@ import (
 
 // kick tells the outbox worker a row was queued; without an engine the row waits on disk.
 func (s *Service) kick() {
-	if s.Engine != nil {
-		s.Engine.Outbox.Kick()
+	if s.Channels != nil {
+		s.Channels.Outbox.Kick()
 	}
 }
 

@@ -23,8 +23,9 @@ type Service struct {
 	// SafetyTick bounds how long Follow can miss a change if a commit signal were lost
 	// (for example a write made by another process on the same file).
 	SafetyTick time.Duration
-	// Engine runs the channels (pollers, outbox worker, tokens); nil = sends only queue.
-	Engine *Engine
+	// Channels runs the channels (pollers, outbox worker, tokens); backend/engine sets it.
+	// Without it sends only queue.
+	Channels *Channels
 }
 
 // ErrInvalid marks input the UI should not have sent; the message says what was wrong.

@@ -1,4 +1,4 @@
-package inbox
+package engine_test
 
 import (
 	"context"
@@ -16,13 +16,15 @@ import (
 	"switchboard/backend/channel/connectors"
 	"switchboard/backend/channel/fakeapi"
 	"switchboard/backend/core"
+	"switchboard/backend/engine"
+	"switchboard/backend/inbox"
 	"switchboard/backend/secrets"
 	"switchboard/backend/store"
 )
 
 // engineEnv is the whole solo engine: real store, real Telegram client, fake Bot API server.
 type engineEnv struct {
-	svc      *Service
+	svc      *inbox.Service
 	st       *store.Store
 	fake     *fakeapi.Telegram
 	statuses chan core.ChannelStatus
@@ -36,18 +38,18 @@ func newEngineEnv(t *testing.T) *engineEnv {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	svc, err := New(st)
+	env := &engineEnv{st: st, fake: fakeapi.NewTelegram(t), statuses: make(chan core.ChannelStatus, 256)}
+	eng, err := engine.New(engine.Config{Store: st,
+		OnStatus:   func(s core.ChannelStatus) { env.statuses <- s },
+		MinBackoff: 20 * time.Millisecond, MaxBackoff: 50 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
-	env := &engineEnv{svc: svc, st: st, fake: fakeapi.NewTelegram(t), statuses: make(chan core.ChannelStatus, 256)}
-	svc.Engine = NewEngine(EngineConfig{Store: st, Secrets: secrets.Keyring{}, Factory: connectors.New,
-		OnStatus:   func(s core.ChannelStatus) { env.statuses <- s },
-		MinBackoff: 20 * time.Millisecond, MaxBackoff: 50 * time.Millisecond})
-	if err := svc.Engine.Start(context.Background()); err != nil {
+	if err := eng.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(svc.Engine.Stop)
+	t.Cleanup(eng.Stop)
+	env.svc = eng.Inbox
 	return env
 }
 
@@ -75,14 +77,14 @@ func TestAddTelegramChannelChecksTokenFirst(t *testing.T) {
 	if chans, _ := env.st.Channels(ctx); len(chans) != 0 {
 		t.Fatalf("a rejected token stored a channel: %+v", chans)
 	}
-	if _, err := env.svc.AddTelegramChannel(ctx, "  ", ""); !errors.Is(err, ErrNoToken) {
+	if _, err := env.svc.AddTelegramChannel(ctx, "  ", ""); !errors.Is(err, inbox.ErrNoToken) {
 		t.Fatalf("empty token: %v", err)
 	}
 
 	// A webhook blocks polling: typed error, nothing stored; after DeleteWebhookForToken it works.
 	env.fake.SetWebhook("https://example.com/hook")
 	_, err = env.svc.AddTelegramChannel(ctx, env.fake.Token(), env.fake.URL())
-	var wh *WebhookError
+	var wh *inbox.WebhookError
 	if !errors.As(err, &wh) || !errors.Is(err, channel.ErrWebhook) {
 		t.Fatalf("webhook: %v", err)
 	}
@@ -106,8 +108,8 @@ func TestAddTelegramChannelChecksTokenFirst(t *testing.T) {
 		t.Fatal("token not in the keyring under the channel id")
 	}
 	waitFor(t, "connected", func() bool {
-		v, _ := env.svc.ChannelStatuses(ctx)
-		return len(v) == 1 && v[0].Status.State == core.StateConnected
+		v, _ := env.svc.ChannelViews(ctx)
+		return len(v) == 1 && v[0].Status != nil && v[0].Status.State == core.StateConnected
 	})
 	// The token is nowhere in the database files.
 	for _, f := range []string{env.st.Path(), env.st.Path() + "-wal"} {
@@ -125,7 +127,7 @@ func TestAddTelegramChannelChecksTokenFirst(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if l.URL != "https://t.me/"+ch.Username+"?start="+l.Code {
+	if l.URL != "https://t.me/"+ch.Username+"?start="+l.Link.Code {
 		t.Fatalf("deep link %q", l.URL)
 	}
 
@@ -164,7 +166,7 @@ func TestTelegramRoundTripThroughTheEngine(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A client arrives through the lead link and writes.
-	env.fake.PushText(5001, "Anna", "/start "+link.Code)
+	env.fake.PushText(5001, "Anna", "/start "+link.Link.Code)
 	env.fake.PushText(5001, "Anna", "Hello! <b>not bold</b>")
 	var chat core.Chat
 	waitFor(t, "ingested", func() bool {
@@ -436,22 +438,22 @@ func TestVKRoundTripThroughTheEngine(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	svc, err := New(st)
-	if err != nil {
-		t.Fatal(err)
-	}
 	fake := fakeapi.NewVK(t)
 	// The UI adds VK communities of api.vk.com; the test points the connector at the fake.
 	factory := func(ch core.Channel, token string) (channel.Connector, error) {
 		ch.APIURL = fake.URL()
 		return connectors.New(ch, token)
 	}
-	svc.Engine = NewEngine(EngineConfig{Store: st, Secrets: secrets.Keyring{}, Factory: factory,
+	eng, err := engine.New(engine.Config{Store: st, Factory: factory,
 		MinBackoff: 20 * time.Millisecond, MaxBackoff: 50 * time.Millisecond})
-	if err := svc.Engine.Start(context.Background()); err != nil {
+	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(svc.Engine.Stop)
+	if err := eng.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(eng.Stop)
+	svc := eng.Inbox
 	ctx := context.Background()
 	if _, err := svc.AddVKChannel(ctx, fake.Token(), "club"); err == nil {
 		t.Fatal("a non-numeric community id was accepted")

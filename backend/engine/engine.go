@@ -1,0 +1,163 @@
+// Package engine builds the Switchboard engine once: the store's use cases (inbox and composer),
+// the channel machinery (a poller per connected channel and the outbox worker, over connectors
+// built by kind) and the notification feed. The desktop app, the headless hub and the tests all
+// get their engine here, as Miniflux's daemon wires its parts in one place; no other package
+// builds connectors or wires one part into another's fields.
+//
+// Team mode adds one more part here: the sync client that replays the hub's feed into the local
+// store and turns outbox rows into hub mutations. It slots in beside the channel machinery (the
+// desktop then runs sync instead of pollers), so the app and the hub keep calling New and Start.
+package engine
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"path/filepath"
+	"time"
+
+	"switchboard/backend/channel"
+	"switchboard/backend/channel/connectors"
+	"switchboard/backend/core"
+	"switchboard/backend/inbox"
+	"switchboard/backend/notify"
+	"switchboard/backend/secrets"
+	"switchboard/backend/store"
+)
+
+// Config says what differs between the app, the hub and the tests. Only Store is required.
+type Config struct {
+	Store *store.Store
+	// Secrets keeps channel tokens: the OS keyring when nil.
+	Secrets secrets.Store
+	// Factory builds a channel's connector: connectors.New (Telegram, VK) when nil.
+	Factory channel.Factory
+	// TelegramAPI, when set, is the Bot API server every Telegram channel uses (the hub's
+	// --telegram-api: a self-hosted telegram-bot-api), whatever the channel row says.
+	TelegramAPI string
+	// Ingest is the store as the pollers see it; the store itself when nil (the bench wraps
+	// it to time ApplyBatch).
+	Ingest channel.ChannelStore
+	// CacheDir holds lazily downloaded media (default <data dir>/media).
+	CacheDir string
+	// OnStatus gets every channel status change (the app forwards it to the UI).
+	OnStatus func(core.ChannelStatus)
+	// OnBatch gets every committed batch with changes.
+	OnBatch func(channelID int64, res core.ApplyResult)
+	// OnTyping gets "client is typing" (VK); never stored.
+	OnTyping func(channelID int64, externalChatID string)
+	// Desktop shows notifications on the desktop; nil means the engine keeps no notification
+	// feed (the headless hub).
+	Desktop notify.Desktop
+	// OnNotification hears every new item of the notification feed (the app sends it to the UI).
+	OnNotification func(notify.Item)
+	Logger         *slog.Logger
+	// MinBackoff/MaxBackoff override the retry delays (tests).
+	MinBackoff, MaxBackoff time.Duration
+}
+
+// Engine is the composed engine. Its parts are for reading; they are wired here only.
+type Engine struct {
+	Store    *store.Store
+	Inbox    *inbox.Service
+	Composer *inbox.Composer
+	// Notifier is the notification feed; nil when Config.Desktop was nil.
+	Notifier *notify.Notifier
+
+	channels *inbox.Channels
+}
+
+// New composes the engine over cfg.Store. Nothing runs until Start.
+func New(cfg Config) (*Engine, error) {
+	if cfg.Store == nil {
+		return nil, errors.New("engine: no store")
+	}
+	ib, err := inbox.New(cfg.Store)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Secrets == nil {
+		cfg.Secrets = secrets.Keyring{}
+	}
+	if cfg.Factory == nil {
+		cfg.Factory = connectors.New
+	}
+	if cfg.TelegramAPI != "" {
+		cfg.Factory = telegramAt(cfg.TelegramAPI, cfg.Factory)
+	}
+	if cfg.Ingest == nil {
+		cfg.Ingest = cfg.Store
+	}
+	if cfg.CacheDir == "" {
+		cfg.CacheDir = filepath.Join(filepath.Dir(cfg.Store.Path()), "media")
+	}
+	e := &Engine{Store: cfg.Store, Inbox: ib}
+	ch := &inbox.Channels{Secrets: cfg.Secrets, Factory: cfg.Factory}
+	ch.Supervisor = channel.NewSupervisor(channel.SupervisorConfig{
+		Store: cfg.Ingest, Media: cfg.Store, Tokens: cfg.Secrets, Factory: cfg.Factory,
+		CacheDir: cfg.CacheDir, Logger: cfg.Logger, OnBatch: cfg.OnBatch, OnTyping: cfg.OnTyping,
+		MinBackoff: cfg.MinBackoff, MaxBackoff: cfg.MaxBackoff,
+		OnStatus: func(st core.ChannelStatus) {
+			// A channel that connects wakes the outbox, so sends queued while it was down
+			// leave at once. Runs only after Start, when ch.Outbox is set.
+			if st.State == core.StateConnected {
+				ch.Outbox.Wake()
+			}
+			if cfg.OnStatus != nil {
+				cfg.OnStatus(st)
+			}
+		},
+	})
+	ch.Outbox = channel.NewOutboxWorker(channel.OutboxConfig{Store: cfg.Store, Conns: ch.Supervisor, Logger: cfg.Logger,
+		MinBackoff: cfg.MinBackoff, MaxBackoff: cfg.MaxBackoff})
+	ib.Channels = ch
+	e.channels = ch
+	e.Composer = inbox.ComposerFor(ib)
+	if cfg.Desktop != nil {
+		e.Notifier = notify.New(cfg.Desktop, cfg.OnNotification)
+	}
+	return e, nil
+}
+
+// telegramAt points every Telegram channel at one Bot API server.
+func telegramAt(apiURL string, next channel.Factory) channel.Factory {
+	return func(ch core.Channel, token string) (channel.Connector, error) {
+		if ch.Kind == core.Telegram {
+			ch.APIURL = apiURL
+		}
+		return next(ch, token)
+	}
+}
+
+// Start starts polling every enabled channel and the outbox worker.
+func (e *Engine) Start(ctx context.Context) error {
+	if err := e.channels.Supervisor.Start(ctx); err != nil {
+		return err
+	}
+	e.channels.Outbox.Start()
+	return nil
+}
+
+// Stop stops the pollers and the outbox worker and waits for their goroutines.
+func (e *Engine) Stop() {
+	e.channels.Outbox.Stop()
+	e.channels.Supervisor.Stop()
+}
+
+// Wake retries everything now: after the machine woke from sleep or the network returned.
+func (e *Engine) Wake() {
+	e.channels.Supervisor.Wake()
+	e.channels.Outbox.Wake()
+}
+
+// SyncChannels starts and stops pollers to match the channels table (the hub picks up channels
+// that `channel add/remove` changed while it runs).
+func (e *Engine) SyncChannels(ctx context.Context) error {
+	return e.channels.Supervisor.Sync(ctx)
+}
+
+// Close discards a voice note still recording and waits for its goroutine. The store stays
+// open: whoever opened it closes it.
+func (e *Engine) Close() error {
+	return e.Composer.Close()
+}
