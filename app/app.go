@@ -25,13 +25,31 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/options/mac"
 
 	"switchboard/app/webview"
+	"switchboard/backend/core"
+	"switchboard/backend/engine"
 	"switchboard/backend/inbox"
 	"switchboard/backend/notify"
 	"switchboard/backend/store"
 )
 
-// App is the object bound to the UI: its exported methods are what the frontend can call.
+// App is the desktop shell: it owns the window's lifecycle and the engine's, and holds the bound
+// services. It is not bound itself; the UI calls the services (window.go.app.<Service>.<Method>),
+// each a few one-line calls into the inbox. Tests call the services' methods through App.
 type App struct {
+	*shell
+	*Workspace
+	*Composer
+	*Settings
+	*Desktop
+}
+
+// services are what Wails binds: a short list, one per area of the UI.
+func (a *App) services() []any { return []any{a.Workspace, a.Composer, a.Settings, a.Desktop} }
+
+// shell is what the services share: the engine, the window and the desktop state. It has no
+// exported methods, so binding a service that embeds it exposes only the service's own.
+type shell struct {
+	eng     *engine.Engine
 	inbox   *inbox.Service
 	started time.Time
 
@@ -64,14 +82,42 @@ type windowState struct {
 	Y      int `json:"y"`
 }
 
-// New wraps an inbox into a bindable App.
-func New(ib *inbox.Service) *App {
-	a := &App{inbox: ib, started: time.Now(), win: noWindow{}}
-	a.focused.Store(true)
-	a.notifier = notify.New(notify.Beeep{}, func(it notify.Item) {
-		a.currentWindow().Emit(EventNotification, it)
-	})
-	return a
+// New wraps a composed engine into the desktop shell and its services. The engine's notifier
+// (nil when it has none) is the one the shell posts to.
+func New(eng *engine.Engine) *App {
+	sh := &shell{eng: eng, inbox: eng.Inbox, notifier: eng.Notifier, started: time.Now(), win: noWindow{}}
+	sh.focused.Store(true)
+	if sh.notifier == nil {
+		sh.notifier = notify.New(notify.Beeep{}, sh.emitNotification)
+	}
+	return &App{shell: sh, Workspace: &Workspace{sh}, Composer: &Composer{sh}, Settings: &Settings{sh}, Desktop: &Desktop{sh}}
+}
+
+// newApp composes the desktop's engine over cfg.Store and wraps it: channel statuses and
+// notifications go to whatever window the shell has when they happen. Desktop notifications go
+// through the OS unless cfg names another Desktop (tests).
+func newApp(cfg engine.Config) (*App, error) {
+	var sh *shell
+	if cfg.Desktop == nil {
+		cfg.Desktop = notify.Beeep{}
+	}
+	cfg.OnNotification = func(it notify.Item) { sh.emitNotification(it) }
+	cfg.OnStatus = func(cs core.ChannelStatus) { sh.publishChannelStatus(cs) }
+	eng, err := engine.New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	a := New(eng)
+	sh = a.shell
+	return a, nil
+}
+
+func (a *shell) emitNotification(it notify.Item) { a.currentWindow().Emit(EventNotification, it) }
+
+// publishChannelStatus is the supervisor's OnStatus: each change of a poller's state goes to the
+// UI at once as "channel:status".
+func (a *shell) publishChannelStatus(st core.ChannelStatus) {
+	a.currentWindow().Emit(EventChannelStatus, st)
 }
 
 // Run parses the command line, opens the store and runs the window until it closes.
@@ -102,11 +148,10 @@ func run(assets fs.FS, args []string) error {
 		return err
 	}
 	defer st.Close()
-	ib, err := inbox.New(st)
+	a, err := newApp(engine.Config{Store: st})
 	if err != nil {
 		return err
 	}
-	a := New(ib)
 	a.readyFile = os.Getenv("SWITCHBOARD_READY_FILE")
 	a.windowLoaded = a.loadWindowState()
 	a.prefetchBoot()
@@ -129,7 +174,7 @@ func run(assets fs.FS, args []string) error {
 		OnDomReady:     a.domReady,
 		OnBeforeClose:  a.beforeClose,
 		OnShutdown:     a.shutdown,
-		Bind:           []any{a},
+		Bind:           a.services(),
 		ErrorFormatter: formatError,
 		// One instance per data directory: launching again focuses the running window.
 		SingleInstanceLock: &options.SingleInstanceLock{
@@ -141,7 +186,7 @@ func run(assets fs.FS, args []string) error {
 	})
 }
 
-func (a *App) currentWindow() window {
+func (a *shell) currentWindow() window {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return a.win
@@ -189,6 +234,22 @@ func (a *App) startBackground(ctx context.Context) {
 	}()
 }
 
+// startEngine runs the engine for as long as ctx lives: a poller per connected channel and the
+// outbox worker, with every status change going to the UI as "channel:status". It stops the
+// engine (and waits for it) when ctx ends.
+func (a *App) startEngine(ctx context.Context) {
+	if err := a.eng.Start(ctx); err != nil {
+		slog.Error("engine: start", "err", err)
+		return
+	}
+	a.wg.Add(1)
+	go func() {
+		defer a.wg.Done()
+		<-ctx.Done()
+		a.eng.Stop()
+	}()
+}
+
 // quitOnSignal makes SIGINT/SIGTERM (logout, kill, Ctrl+C) really quit. Wails handles them too,
 // but through OnBeforeClose, which would only hide the window to the tray.
 func (a *App) quitOnSignal(ctx context.Context) {
@@ -204,9 +265,7 @@ func (a *App) quitOnSignal(ctx context.Context) {
 
 func (a *App) domReady(context.Context) {
 	if a.windowLoaded.X != 0 || a.windowLoaded.Y != 0 {
-		if w, ok := a.currentWindow().(wailsWindow); ok {
-			setPosition(w, a.windowLoaded.X, a.windowLoaded.Y)
-		}
+		a.currentWindow().SetPosition(a.windowLoaded.X, a.windowLoaded.Y)
 	}
 }
 
@@ -235,7 +294,7 @@ func (a *App) shutdown(context.Context) {
 }
 
 // Quit really quits, even when closing the window only hides it.
-func (a *App) Quit() {
+func (a *Desktop) Quit() {
 	a.quitting.Store(true)
 	a.currentWindow().Quit()
 }
@@ -271,7 +330,7 @@ func (a *App) saveWindowState() {
 // start-up phases it passed (ms since the page's navigation start). It logs the time from process
 // start, and writes it to $SWITCHBOARD_READY_FILE for `make bench` and the smoke test (which also
 // learns how many rows rendered), with the phases and when the webview asked for the page.
-func (a *App) ReportReady(rows int, marks map[string]float64) {
+func (a *Desktop) ReportReady(rows int, marks map[string]float64) {
 	a.readyOnce.Do(func() {
 		ms := time.Since(a.started).Milliseconds()
 		slog.Info("people list ready", "ms", ms, "rows", rows)

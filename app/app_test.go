@@ -13,13 +13,27 @@ import (
 
 	"switchboard/backend/core"
 	"switchboard/backend/demo"
-	"switchboard/backend/inbox"
+	"switchboard/backend/engine"
 	"switchboard/backend/notify"
 	"switchboard/backend/store"
 )
 
+// testApp is the desktop app over cfg's store, composed as run composes it, with channel
+// retries shortened for tests.
+func testApp(t *testing.T, cfg engine.Config) *App {
+	t.Helper()
+	cfg.MinBackoff, cfg.MaxBackoff = 20*time.Millisecond, 50*time.Millisecond
+	a, err := newApp(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.eng.Close() })
+	return a
+}
+
 // recWindow records what the app asks of the window.
 type recWindow struct {
+	noWindow
 	mu     sync.Mutex
 	events []recEvent
 	hidden bool
@@ -84,15 +98,10 @@ func newTestApp(t *testing.T) (*App, *recWindow, *recDesktop) {
 	if err := demo.Generate(ctx, st, demo.Options{People: 60, Messages: 600, Seed: 3, Now: time.Now()}); err != nil {
 		t.Fatal(err)
 	}
-	ib, err := inbox.New(st)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := New(ib)
+	d := &recDesktop{}
+	a := testApp(t, engine.Config{Store: st, Desktop: d})
 	w := &recWindow{}
 	a.win = w
-	d := &recDesktop{}
-	a.notifier = notify.New(d, func(it notify.Item) { a.currentWindow().Emit(EventNotification, it) })
 	runCtx, cancel := context.WithCancel(ctx)
 	a.startBackground(runCtx)
 	t.Cleanup(func() { cancel(); a.wg.Wait() })
@@ -244,11 +253,11 @@ func TestReportReadyWritesTheMomentOnce(t *testing.T) {
 }
 
 func TestErrorsReachTheUIWithCodes(t *testing.T) {
-	got := formatError(fmt.Errorf("delete message 5: %w", core.ErrDeleteWindowPassed)).(UIError)
+	got := uiError(fmt.Errorf("delete message 5: %w", core.ErrDeleteWindowPassed))
 	if got.Code != "delete_window" || got.Message == "" {
 		t.Fatalf("%+v", got)
 	}
-	if got := formatError(errors.New("boom")).(UIError); got.Code != "internal" {
+	if got := uiError(errors.New("boom")); got.Code != "internal" {
 		t.Fatalf("%+v", got)
 	}
 }
@@ -287,7 +296,7 @@ func TestMergePeopleJoinsTwoPeoplesChats(t *testing.T) {
 	if _, err := a.ClientCard(merge.PersonID); err == nil {
 		t.Fatal("the merged person still has a card")
 	}
-	if got := formatError(a.MergePeople(keep.PersonID, keep.PersonID)).(UIError); got.Code != "invalid" {
+	if got := uiError(a.MergePeople(keep.PersonID, keep.PersonID)); got.Code != "invalid" {
 		t.Fatalf("merging a person into itself: %+v", got)
 	}
 }

@@ -7,7 +7,7 @@ import (
 	"switchboard/backend/store"
 )
 
-// Bindings: each exported method is callable from the UI as window.go.app.App.<Name>. They stay
+// Bindings: each exported method is callable from the UI as window.go.app.Workspace.<Name>. They stay
 // thin: validation and rules live in the inbox, so the headless hub shares them.
 
 // Bootstrap is everything the UI needs to draw its first frame in one call.
@@ -29,7 +29,7 @@ type Bootstrap struct {
 func bg() context.Context { return context.Background() }
 
 // Bootstrap loads the settings, the default tab and its first page, tab counts and filter facets.
-func (a *App) Bootstrap() (Bootstrap, error) {
+func (a *Workspace) Bootstrap() (Bootstrap, error) {
 	ctx := bg()
 	ib := a.inbox
 	var b Bootstrap
@@ -78,77 +78,83 @@ func parseID(s string) int64 {
 }
 
 // ListPeople returns one page of the people list.
-func (a *App) ListPeople(q core.ListQuery) (core.ListPage, error) { return a.inbox.ListPeople(bg(), q) }
+func (a *Workspace) ListPeople(q core.ListQuery) (core.ListPage, error) {
+	return a.inbox.ListPeople(bg(), q)
+}
 
 // TabCounts counts the three tabs under q's search and filter.
-func (a *App) TabCounts(q core.ListQuery) (core.TabCounts, error) { return a.inbox.TabCounts(bg(), q) }
+func (a *Workspace) TabCounts(q core.ListQuery) (core.TabCounts, error) {
+	return a.inbox.TabCounts(bg(), q)
+}
 
 // History returns one page of a chat's history.
-func (a *App) History(q core.HistoryQuery) (core.HistoryPage, error) {
+func (a *Workspace) History(q core.HistoryQuery) (core.HistoryPage, error) {
 	return a.inbox.History(bg(), q)
 }
 
 // ClientCard returns the quick client card of a person.
-func (a *App) ClientCard(personID int64) (core.ClientCard, error) {
+func (a *Workspace) ClientCard(personID int64) (core.ClientCard, error) {
 	return a.inbox.ClientCard(bg(), personID)
 }
 
 // MarkRead marks the open chat read (the seed: messages are never read automatically).
-func (a *App) MarkRead(chatID int64) error { return a.inbox.MarkRead(bg(), chatID) }
+func (a *Workspace) MarkRead(chatID int64) error { return a.inbox.MarkRead(bg(), chatID) }
 
 // MarkAllRead (Settings → Company actions) is in settings.go.
 
 // SetTunnelOff is the "turn off chat" switch: no tunnel messages to this chat.
-func (a *App) SetTunnelOff(chatID int64, off bool) error {
+func (a *Workspace) SetTunnelOff(chatID int64, off bool) error {
 	return a.inbox.SetTunnelOff(bg(), chatID, off)
 }
 
 // SetBotOff is the "turn off bot messages" switch: no AI replies in this chat.
-func (a *App) SetBotOff(chatID int64, off bool) error { return a.inbox.SetBotOff(bg(), chatID, off) }
+func (a *Workspace) SetBotOff(chatID int64, off bool) error {
+	return a.inbox.SetBotOff(bg(), chatID, off)
+}
 
 // SetArchived moves a person to or from the archive.
-func (a *App) SetArchived(personID int64, on bool) error {
+func (a *Workspace) SetArchived(personID int64, on bool) error {
 	return a.inbox.SetArchived(bg(), personID, on)
 }
 
 // SetBlacklisted moves a person to or from the blacklist.
-func (a *App) SetBlacklisted(personID int64, on bool) error {
+func (a *Workspace) SetBlacklisted(personID int64, on bool) error {
 	return a.inbox.SetBlacklisted(bg(), personID, on)
 }
 
 // SaveFilter saves the current filter under a name (replacing one of the same name).
-func (a *App) SaveFilter(name string, f core.ListFilter) (core.SavedFilter, error) {
+func (a *Workspace) SaveFilter(name string, f core.ListFilter) (core.SavedFilter, error) {
 	return a.inbox.SaveFilter(bg(), name, f)
 }
 
 // DeleteSavedFilter removes a saved filter.
-func (a *App) DeleteSavedFilter(id int64) error { return a.inbox.DeleteSavedFilter(bg(), id) }
+func (a *Workspace) DeleteSavedFilter(id int64) error { return a.inbox.DeleteSavedFilter(bg(), id) }
 
 // SetSetting stores a UI setting (locale, theme, last_chat).
-func (a *App) SetSetting(key, value string) error { return a.inbox.SetSetting(bg(), key, value) }
+func (a *Workspace) SetSetting(key, value string) error { return a.inbox.SetSetting(bg(), key, value) }
 
 // AddNote adds an internal comment, optionally tagging managers.
-func (a *App) AddNote(chatID int64, text string, mentions []int64) (core.Message, error) {
+func (a *Workspace) AddNote(chatID int64, text string, mentions []int64) (core.Message, error) {
 	return a.inbox.AddNote(bg(), chatID, text, mentions)
 }
 
 // SendText queues a text message (optionally a reply); it is on disk as 'queued' on return.
-func (a *App) SendText(chatID int64, text string, replyToID int64) (core.Message, error) {
+func (a *Workspace) SendText(chatID int64, text string, replyToID int64) (core.Message, error) {
 	return a.inbox.SendText(bg(), chatID, text, replyToID)
 }
 
 // EditMessage changes a sent message's text, locally at once and then in the messenger.
-func (a *App) EditMessage(messageID int64, text string) (core.Message, error) {
+func (a *Workspace) EditMessage(messageID int64, text string) (core.Message, error) {
 	return a.inbox.EditMessage(bg(), messageID, text)
 }
 
 // DeleteMessage deletes a sent message for the client too, within the messenger's window.
-func (a *App) DeleteMessage(messageID int64) (core.Message, error) {
+func (a *Workspace) DeleteMessage(messageID int64) (core.Message, error) {
 	return a.inbox.DeleteMessage(bg(), messageID)
 }
 
 // RetryMessage queues a failed send again.
-func (a *App) RetryMessage(messageID int64) (core.Message, error) {
+func (a *Workspace) RetryMessage(messageID int64) (core.Message, error) {
 	return a.inbox.RetryMessage(bg(), messageID)
 }
 
@@ -161,7 +167,7 @@ type ChatRef struct {
 
 // OpenChatRef resolves a chat id to its person, so the UI can open any chat, not only those on
 // the list's current page.
-func (a *App) OpenChatRef(chatID int64) (ChatRef, error) {
+func (a *Workspace) OpenChatRef(chatID int64) (ChatRef, error) {
 	ctx := bg()
 	c, err := a.inbox.Store.Chat(ctx, chatID)
 	if err != nil {
@@ -176,6 +182,6 @@ func (a *App) OpenChatRef(chatID int64) (ChatRef, error) {
 
 // MergePeople makes merge's chats, plans, tags and tasks keep's: the same client who wrote to
 // two bots becomes one person with two chats.
-func (a *App) MergePeople(keepID, mergeID int64) error {
+func (a *Workspace) MergePeople(keepID, mergeID int64) error {
 	return a.inbox.MergePeople(bg(), keepID, mergeID)
 }

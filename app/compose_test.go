@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"switchboard/backend/core"
+	"switchboard/backend/engine"
 	"switchboard/backend/inbox"
 	"switchboard/backend/store"
 	"switchboard/backend/voice"
@@ -56,10 +57,7 @@ func composeApp(t *testing.T) (*App, *composeWindow, int64) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	ib, err := inbox.New(st)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := testApp(t, engine.Config{Store: st})
 	now := time.Now()
 	ch, err := st.AddChannel(ctx, core.Channel{Kind: core.Telegram, Name: "Shop", ExternalID: "1", Username: "shop"}, now)
 	if err != nil {
@@ -71,14 +69,12 @@ func composeApp(t *testing.T) (*App, *composeWindow, int64) {
 	}}}, now); err != nil {
 		t.Fatal(err)
 	}
-	page, err := st.ListPeople(ctx, core.ListQuery{Tab: core.TabAll}, ib.Me, now)
+	page, err := st.ListPeople(ctx, core.ListQuery{Tab: core.TabAll}, a.inbox.Me, now)
 	if err != nil || len(page.Rows) != 1 {
 		t.Fatalf("list %v %v", page.Rows, err)
 	}
-	a := New(ib)
 	w := &composeWindow{}
 	a.win = w
-	t.Cleanup(func() { a.closeComposer() })
 	return a, w, page.Rows[0].ChatID
 }
 
@@ -95,7 +91,7 @@ func TestComposeBindingsDraftTemplateStageSend(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := a.SaveTemplate(core.Template{Name: "Hello", Value: "again"}); err == nil ||
-		formatError(err).(UIError).Code != "template_exists" {
+		uiError(err).Code != "template_exists" {
 		t.Fatalf("duplicate template: %v", err)
 	}
 	text, err := a.ExpandTemplate(chatID, tpl.ID)
@@ -126,7 +122,7 @@ func TestComposeBindingsDraftTemplateStageSend(t *testing.T) {
 		t.Fatalf("sent %+v", msgs)
 	}
 	_, err = a.SendParts(chatID, []inbox.Part{{Kind: inbox.PartFile, Path: "/etc/passwd"}}, 0)
-	if code := formatError(err).(UIError).Code; code != "bad_attachment" {
+	if code := uiError(err).Code; code != "bad_attachment" {
 		t.Fatalf("file outside uploads: code %q (%v)", code, err)
 	}
 }
@@ -138,7 +134,7 @@ func TestComposeErrorCodes(t *testing.T) {
 		fmt.Errorf("x: %w", inbox.ErrVoiceBusy):                                                      "voice_busy",
 		fmt.Errorf("x: %w", core.ErrTextTooLong):                                                     "text_too_long",
 	} {
-		if got := formatError(err).(UIError).Code; got != want {
+		if got := uiError(err).Code; got != want {
 			t.Errorf("%v -> %q, want %q", err, got, want)
 		}
 	}

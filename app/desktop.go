@@ -20,20 +20,20 @@ const maxSingleNotifications = 3
 
 // SetFocused is called by the UI when the window gains or loses focus: client messages raise a
 // desktop notification only while the manager is looking elsewhere.
-func (a *App) SetFocused(focused bool) { a.focused.Store(focused) }
+func (a *Desktop) SetFocused(focused bool) { a.focused.Store(focused) }
 
 // Notifications lists the in-app notification feed, newest first.
-func (a *App) Notifications() []notify.Item { return a.notifier.Items() }
+func (a *Desktop) Notifications() []notify.Item { return a.notifier.Items() }
 
 // DismissNotification removes one item from the feed.
-func (a *App) DismissNotification(id int64) { a.notifier.Dismiss(id) }
+func (a *Desktop) DismissNotification(id int64) { a.notifier.Dismiss(id) }
 
 // NotificationWarning says what is missing for desktop notifications ("" when they work), so the
 // UI can tell the manager once.
-func (a *App) NotificationWarning() string { return a.notifier.Warning() }
+func (a *Desktop) NotificationWarning() string { return a.notifier.Warning() }
 
 // SetNotificationsMuted is the quiet mode (also in the tray menu).
-func (a *App) SetNotificationsMuted(on bool) error {
+func (a *Settings) SetNotificationsMuted(on bool) error {
 	a.notifier.SetMuted(on)
 	if a.tray != nil {
 		a.tray.setMuted(on)
@@ -48,7 +48,7 @@ func (a *App) SetNotificationsMuted(on bool) error {
 
 // SetCloseToTray chooses whether closing the window hides it to the tray or quits. Without a
 // tray the window could not be brought back, so it always quits then.
-func (a *App) SetCloseToTray(on bool) error {
+func (a *Settings) SetCloseToTray(on bool) error {
 	a.hideOnClose.Store(on && a.trayWarning == "")
 	v := "0"
 	if on {
@@ -67,7 +67,7 @@ type DesktopSettings struct {
 }
 
 // DesktopSettings reads the desktop integration settings.
-func (a *App) DesktopSettings() DesktopSettings {
+func (a *Settings) DesktopSettings() DesktopSettings {
 	return DesktopSettings{Muted: a.notifier.Muted(), CloseToTray: a.hideOnClose.Load(), Warning: a.notifier.Warning(),
 		TrayWarning: a.trayWarning}
 }
@@ -100,7 +100,7 @@ func (a *App) notifyEvents(ctx context.Context, events []core.Event) {
 			mentioned[m.ID] = true
 			a.postMention(ctx, e, m)
 		case e.Kind == core.EventMessageNew && m.Kind == core.KindMessage && m.Sender == core.SenderClient && !a.focused.Load() &&
-			a.channelNotifies(ctx, m.ChatID): // the per-channel switch in Settings → Preferences
+			a.inbox.ChannelNotifies(ctx, m.ChatID): // the per-channel switch in Settings → Preferences
 			incoming = append(incoming, m)
 		}
 	}

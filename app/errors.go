@@ -4,52 +4,30 @@ import (
 	"errors"
 	"log/slog"
 
-	"switchboard/backend/channel"
-	"switchboard/backend/core"
 	"switchboard/backend/inbox"
-	"switchboard/backend/secrets"
-	"switchboard/backend/store"
 )
 
 // UIError is how a failed binding call reaches the UI (Wails' ErrorFormatter): a stable code the
-// UI turns into words in the manager's language, and the original text for details.
+// UI turns into words in the manager's language (inbox/errors.go declares the codes), and the
+// original text for the developer console only.
 type UIError struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
 }
 
-// errorCodes maps the errors a manager can meet to codes the UI translates. Order matters only
-// for errors that wrap more than one of these.
-var errorCodes = []struct {
-	err  error
-	code string
-}{
-	{core.ErrDeleteWindowPassed, "delete_window"},
-	{core.ErrNotEditable, "not_editable"},
-	{core.ErrTextTooLong, "text_too_long"},
-	{core.ErrEmptyMessage, "empty_message"},
-	{channel.ErrUnauthorized, "token_rejected"},
-	{channel.ErrWebhook, "webhook"},
-	{channel.ErrConflict, "conflict"},
-	{channel.ErrRateLimited, "rate_limited"},
-	{channel.ErrTemporary, "offline"},
-	{channel.ErrPermanent, "rejected"},
-	{secrets.ErrNoKeyring, "no_keyring"},
-	{errDuplicate, "duplicate"},
-	{inbox.ErrNoEngine, "no_engine"},
-	{inbox.ErrNoToken, "invalid"},
-	{inbox.ErrInvalid, "invalid"},
-	{store.ErrNotFound, "not_found"},
+// errNoWindow: a binding that needs the native window was called before it opened or after it
+// closed.
+var errNoWindow = errors.New("no window")
+
+// uiError gives err its code. An error without one is logged without its arguments' values
+// (they may hold client text: the wrapped messages name ids, never text).
+func uiError(err error) UIError {
+	code := inbox.ErrorCode(err)
+	if code == inbox.CodeInternal {
+		slog.Warn("binding call failed", "err", err)
+	}
+	return UIError{Code: code, Message: err.Error()}
 }
 
-// formatError is the Wails ErrorFormatter: known errors get a code, the rest "internal". Every
-// error is logged without its arguments (they may hold client text).
-func formatError(err error) any {
-	for _, c := range errorCodes {
-		if errors.Is(err, c.err) {
-			return UIError{Code: c.code, Message: err.Error()}
-		}
-	}
-	slog.Warn("binding call failed", "err", err)
-	return UIError{Code: "internal", Message: err.Error()}
-}
+// formatError is the Wails ErrorFormatter.
+func formatError(err error) any { return uiError(err) }

@@ -16,6 +16,9 @@ type window interface {
 	Quit()
 	Size() (w, h int)
 	Position() (x, y int)
+	SetPosition(x, y int)
+	// OpenFiles shows the native multi-file picker.
+	OpenFiles(title string) ([]string, error)
 }
 
 // wailsWindow is the real window, valid only with the context Wails gave OnStartup.
@@ -30,6 +33,10 @@ func (w wailsWindow) Hide()                { wruntime.WindowHide(w.ctx) }
 func (w wailsWindow) Quit()                { wruntime.Quit(w.ctx) }
 func (w wailsWindow) Size() (int, int)     { return wruntime.WindowGetSize(w.ctx) }
 func (w wailsWindow) Position() (int, int) { return wruntime.WindowGetPosition(w.ctx) }
+func (w wailsWindow) SetPosition(x, y int) { wruntime.WindowSetPosition(w.ctx, x, y) }
+func (w wailsWindow) OpenFiles(title string) ([]string, error) {
+	return wruntime.OpenMultipleFilesDialog(w.ctx, wruntime.OpenDialogOptions{Title: title})
+}
 
 // noWindow stands in before OnStartup and after shutdown: events are dropped, not fatal.
 type noWindow struct{}
@@ -40,5 +47,7 @@ func (noWindow) Hide()                {}
 func (noWindow) Quit()                {}
 func (noWindow) Size() (int, int)     { return 0, 0 }
 func (noWindow) Position() (int, int) { return 0, 0 }
+func (noWindow) SetPosition(int, int) {}
 
-func setPosition(w wailsWindow, x, y int) { wruntime.WindowSetPosition(w.ctx, x, y) }
+// OpenFiles without a window has nothing to show the picker on.
+func (noWindow) OpenFiles(string) ([]string, error) { return nil, errNoWindow }

@@ -56,7 +56,7 @@ var newVoiceSource = func() voice.Source {
 
 // StartVoice starts recording a voice note for chatID (replying to replyToID when not 0).
 // Without a microphone it fails with the UI code no_microphone.
-func (a *App) StartVoice(chatID, replyToID int64) error {
+func (a *Composer) StartVoice(chatID, replyToID int64) error {
 	c := a.composer()
 	maxDur := c.VoiceMax
 	if maxDur <= 0 {
@@ -70,7 +70,7 @@ func (a *App) StartVoice(chatID, replyToID int64) error {
 		OnAutoSent: func(m core.Message, err error) {
 			ev := VoiceAuto{ChatID: chatID, Message: m}
 			if err != nil {
-				ue := formatError(err).(UIError)
+				ue := uiError(err)
 				ev.Error = &ue
 			}
 			win.Emit(EventVoiceAuto, ev)
@@ -79,10 +79,10 @@ func (a *App) StartVoice(chatID, replyToID int64) error {
 }
 
 // StopVoice ends the recording and queues the note through the outbox.
-func (a *App) StopVoice() (core.Message, error) { return a.composer().StopVoice(bg()) }
+func (a *Composer) StopVoice() (core.Message, error) { return a.composer().StopVoice(bg()) }
 
 // CancelVoice discards the recording.
-func (a *App) CancelVoice() error { return a.composer().CancelVoice() }
+func (a *Composer) CancelVoice() error { return a.composer().CancelVoice() }
 
 // MediaPrefix is the URL path under which the UI plays and shows attachments that are on disk:
 // /media/<message id>/<attachment index>.
@@ -208,7 +208,7 @@ func insideDir(root, p string) (string, error) {
 // a bound so a stuck audio device cannot hold the exit.
 func (a *App) stopVoiceOnShutdown() {
 	done := make(chan error, 1)
-	go func() { done <- a.closeComposer() }()
+	go func() { done <- a.eng.Close() }()
 	select {
 	case err := <-done:
 		if err != nil {

@@ -38,11 +38,7 @@ func slept(wall, mono, every time.Duration) bool {
 
 // wakeEngine makes the pollers and the outbox retry now (after sleep, or when the UI sees the
 // network come back).
-func (a *App) wakeEngine() {
-	if e := a.inbox.Engine; e != nil {
-		e.Wake()
-	}
-}
+func (a *shell) wakeEngine() { a.inbox.Wake() }
 
 // NetworkOnline is called by the UI when the webview reports the network is back.
-func (a *App) NetworkOnline() { a.wakeEngine() }
+func (a *Desktop) NetworkOnline() { a.wakeEngine() }

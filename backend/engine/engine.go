@@ -13,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net/http"
 	"path/filepath"
 	"time"
 
@@ -30,11 +31,15 @@ type Config struct {
 	Store *store.Store
 	// Secrets keeps channel tokens: the OS keyring when nil.
 	Secrets secrets.Store
-	// Factory builds a channel's connector: connectors.New (Telegram, VK) when nil.
-	Factory channel.Factory
-	// TelegramAPI, when set, is the Bot API server every Telegram channel uses (the hub's
-	// --telegram-api: a self-hosted telegram-bot-api), whatever the channel row says.
+	// TelegramAPI, when set, is the Bot API server of every Telegram channel (the hub's
+	// --telegram-api: a self-hosted telegram-bot-api; a test's fake), whatever its row says.
 	TelegramAPI string
+	// VKAPI, when set, is the VK API root of every VK channel (a test's fake).
+	VKAPI string
+	// HTTPClient carries every messenger request (the bench clocks the wire with it).
+	HTTPClient *http.Client
+	// PollTimeout is Telegram's long-poll timeout; 0 = the client's default.
+	PollTimeout time.Duration
 	// Ingest is the store as the pollers see it; the store itself when nil (the bench wraps
 	// it to time ApplyBatch).
 	Ingest channel.ChannelStore
@@ -79,12 +84,8 @@ func New(cfg Config) (*Engine, error) {
 	if cfg.Secrets == nil {
 		cfg.Secrets = secrets.Keyring{}
 	}
-	if cfg.Factory == nil {
-		cfg.Factory = connectors.New
-	}
-	if cfg.TelegramAPI != "" {
-		cfg.Factory = telegramAt(cfg.TelegramAPI, cfg.Factory)
-	}
+	factory := connectors.Options{TelegramAPI: cfg.TelegramAPI, VKAPI: cfg.VKAPI, HTTPClient: cfg.HTTPClient,
+		PollTimeout: cfg.PollTimeout}.New
 	if cfg.Ingest == nil {
 		cfg.Ingest = cfg.Store
 	}
@@ -92,9 +93,9 @@ func New(cfg Config) (*Engine, error) {
 		cfg.CacheDir = filepath.Join(filepath.Dir(cfg.Store.Path()), "media")
 	}
 	e := &Engine{Store: cfg.Store, Inbox: ib}
-	ch := &inbox.Channels{Secrets: cfg.Secrets, Factory: cfg.Factory}
+	ch := &inbox.Channels{Secrets: cfg.Secrets, Factory: factory}
 	ch.Supervisor = channel.NewSupervisor(channel.SupervisorConfig{
-		Store: cfg.Ingest, Media: cfg.Store, Tokens: cfg.Secrets, Factory: cfg.Factory,
+		Store: cfg.Ingest, Media: cfg.Store, Tokens: cfg.Secrets, Factory: factory,
 		CacheDir: cfg.CacheDir, Logger: cfg.Logger, OnBatch: cfg.OnBatch, OnTyping: cfg.OnTyping,
 		MinBackoff: cfg.MinBackoff, MaxBackoff: cfg.MaxBackoff,
 		OnStatus: func(st core.ChannelStatus) {
@@ -117,16 +118,6 @@ func New(cfg Config) (*Engine, error) {
 		e.Notifier = notify.New(cfg.Desktop, cfg.OnNotification)
 	}
 	return e, nil
-}
-
-// telegramAt points every Telegram channel at one Bot API server.
-func telegramAt(apiURL string, next channel.Factory) channel.Factory {
-	return func(ch core.Channel, token string) (channel.Connector, error) {
-		if ch.Kind == core.Telegram {
-			ch.APIURL = apiURL
-		}
-		return next(ch, token)
-	}
 }
 
 // Start starts polling every enabled channel and the outbox worker.

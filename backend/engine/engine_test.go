@@ -13,7 +13,6 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"switchboard/backend/channel"
-	"switchboard/backend/channel/connectors"
 	"switchboard/backend/channel/fakeapi"
 	"switchboard/backend/core"
 	"switchboard/backend/engine"
@@ -439,12 +438,8 @@ func TestVKRoundTripThroughTheEngine(t *testing.T) {
 	}
 	t.Cleanup(func() { st.Close() })
 	fake := fakeapi.NewVK(t)
-	// The UI adds VK communities of api.vk.com; the test points the connector at the fake.
-	factory := func(ch core.Channel, token string) (channel.Connector, error) {
-		ch.APIURL = fake.URL()
-		return connectors.New(ch, token)
-	}
-	eng, err := engine.New(engine.Config{Store: st, Factory: factory,
+	// The UI adds VK communities of api.vk.com; the test points the connectors at the fake.
+	eng, err := engine.New(engine.Config{Store: st, VKAPI: fake.URL(),
 		MinBackoff: 20 * time.Millisecond, MaxBackoff: 50 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)

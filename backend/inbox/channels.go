@@ -34,11 +34,8 @@ type Channels struct {
 var (
 	ErrNoEngine = errors.New("channels are not running")
 	ErrNoToken  = errors.New("enter the token")
-	// ErrTokenChars: the token holds characters a Bot API token never has (they would change
-	// the URL the token is placed in).
-	ErrTokenChars = errors.New("the token holds characters a bot token never has")
-	ErrAPIURL     = errors.New("the Bot API server is not an http(s) address")
-	ErrGroupID    = errors.New("the community id is not a number")
+	ErrAPIURL   = errors.New("the Bot API server is not an http(s) address")
+	ErrGroupID  = errors.New("the community id is not a number")
 	// ErrOtherCommunity: the VK token belongs to another community than the one named.
 	ErrOtherCommunity = errors.New("the token belongs to another community")
 	ErrLeadLinkEmpty  = errors.New("a lead link needs a sales plan, a traffic source or a tool")
@@ -114,7 +111,8 @@ func TelegramArgs(token, apiURL string) (string, string, error) {
 		return "", "", ErrNoToken
 	}
 	if strings.ContainsAny(token, "/?# \t\r\n") {
-		return "", "", fmt.Errorf("telegram token: %w (%w)", ErrTokenChars, channel.ErrUnauthorized)
+		// These would change the Bot API URL the token is placed in.
+		return "", "", fmt.Errorf("telegram token: %w: it holds characters a bot token never has", channel.ErrUnauthorized)
 	}
 	if apiURL != "" {
 		u, err := url.Parse(apiURL)

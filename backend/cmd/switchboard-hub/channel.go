@@ -10,8 +10,8 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"switchboard/backend/channel/connectors"
 	"switchboard/backend/core"
+	"switchboard/backend/engine"
 	"switchboard/backend/inbox"
 	"switchboard/backend/secrets"
 	"switchboard/backend/store"
@@ -64,17 +64,23 @@ func readToken(file, env string) (string, error) {
 	}
 }
 
-func openInbox(dir string) (*store.Store, *inbox.Service, error) {
+// openInbox opens the data directory's store and composes the engine over it with the token
+// store the flags chose; nothing polls (a running `serve` picks the change up).
+func openInbox(dir, tokens string) (*store.Store, *inbox.Service, string, error) {
+	sec, where, err := tokenStore(tokens, dir)
+	if err != nil {
+		return nil, nil, "", err
+	}
 	st, err := store.OpenDir(dir)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, "", err
 	}
-	svc, err := inbox.New(st)
+	eng, err := engine.New(engine.Config{Store: st, Secrets: sec})
 	if err != nil {
 		st.Close()
-		return nil, nil, err
+		return nil, nil, "", err
 	}
-	return st, svc, nil
+	return st, eng.Inbox, where, nil
 }
 
 func channelAdd(kind core.ChannelKind, args []string) error {
@@ -92,16 +98,11 @@ func channelAdd(kind core.ChannelKind, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, svc, err := openInbox(*dir)
+	st, svc, where, err := openInbox(*dir, *tokens)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	sec, where, err := tokenStore(*tokens, *dir)
-	if err != nil {
-		return err
-	}
-	svc.Engine = &inbox.Engine{Secrets: sec, Factory: connectors.New}
 	ch := core.Channel{Kind: kind, APIURL: strings.TrimSpace(*apiURL)}
 	if kind == core.VK {
 		ch.ExternalID = strings.TrimPrefix(strings.TrimSpace(*group), "-")
@@ -172,16 +173,11 @@ func channelRemove(args []string) error {
 	if err != nil || id <= 0 {
 		return fmt.Errorf("channel remove: %q is not a channel id", idArg)
 	}
-	st, svc, err := openInbox(*dir)
+	st, svc, _, err := openInbox(*dir, *tokens)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	sec, _, err := tokenStore(*tokens, *dir)
-	if err != nil {
-		return err
-	}
-	svc.Engine = &inbox.Engine{Secrets: sec, Factory: connectors.New}
 	if err := svc.RemoveChannel(context.Background(), id); err != nil {
 		return err
 	}

@@ -10,10 +10,8 @@ import (
 	"syscall"
 	"time"
 
-	"switchboard/backend/channel"
-	"switchboard/backend/channel/connectors"
 	"switchboard/backend/core"
-	"switchboard/backend/inbox"
+	"switchboard/backend/engine"
 	"switchboard/backend/store"
 )
 
@@ -42,21 +40,15 @@ func runServe(args []string) error {
 	}
 	slog.Info("serve", "data", *dir, "tokens", where)
 
-	factory := connectors.New
-	if *tgAPI != "" {
-		factory = func(ch core.Channel, token string) (channel.Connector, error) {
-			if ch.Kind == core.Telegram {
-				ch.APIURL = *tgAPI
-			}
-			return connectors.New(ch, token)
-		}
-	}
-	eng := inbox.NewEngine(inbox.EngineConfig{
-		Store: st, Secrets: sec, Factory: factory,
+	eng, err := engine.New(engine.Config{
+		Store: st, Secrets: sec, TelegramAPI: *tgAPI,
 		OnStatus: func(s core.ChannelStatus) {
 			slog.Info("channel status", "channel", s.ChannelID, "state", s.State, "retry_in", s.RetryIn, "error", s.LastError)
 		},
 	})
+	if err != nil {
+		return err
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := eng.Start(ctx); err != nil {
@@ -72,7 +64,7 @@ func runServe(args []string) error {
 			slog.Info("stopped")
 			return nil
 		case <-tick.C:
-			if err := eng.Supervisor.Sync(ctx); err != nil {
+			if err := eng.SyncChannels(ctx); err != nil {
 				slog.Warn("channel sync", "err", err)
 			}
 		}

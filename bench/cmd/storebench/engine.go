@@ -7,14 +7,15 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"path/filepath"
 	"strconv"
 	"sync/atomic"
 	"time"
 
-	"switchboard/backend/channel"
 	"switchboard/backend/channel/fakeapi"
-	"switchboard/backend/channel/telegram"
 	"switchboard/backend/core"
+	sbengine "switchboard/backend/engine"
+	"switchboard/backend/secrets"
 	"switchboard/backend/store"
 )
 
@@ -82,11 +83,6 @@ func (b *clockedBody) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// oneToken is the supervisor's token source for the one fake bot.
-type oneToken string
-
-func (t oneToken) Get(int64) (string, error) { return string(t), nil }
-
 // timedStore is the store as the supervisor sees it, adding up the time spent in ApplyBatch so
 // the report can split an ingestion run into "store" and "wire + parsing + loop".
 type timedStore struct {
@@ -101,14 +97,13 @@ func (t *timedStore) ApplyBatch(ctx context.Context, id int64, b core.Batch, now
 	return res, err
 }
 
-// engine is the real ingestion path: the channel supervisor's poll loop with the Telegram
-// connector against the fake Bot API, applying batches into st.
+// engine is the real ingestion path: the engine as the app composes it (backend/engine), its
+// poller running the Telegram connector against the fake Bot API and applying batches into st.
 type engine struct {
 	fake  *fakeapi.Telegram
 	st    *timedStore
 	clock *wireClock
-	sup   *channel.Supervisor
-	chID  int64
+	eng   *sbengine.Engine
 }
 
 func newEngine(ctx context.Context, st *store.Store, fake *fakeapi.Telegram, poll time.Duration, onBatch func(*engine, core.ApplyResult)) (*engine, error) {
@@ -117,22 +112,30 @@ func newEngine(ctx context.Context, st *store.Store, fake *fakeapi.Telegram, pol
 	if err != nil {
 		return nil, err
 	}
-	e := &engine{fake: fake, st: &timedStore{Store: st}, chID: ch.ID,
+	// The bot's token in a 0600 file beside the database, as the headless hub keeps them.
+	tokens := secrets.EnvOrFile{Dir: filepath.Join(filepath.Dir(st.Path()), "tokens")}
+	if err := tokens.Set(ch.ID, fake.Token()); err != nil {
+		return nil, err
+	}
+	e := &engine{fake: fake, st: &timedStore{Store: st},
 		clock: &wireClock{base: &http.Transport{MaxIdleConnsPerHost: 4, DisableCompression: true}}}
 	hc := &http.Client{Transport: e.clock}
-	e.sup = channel.NewSupervisor(channel.SupervisorConfig{
-		Store:  e.st,
-		Tokens: oneToken(fake.Token()),
-		Factory: func(c core.Channel, token string) (channel.Connector, error) {
-			return telegram.New(telegram.Config{Token: token, APIURL: c.APIURL, HTTPClient: hc, PollTimeout: poll}), nil
-		},
-		OnBatch: func(_ int64, res core.ApplyResult) { onBatch(e, res) },
+	e.eng, err = sbengine.New(sbengine.Config{
+		Store:       st,
+		Ingest:      e.st,
+		Secrets:     tokens,
+		HTTPClient:  hc,
+		PollTimeout: poll,
+		OnBatch:     func(_ int64, res core.ApplyResult) { onBatch(e, res) },
 	})
+	if err != nil {
+		return nil, err
+	}
 	return e, nil
 }
 
-func (e *engine) start(ctx context.Context) error { return e.sup.StartChannel(ctx, e.chID) }
-func (e *engine) stop()                           { e.sup.Stop() }
+func (e *engine) start(ctx context.Context) error { return e.eng.Start(ctx) }
+func (e *engine) stop()                           { e.eng.Stop() }
 
 // pushAll queues updates on the fake as clients' private text messages.
 func pushAll(fake *fakeapi.Telegram, ups []clientUpdate) {

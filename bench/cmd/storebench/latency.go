@@ -11,7 +11,6 @@ import (
 
 	"switchboard/backend/channel/fakeapi"
 	"switchboard/backend/core"
-	"switchboard/backend/inbox"
 	"switchboard/backend/store"
 )
 
@@ -33,10 +32,6 @@ func benchLatency(n int, rate float64, seed uint64, out sink) error {
 		return err
 	}
 	defer st.Close()
-	ib, err := inbox.New(st)
-	if err != nil {
-		return err
-	}
 	fake := fakeapi.NewTelegram(nil)
 	defer fake.Close()
 
@@ -62,7 +57,7 @@ func benchLatency(n int, rate float64, seed uint64, out sink) error {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		ib.Follow(ctx, from, func(evs []core.Event) {
+		e.eng.Inbox.Follow(ctx, from, func(evs []core.Event) {
 			now := time.Now().UnixNano()
 			mu.Lock()
 			for _, ev := range evs {

@@ -1,0 +1,87 @@
+package inbox
+
+import (
+	"errors"
+
+	"switchboard/backend/channel"
+	"switchboard/backend/core"
+	"switchboard/backend/secrets"
+	"switchboard/backend/store"
+	"switchboard/backend/voice"
+)
+
+// Every error a person can meet has a stable code here, the one place that declares them: the
+// app sends {code, message} to the UI and the hub will answer with the same codes. The UI words
+// each code in Russian and English (frontend/src/lib/errors.ts); errors_test.go fails when a code
+// here is missing from frontend/src/lib/errorCodes.ts, and the frontend's typecheck and tests fail
+// when a code there has no words. The message stays for the log, never for the person.
+
+// CodeInternal is the code of every error not in the table: a fault, not something to explain.
+const CodeInternal = "internal"
+
+// errorCodes maps errors to codes. Order matters only for errors that wrap more than one of
+// these: the first match wins.
+var errorCodes = []struct {
+	err  error
+	code string
+}{
+	{core.ErrDeleteWindowPassed, "delete_window"},
+	{core.ErrNotEditable, "not_editable"},
+	{core.ErrTextTooLong, "text_too_long"},
+	{core.ErrEmptyMessage, "empty_message"},
+	{channel.ErrUnauthorized, "token_rejected"},
+	{channel.ErrWebhook, "webhook"},
+	{channel.ErrConflict, "conflict"},
+	{channel.ErrRateLimited, "rate_limited"},
+	{channel.ErrTemporary, "offline"},
+	{channel.ErrPermanent, "rejected"},
+	{channel.ErrNotRunning, "not_running"},
+	{channel.ErrDownloadTooLarge, "file_too_large"},
+	{secrets.ErrNoKeyring, "no_keyring"},
+	{ErrDuplicate, "duplicate"},
+	{ErrNoEngine, "no_engine"},
+	{ErrNoToken, "no_token"},
+	{ErrAPIURL, "bad_api_url"},
+	{ErrGroupID, "bad_group_id"},
+	{ErrOtherCommunity, "other_community"},
+	{ErrLeadLinkEmpty, "lead_link_empty"},
+	{ErrLeadLinkCode, "lead_link_code"},
+	{ErrInvalid, "invalid"},
+	{store.ErrNotFound, "not_found"},
+	{store.ErrNotFailed, "not_failed"},
+	{voice.ErrNoMicrophone, "no_microphone"},
+	{voice.ErrMicrophoneLost, "microphone_lost"},
+	{voice.ErrEmpty, "voice_empty"},
+	{ErrVoiceBusy, "voice_busy"},
+	{ErrNotRecording, "not_recording"},
+	{ErrFileTooLarge, "file_too_large"},
+	{ErrBadAttachment, "bad_attachment"},
+	{ErrBadPart, "bad_part"},
+	{ErrDraftTooLarge, "draft_too_large"},
+	{ErrBadConstructor, "bad_constructor"},
+	{store.ErrTemplateExists, "template_exists"},
+	{store.ErrTemplateName, "template_name"},
+}
+
+// ErrorCode is err's code, CodeInternal for an error not in the table.
+func ErrorCode(err error) string {
+	for _, c := range errorCodes {
+		if errors.Is(err, c.err) {
+			return c.code
+		}
+	}
+	return CodeInternal
+}
+
+// ErrorCodes lists every code ErrorCode can return, each once, CodeInternal included.
+func ErrorCodes() []string {
+	seen := map[string]bool{CodeInternal: true}
+	out := []string{CodeInternal}
+	for _, c := range errorCodes {
+		if !seen[c.code] {
+			seen[c.code] = true
+			out = append(out, c.code)
+		}
+	}
+	return out
+}
