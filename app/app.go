@@ -43,8 +43,8 @@ type App struct {
 	*Desktop
 }
 
-// services are what Wails binds: a short list, one per area of the UI.
-func (a *App) services() []any { return []any{a.Workspace, a.Composer, a.Settings, a.Desktop} }
+// servicesForBinding are what Wails binds: a short list, one per area of the UI.
+func (a *App) servicesForBinding() []any { return []any{a.Workspace, a.Composer, a.Settings, a.Desktop} }
 
 // shell is what the services share: the engine, the window and the desktop state. It has no
 // exported methods, so binding a service that embeds it exposes only the service's own.
@@ -174,7 +174,7 @@ func run(assets fs.FS, args []string) error {
 		OnDomReady:     a.domReady,
 		OnBeforeClose:  a.beforeClose,
 		OnShutdown:     a.shutdown,
-		Bind:           a.services(),
+		Bind:           a.servicesForBinding(),
 		ErrorFormatter: formatError,
 		// One instance per data directory: launching again focuses the running window.
 		SingleInstanceLock: &options.SingleInstanceLock{

@@ -7,7 +7,7 @@
 //
 // Times come from performance.now() inside the page: a keydown / click listener marks the start,
 // a MutationObserver sees the DOM reach the expected state, and the next animation frame marks
-// "on screen". The expected state is what the app's own binding call answered (window.go.app.App
+// "on screen". The expected state is what the app's own binding call answered (window.go.app.Workspace
 // is wrapped to record it), so no extra query warms SQLite's cache before the timed one.
 //
 //   BENCH_URL=http://localhost:34115 BENCH_OUT=out.jsonl node e2e/bench/ui-bench.mjs
@@ -63,7 +63,7 @@ function probes() {
   );
   // Wrap the bindings once Wails has installed them.
   const wrap = () => {
-    const app = w.go?.app?.App;
+    const app = w.go?.app?.Workspace;
     if (!app || !app.ListPeople || app.__wrapped) return !!app?.__wrapped;
     const list = app.ListPeople;
     app.ListPeople = (q) => {
@@ -123,7 +123,7 @@ function waitForPaint(page, check, arg, timeout = 10000) {
   );
 }
 
-const call = (page, method, ...args) => page.evaluate(({ method, args }) => window.go.app.App[method](...args), { method, args });
+const call = (page, method, ...args) => page.evaluate(({ method, args }) => window.go.app.Workspace[method](...args), { method, args });
 
 async function main() {
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
@@ -132,7 +132,7 @@ async function main() {
   await page.addInitScript(probes);
   await page.goto(URL);
   await page.getByTestId('person-row').first().waitFor({ timeout: 120000 });
-  await page.waitForFunction(() => window.go?.app?.App?.__wrapped === true);
+  await page.waitForFunction(() => window.go?.app?.Workspace?.__wrapped === true);
   await page.getByTestId('tab-all').click();
   await page.waitForFunction(() => document.querySelector('[data-testid="tab-all"]')?.getAttribute('aria-selected') === 'true');
   await page.waitForTimeout(500);

@@ -1,5 +1,7 @@
-// The one wrapper over the Wails bindings. Every call to Go goes through here so the rest of the
-// UI is typed and testable; Wails injects window.go.app.App and window.runtime at load time.
+// The one contract with Go. Every call goes through `call` and every event through `on`, so the
+// rest of the UI is typed and testable. Wails injects window.go.app.<Service> (the bound
+// services of app/services.go) and window.runtime at load time; composeApi.ts and settingsApi.ts
+// are the typed calls of the other two services, over the same helpers.
 import type {
   Bootstrap,
   ChannelStatus,
@@ -17,6 +19,9 @@ import type {
   TabCounts,
 } from './types';
 
+/** The Go services the UI calls (app/services.go). */
+export type Service = 'Workspace' | 'Composer' | 'Settings' | 'Desktop';
+
 type GoFn = (...args: never[]) => Promise<unknown>;
 
 interface WailsRuntime {
@@ -26,14 +31,15 @@ interface WailsRuntime {
 
 declare global {
   interface Window {
-    go?: { app?: { App?: Record<string, GoFn | undefined> } };
+    go?: { app?: Partial<Record<Service, Record<string, GoFn | undefined>>> };
     runtime?: WailsRuntime;
   }
 }
 
 /**
  * ApiError carries the Go error's code and text. The app's Wails ErrorFormatter rejects with
- * {code, message} (app/errors.go); a plain string may start with "[code] ".
+ * {code, message} (app/errors.go); a plain string may start with "[code] ". The UI shows the
+ * words of the code (errors.ts); the message is for the developer console.
  */
 export class ApiError extends Error {
   readonly code: string;
@@ -67,11 +73,12 @@ export class BackendMissingError extends Error {
 }
 
 export function backendAvailable(): boolean {
-  return typeof window !== 'undefined' && !!window.go?.app?.App;
+  return typeof window !== 'undefined' && !!window.go?.app?.Workspace;
 }
 
-async function call<T>(method: string, ...args: unknown[]): Promise<T> {
-  const bound = window.go?.app?.App;
+/** Calls a bound Go method; a failure becomes an ApiError with the code Go gave it. */
+export async function call<T>(service: Service, method: string, ...args: unknown[]): Promise<T> {
+  const bound = window.go?.app?.[service];
   if (!bound) throw new BackendMissingError();
   const fn = bound[method] as ((...a: unknown[]) => Promise<unknown>) | undefined;
   // A binding missing from this build of the app (an older backend) says so in words.
@@ -83,41 +90,8 @@ async function call<T>(method: string, ...args: unknown[]): Promise<T> {
   }
 }
 
-export const api = {
-  Bootstrap: () => call<Bootstrap>('Bootstrap'),
-  ListPeople: (q: ListQuery) => call<ListPage>('ListPeople', q),
-  TabCounts: (q: ListQuery) => call<TabCounts>('TabCounts', q),
-  History: (q: HistoryQuery) => call<HistoryPage>('History', q),
-  ClientCard: (personId: number) => call<ClientCard>('ClientCard', personId),
-  MarkRead: (chatId: number) => call<void>('MarkRead', chatId),
-  SetTunnelOff: (chatId: number, off: boolean) => call<void>('SetTunnelOff', chatId, off),
-  SetBotOff: (chatId: number, off: boolean) => call<void>('SetBotOff', chatId, off),
-  SetArchived: (personId: number, on: boolean) => call<void>('SetArchived', personId, on),
-  SetBlacklisted: (personId: number, on: boolean) => call<void>('SetBlacklisted', personId, on),
-  SaveFilter: (name: string, filter: ListFilter) => call<SavedFilter>('SaveFilter', name, filter),
-  DeleteSavedFilter: (id: number) => call<void>('DeleteSavedFilter', id),
-  SetSetting: (key: 'locale' | 'theme' | 'last_chat', value: string) => call<void>('SetSetting', key, value),
-  AddNote: (chatId: number, text: string, mentions: number[]) => call<Message>('AddNote', chatId, text, mentions),
-  SendText: (chatId: number, text: string, replyToId: number) => call<Message>('SendText', chatId, text, replyToId),
-  EditMessage: (messageId: number, text: string) => call<void>('EditMessage', messageId, text),
-  DeleteMessage: (messageId: number) => call<void>('DeleteMessage', messageId),
-  RetryMessage: (messageId: number) => call<void>('RetryMessage', messageId),
-  OpenChatRef: (chatId: number) => call<ChatRef>('OpenChatRef', chatId),
-  MergePeople: (keepId: number, mergeId: number) => call<void>('MergePeople', keepId, mergeId),
-  /** Window focus: new client messages raise desktop notifications only while unfocused. */
-  SetFocused: (focused: boolean) => call<void>('SetFocused', focused),
-  /** The webview saw the network come back: pollers and the outbox retry now. */
-  NetworkOnline: () => call<void>('NetworkOnline'),
-  Notifications: () => call<NotificationItem[] | null>('Notifications'),
-  DismissNotification: (id: number) => call<void>('DismissNotification', id),
-  /** Records the moment the first list page rendered, and the start-up phases, for `make bench`. */
-  ReportReady: (rows: number, marks: Record<string, number>) => call<void>('ReportReady', rows, marks),
-};
-
-export type Api = typeof api;
-
-/** Subscribes to a Wails event; returns the unsubscribe function. */
-function on<T>(name: string, cb: (data: T) => void): () => void {
+/** Subscribes to a Wails event; returns the unsubscribe function, which never throws. */
+export function on<T>(name: string, cb: (data: T) => void): () => void {
   const rt = window.runtime;
   if (!rt) return () => undefined;
   const off = rt.EventsOn(name, (...data: unknown[]) => cb(data[0] as T));
@@ -133,6 +107,39 @@ function on<T>(name: string, cb: (data: T) => void): () => void {
     }
   };
 }
+
+export const api = {
+  Bootstrap: () => call<Bootstrap>('Workspace', 'Bootstrap'),
+  ListPeople: (q: ListQuery) => call<ListPage>('Workspace', 'ListPeople', q),
+  TabCounts: (q: ListQuery) => call<TabCounts>('Workspace', 'TabCounts', q),
+  History: (q: HistoryQuery) => call<HistoryPage>('Workspace', 'History', q),
+  ClientCard: (personId: number) => call<ClientCard>('Workspace', 'ClientCard', personId),
+  MarkRead: (chatId: number) => call<void>('Workspace', 'MarkRead', chatId),
+  SetTunnelOff: (chatId: number, off: boolean) => call<void>('Workspace', 'SetTunnelOff', chatId, off),
+  SetBotOff: (chatId: number, off: boolean) => call<void>('Workspace', 'SetBotOff', chatId, off),
+  SetArchived: (personId: number, on: boolean) => call<void>('Workspace', 'SetArchived', personId, on),
+  SetBlacklisted: (personId: number, on: boolean) => call<void>('Workspace', 'SetBlacklisted', personId, on),
+  SaveFilter: (name: string, filter: ListFilter) => call<SavedFilter>('Workspace', 'SaveFilter', name, filter),
+  DeleteSavedFilter: (id: number) => call<void>('Workspace', 'DeleteSavedFilter', id),
+  SetSetting: (key: 'locale' | 'theme' | 'last_chat', value: string) => call<void>('Workspace', 'SetSetting', key, value),
+  AddNote: (chatId: number, text: string, mentions: number[]) => call<Message>('Workspace', 'AddNote', chatId, text, mentions),
+  SendText: (chatId: number, text: string, replyToId: number) => call<Message>('Workspace', 'SendText', chatId, text, replyToId),
+  EditMessage: (messageId: number, text: string) => call<void>('Workspace', 'EditMessage', messageId, text),
+  DeleteMessage: (messageId: number) => call<void>('Workspace', 'DeleteMessage', messageId),
+  RetryMessage: (messageId: number) => call<void>('Workspace', 'RetryMessage', messageId),
+  OpenChatRef: (chatId: number) => call<ChatRef>('Workspace', 'OpenChatRef', chatId),
+  MergePeople: (keepId: number, mergeId: number) => call<void>('Workspace', 'MergePeople', keepId, mergeId),
+  /** Window focus: new client messages raise desktop notifications only while unfocused. */
+  SetFocused: (focused: boolean) => call<void>('Desktop', 'SetFocused', focused),
+  /** The webview saw the network come back: pollers and the outbox retry now. */
+  NetworkOnline: () => call<void>('Desktop', 'NetworkOnline'),
+  Notifications: () => call<NotificationItem[] | null>('Desktop', 'Notifications'),
+  DismissNotification: (id: number) => call<void>('Desktop', 'DismissNotification', id),
+  /** Records the moment the first list page rendered, and the start-up phases, for `make bench`. */
+  ReportReady: (rows: number, marks: Record<string, number>) => call<void>('Desktop', 'ReportReady', rows, marks),
+};
+
+export type Api = typeof api;
 
 export const events = {
   onStoreChanged: (cb: (e: StoreChanged) => void) => on<StoreChanged>('store:changed', cb),

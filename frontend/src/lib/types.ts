@@ -317,3 +317,113 @@ export interface NotificationItem {
   messageId: number;
   at: number;
 }
+
+// The Settings screen's shapes (app/settings.go, inbox/channels.go).
+
+/** What a token check returns before anything is stored (core.BotInfo). */
+export interface BotInfo {
+  externalId: string;
+  name: string;
+  username: string;
+  avatarUrl: string;
+  webhook: boolean;
+}
+
+/** One row of Settings → Channels (inbox.ChannelView). */
+export interface ChannelView {
+  channel: Channel;
+  /** Null until the poller reports for the first time (or when the channel is disabled). */
+  status: ChannelStatus | null;
+  /** The bot/community's chat link: https://t.me/<bot> or https://vk.me/<group>. */
+  link: string;
+  /** Desktop notifications for messages on this channel. */
+  notify: boolean;
+}
+
+/** A named deep link (core.LeadLink). */
+export interface LeadLink {
+  id: number;
+  channelId: number;
+  code: string;
+  plan: string;
+  source: string;
+  tool: string;
+}
+
+/** A lead link with its full deep link (inbox.LeadLinkView). */
+export interface LeadLinkView {
+  link: LeadLink;
+  url: string;
+}
+
+/** app.DesktopSettings. */
+export interface DesktopSettings {
+  muted: boolean;
+  closeToTray: boolean;
+  warning: string;
+  /** Why there is no tray icon (closing the window then quits); "" when there is one. */
+  trayWarning?: string;
+}
+
+// The rich composer's shapes (app/compose.go, app/voice.go, inbox/compose*.go).
+
+/** A chat's unsent text and unfinished constructor message (core.Draft). */
+export interface Draft {
+  chatId: number;
+  text: string;
+  /** JSON of ConstructorDraft, '' when there is none. */
+  constructor: string;
+  replyToId: number;
+  updatedAt: number;
+}
+
+/** A chat template variable (core.Template). */
+export interface Template {
+  id: number;
+  name: string;
+  value: string;
+}
+
+export type PartKind = 'text' | 'image' | 'link' | 'video' | 'template' | 'file';
+
+/** One block of the message constructor (inbox.Part). */
+export interface Part {
+  kind: PartKind;
+  text: string;
+  /** A staged file (StageUpload / StageFiles / PickFiles). */
+  path: string;
+  url: string;
+  name: string;
+  mime: string;
+  size: number;
+}
+
+/** A file copied into the data directory's uploads/, ready to send (inbox.Staged). */
+export interface Staged {
+  path: string;
+  name: string;
+  mime: string;
+  size: number;
+  kind: AttachmentKind;
+}
+
+/** A failed call's error as Go sends it (app.UIError): a code from backend/inbox/errors.go. */
+export interface UIError {
+  code: string;
+  message: string;
+}
+
+/** "voice:level" (app.VoiceLevel), about 20 times a second while recording. */
+export interface VoiceLevel {
+  chatId: number;
+  level: number;
+  elapsedMs: number;
+  maxMs: number;
+}
+
+/** "voice:auto" (app.VoiceAuto): the note hit its 5-minute limit and was sent by itself. */
+export interface VoiceAuto {
+  chatId: number;
+  message: Message;
+  error?: UIError | null;
+}

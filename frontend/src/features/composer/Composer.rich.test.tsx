@@ -6,6 +6,7 @@ import { I18nProvider, makeT } from '../../lib/i18n';
 import type { Message } from '../../lib/types';
 import { Composer } from './Composer';
 import { setValue } from '../../test/fields';
+import { fakeGo } from '../../test/bindings';
 
 function message(patch: Partial<Message> = {}): Message {
   return {
@@ -25,9 +26,7 @@ beforeEach(() => {
       calls.push([name, a]);
       return (impl as (...x: unknown[]) => unknown)(...a);
     });
-  window.go = {
-    app: {
-      App: {
+  window.go = fakeGo({
         Draft: fn('Draft', (chatId: number) => ({ chatId, replyToId: 0, updatedAt: 0, ...(drafts[chatId] ?? { text: '', constructor: '' }) })),
         SaveDraft: fn('SaveDraft', (chatId: number, text: string, constructor: string) => {
           drafts[chatId] = { text, constructor };
@@ -38,9 +37,7 @@ beforeEach(() => {
         SendAttachments: fn('SendAttachments', () => [message({ id: 9 })]),
         SendText: fn('SendText', () => message({ id: 8 })),
         DiscardStaged: fn('DiscardStaged', () => undefined),
-      },
-    },
-  } as unknown as Window['go'];
+  });
 });
 afterEach(() => {
   delete window.go;

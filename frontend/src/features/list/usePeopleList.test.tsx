@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { takeInlineBoot } from '../../lib/inlineBoot';
 import type { ListPage, ListRow } from '../../lib/types';
 import { usePeopleList, type ListParams } from './usePeopleList';
+import { fakeGo } from '../../test/bindings';
 
 const row = (id: number, name: string) => ({ personId: id, chatId: id * 10, name }) as unknown as ListRow;
 const firstPage: ListPage = { rows: [row(1, 'Anna'), row(2, 'Boris')], nextCursor: 'c2' };
@@ -13,7 +14,7 @@ const params: ListParams = { tab: 'all', search: '', filter: {}, oldestFirst: fa
 let listPeople: ReturnType<typeof vi.fn>;
 beforeEach(() => {
   listPeople = vi.fn(async () => ({ rows: [row(3, 'Vera')], nextCursor: '' }));
-  window.go = { app: { App: { ListPeople: listPeople, TabCounts: vi.fn(async () => ({ important: 0, all: 3, unread: 1 })) } as never } };
+  window.go = fakeGo({ ListPeople: listPeople, TabCounts: vi.fn(async () => ({ important: 0, all: 3, unread: 1 })) });
 });
 afterEach(() => {
   delete window.go;

@@ -2,6 +2,7 @@ import { act, fireEvent, render, screen, waitFor } from '@testing-library/react'
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { NotificationItem } from '../../lib/types';
 import { NotificationBell } from './NotificationBell';
+import { fakeGo } from '../../test/bindings';
 
 const hostile: NotificationItem = {
   id: 1, kind: 'mention', title: '<img src=x onerror=alert(1)>Oleg', body: '<b>look</b> <script>alert(2)</script>',
@@ -11,16 +12,12 @@ const hostile: NotificationItem = {
 function fakeBackend(initial: NotificationItem[]) {
   const listeners = new Map<string, ((...d: unknown[]) => void)[]>();
   const dismissed: number[] = [];
-  window.go = {
-    app: {
-      App: {
-        Notifications: async () => initial,
-        DismissNotification: async (id: number) => {
-          dismissed.push(id);
-        },
-      } as never,
+  window.go = fakeGo({
+    Notifications: async () => initial,
+    DismissNotification: async (id: number) => {
+      dismissed.push(id);
     },
-  };
+  });
   window.runtime = {
     EventsOn: (name: string, cb: (...d: unknown[]) => void) => {
       listeners.set(name, [...(listeners.get(name) ?? []), cb]);

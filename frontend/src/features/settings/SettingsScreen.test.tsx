@@ -8,6 +8,7 @@ import type { Channel, ChannelStatus, Locale, ThemeSetting } from '../../lib/typ
 import type { ChannelView, LeadLinkView, Template } from '../../lib/settingsApi';
 import { SettingsScreen, type SettingsSectionId } from './SettingsScreen';
 import { setValue } from '../../test/fields';
+import { fakeGo } from '../../test/bindings';
 
 const BAD = '123456:BAD-token-never-shown';
 const GOOD = '654321:GOOD-token-never-shown';
@@ -99,7 +100,7 @@ function install(): Fake {
       return (fn as (...a: unknown[]) => Promise<unknown>)(...args);
     };
   }
-  window.go = { app: { App: recorded as never } };
+  window.go = fakeGo(recorded);
   window.runtime = {
     EventsOn: (name: string, cb: (...d: unknown[]) => void) => {
       listeners.set(name, [...(listeners.get(name) ?? []), cb]);
@@ -268,7 +269,7 @@ describe('Channels', () => {
     expect(warn.textContent).toMatch(/No system keyring/);
     expect(warn.textContent).toMatch(/gnome-keyring/);
     expect(warn.textContent).toContain('org.freedesktop.secrets');
-    window.go!.app!.App!.AddTelegramChannel = (async () => Promise.reject({ code: 'no_keyring', message: 'keyring write: …' })) as never;
+    window.go!.app!.Settings!.AddTelegramChannel = (async () => Promise.reject({ code: 'no_keyring', message: 'keyring write: …' })) as never;
     fireEvent.click(screen.getByTestId('add-telegram'));
     setValue(screen.getByTestId('token-input'), GOOD);
     fireEvent.click(screen.getByTestId('check-token'));
