@@ -93,7 +93,7 @@ export function App() {
           <Workspace boot={boot} theme={theme} setTheme={setTheme} setLocale={setLocale} />
         ) : (
           <div className="splash" data-testid="splash">
-            {bootError ? <p role="alert">{errorText(bootError, i18n.t)}</p> : <p>{i18n.t('app.loading')}</p>}
+            {bootError ? <p role="alert">{errorText(bootError, i18n.locale)}</p> : <p>{i18n.t('app.loading')}</p>}
           </div>
         )}
       </ToastProvider>

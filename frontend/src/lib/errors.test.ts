@@ -1,26 +1,38 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError, BackendMissingError, toApiError } from './api';
-import { errorText } from './errors';
-import { makeT } from './i18n';
+import { goErrorCodes } from './errorCodes';
+import { errorCodeText, errorText, errorWords } from './errors';
 
 describe('errors', () => {
+  it('words every code Go can return in Russian and English', () => {
+    for (const code of goErrorCodes) {
+      const w = errorWords[code];
+      expect(w, code).toBeDefined();
+      expect(w.en.trim(), `${code} en`).not.toBe('');
+      expect(w.ru, `${code} ru`).toMatch(/[а-яё]/i);
+      expect(w.en, `${code} en`).not.toMatch(/[а-яё]/i);
+    }
+  });
   it('maps the code of a Wails error object to words in the chosen language', () => {
     const e = toApiError('DeleteMessage', { code: 'delete_window', message: 'delete message: delete window passed' });
     expect(e.code).toBe('delete_window');
-    expect(errorText(e, makeT('en'))).toBe('The message can no longer be deleted.');
-    expect(errorText(e, makeT('ru'))).toBe('Это сообщение уже нельзя удалить.');
+    expect(errorText(e, 'en')).toBe('The message can no longer be deleted.');
+    expect(errorText(e, 'ru')).toBe('Это сообщение уже нельзя удалить.');
   });
   it('reads a "[code] text" string', () => {
     const e = toApiError('SendText', '[text_too_long] send: text too long');
     expect(e.code).toBe('text_too_long');
     expect(e.message).toBe('send: text too long');
-    expect(errorText(e, makeT('en'))).toBe('The text is too long for this messenger.');
+    expect(errorText(e, 'en')).toBe('The text is too long for this messenger.');
   });
-  it('shows unknown errors as their text', () => {
-    expect(errorText(toApiError('X', { code: 'internal', message: 'store: disk full' }), makeT('en'))).toBe('store: disk full');
-    expect(errorText(new ApiError('X', 'plain failure'), makeT('ru'))).toBe('plain failure');
+  it("never shows Go's own text, not even for an unknown code", () => {
+    const e = toApiError('X', { code: 'internal', message: 'store: disk full' });
+    expect(errorText(e, 'en')).not.toContain('disk full');
+    expect(errorText(new ApiError('X', 'plain failure'), 'ru')).toBe(errorWords.internal.ru);
+    expect(errorCodeText('no_such_code', 'en')).toBe(errorWords.internal.en);
+    expect(errorCodeText('voice_empty', 'ru')).toBe('Ничего не записалось.');
   });
   it('says when the backend is missing', () => {
-    expect(errorText(new BackendMissingError(), makeT('en'))).toBe('The app backend is not available.');
+    expect(errorText(new BackendMissingError(), 'en')).toBe('The app backend is not available.');
   });
 });

@@ -1,44 +1,138 @@
-// Go errors arrive as strings. A leading "[code]" maps to words in the person's language;
-// anything else is shown as the text itself.
+// The one error table. Every code Go can return (backend/inbox/errors.go, listed in
+// errorCodes.ts, which a Go test keeps equal to Go's list) and every code the UI raises itself
+// has words here in Russian and English; the compiler rejects a code without them. Go's message
+// never reaches the person: it is for the developer console.
 import { ApiError, BackendMissingError } from './api';
-import type { I18nKey, TFunc } from './i18n';
+import type { GoErrorCode } from './errorCodes';
+import type { Locale } from './types';
 
-const codes: Record<string, I18nKey> = {
-  not_found: 'err.not_found',
-  delete_window: 'err.delete_window',
-  delete_window_passed: 'err.delete_window',
-  not_editable: 'err.not_editable',
-  too_long: 'err.too_long',
-  text_too_long: 'err.too_long',
-  empty: 'err.empty',
-  empty_message: 'err.empty',
-  offline: 'err.offline',
-  token_rejected: 'err.token_rejected',
-  webhook: 'err.webhook',
-  conflict: 'err.conflict',
-  rate_limited: 'err.rate_limited',
-  rejected: 'err.rejected',
-  not_available: 'err.not_available',
+/** Codes the UI raises itself: a binding this build lacks, no backend at all. */
+type UIErrorCode = 'not_available' | 'backend';
+
+export type ErrorCode = GoErrorCode | UIErrorCode;
+
+type Words = Record<Locale, string>;
+
+export const errorWords: Record<ErrorCode, Words> = {
+  internal: {
+    en: 'Something went wrong. Try again; if it keeps happening, restart Switchboard.',
+    ru: 'Что-то пошло не так. Попробуйте ещё раз; если повторится, перезапустите Switchboard.',
+  },
+  backend: { en: 'The app backend is not available.', ru: 'Ядро приложения недоступно.' },
+  not_available: {
+    en: 'This version of Switchboard cannot do that yet.',
+    ru: 'Эта версия Switchboard пока так не умеет.',
+  },
+  not_found: { en: 'Not found: it may have been deleted.', ru: 'Не найдено: возможно, уже удалено.' },
+  delete_window: { en: 'The message can no longer be deleted.', ru: 'Это сообщение уже нельзя удалить.' },
+  not_editable: { en: 'This message cannot be changed.', ru: 'Это сообщение нельзя изменить.' },
+  text_too_long: { en: 'The text is too long for this messenger.', ru: 'Текст слишком длинный для этого мессенджера.' },
+  empty_message: { en: 'The message is empty.', ru: 'Сообщение пустое.' },
+  not_failed: { en: 'This message has not failed: there is nothing to retry.', ru: 'Это сообщение не сорвалось: повторять нечего.' },
+  invalid: { en: 'Check what you entered and try again.', ru: 'Проверьте введённое и попробуйте снова.' },
+  token_rejected: {
+    en: 'The token was rejected: check it and paste it again. Nothing was stored.',
+    ru: 'Токен отклонён: проверьте его и вставьте снова. Ничего не сохранено.',
+  },
+  no_token: { en: 'Enter the token.', ru: 'Введите токен.' },
+  bad_api_url: {
+    en: 'The Bot API server must be an http:// or https:// address.',
+    ru: 'Адрес сервера Bot API должен начинаться с http:// или https://.',
+  },
+  bad_group_id: {
+    en: 'The community id is a number (club123 and -123 work too).',
+    ru: 'ID сообщества — это число (подойдут и club123, и -123).',
+  },
+  other_community: {
+    en: 'This token belongs to another community: check the community id.',
+    ru: 'Этот токен принадлежит другому сообществу: проверьте ID сообщества.',
+  },
+  webhook: {
+    en: 'A webhook is set for this bot and blocks polling: remove it to let Switchboard receive messages.',
+    ru: 'У бота установлен вебхук, он мешает получать сообщения: удалите его, чтобы Switchboard мог их получать.',
+  },
+  conflict: {
+    en: 'Another program is polling this bot: stop it and try again.',
+    ru: 'Этого бота опрашивает другая программа: остановите её и попробуйте снова.',
+  },
+  rate_limited: {
+    en: 'The messenger asks to slow down: try again in a minute.',
+    ru: 'Мессенджер просит притормозить: попробуйте через минуту.',
+  },
+  offline: {
+    en: 'Cannot reach the server: check the network or the Bot API server address. Nothing was stored.',
+    ru: 'Не удаётся связаться с сервером: проверьте сеть или адрес сервера Bot API. Ничего не сохранено.',
+  },
+  rejected: { en: 'The messenger refused this action.', ru: 'Мессенджер отказал в этом действии.' },
+  not_running: {
+    en: 'The channel is not connected: check Settings → Channels.',
+    ru: 'Канал не подключён: проверьте Настройки → Каналы.',
+  },
+  no_keyring: {
+    en: 'No system keyring: tokens cannot be stored. Install and unlock GNOME Keyring or KeePassXC (Secret Service).',
+    ru: 'Нет системного хранилища ключей: токены негде хранить. Установите и разблокируйте GNOME Keyring или KeePassXC (Secret Service).',
+  },
+  no_engine: {
+    en: 'Channels are not running in this window: restart Switchboard and try again.',
+    ru: 'Каналы в этом окне не запущены: перезапустите Switchboard и попробуйте снова.',
+  },
+  duplicate: { en: 'This is already used: choose another.', ru: 'Это значение уже занято: выберите другое.' },
+  lead_link_empty: {
+    en: 'Name a sales plan, a traffic source or a tool for the link.',
+    ru: 'Укажите для ссылки план продаж, источник трафика или инструмент.',
+  },
+  lead_link_code: {
+    en: 'The link code may hold only Latin letters, digits, _ and - (up to 64).',
+    ru: 'Код ссылки может содержать только латинские буквы, цифры, _ и - (до 64).',
+  },
+  template_exists: { en: 'A template with this name already exists.', ru: 'Шаблон с таким названием уже есть.' },
+  template_name: { en: 'A template needs a name.', ru: 'Шаблону нужно название.' },
+  no_microphone: {
+    en: 'No microphone found. Connect a microphone (or allow Switchboard to use it in the system settings) and try again.',
+    ru: 'Микрофон не найден. Подключите микрофон (или разрешите Switchboard использовать его в настройках системы) и попробуйте снова.',
+  },
+  microphone_lost: {
+    en: 'The microphone stopped while recording. Check that it is connected.',
+    ru: 'Микрофон отключился во время записи. Проверьте подключение.',
+  },
+  voice_empty: { en: 'Nothing was recorded.', ru: 'Ничего не записалось.' },
+  voice_busy: { en: 'A voice message is already being recorded.', ru: 'Голосовое сообщение уже записывается.' },
+  not_recording: { en: 'No voice message is being recorded.', ru: 'Голосовое сообщение не записывается.' },
+  file_too_large: {
+    en: 'The file is too large for this messenger (Telegram: 50 MB; VK: 50 MB for pictures, 200 MB for files).',
+    ru: 'Файл слишком большой для этого мессенджера (Telegram: 50 МБ; ВКонтакте: 50 МБ для картинок, 200 МБ для файлов).',
+  },
+  bad_attachment: {
+    en: 'This attachment is no longer available. Attach the file again.',
+    ru: 'Это вложение больше недоступно. Прикрепите файл заново.',
+  },
+  bad_part: {
+    en: 'A part of the message is not valid (links must start with http:// or https://).',
+    ru: 'Часть сообщения заполнена неверно (ссылки должны начинаться с http:// или https://).',
+  },
+  draft_too_large: { en: 'The draft is too large to keep.', ru: 'Черновик слишком большой, чтобы его сохранить.' },
+  bad_constructor: { en: 'The constructor draft is damaged.', ru: 'Черновик конструктора повреждён.' },
 };
 
-// Bare messages of the core rules (backend/core/rules.go) without a code.
-const bare: Record<string, I18nKey> = {
-  'delete window passed': 'err.delete_window',
-  'message cannot be edited': 'err.not_editable',
-  'text too long': 'err.too_long',
-  'empty message': 'err.empty',
-};
+function isErrorCode(code: string): code is ErrorCode {
+  return Object.prototype.hasOwnProperty.call(errorWords, code);
+}
 
-export function errorText(e: unknown, t: TFunc): string {
-  if (e instanceof BackendMissingError) return t('err.backend');
-  if (e instanceof ApiError) {
-    const key = codes[e.code];
-    if (key) return t(key, { text: e.message });
-    for (const [suffix, k] of Object.entries(bare)) {
-      if (e.message.toLowerCase().endsWith(suffix)) return t(k);
-    }
-    return e.message || t('err.generic', { text: e.code });
-  }
-  if (e instanceof Error) return e.message;
-  return String(e);
+/** The code of a failed call: Go's, the UI's own, or "internal" for anything else. */
+export function errorCode(e: unknown): ErrorCode {
+  if (e instanceof BackendMissingError) return 'backend';
+  if (e instanceof ApiError && isErrorCode(e.code)) return e.code;
+  return 'internal';
+}
+
+/** Words for an error in the person's language. The error's own text is logged, never shown. */
+export function errorText(e: unknown, locale: Locale): string {
+  const code = errorCode(e);
+  if (code === 'internal') console.warn('call failed:', e);
+  return errorWords[code][locale];
+}
+
+/** Words for a code carried as data (a voice note's auto-send error, a channel's last error). */
+export function errorCodeText(code: string, locale: Locale): string {
+  return errorWords[isErrorCode(code) ? code : 'internal'][locale];
 }

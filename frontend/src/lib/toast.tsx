@@ -87,6 +87,6 @@ export function useToast(): ToastApi {
 /** Returns a function that shows any error from a Go call as a toast in the person's language. */
 export function useReportError(): (e: unknown) => void {
   const { notify } = useToast();
-  const { t } = useI18n();
-  return useCallback((e: unknown) => notify(errorText(e, t), 'error'), [notify, t]);
+  const { locale } = useI18n();
+  return useCallback((e: unknown) => notify(errorText(e, locale), 'error'), [notify, locale]);
 }

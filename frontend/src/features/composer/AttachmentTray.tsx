@@ -8,7 +8,8 @@ import { composeApi, composeEvents, fileToBase64, type Staged } from '../../lib/
 import { formatSize } from '../../lib/format';
 import { useI18n } from '../../lib/i18n';
 import { IconClose, IconPaperclip } from '../../lib/icons';
-import { composerErrorText, useComposerT } from './composer-i18n';
+import { useComposerT } from './composer-i18n';
+import { errorText } from '../../lib/errors';
 
 type StageApi = Pick<typeof composeApi, 'StageUpload' | 'StageFiles' | 'PickFiles' | 'DiscardStaged'>;
 
@@ -23,7 +24,7 @@ export interface UseAttachments {
 }
 
 export function useAttachments(onError: (text: string) => void, api: StageApi = composeApi): UseAttachments {
-  const { t } = useComposerT();
+  const { t, locale } = useComposerT();
   const [files, setFiles] = useState<Staged[]>([]);
   const [busy, setBusy] = useState(false);
   const report = useRef(onError);
@@ -36,12 +37,12 @@ export function useAttachments(onError: (text: string) => void, api: StageApi = 
         const got = await fn();
         if (got.length) setFiles((fs) => [...fs, ...got]);
       } catch (e) {
-        report.current(composerErrorText(e, t));
+        report.current(errorText(e, locale));
       } finally {
         setBusy(false);
       }
     },
-    [t],
+    [locale],
   );
 
   const addBlobs = useCallback(

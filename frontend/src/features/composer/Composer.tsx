@@ -13,7 +13,7 @@ import { useToast } from '../../lib/toast';
 import { TEXT_LIMIT, type ChannelKind, type Message } from '../../lib/types';
 import { AttachButton, AttachmentTray, hasFiles, useAttachments } from './AttachmentTray';
 import { insertIntoTextarea } from './caret';
-import { composerErrorText, isComposerError, useComposerT } from './composer-i18n';
+import { useComposerT } from './composer-i18n';
 import { Constructor, parseConstructor } from './Constructor';
 import { EmojiPicker } from './EmojiPicker';
 import { TemplatePicker } from './TemplatePicker';
@@ -33,7 +33,7 @@ interface Props {
 }
 
 export function Composer({ chatId, channelKind, replyTo, replyName, onCancelReply, onSent, onMarkRead, onNote, unread }: Props) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const { t: ct } = useComposerT();
   const toast = useToast();
   const [text, setText] = useState('');
@@ -56,7 +56,10 @@ export function Composer({ chatId, channelKind, replyTo, replyName, onCancelRepl
     setText(d.text);
     setCtorJson(d.constructorJson);
   }, []);
-  const draftError = useCallback((e: unknown) => setError(ct('draft.saveFailed', { text: composerErrorText(e, ct) })), [ct]);
+  const draftError = useCallback(
+    (e: unknown) => setError(ct('draft.saveFailed', { text: errorText(e, locale) })),
+    [ct, locale],
+  );
   const draft = useDraft(chatId, restore, draftError);
   const showError = useCallback((s: string) => setError(s), []);
   const att = useAttachments(showError);
@@ -99,7 +102,7 @@ export function Composer({ chatId, channelKind, replyTo, replyName, onCancelRepl
       draft.clear({ constructorJson: ctorJson });
       onCancelReply();
     } catch (e) {
-      setError(isComposerError(e) ? composerErrorText(e, ct) : errorText(e, t));
+      setError(errorText(e, locale));
     } finally {
       setBusy(false);
     }

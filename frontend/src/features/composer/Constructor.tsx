@@ -10,7 +10,8 @@ import { useI18n } from '../../lib/i18n';
 import { IconClose } from '../../lib/icons';
 import { Modal } from '../../lib/Modal';
 import type { Message } from '../../lib/types';
-import { composerErrorText, useComposerT, type ComposerKey } from './composer-i18n';
+import { useComposerT, type ComposerKey } from './composer-i18n';
+import { errorText } from '../../lib/errors';
 
 export const PART_KINDS: readonly PartKind[] = ['text', 'image', 'link', 'video', 'template', 'file'];
 
@@ -77,7 +78,7 @@ interface Row {
 let nextKey = 1;
 
 export function Constructor({ chatId, replyToId, initial, onChange, onSent, onClose, api = composeApi }: Props) {
-  const { t } = useComposerT();
+  const { t, locale } = useComposerT();
   const { t: tt } = useI18n();
   const [rows, setRows] = useState<Row[]>(() => parseConstructor(initial).parts.map((part) => ({ key: nextKey++, part })));
   const [templates, setTemplates] = useState<Template[] | null>(null);
@@ -135,7 +136,7 @@ export function Constructor({ chatId, replyToId, initial, onChange, onSent, onCl
       }
       update(key, { path: s.path, name: s.name, mime: s.mime, size: s.size, url: '' }, preview);
     } catch (e) {
-      setError(composerErrorText(e, t));
+      setError(errorText(e, locale));
     }
   };
 
@@ -145,7 +146,7 @@ export function Constructor({ chatId, replyToId, initial, onChange, onSent, onCl
     try {
       update(key, { name: tpl.name, text: await api.ExpandTemplate(chatId, id) });
     } catch (e) {
-      setError(composerErrorText(e, t));
+      setError(errorText(e, locale));
     }
   };
 
@@ -157,7 +158,7 @@ export function Constructor({ chatId, replyToId, initial, onChange, onSent, onCl
       setRows([]);
       onSent(msgs);
     } catch (e) {
-      setError(composerErrorText(e, t));
+      setError(errorText(e, locale));
     } finally {
       setBusy(false);
     }

@@ -14,7 +14,7 @@ interface Props {
 }
 
 export function NoteForm({ chatId, managers, onClose }: Props) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const [picked, setPicked] = useState<Set<number>>(new Set());
   const [text, setText] = useState('');
   const [error, setError] = useState('');
@@ -34,7 +34,7 @@ export function NoteForm({ chatId, managers, onClose }: Props) {
             await api.AddNote(chatId, text.trim(), [...picked]);
             onClose();
           } catch (err) {
-            setError(errorText(err, t));
+            setError(errorText(err, locale));
           } finally {
             setBusy(false);
           }

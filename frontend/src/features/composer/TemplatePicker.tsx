@@ -4,7 +4,8 @@
 import './composer.css';
 import { useEffect, useRef, useState } from 'react';
 import { composeApi, type Template } from '../../lib/composeApi';
-import { composerErrorText, useComposerT } from './composer-i18n';
+import { useComposerT } from './composer-i18n';
+import { errorText } from '../../lib/errors';
 
 interface Props {
   chatId: number;
@@ -15,7 +16,7 @@ interface Props {
 }
 
 export function TemplatePicker({ chatId, onInsert, onError, api = composeApi }: Props) {
-  const { t } = useComposerT();
+  const { t, locale } = useComposerT();
   const [open, setOpen] = useState(false);
   const [items, setItems] = useState<Template[] | null>(null);
   const [hover, setHover] = useState<Template | null>(null);
@@ -29,7 +30,7 @@ export function TemplatePicker({ chatId, onInsert, onError, api = composeApi }: 
       (e: unknown) => {
         if (!live) return;
         setItems([]);
-        onError(composerErrorText(e, t));
+        onError(errorText(e, locale));
       },
     );
     const close = (e: MouseEvent) => {
@@ -40,7 +41,7 @@ export function TemplatePicker({ chatId, onInsert, onError, api = composeApi }: 
       live = false;
       document.removeEventListener('mousedown', close);
     };
-  }, [open, api, onError, t]);
+  }, [open, api, onError, t, locale]);
 
   const pick = async (tpl: Template) => {
     try {
@@ -49,7 +50,7 @@ export function TemplatePicker({ chatId, onInsert, onError, api = composeApi }: 
       setHover(null);
       onInsert(text);
     } catch (e) {
-      onError(composerErrorText(e, t));
+      onError(errorText(e, locale));
     }
   };
 

@@ -7,7 +7,8 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { composeApi, composeEvents, type VoiceAuto, type VoiceLevel } from '../../lib/composeApi';
 import { IconMic } from '../../lib/icons';
 import type { Message } from '../../lib/types';
-import { composerErrorText, useComposerT } from './composer-i18n';
+import { useComposerT } from './composer-i18n';
+import { errorCodeText, errorText } from '../../lib/errors';
 
 type VoiceApi = Pick<typeof composeApi, 'StartVoice' | 'StopVoice' | 'CancelVoice'>;
 type VoiceEvents = Pick<typeof composeEvents, 'onVoiceLevel' | 'onVoiceAuto'>;
@@ -31,7 +32,7 @@ export function formatElapsed(ms: number): string {
 }
 
 export function VoiceButton({ chatId, replyToId, disabled, onSent, onError, onInfo, api = composeApi, events = composeEvents }: Props) {
-  const { t } = useComposerT();
+  const { t, locale } = useComposerT();
   const [phase, setPhaseState] = useState<Phase>('idle');
   const [level, setLevel] = useState<VoiceLevel | null>(null);
   const phaseRef = useRef<Phase>('idle');
@@ -53,12 +54,12 @@ export function VoiceButton({ chatId, replyToId, disabled, onSent, onError, onIn
       await api.CancelVoice();
       onInfo(t('voice.canceled'));
     } catch (e) {
-      onError(composerErrorText(e, t));
+      onError(errorText(e, locale));
     } finally {
       setPhase('idle');
       setLevel(null);
     }
-  }, [api, onError, onInfo, t]);
+  }, [api, onError, onInfo, t, locale]);
 
   const stop = useCallback(async () => {
     const p = phaseRef.current;
@@ -71,12 +72,12 @@ export function VoiceButton({ chatId, replyToId, disabled, onSent, onError, onIn
     try {
       onSent(await api.StopVoice());
     } catch (e) {
-      onError(composerErrorText(e, t));
+      onError(errorText(e, locale));
     } finally {
       setPhase('idle');
       setLevel(null);
     }
-  }, [api, onError, onSent, t]);
+  }, [api, onError, onSent, locale]);
 
   const start = async () => {
     if (phaseRef.current !== 'idle' || disabled) return;
@@ -87,7 +88,7 @@ export function VoiceButton({ chatId, replyToId, disabled, onSent, onError, onIn
       await api.StartVoice(chatId, replyToId);
     } catch (e) {
       setPhase('idle');
-      onError(composerErrorText(e, t));
+      onError(errorText(e, locale));
       return;
     }
     setPhase('recording');
@@ -97,8 +98,8 @@ export function VoiceButton({ chatId, replyToId, disabled, onSent, onError, onIn
 
   // Subscribed once per chat: the handlers are read through a ref, so a re-render of the composer
   // (new callbacks every time) does not unsubscribe and subscribe again through the bindings.
-  const handlers = useRef({ onError, onInfo, onSent, t });
-  handlers.current = { onError, onInfo, onSent, t };
+  const handlers = useRef({ onError, onInfo, onSent, t, locale });
+  handlers.current = { onError, onInfo, onSent, t, locale };
   useEffect(() => {
     const offLevel = events.onVoiceLevel((l) => {
       if (l.chatId === chatId && phaseRef.current === 'recording') setLevel(l);
@@ -108,7 +109,7 @@ export function VoiceButton({ chatId, replyToId, disabled, onSent, onError, onIn
       const h = handlers.current;
       setPhase('idle');
       setLevel(null);
-      if (a.error) h.onError(a.error.message);
+      if (a.error) h.onError(errorCodeText(a.error.code, h.locale));
       else {
         h.onInfo(h.t('voice.autoSent'));
         h.onSent(a.message);

@@ -1,7 +1,6 @@
 // The rich composer's strings, in the pattern of src/lib/i18n.ts: `ru` is typed as
 // Record<Key, string>, so the compiler rejects a missing or an extra key. Placeholders: {name}.
 import { useMemo } from 'react';
-import { ApiError, BackendMissingError } from '../../lib/api';
 import { useI18n } from '../../lib/i18n';
 import type { Locale } from '../../lib/types';
 
@@ -55,19 +54,6 @@ const en = {
   'player.progress': 'Playback position',
   'player.unavailable': 'The file is not downloaded yet',
   'draft.saveFailed': 'The draft could not be saved: {text}',
-  'err.no_microphone': 'No microphone found. Connect a microphone (or allow Switchboard to use it in the system settings) and try again.',
-  'err.microphone_lost': 'The microphone stopped while recording. Check that it is connected.',
-  'err.voice_empty': 'Nothing was recorded.',
-  'err.voice_busy': 'A voice message is already being recorded.',
-  'err.not_recording': 'No voice message is being recorded.',
-  'err.file_too_large': 'The file is too large for this messenger (Telegram: 50 MB; VK: 50 MB for pictures, 200 MB for files).',
-  'err.bad_attachment': 'This attachment is no longer available. Attach the file again.',
-  'err.bad_part': 'A part of the message is not valid (links must start with http:// or https://).',
-  'err.draft_too_large': 'The draft is too large to keep.',
-  'err.bad_constructor': 'The constructor draft is damaged.',
-  'err.empty': 'The message is empty.',
-  'err.too_long': 'The text is too long for this messenger.',
-  'err.generic': 'Something went wrong: {text}',
 };
 
 export type ComposerKey = keyof typeof en;
@@ -122,19 +108,6 @@ const ru: Record<ComposerKey, string> = {
   'player.progress': 'Позиция воспроизведения',
   'player.unavailable': 'Файл ещё не загружен',
   'draft.saveFailed': 'Не удалось сохранить черновик: {text}',
-  'err.no_microphone': 'Микрофон не найден. Подключите микрофон (или разрешите Switchboard использовать его в настройках системы) и попробуйте снова.',
-  'err.microphone_lost': 'Микрофон отключился во время записи. Проверьте подключение.',
-  'err.voice_empty': 'Ничего не записалось.',
-  'err.voice_busy': 'Голосовое сообщение уже записывается.',
-  'err.not_recording': 'Голосовое сообщение не записывается.',
-  'err.file_too_large': 'Файл слишком большой для этого мессенджера (Telegram: 50 МБ; ВКонтакте: 50 МБ для картинок, 200 МБ для файлов).',
-  'err.bad_attachment': 'Это вложение больше недоступно. Прикрепите файл заново.',
-  'err.bad_part': 'Часть сообщения заполнена неверно (ссылки должны начинаться с http:// или https://).',
-  'err.draft_too_large': 'Черновик слишком большой, чтобы его сохранить.',
-  'err.bad_constructor': 'Черновик конструктора повреждён.',
-  'err.empty': 'Сообщение пустое.',
-  'err.too_long': 'Текст слишком длинный для этого мессенджера.',
-  'err.generic': 'Что-то пошло не так: {text}',
 };
 
 export const composerDictionaries: Record<Locale, Record<ComposerKey, string>> = { en, ru };
@@ -151,36 +124,4 @@ export function translateComposer(locale: Locale, key: ComposerKey, vars?: Recor
 export function useComposerT(): { t: ComposerT; locale: Locale } {
   const { locale } = useI18n();
   return useMemo(() => ({ locale, t: (key, vars) => translateComposer(locale, key, vars) }), [locale]);
-}
-
-const codeKeys: Record<string, ComposerKey> = {
-  no_microphone: 'err.no_microphone',
-  microphone_lost: 'err.microphone_lost',
-  voice_empty: 'err.voice_empty',
-  voice_busy: 'err.voice_busy',
-  not_recording: 'err.not_recording',
-  file_too_large: 'err.file_too_large',
-  bad_attachment: 'err.bad_attachment',
-  bad_part: 'err.bad_part',
-  draft_too_large: 'err.draft_too_large',
-  bad_constructor: 'err.bad_constructor',
-  empty_message: 'err.empty',
-  text_too_long: 'err.too_long',
-};
-
-/** Whether the error is one of the composer's own (words here), not a general one (lib/errors). */
-export function isComposerError(e: unknown): boolean {
-  return e instanceof ApiError && e.code in codeKeys;
-}
-
-/** Words for a composer error in the manager's language; unknown errors show their own text. */
-export function composerErrorText(e: unknown, t: ComposerT): string {
-  if (e instanceof ApiError) {
-    const key = codeKeys[e.code];
-    if (key) return t(key);
-    return e.message || t('err.generic', { text: e.code });
-  }
-  if (e instanceof BackendMissingError) return e.message;
-  if (e instanceof Error) return e.message;
-  return String(e);
 }

@@ -84,7 +84,6 @@ export function ChannelsSection({ channels }: { channels: ChannelsState }) {
         <div className="sb-set-callout error" role="alert" data-testid="keyring-warning">
           <strong>{t('keyring.missing')}</strong>
           <p>{t('keyring.fix')}</p>
-          <p className="sb-set-muted">{t('keyring.detail', { text: keyring })}</p>
         </div>
       )}
 

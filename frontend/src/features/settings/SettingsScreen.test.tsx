@@ -263,12 +263,12 @@ describe('Channels', () => {
   });
 
   it('says plainly when there is no keyring and how to fix it; connecting then fails in words', async () => {
-    fake.keyring = 'The name org.freedesktop.secrets was not provided by any .service files';
+    fake.keyring = 'no_keyring';
     render(<Harness />);
     const warn = await screen.findByTestId('keyring-warning');
     expect(warn.textContent).toMatch(/No system keyring/);
     expect(warn.textContent).toMatch(/gnome-keyring/);
-    expect(warn.textContent).toContain('org.freedesktop.secrets');
+    expect(warn.textContent).not.toContain('no_keyring');
     window.go!.app!.Settings!.AddTelegramChannel = (async () => Promise.reject({ code: 'no_keyring', message: 'keyring write: …' })) as never;
     fireEvent.click(screen.getByTestId('add-telegram'));
     setValue(screen.getByTestId('token-input'), GOOD);

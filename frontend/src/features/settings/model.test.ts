@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError, BackendMissingError, toApiError } from '../../lib/api';
+import { ApiError, toApiError } from '../../lib/api';
 import type { ChannelStatus } from '../../lib/types';
 import {
   isWebhookError,
   normaliseGroupId,
   remainingRetry,
-  settingsErrorText,
   statusView,
   usedPlaceholders,
   validApiUrl,
@@ -57,7 +56,6 @@ describe('remainingRetry', () => {
 });
 
 describe('errors', () => {
-  const fallback = (e: unknown) => `fallback:${e instanceof Error ? e.message : String(e)}`;
 
   it('turns the formatter object and "[code] text" strings into coded ApiErrors', () => {
     const a = toApiError('AddTelegramChannel', { code: 'token_rejected', message: 'telegram getMe: Unauthorized' });
@@ -69,21 +67,7 @@ describe('errors', () => {
     expect(toApiError('X', 'plain').code).toBe('');
   });
 
-  it('gives known codes words that say nothing was stored, in both languages', () => {
-    const rejected = new ApiError('AddTelegramChannel', '[token_rejected] Unauthorized');
-    expect(settingsErrorText(rejected, en, fallback)).toMatch(/rejected.*Nothing was stored/);
-    expect(settingsErrorText(rejected, ru, fallback)).toMatch(/Токен отклонён/);
-    const offline = new ApiError('CheckTelegramToken', '[offline] dial tcp: connection refused');
-    expect(settingsErrorText(offline, en, fallback)).toMatch(/^Cannot reach the server/);
-    expect(settingsErrorText(new ApiError('X', '[no_keyring] x'), en, fallback)).toMatch(/keyring/i);
-    expect(settingsErrorText(new ApiError('X', '[rejected] Forbidden: bot is not a member'), en, fallback)).toBe(
-      'The messenger refused: Forbidden: bot is not a member',
-    );
-  });
-
-  it('leaves unknown errors to the shell', () => {
-    expect(settingsErrorText(new ApiError('X', 'boom'), en, fallback)).toBe('fallback:boom');
-    expect(settingsErrorText(new BackendMissingError(), en, fallback)).toMatch(/^fallback:/);
+  it('knows a webhook error by its code', () => {
     expect(isWebhookError(new ApiError('X', '[webhook] set'))).toBe(true);
     expect(isWebhookError(new ApiError('X', '[conflict] set'))).toBe(false);
   });

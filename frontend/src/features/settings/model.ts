@@ -1,6 +1,6 @@
 // Pure rules of the Settings screen, tested without a DOM: how a channel's live status reads,
-// which words a failed call gets, and the client-side checks of the add/link forms.
-import { ApiError, BackendMissingError } from '../../lib/api';
+// which failed call is a webhook, and the client-side checks of the add/link forms.
+import { ApiError } from '../../lib/api';
 import type { ChannelStatus } from '../../lib/types';
 import type { SettingsKey, SettingsT } from './settings-i18n';
 
@@ -56,36 +56,6 @@ export function remainingRetry(st: ChannelStatus, nowMs: number): number {
   // A clock reading older than the report (the tick has not come yet) counts as no time passed.
   const left = st.retryIn - Math.floor(Math.max(0, nowMs - st.at) / 1000);
   return Math.max(0, left);
-}
-
-const codeKeys: Record<string, SettingsKey> = {
-  token_rejected: 'err.token_rejected',
-  unauthorized: 'err.token_rejected',
-  offline: 'err.unreachable',
-  unreachable: 'err.unreachable',
-  rate_limited: 'err.rate_limited',
-  conflict: 'err.conflict',
-  webhook: 'err.webhook',
-  no_keyring: 'err.no_keyring',
-  duplicate: 'err.duplicate',
-  no_engine: 'err.no_engine',
-  not_available: 'err.not_available',
-};
-
-/**
- * settingsErrorText gives a failed Settings call its words. Codes come from app/errors.go;
- * "rejected" and "invalid" keep the messenger's/validator's own text because it names the problem.
- * Anything else falls back to the shell's generic mapping (fallback).
- */
-export function settingsErrorText(e: unknown, t: SettingsT, fallback: (e: unknown) => string): string {
-  if (e instanceof BackendMissingError) return fallback(e);
-  if (e instanceof ApiError) {
-    const key = codeKeys[e.code];
-    if (key) return t(key);
-    if (e.code === 'rejected') return t('err.rejected', { text: e.message });
-    if (e.code === 'invalid') return t('err.invalid', { text: e.message });
-  }
-  return fallback(e);
 }
 
 /** Whether an error means "a webhook blocks polling": the add dialog then offers to remove it. */

@@ -55,7 +55,6 @@ const en = {
 
   'keyring.missing': 'No system keyring is available, so tokens cannot be stored safely: a token can be checked, but no channel can be connected.',
   'keyring.fix': 'On Linux install and unlock GNOME Keyring (package gnome-keyring) or turn on the Secret Service integration of KeePassXC, then reopen Settings. On Windows and macOS the keyring is built in.',
-  'keyring.detail': 'Details: {text}',
 
   'add.telegramTitle': 'Add Telegram bot',
   'add.vkTitle': 'Add VK community',
@@ -79,17 +78,6 @@ const en = {
   'add.badUrl': 'The server address must start with http:// or https://',
   'add.webhookTitle': 'This bot has a webhook',
 
-  'err.token_rejected': 'The token was rejected: check it and paste it again. Nothing was stored.',
-  'err.unreachable': 'Cannot reach the server: check the network or the Bot API server address. Nothing was stored.',
-  'err.rate_limited': 'The messenger asks to slow down: try again in a minute.',
-  'err.conflict': 'Another program is polling this bot: stop it and try again.',
-  'err.webhook': 'A webhook is set for this bot: remove it to let Switchboard poll.',
-  'err.no_keyring': 'No system keyring: tokens cannot be stored. Install and unlock GNOME Keyring or KeePassXC (Secret Service).',
-  'err.rejected': 'The messenger refused: {text}',
-  'err.duplicate': 'This is already used: choose another.',
-  'err.no_engine': 'Channels are not running in this window: restart Switchboard and try again.',
-  'err.not_available': 'This version of Switchboard cannot do that yet.',
-  'err.invalid': 'Check the fields: {text}',
 
   'll.intro': 'Named links to a channel. A person who subscribes through one gets its sales plan, traffic source and tool in the subscription indicator.',
   'll.channel': 'Channel',
@@ -198,7 +186,6 @@ const ru: Record<SettingsKey, string> = {
 
   'keyring.missing': 'Системное хранилище ключей недоступно: токены негде безопасно хранить — токен можно проверить, но подключить канал нельзя.',
   'keyring.fix': 'В Linux установите и разблокируйте GNOME Keyring (пакет gnome-keyring) или включите интеграцию Secret Service в KeePassXC, затем снова откройте настройки. В Windows и macOS хранилище встроено.',
-  'keyring.detail': 'Подробности: {text}',
 
   'add.telegramTitle': 'Добавить Telegram-бота',
   'add.vkTitle': 'Добавить сообщество ВКонтакте',
@@ -222,17 +209,6 @@ const ru: Record<SettingsKey, string> = {
   'add.badUrl': 'Адрес сервера должен начинаться с http:// или https://',
   'add.webhookTitle': 'У бота установлен вебхук',
 
-  'err.token_rejected': 'Токен отклонён: проверьте его и вставьте снова. Ничего не сохранено.',
-  'err.unreachable': 'Не удаётся связаться с сервером: проверьте сеть или адрес сервера Bot API. Ничего не сохранено.',
-  'err.rate_limited': 'Мессенджер просит притормозить: попробуйте через минуту.',
-  'err.conflict': 'Этого бота опрашивает другая программа: остановите её и попробуйте снова.',
-  'err.webhook': 'У бота установлен вебхук: удалите его, чтобы Switchboard мог получать сообщения.',
-  'err.no_keyring': 'Нет системного хранилища ключей: токены негде хранить. Установите и разблокируйте GNOME Keyring или KeePassXC (Secret Service).',
-  'err.rejected': 'Мессенджер отказал: {text}',
-  'err.duplicate': 'Это значение уже занято: выберите другое.',
-  'err.no_engine': 'Каналы в этом окне не запущены: перезапустите Switchboard и попробуйте снова.',
-  'err.not_available': 'Эта версия Switchboard пока так не умеет.',
-  'err.invalid': 'Проверьте поля: {text}',
 
   'll.intro': 'Именованные ссылки на канал. Подписавшийся по ссылке получает в индикаторе подписки её план продаж, источник трафика и инструмент.',
   'll.channel': 'Канал',
