@@ -44,7 +44,9 @@ type App struct {
 }
 
 // servicesForBinding are what Wails binds: a short list, one per area of the UI.
-func (a *App) servicesForBinding() []any { return []any{a.Workspace, a.Composer, a.Settings, a.Desktop} }
+func (a *App) servicesForBinding() []any {
+	return []any{a.Workspace, a.Composer, a.Settings, a.Desktop}
+}
 
 // shell is what the services share: the engine, the window and the desktop state. It has no
 // exported methods, so binding a service that embeds it exposes only the service's own.
