@@ -41,6 +41,9 @@ type APIError struct {
 	Code        int
 	Description string
 	RetryAfter  time.Duration
+	// Reason is the failure code (core.Fail*) when the connector knows more than the class, such
+	// as "the client blocked the bot"; empty means the class says it all.
+	Reason string
 }
 
 func (e *APIError) Error() string { return e.Description }

@@ -3,7 +3,6 @@ package channel
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -188,7 +187,7 @@ func (w *OutboxWorker) deliver(ctx context.Context, j core.OutboxJob) error {
 	conn, ok := w.cfg.Conns.Connector(j.ChannelID)
 	if !ok {
 		now := w.cfg.Now()
-		return w.cfg.Store.OutboxFailed(ctx, j.Item.ID, "The channel is not connected; waiting for it.", false,
+		return w.cfg.Store.OutboxFailed(ctx, j.Item.ID, core.FailNotConnected, false,
 			now.Add(w.cfg.MaxBackoff), now)
 	}
 	if err := w.cfg.Store.OutboxSending(ctx, j.Item.ID); err != nil {
@@ -218,32 +217,47 @@ func (w *OutboxWorker) deliver(ctx context.Context, j core.OutboxJob) error {
 	switch {
 	case errors.Is(err, ErrPermanent):
 		log.Info("refused by the messenger", "err", err)
-		return w.cfg.Store.OutboxFailed(ctx, j.Item.ID, reason(err, apiErr), true, time.Time{}, now)
+		return w.cfg.Store.OutboxFailed(ctx, j.Item.ID, FailureReason(err), true, time.Time{}, now)
 	case errors.Is(err, ErrRateLimited):
 		d := 5 * time.Second
 		if apiErr != nil && apiErr.RetryAfter > 0 {
 			d = apiErr.RetryAfter
 		}
 		log.Info("rate limited", "retry_in", d)
-		return w.cfg.Store.OutboxFailed(ctx, j.Item.ID, reason(err, apiErr), false, now.Add(d), now)
+		return w.cfg.Store.OutboxFailed(ctx, j.Item.ID, core.FailRateLimited, false, now.Add(d), now)
 	case errors.Is(err, ErrUnauthorized):
 		log.Warn("token rejected", "err", err)
-		return w.cfg.Store.OutboxFailed(ctx, j.Item.ID, "The channel's token was rejected; waiting for a new one.", false,
+		return w.cfg.Store.OutboxFailed(ctx, j.Item.ID, core.FailTokenRejected, false,
 			now.Add(w.cfg.MaxBackoff), now)
 	default:
 		d := backoff(j.Item.Attempts+1, w.cfg.MinBackoff, w.cfg.MaxBackoff)
 		log.Info("temporary failure", "err", err, "retry_in", d)
-		return w.cfg.Store.OutboxFailed(ctx, j.Item.ID, reason(err, apiErr), false, now.Add(d), now)
+		return w.cfg.Store.OutboxFailed(ctx, j.Item.ID, core.FailOffline, false, now.Add(d), now)
 	}
 }
 
 // stopGrace is how long a delivery in flight may finish after Stop.
 const stopGrace = 5 * time.Second
 
-// reason is the words kept on the row/message: the messenger's own description when it gave one.
-func reason(err error, apiErr *APIError) string {
-	if apiErr != nil && apiErr.Description != "" {
-		return apiErr.Description
+// FailureReason is the code kept on a refused row and its message (core.Fail*): what the
+// connector singled out, else what the error's class says. The messenger's own words go to the
+// log only: they are English, and the person reads the UI's words in their language.
+func FailureReason(err error) string {
+	var apiErr *APIError
+	if errors.As(err, &apiErr) && apiErr.Reason != "" {
+		return apiErr.Reason
 	}
-	return fmt.Sprint(err)
+	switch {
+	case errors.Is(err, ErrUnauthorized):
+		return core.FailTokenRejected
+	case errors.Is(err, ErrRateLimited):
+		return core.FailRateLimited
+	case errors.Is(err, ErrWebhook):
+		return core.FailWebhook
+	case errors.Is(err, ErrConflict):
+		return core.FailConflict
+	case errors.Is(err, ErrPermanent):
+		return core.FailRejected
+	}
+	return core.FailOffline
 }

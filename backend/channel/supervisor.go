@@ -157,13 +157,12 @@ func (s *Supervisor) StartChannel(ctx context.Context, id int64) error {
 
 	token, err := s.cfg.Tokens.Get(id)
 	if err != nil {
-		s.publish(core.ChannelStatus{ChannelID: id, State: core.StateStopped,
-			LastError: "No token for this channel: " + err.Error()})
+		s.publish(core.ChannelStatus{ChannelID: id, State: core.StateStopped, LastError: core.FailNoToken})
 		return fmt.Errorf("supervisor: token of channel %d: %w", id, err)
 	}
 	conn, err := s.cfg.Factory(ch, token)
 	if err != nil {
-		s.publish(core.ChannelStatus{ChannelID: id, State: core.StateStopped, LastError: err.Error()})
+		s.publish(core.ChannelStatus{ChannelID: id, State: core.StateStopped, LastError: core.FailRejected})
 		return fmt.Errorf("supervisor: connector of channel %d: %w", id, err)
 	}
 	lctx, cancel := context.WithCancel(s.ctx)
@@ -385,7 +384,7 @@ func (s *Supervisor) run(ctx context.Context, l *pollLoop) {
 				d := backoff(attempt, s.cfg.MinBackoff, s.cfg.MaxBackoff)
 				log.Error("batch not stored", "err", aerr, "retry_in", d)
 				s.publish(core.ChannelStatus{ChannelID: id, State: core.StateOffline, RetryIn: retrySeconds(d),
-					LastError: "Could not save incoming messages: " + aerr.Error()})
+					LastError: core.FailStoreFailed})
 				s.sleep(ctx, l, d, true)
 				continue
 			}
@@ -436,18 +435,15 @@ func (s *Supervisor) pollFailed(ctx context.Context, l *pollLoop, log *slog.Logg
 	switch {
 	case errors.Is(err, ErrUnauthorized):
 		log.Warn("token rejected; polling stopped", "err", err)
-		s.publish(core.ChannelStatus{ChannelID: id, State: core.StateRevoked,
-			LastError: "The messenger rejected the token (" + err.Error() + "). Enter a new token for this channel."})
+		s.publish(core.ChannelStatus{ChannelID: id, State: core.StateRevoked, LastError: core.FailTokenRejected})
 		return true
 	case errors.Is(err, ErrWebhook):
 		log.Warn("webhook blocks polling; polling stopped", "err", err)
-		s.publish(core.ChannelStatus{ChannelID: id, State: core.StateConflict, Webhook: true,
-			LastError: "A webhook is set for this bot, so it cannot be polled (" + err.Error() + "). Delete the webhook to connect."})
+		s.publish(core.ChannelStatus{ChannelID: id, State: core.StateConflict, Webhook: true, LastError: core.FailWebhook})
 		return true
 	case errors.Is(err, ErrConflict):
 		log.Warn("another poller is active; polling stopped", "err", err)
-		s.publish(core.ChannelStatus{ChannelID: id, State: core.StateConflict,
-			LastError: "Another program is receiving this bot's updates (" + err.Error() + "). Stop it, then reconnect."})
+		s.publish(core.ChannelStatus{ChannelID: id, State: core.StateConflict, LastError: core.FailConflict})
 		return true
 	case errors.Is(err, ErrRateLimited):
 		d := 5 * time.Second
@@ -456,25 +452,17 @@ func (s *Supervisor) pollFailed(ctx context.Context, l *pollLoop, log *slog.Logg
 		}
 		log.Info("rate limited", "retry_in", d)
 		s.publish(core.ChannelStatus{ChannelID: id, State: core.StateRateLimited, RetryIn: retrySeconds(d),
-			LastError: "The messenger asked to slow down (" + err.Error() + ")."})
+			LastError: core.FailRateLimited})
 		s.sleep(ctx, l, d, false)
 	default:
 		*attempt++
 		d := backoff(*attempt, s.cfg.MinBackoff, s.cfg.MaxBackoff)
 		log.Info("poll failed; backing off", "err", err, "retry_in", d)
 		s.publish(core.ChannelStatus{ChannelID: id, State: core.StateOffline, RetryIn: retrySeconds(d),
-			LastError: describe(err)})
+			LastError: FailureReason(err)})
 		s.sleep(ctx, l, d, true)
 	}
 	return false
-}
-
-// describe puts a poll error in words for the status line.
-func describe(err error) string {
-	if errors.Is(err, ErrPermanent) {
-		return "The messenger refused the request: " + err.Error()
-	}
-	return "No connection to the messenger: " + err.Error()
 }
 
 // sleep waits d, or until the loop stops, or (if wakeable) until Wake.

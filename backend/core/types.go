@@ -45,7 +45,7 @@ type ChannelStatus struct {
 	ChannelID int64        `json:"channelId"`
 	State     ChannelState `json:"state"`
 	RetryIn   int          `json:"retryIn"`   // seconds, for offline / rate_limited
-	LastError string       `json:"lastError"` // in words
+	LastError string       `json:"lastError"` // a failure code (core.Fail*), worded by the UI
 	Webhook   bool         `json:"webhook"`   // a webhook blocks polling; offer deleteWebhook
 	At        int64        `json:"at"`
 }

@@ -432,7 +432,7 @@ func load(ctx context.Context, b *store.Bulk, opts Options, rng *rand.Rand, peop
 			m.Sender, m.SenderName, m.ManagerID, m.Status = core.SenderManager, mg.Name, mg.ID, core.StatusSent
 			m.Text = pick(r, ruManager, enManager, p.english)
 			if r.IntN(100) < 3 {
-				m.Status, m.Error, m.ExternalID = core.StatusFailed, "Forbidden: bot was blocked by the user", ""
+				m.Status, m.Error, m.ExternalID = core.StatusFailed, core.FailBlocked, ""
 			}
 			decorate(r, &m, lastID[sl.chat], sl.at)
 		case sAdmin:

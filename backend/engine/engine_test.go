@@ -231,7 +231,7 @@ func TestTelegramRoundTripThroughTheEngine(t *testing.T) {
 		got, _ := env.st.Message(ctx, m2.ID)
 		return got.Status == core.StatusFailed
 	})
-	if got, _ := env.st.Message(ctx, m2.ID); !strings.Contains(got.Error, "blocked") {
+	if got, _ := env.st.Message(ctx, m2.ID); got.Error != core.FailBlocked {
 		t.Fatalf("failure reason %q", got.Error)
 	}
 	env.fake.Block(5001, false)
@@ -504,6 +504,6 @@ func TestVKRoundTripThroughTheEngine(t *testing.T) {
 	m2, _ := svc.SendText(ctx, chat.ID, "Вы здесь?", 0)
 	waitFor(t, "vk failed", func() bool {
 		got, _ := st.Message(ctx, m2.ID)
-		return got.Status == core.StatusFailed && got.Error != ""
+		return got.Status == core.StatusFailed && got.Error == core.FailBlocked
 	})
 }

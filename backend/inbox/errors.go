@@ -73,15 +73,24 @@ func ErrorCode(err error) string {
 	return CodeInternal
 }
 
-// ErrorCodes lists every code ErrorCode can return, each once, CodeInternal included.
+// ErrorCodes lists every code a person can meet, each once: those ErrorCode returns
+// (CodeInternal included) and the failure reasons of sends and of channels (core/failure.go),
+// which travel as data in messages and channel statuses.
 func ErrorCodes() []string {
-	seen := map[string]bool{CodeInternal: true}
-	out := []string{CodeInternal}
-	for _, c := range errorCodes {
-		if !seen[c.code] {
-			seen[c.code] = true
-			out = append(out, c.code)
+	seen := map[string]bool{}
+	var out []string
+	add := func(c string) {
+		if !seen[c] {
+			seen[c] = true
+			out = append(out, c)
 		}
+	}
+	add(CodeInternal)
+	for _, c := range errorCodes {
+		add(c.code)
+	}
+	for _, c := range core.FailureCodes() {
+		add(c)
 	}
 	return out
 }

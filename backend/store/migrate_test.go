@@ -3,7 +3,11 @@ package store
 import (
 	"context"
 	"database/sql"
+	"io/fs"
 	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -41,8 +45,8 @@ func TestMigrationsUpgradeAFilledVersion1Store(t *testing.T) {
 	defer s.Close()
 	var v int
 	s.read.Get(&v, `PRAGMA user_version`)
-	if v != 6 {
-		t.Errorf("user_version = %d", v)
+	if want := latestMigration(t); v != want {
+		t.Errorf("user_version = %d, want %d", v, want)
 	}
 	var rows []struct {
 		ID       int64 `db:"id"`
@@ -68,5 +72,95 @@ func TestMigrationsUpgradeAFilledVersion1Store(t *testing.T) {
 	evs, err := s.EventsAfter(context.Background(), 0, 10)
 	if err != nil || len(evs) != 1 || evs[0].Kind != "old" || evs[0].ManagerID != 0 {
 		t.Errorf("events after upgrade = %+v, %v", evs, err)
+	}
+}
+
+// latestMigration is the number of the last embedded migration.
+func latestMigration(t *testing.T) int {
+	t.Helper()
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil || len(names) == 0 {
+		t.Fatalf("migrations: %v", err)
+	}
+	sort.Strings(names)
+	n, err := strconv.Atoi(strings.SplitN(filepath.Base(names[len(names)-1]), "_", 2)[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestMigration0010TurnsFailureWordsIntoCodes upgrades a store whose failed sends, refused edits
+// and deletes and waiting outbox rows hold the English sentences of before, and finds codes.
+func TestMigration0010TurnsFailureWordsIntoCodes(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.db")
+	db, err := sql.Open(driverName, "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names, _ := fs.Glob(migrations, "migrations/*.sql")
+	sort.Strings(names)
+	for _, name := range names {
+		if n, _ := strconv.Atoi(strings.SplitN(filepath.Base(name), "_", 2)[0]); n >= 10 {
+			break
+		}
+		body, err := migrations.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Exec(string(body)); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+	}
+	old := map[int64]string{
+		1: "Forbidden: bot was blocked by the user",
+		2: "Not confirmed: the app stopped while sending this message, so it may or may not have arrived. Retry to send it again.",
+		3: "Edit not delivered: Bad Request: message can't be edited",
+		4: "Not deleted: Bad Request: message can't be deleted for everyone",
+		5: "Bad Request: chat not found",
+		6: "text is 5000 characters; Telegram allows 4096",
+		7: "",
+	}
+	for _, q := range []string{`PRAGMA user_version = 9`,
+		`INSERT INTO channels (id, kind, external_id, created_at) VALUES (1, 'telegram', 't', 0)`,
+		`INSERT INTO people (id, name, created_at) VALUES (1, 'Anna', 0)`,
+		`INSERT INTO chats (id, person_id, channel_id, external_chat_id, created_at) VALUES (1, 1, 1, 'a', 0)`,
+		`INSERT INTO outbox (chat_id, message_id, action, last_error, done, created_at) VALUES
+			(1, 1, 'send', 'Forbidden: bot was blocked by the user', 1, 0),
+			(1, 5, 'send', 'in flight', 0, 0),
+			(1, 5, 'send', 'dial tcp 1.2.3.4:443: connection refused', 0, 0),
+			(1, 5, 'send', 'The channel is not connected; waiting for it.', 0, 0),
+			(1, 5, 'send', 'Bad Request: chat not found', 1, 0)`,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatalf("%.60s: %v", q, err)
+		}
+	}
+	for id, e := range old {
+		if _, err := db.Exec(`INSERT INTO messages (id, chat_id, sender, text, status, error, created_at) VALUES (?, 1, 'manager', 'hi', 'failed', ?, 1)`, id, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	want := map[int64]string{1: "blocked", 2: "not_confirmed", 3: "edit:not_editable", 4: "delete:delete_window",
+		5: "rejected", 6: "text_too_long", 7: ""}
+	for id, w := range want {
+		var got string
+		if err := s.read.Get(&got, `SELECT error FROM messages WHERE id = ?`, id); err != nil || got != w {
+			t.Errorf("message %d: error %q (%v), want %q (was %q)", id, got, err, w, old[id])
+		}
+	}
+	var outbox []string
+	if err := s.read.Select(&outbox, `SELECT last_error FROM outbox ORDER BY id`); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(outbox, ",") != "blocked,in_flight,offline,not_connected,rejected" {
+		t.Errorf("outbox last_error after upgrade: %v", outbox)
 	}
 }

@@ -291,11 +291,11 @@ FROM outbox o JOIN chats c ON c.id = o.chat_id WHERE o.id = ?`, id)
 }
 
 // outboxInFlight marks a row handed to a connector whose outcome is not recorded yet.
-const outboxInFlight = "in flight"
+const outboxInFlight = core.FailInFlight
 
 // NotConfirmed is the reason a Telegram send gets when the program stopped while sending it:
 // the Bot API has no idempotency key, so sending again could deliver it twice.
-const NotConfirmed = "Not confirmed: the app stopped while sending this message, so it may or may not have arrived. Retry to send it again."
+const NotConfirmed = core.FailNotConfirmed
 
 // OutboxSending marks a row as handed to the messenger, just before the attempt, so that a
 // crash before its outcome is recorded is visible to RecoverOutbox.
@@ -379,8 +379,8 @@ func (s *Store) OutboxDone(ctx context.Context, id int64, sent core.Sent, now ti
 	return nil
 }
 
-// OutboxFailed records a failed attempt. A temporary failure waits until retryAt; a permanent
-// one closes the row: a send becomes 'failed' with the reason (the UI offers Retry), a refused
+// OutboxFailed records a failed attempt; reason is a code (core.Fail*), never words. A temporary
+// failure waits until retryAt; a permanent one closes the row: a send becomes 'failed' with the reason (the UI offers Retry), a refused
 // edit or delete is undone locally and the reason is kept on the message.
 func (s *Store) OutboxFailed(ctx context.Context, id int64, reason string, permanent bool, retryAt, now time.Time) error {
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
@@ -412,9 +412,9 @@ func (s *Store) OutboxFailed(ctx context.Context, id int64, reason string, perma
 				return fmt.Errorf("edit payload: %w", err)
 			}
 			_, err = tx.ExecContext(ctx, `UPDATE messages SET text = ?, edited = ?, edited_at = ?, error = ? WHERE id = ?`,
-				p.OldText, p.OldEdited, p.OldEditedAt, "Edit not delivered: "+reason, r.MessageID)
+				p.OldText, p.OldEdited, p.OldEditedAt, core.MessageFailure(r.Action, reason), r.MessageID)
 		case core.ActionDelete:
-			_, err = tx.ExecContext(ctx, `UPDATE messages SET deleted = 0, error = ? WHERE id = ?`, "Not deleted: "+reason, r.MessageID)
+			_, err = tx.ExecContext(ctx, `UPDATE messages SET deleted = 0, error = ? WHERE id = ?`, core.MessageFailure(r.Action, reason), r.MessageID)
 		}
 		if err != nil {
 			return fmt.Errorf("mark message: %w", err)

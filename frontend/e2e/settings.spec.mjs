@@ -87,7 +87,7 @@ export default function register({ spec, shot, openTab, count, rows }) {
       await dialog.getByTestId('check-token').click();
       const err = dialog.getByTestId('add-error');
       await err.waitFor();
-      assert.equal(await err.textContent(), 'The token was rejected: check it and paste it again. Nothing was stored.');
+      assert.equal(await err.textContent(), 'The messenger rejected the token: check it and paste it again.');
       assert.ok(api.calls.includes('getMe'), 'the token was checked with getMe');
       await shot(page, 'settings-03-bad-token');
 

@@ -124,7 +124,7 @@ func validateSend(out core.Outgoing) error {
 		return fmt.Errorf("telegram send: %w", &channel.APIError{Class: channel.ErrPermanent, Description: core.ErrEmptyMessage.Error()})
 	}
 	if err := core.CheckText(core.Telegram, out.Text); err != nil {
-		return fmt.Errorf("telegram send: %w", &channel.APIError{Class: channel.ErrPermanent,
+		return fmt.Errorf("telegram send: %w", &channel.APIError{Class: channel.ErrPermanent, Reason: core.FailTooLong,
 			Description: fmt.Sprintf("text is %d characters; Telegram allows %d", utf8.RuneCountInString(out.Text), core.TelegramTextLimit)})
 	}
 	for _, a := range out.Attachments {

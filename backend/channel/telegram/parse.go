@@ -583,6 +583,25 @@ func envelopeError(status int, env envelope) *channel.APIError {
 		e.Class = channel.ErrTemporary
 	default:
 		e.Class = channel.ErrPermanent
+		e.Reason = refusalReason(code, env.Description)
 	}
 	return e
+}
+
+// refusalReason singles out the refusals a manager can act on. Telegram answers 403 only when
+// the bot may not write to the user (blocked, deactivated, never started the bot); the 400s are
+// told apart by their description, the only thing that names them.
+func refusalReason(code int, desc string) string {
+	d := strings.ToLower(desc)
+	switch {
+	case code == 403:
+		return core.FailBlocked
+	case strings.Contains(d, "message is too long"), strings.Contains(d, "caption is too long"):
+		return core.FailTooLong
+	case strings.Contains(d, "message can't be edited"):
+		return core.FailNotEditable
+	case strings.Contains(d, "message can't be deleted"):
+		return core.FailDeleteWindow
+	}
+	return ""
 }

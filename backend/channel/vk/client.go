@@ -168,6 +168,16 @@ func classify(code int, msg string) *channel.APIError {
 		e.Class = channel.ErrTemporary
 	default:
 		e.Class = channel.ErrPermanent
+		switch code {
+		case 7, 900, 901, 902: // no permission; blacklisted; messages not allowed; privacy
+			e.Reason = core.FailBlocked
+		case 914: // message is too long
+			e.Reason = core.FailTooLong
+		case 909: // can't edit: too late or not ours
+			e.Reason = core.FailNotEditable
+		case 924: // can't delete for everybody
+			e.Reason = core.FailDeleteWindow
+		}
 	}
 	return e
 }

@@ -37,6 +37,11 @@ export const goErrorCodes = [
   'bad_constructor',
   'template_exists',
   'template_name',
+  'blocked',
+  'not_connected',
+  'not_confirmed',
+  'no_channel_token',
+  'store_failed',
 ] as const;
 
 export type GoErrorCode = (typeof goErrorCodes)[number];

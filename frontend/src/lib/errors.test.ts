@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError, BackendMissingError, toApiError } from './api';
 import { goErrorCodes } from './errorCodes';
-import { errorCodeText, errorText, errorWords } from './errors';
+import { errorCodeText, errorText, errorWords, failureText } from './errors';
 
 describe('errors', () => {
   it('words every code Go can return in Russian and English', () => {
@@ -34,5 +34,16 @@ describe('errors', () => {
   });
   it('says when the backend is missing', () => {
     expect(errorText(new BackendMissingError(), 'en')).toBe('The app backend is not available.');
+  });
+});
+
+describe('failure reasons', () => {
+  it('words a failed send, a refused edit and a refused delete in either language', () => {
+    expect(failureText('blocked', 'en')).toBe('The client has blocked the bot or does not accept its messages.');
+    expect(failureText('blocked', 'ru')).toBe('Клиент заблокировал бота или не принимает от него сообщения.');
+    expect(failureText('edit:not_editable', 'en')).toBe('Edit not delivered: this message cannot be changed.');
+    expect(failureText('delete:delete_window', 'ru')).toBe('Не удалено: это сообщение уже нельзя удалить.');
+    // A value this build does not know reads as a general failure, never as raw text.
+    expect(failureText('Forbidden: something new', 'ru')).toBe(errorWords.internal.ru);
   });
 });

@@ -31,8 +31,8 @@ export const errorWords: Record<ErrorCode, Words> = {
   not_failed: { en: 'This message has not failed: there is nothing to retry.', ru: 'Это сообщение не сорвалось: повторять нечего.' },
   invalid: { en: 'Check what you entered and try again.', ru: 'Проверьте введённое и попробуйте снова.' },
   token_rejected: {
-    en: 'The token was rejected: check it and paste it again. Nothing was stored.',
-    ru: 'Токен отклонён: проверьте его и вставьте снова. Ничего не сохранено.',
+    en: 'The messenger rejected the token: check it and paste it again.',
+    ru: 'Мессенджер отклонил токен: проверьте его и вставьте снова.',
   },
   no_token: { en: 'Enter the token.', ru: 'Введите токен.' },
   bad_api_url: {
@@ -60,8 +60,8 @@ export const errorWords: Record<ErrorCode, Words> = {
     ru: 'Мессенджер просит притормозить: попробуйте через минуту.',
   },
   offline: {
-    en: 'Cannot reach the server: check the network or the Bot API server address. Nothing was stored.',
-    ru: 'Не удаётся связаться с сервером: проверьте сеть или адрес сервера Bot API. Ничего не сохранено.',
+    en: 'Cannot reach the server: check the network or the Bot API server address.',
+    ru: 'Не удаётся связаться с сервером: проверьте сеть или адрес сервера Bot API.',
   },
   rejected: { en: 'The messenger refused this action.', ru: 'Мессенджер отказал в этом действии.' },
   not_running: {
@@ -112,6 +112,33 @@ export const errorWords: Record<ErrorCode, Words> = {
   },
   draft_too_large: { en: 'The draft is too large to keep.', ru: 'Черновик слишком большой, чтобы его сохранить.' },
   bad_constructor: { en: 'The constructor draft is damaged.', ru: 'Черновик конструктора повреждён.' },
+  // Failure reasons carried as data: of a message the messenger did not take, of a channel's polling.
+  blocked: {
+    en: 'The client has blocked the bot or does not accept its messages.',
+    ru: 'Клиент заблокировал бота или не принимает от него сообщения.',
+  },
+  not_connected: {
+    en: 'The channel is not connected; the message waits for it.',
+    ru: 'Канал не подключён; сообщение ждёт подключения.',
+  },
+  not_confirmed: {
+    en: 'Not confirmed: the app stopped while sending this message, so it may or may not have arrived. Retry to send it again.',
+    ru: 'Не подтверждено: приложение закрылось во время отправки, сообщение могло и не дойти. Нажмите «Повторить», чтобы отправить его снова.',
+  },
+  no_channel_token: {
+    en: 'No token is stored for this channel: connect it again in Settings → Channels.',
+    ru: 'Для этого канала не сохранён токен: подключите его заново в Настройках → Каналы.',
+  },
+  store_failed: {
+    en: 'Incoming messages could not be saved on this computer; they will come again. Check the free disk space.',
+    ru: 'Входящие сообщения не удалось сохранить на этом компьютере; они придут снова. Проверьте свободное место на диске.',
+  },
+};
+
+/** How a refused edit or delete reads before its reason (core.MessageFailure). */
+const failedAction: Record<'edit' | 'delete', Words> = {
+  edit: { en: 'Edit not delivered: {reason}', ru: 'Изменение не доставлено: {reason}' },
+  delete: { en: 'Not deleted: {reason}', ru: 'Не удалено: {reason}' },
 };
 
 function isErrorCode(code: string): code is ErrorCode {
@@ -135,4 +162,18 @@ export function errorText(e: unknown, locale: Locale): string {
 /** Words for a code carried as data (a voice note's auto-send error, a channel's last error). */
 export function errorCodeText(code: string, locale: Locale): string {
   return errorWords[isErrorCode(code) ? code : 'internal'][locale];
+}
+
+/**
+ * Words for a message's error column: a failure code, or "edit:<code>" / "delete:<code>" for an
+ * edit or a delete the messenger refused (core.MessageFailure).
+ */
+export function failureText(stored: string, locale: Locale): string {
+  const i = stored.indexOf(':');
+  const action = i > 0 ? stored.slice(0, i) : '';
+  if (action === 'edit' || action === 'delete') {
+    const reason = errorCodeText(stored.slice(i + 1), locale);
+    return failedAction[action][locale].replace('{reason}', reason.charAt(0).toLowerCase() + reason.slice(1));
+  }
+  return errorCodeText(stored, locale);
 }

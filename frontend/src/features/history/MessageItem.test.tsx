@@ -44,8 +44,8 @@ describe('MessageItem', () => {
   });
 
   it('shows the error and a Retry button for a failed message', () => {
-    const { actions } = renderMsg(msg({ sender: 'manager', managerId: 1, status: 'failed', error: 'Forbidden: bot was blocked by the user', externalId: '' }));
-    expect(screen.getByTestId('msg-error').textContent).toContain('bot was blocked');
+    const { actions } = renderMsg(msg({ sender: 'manager', managerId: 1, status: 'failed', error: 'blocked', externalId: '' }));
+    expect(screen.getByTestId('msg-error').textContent).toContain('The client has blocked the bot');
     fireEvent.click(screen.getByTestId('retry'));
     expect(actions.onRetry).toHaveBeenCalled();
   });

@@ -9,6 +9,7 @@ import type { ChannelKind, Indicator, Manager, Message } from '../../lib/types';
 import { AttachmentView } from './Attachments';
 import { AudioPlayer } from '../composer/AudioPlayer';
 import { mediaURL } from '../../lib/composeApi';
+import { failureText } from '../../lib/errors';
 
 export interface MessageActions {
   onReply: (m: Message) => void;
@@ -67,7 +68,7 @@ function StatusMark({ m }: { m: Message }) {
 }
 
 export const MessageItem = memo(function MessageItem({ m, personName, personId, me, managers, channelKind, onReply, onEdit, onDelete, onRetry }: Props) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const [menu, setMenu] = useState(false);
   const menuRef = useRef<HTMLDivElement>(null);
 
@@ -174,7 +175,7 @@ export const MessageItem = memo(function MessageItem({ m, personName, personId, 
         </div>
         {m.status === 'failed' && (
           <div className="msg-error" data-testid="msg-error">
-            <span>{m.error || t('msg.status.failed')}</span>
+            <span>{m.error ? failureText(m.error, locale) : t('msg.status.failed')}</span>
             <button type="button" className="btn btn-small" data-testid="retry" onClick={() => onRetry(m)}>
               {t('msg.retry')}
             </button>

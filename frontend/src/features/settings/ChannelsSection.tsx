@@ -12,9 +12,10 @@ import { remainingRetry, statusView } from './model';
 import { useSettingsT } from './settings-i18n';
 import { useTick, type ChannelsState } from './useChannels';
 import { useSettingsError } from './useSettingsError';
+import { errorCodeText } from '../../lib/errors';
 
 export function ChannelsSection({ channels }: { channels: ChannelsState }) {
-  const { t } = useSettingsT();
+  const { t, locale } = useSettingsT();
   const errText = useSettingsError();
   const { notify } = useToast();
   const [keyring, setKeyring] = useState<string | null>(null); // null = not checked yet
@@ -130,7 +131,7 @@ export function ChannelsSection({ channels }: { channels: ChannelsState }) {
                   </div>
                   {v.status?.lastError && (
                     <p className="sb-set-lasterror" data-testid="channel-last-error">
-                      {t('ch.lastError', { text: v.status.lastError })}
+                      {t('ch.lastError', { text: errorCodeText(v.status.lastError, locale) })}
                     </p>
                   )}
                   {sv.explain && <p className="sb-set-explain">{t(sv.explain)}</p>}

@@ -151,7 +151,7 @@ describe('Channels', () => {
     fireEvent.click(within(dialog).getByTestId('check-token'));
     expect(await within(dialog).findByTestId('add-error')).toHaveProperty(
       'textContent',
-      'The token was rejected: check it and paste it again. Nothing was stored.',
+      'The messenger rejected the token: check it and paste it again.',
     );
     expect(called(fake, 'CheckTelegramToken')[0]?.args).toEqual([BAD, '']);
     expect(called(fake, 'AddTelegramChannel')).toHaveLength(0);
@@ -213,15 +213,17 @@ describe('Channels', () => {
       const pill = await screen.findByTestId('channel-status');
       expect(pill.textContent).toBe('Starting…');
       const now = Date.now();
-      const offline: ChannelStatus = { channelId: 1, state: 'offline', retryIn: 5, lastError: 'dial tcp: connection refused', webhook: false, at: now };
+      const offline: ChannelStatus = { channelId: 1, state: 'offline', retryIn: 5, lastError: 'offline', webhook: false, at: now };
       act(() => fake.emit('channel:status', offline));
       expect(screen.getByTestId('channel-status').textContent).toBe('Offline — retrying in 5 s');
-      expect(screen.getByTestId('channel-last-error').textContent).toBe('Last error: dial tcp: connection refused');
+      expect(screen.getByTestId('channel-last-error').textContent).toBe(
+        'Last error: Cannot reach the server: check the network or the Bot API server address.',
+      );
       await act(async () => {
         await vi.advanceTimersByTimeAsync(2100);
       });
       expect(screen.getByTestId('channel-status').textContent).toBe('Offline — retrying in 3 s');
-      act(() => fake.emit('channel:status', { ...offline, state: 'conflict', webhook: false, lastError: 'Conflict: terminated by other getUpdates request', retryIn: 0 }));
+      act(() => fake.emit('channel:status', { ...offline, state: 'conflict', webhook: false, lastError: 'conflict', retryIn: 0 }));
       expect(screen.getByTestId('channel-status').textContent).toBe('Conflict: another program is polling this bot');
       expect(screen.queryByTestId('channel-remove-webhook')).toBeNull();
       fireEvent.click(screen.getByTestId('channel-retry'));
