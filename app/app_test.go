@@ -309,7 +309,7 @@ func TestWithoutATrayHostClosingQuits(t *testing.T) {
 			t.Fatal("a tray host was found in a session that has none")
 		}
 	}
-	a.trayWarning = "no system tray on this desktop"
+	a.trayWarning = core.FailNoTrayHost
 	if err := a.SetCloseToTray(true); err != nil {
 		t.Fatal(err)
 	}

@@ -4,78 +4,20 @@ import (
 	"context"
 
 	"switchboard/backend/core"
-	"switchboard/backend/store"
+	"switchboard/backend/inbox"
 )
 
 // Bindings: each exported method is callable from the UI as window.go.app.Workspace.<Name>. They stay
 // thin: validation and rules live in the inbox, so the headless hub shares them.
 
-// Bootstrap is everything the UI needs to draw its first frame in one call.
-type Bootstrap struct {
-	Me           core.Manager       `json:"me"`
-	Managers     []core.Manager     `json:"managers"`
-	Locale       string             `json:"locale"`
-	Theme        string             `json:"theme"`
-	DefaultTab   core.Tab           `json:"defaultTab"`
-	FirstPage    core.ListPage      `json:"firstPage"` // the default tab's first page, as the UI's first ListPeople
-	Counts       core.TabCounts     `json:"counts"`
-	Channels     []core.Channel     `json:"channels"`
-	Facets       store.Facets       `json:"facets"`
-	SavedFilters []core.SavedFilter `json:"savedFilters"`
-	LastChatID   int64              `json:"lastChatId"`
-	DataDir      string             `json:"dataDir"`
-}
-
+// bg is the context of a binding call: Wails gives none, and a call runs to its end.
 func bg() context.Context { return context.Background() }
 
-// Bootstrap loads the settings, the default tab and its first page, tab counts and filter facets.
-func (a *Workspace) Bootstrap() (Bootstrap, error) {
-	ctx := bg()
-	ib := a.inbox
-	var b Bootstrap
-	var err error
-	if b.Managers, err = ib.Managers(ctx); err != nil {
-		return b, err
-	}
-	for _, m := range b.Managers {
-		if m.ID == ib.Me {
-			b.Me = m
-		}
-	}
-	b.Locale, _ = ib.Setting(ctx, "locale")
-	b.Theme, _ = ib.Setting(ctx, "theme")
-	if b.DefaultTab, b.FirstPage, err = ib.FirstScreen(ctx); err != nil {
-		return b, err
-	}
-	if b.Counts, err = ib.TabCounts(ctx, core.ListQuery{}); err != nil {
-		return b, err
-	}
-	if b.Channels, err = ib.Store.Channels(ctx); err != nil {
-		return b, err
-	}
-	if b.Facets, err = ib.Facets(ctx); err != nil {
-		return b, err
-	}
-	if b.SavedFilters, err = ib.SavedFilters(ctx); err != nil {
-		return b, err
-	}
-	if last, _ := ib.Setting(ctx, "last_chat"); last != "" {
-		b.LastChatID = parseID(last)
-	}
-	b.DataDir = ib.Store.Path()
-	return b, nil
-}
+// Bootstrap is everything the UI needs to draw its first frame (inbox.Bootstrap).
+type Bootstrap = inbox.Bootstrap
 
-func parseID(s string) int64 {
-	var n int64
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return 0
-		}
-		n = n*10 + int64(c-'0')
-	}
-	return n
-}
+// Bootstrap loads the settings, the default tab and its first page, tab counts and filter facets.
+func (a *Workspace) Bootstrap() (Bootstrap, error) { return a.inbox.Bootstrap(bg()) }
 
 // ListPeople returns one page of the people list.
 func (a *Workspace) ListPeople(q core.ListQuery) (core.ListPage, error) {
@@ -158,26 +100,10 @@ func (a *Workspace) RetryMessage(messageID int64) (core.Message, error) {
 	return a.inbox.RetryMessage(bg(), messageID)
 }
 
-// ChatRef names a chat for opening it from outside the list (a notification, the last open chat).
-type ChatRef struct {
-	ChatID   int64  `json:"chatId"`
-	PersonID int64  `json:"personId"`
-	Name     string `json:"name"`
-}
-
 // OpenChatRef resolves a chat id to its person, so the UI can open any chat, not only those on
 // the list's current page.
-func (a *Workspace) OpenChatRef(chatID int64) (ChatRef, error) {
-	ctx := bg()
-	c, err := a.inbox.Store.Chat(ctx, chatID)
-	if err != nil {
-		return ChatRef{}, err
-	}
-	p, err := a.inbox.Store.Person(ctx, c.PersonID)
-	if err != nil {
-		return ChatRef{}, err
-	}
-	return ChatRef{ChatID: c.ID, PersonID: p.ID, Name: p.Name}, nil
+func (a *Workspace) OpenChatRef(chatID int64) (inbox.ChatRef, error) {
+	return a.inbox.OpenChatRef(bg(), chatID)
 }
 
 // MergePeople makes merge's chats, plans, tags and tasks keep's: the same client who wrote to

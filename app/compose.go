@@ -48,19 +48,7 @@ func (a *Composer) SendParts(chatID int64, parts []inbox.Part, replyToID int64) 
 // SendAttachments queues the composer's text with the files of the attachment tray, as one
 // message where the messenger allows (files with the text as caption).
 func (a *Composer) SendAttachments(chatID int64, text string, files []inbox.Staged, replyToID int64) ([]core.Message, error) {
-	parts := make([]inbox.Part, 0, len(files)+1)
-	parts = append(parts, inbox.Part{Kind: inbox.PartText, Text: text})
-	for _, f := range files {
-		k := inbox.PartFile
-		switch f.Kind {
-		case core.AttachPhoto:
-			k = inbox.PartImage
-		case core.AttachVideo:
-			k = inbox.PartVideo
-		}
-		parts = append(parts, inbox.Part{Kind: k, Path: f.Path, Name: f.Name, MIME: f.MIME})
-	}
-	return a.composer().SendParts(bg(), chatID, parts, replyToID)
+	return a.composer().SendAttachments(bg(), chatID, text, files, replyToID)
 }
 
 // StageUpload stores a pasted or dropped file the UI read (base64 bytes) in the uploads

@@ -62,7 +62,8 @@ type DesktopSettings struct {
 	Muted       bool   `json:"muted"`
 	CloseToTray bool   `json:"closeToTray"`
 	Warning     string `json:"warning"`
-	// TrayWarning says why there is no tray icon; closing the window then quits.
+	// TrayWarning says why there is no tray icon, as a code (core.FailNoTrayHost…); closing the
+	// window then quits.
 	TrayWarning string `json:"trayWarning"`
 }
 

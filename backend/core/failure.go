@@ -21,13 +21,16 @@ const (
 	FailNoToken       = "no_channel_token"
 	FailStoreFailed   = "store_failed" // incoming messages could not be saved; they come again
 	FailInFlight      = "in_flight"    // an outbox row handed to the messenger, outcome not yet known
+	// Why the desktop has no tray icon (closing the window then quits).
+	FailNoSessionBus = "no_session_bus"
+	FailNoTrayHost   = "no_tray_host"
 )
 
 // FailureCodes lists the codes above that a person can see (in_flight is the outbox's own mark).
 func FailureCodes() []string {
 	return []string{FailRejected, FailBlocked, FailTooLong, FailNotEditable, FailDeleteWindow, FailOffline,
 		FailRateLimited, FailTokenRejected, FailWebhook, FailConflict, FailNotConnected, FailNotConfirmed,
-		FailNoToken, FailStoreFailed}
+		FailNoToken, FailStoreFailed, FailNoSessionBus, FailNoTrayHost}
 }
 
 // MessageFailure is what a message's error column holds: the reason of a failed send, or

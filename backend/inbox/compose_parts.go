@@ -464,3 +464,21 @@ func (c *Composer) DiscardStaged(path string) error {
 	}
 	return nil
 }
+
+// SendAttachments queues the composer's text with the files of the attachment tray, as one
+// message where the messenger allows (files with the text as caption).
+func (c *Composer) SendAttachments(ctx context.Context, chatID int64, text string, files []Staged, replyToID int64) ([]core.Message, error) {
+	parts := make([]Part, 0, len(files)+1)
+	parts = append(parts, Part{Kind: PartText, Text: text})
+	for _, f := range files {
+		k := PartFile
+		switch f.Kind {
+		case core.AttachPhoto:
+			k = PartImage
+		case core.AttachVideo:
+			k = PartVideo
+		}
+		parts = append(parts, Part{Kind: k, Path: f.Path, Name: f.Name, MIME: f.MIME})
+	}
+	return c.SendParts(ctx, chatID, parts, replyToID)
+}

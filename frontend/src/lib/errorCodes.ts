@@ -42,6 +42,8 @@ export const goErrorCodes = [
   'not_confirmed',
   'no_channel_token',
   'store_failed',
+  'no_session_bus',
+  'no_tray_host',
 ] as const;
 
 export type GoErrorCode = (typeof goErrorCodes)[number];

@@ -133,6 +133,14 @@ export const errorWords: Record<ErrorCode, Words> = {
     en: 'Incoming messages could not be saved on this computer; they will come again. Check the free disk space.',
     ru: 'Входящие сообщения не удалось сохранить на этом компьютере; они придут снова. Проверьте свободное место на диске.',
   },
+  no_session_bus: {
+    en: 'there is no D-Bus session bus, so no system tray',
+    ru: 'нет сессионной шины D-Bus, а значит и системного трея',
+  },
+  no_tray_host: {
+    en: 'this desktop has no system tray; for GNOME, install the AppIndicator extension',
+    ru: 'на этом рабочем столе нет системного трея; для GNOME установите расширение AppIndicator',
+  },
 };
 
 /** How a refused edit or delete reads before its reason (core.MessageFailure). */

@@ -299,7 +299,7 @@ export const DELETE_WINDOW_MS: Record<ChannelKind, number> = {
 };
 export const TEXT_LIMIT: Record<ChannelKind, number> = { telegram: 4096, vk: 9000 };
 
-/** A chat resolved to its person (app.ChatRef), to open a chat that is not on the list's page. */
+/** A chat resolved to its person (inbox.ChatRef), to open a chat that is not on the list's page. */
 export interface ChatRef {
   chatId: number;
   personId: number;

@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react';
 import { ChannelIcon } from '../../lib/icons';
 import { useToast } from '../../lib/toast';
+import { errorCodeText } from '../../lib/errors';
 import type { Locale, ThemeSetting } from '../../lib/types';
 import { settingsApi, type DesktopSettings } from '../../lib/settingsApi';
 import { useSettingsT } from './settings-i18n';
@@ -149,7 +150,7 @@ export function PreferencesSection({ theme, onLocale, onTheme, channels }: Props
         <legend>{t('pref.window')}</legend>
         {desk?.trayWarning && (
           <div className="sb-set-callout warn" role="alert" data-testid="tray-warning">
-            {t('pref.trayWarning', { text: desk.trayWarning })}
+            {t('pref.trayWarning', { text: errorCodeText(desk.trayWarning, locale) })}
           </div>
         )}
         <label className="sb-set-check">
