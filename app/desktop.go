@@ -109,8 +109,9 @@ func (a *App) notifyEvents(ctx context.Context, events []core.Event) {
 		return
 	}
 	if len(incoming) > maxSingleNotifications {
+		locale, _ := a.inbox.Setting(ctx, "locale")
 		a.notifier.Post(notify.Item{Kind: notify.KindMessage, Title: "Switchboard",
-			Body: fmt.Sprintf("%d new messages", len(incoming)), ChatID: incoming[len(incoming)-1].ChatID})
+			Body: fmt.Sprintf(nativeTexts(locale).NewMessages, len(incoming)), ChatID: incoming[len(incoming)-1].ChatID})
 		return
 	}
 	for _, m := range incoming {

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"path/filepath"
 	"strconv"
@@ -427,5 +428,41 @@ func TestCheckVKTokenAgainstVKAPI(t *testing.T) {
 	ue := uiCode(t, err)
 	if ue.Code != "token_rejected" || strings.Contains(ue.Message, bad) {
 		t.Fatalf("bad VK token: %+v", ue)
+	}
+}
+
+// A burst of client messages becomes one summary notification, worded in the manager's language
+// (the desktop shows it outside the webview, so the words are Go's).
+func TestABurstIsSummarisedInTheManagersLanguage(t *testing.T) {
+	a, _ := newSettingsApp(t)
+	ctx := context.Background()
+	a.notifier = notify.New(&recDesktop{}, func(notify.Item) {})
+	a.SetFocused(false)
+	if err := a.SetSetting("locale", "ru"); err != nil {
+		t.Fatal(err)
+	}
+	page, err := a.ListPeople(core.ListQuery{Tab: core.TabAll, Limit: 200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var events []core.Event
+	for _, r := range page.Rows {
+		h, err := a.History(core.HistoryQuery{ChatID: r.ChatID, Limit: 50})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range h.Messages {
+			if m.Kind == core.KindMessage && m.Sender == core.SenderClient && len(events) < maxSingleNotifications+2 {
+				events = append(events, core.Event{Kind: core.EventMessageNew, ChatID: r.ChatID, PersonID: r.PersonID, MessageID: m.ID})
+			}
+		}
+	}
+	if len(events) != maxSingleNotifications+2 {
+		t.Fatalf("demo client messages: %d", len(events))
+	}
+	a.notifyEvents(ctx, events)
+	items := a.notifier.Items()
+	if len(items) != 1 || items[0].Body != fmt.Sprintf("Новых сообщений: %d", len(events)) {
+		t.Fatalf("summary: %+v", items)
 	}
 }

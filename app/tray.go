@@ -27,20 +27,26 @@ type tray struct {
 	texts trayTexts
 }
 
-// trayTexts are the menu labels in the manager's language.
-type trayTexts struct{ Open, Mute, Quit, Unread string }
+// trayTexts are the words the OS shows outside the webview, in the manager's language: the tray
+// menu and the summary of a burst of desktop notifications. They cannot come from the UI's
+// dictionaries, which live in the webview.
+type trayTexts struct{ Open, Mute, Quit, Unread, NewMessages string }
 
 var trayLabels = map[string]trayTexts{
-	"en": {Open: "Open Switchboard", Mute: "Mute notifications", Quit: "Quit", Unread: "%d unread"},
-	"ru": {Open: "Открыть Switchboard", Mute: "Без уведомлений", Quit: "Выйти", Unread: "Непрочитанных: %d"},
+	"en": {Open: "Open Switchboard", Mute: "Mute notifications", Quit: "Quit", Unread: "%d unread", NewMessages: "%d new messages"},
+	"ru": {Open: "Открыть Switchboard", Mute: "Без уведомлений", Quit: "Выйти", Unread: "Непрочитанных: %d", NewMessages: "Новых сообщений: %d"},
+}
+
+// nativeTexts are the native words for locale (English when it has none).
+func nativeTexts(locale string) trayTexts {
+	if texts, ok := trayLabels[locale]; ok {
+		return texts
+	}
+	return trayLabels["en"]
 }
 
 func startTray(a *App, locale string) *tray {
-	texts, ok := trayLabels[locale]
-	if !ok {
-		texts = trayLabels["en"]
-	}
-	t := &tray{app: a, done: make(chan struct{}), texts: texts}
+	t := &tray{app: a, done: make(chan struct{}), texts: nativeTexts(locale)}
 	start, end := systray.RunWithExternalLoop(t.onReady, func() {})
 	t.stop = end
 	start()
