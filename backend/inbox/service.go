@@ -1,6 +1,11 @@
-// Package inbox holds the use cases the UI calls: list, search, filter, open history, read,
-// notes, switches, saved filters and settings (read*.go), and sending (send*.go). Methods
-// validate and clamp what the UI passes before it reaches the store.
+// Package inbox holds every use case, once, for the desktop's bindings and the hub's API alike:
+// the first screen (bootstrap.go); list, search, filter, history, read, notes, switches, saved
+// filters, settings and merges (read.go); sending, editing, deleting and retrying (send.go); the
+// composer's drafts, templates, constructor, attachments and voice notes (compose*.go); channels,
+// tokens, webhooks, statuses, lead links and per-channel notifications (channels.go). The codes
+// of every error a person can meet are declared in errors.go. Methods validate and clamp what
+// they are given before it reaches the store. backend/engine composes a Service with the running
+// channel machinery.
 package inbox
 
 import (
