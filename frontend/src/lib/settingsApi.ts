@@ -2,6 +2,7 @@
 // window.go.app.Settings), plus the templates (the composer's service) and the locale and theme
 // (the workspace's settings). Over the one call/on of api.ts; the shapes are in types.ts.
 import { call, on } from './api';
+import { composeApi } from './composeApi';
 import type {
   BotInfo,
   Channel,
@@ -39,7 +40,7 @@ export const settingsApi = {
   AddLeadLink: (l: Omit<LeadLink, 'id'>) => call<LeadLinkView>('Settings', 'AddLeadLink', { id: 0, ...l }),
   DeleteLeadLink: (id: number) => call<void>('Settings', 'DeleteLeadLink', id),
   // Chat templates (the composer's service).
-  Templates: () => call<Template[] | null>('Composer', 'Templates'),
+  Templates: () => composeApi.Templates(),
   SaveTemplate: (t: Template) => call<Template>('Composer', 'SaveTemplate', t),
   DeleteTemplate: (id: number) => call<void>('Composer', 'DeleteTemplate', id),
   // Company actions.
