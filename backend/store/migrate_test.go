@@ -41,7 +41,7 @@ func TestMigrationsUpgradeAFilledVersion1Store(t *testing.T) {
 	defer s.Close()
 	var v int
 	s.read.Get(&v, `PRAGMA user_version`)
-	if v != 6 {
+	if v != 7 {
 		t.Errorf("user_version = %d", v)
 	}
 	var rows []struct {
