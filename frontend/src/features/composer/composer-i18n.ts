@@ -1,8 +1,7 @@
-// The rich composer's strings, in the pattern of src/lib/i18n.ts: `ru` is typed as
-// Record<Key, string>, so the compiler rejects a missing or an extra key. Placeholders: {name}.
-import { useMemo } from 'react';
+// The rich composer's words, registered with the one i18n mechanism (src/lib/i18n.ts): `ru` is
+// typed as Record<Key, string>, so the compiler rejects a missing or an extra key.
 import { ApiError, BackendMissingError } from '../../lib/api';
-import { useI18n } from '../../lib/i18n';
+import { defineWords, useWords, type Translate, type Vars } from '../../lib/i18n';
 import type { Locale } from '../../lib/types';
 
 const en = {
@@ -137,20 +136,19 @@ const ru: Record<ComposerKey, string> = {
   'err.generic': 'Что-то пошло не так: {text}',
 };
 
-export const composerDictionaries: Record<Locale, Record<ComposerKey, string>> = { en, ru };
+const composerWords = defineWords('composer', en, ru);
 
-export type ComposerT = (key: ComposerKey, vars?: Record<string, string | number>) => string;
+export const composerDictionaries = composerWords.dictionaries;
 
-export function translateComposer(locale: Locale, key: ComposerKey, vars?: Record<string, string | number>): string {
-  const s = composerDictionaries[locale][key] ?? en[key] ?? key;
-  if (!vars) return s;
-  return s.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m));
+export type ComposerT = Translate<ComposerKey>;
+
+export function translateComposer(locale: Locale, key: ComposerKey, vars?: Vars): string {
+  return composerWords.t[locale](key, vars);
 }
 
-/** The composer's strings in the app's current language. */
+/** The composer's words in the app's current language. */
 export function useComposerT(): { t: ComposerT; locale: Locale } {
-  const { locale } = useI18n();
-  return useMemo(() => ({ locale, t: (key, vars) => translateComposer(locale, key, vars) }), [locale]);
+  return useWords(composerWords);
 }
 
 const codeKeys: Record<string, ComposerKey> = {

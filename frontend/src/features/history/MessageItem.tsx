@@ -2,11 +2,12 @@
 import { memo, useEffect, useRef, useState } from 'react';
 import { Avatar } from '../../lib/Avatar';
 import { formatClock } from '../../lib/format';
-import { useI18n, type I18nKey } from '../../lib/i18n';
+import { useI18n, useWords } from '../../lib/i18n';
 import { IconAlert, IconCheck, IconClock, IconMore, IconReply } from '../../lib/icons';
 import { canDelete, canEdit } from '../../lib/rules';
 import type { ChannelKind, Indicator, Manager, Message } from '../../lib/types';
 import { AttachmentView } from './Attachments';
+import { historyWords, reasonKey, type HistoryKey } from './history-i18n';
 import { AudioPlayer } from '../composer/AudioPlayer';
 import { mediaURL } from '../../lib/composeApi';
 
@@ -26,16 +27,20 @@ interface Props extends MessageActions {
   channelKind: ChannelKind;
 }
 
-function IndicatorView({ ind, text }: { ind: Indicator; text: string }) {
-  const { t } = useI18n();
-  const fields: [I18nKey, string | undefined][] = [
+// An indicator is data (a type, names, a reason code): the words are ours, the names are the
+// company's and the client's (data-param marks them, so tests can tell words from data).
+function IndicatorView({ ind }: { ind: Indicator }) {
+  const { t } = useWords(historyWords);
+  const fields: [HistoryKey, string | undefined][] = [
     ['ind.tunnel', ind.tunnel],
     ['ind.block', ind.block],
     ['ind.source', ind.source],
     ['ind.tool', ind.tool],
     ['ind.offer', ind.offer],
     ['ind.amount', ind.amount],
+    ['ind.code', ind.details],
   ];
+  const reason = ind.reason ? reasonKey(ind.reason) : undefined;
   return (
     <div className={`indicator ind-${ind.type}`} data-testid="indicator">
       <div className="ind-title">{t(`ind.${ind.type}`)}</div>
@@ -45,12 +50,16 @@ function IndicatorView({ ind, text }: { ind: Indicator; text: string }) {
           .map(([k, v]) => (
             <div key={k}>
               <dt>{t(k)}</dt>
-              <dd>{v}</dd>
+              <dd data-param>{v}</dd>
             </div>
           ))}
+        {ind.reason && (
+          <div>
+            <dt>{t('ind.reason')}</dt>
+            <dd data-testid="ind-reason">{reason ? t(reason) : t('ind.reason.unknown', { code: ind.reason })}</dd>
+          </div>
+        )}
       </dl>
-      {ind.details && <div className="ind-details">{ind.details}</div>}
-      {text && text !== ind.details && <div className="ind-details">{text}</div>}
     </div>
   );
 }
@@ -86,7 +95,7 @@ export const MessageItem = memo(function MessageItem({ m, personName, personId, 
     return (
       <div className="msg msg-left msg-indicator" data-testid="message" data-kind="indicator" data-id={m.id}>
         <div className="bubble bubble-indicator">
-          {m.indicator ? <IndicatorView ind={m.indicator} text={m.text} /> : <div className="msg-text">{m.text}</div>}
+          {m.indicator ? <IndicatorView ind={m.indicator} /> : <div className="msg-text">{m.text}</div>}
           <div className="msg-foot">
             <span className="msg-time">{time}</span>
           </div>
