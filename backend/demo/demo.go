@@ -36,7 +36,7 @@ const (
 )
 
 var managers = []core.Manager{
-	{ID: MeID, Name: "Вы", IsMe: true},
+	{ID: MeID, Name: "Ольга Демидова", IsMe: true}, // a name, not "you": the UI words "you"
 	{ID: 2, Name: "Анна Смирнова"},
 	{ID: 3, Name: "Дмитрий Козлов"},
 	{ID: 4, Name: "Emily Carter"},
@@ -433,7 +433,7 @@ func load(ctx context.Context, b *store.Bulk, opts Options, rng *rand.Rand, peop
 			m.Sender, m.SenderName, m.ManagerID, m.Status = core.SenderManager, mg.Name, mg.ID, core.StatusSent
 			m.Text = pick(r, ruManager, enManager, p.english)
 			if r.IntN(100) < 3 {
-				m.Status, m.Error, m.ExternalID = core.StatusFailed, "Forbidden: bot was blocked by the user", ""
+				m.Status, m.ExternalID = core.StatusFailed, "" // no reason: reasons are codes the UI words
 			}
 			decorate(r, &m, lastID[sl.chat], sl.at)
 		case sAdmin:
