@@ -208,3 +208,28 @@ func TestLogsAreKindsAndParams(t *testing.T) {
 		}
 	}
 }
+
+// TestNamelessClientIsNamedByID: a client with neither name nor username is shown by the
+// messenger's id, not by an English word of ours.
+func TestNamelessClientIsNamedByID(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	now := time.UnixMilli(1_700_000_000_000)
+	ch, err := s.AddChannel(ctx, core.Channel{Kind: core.VK, Name: "Shop", ExternalID: "2", Enabled: true}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ApplyBatch(ctx, ch.ID, core.Batch{Updates: []core.Update{
+		{Kind: core.UpdMessage, ExternalChatID: "77", ExternalID: "1", From: core.Sender{ExternalUserID: "77"}, Text: "hi", At: 1},
+	}}, now); err != nil {
+		t.Fatal(err)
+	}
+	chat, err := s.ChatByExternal(ctx, ch.ID, "77")
+	if err != nil {
+		t.Fatal(err)
+	}
+	card, err := s.ClientCard(ctx, chat.PersonID)
+	if err != nil || card.Person.Name != "#77" {
+		t.Errorf("name = %q, %v", card.Person.Name, err)
+	}
+}
