@@ -42,6 +42,11 @@ export function defineWords<K extends string>(area: string, en: Record<K, string
   return words;
 }
 
+/** Whether key is one of the area's keys: for words chosen by a code the backend sends. */
+export function isKey<K extends string>(words: Words<K>, key: string): key is K {
+  return Object.hasOwn(words.dictionaries.en, key);
+}
+
 /** Every area's words defined so far (the completeness test imports every words file first). */
 export function registeredWords(): Words<string>[] {
   return [...registry.values()];

@@ -1,7 +1,7 @@
 // The client card's words: its labels, merging, and the person's logs. The backend sends a log
 // entry as data (core/logs.go: a kind and its parameters); these word it. Russian after the seed
 // (shared/seed/chats-ru.txt: «Логи — просмотр системных событий…», «туннель», «канал связи»).
-import { defineWords } from '../../lib/i18n';
+import { defineWords, isKey } from '../../lib/i18n';
 
 const en = {
   'card.channels': 'Channels',
@@ -131,5 +131,5 @@ export const logParamOrder = ['channel', 'tunnel', 'source', 'tool', 'plan', 'na
 /** The words key of a log kind; undefined for a kind this version does not know. */
 export function logKey(kind: string): CardKey | undefined {
   const key = `log.${kind}`;
-  return key in en && kind !== 'unknown' ? (key as CardKey) : undefined;
+  return kind !== 'unknown' && isKey(cardWords, key) ? key : undefined;
 }

@@ -2,7 +2,7 @@
 // sends an indicator as data (core.Indicator: a type, names and a reason code); these word it.
 // Russian after the seed (shared/seed/chats-ru.txt: «подписка, переподписка, заказ
 // предложения, успешная оплата, проваленная оплата…, СТАРТ или СТОП, название туннеля»).
-import { defineWords } from '../../lib/i18n';
+import { defineWords, isKey } from '../../lib/i18n';
 
 const en = {
   'ind.subscription': 'Subscribed',
@@ -59,5 +59,5 @@ export const historyWords = defineWords('history', en, ru);
 /** The words key of an indicator's reason code; a code this version does not know shows as itself. */
 export function reasonKey(code: string): HistoryKey | undefined {
   const key = `ind.reason.${code}`;
-  return key in en && code !== 'unknown' ? (key as HistoryKey) : undefined;
+  return code !== 'unknown' && isKey(historyWords, key) ? key : undefined;
 }
