@@ -48,15 +48,21 @@ function foreign(locale, text) {
 /** Walks people of the demo in locale and asserts their system text is in it. */
 async function walk(page, h, locale) {
   const seen = new Map(); // area → how many texts were read
+  const kinds = new Set(); // indicator types and log kinds read
   const bad = [];
   const collect = async (where) => {
+    for (const k of await page.evaluate(() => [
+      ...[...document.querySelectorAll('[data-testid="indicator"]')].map((e) => e.className),
+      ...[...document.querySelectorAll('[data-testid="log"]')].map((e) => `log ${e.getAttribute('data-kind')}`),
+    ]))
+      kinds.add(k);
     for (const [area, text] of await systemTexts(page)) {
       seen.set(area, (seen.get(area) || 0) + 1);
       if (foreign(locale, text)) bad.push(`${where} ${area}: ${text}`);
     }
   };
   await h.openTab(page, 'all');
-  const people = Math.min(await h.rows(page).count(), 14);
+  const people = Math.min(await h.rows(page).count(), 16);
   assert.ok(people >= 10, `the demo lists people (${people})`);
   for (let i = 0; i < people; i++) {
     const row = h.rows(page).nth(i);
@@ -66,10 +72,15 @@ async function walk(page, h, locale) {
     await page.locator('[data-testid="history"] [data-testid="message"]').first().waitFor();
     await page.getByTestId('logs').or(page.locator('[data-testid="client-panel"] .muted')).first().waitFor();
     await collect(`person ${i}`);
-    // Older history holds more indicators: scroll to the top once and read again.
-    await page.getByTestId('history').evaluate((el) => el.scrollTo(0, 0));
-    await page.waitForTimeout(150);
-    await collect(`person ${i} (older)`);
+    // Older history holds more indicators: scroll to the top a few times, reading each page.
+    for (let up = 0; up < 3; up++) {
+      const n = await page.locator('[data-testid="history"] [data-testid="message"]').count();
+      await page.getByTestId('history').evaluate((el) => el.scrollTo(0, 0));
+      await page
+        .waitForFunction((k) => document.querySelectorAll('[data-testid="history"] [data-testid="message"]').length !== k, n, { timeout: 700 })
+        .catch(() => undefined); // the start of the chat: nothing older to load
+      await collect(`person ${i} (older ${up + 1})`);
+    }
   }
   // The full card: every log of the last person.
   await page.getByTestId('open-full-card').click();
@@ -99,7 +110,10 @@ async function walk(page, h, locale) {
   for (const area of ['log', 'indicator', 'card', 'day', 'status']) {
     assert.ok((seen.get(area) || 0) > 0, `the walk read some ${area} text (${JSON.stringify([...seen])})`);
   }
-  console.log(`     ${locale}: read ${JSON.stringify(Object.fromEntries(seen))}`);
+  // The demo has every indicator type; a walk that read only a few would prove little.
+  const indicatorTypes = [...kinds].filter((k) => k.startsWith('indicator'));
+  assert.ok(indicatorTypes.length >= 5, `indicator types read: ${indicatorTypes}`);
+  console.log(`     ${locale}: read ${JSON.stringify(Object.fromEntries(seen))}; ${[...kinds].sort().join(', ')}`);
 }
 
 async function setLocale(page, locale) {
