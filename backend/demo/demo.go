@@ -437,7 +437,8 @@ func load(ctx context.Context, b *store.Bulk, opts Options, rng *rand.Rand, peop
 			}
 			decorate(r, &m, lastID[sl.chat], sl.at)
 		case sAdmin:
-			m.Sender, m.SenderName, m.Status = core.SenderAdmin, "Администратор сообщества", core.StatusSent
+			// The admin's own name, as VK gives it: "admin" is the UI's word, not data.
+			m.Sender, m.SenderName, m.Status = core.SenderAdmin, "Игорь Белов", core.StatusSent
 			m.Text = ruAdmin[r.IntN(len(ruAdmin))]
 		}
 		if err := b.Message(m); err != nil {
