@@ -5,6 +5,11 @@ import { defineWords, useWords, type Translate, type Vars } from '../../lib/i18n
 import type { Locale } from '../../lib/types';
 
 const en = {
+  'note.title': 'Tag a manager or leave a comment',
+  'note.managers': 'Managers',
+  'note.comment': 'Comment (optional)',
+  'note.add': 'Add to chat',
+  'note.needSomething': 'Pick a manager or write a comment',
   'tpl.button': 'Chat templates',
   'tpl.title': 'Chat templates',
   'tpl.empty': 'No chat templates yet. Add them in Settings → Chat templates.',
@@ -72,6 +77,11 @@ const en = {
 export type ComposerKey = keyof typeof en;
 
 const ru: Record<ComposerKey, string> = {
+  'note.title': 'Добавить менеджера или комментарий',
+  'note.managers': 'Менеджеры',
+  'note.comment': 'Комментарий (необязательно)',
+  'note.add': 'Добавить в чат',
+  'note.needSomething': 'Выберите менеджера или напишите комментарий',
   'tpl.button': 'Шаблоны чата',
   'tpl.title': 'Шаблоны чата',
   'tpl.empty': 'Шаблонов пока нет. Добавьте их в Настройках → Шаблоны чата.',

@@ -65,9 +65,9 @@ function IndicatorView({ ind }: { ind: Indicator }) {
 }
 
 function StatusMark({ m }: { m: Message }) {
-  const { t } = useI18n();
+  const w = useWords(historyWords).t;
   if (m.status === 'received') return null;
-  const label = t(`msg.status.${m.status}`);
+  const label = w(`msg.status.${m.status}`);
   return (
     <span className={`status status-${m.status}`} data-testid="msg-status" data-status={m.status} title={label} aria-label={label} role="img">
       {m.status === 'queued' || m.status === 'sending' ? <IconClock size={13} /> : m.status === 'failed' ? <IconAlert size={13} /> : <IconCheck size={13} />}
@@ -77,6 +77,7 @@ function StatusMark({ m }: { m: Message }) {
 
 export const MessageItem = memo(function MessageItem({ m, personName, personId, me, managers, channelKind, onReply, onEdit, onDelete, onRetry }: Props) {
   const { t } = useI18n();
+  const w = useWords(historyWords).t;
   const [menu, setMenu] = useState(false);
   const menuRef = useRef<HTMLDivElement>(null);
 
@@ -112,10 +113,10 @@ export const MessageItem = memo(function MessageItem({ m, personName, personId, 
         <div className="note">
           <div className="note-head">
             <strong>{author}</strong>
-            <span className="note-label">{t('msg.noteLabel')}</span>
+            <span className="note-label">{w('msg.noteLabel')}</span>
             <span className="msg-time">{time}</span>
           </div>
-          {names.length > 0 && <div className="note-mentions">{t('msg.noteMentions', { names: names.join(', ') })}</div>}
+          {names.length > 0 && <div className="note-mentions">{w('msg.noteMentions', { names: names.join(', ') })}</div>}
           {m.text && <div className="msg-text">{m.text}</div>}
         </div>
       </div>
@@ -146,9 +147,9 @@ export const MessageItem = memo(function MessageItem({ m, personName, personId, 
   const hours = channelKind === 'vk' ? 24 : 48;
   const deleteReason =
     deleteBlock === 'window'
-      ? t('msg.cannotDeleteWindow', { messenger: t(`channel.${channelKind}`), hours })
+      ? w('msg.cannotDeleteWindow', { messenger: t(`channel.${channelKind}`), hours })
       : deleteBlock === 'not_ours'
-        ? t('msg.cannotEdit')
+        ? w('msg.cannotEdit')
         : undefined;
 
   return (
@@ -165,7 +166,7 @@ export const MessageItem = memo(function MessageItem({ m, personName, personId, 
         {(m.attachments ?? []).map((a, i) =>
           a.kind === 'voice' || a.kind === 'audio' ? <AudioPlayer key={i} messageId={m.id} index={i} attachment={a} /> : <AttachmentView key={i} a={a} media={mediaURL(m.id, i)} />,
         )}
-        {m.deleted && !m.text ? <div className="msg-text muted">{t('msg.deletedText')}</div> : m.text && <div className="msg-text" data-testid="msg-text">{m.text}</div>}
+        {m.deleted && !m.text ? <div className="msg-text muted">{w('msg.deletedText')}</div> : m.text && <div className="msg-text" data-testid="msg-text">{m.text}</div>}
         {m.reactions && m.reactions.length > 0 && (
           <div className="reactions">
             {m.reactions.map((r) => (
@@ -176,16 +177,16 @@ export const MessageItem = memo(function MessageItem({ m, personName, personId, 
           </div>
         )}
         <div className="msg-foot">
-          {m.edited && <span className="mark">{t('msg.edited')}</span>}
-          {m.deleted && <span className="mark mark-deleted">{t('msg.deleted')}</span>}
+          {m.edited && <span className="mark">{w('msg.edited')}</span>}
+          {m.deleted && <span className="mark mark-deleted">{w('msg.deleted')}</span>}
           <span className="msg-time">{time}</span>
           {!left && <StatusMark m={m} />}
         </div>
         {m.status === 'failed' && (
           <div className="msg-error" data-testid="msg-error">
-            <span>{m.error || t('msg.status.failed')}</span>
+            <span>{m.error || w('msg.status.failed')}</span>
             <button type="button" className="btn btn-small" data-testid="retry" onClick={() => onRetry(m)}>
-              {t('msg.retry')}
+              {w('msg.retry')}
             </button>
           </div>
         )}
@@ -193,22 +194,22 @@ export const MessageItem = memo(function MessageItem({ m, personName, personId, 
       {!left && avatar}
       <div className="msg-actions" ref={menuRef}>
         {!m.deleted && (
-          <button type="button" className="icon-btn" aria-label={t('msg.reply')} title={t('msg.reply')} data-testid="msg-reply" onClick={() => onReply(m)}>
+          <button type="button" className="icon-btn" aria-label={w('msg.reply')} title={w('msg.reply')} data-testid="msg-reply" onClick={() => onReply(m)}>
             <IconReply size={15} />
           </button>
         )}
         {ours && (
-          <button type="button" className="icon-btn" aria-label={t('msg.menu')} aria-haspopup="menu" aria-expanded={menu} data-testid="msg-menu" onClick={() => setMenu((v) => !v)}>
+          <button type="button" className="icon-btn" aria-label={w('msg.menu')} aria-haspopup="menu" aria-expanded={menu} data-testid="msg-menu" onClick={() => setMenu((v) => !v)}>
             <IconMore size={15} />
           </button>
         )}
         {menu && (
           <div className="menu" role="menu">
-            <button type="button" role="menuitem" disabled={!!editBlock} title={editBlock ? t('msg.cannotEdit') : undefined} onClick={() => { setMenu(false); onEdit(m); }}>
-              {t('msg.edit')}
+            <button type="button" role="menuitem" disabled={!!editBlock} title={editBlock ? w('msg.cannotEdit') : undefined} onClick={() => { setMenu(false); onEdit(m); }}>
+              {w('msg.edit')}
             </button>
             <button type="button" role="menuitem" disabled={!!deleteBlock} title={deleteReason} onClick={() => { setMenu(false); onDelete(m); }}>
-              {t('msg.delete')}
+              {w('msg.delete')}
             </button>
             {deleteReason && <div className="menu-note">{deleteReason}</div>}
           </div>
