@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { listWords } from '../features/list/list-i18n';
 import { detectLocale, dictionaries, registeredWords, translate } from './i18n';
 
 // Every feature's words file, so the checks below cover all of them; a new one is picked up by
@@ -11,7 +12,7 @@ describe('every area of words', () => {
   it('finds the words of each feature', () => {
     const areas = registeredWords().map((w) => w.area).sort();
     expect(Object.keys(wordFiles).length).toBeGreaterThanOrEqual(4);
-    expect(areas).toEqual(expect.arrayContaining(['app', 'card', 'composer', 'history', 'settings']));
+    expect(areas).toEqual(expect.arrayContaining(['app', 'card', 'composer', 'header', 'history', 'list', 'notifications', 'settings']));
     expect(areas.length).toBe(Object.keys(wordFiles).length + 1); // + the app shell's, in lib
   });
 
@@ -73,13 +74,13 @@ describe('i18n', () => {
 
   it('fills placeholders and leaves unknown ones visible', () => {
     expect(translate('en', 'composer.tooLong', { n: 5000, max: 4096 })).toBe('The message is too long: 5000 of 4096 characters');
-    expect(translate('ru', 'list.unreadCount', { n: 3 })).toBe('непрочитанных: 3');
-    expect(translate('en', 'list.unreadCount')).toBe('{n} unread');
+    expect(listWords.t.ru('list.unreadCount', { n: 3 })).toBe('непрочитанных: 3');
+    expect(listWords.t.en('list.unreadCount')).toBe('{n} unread');
   });
 
   it('translates the Russian UI from the seed wording', () => {
-    expect(translate('ru', 'tabs.important')).toBe('Важные');
-    expect(translate('en', 'tabs.unread')).toBe('Unread');
+    expect(listWords.t.ru('tabs.important')).toBe('Важные');
+    expect(listWords.t.en('tabs.unread')).toBe('Unread');
   });
 
   it('detects the first locale from the browser language', () => {
