@@ -60,15 +60,12 @@ func TestMigration7TurnsLogSentencesIntoKindsAndParams(t *testing.T) {
 		`INSERT INTO channels (id, kind, name, external_id, created_at) VALUES (1, 'telegram', 'Shop bot', 't', 0)`,
 		`INSERT INTO people (id, name, created_at) VALUES (1, 'Anna', 0), (2, 'Client 12345', 0), (3, 'Client of ours', 0)`,
 		`INSERT INTO people_fts (rowid, name) VALUES (2, 'Client 12345')`,
-		`INSERT INTO managers (id, name, is_me) VALUES (1, 'me', 1), (2, 'me', 0)`,
 		`INSERT INTO chats (id, person_id, channel_id, external_chat_id, created_at) VALUES (1, 1, 1, 'a', 0)`,
 		`INSERT INTO messages (chat_id, kind, external_id, sender, indicator, created_at) VALUES
 		   (1, 'indicator', 'i1', 'system', '{"type":"unsubscription","tunnel":"Main","details":"Blocked the bot"}', 1),
 		   (1, 'indicator', 'i2', 'system', '{"type":"payment_failed","offer":"Pro","details":"Card declined"}', 2),
 		   (1, 'indicator', 'i3', 'system', '{"type":"unsubscription"}', 3),
 		   (1, 'indicator', 'i4', 'system', '{"type":"subscription","details":"promo_42"}', 4)`,
-		`INSERT INTO messages (chat_id, kind, external_id, sender, sender_name, manager_id, created_at) VALUES
-		   (1, 'note', '', 'manager', 'me', 1, 5), (1, 'note', '', 'manager', 'me', 2, 6)`,
 	} {
 		if _, err := db.Exec(q); err != nil {
 			t.Fatalf("%.60s: %v", q, err)
@@ -123,7 +120,7 @@ func TestMigration7TurnsLogSentencesIntoKindsAndParams(t *testing.T) {
 		}
 	}
 	var inds []string
-	if err := s.read.Select(&inds, `SELECT indicator FROM messages WHERE kind = 'indicator' ORDER BY id`); err != nil {
+	if err := s.read.Select(&inds, `SELECT indicator FROM messages ORDER BY id`); err != nil {
 		t.Fatal(err)
 	}
 	wantInds := []core.Indicator{
@@ -144,18 +141,6 @@ func TestMigration7TurnsLogSentencesIntoKindsAndParams(t *testing.T) {
 	}
 	if strings.Join(names, "|") != "Anna|#12345|Client of ours" {
 		t.Errorf("names = %q", names)
-	}
-	// The solo manager named "me" becomes nameless (the UI words "you"); another manager who
-	// chose that name keeps it.
-	var mgrs, notes []string
-	if err := s.read.Select(&mgrs, `SELECT name FROM managers ORDER BY id`); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.read.Select(&notes, `SELECT sender_name FROM messages WHERE kind = 'note' ORDER BY id`); err != nil {
-		t.Fatal(err)
-	}
-	if strings.Join(mgrs, "|") != "|me" || strings.Join(notes, "|") != "|me" {
-		t.Errorf("managers = %q, note authors = %q", mgrs, notes)
 	}
 	var fts string
 	if err := s.read.Get(&fts, `SELECT name FROM people_fts WHERE rowid = 2`); err != nil || fts != "#12345" {

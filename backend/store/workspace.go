@@ -97,8 +97,7 @@ func (s *Store) Managers(ctx context.Context) ([]core.Manager, error) {
 	return ms, nil
 }
 
-// Me returns the manager using this machine, creating them when the store has none yet. A new
-// me has no name (the UI words "you"): a word of ours would be stored as if it were a name.
+// Me returns the manager using this machine, creating "me" when the store has none yet.
 func (s *Store) Me(ctx context.Context) (core.Manager, error) {
 	var m core.Manager
 	err := s.read.GetContext(ctx, &m, `SELECT id, name, avatar_url, is_me FROM managers WHERE is_me = 1 ORDER BY id LIMIT 1`)
@@ -113,12 +112,12 @@ func (s *Store) Me(ctx context.Context) (core.Manager, error) {
 		if err := tx.GetContext(ctx, &m, `SELECT id, name, avatar_url, is_me FROM managers WHERE is_me = 1 ORDER BY id LIMIT 1`); err == nil {
 			return nil
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO managers (name, is_me) VALUES ('', 1)`)
+		res, err := tx.ExecContext(ctx, `INSERT INTO managers (name, is_me) VALUES ('me', 1)`)
 		if err != nil {
 			return fmt.Errorf("store: create me: %w", err)
 		}
 		id, _ := res.LastInsertId()
-		m = core.Manager{ID: id, IsMe: true}
+		m = core.Manager{ID: id, Name: "me", IsMe: true}
 		return nil
 	})
 	return m, err

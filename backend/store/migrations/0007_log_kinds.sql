@@ -97,9 +97,3 @@ UPDATE people_fts SET name = '#' || substr(name, 8)
 WHERE rowid IN (SELECT id FROM people WHERE name GLOB 'Client [0-9-]*' AND substr(name, 8) NOT GLOB '*[^0-9-]*');
 UPDATE people SET name = '#' || substr(name, 8)
 WHERE name GLOB 'Client [0-9-]*' AND substr(name, 8) NOT GLOB '*[^0-9-]*';
-
--- The solo manager was created named "me", a word shown as a name in the Russian UI too; a
--- nameless me is worded by the UI ("you" / «Вы»).
-UPDATE messages SET sender_name = ''
-WHERE kind = 'note' AND sender_name = 'me' AND manager_id IN (SELECT id FROM managers WHERE is_me = 1 AND name = 'me');
-UPDATE managers SET name = '' WHERE is_me = 1 AND name = 'me';

@@ -107,7 +107,7 @@ export const MessageItem = memo(function MessageItem({ m, personName, personId, 
 
   if (m.kind === 'note') {
     const author = m.managerId === me.id ? t('sender.you') : managers.get(m.managerId)?.name ?? m.senderName;
-    const names = (m.mentions ?? []).map((id) => managers.get(id)?.name || (id === me.id ? t('sender.you') : `#${id}`));
+    const names = (m.mentions ?? []).map((id) => managers.get(id)?.name ?? `#${id}`);
     return (
       <div className="msg msg-note" data-testid="message" data-kind="note" data-id={m.id}>
         <div className="note">
@@ -138,7 +138,7 @@ export const MessageItem = memo(function MessageItem({ m, personName, personId, 
   } else {
     const mine = m.managerId === me.id;
     sender = mine ? t('sender.you') : managers.get(m.managerId)?.name ?? (m.senderName || t('sender.manager'));
-    avatar = <Avatar id={m.managerId + 1_000_000} name={mine ? me.name || sender : sender} size={30} />;
+    avatar = <Avatar id={m.managerId + 1_000_000} name={mine ? me.name : sender} size={30} />;
   }
 
   const editBlock = canEdit(m);
