@@ -81,7 +81,13 @@ func IsImportant(t Task, me int64, now time.Time) bool {
 	if t.Done || t.AssigneeID != me {
 		return false
 	}
-	return t.DueAt < EndOfDay(now).UnixMilli()
+	return t.DueAt < ImportantDueBefore(now)
+}
+
+// ImportantDueBefore is the due time (unix ms) before which an open task of mine makes its
+// person Important: the end of today. The store's Important tab filters on it in SQL.
+func ImportantDueBefore(now time.Time) int64 {
+	return EndOfDay(now).UnixMilli()
 }
 
 // EndOfDay is the first instant of the day after now, in now's location.

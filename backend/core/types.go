@@ -173,14 +173,18 @@ const (
 
 // Indicator details; which fields are set depends on Type.
 type Indicator struct {
-	Type    IndicatorType `json:"type"`
-	Tunnel  string        `json:"tunnel,omitempty"` // sales plan / tunnel
-	Source  string        `json:"source,omitempty"` // traffic source
-	Tool    string        `json:"tool,omitempty"`   // lead-generation tool
-	Block   string        `json:"block,omitempty"`  // tunnel block for START/STOP, trigger/filter name
-	Offer   string        `json:"offer,omitempty"`
-	Amount  string        `json:"amount,omitempty"`
-	Details string        `json:"details,omitempty"`
+	Type   IndicatorType `json:"type"`
+	Tunnel string        `json:"tunnel,omitempty"` // sales plan / tunnel
+	Source string        `json:"source,omitempty"` // traffic source
+	Tool   string        `json:"tool,omitempty"`   // lead-generation tool
+	Block  string        `json:"block,omitempty"`  // tunnel block for START/STOP, trigger/filter name
+	Offer  string        `json:"offer,omitempty"`
+	Amount string        `json:"amount,omitempty"`
+	// Reason is a code the UI words (ReasonBlockedBot, ReasonCardDeclined), never a sentence.
+	Reason string `json:"reason,omitempty"`
+	// Details is data the client came with (a /start code that is not a lead link of ours),
+	// shown as it is; never words of ours.
+	Details string `json:"details,omitempty"`
 }
 
 // Reaction is one emoji reaction on a message with how many gave it.
@@ -313,13 +317,14 @@ type SavedFilter struct {
 	Filter ListFilter `db:"-" json:"filter"`
 }
 
-// LogEntry is one system event of a person ("Logs" in the client card).
+// LogEntry is one system event of a person ("Logs" in the client card): a kind and its
+// parameters (logs.go), worded by the UI.
 type LogEntry struct {
-	ID       int64  `db:"id" json:"id"`
-	PersonID int64  `db:"person_id" json:"personId"`
-	Kind     string `db:"kind" json:"kind"`
-	Text     string `db:"text" json:"text"`
-	At       int64  `db:"at" json:"at"`
+	ID       int64     `json:"id"`
+	PersonID int64     `json:"personId"`
+	Kind     LogKind   `json:"kind"`
+	Params   LogParams `json:"params"`
+	At       int64     `json:"at"`
 }
 
 // Event is one entry of the append-only event log: every committed change appends one, and the

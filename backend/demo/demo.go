@@ -36,7 +36,7 @@ const (
 )
 
 var managers = []core.Manager{
-	{ID: MeID, Name: "Вы", IsMe: true},
+	{ID: MeID, Name: "Ольга Демидова", IsMe: true}, // a name, not "you": the UI words "you"
 	{ID: 2, Name: "Анна Смирнова"},
 	{ID: 3, Name: "Дмитрий Козлов"},
 	{ID: 4, Name: "Emily Carter"},
@@ -313,12 +313,13 @@ func load(ctx context.Context, b *store.Bulk, opts Options, rng *rand.Rand, peop
 		if err := b.Person(bp); err != nil {
 			return err
 		}
-		if err := b.Log(core.LogEntry{PersonID: id, Kind: "subscribed", At: bp.CreatedAt,
-			Text: fmt.Sprintf("Subscribed via %s (%s)", tools[p.tool], sources[p.source])}); err != nil {
+		// Logs are data (a kind and its parameters): the UI words them in the manager's language.
+		if err := b.Log(core.LogEntry{PersonID: id, Kind: core.LogSubscribed, At: bp.CreatedAt,
+			Params: core.LogParams{core.ParamTool: tools[p.tool], core.ParamSource: sources[p.source]}}); err != nil {
 			return err
 		}
-		if err := b.Log(core.LogEntry{PersonID: id, Kind: "plan", At: bp.CreatedAt + 1000,
-			Text: "Added to the sales plan " + plans[p.plan]}); err != nil {
+		if err := b.Log(core.LogEntry{PersonID: id, Kind: core.LogPlanAdded, At: bp.CreatedAt + 1000,
+			Params: core.LogParams{core.ParamPlan: plans[p.plan]}}); err != nil {
 			return err
 		}
 		// Tasks: a share of people have one; mine are due yesterday, today or later.
@@ -436,7 +437,8 @@ func load(ctx context.Context, b *store.Bulk, opts Options, rng *rand.Rand, peop
 			}
 			decorate(r, &m, lastID[sl.chat], sl.at)
 		case sAdmin:
-			m.Sender, m.SenderName, m.Status = core.SenderAdmin, "Администратор сообщества", core.StatusSent
+			// The admin's own name, as VK gives it: "admin" is the UI's word, not data.
+			m.Sender, m.SenderName, m.Status = core.SenderAdmin, "Игорь Белов", core.StatusSent
 			m.Text = ruAdmin[r.IntN(len(ruAdmin))]
 		}
 		if err := b.Message(m); err != nil {
@@ -492,13 +494,13 @@ func makeIndicator(r *rand.Rand, p person) *core.Indicator {
 	case core.IndResubscription:
 		in.Tunnel, in.Source, in.Tool = plans[p.plan], sources[r.IntN(len(sources))], tools[r.IntN(len(tools))]
 	case core.IndUnsubscription:
-		in.Tunnel, in.Details = plans[p.plan], "Blocked the bot"
+		in.Tunnel, in.Reason = plans[p.plan], core.ReasonBlockedBot
 	case core.IndOrder:
 		in.Offer, in.Amount = offers[r.IntN(len(offers))], amounts[r.IntN(len(amounts))]
 	case core.IndPaymentOK:
 		in.Offer, in.Amount = offers[r.IntN(len(offers))], amounts[r.IntN(len(amounts))]
 	case core.IndPaymentFailed:
-		in.Offer, in.Amount, in.Details = offers[r.IntN(len(offers))], amounts[r.IntN(len(amounts))], "Card declined"
+		in.Offer, in.Amount, in.Reason = offers[r.IntN(len(offers))], amounts[r.IntN(len(amounts))], core.ReasonCardDeclined
 	case core.IndTunnelStart, core.IndTunnelStop:
 		in.Tunnel, in.Block = plans[p.plan], blocks[r.IntN(len(blocks))]
 	case core.IndTrigger:

@@ -181,7 +181,7 @@ func TestGenerateContent(t *testing.T) {
 		}
 	}
 	ms, _ := s.Managers(ctx)
-	if len(ms) != 4 || !ms[0].IsMe || ms[0].Name != "Вы" {
+	if len(ms) != 4 || !ms[0].IsMe || ms[0].Name != "Ольга Демидова" {
 		t.Errorf("managers = %+v", ms)
 	}
 	ts, _ := s.Templates(ctx)

@@ -26,15 +26,6 @@ func chatPerson(ctx context.Context, tx *sqlx.Tx, chatID int64) (int64, error) {
 	return personID, nil
 }
 
-// addLog appends one person_logs entry inside tx.
-func addLog(ctx context.Context, tx *sqlx.Tx, personID int64, kind, text string, at int64) error {
-	if _, err := tx.ExecContext(ctx, `INSERT INTO person_logs (person_id, kind, text, at) VALUES (?, ?, ?, ?)`,
-		personID, kind, text, at); err != nil {
-		return fmt.Errorf("store: log %s for person %d: %w", kind, personID, err)
-	}
-	return nil
-}
-
 // MarkRead marks every message of a chat read: last_read_message_id becomes the chat's newest
 // message id, and the chat's and person's unread columns follow in the same transaction.
 func (s *Store) MarkRead(ctx context.Context, chatID int64, now time.Time) error {
@@ -108,7 +99,7 @@ WHERE id = ?`, c.ID); err != nil {
 }
 
 // setChatFlag flips one of a chat's switches with a log entry and an event.
-func (s *Store) setChatFlag(ctx context.Context, chatID int64, column string, on bool, logKind, logText string, now time.Time) error {
+func (s *Store) setChatFlag(ctx context.Context, chatID int64, column string, on bool, logKind core.LogKind, now time.Time) error {
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
 		personID, err := chatPerson(ctx, tx, chatID)
 		if err != nil {
@@ -122,7 +113,11 @@ func (s *Store) setChatFlag(ctx context.Context, chatID int64, column string, on
 		if n, _ := res.RowsAffected(); n == 0 {
 			return nil
 		}
-		if err := addLog(ctx, tx, personID, logKind, logText, now.UnixMilli()); err != nil {
+		var channel string
+		if err := tx.GetContext(ctx, &channel, `SELECT ch.name FROM chats c JOIN channels ch ON ch.id = c.channel_id WHERE c.id = ?`, chatID); err != nil {
+			return fmt.Errorf("store: channel of chat %d: %w", chatID, err)
+		}
+		if err := addLog(ctx, tx, personID, logKind, core.LogParams{core.ParamChannel: channel}, now.UnixMilli()); err != nil {
 			return err
 		}
 		return appendEvent(ctx, tx, core.EventChatChanged, personID, chatID, 0, now.UnixMilli())
@@ -131,24 +126,17 @@ func (s *Store) setChatFlag(ctx context.Context, chatID int64, column string, on
 
 // SetTunnelOff turns a chat's tunnel messages off or on ("turn off chat").
 func (s *Store) SetTunnelOff(ctx context.Context, chatID int64, off bool, now time.Time) error {
-	text := "Tunnel messages turned on"
-	if off {
-		text = "Tunnel messages turned off"
-	}
-	return s.setChatFlag(ctx, chatID, "tunnel_off", off, "tunnel_off", text, now)
+	return s.setChatFlag(ctx, chatID, "tunnel_off", off, core.ChatSwitchLog(false, off), now)
 }
 
 // SetBotOff turns a chat's bot (AI) replies off or on.
 func (s *Store) SetBotOff(ctx context.Context, chatID int64, off bool, now time.Time) error {
-	text := "Bot messages turned on"
-	if off {
-		text = "Bot messages turned off"
-	}
-	return s.setChatFlag(ctx, chatID, "bot_off", off, "bot_off", text, now)
+	return s.setChatFlag(ctx, chatID, "bot_off", off, core.ChatSwitchLog(true, off), now)
 }
 
 // setPersonFlag flips archived/blacklisted with a log entry and an event.
-func (s *Store) setPersonFlag(ctx context.Context, personID int64, column string, on bool, logKind, logText string, now time.Time) error {
+func (s *Store) setPersonFlag(ctx context.Context, personID int64, flag core.PersonFlag, on bool, now time.Time) error {
+	column := string(flag) // one of two constants, never user input
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE people SET `+column+` = ? WHERE id = ? AND `+column+` <> ?`, on, personID, on)
 		if err != nil {
@@ -164,7 +152,7 @@ func (s *Store) setPersonFlag(ctx context.Context, personID int64, column string
 			}
 			return nil
 		}
-		if err := addLog(ctx, tx, personID, logKind, logText, now.UnixMilli()); err != nil {
+		if err := addLog(ctx, tx, personID, core.PersonFlagLog(flag, on), nil, now.UnixMilli()); err != nil {
 			return err
 		}
 		return appendEvent(ctx, tx, core.EventPersonChanged, personID, 0, 0, now.UnixMilli())
@@ -173,20 +161,12 @@ func (s *Store) setPersonFlag(ctx context.Context, personID int64, column string
 
 // SetArchived moves a person to or from the archive.
 func (s *Store) SetArchived(ctx context.Context, personID int64, on bool, now time.Time) error {
-	text := "Restored from the archive"
-	if on {
-		text = "Moved to the archive"
-	}
-	return s.setPersonFlag(ctx, personID, "archived", on, "archived", text, now)
+	return s.setPersonFlag(ctx, personID, core.FlagArchived, on, now)
 }
 
 // SetBlacklisted adds a person to or removes them from the blacklist.
 func (s *Store) SetBlacklisted(ctx context.Context, personID int64, on bool, now time.Time) error {
-	text := "Removed from the blacklist"
-	if on {
-		text = "Added to the blacklist"
-	}
-	return s.setPersonFlag(ctx, personID, "blacklisted", on, "blacklisted", text, now)
+	return s.setPersonFlag(ctx, personID, core.FlagBlacklisted, on, now)
 }
 
 // AddNote stores an internal note in a chat's history. Notes are never sent and do not touch the

@@ -52,7 +52,7 @@ const (
 	bulkDialogue = `INSERT INTO dialogues (id, chat_id, type, status, client_rating, manager_rating, created_at, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
 	bulkDlgMgr   = `INSERT INTO dialogue_managers (dialogue_id, manager_id) VALUES (?, ?)`
 	bulkTemplate = `INSERT INTO templates (id, name, value) VALUES (?, ?, ?)`
-	bulkLog      = `INSERT INTO person_logs (person_id, kind, text, at) VALUES (?, ?, ?, ?)`
+	bulkLog      = `INSERT INTO person_logs (person_id, kind, params, at) VALUES (?, ?, ?, ?)`
 	bulkDraft    = `INSERT INTO drafts (chat_id, text, constructor, reply_to_id, updated_at) VALUES (?, ?, ?, ?, ?)`
 	bulkLeadLink = `INSERT INTO lead_links (channel_id, code, plan, source, tool) VALUES (?, ?, ?, ?, ?)`
 )
@@ -285,7 +285,9 @@ func (b *Bulk) Dialogue(d core.Dialogue, managers []int64) error {
 func (b *Bulk) Template(t core.Template) error { return b.exec(bulkTemplate, t.ID, t.Name, t.Value) }
 
 // Log inserts a person log entry.
-func (b *Bulk) Log(l core.LogEntry) error { return b.exec(bulkLog, l.PersonID, l.Kind, l.Text, l.At) }
+func (b *Bulk) Log(l core.LogEntry) error {
+	return b.exec(bulkLog, l.PersonID, l.Kind, logParamsJSON(l.Params), l.At)
+}
 
 // Draft inserts a chat's draft.
 func (b *Bulk) Draft(d core.Draft) error {

@@ -49,8 +49,7 @@ JOIN channels ch ON ch.id = c.channel_id WHERE c.person_id = ? ORDER BY c.last_m
 FROM tasks WHERE person_id = ? AND done = 0 ORDER BY due_at, id`, personID); err != nil {
 		return core.ClientCard{}, fmt.Errorf("store: card %d tasks: %w", personID, err)
 	}
-	if err := s.read.SelectContext(ctx, &card.Logs, `SELECT id, person_id, kind, text, at FROM person_logs
-WHERE person_id = ? ORDER BY at DESC, id DESC LIMIT 50`, personID); err != nil {
+	if card.Logs, err = s.personLogs(ctx, personID, 50); err != nil {
 		return core.ClientCard{}, fmt.Errorf("store: card %d logs: %w", personID, err)
 	}
 	return card, nil

@@ -237,9 +237,8 @@ func mergePeople(ctx context.Context, tx *sqlx.Tx, keep, merge, at int64) error 
 			return fmt.Errorf("store: merge person %d into %d: %w", merge, keep, err)
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO person_logs (person_id, kind, text, at) VALUES (?, 'merge', ?, ?)`,
-		keep, fmt.Sprintf("Merged with %q", mergeName), at); err != nil {
-		return fmt.Errorf("store: merge person %d into %d: %w", merge, keep, err)
+	if err := addLog(ctx, tx, keep, core.LogMerged, core.LogParams{core.ParamName: mergeName}, at); err != nil {
+		return err
 	}
 	if err := refreshPerson(ctx, tx, keep); err != nil {
 		return err

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/jmoiron/sqlx"
+
+	"switchboard/backend/core"
 )
 
 // The people list reads only the people table. Any write that changes a chat's messages,
@@ -120,22 +122,12 @@ func indexPerson(ctx context.Context, tx *sqlx.Tx, personID int64) error {
 	return nil
 }
 
-// digits keeps only the digits of s, so "+7 (916) 123-45-67" is found by "916123".
-func digits(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r >= '0' && r <= '9' { // ASCII only: phones are matched byte-wise
-			return r
-		}
-		return -1
-	}, s)
-}
-
 // phoneSuffixes is what people_fts.phone_digits holds: every suffix of the phone's bare digits
 // that is at least 3 long ("79161234567 9161234567 161234567 …"). FTS5 prefix queries then find
 // any run of consecutive digits ("916123") with the ordinary unicode61 index, at ~10 tokens per
 // person — far smaller than a trigram index over every column, and prefix lookups stay O(log n).
 func phoneSuffixes(phone string) string {
-	d := digits(phone)
+	d := core.PhoneDigits(phone)
 	if len(d) == 0 {
 		return ""
 	}

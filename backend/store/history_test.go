@@ -311,7 +311,7 @@ func TestSwitchesLogAndEvent(t *testing.T) {
 	}
 	var kinds []string
 	for _, l := range card.Logs {
-		kinds = append(kinds, l.Kind)
+		kinds = append(kinds, string(l.Kind))
 	}
 	slices.Sort(kinds)
 	if !slices.Equal(kinds, []string{"archived", "bot_off", "tunnel_off"}) {

@@ -185,10 +185,10 @@ func (a *applier) apply(u *core.Update) error {
 		return a.message(ref, u, false)
 	case core.UpdEdit:
 		return a.edit(ref, u)
-	case core.UpdBlocked:
-		return a.statusChange(ref, u, core.Unsubscribed, core.IndUnsubscription, "Unsubscribed from %s (blocked the bot or denied messages)")
-	case core.UpdAllowed:
-		return a.statusChange(ref, u, core.Subscribed, core.IndResubscription, "Allowed messages from %s again")
+	case core.UpdBlocked, core.UpdAllowed:
+		if change, ok := core.StatusChangeOf(u.Kind); ok {
+			return a.statusChange(ref, u, change)
+		}
 	}
 	return nil
 }
@@ -285,7 +285,7 @@ func (a *applier) chat(u *core.Update) (chatRef, error) {
 			name = u.From.Username
 		}
 		if name == "" {
-			name = "Client " + u.From.ExternalUserID
+			name = "#" + u.From.ExternalUserID // the messenger's id, not a word of ours
 		}
 		if err := a.tx.QueryRowxContext(a.ctx, insertPersonSQL, name, u.From.Phone, a.now).Scan(&personID); err != nil {
 			return ref, fmt.Errorf("create person: %w", err)
@@ -313,20 +313,10 @@ func (a *applier) chat(u *core.Update) (chatRef, error) {
 	return ref, a.emit(core.EventChatChanged, personID, ref.id, 0)
 }
 
-// phoneKey is what two phones must share to be the same person: the last 10 digits, so
-// "+7 916 123-45-67" and "8 (916) 1234567" match.
-func phoneKey(phone string) string {
-	d := digits(phone)
-	if len(d) > 10 {
-		d = d[len(d)-10:]
-	}
-	return d
-}
-
 // personByPhone finds a person other than except whose phone matches phone (0 if none).
 func (a *applier) personByPhone(phone string, except int64) (int64, error) {
-	key := phoneKey(phone)
-	if len(key) < 6 {
+	key := core.PhoneKey(phone)
+	if key == "" {
 		return 0, nil // too short to identify anyone
 	}
 	// people_fts.phone_digits holds every digit suffix, so the key is an exact token there.
@@ -341,28 +331,30 @@ WHERE people_fts MATCH ? ORDER BY p.id LIMIT 20`, `phone_digits:"`+key+`"`)
 		return 0, fmt.Errorf("find person by phone: %w", err)
 	}
 	for _, c := range cands {
-		if c.ID != except && phoneKey(c.Phone) == key {
+		if c.ID != except && core.PhoneKey(c.Phone) == key {
 			return c.ID, nil
 		}
 	}
 	return 0, nil
 }
 
-// sharedPhone records a phone the client shared in a known chat. If another person already
-// has that phone, this chat's person is the same human: merge them into the older record.
+// sharedPhone records a phone the client shared in a known chat, as core.SharedPhone decides:
+// keep, store it, or merge this chat's person into the one who already has it.
 func (a *applier) sharedPhone(ref chatRef, phone string) (chatRef, error) {
 	var cur string
 	if err := a.tx.GetContext(a.ctx, &cur, `SELECT phone FROM people WHERE id = ?`, ref.personID); err != nil {
 		return ref, fmt.Errorf("read phone: %w", err)
 	}
-	if phoneKey(cur) == phoneKey(phone) {
+	// Decided once without the owner lookup: a person who keeps their phone costs no query.
+	if core.SharedPhone(cur, phone, false) == core.PhoneKeep {
 		return ref, nil
 	}
 	other, err := a.personByPhone(phone, ref.personID)
 	if err != nil {
 		return ref, err
 	}
-	if other != 0 && cur == "" {
+	switch core.SharedPhone(cur, phone, other != 0) {
+	case core.PhoneMerge:
 		merged := ref.personID
 		if err := mergePeople(a.ctx, a.tx, other, merged, a.now); err != nil {
 			return ref, err
@@ -383,8 +375,7 @@ func (a *applier) sharedPhone(ref chatRef, phone string) (chatRef, error) {
 		a.fullP[other] = true
 		ref.personID = other
 		return ref, nil
-	}
-	if cur == "" {
+	case core.PhoneStore:
 		if _, err := a.tx.ExecContext(a.ctx, `UPDATE people SET phone = ? WHERE id = ?`, phone, ref.personID); err != nil {
 			return ref, fmt.Errorf("store phone: %w", err)
 		}
@@ -393,7 +384,7 @@ func (a *applier) sharedPhone(ref chatRef, phone string) (chatRef, error) {
 		}
 		return ref, a.emit(core.EventPersonChanged, ref.personID, 0, 0)
 	}
-	return ref, nil // a person keeps the phone they had; a second number is not ours to pick
+	return ref, nil
 }
 
 func marshalAttachments(att []core.Attachment) (string, error) {
@@ -603,36 +594,28 @@ func (a *applier) indicator(ref chatRef, ext string, ind core.Indicator, at int6
 	return true, a.emit(core.EventMessageNew, ref.personID, ref.id, id)
 }
 
-func (a *applier) log(personID int64, kind, text string) error {
-	_, err := a.tx.ExecContext(a.ctx, `INSERT INTO person_logs (person_id, kind, text, at) VALUES (?, ?, ?, ?)`,
-		personID, kind, text, a.now)
-	if err != nil {
-		return fmt.Errorf("log %s: %w", kind, err)
-	}
-	return nil
-}
-
 func indicatorExtID(u *core.Update, what string) string {
 	return fmt.Sprintf("ind:%s:%s:%d", what, u.ExternalID, u.At)
 }
 
-func (a *applier) statusChange(ref chatRef, u *core.Update, status core.PersonStatus, typ core.IndicatorType, logText string) error {
-	inserted, err := a.indicator(ref, indicatorExtID(u, string(u.Kind)), core.Indicator{Type: typ}, u.At)
+// statusChange records a block or an unblock as core.StatusChangeOf decided it.
+func (a *applier) statusChange(ref chatRef, u *core.Update, change core.StatusChange) error {
+	inserted, err := a.indicator(ref, indicatorExtID(u, string(u.Kind)), change.Indicator, u.At)
 	if err != nil || !inserted {
 		return err
 	}
-	if _, err := a.tx.ExecContext(a.ctx, `UPDATE people SET status = ? WHERE id = ?`, status, ref.personID); err != nil {
+	if _, err := a.tx.ExecContext(a.ctx, `UPDATE people SET status = ? WHERE id = ?`, change.Status, ref.personID); err != nil {
 		return fmt.Errorf("set person status: %w", err)
 	}
-	if err := a.log(ref.personID, string(typ), fmt.Sprintf(logText, a.chName)); err != nil {
+	if err := addLog(a.ctx, a.tx, ref.personID, change.Log, core.LogParams{core.ParamChannel: a.chName}, a.now); err != nil {
 		return err
 	}
 	return a.emit(core.EventPersonChanged, ref.personID, ref.id, 0)
 }
 
-// subscription records a /start (Telegram) or ref (VK): a subscription indicator, or a
-// resubscription if this chat was subscribed before, named from the lead link of the code,
-// and adds the person to the link's sales plan.
+// subscription records a /start (Telegram) or ref (VK): it looks up what core.Subscription
+// needs (an earlier subscription of this chat, the lead link of the code), stores the
+// indicator it decides and adds the person to the link's sales plan.
 func (a *applier) subscription(ref chatRef, u *core.Update) error {
 	var before bool
 	if err := a.tx.GetContext(a.ctx, &before, `
@@ -641,30 +624,20 @@ SELECT EXISTS (SELECT 1 FROM messages WHERE chat_id = ? AND kind = 'indicator'
                AND external_id <> ?)`, ref.id, indicatorExtID(u, "sub")); err != nil {
 		return fmt.Errorf("find earlier subscription: %w", err)
 	}
-	ind := core.Indicator{Type: core.IndSubscription, Source: u.RefSource}
-	if before {
-		ind.Type = core.IndResubscription
-	}
+	var link *core.LeadLink
 	if u.StartPayload != "" {
-		var link struct {
-			Plan   string `db:"plan"`
-			Source string `db:"source"`
-			Tool   string `db:"tool"`
-		}
-		err := a.tx.GetContext(a.ctx, &link, `SELECT plan, source, tool FROM lead_links WHERE channel_id = ? AND code = ?`,
+		var l core.LeadLink
+		err := a.tx.GetContext(a.ctx, &l, `SELECT plan, source, tool FROM lead_links WHERE channel_id = ? AND code = ?`,
 			a.channelID, u.StartPayload)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
-			ind.Details = u.StartPayload // not one of ours: keep what the client came with
 		case err != nil:
 			return fmt.Errorf("find lead link: %w", err)
 		default:
-			ind.Tunnel, ind.Tool = link.Plan, link.Tool
-			if link.Source != "" {
-				ind.Source = link.Source
-			}
+			link = &l
 		}
 	}
+	ind := core.Subscription(before, u.RefSource, u.StartPayload, link)
 	inserted, err := a.indicator(ref, indicatorExtID(u, "sub"), ind, u.At)
 	if err != nil || !inserted {
 		return err
@@ -685,14 +658,8 @@ UPDATE people SET status = 'subscribed',
 WHERE id = ?`, ind.Source, ind.Tool, ref.personID); err != nil {
 		return fmt.Errorf("mark subscribed: %w", err)
 	}
-	text := fmt.Sprintf("Subscribed to %s", a.chName)
-	if before {
-		text = fmt.Sprintf("Subscribed again to %s", a.chName)
-	}
-	if ind.Tunnel != "" || ind.Tool != "" || ind.Source != "" {
-		text += fmt.Sprintf(" (tunnel %q, source %q, tool %q)", ind.Tunnel, ind.Source, ind.Tool)
-	}
-	if err := a.log(ref.personID, string(ind.Type), text); err != nil {
+	kind, params := core.SubscriptionLog(ind, a.chName)
+	if err := addLog(a.ctx, a.tx, ref.personID, kind, params, a.now); err != nil {
 		return err
 	}
 	return a.emit(core.EventPersonChanged, ref.personID, ref.id, 0)

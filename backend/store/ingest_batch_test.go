@@ -82,7 +82,7 @@ func dump(t *testing.T, s *Store) map[string]string {
 		"events": `SELECT kind, person_id, chat_id, message_id FROM events ORDER BY 1, 2, 3, 4`,
 		"people": `SELECT id, name, phone, status, last_chat_id, last_message_at, unread, first_unread_at FROM people ORDER BY id`,
 		"chats":  `SELECT id, person_id, last_message_at, ` + previewOf("chats.id") + `, unread, first_unread_at FROM chats ORDER BY id`,
-		"logs":   `SELECT person_id, kind, text FROM person_logs ORDER BY id`,
+		"logs":   `SELECT person_id, kind, params FROM person_logs ORDER BY id`,
 		"fts":    `SELECT rowid FROM messages_fts WHERE messages_fts MATCH 'word3 OR текст OR edited' ORDER BY rowid`,
 	} {
 		rows, err := s.write.Queryx(q)

@@ -171,7 +171,7 @@ const importantProbe = `SELECT person_id FROM tasks WHERE assignee_id = ? AND do
 
 func importantTerm(me int64, now time.Time) (string, []any) {
 	return "p.id IN (SELECT person_id FROM tasks WHERE assignee_id = ? AND done = 0 AND due_at < ?)",
-		[]any{me, core.EndOfDay(now).UnixMilli()}
+		[]any{me, core.ImportantDueBefore(now)}
 }
 
 // ListPeople returns one page of the people list. Pages are keyset-paginated: the cursor holds
@@ -358,7 +358,7 @@ func ftsPeopleQuery(input string) string {
 		terms[i] = `"` + strings.ToLower(w) + `"*`
 	}
 	query := "(" + strings.Join(terms, " AND ") + ")"
-	if d := digits(input); len(d) >= 3 && len(words) > 1 && onlyPhoneChars(input) {
+	if d := core.PhoneDigits(input); len(d) >= 3 && len(words) > 1 && onlyPhoneChars(input) {
 		query += ` OR phone_digits : "` + d + `"*`
 	}
 	return query

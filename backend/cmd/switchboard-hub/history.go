@@ -105,7 +105,7 @@ func indicatorText(ind *core.Indicator) string {
 	}
 	parts := []string{string(ind.Type)}
 	for _, kv := range [][2]string{{"tunnel", ind.Tunnel}, {"source", ind.Source}, {"tool", ind.Tool},
-		{"block", ind.Block}, {"offer", ind.Offer}, {"amount", ind.Amount}, {"details", ind.Details}} {
+		{"block", ind.Block}, {"offer", ind.Offer}, {"amount", ind.Amount}, {"reason", ind.Reason}, {"details", ind.Details}} {
 		if kv[1] != "" {
 			parts = append(parts, kv[0]+"="+printable(kv[1]))
 		}

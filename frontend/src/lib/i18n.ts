@@ -1,63 +1,69 @@
-// A tiny typed i18n: one dictionary per language. `ru` is typed as Record<Key, string>, so the
-// compiler rejects a missing or an extra key in either dictionary. Placeholders look like {name}.
+// The UI's one i18n mechanism. Every area's words are a pair of dictionaries made with
+// defineWords: each feature's in its own folder (features/<area>/<area>-i18n.ts), and below the
+// app shell's plus the words several features share (statuses, channel names, error codes,
+// sizes). `ru` is typed as Record<Key, string> from `en`'s keys, so the
+// compiler rejects a missing or an extra key; i18n.test.ts checks every registered area (both
+// languages complete, none empty, the same placeholders). Placeholders look like {name}; one
+// given no value stays as written. The language itself is one module-level value (useI18n).
+//
+// The backend sends data, never sentences (kinds, codes and their parameters): words for them
+// live here and in the feature folders, in Russian after the seed's original
+// (shared/seed/chats-ru.txt) and in English.
 import { useLayoutEffect, useSyncExternalStore, type ReactNode } from 'react';
 import type { Locale } from './types';
+
+export type Vars = Record<string, string | number>;
+export type Translate<K extends string> = (key: K, vars?: Vars) => string;
+
+/** One area's words in both languages, with a ready translate function per language. */
+export interface Words<K extends string> {
+  readonly area: string;
+  readonly dictionaries: Readonly<Record<Locale, Readonly<Record<K, string>>>>;
+  readonly t: Readonly<Record<Locale, Translate<K>>>;
+}
+
+const registry = new Map<string, Words<string>>();
+
+/** Fills {name} placeholders from vars; one without a value stays visible. */
+export function fill(s: string, vars?: Vars): string {
+  if (!vars) return s;
+  return s.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m));
+}
+
+/** defineWords registers an area's words; each area is defined once. */
+export function defineWords<K extends string>(area: string, en: Record<K, string>, ru: Record<K, string>): Words<K> {
+  if (registry.has(area)) throw new Error(`i18n: words for "${area}" are defined twice`);
+  const dictionaries = { en, ru };
+  const translator =
+    (locale: Locale): Translate<K> =>
+    (key, vars) =>
+      fill(dictionaries[locale][key] ?? en[key] ?? key, vars);
+  const words: Words<K> = { area, dictionaries, t: { en: translator('en'), ru: translator('ru') } };
+  registry.set(area, words as unknown as Words<string>);
+  return words;
+}
+
+/** Whether key is one of the area's keys: for words chosen by a code the backend sends. */
+export function isKey<K extends string>(words: Words<K>, key: string): key is K {
+  return Object.hasOwn(words.dictionaries.en, key);
+}
+
+/** Every area's words defined so far (the completeness test imports every words file first). */
+export function registeredWords(): Words<string>[] {
+  return [...registry.values()];
+}
+
+/** An area's words in the app's current language; t is stable per language. */
+export function useWords<K extends string>(words: Words<K>): { t: Translate<K>; locale: Locale } {
+  const { locale } = useI18n();
+  return { t: words.t[locale], locale };
+}
 
 const en = {
   'app.title': 'Chats',
   'app.loading': 'Loading…',
   'app.noBackend': 'The Switchboard backend is not available. Open the app window or run it under wails dev.',
   'app.demo': 'Demo data',
-  'header.language': 'Language',
-  'header.theme': 'Theme',
-  'notify.button': 'Notifications',
-  'notify.title': 'Notifications',
-  'notify.empty': 'Nothing new',
-  'notify.open': 'Open chat',
-  'notify.dismiss': 'Dismiss',
-  'notify.mention': 'tagged you',
-  'notify.message': 'New message',
-  'theme.light': 'Light',
-  'theme.dark': 'Dark',
-  'theme.system': 'System',
-  'tabs.label': 'Chat type',
-  'tabs.important': 'Important',
-  'tabs.all': 'All',
-  'tabs.unread': 'Unread',
-  'list.label': 'People',
-  'list.search': 'Search by name, phone or email',
-  'list.empty': 'Nobody here',
-  'list.loadingMore': 'Loading…',
-  'list.newestFirst': 'Newest first',
-  'list.oldestFirst': 'Oldest first',
-  'list.sortToggle': 'Order of unread chats: {order}',
-  'list.plansToggle': 'Sales plan filter',
-  'list.plansAll': 'All sales plans',
-  'list.activeDialogues': 'Active dialogues',
-  'list.filters': 'Filters',
-  'list.draft': 'Draft',
-  'list.unreadCount': '{n} unread',
-  'filter.messenger': 'Messenger',
-  'filter.any': 'Any',
-  'filter.hasPhone': 'Has phone',
-  'filter.hasEmail': 'Has email',
-  'filter.more': 'More',
-  'filter.less': 'Less',
-  'filter.tag': 'Tag',
-  'filter.plan': 'Sales plan / tunnel',
-  'filter.tool': 'Lead-generation tool',
-  'filter.source': 'Traffic source',
-  'filter.status': 'Status',
-  'filter.apply': 'Filter',
-  'filter.reset': 'Reset',
-  'filter.saved': 'Saved filters',
-  'filter.savedNone': 'No saved filters',
-  'filter.saveAs': 'Save as…',
-  'filter.saveName': 'Filter name',
-  'filter.save': 'Save',
-  'filter.delete': 'Delete filter {name}',
-  'filter.archive': 'Archive',
-  'filter.blacklist': 'Blacklist',
   'status.subscribed': 'Subscribed',
   'status.unsubscribed': 'Unsubscribed',
   'channel.telegram': 'Telegram',
@@ -84,49 +90,6 @@ const en = {
   'sender.manager': 'Manager',
   'sender.you': 'You',
   'sender.system': 'System',
-  'msg.edited': 'edited',
-  'msg.deleted': 'deleted',
-  'msg.deletedText': 'Message deleted',
-  'msg.reply': 'Reply',
-  'msg.menu': 'Message actions',
-  'msg.edit': 'Edit',
-  'msg.delete': 'Delete',
-  'msg.cannotDeleteWindow': 'Can no longer be deleted: {messenger} allows it for {hours} h',
-  'msg.cannotEdit': 'Only our sent messages can be changed',
-  'msg.status.queued': 'Queued',
-  'msg.status.sending': 'Sending',
-  'msg.status.sent': 'Sent',
-  'msg.status.failed': 'Not sent',
-  'msg.retry': 'Retry',
-  'msg.noteLabel': 'Internal note, invisible to the client',
-  'msg.noteMentions': 'Tagged: {names}',
-  'msg.editTitle': 'Edit message',
-  'msg.deleteConfirm': 'Delete this message for the client?',
-  'ind.subscription': 'Subscribed',
-  'ind.resubscription': 'Subscribed again',
-  'ind.unsubscription': 'Unsubscribed',
-  'ind.order': 'Order',
-  'ind.payment_ok': 'Payment succeeded',
-  'ind.payment_failed': 'Payment failed',
-  'ind.tunnel_start': 'Tunnel START',
-  'ind.tunnel_stop': 'Tunnel STOP',
-  'ind.trigger': 'Trigger fired',
-  'ind.filter': 'Filter fired',
-  'ind.tunnel': 'Tunnel',
-  'ind.source': 'Traffic source',
-  'ind.tool': 'Lead-generation tool',
-  'ind.block': 'Block',
-  'ind.offer': 'Offer',
-  'ind.amount': 'Amount',
-  'att.photo': 'Photo',
-  'att.video': 'Video',
-  'att.document': 'Document',
-  'att.audio': 'Audio',
-  'att.voice': 'Voice message',
-  'att.sticker': 'Sticker',
-  'att.location': 'Location',
-  'att.contact': 'Contact',
-  'att.link': 'Link',
   'composer.placeholder': 'Message… (Ctrl+Enter to send)',
   'composer.send': 'Send',
   'composer.replyTo': 'Reply to {name}',
@@ -136,47 +99,8 @@ const en = {
   'composer.note': 'Tag a manager / comment (Ctrl+Shift+A)',
   'composer.save': 'Save',
   'composer.cancel': 'Cancel',
-  'note.title': 'Tag a manager or leave a comment',
-  'note.managers': 'Managers',
-  'note.comment': 'Comment (optional)',
-  'note.add': 'Add to chat',
-  'note.needSomething': 'Pick a manager or write a comment',
   'card.label': 'Client card',
-  'card.channels': 'Channels',
-  'card.plans': 'Sales plans',
-  'card.tags': 'Tags',
-  'card.phone': 'Phone',
-  'card.email': 'Email',
-  'card.status': 'Status',
-  'card.tasks': 'Tasks',
-  'card.noTasks': 'No tasks',
-  'card.logs': 'Logs',
-  'merge.open': 'Merge with another person…',
-  'merge.hint': 'The same client on another bot? Find the other person: their chats, sales plans, tags and tasks move to {name}.',
-  'merge.search': 'Person to merge',
-  'merge.confirm': 'Move everything of {other} into {name}? This cannot be undone.',
-  'merge.do': 'Merge',
-  'merge.cancel': 'Cancel',
-  'card.noLogs': 'No events',
-  'card.openFull': 'Open client card (Ctrl+Shift+S)',
-  'card.full': 'Client card',
   'card.close': 'Close (Esc)',
-  'card.archive': 'Archive',
-  'card.unarchive': 'Restore from archive',
-  'card.blacklist': 'Blacklist',
-  'card.unblacklist': 'Remove from blacklist',
-  'card.archived': 'In archive',
-  'card.blacklisted': 'In blacklist',
-  'card.tunnelOff': 'Turn off chat',
-  'card.tunnelOffHint': 'Stops messages from the tunnel',
-  'card.botOff': 'Turn off bot messages',
-  'card.botOffHint': 'Stops AI support replies',
-  'card.due': 'due {date}',
-  'card.overdue': 'overdue',
-  'card.none': '—',
-  'card.created': 'Client since',
-  'card.unread': 'Unread',
-  'card.lastMessage': 'Last message',
   'toast.close': 'Dismiss',
   'toast.queued': 'Message queued',
   'size.b': '{n} B',
@@ -191,56 +115,6 @@ const ru: Record<I18nKey, string> = {
   'app.loading': 'Загрузка…',
   'app.noBackend': 'Нет связи с ядром Switchboard. Откройте окно приложения или запустите его через wails dev.',
   'app.demo': 'Демо-данные',
-  'header.language': 'Язык',
-  'header.theme': 'Тема',
-  'notify.button': 'Уведомления',
-  'notify.title': 'Уведомления',
-  'notify.empty': 'Ничего нового',
-  'notify.open': 'Ссылка на чат',
-  'notify.dismiss': 'Скрыть',
-  'notify.mention': 'отметил(а) вас',
-  'notify.message': 'Новое сообщение',
-  'theme.light': 'Светлая',
-  'theme.dark': 'Тёмная',
-  'theme.system': 'Системная',
-  'tabs.label': 'Тип чатов',
-  'tabs.important': 'Важные',
-  'tabs.all': 'Все',
-  'tabs.unread': 'Непрочитанные',
-  'list.label': 'Люди',
-  'list.search': 'Поиск по имени, телефону, email',
-  'list.empty': 'Здесь никого нет',
-  'list.loadingMore': 'Загрузка…',
-  'list.newestFirst': 'От новых к старым',
-  'list.oldestFirst': 'От старых к новым',
-  'list.sortToggle': 'Порядок непрочитанных: {order}',
-  'list.plansToggle': 'Фильтр по планам продаж',
-  'list.plansAll': 'Все планы продаж',
-  'list.activeDialogues': 'Активные диалоги',
-  'list.filters': 'Фильтры',
-  'list.draft': 'Черновик',
-  'list.unreadCount': 'непрочитанных: {n}',
-  'filter.messenger': 'Мессенджер',
-  'filter.any': 'Любой',
-  'filter.hasPhone': 'Есть телефон',
-  'filter.hasEmail': 'Есть email',
-  'filter.more': 'Ещё',
-  'filter.less': 'Скрыть',
-  'filter.tag': 'Тег',
-  'filter.plan': 'План продаж / воронка',
-  'filter.tool': 'Инструмент лидогенерации',
-  'filter.source': 'Источник трафика',
-  'filter.status': 'Статус',
-  'filter.apply': 'Фильтровать',
-  'filter.reset': 'Сбросить',
-  'filter.saved': 'Сохранённые фильтры',
-  'filter.savedNone': 'Нет сохранённых фильтров',
-  'filter.saveAs': 'Сохранить как…',
-  'filter.saveName': 'Название фильтра',
-  'filter.save': 'Сохранить',
-  'filter.delete': 'Удалить фильтр {name}',
-  'filter.archive': 'Архив',
-  'filter.blacklist': 'Чёрный список',
   'status.subscribed': 'Подписан',
   'status.unsubscribed': 'Отписан',
   'channel.telegram': 'Telegram',
@@ -267,49 +141,6 @@ const ru: Record<I18nKey, string> = {
   'sender.manager': 'Менеджер',
   'sender.you': 'Вы',
   'sender.system': 'Система',
-  'msg.edited': 'изменено',
-  'msg.deleted': 'удалено',
-  'msg.deletedText': 'Сообщение удалено',
-  'msg.reply': 'Ответить',
-  'msg.menu': 'Действия с сообщением',
-  'msg.edit': 'Редактировать сообщение',
-  'msg.delete': 'Удалить сообщение',
-  'msg.cannotDeleteWindow': 'Удалить уже нельзя: {messenger} позволяет это {hours} ч',
-  'msg.cannotEdit': 'Изменять можно только наши отправленные сообщения',
-  'msg.status.queued': 'В очереди',
-  'msg.status.sending': 'Отправляется',
-  'msg.status.sent': 'Отправлено',
-  'msg.status.failed': 'Не отправлено',
-  'msg.retry': 'Повторить',
-  'msg.noteLabel': 'Внутренний комментарий, клиент его не видит',
-  'msg.noteMentions': 'Отмечены: {names}',
-  'msg.editTitle': 'Редактирование сообщения',
-  'msg.deleteConfirm': 'Удалить это сообщение у клиента?',
-  'ind.subscription': 'Подписка',
-  'ind.resubscription': 'Повторная подписка',
-  'ind.unsubscription': 'Отписка',
-  'ind.order': 'Заказ',
-  'ind.payment_ok': 'Успешная оплата',
-  'ind.payment_failed': 'Неуспешная оплата',
-  'ind.tunnel_start': 'Воронка START',
-  'ind.tunnel_stop': 'Воронка STOP',
-  'ind.trigger': 'Сработал триггер',
-  'ind.filter': 'Сработал фильтр',
-  'ind.tunnel': 'Воронка',
-  'ind.source': 'Источник трафика',
-  'ind.tool': 'Инструмент лидогенерации',
-  'ind.block': 'Блок',
-  'ind.offer': 'Предложение',
-  'ind.amount': 'Сумма',
-  'att.photo': 'Фото',
-  'att.video': 'Видео',
-  'att.document': 'Документ',
-  'att.audio': 'Аудио',
-  'att.voice': 'Голосовое сообщение',
-  'att.sticker': 'Стикер',
-  'att.location': 'Местоположение',
-  'att.contact': 'Контакт',
-  'att.link': 'Ссылка',
   'composer.placeholder': 'Сообщение… (Ctrl+Enter — отправить)',
   'composer.send': 'Отправить',
   'composer.replyTo': 'Ответ для {name}',
@@ -319,47 +150,8 @@ const ru: Record<I18nKey, string> = {
   'composer.note': 'Отметить менеджера / комментарий (Ctrl+Shift+A)',
   'composer.save': 'Сохранить',
   'composer.cancel': 'Отмена',
-  'note.title': 'Добавить менеджера или комментарий',
-  'note.managers': 'Менеджеры',
-  'note.comment': 'Комментарий (необязательно)',
-  'note.add': 'Добавить в чат',
-  'note.needSomething': 'Выберите менеджера или напишите комментарий',
   'card.label': 'Карточка клиента',
-  'card.channels': 'Каналы связи',
-  'card.plans': 'Планы продаж',
-  'card.tags': 'Теги',
-  'card.phone': 'Телефон',
-  'card.email': 'Email',
-  'card.status': 'Статус',
-  'card.tasks': 'Задачи',
-  'card.noTasks': 'Задач нет',
-  'card.logs': 'Логи',
-  'merge.open': 'Объединить с другим человеком…',
-  'merge.hint': 'Тот же клиент в другом боте? Найдите второго человека: его чаты, планы продаж, теги и задачи перейдут к {name}.',
-  'merge.search': 'Кого объединить',
-  'merge.confirm': 'Перенести всё от {other} к {name}? Отменить будет нельзя.',
-  'merge.do': 'Объединить',
-  'merge.cancel': 'Отмена',
-  'card.noLogs': 'Событий нет',
-  'card.openFull': 'Открыть карточку клиента (Ctrl+Shift+S)',
-  'card.full': 'Карточка клиента',
   'card.close': 'Закрыть (Esc)',
-  'card.archive': 'В архив',
-  'card.unarchive': 'Вернуть из архива',
-  'card.blacklist': 'В чёрный список',
-  'card.unblacklist': 'Убрать из чёрного списка',
-  'card.archived': 'В архиве',
-  'card.blacklisted': 'В чёрном списке',
-  'card.tunnelOff': 'Выключить чат',
-  'card.tunnelOffHint': 'Останавливает сообщения из воронки',
-  'card.botOff': 'Выключить сообщения бота',
-  'card.botOffHint': 'Останавливает ответы ИИ-поддержки',
-  'card.due': 'срок {date}',
-  'card.overdue': 'просрочена',
-  'card.none': '—',
-  'card.created': 'Клиент с',
-  'card.unread': 'Непрочитанные',
-  'card.lastMessage': 'Последнее сообщение',
   'toast.close': 'Закрыть',
   'toast.queued': 'Сообщение в очереди',
   'size.b': '{n} Б',
@@ -367,18 +159,18 @@ const ru: Record<I18nKey, string> = {
   'size.mb': '{n} МБ',
 };
 
-export const dictionaries: Record<Locale, Record<I18nKey, string>> = { en, ru };
+const appWords = defineWords('app', en, ru);
 
-export type TFunc = (key: I18nKey, vars?: Record<string, string | number>) => string;
+export const dictionaries = appWords.dictionaries;
 
-export function translate(locale: Locale, key: I18nKey, vars?: Record<string, string | number>): string {
-  const s = dictionaries[locale][key] ?? dictionaries.en[key] ?? key;
-  if (!vars) return s;
-  return s.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m));
+export type TFunc = Translate<I18nKey>;
+
+export function translate(locale: Locale, key: I18nKey, vars?: Vars): string {
+  return appWords.t[locale](key, vars);
 }
 
 export function makeT(locale: Locale): TFunc {
-  return (key, vars) => translate(locale, key, vars);
+  return appWords.t[locale];
 }
 
 /** The first locale: the OS/browser language until Bootstrap says otherwise. */

@@ -119,7 +119,8 @@ export interface Indicator {
   block?: string;
   offer?: string;
   amount?: string;
-  details?: string;
+  reason?: string; // a code (core.Reason*), worded by features/history/history-i18n.ts
+  details?: string; // the code a client came with when it is not a lead link of ours: data
 }
 
 export interface Reaction {
@@ -173,11 +174,12 @@ export interface Task {
   done: boolean;
 }
 
+/** A person's system event: a kind (core/logs.go) and its parameters, worded by features/card. */
 export interface LogEntry {
   id: number;
   personId: number;
   kind: string;
-  text: string;
+  params: Record<string, string> | null;
   at: number;
 }
 

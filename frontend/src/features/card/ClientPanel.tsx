@@ -2,7 +2,8 @@
 // the button to the full card, archive/blacklist, the person's logs and the per-chat switches.
 import { Avatar } from '../../lib/Avatar';
 import { formatDateTime } from '../../lib/format';
-import { useI18n } from '../../lib/i18n';
+import { useI18n, useWords } from '../../lib/i18n';
+import { cardWords, logKey, logParamOrder } from './card-i18n';
 import { ChannelIcon, IconArchive, IconBlock, IconCard } from '../../lib/icons';
 import type { Chat, ClientCard, LogEntry, Task } from '../../lib/types';
 
@@ -17,7 +18,7 @@ interface Props {
 }
 
 export function Chips({ items }: { items: string[] | null }) {
-  const { t } = useI18n();
+  const { t } = useWords(cardWords);
   if (!items || items.length === 0) return <span className="muted">{t('card.none')}</span>;
   return (
     <span className="chips">
@@ -31,7 +32,7 @@ export function Chips({ items }: { items: string[] | null }) {
 }
 
 export function TaskList({ tasks }: { tasks: Task[] }) {
-  const { t, locale } = useI18n();
+  const { t, locale } = useWords(cardWords);
   if (tasks.length === 0) return <div className="muted">{t('card.noTasks')}</div>;
   const now = Date.now();
   return (
@@ -46,35 +47,52 @@ export function TaskList({ tasks }: { tasks: Task[] }) {
   );
 }
 
+// A log entry is data (a kind and its parameters): the phrase is ours, the values are the
+// company's and the client's names (data-param marks them, so tests can tell words from data).
 export function LogList({ logs, limit }: { logs: LogEntry[]; limit?: number }) {
-  const { t, locale } = useI18n();
+  const { t, locale } = useWords(cardWords);
   if (logs.length === 0) return <div className="muted">{t('card.noLogs')}</div>;
   const shown = limit ? logs.slice(0, limit) : logs;
   return (
     <ul className="logs" data-testid="logs">
-      {shown.map((l) => (
-        <li key={l.id}>
-          <span className="muted small">{formatDateTime(l.at, locale)}</span>
-          <span>{l.text || l.kind}</span>
-        </li>
-      ))}
+      {shown.map((l) => {
+        const key = logKey(l.kind);
+        const params = l.params ?? {};
+        return (
+          <li key={l.id} data-testid="log" data-kind={l.kind}>
+            <span className="muted small">{formatDateTime(l.at, locale)}</span>
+            <span className="log-text">
+              {key ? t(key) : t('log.unknown', { kind: l.kind })}
+              {logParamOrder
+                .filter((name) => params[name])
+                .map((name) => (
+                  <span key={name} className="log-param">
+                    {' · '}
+                    {t(`logParam.${name}`)}: <bdi data-param>{params[name]}</bdi>
+                  </span>
+                ))}
+            </span>
+          </li>
+        );
+      })}
     </ul>
   );
 }
 
 export function ClientPanel({ card, chat, onOpenFull, onArchive, onBlacklist, onTunnelOff, onBotOff }: Props) {
-  const { t } = useI18n();
+  const { t } = useWords(cardWords);
+  const app = useI18n().t;
   const p = card.person;
   const chats = card.chats ?? [];
   return (
-    <aside className="pane pane-card" aria-label={t('card.label')} data-testid="client-panel">
+    <aside className="pane pane-card" aria-label={app('card.label')} data-testid="client-panel">
       <div className="card-head">
         <Avatar id={p.id} name={p.name} size={48} />
         <div className="card-title">
           <div className="card-name" data-testid="card-name">
             {p.name}
           </div>
-          <div className={`status-pill status-${p.status}`}>{t(`status.${p.status}`)}</div>
+          <div className={`status-pill status-${p.status}`}>{app(`status.${p.status}`)}</div>
         </div>
         <button type="button" className="icon-btn" aria-label={t('card.openFull')} title={t('card.openFull')} data-testid="open-full-card" onClick={onOpenFull}>
           <IconCard size={18} />

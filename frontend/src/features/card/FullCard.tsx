@@ -1,7 +1,8 @@
 // The full client card (Ctrl+Shift+S): everything the quick card has, plus every chat with its
 // state and the complete logs. Esc closes it.
 import { formatDateTime } from '../../lib/format';
-import { useI18n } from '../../lib/i18n';
+import { useI18n, useWords } from '../../lib/i18n';
+import { cardWords } from './card-i18n';
 import { ChannelIcon } from '../../lib/icons';
 import { Modal } from '../../lib/Modal';
 import type { ClientCard } from '../../lib/types';
@@ -9,7 +10,8 @@ import { Chips, LogList, TaskList } from './ClientPanel';
 import { MergePeople } from './MergePeople';
 
 export function FullCard({ card, onClose, onMerged }: { card: ClientCard; onClose: () => void; onMerged: () => void }) {
-  const { t, locale } = useI18n();
+  const { t, locale } = useWords(cardWords);
+  const app = useI18n().t;
   const p = card.person;
   return (
     <Modal title={`${t('card.full')}: ${p.name}`} onClose={onClose} wide testid="full-card">
@@ -17,7 +19,7 @@ export function FullCard({ card, onClose, onMerged }: { card: ClientCard; onClos
         <dl className="card-fields">
           <dt>{t('card.status')}</dt>
           <dd>
-            {t(`status.${p.status}`)}
+            {app(`status.${p.status}`)}
             {p.archived ? ` · ${t('card.archived')}` : ''}
             {p.blacklisted ? ` · ${t('card.blacklisted')}` : ''}
           </dd>

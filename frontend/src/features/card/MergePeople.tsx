@@ -2,13 +2,16 @@
 // person with both chats. The other person is found with the list's own quick search.
 import { useEffect, useState } from 'react';
 import { api } from '../../lib/api';
-import { useI18n } from '../../lib/i18n';
+import { useWords } from '../../lib/i18n';
+import { listWords } from '../list/list-i18n';
+import { cardWords } from './card-i18n';
 import { ChannelIcon } from '../../lib/icons';
 import { useReportError } from '../../lib/toast';
 import type { ListRow } from '../../lib/types';
 
 export function MergePeople({ personId, personName, onMerged }: { personId: number; personName: string; onMerged: () => void }) {
-  const { t } = useI18n();
+  const { t } = useWords(cardWords);
+  const listT = useWords(listWords).t; // the same search words as the list's
   const report = useReportError();
   const [open, setOpen] = useState(false);
   const [search, setSearch] = useState('');
@@ -45,7 +48,7 @@ export function MergePeople({ personId, personName, onMerged }: { personId: numb
       <p className="muted">{t('merge.hint', { name: personName })}</p>
       <input
         value={search}
-        placeholder={t('list.search')}
+        placeholder={listT('list.search')}
         aria-label={t('merge.search')}
         data-testid="merge-search"
         onChange={(e) => {

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { api } from '../../lib/api';
 import { errorText } from '../../lib/errors';
 import { useI18n } from '../../lib/i18n';
+import { useComposerT } from './composer-i18n';
 import { Modal } from '../../lib/Modal';
 import type { Manager } from '../../lib/types';
 
@@ -15,18 +16,19 @@ interface Props {
 
 export function NoteForm({ chatId, managers, onClose }: Props) {
   const { t, locale } = useI18n();
+  const w = useComposerT().t;
   const [picked, setPicked] = useState<Set<number>>(new Set());
   const [text, setText] = useState('');
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
   return (
-    <Modal title={t('note.title')} onClose={onClose} testid="note-form">
+    <Modal title={w('note.title')} onClose={onClose} testid="note-form">
       <form
         className="stack"
         onSubmit={async (e) => {
           e.preventDefault();
           if (picked.size === 0 && !text.trim()) {
-            setError(t('note.needSomething'));
+            setError(w('note.needSomething'));
             return;
           }
           setBusy(true);
@@ -41,7 +43,7 @@ export function NoteForm({ chatId, managers, onClose }: Props) {
         }}
       >
         <fieldset className="managers">
-          <legend>{t('note.managers')}</legend>
+          <legend>{w('note.managers')}</legend>
           {/* Tagging is for bringing in someone else; the author is on the note already. */}
           {managers.filter((m) => !m.isMe).map((m) => (
             <label key={m.id} className="check">
@@ -62,7 +64,7 @@ export function NoteForm({ chatId, managers, onClose }: Props) {
           ))}
         </fieldset>
         <label className="field">
-          <span>{t('note.comment')}</span>
+          <span>{w('note.comment')}</span>
           <textarea rows={3} value={text} onChange={(e) => setText(e.target.value)} data-testid="note-text" />
         </label>
         {error && <div className="composer-error" role="alert">{error}</div>}
@@ -71,7 +73,7 @@ export function NoteForm({ chatId, managers, onClose }: Props) {
             {t('composer.cancel')}
           </button>
           <button type="submit" className="btn btn-primary" disabled={busy} data-testid="note-submit">
-            {t('note.add')}
+            {w('note.add')}
           </button>
         </div>
       </form>

@@ -1,10 +1,14 @@
-// The rich composer's strings, in the pattern of src/lib/i18n.ts: `ru` is typed as
-// Record<Key, string>, so the compiler rejects a missing or an extra key. Placeholders: {name}.
-import { useMemo } from 'react';
-import { useI18n } from '../../lib/i18n';
+// The rich composer's words, registered with the one i18n mechanism (src/lib/i18n.ts): `ru` is
+// typed as Record<Key, string>, so the compiler rejects a missing or an extra key.
+import { defineWords, useWords, type Translate, type Vars } from '../../lib/i18n';
 import type { Locale } from '../../lib/types';
 
 const en = {
+  'note.title': 'Tag a manager or leave a comment',
+  'note.managers': 'Managers',
+  'note.comment': 'Comment (optional)',
+  'note.add': 'Add to chat',
+  'note.needSomething': 'Pick a manager or write a comment',
   'tpl.button': 'Chat templates',
   'tpl.title': 'Chat templates',
   'tpl.empty': 'No chat templates yet. Add them in Settings → Chat templates.',
@@ -59,6 +63,11 @@ const en = {
 export type ComposerKey = keyof typeof en;
 
 const ru: Record<ComposerKey, string> = {
+  'note.title': 'Добавить менеджера или комментарий',
+  'note.managers': 'Менеджеры',
+  'note.comment': 'Комментарий (необязательно)',
+  'note.add': 'Добавить в чат',
+  'note.needSomething': 'Выберите менеджера или напишите комментарий',
   'tpl.button': 'Шаблоны чата',
   'tpl.title': 'Шаблоны чата',
   'tpl.empty': 'Шаблонов пока нет. Добавьте их в Настройках → Шаблоны чата.',
@@ -110,18 +119,17 @@ const ru: Record<ComposerKey, string> = {
   'draft.saveFailed': 'Не удалось сохранить черновик: {text}',
 };
 
-export const composerDictionaries: Record<Locale, Record<ComposerKey, string>> = { en, ru };
+const composerWords = defineWords('composer', en, ru);
 
-export type ComposerT = (key: ComposerKey, vars?: Record<string, string | number>) => string;
+export const composerDictionaries = composerWords.dictionaries;
 
-export function translateComposer(locale: Locale, key: ComposerKey, vars?: Record<string, string | number>): string {
-  const s = composerDictionaries[locale][key] ?? en[key] ?? key;
-  if (!vars) return s;
-  return s.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m));
+export type ComposerT = Translate<ComposerKey>;
+
+export function translateComposer(locale: Locale, key: ComposerKey, vars?: Vars): string {
+  return composerWords.t[locale](key, vars);
 }
 
-/** The composer's strings in the app's current language. */
+/** The composer's words in the app's current language. */
 export function useComposerT(): { t: ComposerT; locale: Locale } {
-  const { locale } = useI18n();
-  return useMemo(() => ({ locale, t: (key, vars) => translateComposer(locale, key, vars) }), [locale]);
+  return useWords(composerWords);
 }

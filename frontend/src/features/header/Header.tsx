@@ -1,4 +1,5 @@
-import { useI18n } from '../../lib/i18n';
+import { useI18n, useWords } from '../../lib/i18n';
+import { headerWords } from './header-i18n';
 import { IconMoon, IconSun } from '../../lib/icons';
 import type { ReactNode } from 'react';
 import type { ChannelStatus, Locale, ThemeSetting } from '../../lib/types';
@@ -16,7 +17,8 @@ interface Props {
 const THEMES: ThemeSetting[] = ['light', 'dark', 'system'];
 
 export function Header({ demo, theme, onTheme, onLocale, statuses, extra }: Props) {
-  const { t, locale } = useI18n();
+  const { t, locale } = useWords(headerWords);
+  const app = useI18n().t;
   const troubled = statuses.filter((s) => s.state !== 'connected' && s.state !== 'polling' && s.state !== 'stopped');
   return (
     <header className="header">
@@ -24,8 +26,8 @@ export function Header({ demo, theme, onTheme, onLocale, statuses, extra }: Prop
         <span className="brand-mark" aria-hidden="true">
           S
         </span>
-        <h1>{t('app.title')}</h1>
-        {demo && <span className="pill">{t('app.demo')}</span>}
+        <h1>{app('app.title')}</h1>
+        {demo && <span className="pill">{app('app.demo')}</span>}
         {troubled.length > 0 && (
           <span className="pill pill-warn" title={troubled.map((s) => s.lastError || s.state).join('\n')} data-testid="channel-trouble">
             ⚠ {troubled.length}

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { formatDuration, formatSize } from '../../lib/format';
-import { useI18n } from '../../lib/i18n';
+import { useI18n, useWords } from '../../lib/i18n';
+import { historyWords } from './history-i18n';
 import { IconPaperclip, IconPin, IconMic } from '../../lib/icons';
 import type { Attachment } from '../../lib/types';
 
@@ -16,6 +17,7 @@ function localSrc(a: Attachment, media?: string): string | null {
 
 export function AttachmentView({ a, media }: { a: Attachment; media?: string }) {
   const { t } = useI18n();
+  const w = useWords(historyWords).t;
   const meta: string[] = [];
   if (a.size) meta.push(formatSize(a.size, t));
   if (a.duration) meta.push(formatDuration(a.duration));
@@ -30,13 +32,13 @@ export function AttachmentView({ a, media }: { a: Attachment; media?: string }) 
         // video in it; the size and length are in the line below until the manager plays one.
         <video src={src} className="att-img" controls preload="none" onError={() => setFailed(true)} />
       ) : src ? (
-        <img src={src} alt={a.fileName ?? t(`att.${a.kind}`)} className="att-img" loading="lazy" onError={() => setFailed(true)} />
+        <img src={src} alt={a.fileName ?? w(`att.${a.kind}`)} className="att-img" loading="lazy" onError={() => setFailed(true)} />
       ) : null}
       <div className="att-line">
         <span className="att-icon" aria-hidden="true">
           {a.kind === 'location' ? <IconPin size={14} /> : a.kind === 'voice' || a.kind === 'audio' ? <IconMic size={14} /> : <IconPaperclip size={14} />}
         </span>
-        <span className="att-kind">{a.kind === 'sticker' && a.title ? `${t('att.sticker')} ${a.title}` : t(`att.${a.kind}`)}</span>
+        <span className="att-kind">{a.kind === 'sticker' && a.title ? `${w('att.sticker')} ${a.title}` : w(`att.${a.kind}`)}</span>
         {a.fileName && <span className="att-name">{a.fileName}</span>}
         {a.kind === 'location' && a.lat !== undefined && a.lon !== undefined && (
           <span className="att-name">

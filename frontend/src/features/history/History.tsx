@@ -6,7 +6,8 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } fr
 import { api } from '../../lib/api';
 import { useStoreChanges } from '../../lib/changes';
 import { formatDay } from '../../lib/format';
-import { useI18n } from '../../lib/i18n';
+import { useI18n, useWords } from '../../lib/i18n';
+import { historyWords } from './history-i18n';
 import { Modal } from '../../lib/Modal';
 import { useReportError } from '../../lib/toast';
 import type { ChannelKind, HistoryFilter, Manager, Message } from '../../lib/types';
@@ -29,6 +30,7 @@ interface Props {
 
 export function History({ chatId, channelKind, personId, personName, me, managers, filter, onReply }: Props) {
   const { t, locale } = useI18n();
+  const w = useWords(historyWords).t;
   const report = useReportError();
   const [messages, setMessages] = useState<Message[]>([]);
   const [hasMore, setHasMore] = useState(false);
@@ -200,7 +202,7 @@ export function History({ chatId, channelKind, personId, personName, me, manager
         })}
       </div>
       {editing && (
-        <Modal title={t('msg.editTitle')} onClose={() => setEditing(null)} testid="edit-dialog">
+        <Modal title={w('msg.editTitle')} onClose={() => setEditing(null)} testid="edit-dialog">
           <form
             className="stack"
             onSubmit={(e) => {
@@ -223,8 +225,8 @@ export function History({ chatId, channelKind, personId, personName, me, manager
         </Modal>
       )}
       {deleting && (
-        <Modal title={t('msg.delete')} onClose={() => setDeleting(null)} testid="delete-dialog">
-          <p>{t('msg.deleteConfirm')}</p>
+        <Modal title={w('msg.delete')} onClose={() => setDeleting(null)} testid="delete-dialog">
+          <p>{w('msg.deleteConfirm')}</p>
           <p className="quote-text muted">{deleting.text}</p>
           <div className="row-end">
             <button type="button" className="btn" onClick={() => setDeleting(null)}>
@@ -239,7 +241,7 @@ export function History({ chatId, channelKind, personId, personName, me, manager
                 api.DeleteMessage(id).catch(report);
               }}
             >
-              {t('msg.delete')}
+              {w('msg.delete')}
             </button>
           </div>
         </Modal>

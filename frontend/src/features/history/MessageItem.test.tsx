@@ -65,6 +65,21 @@ describe('MessageItem', () => {
     expect(ind.textContent).toContain('Quiz');
   });
 
+  it('words an indicator reason code in the chosen language and shows names as data', () => {
+    const ind = { type: 'payment_failed' as const, offer: 'Starter pack', amount: '$29', reason: 'card_declined' };
+    const { unmount } = renderMsg(msg({ kind: 'indicator', sender: 'system', text: '', indicator: ind }), 'ru');
+    let el = screen.getByTestId('indicator');
+    expect(el.querySelector('.ind-title')!.textContent).toBe('Проваленная оплата');
+    expect(screen.getByTestId('ind-reason').textContent).toBe('карта отклонена');
+    expect([...el.querySelectorAll('[data-param]')].map((e) => e.textContent)).toEqual(['Starter pack', '$29']);
+    unmount();
+    renderMsg(msg({ kind: 'indicator', sender: 'system', text: '', indicator: { type: 'unsubscription', reason: 'blocked_bot' } }), 'en');
+    el = screen.getByTestId('indicator');
+    expect(el.querySelector('.ind-title')!.textContent).toBe('Unsubscribed');
+    expect(screen.getByTestId('ind-reason').textContent).toBe('blocked the bot or denied messages');
+    expect(el.textContent).not.toMatch(/[А-Яа-яЁё]/);
+  });
+
   it('disables Delete past the Telegram window with the reason, keeps Edit', () => {
     renderMsg(msg({ sender: 'manager', managerId: 1, status: 'sent', createdAt: Date.now() - 49 * 3600_000 }));
     fireEvent.click(screen.getByTestId('msg-menu'));

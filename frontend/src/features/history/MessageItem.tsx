@@ -2,11 +2,12 @@
 import { memo, useEffect, useRef, useState } from 'react';
 import { Avatar } from '../../lib/Avatar';
 import { formatClock } from '../../lib/format';
-import { useI18n, type I18nKey } from '../../lib/i18n';
+import { useI18n, useWords } from '../../lib/i18n';
 import { IconAlert, IconCheck, IconClock, IconMore, IconReply } from '../../lib/icons';
 import { canDelete, canEdit } from '../../lib/rules';
 import type { ChannelKind, Indicator, Manager, Message } from '../../lib/types';
 import { AttachmentView } from './Attachments';
+import { historyWords, reasonKey, type HistoryKey } from './history-i18n';
 import { AudioPlayer } from '../composer/AudioPlayer';
 import { mediaURL } from '../../lib/composeApi';
 import { failureText } from '../../lib/errors';
@@ -27,16 +28,20 @@ interface Props extends MessageActions {
   channelKind: ChannelKind;
 }
 
-function IndicatorView({ ind, text }: { ind: Indicator; text: string }) {
-  const { t } = useI18n();
-  const fields: [I18nKey, string | undefined][] = [
+// An indicator is data (a type, names, a reason code): the words are ours, the names are the
+// company's and the client's (data-param marks them, so tests can tell words from data).
+function IndicatorView({ ind }: { ind: Indicator }) {
+  const { t } = useWords(historyWords);
+  const fields: [HistoryKey, string | undefined][] = [
     ['ind.tunnel', ind.tunnel],
     ['ind.block', ind.block],
     ['ind.source', ind.source],
     ['ind.tool', ind.tool],
     ['ind.offer', ind.offer],
     ['ind.amount', ind.amount],
+    ['ind.code', ind.details],
   ];
+  const reason = ind.reason ? reasonKey(ind.reason) : undefined;
   return (
     <div className={`indicator ind-${ind.type}`} data-testid="indicator">
       <div className="ind-title">{t(`ind.${ind.type}`)}</div>
@@ -46,20 +51,24 @@ function IndicatorView({ ind, text }: { ind: Indicator; text: string }) {
           .map(([k, v]) => (
             <div key={k}>
               <dt>{t(k)}</dt>
-              <dd>{v}</dd>
+              <dd data-param>{v}</dd>
             </div>
           ))}
+        {ind.reason && (
+          <div>
+            <dt>{t('ind.reason')}</dt>
+            <dd data-testid="ind-reason">{reason ? t(reason) : t('ind.reason.unknown', { code: ind.reason })}</dd>
+          </div>
+        )}
       </dl>
-      {ind.details && <div className="ind-details">{ind.details}</div>}
-      {text && text !== ind.details && <div className="ind-details">{text}</div>}
     </div>
   );
 }
 
 function StatusMark({ m }: { m: Message }) {
-  const { t } = useI18n();
+  const w = useWords(historyWords).t;
   if (m.status === 'received') return null;
-  const label = t(`msg.status.${m.status}`);
+  const label = w(`msg.status.${m.status}`);
   return (
     <span className={`status status-${m.status}`} data-testid="msg-status" data-status={m.status} title={label} aria-label={label} role="img">
       {m.status === 'queued' || m.status === 'sending' ? <IconClock size={13} /> : m.status === 'failed' ? <IconAlert size={13} /> : <IconCheck size={13} />}
@@ -69,6 +78,7 @@ function StatusMark({ m }: { m: Message }) {
 
 export const MessageItem = memo(function MessageItem({ m, personName, personId, me, managers, channelKind, onReply, onEdit, onDelete, onRetry }: Props) {
   const { t, locale } = useI18n();
+  const w = useWords(historyWords).t;
   const [menu, setMenu] = useState(false);
   const menuRef = useRef<HTMLDivElement>(null);
 
@@ -87,7 +97,7 @@ export const MessageItem = memo(function MessageItem({ m, personName, personId, 
     return (
       <div className="msg msg-left msg-indicator" data-testid="message" data-kind="indicator" data-id={m.id}>
         <div className="bubble bubble-indicator">
-          {m.indicator ? <IndicatorView ind={m.indicator} text={m.text} /> : <div className="msg-text">{m.text}</div>}
+          {m.indicator ? <IndicatorView ind={m.indicator} /> : <div className="msg-text">{m.text}</div>}
           <div className="msg-foot">
             <span className="msg-time">{time}</span>
           </div>
@@ -104,10 +114,10 @@ export const MessageItem = memo(function MessageItem({ m, personName, personId, 
         <div className="note">
           <div className="note-head">
             <strong>{author}</strong>
-            <span className="note-label">{t('msg.noteLabel')}</span>
+            <span className="note-label">{w('msg.noteLabel')}</span>
             <span className="msg-time">{time}</span>
           </div>
-          {names.length > 0 && <div className="note-mentions">{t('msg.noteMentions', { names: names.join(', ') })}</div>}
+          {names.length > 0 && <div className="note-mentions">{w('msg.noteMentions', { names: names.join(', ') })}</div>}
           {m.text && <div className="msg-text">{m.text}</div>}
         </div>
       </div>
@@ -138,9 +148,9 @@ export const MessageItem = memo(function MessageItem({ m, personName, personId, 
   const hours = channelKind === 'vk' ? 24 : 48;
   const deleteReason =
     deleteBlock === 'window'
-      ? t('msg.cannotDeleteWindow', { messenger: t(`channel.${channelKind}`), hours })
+      ? w('msg.cannotDeleteWindow', { messenger: t(`channel.${channelKind}`), hours })
       : deleteBlock === 'not_ours'
-        ? t('msg.cannotEdit')
+        ? w('msg.cannotEdit')
         : undefined;
 
   return (
@@ -157,7 +167,7 @@ export const MessageItem = memo(function MessageItem({ m, personName, personId, 
         {(m.attachments ?? []).map((a, i) =>
           a.kind === 'voice' || a.kind === 'audio' ? <AudioPlayer key={i} messageId={m.id} index={i} attachment={a} /> : <AttachmentView key={i} a={a} media={mediaURL(m.id, i)} />,
         )}
-        {m.deleted && !m.text ? <div className="msg-text muted">{t('msg.deletedText')}</div> : m.text && <div className="msg-text" data-testid="msg-text">{m.text}</div>}
+        {m.deleted && !m.text ? <div className="msg-text muted">{w('msg.deletedText')}</div> : m.text && <div className="msg-text" data-testid="msg-text">{m.text}</div>}
         {m.reactions && m.reactions.length > 0 && (
           <div className="reactions">
             {m.reactions.map((r) => (
@@ -168,16 +178,16 @@ export const MessageItem = memo(function MessageItem({ m, personName, personId, 
           </div>
         )}
         <div className="msg-foot">
-          {m.edited && <span className="mark">{t('msg.edited')}</span>}
-          {m.deleted && <span className="mark mark-deleted">{t('msg.deleted')}</span>}
+          {m.edited && <span className="mark">{w('msg.edited')}</span>}
+          {m.deleted && <span className="mark mark-deleted">{w('msg.deleted')}</span>}
           <span className="msg-time">{time}</span>
           {!left && <StatusMark m={m} />}
         </div>
         {m.status === 'failed' && (
           <div className="msg-error" data-testid="msg-error">
-            <span>{m.error ? failureText(m.error, locale) : t('msg.status.failed')}</span>
+            <span>{m.error ? failureText(m.error, locale) : w('msg.status.failed')}</span>
             <button type="button" className="btn btn-small" data-testid="retry" onClick={() => onRetry(m)}>
-              {t('msg.retry')}
+              {w('msg.retry')}
             </button>
           </div>
         )}
@@ -185,22 +195,22 @@ export const MessageItem = memo(function MessageItem({ m, personName, personId, 
       {!left && avatar}
       <div className="msg-actions" ref={menuRef}>
         {!m.deleted && (
-          <button type="button" className="icon-btn" aria-label={t('msg.reply')} title={t('msg.reply')} data-testid="msg-reply" onClick={() => onReply(m)}>
+          <button type="button" className="icon-btn" aria-label={w('msg.reply')} title={w('msg.reply')} data-testid="msg-reply" onClick={() => onReply(m)}>
             <IconReply size={15} />
           </button>
         )}
         {ours && (
-          <button type="button" className="icon-btn" aria-label={t('msg.menu')} aria-haspopup="menu" aria-expanded={menu} data-testid="msg-menu" onClick={() => setMenu((v) => !v)}>
+          <button type="button" className="icon-btn" aria-label={w('msg.menu')} aria-haspopup="menu" aria-expanded={menu} data-testid="msg-menu" onClick={() => setMenu((v) => !v)}>
             <IconMore size={15} />
           </button>
         )}
         {menu && (
           <div className="menu" role="menu">
-            <button type="button" role="menuitem" disabled={!!editBlock} title={editBlock ? t('msg.cannotEdit') : undefined} onClick={() => { setMenu(false); onEdit(m); }}>
-              {t('msg.edit')}
+            <button type="button" role="menuitem" disabled={!!editBlock} title={editBlock ? w('msg.cannotEdit') : undefined} onClick={() => { setMenu(false); onEdit(m); }}>
+              {w('msg.edit')}
             </button>
             <button type="button" role="menuitem" disabled={!!deleteBlock} title={deleteReason} onClick={() => { setMenu(false); onDelete(m); }}>
-              {t('msg.delete')}
+              {w('msg.delete')}
             </button>
             {deleteReason && <div className="menu-note">{deleteReason}</div>}
           </div>

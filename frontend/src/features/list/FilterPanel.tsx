@@ -1,7 +1,8 @@
 // The filter panel: messenger, has phone, has email always visible; "More" reveals tag, sales
 // plan, lead-generation tool, traffic source and status. Nothing applies until "Filter".
 import { useState } from 'react';
-import { useI18n } from '../../lib/i18n';
+import { useI18n, useWords } from '../../lib/i18n';
+import { listWords } from './list-i18n';
 import { IconClose } from '../../lib/icons';
 import type { ChannelKind, Facets, ListFilter, PersonStatus, SavedFilter } from '../../lib/types';
 
@@ -39,7 +40,8 @@ export function clean(f: ListFilter): ListFilter {
 }
 
 export function FilterPanel({ applied, facets, saved, onApply, onSave, onDeleteSaved }: Props) {
-  const { t } = useI18n();
+  const { t } = useWords(listWords);
+  const app = useI18n().t;
   const [draft, setDraft] = useState<ListFilter>(applied);
   const [more, setMore] = useState(false);
   const [naming, setNaming] = useState(false);
@@ -81,8 +83,8 @@ export function FilterPanel({ applied, facets, saved, onApply, onSave, onDeleteS
             onChange={(e) => set({ channels: e.target.value ? [e.target.value as ChannelKind] : undefined })}
           >
             <option value="">{t('filter.any')}</option>
-            <option value="telegram">{t('channel.telegram')}</option>
-            <option value="vk">{t('channel.vk')}</option>
+            <option value="telegram">{app('channel.telegram')}</option>
+            <option value="vk">{app('channel.vk')}</option>
           </select>
         </label>
         {tri(t('filter.hasPhone'), 'filter-has-phone', draft.hasPhone, (v) => set({ hasPhone: v }))}
@@ -101,8 +103,8 @@ export function FilterPanel({ applied, facets, saved, onApply, onSave, onDeleteS
                 onChange={(e) => set({ statuses: e.target.value ? [e.target.value as PersonStatus] : undefined })}
               >
                 <option value="">{t('filter.any')}</option>
-                <option value="subscribed">{t('status.subscribed')}</option>
-                <option value="unsubscribed">{t('status.unsubscribed')}</option>
+                <option value="subscribed">{app('status.subscribed')}</option>
+                <option value="unsubscribed">{app('status.unsubscribed')}</option>
               </select>
             </label>
             <label className="check">
@@ -153,7 +155,7 @@ export function FilterPanel({ applied, facets, saved, onApply, onSave, onDeleteS
               {t('filter.save')}
             </button>
             <button type="button" className="btn" onClick={() => setNaming(false)}>
-              {t('composer.cancel')}
+              {app('composer.cancel')}
             </button>
           </form>
         )}

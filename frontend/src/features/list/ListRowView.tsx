@@ -1,7 +1,8 @@
 import { memo } from 'react';
 import { Avatar } from '../../lib/Avatar';
 import { formatListTime } from '../../lib/format';
-import { useI18n } from '../../lib/i18n';
+import { useI18n, useWords } from '../../lib/i18n';
+import { listWords } from './list-i18n';
 import { ChannelIcon, IconPencil } from '../../lib/icons';
 import type { ListRow } from '../../lib/types';
 
@@ -15,7 +16,8 @@ interface Props {
 // One person in the list. Every client-controlled string (name, preview) is rendered as a text
 // node; React escapes it, so markup in a name stays visible text.
 export const ListRowView = memo(function ListRowView({ row, selected, now, onSelect }: Props) {
-  const { t, locale } = useI18n();
+  const { t, locale } = useWords(listWords);
+  const app = useI18n().t;
   const channels = row.channels && row.channels.length > 0 ? row.channels : [row.channelKind];
   return (
     <div
@@ -41,7 +43,7 @@ export const ListRowView = memo(function ListRowView({ row, selected, now, onSel
           )}
           <span className="row-channels">
             {channels.map((k) => (
-              <span key={k} title={t(`channel.${k}`)} aria-label={t(`channel.${k}`)} role="img">
+              <span key={k} title={app(`channel.${k}`)} aria-label={app(`channel.${k}`)} role="img">
                 <ChannelIcon kind={k} />
               </span>
             ))}

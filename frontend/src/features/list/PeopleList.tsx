@@ -2,7 +2,8 @@
 // filter panel and the virtualised list of people (only visible rows are in the DOM).
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useRef, useState } from 'react';
-import { useI18n } from '../../lib/i18n';
+import { useWords } from '../../lib/i18n';
+import { listWords } from './list-i18n';
 import { IconChats, IconFilter, IconPlans, IconSearch, IconSort } from '../../lib/icons';
 import type { Facets, ListFilter, ListRow, SavedFilter, Tab, TabCounts } from '../../lib/types';
 import { FilterPanel } from './FilterPanel';
@@ -44,7 +45,7 @@ interface Props {
 const TABS: Tab[] = ['important', 'all', 'unread'];
 
 export const PeopleList = memo(function PeopleList(p: Props) {
-  const { t } = useI18n();
+  const { t } = useWords(listWords);
   const [text, setText] = useState(p.search);
   const [plansOpen, setPlansOpen] = useState(!!p.quickPlan);
   const [filtersOpen, setFiltersOpen] = useState(false);

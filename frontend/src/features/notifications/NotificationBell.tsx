@@ -4,7 +4,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, events } from '../../lib/api';
 import { formatListTime } from '../../lib/format';
-import { useI18n } from '../../lib/i18n';
+import { useWords } from '../../lib/i18n';
+import { notificationsWords } from './notifications-i18n';
 import { IconBell } from '../../lib/icons';
 import type { NotificationItem } from '../../lib/types';
 
@@ -13,7 +14,7 @@ interface Props {
 }
 
 export function NotificationBell({ onOpenChat }: Props) {
-  const { t, locale } = useI18n();
+  const { t, locale } = useWords(notificationsWords);
   const [items, setItems] = useState<NotificationItem[]>([]);
   const [unseen, setUnseen] = useState(0);
   const [open, setOpen] = useState(false);

@@ -1,8 +1,7 @@
-// The Settings screen's strings, in the pattern of src/lib/i18n.ts: `ru` is typed as
-// Record<Key, string>, so the compiler rejects a missing or an extra key. Placeholders look like
-// {name}; a placeholder with no value given stays as written, which the template hint relies on.
-import { useMemo } from 'react';
-import { useI18n } from '../../lib/i18n';
+// The Settings screen's words, registered with the one i18n mechanism (src/lib/i18n.ts): `ru`
+// is typed as Record<Key, string>, so the compiler rejects a missing or an extra key. A
+// placeholder with no value given stays as written, which the template hint relies on.
+import { defineWords, useWords, type Translate, type Vars } from '../../lib/i18n';
 import type { Locale } from '../../lib/types';
 
 const en = {
@@ -265,18 +264,17 @@ const ru: Record<SettingsKey, string> = {
   'pref.trayWarning': 'Значка в трее нет ({text}): закрытие окна завершает Switchboard.',
 };
 
-export const settingsDictionaries: Record<Locale, Record<SettingsKey, string>> = { en, ru };
+const settingsWords = defineWords('settings', en, ru);
 
-export type SettingsT = (key: SettingsKey, vars?: Record<string, string | number>) => string;
+export const settingsDictionaries = settingsWords.dictionaries;
 
-export function translateSettings(locale: Locale, key: SettingsKey, vars?: Record<string, string | number>): string {
-  const s = settingsDictionaries[locale][key] ?? en[key] ?? key;
-  if (!vars) return s;
-  return s.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m));
+export type SettingsT = Translate<SettingsKey>;
+
+export function translateSettings(locale: Locale, key: SettingsKey, vars?: Vars): string {
+  return settingsWords.t[locale](key, vars);
 }
 
-/** The settings strings in the app's current language (from the shell's I18nProvider). */
+/** The settings words in the app's current language (from the shell's I18nProvider). */
 export function useSettingsT(): { t: SettingsT; locale: Locale } {
-  const { locale } = useI18n();
-  return useMemo(() => ({ locale, t: (key, vars) => translateSettings(locale, key, vars) }), [locale]);
+  return useWords(settingsWords);
 }
