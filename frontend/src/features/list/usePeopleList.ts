@@ -151,7 +151,10 @@ export function usePeopleList(
         if (end >= first && start <= lastIdx) targets.push(i);
         start += p.rows.length;
       });
-      if (ps.length === 0) targets.push(0);
+      // When the end of the list is in view (an empty list always is), its last page is
+      // refetched too: an empty page holds no visible row, yet new people arrive into it.
+      const lastPage = Math.max(0, ps.length - 1);
+      if (lastIdx >= start - 1 && !targets.includes(lastPage)) targets.push(lastPage);
       for (const i of targets) {
         const cursor = ps[i]?.cursor ?? '';
         api.ListPeople(query(cursor)).then(
