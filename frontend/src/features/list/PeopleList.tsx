@@ -1,7 +1,7 @@
 // Left pane: tabs with counts, quick search, the sales-plan and active-dialogue filters, the
 // filter panel and the virtualised list of people (only visible rows are in the DOM).
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useEffect, useRef, useState } from 'react';
+import { memo, useEffect, useRef, useState, type ReactNode } from 'react';
 import { useI18n } from '../../lib/i18n';
 import { IconChats, IconFilter, IconPlans, IconSearch, IconSort } from '../../lib/icons';
 import type { Facets, ListFilter, ListRow, SavedFilter, Tab, TabCounts } from '../../lib/types';
@@ -39,6 +39,8 @@ interface Props {
   onSelect: (row: ListRow) => void;
   onVisibleRange: (first: number, last: number) => void;
   onFirstRender: () => void;
+  /** What an empty list says instead of "Nobody here" (a workspace with nobody in it yet). */
+  empty?: ReactNode;
 }
 
 const TABS: Tab[] = ['important', 'all', 'unread'];
@@ -215,7 +217,7 @@ export const PeopleList = memo(function PeopleList(p: Props) {
             );
           })}
         </div>
-        {!p.loading && p.rows.length === 0 && <div className="empty">{t('list.empty')}</div>}
+        {!p.loading && p.rows.length === 0 && (p.empty ?? <div className="empty">{t('list.empty')}</div>)}
         {(p.loading || p.hasMore) && p.rows.length > 0 && lastIdx >= p.rows.length - 2 && <div className="muted small center">{t('list.loadingMore')}</div>}
       </div>
     </aside>
