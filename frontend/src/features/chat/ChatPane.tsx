@@ -1,12 +1,14 @@
 // The centre pane: the open chat's head, its history and the composer, or a hint when no chat is
 // open. History and composer are loaded after the first screen (lazyParts.ts).
-import { Suspense, useCallback } from 'react';
+import { Suspense, useCallback, useMemo, useState } from 'react';
 import { useI18n } from '../../lib/i18n';
 import { useReportError } from '../../lib/toast';
 import type { Manager } from '../../lib/types';
 import { Composer, History, HistoryFilterBar } from '../../lazyParts';
+import { channelsStore } from '../workspace/channels';
 import { listControl, markRead, setReplyTo, workspace } from '../workspace/store';
 import { ChatHead } from './ChatHead';
+import { waitReason } from './waitReason';
 
 export function ChatPane({ me, managers }: { me: Manager; managers: Map<number, Manager> }) {
   const { t } = useI18n();
@@ -16,7 +18,11 @@ export function ChatPane({ me, managers }: { me: Manager; managers: Map<number, 
   const replyTo = workspace.use((s) => s.replyTo);
   const histFilter = workspace.use((s) => s.histFilter);
   const histFilterOpen = workspace.use((s) => s.histFilterOpen);
-  const onSent = useCallback(() => undefined, []);
+  const channels = channelsStore.use((s) => s.channels);
+  const statuses = channelsStore.use((s) => s.statuses);
+  // Bumped by every send from this window: the history then scrolls to the message sent.
+  const [sent, setSent] = useState(0);
+  const onSent = useCallback(() => setSent((n) => n + 1), []);
   const onFilter = useCallback((f: typeof histFilter) => workspace.set({ histFilter: f }), []);
   const onMarkRead = useCallback(() => void markRead().catch(report), [report]);
   const onNote = useCallback(() => workspace.set({ noteOpen: true }), []);
@@ -24,6 +30,7 @@ export function ChatPane({ me, managers }: { me: Manager; managers: Map<number, 
 
   const chats = card && card.person.id === sel?.personId ? (card.chats ?? []) : [];
   const chat = chats.find((c) => c.id === sel?.chatId);
+  const queuedReason = useMemo(() => (chat ? waitReason(chat.channelId, channels, statuses, t) : ''), [chat, channels, statuses, t]);
 
   if (!sel) {
     return (
@@ -50,6 +57,8 @@ export function ChatPane({ me, managers }: { me: Manager; managers: Map<number, 
           managers={managers}
           filter={histFilter}
           onReply={setReplyTo}
+          sentSeq={sent}
+          queuedReason={queuedReason}
         />
         <Composer
           chatId={sel.chatId}

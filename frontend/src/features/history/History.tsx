@@ -1,6 +1,7 @@
 // The centre pane's history: virtualised (dynamic heights), starts at the bottom, loads older
 // pages at the top while keeping the reading position, and follows new messages only when the
-// manager is already at the bottom.
+// manager is already at the bottom; otherwise a "new messages ↓" marker says they came. A send
+// from this window always scrolls to the message sent.
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../../lib/api';
@@ -10,7 +11,7 @@ import { useI18n } from '../../lib/i18n';
 import { Modal } from '../../lib/Modal';
 import { useReportError } from '../../lib/toast';
 import type { ChannelKind, HistoryFilter, Manager, Message } from '../../lib/types';
-import { buildHistoryItems, mergeNewest, type HistoryItem } from './group';
+import { buildHistoryItems, endMoved, mergeNewest, type HistoryItem } from './group';
 import { MessageItem } from './MessageItem';
 
 const PAGE = 50;
@@ -25,9 +26,13 @@ interface Props {
   managers: Map<number, Manager>;
   filter: HistoryFilter;
   onReply: (m: Message) => void;
+  /** Bumped by each send from this window: the history scrolls to the end, where it lands. */
+  sentSeq?: number;
+  /** Why this chat's queued messages wait ('' when its channel is up). */
+  queuedReason?: string;
 }
 
-export function History({ chatId, channelKind, personId, personName, me, managers, filter, onReply }: Props) {
+export function History({ chatId, channelKind, personId, personName, me, managers, filter, onReply, sentSeq = 0, queuedReason = '' }: Props) {
   const { t, locale } = useI18n();
   const report = useReportError();
   const [messages, setMessages] = useState<Message[]>([]);
@@ -37,6 +42,7 @@ export function History({ chatId, channelKind, personId, personName, me, manager
   const [editing, setEditing] = useState<Message | null>(null);
   const [editText, setEditText] = useState('');
   const [deleting, setDeleting] = useState<Message | null>(null);
+  const [newBelow, setNewBelow] = useState(false);
   const scrollRef = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const gen = useRef(0);
@@ -98,6 +104,23 @@ export function History({ chatId, channelKind, personId, personName, me, manager
     if (atBottom.current) scrollToBottom();
   }, [total, items.length, scrollToBottom]);
 
+  // What the manager sends is shown: wherever the history was (a language switch, reading
+  // older messages), it goes to the end and stays there while the message arrives.
+  const lastSent = useRef(sentSeq);
+  useLayoutEffect(() => {
+    if (sentSeq === lastSent.current) return;
+    lastSent.current = sentSeq;
+    atBottom.current = true;
+    setNewBelow(false);
+    scrollToBottom();
+  }, [sentSeq, scrollToBottom]);
+
+  const jumpToEnd = useCallback(() => {
+    atBottom.current = true;
+    setNewBelow(false);
+    scrollToBottom();
+  }, [scrollToBottom]);
+
   const loadOlder = useCallback(() => {
     const first = msgsRef.current[0];
     if (!first || olderBusy.current) return;
@@ -136,6 +159,7 @@ export function History({ chatId, channelKind, personId, personName, me, manager
     const el = scrollRef.current;
     if (!el) return;
     atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < BOTTOM_SLACK;
+    if (atBottom.current) setNewBelow(false);
     if (el.scrollTop < 300 && hasMore && !loading) loadOlder();
   }, [hasMore, loading, loadOlder]);
 
@@ -145,7 +169,10 @@ export function History({ chatId, channelKind, personId, personName, me, manager
     api.History({ chatId, filter, before: 0, limit: PAGE }).then(
       (p) => {
         if (g !== gen.current) return;
-        setMessages((cur) => mergeNewest(cur, p.messages ?? []));
+        const newest = p.messages ?? [];
+        // Away from the end, new messages do not move what the manager reads: a marker says so.
+        if (!atBottom.current && endMoved(msgsRef.current, newest)) setNewBelow(true);
+        setMessages((cur) => mergeNewest(cur, newest));
         if (msgsRef.current.length === 0) setHasMore(p.hasMore);
       },
       report,
@@ -181,6 +208,7 @@ export function History({ chatId, channelKind, personId, personName, me, manager
         onEdit={onEdit}
         onDelete={onDelete}
         onRetry={onRetry}
+        queuedReason={queuedReason}
       />
     );
 
@@ -199,6 +227,13 @@ export function History({ chatId, channelKind, personId, personName, me, manager
           );
         })}
       </div>
+      {newBelow && (
+        <div className="new-below">
+          <button type="button" className="btn btn-small btn-primary" data-testid="new-messages" onClick={jumpToEnd}>
+            {t('history.newMessages')}
+          </button>
+        </div>
+      )}
       {editing && (
         <Modal title={t('msg.editTitle')} onClose={() => setEditing(null)} testid="edit-dialog">
           <form

@@ -7,6 +7,7 @@ import { IconAlert, IconCheck, IconClock, IconMore, IconReply } from '../../lib/
 import { canDelete, canEdit } from '../../lib/rules';
 import type { ChannelKind, Indicator, Manager, Message } from '../../lib/types';
 import { AttachmentView } from './Attachments';
+import { useMenuPlacement } from './menuPlacement';
 import { AudioPlayer } from '../composer/AudioPlayer';
 import { mediaURL } from '../../lib/composeApi';
 
@@ -24,6 +25,8 @@ interface Props extends MessageActions {
   me: Manager;
   managers: Map<number, Manager>;
   channelKind: ChannelKind;
+  /** Why a queued message waits ('' when its channel is up): shown under it, not just a clock. */
+  queuedReason?: string;
 }
 
 function IndicatorView({ ind, text }: { ind: Indicator; text: string }) {
@@ -55,10 +58,10 @@ function IndicatorView({ ind, text }: { ind: Indicator; text: string }) {
   );
 }
 
-function StatusMark({ m }: { m: Message }) {
+function StatusMark({ m, reason }: { m: Message; reason: string }) {
   const { t } = useI18n();
   if (m.status === 'received') return null;
-  const label = t(`msg.status.${m.status}`);
+  const label = m.status === 'queued' && reason ? `${t(`msg.status.${m.status}`)}: ${reason}` : t(`msg.status.${m.status}`);
   return (
     <span className={`status status-${m.status}`} data-testid="msg-status" data-status={m.status} title={label} aria-label={label} role="img">
       {m.status === 'queued' || m.status === 'sending' ? <IconClock size={13} /> : m.status === 'failed' ? <IconAlert size={13} /> : <IconCheck size={13} />}
@@ -66,10 +69,24 @@ function StatusMark({ m }: { m: Message }) {
   );
 }
 
-export const MessageItem = memo(function MessageItem({ m, personName, personId, me, managers, channelKind, onReply, onEdit, onDelete, onRetry }: Props) {
+export const MessageItem = memo(function MessageItem({
+  m,
+  personName,
+  personId,
+  me,
+  managers,
+  channelKind,
+  onReply,
+  onEdit,
+  onDelete,
+  onRetry,
+  queuedReason = '',
+}: Props) {
   const { t } = useI18n();
   const [menu, setMenu] = useState(false);
   const menuRef = useRef<HTMLDivElement>(null);
+  const popupRef = useRef<HTMLDivElement>(null);
+  const placement = useMenuPlacement(menu, popupRef);
 
   useEffect(() => {
     if (!menu) return;
@@ -170,8 +187,13 @@ export const MessageItem = memo(function MessageItem({ m, personName, personId, 
           {m.edited && <span className="mark">{t('msg.edited')}</span>}
           {m.deleted && <span className="mark mark-deleted">{t('msg.deleted')}</span>}
           <span className="msg-time">{time}</span>
-          {!left && <StatusMark m={m} />}
+          {!left && <StatusMark m={m} reason={queuedReason} />}
         </div>
+        {m.status === 'queued' && queuedReason && (
+          <div className="msg-wait" data-testid="msg-wait">
+            {queuedReason}
+          </div>
+        )}
         {m.status === 'failed' && (
           <div className="msg-error" data-testid="msg-error">
             <span>{m.error || t('msg.status.failed')}</span>
@@ -194,7 +216,7 @@ export const MessageItem = memo(function MessageItem({ m, personName, personId, 
           </button>
         )}
         {menu && (
-          <div className="menu" role="menu">
+          <div className={`menu${placement === 'up' ? ' menu-up' : ''}`} role="menu" ref={popupRef} data-testid="msg-menu-popup" data-placement={placement}>
             <button type="button" role="menuitem" disabled={!!editBlock} title={editBlock ? t('msg.cannotEdit') : undefined} onClick={() => { setMenu(false); onEdit(m); }}>
               {t('msg.edit')}
             </button>
