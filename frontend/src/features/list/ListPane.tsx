@@ -97,6 +97,7 @@ export function ListPane({ boot, onFirstRender }: Props) {
       onDeleteSaved={onDeleteSaved}
       rows={list.rows}
       loading={list.loading}
+      settled={list.settled}
       hasMore={list.hasMore}
       loadMore={list.loadMore}
       selectedPersonId={selectedPersonId}

@@ -33,6 +33,8 @@ interface Props {
   onDeleteSaved: (id: number) => void;
   rows: ListRow[];
   loading: boolean;
+  /** The rows and counts answer the current query (aria-busy otherwise). */
+  settled: boolean;
   hasMore: boolean;
   loadMore: () => void;
   selectedPersonId: number;
@@ -205,7 +207,15 @@ export const PeopleList = memo(function PeopleList(p: Props) {
           </button>
         </div>
       )}
-      <div className="list-scroll" ref={scrollRef} role="listbox" aria-label={t('list.label')} data-testid="people-list">
+      <div
+        className="list-scroll"
+        ref={scrollRef}
+        role="listbox"
+        aria-label={t('list.label')}
+        aria-busy={!p.settled}
+        data-search={p.search}
+        data-testid="people-list"
+      >
         <div style={{ height: virt.getTotalSize(), position: 'relative' }}>
           {items.map((vi) => {
             const row = p.rows[vi.index];
