@@ -22,7 +22,7 @@ describe('waitReason', () => {
     expect(waitReason(7, [bot], status('stopped'), ru)).toMatch(/Канал Sales bot не подключён/);
   });
   it('says when the channel was removed, the token revoked or the network is down', () => {
-    expect(waitReason(7, [{ ...bot, enabled: false }], status('stopped'), en)).toMatch(/was removed/);
+    expect(waitReason(7, [{ ...bot, enabled: false }], new Map(), en)).toMatch(/Sales bot is not connected/);
     expect(waitReason(8, [bot], new Map(), en)).toMatch(/was removed/);
     expect(waitReason(7, [bot], status('revoked'), en)).toMatch(/token of Sales bot was revoked/);
     expect(waitReason(7, [bot], status('offline', 12), en)).toBe('No connection to Sales bot: trying again in 12 s.');

@@ -6,9 +6,12 @@ import type { Channel, ChannelStatus } from '../../lib/types';
 /** The reason, or '' when the channel is up and the message simply has not left yet. */
 export function waitReason(channelId: number, channels: Channel[], statuses: ReadonlyMap<number, ChannelStatus>, t: TFunc): string {
   const ch = channels.find((c) => c.id === channelId);
-  if (!ch || !ch.enabled) return t('wait.removed');
-  const st = statuses.get(channelId);
+  if (!ch) return t('wait.removed');
   const channel = ch.name;
+  // A disabled channel has no poller and no sender: one without a token (the demo's), or one
+  // removed in Settings whose chats are kept.
+  if (!ch.enabled) return t('wait.stopped', { channel });
+  const st = statuses.get(channelId);
   switch (st?.state) {
     case undefined:
     case 'connected':

@@ -46,7 +46,11 @@ export function followChannels(initial: Channel[]): () => void {
     channelsStore.set({ statuses: new Map(statuses).set(s.channelId, s) });
     if (!channels.some((c) => c.id === s.channelId)) void reloadChannels();
   });
-  // The statuses reported before the window subscribed (a channel without a token says so once).
-  void reloadChannels();
-  return off;
+  // The statuses reported before the window subscribed (a channel without a token says so once),
+  // asked after the first screen is painted so the call does not compete with it.
+  const timer = setTimeout(() => void reloadChannels(), 300);
+  return () => {
+    clearTimeout(timer);
+    off();
+  };
 }
