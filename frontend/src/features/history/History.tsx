@@ -13,6 +13,7 @@ import { useReportError } from '../../lib/toast';
 import type { ChannelKind, HistoryFilter, Manager, Message } from '../../lib/types';
 import { buildHistoryItems, endMoved, mergeNewest, type HistoryItem } from './group';
 import { MessageItem } from './MessageItem';
+import './history.css';
 
 const PAGE = 50;
 const BOTTOM_SLACK = 48;

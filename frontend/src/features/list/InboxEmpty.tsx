@@ -3,6 +3,7 @@
 import { useI18n } from '../../lib/i18n';
 import { channelsStore } from '../workspace/channels';
 import { openSettings } from '../workspace/store';
+import './list.css';
 
 export function InboxEmpty() {
   const { t } = useI18n();
