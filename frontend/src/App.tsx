@@ -111,11 +111,6 @@ function Workspace({
   useHotkeys();
   useWindowSignals();
 
-  const channels = channelsStore.use((s) => s.channels);
-  const statuses = channelsStore.use((s) => s.statuses);
-  const demo = useMemo(() => channels.some(isDemoChannel), [channels]);
-  const statusList = useMemo(() => [...statuses.values()], [statuses]);
-
   const onLocale = useCallback(
     (l: Locale) => {
       setLocale(l);
@@ -143,19 +138,7 @@ function Workspace({
 
   return (
     <div className="app">
-      <Header
-        demo={demo}
-        theme={theme}
-        onTheme={onTheme}
-        onLocale={onLocale}
-        statuses={statusList}
-        extra={
-          <>
-            <NotificationBell onOpenChat={onOpenChat} />
-            <GearButton onClick={() => openSettings()} />
-          </>
-        }
-      />
+      <TopBar theme={theme} onTheme={onTheme} onLocale={onLocale} onOpenChat={onOpenChat} />
       <main className="workspace">
         <ListPane boot={boot} onFirstRender={onFirstRender} />
         <ChatPane me={boot.me} managers={managers} />
@@ -163,5 +146,38 @@ function Workspace({
       </main>
       <Dialogs managers={boot.managers ?? []} theme={theme} setTheme={setTheme} setLocale={setLocale} />
     </div>
+  );
+}
+
+/** The header over the live channels: a status change re-renders it, not the three panes. */
+function TopBar({
+  theme,
+  onTheme,
+  onLocale,
+  onOpenChat,
+}: {
+  theme: ThemeSetting;
+  onTheme: (t: ThemeSetting) => void;
+  onLocale: (l: Locale) => void;
+  onOpenChat: (chatId: number) => void;
+}) {
+  const channels = channelsStore.use((s) => s.channels);
+  const statuses = channelsStore.use((s) => s.statuses);
+  const demo = useMemo(() => channels.some(isDemoChannel), [channels]);
+  const statusList = useMemo(() => [...statuses.values()], [statuses]);
+  return (
+    <Header
+      demo={demo}
+      theme={theme}
+      onTheme={onTheme}
+      onLocale={onLocale}
+      statuses={statusList}
+      extra={
+        <>
+          <NotificationBell onOpenChat={onOpenChat} />
+          <GearButton onClick={() => openSettings()} />
+        </>
+      }
+    />
   );
 }

@@ -1,6 +1,6 @@
 // The centre pane: the open chat's head, its history and the composer, or a hint when no chat is
 // open. History and composer are loaded after the first screen (lazyParts.ts).
-import { Suspense, useCallback, useMemo, useState } from 'react';
+import { Suspense, useCallback, useState } from 'react';
 import { useI18n } from '../../lib/i18n';
 import { useReportError } from '../../lib/toast';
 import type { Manager } from '../../lib/types';
@@ -18,8 +18,6 @@ export function ChatPane({ me, managers }: { me: Manager; managers: Map<number, 
   const replyTo = workspace.use((s) => s.replyTo);
   const histFilter = workspace.use((s) => s.histFilter);
   const histFilterOpen = workspace.use((s) => s.histFilterOpen);
-  const channels = channelsStore.use((s) => s.channels);
-  const statuses = channelsStore.use((s) => s.statuses);
   // Bumped by every send from this window: the history then scrolls to the message sent.
   const [sent, setSent] = useState(0);
   const onSent = useCallback(() => setSent((n) => n + 1), []);
@@ -30,7 +28,9 @@ export function ChatPane({ me, managers }: { me: Manager; managers: Map<number, 
 
   const chats = card && card.person.id === sel?.personId ? (card.chats ?? []) : [];
   const chat = chats.find((c) => c.id === sel?.chatId);
-  const queuedReason = useMemo(() => (chat ? waitReason(chat.channelId, channels, statuses, t) : ''), [chat, channels, statuses, t]);
+  // A string: the pane re-renders when the reason changes, not on every status report.
+  const channelId = chat?.channelId ?? 0;
+  const queuedReason = channelsStore.use((s) => (channelId ? waitReason(channelId, s.channels, s.statuses, t) : ''));
 
   if (!sel) {
     return (
