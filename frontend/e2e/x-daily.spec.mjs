@@ -1,6 +1,7 @@
 // Daily use (issue 13), registered into e2e/run.mjs: what was sent is shown, a queued message says
-// why it waits, the newest message's menu stays inside the history, and client messages arriving
-// while the manager reads older ones show a "New messages" marker instead of moving the view.
+// why it waits, the newest message's menu stays inside the history, a list that starts empty
+// shows a new client live, and client messages arriving while the manager reads older ones show
+// a "New messages" marker instead of moving the view.
 // The arrival spec connects its own bot to a fake Telegram Bot API served from this process
 // (getMe, getWebhookInfo, and getUpdates long-polling a queue the spec fills), then removes it.
 // Its file sorts after settings.spec.mjs: a removed channel that had chats stays listed (disabled),
@@ -144,7 +145,7 @@ export default function register({ spec }) {
     await page.keyboard.press('Escape');
   });
 
-  spec('daily: client messages follow the end, and show "New messages" while reading older ones', async ({ page }) => {
+  spec('daily: an empty list shows a new client live; their messages follow the end, or show "New messages" while reading older ones', async ({ page }) => {
     const api = await fakeBotWithClients();
     const stamp = Date.now();
     const client = `Olga E2E ${stamp}`;
@@ -172,10 +173,13 @@ export default function register({ spec }) {
       await page.keyboard.press('Escape');
       await page.getByTestId('settings').waitFor({ state: 'detached' });
 
-      // A new client writes a long first conversation: they appear in the list, live.
-      for (let i = 1; i <= 40; i++) api.pushText(fromId, client, `message ${i} of ${stamp}`);
+      // A list that starts empty (nobody by that name yet) shows the client live when they write
+      // a long first conversation, without switching tabs.
       await openTab(page, 'all');
       await search(page, client);
+      assert.equal(await rows(page).count(), 0, 'nobody by that name yet');
+      await page.getByTestId('people-list').getByText('Nobody here').waitFor();
+      for (let i = 1; i <= 40; i++) api.pushText(fromId, client, `message ${i} of ${stamp}`);
       await rows(page).filter({ hasText: client }).first().waitFor({ timeout: 15000 });
       await rows(page).filter({ hasText: client }).first().click();
       const history = page.locator('[data-testid="history"] [data-testid="message"]');
