@@ -22,13 +22,10 @@ export async function listSettled(page) {
 
 export async function search(page, text) {
   await page.getByTestId('search').fill(text);
-  await page.waitForFunction(
-    (t) => {
-      const el = document.querySelector('[data-testid="people-list"]');
-      return el?.getAttribute('data-search') === t && el.getAttribute('aria-busy') === 'false';
-    },
-    text,
-  );
+  await page.waitForFunction((t) => {
+    const el = document.querySelector('[data-testid="people-list"]');
+    return el?.getAttribute('data-search') === t && el.getAttribute('aria-busy') === 'false';
+  }, text);
 }
 
 export async function openTab(page, tab) {

@@ -73,10 +73,11 @@ async function fakeBotWithClients() {
 }
 
 /** The box of an element, and of the history it is in. */
-const box = (locator) => locator.evaluate((el) => {
-  const r = el.getBoundingClientRect();
-  return { top: r.top, bottom: r.bottom };
-});
+const box = (locator) =>
+  locator.evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    return { top: r.top, bottom: r.bottom };
+  });
 
 async function removeChannel(page, name) {
   if (await page.getByTestId('settings').count()) await page.keyboard.press('Escape');
@@ -166,7 +167,12 @@ export default function register({ spec }) {
       await dialog.waitFor({ state: 'detached' });
       connected = true;
       await page.waitForFunction(
-        () => /Receiving messages|Connected/.test([...document.querySelectorAll('[data-testid="channel-row"]')].find((r) => r.textContent.includes('E2E Daily Bot'))?.querySelector('[data-testid="channel-status"]')?.textContent ?? ''),
+        () =>
+          /Receiving messages|Connected/.test(
+            [...document.querySelectorAll('[data-testid="channel-row"]')]
+              .find((r) => r.textContent.includes('E2E Daily Bot'))
+              ?.querySelector('[data-testid="channel-status"]')?.textContent ?? '',
+          ),
         null,
         { timeout: 15000 },
       );

@@ -35,7 +35,7 @@ export function createStore<T extends object>(initial: T): SmallStore<T> {
     state = { ...state, ...p };
     for (const l of listeners) l();
   };
-  const use = <U,>(select: (s: T) => U): U => useSyncExternalStore(subscribe, () => select(state));
+  const use = <U>(select: (s: T) => U): U => useSyncExternalStore(subscribe, () => select(state));
   const reset = () => {
     state = initial;
     for (const l of listeners) l();

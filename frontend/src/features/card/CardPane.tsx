@@ -30,10 +30,14 @@ export function CardPane() {
   const personId = sel.personId;
   const chatId = sel.chatId;
   const personAction = (fn: (id: number, on: boolean) => Promise<void>) => (on: boolean) => {
-    fn(personId, on).then(() => loadCard(personId)).catch(report);
+    fn(personId, on)
+      .then(() => loadCard(personId))
+      .catch(report);
   };
   const chatAction = (fn: (id: number, off: boolean) => Promise<void>) => (off: boolean) => {
-    fn(chatId, off).then(() => loadCard(personId)).catch(report);
+    fn(chatId, off)
+      .then(() => loadCard(personId))
+      .catch(report);
   };
   return (
     <ClientPanel

@@ -41,7 +41,12 @@ export function ChatPane({ me, managers }: { me: Manager; managers: Map<number, 
   }
   const name = card?.person.id === sel.personId ? card.person.name : sel.name;
   // Until the card is in, the list row knows the messenger.
-  const channelKind = chat?.channelKind ?? listControl().rows().find((r) => r.personId === sel.personId)?.channelKind ?? 'telegram';
+  const channelKind =
+    chat?.channelKind ??
+    listControl()
+      .rows()
+      .find((r) => r.personId === sel.personId)?.channelKind ??
+    'telegram';
   return (
     <section className="pane pane-chat" aria-label={sel.name}>
       <ChatHead name={name} chats={chats} chatId={sel.chatId} />

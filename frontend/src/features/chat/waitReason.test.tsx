@@ -6,7 +6,17 @@ import type { Channel, ChannelStatus, Manager, Message } from '../../lib/types';
 import { MessageItem } from '../history/MessageItem';
 import { waitReason } from './waitReason';
 
-const bot: Channel = { id: 7, kind: 'telegram', name: 'Sales bot', externalId: '5150', username: 'sales_bot', avatarUrl: '', apiUrl: '', enabled: true, createdAt: 0 };
+const bot: Channel = {
+  id: 7,
+  kind: 'telegram',
+  name: 'Sales bot',
+  externalId: '5150',
+  username: 'sales_bot',
+  avatarUrl: '',
+  apiUrl: '',
+  enabled: true,
+  createdAt: 0,
+};
 const status = (state: ChannelStatus['state'], retryIn = 0): Map<number, ChannelStatus> =>
   new Map([[7, { channelId: 7, state, retryIn, lastError: '', webhook: false, at: 0 }]]);
 const en = makeT('en');
@@ -33,13 +43,39 @@ describe('waitReason', () => {
 describe('a queued message in a chat whose channel is not connected', () => {
   const me: Manager = { id: 1, name: 'Anna', avatarUrl: '', isMe: true };
   const queued: Message = {
-    id: 1, chatId: 1, kind: 'message', externalId: '', sender: 'manager', senderName: '', managerId: 1, text: 'hello',
-    attachments: null, replyToId: 0, status: 'queued', error: '', edited: false, deleted: false, createdAt: Date.now(), editedAt: 0,
+    id: 1,
+    chatId: 1,
+    kind: 'message',
+    externalId: '',
+    sender: 'manager',
+    senderName: '',
+    managerId: 1,
+    text: 'hello',
+    attachments: null,
+    replyToId: 0,
+    status: 'queued',
+    error: '',
+    edited: false,
+    deleted: false,
+    createdAt: Date.now(),
+    editedAt: 0,
   };
   const renderWith = (m: Message, reason: string) =>
     render(
       <I18nProvider value={{ locale: 'en', t: en }}>
-        <MessageItem m={m} personName="C" personId={5} me={me} managers={new Map()} channelKind="telegram" onReply={vi.fn()} onEdit={vi.fn()} onDelete={vi.fn()} onRetry={vi.fn()} queuedReason={reason} />
+        <MessageItem
+          m={m}
+          personName="C"
+          personId={5}
+          me={me}
+          managers={new Map()}
+          channelKind="telegram"
+          onReply={vi.fn()}
+          onEdit={vi.fn()}
+          onDelete={vi.fn()}
+          onRetry={vi.fn()}
+          queuedReason={reason}
+        />
       </I18nProvider>,
     );
 

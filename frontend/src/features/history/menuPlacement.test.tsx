@@ -22,8 +22,22 @@ describe('menuPlacement', () => {
 
 const me: Manager = { id: 1, name: 'Anna Manager', avatarUrl: '', isMe: true };
 const m: Message = {
-  id: 1, chatId: 1, kind: 'message', externalId: '10', sender: 'manager', senderName: '', managerId: 1, text: 'our message',
-  attachments: null, replyToId: 0, status: 'sent', error: '', edited: false, deleted: false, createdAt: Date.now(), editedAt: 0,
+  id: 1,
+  chatId: 1,
+  kind: 'message',
+  externalId: '10',
+  sender: 'manager',
+  senderName: '',
+  managerId: 1,
+  text: 'our message',
+  attachments: null,
+  replyToId: 0,
+  status: 'sent',
+  error: '',
+  edited: false,
+  deleted: false,
+  createdAt: Date.now(),
+  editedAt: 0,
 };
 
 // jsdom lays nothing out: each element gets the box the test gives its test id or class.
@@ -39,7 +53,18 @@ function renderIn() {
   return render(
     <I18nProvider value={{ locale: 'en', t: makeT('en') }}>
       <div className="history" style={{ overflowY: 'auto' }}>
-        <MessageItem m={m} personName="Client" personId={5} me={me} managers={new Map([[1, me]])} channelKind="telegram" onReply={vi.fn()} onEdit={vi.fn()} onDelete={vi.fn()} onRetry={vi.fn()} />
+        <MessageItem
+          m={m}
+          personName="Client"
+          personId={5}
+          me={me}
+          managers={new Map([[1, me]])}
+          channelKind="telegram"
+          onReply={vi.fn()}
+          onEdit={vi.fn()}
+          onDelete={vi.fn()}
+          onRetry={vi.fn()}
+        />
       </div>
     </I18nProvider>,
   );

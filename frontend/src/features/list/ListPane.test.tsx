@@ -21,8 +21,27 @@ const boot = {
   savedFilters: null,
   lastChatId: 0,
 } as Bootstrap;
-const bot: Channel = { id: 7, kind: 'telegram', name: 'Sales bot', externalId: '5150', username: 'sales_bot', avatarUrl: '', apiUrl: '', enabled: true, createdAt: 0 };
-const vera = { personId: 3, chatId: 30, name: 'Vera', channelKind: 'telegram', channels: ['telegram'], unread: 1, lastMessageAt: Date.now(), preview: 'hi' } as unknown as ListRow;
+const bot: Channel = {
+  id: 7,
+  kind: 'telegram',
+  name: 'Sales bot',
+  externalId: '5150',
+  username: 'sales_bot',
+  avatarUrl: '',
+  apiUrl: '',
+  enabled: true,
+  createdAt: 0,
+};
+const vera = {
+  personId: 3,
+  chatId: 30,
+  name: 'Vera',
+  channelKind: 'telegram',
+  channels: ['telegram'],
+  unread: 1,
+  lastMessageAt: Date.now(),
+  preview: 'hi',
+} as unknown as ListRow;
 
 let people: ListRow[] = [];
 beforeEach(() => {
@@ -72,6 +91,12 @@ describe('ListPane on an empty workspace', () => {
     act(() => listControl().refresh());
     await waitFor(() => expect(screen.getByTestId('tab-count-all').textContent).toBe('1'));
     expect(screen.queryByTestId('inbox-empty')).toBeNull();
-    await waitFor(() => expect(listControl().rows().map((r) => r.name)).toEqual(['Vera']));
+    await waitFor(() =>
+      expect(
+        listControl()
+          .rows()
+          .map((r) => r.name),
+      ).toEqual(['Vera']),
+    );
   });
 });
