@@ -60,10 +60,11 @@ describe('a queued message in a chat whose channel is not connected', () => {
     createdAt: Date.now(),
     editedAt: 0,
   };
-  const renderWith = (m: Message, reason: string) =>
+  const renderWith = (m: Message, reason: string, waitInline = true) =>
     render(
       <I18nProvider value={{ locale: 'en', t: en }}>
         <MessageItem
+          waitInline={waitInline}
           m={m}
           personName="C"
           personId={5}
@@ -83,6 +84,13 @@ describe('a queued message in a chat whose channel is not connected', () => {
     const reason = waitReason(7, [bot], status('stopped'), en);
     renderWith(queued, reason);
     expect(screen.getByTestId('msg-wait').textContent).toBe(reason);
+    expect(screen.getByTestId('msg-status').getAttribute('title')).toBe(`Queued: ${reason}`);
+  });
+
+  it('says it on hover only for the older queued messages (the newest says it inline)', () => {
+    const reason = waitReason(7, [bot], status('stopped'), en);
+    renderWith(queued, reason, false);
+    expect(screen.queryByTestId('msg-wait')).toBeNull();
     expect(screen.getByTestId('msg-status').getAttribute('title')).toBe(`Queued: ${reason}`);
   });
 

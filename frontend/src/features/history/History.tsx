@@ -52,6 +52,8 @@ export function History({ chatId, channelKind, personId, personName, me, manager
   msgsRef.current = messages;
 
   const items = useMemo(() => buildHistoryItems(messages), [messages]);
+  // Why messages wait is said in words under the newest queued one; the others say it on hover.
+  const lastQueuedId = useMemo(() => messages.findLast((m) => m.status === 'queued')?.id ?? 0, [messages]);
 
   const virt = useVirtualizer({
     count: items.length,
@@ -210,6 +212,7 @@ export function History({ chatId, channelKind, personId, personName, me, manager
         onDelete={onDelete}
         onRetry={onRetry}
         queuedReason={queuedReason}
+        waitInline={it.message.id === lastQueuedId}
       />
     );
 

@@ -25,8 +25,10 @@ interface Props extends MessageActions {
   me: Manager;
   managers: Map<number, Manager>;
   channelKind: ChannelKind;
-  /** Why a queued message waits ('' when its channel is up): shown under it, not just a clock. */
+  /** Why a queued message waits ('' when its channel is up): on the clock's tooltip, and under
+   * the message when waitInline (the newest queued one of the chat). */
   queuedReason?: string;
+  waitInline?: boolean;
 }
 
 function IndicatorView({ ind, text }: { ind: Indicator; text: string }) {
@@ -81,6 +83,7 @@ export const MessageItem = memo(function MessageItem({
   onDelete,
   onRetry,
   queuedReason = '',
+  waitInline = true,
 }: Props) {
   const { t } = useI18n();
   const [menu, setMenu] = useState(false);
@@ -189,7 +192,7 @@ export const MessageItem = memo(function MessageItem({
           <span className="msg-time">{time}</span>
           {!left && <StatusMark m={m} reason={queuedReason} />}
         </div>
-        {m.status === 'queued' && queuedReason && (
+        {m.status === 'queued' && queuedReason && waitInline && (
           <div className="msg-wait" data-testid="msg-wait">
             {queuedReason}
           </div>
