@@ -2,24 +2,28 @@
 // the message menu (edit/delete), drafts across a reload, pasted images and the voice button.
 // They run against the demo workspace (switchboard-hub demo --seed 1) through `wails dev`,
 // from run.mjs (which loads e2e/*.spec.mjs through the default export) or alone:
-// E2E_URL=… node e2e/run.mjs composer:   (run.mjs takes a name filter)
+// E2E_ONLY=composer E2E_PORT=… bash scripts/e2e.sh   (run.mjs filters by file or name)
 import assert from 'node:assert/strict';
+import { openHostile, openTab, rows } from './helpers.mjs';
 
-const HOSTILE_NAME = '<img src=x onerror=alert(1)>Hacker';
-
-const rows = (page) => page.locator('[data-testid="person-row"]');
-
-async function openPerson(page, query, name) {
-  await page.getByTestId('tab-all').click();
-  await page.getByTestId('search').fill(query);
-  await page.waitForTimeout(400);
-  await rows(page).filter({ hasText: name }).first().click();
-  await page.getByTestId('composer').waitFor();
-  await page.locator('[data-testid="history"] [data-testid="message"]').first().waitFor();
-}
-
-const openHostile = (page) => openPerson(page, 'Hacker', 'Hacker');
 const input = (page) => page.getByTestId('composer-input');
+
+/** Waits until the open chat's draft on disk is text (asked of Go; the composer saves debounced). */
+async function draftStored(page, text) {
+  const stored = () =>
+    page.evaluate(async () => {
+      const chatId = Number(document.querySelector('[data-testid="person-row"][aria-selected="true"]')?.getAttribute('data-chat-id'));
+      return chatId ? (await window.go.app.Composer.Draft(chatId)).text : null;
+    });
+  const until = Date.now() + 10000;
+  let last = await stored();
+  while (last !== text) {
+    assert.ok(Date.now() < until, `the draft on disk is ${JSON.stringify(last)}, not ${JSON.stringify(text)}`);
+    // Go is asked again on the page's next frames: polling a condition, not a fixed wait.
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    last = await stored();
+  }
+}
 
 /** Each spec: { name, fn({ page, dialogs }) }. */
 export const composerSpecs = [
@@ -125,16 +129,17 @@ export const composerSpecs = [
     fn: async ({ page }) => {
       // A chat with a message of ours that reached the messenger (queued ones have nothing to
       // edit yet): the first such among the first people of All.
-      await page.getByTestId('tab-all').click();
-      await page.waitForTimeout(300);
+      await openTab(page, 'all');
       const ours = page
         .locator('[data-testid="history"] [data-testid="message"][data-kind="message"]:not([data-sender="client"])')
         .filter({ has: page.locator('[data-testid="msg-status"][data-status="sent"]') });
       let n = 0;
       for (let i = 0; i < 15 && n === 0; i++) {
+        const pid = await rows(page).nth(i).getAttribute('data-person-id');
         await rows(page).nth(i).click();
-        await page.locator('[data-testid="history"] [data-testid="message"]').first().waitFor();
-        await page.waitForTimeout(200);
+        // The card of the person clicked is in, and so is their history.
+        await page.waitForFunction((id) => document.querySelector('[data-testid="person-row"][aria-selected="true"]')?.getAttribute('data-person-id') === id, pid);
+        await page.locator('[data-testid="history"]:not([aria-busy]) [data-testid="message"]').first().waitFor();
         n = await ours.count();
       }
       assert.ok(n > 0, 'a chat with sent messages of ours');
@@ -169,8 +174,9 @@ export const composerSpecs = [
       await openHostile(page);
       const text = `draft e2e ${Date.now()}`;
       await input(page).fill(text);
-      // Debounced save (~400 ms), then a full reload of the page.
-      await page.waitForTimeout(900);
+      // Saved (debounced) once Go has it on disk; then a full reload of the page.
+      await draftStored(page, text);
+      const hostileRow = () => rows(page).filter({ hasText: 'Hacker' }).first();
       await page.reload();
       await rows(page).first().waitFor({ timeout: 15000 });
       await openHostile(page);
@@ -179,13 +185,12 @@ export const composerSpecs = [
       assert.equal(await row.getByTestId('row-draft').count(), 1, 'the draft mark shows');
       // Clearing removes the draft and its mark.
       await input(page).fill('');
-      await page.waitForTimeout(900);
+      await draftStored(page, '');
       await page.reload();
       await rows(page).first().waitFor({ timeout: 15000 });
       await openHostile(page);
-      await page.waitForTimeout(500);
+      assert.equal(await hostileRow().getByTestId('row-draft').count(), 0);
       assert.equal(await input(page).inputValue(), '');
-      assert.equal(await rows(page).filter({ hasText: 'Hacker' }).first().getByTestId('row-draft').count(), 0);
     },
   },
   {
@@ -289,7 +294,6 @@ export const composerSpecs = [
   },
 ];
 
-export { HOSTILE_NAME };
 
 /** run.mjs registers feature specs through this. */
 export default function register({ spec }) {

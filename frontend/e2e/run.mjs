@@ -1,67 +1,48 @@
 // End-to-end specs against the running app (wails dev serves the UI with live Go bindings).
 // Demo data: `switchboard-hub demo --people 2000 --messages 20000 --seed 1`. Specs find what they
 // need through the UI (a person's phone from their card, a person with two chats by their icons)
-// rather than hard-coding rows. Run: E2E_URL=http://localhost:34115 node e2e/run.mjs [filter]
+// rather than hard-coding rows, wait for conditions the UI exposes (e2e/helpers.mjs), never for a
+// fixed time, and each runs in a fresh browser context, so any one of them can run alone:
+//
+//   E2E_URL=http://localhost:34115 node e2e/run.mjs                 every spec
+//   E2E_ONLY=composer E2E_PORT=34203 bash scripts/e2e.sh            the specs of composer.spec.mjs
+//   E2E_ONLY='search:,hotkeys' node e2e/run.mjs                     names containing either part
+//   node e2e/run.mjs --list                                         the specs' names, nothing run
+//
+// A filter (E2E_ONLY or the first argument) is a comma-separated list; a spec runs when its name
+// or its file's name (run, composer, settings, x-merge, …) contains one of the parts.
 import { chromium } from 'playwright-core';
-import { mkdir, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
 import assert from 'node:assert/strict';
+import {
+  HOSTILE_NAME,
+  cardField,
+  count,
+  listSettled,
+  openHostile,
+  openTab,
+  painted,
+  rowNames,
+  rows,
+  search,
+  shot,
+  waitRows,
+} from './helpers.mjs';
 
 const URL = process.env.E2E_URL || 'http://localhost:34115';
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const SHOTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'screenshots');
-const only = process.argv[2] || '';
-const HOSTILE_NAME = '<img src=x onerror=alert(1)>Hacker';
+const listOnly = process.argv.includes('--list');
+const filter = (process.env.E2E_ONLY || process.argv.slice(2).find((a) => !a.startsWith('--')) || '')
+  .split(',')
+  .map((x) => x.trim())
+  .filter(Boolean);
 
 const specs = [];
-const spec = (name, fn) => specs.push({ name, fn });
-
-// ---------- helpers ----------
-const rows = (page) => page.locator('[data-testid="person-row"]');
-const count = async (page, tab) => Number((await page.getByTestId(`tab-count-${tab}`).textContent()) || '0');
-
-async function waitRows(page) {
-  await page.getByTestId('person-row').first().waitFor({ timeout: 15000 });
-}
-
-async function search(page, text) {
-  await page.getByTestId('search').fill(text);
-  // The list answers as you type (debounced ~120 ms); wait until every row matches or none remain.
-  await page.waitForTimeout(400);
-}
-
-async function openTab(page, tab) {
-  await page.getByTestId(`tab-${tab}`).click();
-  await page.waitForFunction((t) => document.querySelector(`[data-testid="tab-${t}"]`)?.getAttribute('aria-selected') === 'true', tab);
-  await page.waitForTimeout(300);
-}
-
-async function openHostile(page) {
-  await openTab(page, 'all');
-  await search(page, 'Hacker');
-  const row = rows(page).filter({ hasText: 'Hacker' }).first();
-  await row.click();
-  await page.getByTestId('client-panel').waitFor();
-  await page.locator('[data-testid="history"] [data-testid="message"]').first().waitFor();
-}
-
-async function cardField(page, label) {
-  return page.evaluate((lbl) => {
-    const dts = [...document.querySelectorAll('[data-testid="client-panel"] dt')];
-    const dt = dts.find((d) => d.textContent === lbl);
-    return dt?.nextElementSibling?.textContent ?? '';
-  }, label);
-}
-
-async function shot(page, name) {
-  await mkdir(SHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
-}
-
-async function rowNames(page) {
-  return page.locator('[data-testid="row-name"]').allTextContents();
-}
+let currentFile = 'run';
+const spec = (name, fn) => specs.push({ name, fn, file: currentFile });
+const selected = (s) => filter.length === 0 || filter.some((f) => s.name.includes(f) || s.file.includes(f));
 
 // ---------- specs ----------
 spec('tabs: Important opens by default when not empty; All and Unread switch', async ({ page }) => {
@@ -79,7 +60,7 @@ spec('tabs: Important opens by default when not empty; All and Unread switch', a
   }
   const firstNewest = await rowNames(page);
   await page.getByTestId('unread-order').click();
-  await page.waitForTimeout(500);
+  await listSettled(page);
   const firstOldest = await rowNames(page);
   assert.notDeepEqual(firstOldest.slice(0, 5), firstNewest.slice(0, 5), 'the order toggle reorders the Unread tab');
   // Virtualised: only a screenful of 2000 people is in the DOM.
@@ -111,7 +92,7 @@ spec('filters: messenger, has phone, a saved filter', async ({ page }) => {
   await page.getByTestId('filters-toggle').click();
   await page.getByTestId('filter-messenger').selectOption('vk');
   await page.getByTestId('filter-apply').click();
-  await page.waitForTimeout(500);
+  await listSettled(page);
   const vkCount = await count(page, 'all');
   assert.ok(vkCount > 0 && vkCount < all, `VK narrows the list (${vkCount} of ${all})`);
   const n = await rows(page).count();
@@ -126,10 +107,10 @@ spec('filters: messenger, has phone, a saved filter', async ({ page }) => {
   const chip = page.getByTestId('saved-filter').filter({ hasText: 'VK e2e' });
   await chip.waitFor();
   await page.getByRole('button', { name: 'Reset' }).click();
-  await page.waitForTimeout(400);
+  await listSettled(page);
   assert.equal(await count(page, 'all'), all, 'reset shows everyone');
   await chip.getByRole('button', { name: 'VK e2e', exact: true }).click();
-  await page.waitForTimeout(400);
+  await listSettled(page);
   assert.equal(await count(page, 'all'), vkCount, 'the saved filter applies');
   await chip.getByRole('button', { name: /Delete filter/ }).click();
   await page.getByTestId('saved-filter').filter({ hasText: 'VK e2e' }).waitFor({ state: 'detached' });
@@ -137,12 +118,12 @@ spec('filters: messenger, has phone, a saved filter', async ({ page }) => {
   await page.getByRole('button', { name: 'Reset' }).click();
   await page.getByTestId('filter-has-phone').selectOption('yes');
   await page.getByTestId('filter-apply').click();
-  await page.waitForTimeout(500);
+  await listSettled(page);
   const withPhone = await count(page, 'all');
   assert.ok(withPhone > 0 && withPhone < all, `has phone narrows (${withPhone})`);
+  const first = (await rows(page).first().getByTestId('row-name').textContent()) ?? '';
   await rows(page).first().click();
-  await page.getByTestId('client-panel').waitFor();
-  await page.waitForTimeout(300);
+  await page.waitForFunction((n) => document.querySelector('[data-testid="card-name"]')?.textContent === n, first);
   assert.match(await cardField(page, 'Phone'), /\d/, 'the first person has a phone');
   await page.getByRole('button', { name: 'Reset' }).click();
 });
@@ -218,12 +199,12 @@ spec('hotkeys: Ctrl+Shift+Down/Up, Ctrl+Shift+S and Esc, Ctrl+Shift+A', async ({
   await openTab(page, 'all');
   await rows(page).first().click();
   await page.getByTestId('history').waitFor();
+  const selectedIs = (i) =>
+    page.waitForFunction((n) => document.querySelectorAll('[data-testid="person-row"]')[n]?.getAttribute('aria-selected') === 'true', i);
   await page.keyboard.press('Control+Shift+ArrowDown');
-  await page.waitForTimeout(200);
-  assert.equal(await rows(page).nth(1).getAttribute('aria-selected'), 'true', 'moved down');
+  await selectedIs(1); // moved down
   await page.keyboard.press('Control+Shift+ArrowUp');
-  await page.waitForTimeout(200);
-  assert.equal(await rows(page).first().getAttribute('aria-selected'), 'true', 'moved up');
+  await selectedIs(0); // moved up
   await page.getByTestId('client-panel').waitFor();
   await page.keyboard.press('Control+Shift+KeyS');
   await page.getByTestId('full-card').waitFor();
@@ -245,7 +226,8 @@ spec('language switch: ru ↔ en', async ({ page }) => {
     await openHostile(page);
     await shot(page, '08-ru-light');
     await page.getByTestId('theme-dark').click();
-    await page.waitForTimeout(200);
+    await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark');
+    await painted(page);
     await shot(page, '09-ru-dark');
   } finally {
     await page.getByTestId('theme-system').click();
@@ -262,7 +244,7 @@ spec('hostile name and message render as text', async ({ page, dialogs }) => {
   assert.ok(texts.some((t) => t.includes('<b>bold?</b>')), 'the message shows its markup as text');
   assert.equal(await page.locator('[data-testid="history"] b').count(), 0, 'no <b> element');
   assert.equal(await page.locator('[data-testid="history"] script').count(), 0, 'no <script> element');
-  await page.waitForTimeout(300);
+  await painted(page);
   assert.deepEqual(dialogs, [], 'no dialog fired');
   await page.getByTestId('theme-dark').click();
   await shot(page, '10-hostile-dark');
@@ -335,11 +317,20 @@ spec('sending a text queues it (demo channels are not connected)', async ({ page
       console.log(`note: ${f} has no default-exported register function; skipped`);
       continue;
     }
-    await mod.default({ spec, shot, waitRows, search, openTab, openHostile, cardField, rowNames, rows, count, HOSTILE_NAME });
+    currentFile = f.replace(/\.spec\.mjs$/, '');
+    await mod.default({ spec, shot, waitRows, search, openTab, openHostile, cardField, rowNames, rows, count, listSettled, HOSTILE_NAME });
   }
 }
 
 // ---------- runner ----------
+if (listOnly) {
+  for (const s of specs) if (selected(s)) console.log(`${s.file}: ${s.name}`);
+  process.exit(0);
+}
+if (!specs.some(selected)) {
+  console.log(`no spec matches ${JSON.stringify(filter.join(','))}; see node e2e/run.mjs --list`);
+  process.exit(1);
+}
 const browser = await chromium.launch({
   executablePath: CHROMIUM,
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
@@ -348,7 +339,7 @@ let passed = 0;
 const failed = [];
 try {
   for (const s of specs) {
-    if (only && !s.name.includes(only)) continue;
+    if (!selected(s)) continue;
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US', colorScheme: 'light' });
     const page = await context.newPage();
     page.setDefaultTimeout(10000);

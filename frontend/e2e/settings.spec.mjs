@@ -46,7 +46,7 @@ async function deadAddress() {
   return `http://127.0.0.1:${port}`;
 }
 
-export default function register({ spec, shot, openTab, count, rows }) {
+export default function register({ spec, shot, openTab, count, rows, listSettled }) {
   const open = async (page, section) => {
     await page.getByTestId('open-settings').click();
     await page.getByTestId('settings').waitFor();
@@ -212,7 +212,7 @@ export default function register({ spec, shot, openTab, count, rows }) {
     await page.getByTestId('read-all-cancel').click();
     await dialog.waitFor({ state: 'detached' });
     await close(page);
-    await page.waitForTimeout(500);
+    await listSettled(page);
     assert.equal(await count(page, 'unread'), before, 'cancel keeps every unread chat');
 
     await open(page, 'company');

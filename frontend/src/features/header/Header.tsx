@@ -27,7 +27,11 @@ export function Header({ demo, theme, onTheme, onLocale, statuses, extra }: Prop
           S
         </span>
         <h1>{app('app.title')}</h1>
-        {demo && <span className="pill">{app('app.demo')}</span>}
+        {demo && (
+          <span className="pill" title={app('app.demoHint')} data-testid="demo-pill">
+            {app('app.demo')}
+          </span>
+        )}
         {troubled.length > 0 && (
           <span className="pill pill-warn" title={troubled.map((s) => s.lastError || s.state).join('\n')} data-testid="channel-trouble">
             ⚠ {troubled.length}

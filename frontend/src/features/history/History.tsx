@@ -1,6 +1,7 @@
 // The centre pane's history: virtualised (dynamic heights), starts at the bottom, loads older
 // pages at the top while keeping the reading position, and follows new messages only when the
-// manager is already at the bottom.
+// manager is already at the bottom; otherwise a "new messages ↓" marker says they came. A send
+// from this window always scrolls to the message sent.
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../../lib/api';
@@ -11,8 +12,9 @@ import { historyWords } from './history-i18n';
 import { Modal } from '../../lib/Modal';
 import { useReportError } from '../../lib/toast';
 import type { ChannelKind, HistoryFilter, Manager, Message } from '../../lib/types';
-import { buildHistoryItems, mergeNewest, type HistoryItem } from './group';
+import { buildHistoryItems, endMoved, mergeNewest, type HistoryItem } from './group';
 import { MessageItem } from './MessageItem';
+import './history.css';
 
 const PAGE = 50;
 const BOTTOM_SLACK = 48;
@@ -26,9 +28,13 @@ interface Props {
   managers: Map<number, Manager>;
   filter: HistoryFilter;
   onReply: (m: Message) => void;
+  /** Bumped by each send from this window: the history scrolls to the end, where it lands. */
+  sentSeq?: number;
+  /** Why this chat's queued messages wait ('' when its channel is up). */
+  queuedReason?: string;
 }
 
-export function History({ chatId, channelKind, personId, personName, me, managers, filter, onReply }: Props) {
+export function History({ chatId, channelKind, personId, personName, me, managers, filter, onReply, sentSeq = 0, queuedReason = '' }: Props) {
   const { t, locale } = useI18n();
   const w = useWords(historyWords).t;
   const report = useReportError();
@@ -39,6 +45,7 @@ export function History({ chatId, channelKind, personId, personName, me, manager
   const [editing, setEditing] = useState<Message | null>(null);
   const [editText, setEditText] = useState('');
   const [deleting, setDeleting] = useState<Message | null>(null);
+  const [newBelow, setNewBelow] = useState(false);
   const scrollRef = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const gen = useRef(0);
@@ -47,6 +54,8 @@ export function History({ chatId, channelKind, personId, personName, me, manager
   msgsRef.current = messages;
 
   const items = useMemo(() => buildHistoryItems(messages), [messages]);
+  // Why messages wait is said in words under the newest queued one; the others say it on hover.
+  const lastQueuedId = useMemo(() => messages.findLast((m) => m.status === 'queued')?.id ?? 0, [messages]);
 
   const virt = useVirtualizer({
     count: items.length,
@@ -100,6 +109,23 @@ export function History({ chatId, channelKind, personId, personName, me, manager
     if (atBottom.current) scrollToBottom();
   }, [total, items.length, scrollToBottom]);
 
+  // What the manager sends is shown: wherever the history was (a language switch, reading
+  // older messages), it goes to the end and stays there while the message arrives.
+  const lastSent = useRef(sentSeq);
+  useLayoutEffect(() => {
+    if (sentSeq === lastSent.current) return;
+    lastSent.current = sentSeq;
+    atBottom.current = true;
+    setNewBelow(false);
+    scrollToBottom();
+  }, [sentSeq, scrollToBottom]);
+
+  const jumpToEnd = useCallback(() => {
+    atBottom.current = true;
+    setNewBelow(false);
+    scrollToBottom();
+  }, [scrollToBottom]);
+
   const loadOlder = useCallback(() => {
     const first = msgsRef.current[0];
     if (!first || olderBusy.current) return;
@@ -138,6 +164,7 @@ export function History({ chatId, channelKind, personId, personName, me, manager
     const el = scrollRef.current;
     if (!el) return;
     atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < BOTTOM_SLACK;
+    if (atBottom.current) setNewBelow(false);
     if (el.scrollTop < 300 && hasMore && !loading) loadOlder();
   }, [hasMore, loading, loadOlder]);
 
@@ -147,7 +174,10 @@ export function History({ chatId, channelKind, personId, personName, me, manager
     api.History({ chatId, filter, before: 0, limit: PAGE }).then(
       (p) => {
         if (g !== gen.current) return;
-        setMessages((cur) => mergeNewest(cur, p.messages ?? []));
+        const newest = p.messages ?? [];
+        // Away from the end, new messages do not move what the manager reads: a marker says so.
+        if (!atBottom.current && endMoved(msgsRef.current, newest)) setNewBelow(true);
+        setMessages((cur) => mergeNewest(cur, newest));
         if (msgsRef.current.length === 0) setHasMore(p.hasMore);
       },
       report,
@@ -183,6 +213,8 @@ export function History({ chatId, channelKind, personId, personName, me, manager
         onEdit={onEdit}
         onDelete={onDelete}
         onRetry={onRetry}
+        queuedReason={queuedReason}
+        waitInline={it.message.id === lastQueuedId}
       />
     );
 
@@ -201,6 +233,13 @@ export function History({ chatId, channelKind, personId, personName, me, manager
           );
         })}
       </div>
+      {newBelow && (
+        <div className="new-below">
+          <button type="button" className="btn btn-small btn-primary" data-testid="new-messages" onClick={jumpToEnd}>
+            {t('history.newMessages')}
+          </button>
+        </div>
+      )}
       {editing && (
         <Modal title={w('msg.editTitle')} onClose={() => setEditing(null)} testid="edit-dialog">
           <form

@@ -8,6 +8,7 @@ import { canDelete, canEdit } from '../../lib/rules';
 import type { ChannelKind, Indicator, Manager, Message } from '../../lib/types';
 import { AttachmentView } from './Attachments';
 import { historyWords, reasonKey, type HistoryKey } from './history-i18n';
+import { useMenuPlacement } from './menuPlacement';
 import { AudioPlayer } from '../composer/AudioPlayer';
 import { mediaURL } from '../../lib/composeApi';
 import { failureText } from '../../lib/errors';
@@ -26,6 +27,10 @@ interface Props extends MessageActions {
   me: Manager;
   managers: Map<number, Manager>;
   channelKind: ChannelKind;
+  /** Why a queued message waits ('' when its channel is up): on the clock's tooltip, and under
+   * the message when waitInline (the newest queued one of the chat). */
+  queuedReason?: string;
+  waitInline?: boolean;
 }
 
 // An indicator is data (a type, names, a reason code): the words are ours, the names are the
@@ -65,10 +70,10 @@ function IndicatorView({ ind }: { ind: Indicator }) {
   );
 }
 
-function StatusMark({ m }: { m: Message }) {
+function StatusMark({ m, reason }: { m: Message; reason: string }) {
   const w = useWords(historyWords).t;
   if (m.status === 'received') return null;
-  const label = w(`msg.status.${m.status}`);
+  const label = m.status === 'queued' && reason ? `${w(`msg.status.${m.status}`)}: ${reason}` : w(`msg.status.${m.status}`);
   return (
     <span className={`status status-${m.status}`} data-testid="msg-status" data-status={m.status} title={label} aria-label={label} role="img">
       {m.status === 'queued' || m.status === 'sending' ? <IconClock size={13} /> : m.status === 'failed' ? <IconAlert size={13} /> : <IconCheck size={13} />}
@@ -76,11 +81,26 @@ function StatusMark({ m }: { m: Message }) {
   );
 }
 
-export const MessageItem = memo(function MessageItem({ m, personName, personId, me, managers, channelKind, onReply, onEdit, onDelete, onRetry }: Props) {
+export const MessageItem = memo(function MessageItem({
+  m,
+  personName,
+  personId,
+  me,
+  managers,
+  channelKind,
+  onReply,
+  onEdit,
+  onDelete,
+  onRetry,
+  queuedReason = '',
+  waitInline = true,
+}: Props) {
   const { t, locale } = useI18n();
   const w = useWords(historyWords).t;
   const [menu, setMenu] = useState(false);
   const menuRef = useRef<HTMLDivElement>(null);
+  const popupRef = useRef<HTMLDivElement>(null);
+  const placement = useMenuPlacement(menu, popupRef);
 
   useEffect(() => {
     if (!menu) return;
@@ -181,8 +201,13 @@ export const MessageItem = memo(function MessageItem({ m, personName, personId, 
           {m.edited && <span className="mark">{w('msg.edited')}</span>}
           {m.deleted && <span className="mark mark-deleted">{w('msg.deleted')}</span>}
           <span className="msg-time">{time}</span>
-          {!left && <StatusMark m={m} />}
+          {!left && <StatusMark m={m} reason={queuedReason} />}
         </div>
+        {m.status === 'queued' && queuedReason && waitInline && (
+          <div className="msg-wait" data-testid="msg-wait">
+            {queuedReason}
+          </div>
+        )}
         {m.status === 'failed' && (
           <div className="msg-error" data-testid="msg-error">
             <span>{m.error ? failureText(m.error, locale) : w('msg.status.failed')}</span>
@@ -205,7 +230,7 @@ export const MessageItem = memo(function MessageItem({ m, personName, personId, 
           </button>
         )}
         {menu && (
-          <div className="menu" role="menu">
+          <div className={`menu${placement === 'up' ? ' menu-up' : ''}`} role="menu" ref={popupRef} data-testid="msg-menu-popup" data-placement={placement}>
             <button type="button" role="menuitem" disabled={!!editBlock} title={editBlock ? w('msg.cannotEdit') : undefined} onClick={() => { setMenu(false); onEdit(m); }}>
               {w('msg.edit')}
             </button>

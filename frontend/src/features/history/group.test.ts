@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Message } from '../../lib/types';
 import { inTimeZone } from '../../test/tz';
-import { buildHistoryItems, mergeNewest } from './group';
+import { buildHistoryItems, endMoved, mergeNewest } from './group';
 
 function msg(id: number, createdAt: number, text = `m${id}`): Message {
   return {
@@ -45,5 +45,16 @@ describe('mergeNewest', () => {
   it('changes nothing for an empty page', () => {
     const loaded = [msg(1, 1)];
     expect(mergeNewest(loaded, [])).toBe(loaded);
+  });
+});
+
+describe('endMoved', () => {
+  const loaded = [msg(1, day(19, 10)), msg(2, day(19, 11))];
+  it('is true when the newest page ends with a message not loaded yet', () => {
+    expect(endMoved(loaded, [msg(2, day(19, 11)), msg(3, day(19, 12))])).toBe(true);
+  });
+  it('is false when only known messages changed (a status, an edit)', () => {
+    expect(endMoved(loaded, [msg(1, day(19, 10)), { ...msg(2, day(19, 11)), edited: true }])).toBe(false);
+    expect(endMoved(loaded, [])).toBe(false);
   });
 });

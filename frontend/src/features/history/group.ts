@@ -37,3 +37,10 @@ export function mergeNewest(loaded: Message[], newest: Message[]): Message[] {
   return head.concat(newest);
 }
 
+
+/** endMoved tells whether a freshly fetched newest page ends with a message the loaded history
+ * does not have yet: something arrived at the end. */
+export function endMoved(loaded: Message[], newest: Message[]): boolean {
+  const last = newest[newest.length - 1];
+  return !!last && !loaded.some((m) => m.id === last.id);
+}

@@ -1,7 +1,7 @@
 // Left pane: tabs with counts, quick search, the sales-plan and active-dialogue filters, the
 // filter panel and the virtualised list of people (only visible rows are in the DOM).
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useEffect, useRef, useState } from 'react';
+import { memo, useEffect, useRef, useState, type ReactNode } from 'react';
 import { useWords } from '../../lib/i18n';
 import { listWords } from './list-i18n';
 import { IconChats, IconFilter, IconPlans, IconSearch, IconSort } from '../../lib/icons';
@@ -34,12 +34,16 @@ interface Props {
   onDeleteSaved: (id: number) => void;
   rows: ListRow[];
   loading: boolean;
+  /** The rows and counts answer the current query (aria-busy otherwise). */
+  settled: boolean;
   hasMore: boolean;
   loadMore: () => void;
   selectedPersonId: number;
   onSelect: (row: ListRow) => void;
   onVisibleRange: (first: number, last: number) => void;
   onFirstRender: () => void;
+  /** What an empty list says instead of "Nobody here" (a workspace with nobody in it yet). */
+  empty?: ReactNode;
 }
 
 const TABS: Tab[] = ['important', 'all', 'unread'];
@@ -204,7 +208,15 @@ export const PeopleList = memo(function PeopleList(p: Props) {
           </button>
         </div>
       )}
-      <div className="list-scroll" ref={scrollRef} role="listbox" aria-label={t('list.label')} data-testid="people-list">
+      <div
+        className="list-scroll"
+        ref={scrollRef}
+        role="listbox"
+        aria-label={t('list.label')}
+        aria-busy={!p.settled}
+        data-search={p.search}
+        data-testid="people-list"
+      >
         <div style={{ height: virt.getTotalSize(), position: 'relative' }}>
           {items.map((vi) => {
             const row = p.rows[vi.index];
@@ -216,7 +228,7 @@ export const PeopleList = memo(function PeopleList(p: Props) {
             );
           })}
         </div>
-        {!p.loading && p.rows.length === 0 && <div className="empty">{t('list.empty')}</div>}
+        {!p.loading && p.rows.length === 0 && (p.empty ?? <div className="empty">{t('list.empty')}</div>)}
         {(p.loading || p.hasMore) && p.rows.length > 0 && lastIdx >= p.rows.length - 2 && <div className="muted small center">{t('list.loadingMore')}</div>}
       </div>
     </aside>

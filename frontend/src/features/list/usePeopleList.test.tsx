@@ -69,3 +69,33 @@ describe('takeInlineBoot', () => {
     expect(takeInlineBoot()).toBeNull();
   });
 });
+
+describe('usePeopleList on an empty workspace', () => {
+  it('shows a person who arrives after the first, empty page (issue 13)', async () => {
+    // The first query finds nobody; then a client writes and the store reports a change.
+    listPeople.mockResolvedValueOnce({ rows: [], nextCursor: '' });
+    const { result } = renderHook(() => usePeopleList(params, null, vi.fn()));
+    await waitFor(() => expect(result.current.loading).toBe(false));
+    expect(result.current.rows).toEqual([]);
+    result.current.refreshVisible(0, -1);
+    await waitFor(() => expect(result.current.rows.map((r) => r.name)).toEqual(['Vera']));
+  });
+
+  it('also when the inline first page was empty', async () => {
+    const { result } = renderHook(() => usePeopleList(params, { important: 0, all: 0, unread: 0 }, vi.fn(), { rows: [], nextCursor: '' }));
+    expect(result.current.rows).toEqual([]);
+    result.current.refreshVisible(0, 30);
+    await waitFor(() => expect(result.current.rows.map((r) => r.name)).toEqual(['Vera']));
+  });
+});
+
+describe('usePeopleList.settled', () => {
+  it('is false from a new query until both its rows and its counts are in', async () => {
+    const { result, rerender } = renderHook((p: ListParams) => usePeopleList(p, { important: 0, all: 3, unread: 1 }, vi.fn(), firstPage), { initialProps: params });
+    expect(result.current.settled).toBe(true);
+    rerender({ ...params, search: 'ver' });
+    expect(result.current.settled).toBe(false);
+    await waitFor(() => expect(result.current.rows.map((r) => r.name)).toEqual(['Vera']));
+    await waitFor(() => expect(result.current.settled).toBe(true));
+  });
+});

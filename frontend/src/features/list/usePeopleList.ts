@@ -23,6 +23,8 @@ interface Page {
 export interface PeopleListState {
   rows: ListRow[];
   loading: boolean;
+  /** The rows and the counts shown both answer the current query (the end-to-end tests wait for it). */
+  settled: boolean;
   hasMore: boolean;
   counts: TabCounts | null;
   loadMore: () => void;
@@ -76,14 +78,22 @@ export function usePeopleList(
     }),
     [params.tab, params.search, params.filter, params.oldestFirst],
   );
+  // Which query the rows and the counts on screen answer (the query function stands for its params).
+  const [rowsFor, setRowsFor] = useState<typeof query | null>(() => (initialPage ? query : null));
+  const [countsFor, setCountsFor] = useState<typeof query | null>(() => (initialCounts !== null ? query : null));
 
   const loadCounts = useCallback(() => {
     const g = gen.current;
     api.TabCounts(query('')).then(
       (c) => {
-        if (g === gen.current) setCounts(c);
+        if (g !== gen.current) return;
+        setCounts(c);
+        setCountsFor(() => query);
       },
-      (e) => errRef.current(e),
+      (e) => {
+        if (g === gen.current) setCountsFor(() => query);
+        errRef.current(e);
+      },
     );
   }, [query]);
 
@@ -108,6 +118,8 @@ export function usePeopleList(
         mark('pageReceived');
         setPages([{ cursor: '', rows: p.rows ?? [], next: p.nextCursor }]);
         setLoading(false);
+        setRowsFor(() => query);
+        if (fresh) setCountsFor(() => query);
         // After the rows are painted, so the counts do not compete with the paint.
         if (!fresh) requestAnimationFrame(() => setTimeout(loadCounts, 0));
       },
@@ -115,6 +127,8 @@ export function usePeopleList(
         if (g !== gen.current) return;
         setPages([]);
         setLoading(false);
+        setRowsFor(() => query);
+        setCountsFor(() => query);
         errRef.current(e);
       },
     );
@@ -151,7 +165,10 @@ export function usePeopleList(
         if (end >= first && start <= lastIdx) targets.push(i);
         start += p.rows.length;
       });
-      if (ps.length === 0) targets.push(0);
+      // When the end of the list is in view (an empty list always is), its last page is
+      // refetched too: an empty page holds no visible row, yet new people arrive into it.
+      const lastPage = Math.max(0, ps.length - 1);
+      if (lastIdx >= start - 1 && !targets.includes(lastPage)) targets.push(lastPage);
       for (const i of targets) {
         const cursor = ps[i]?.cursor ?? '';
         api.ListPeople(query(cursor)).then(
@@ -179,7 +196,8 @@ export function usePeopleList(
 
   const rows = useFlattened(pages);
   const last = pages[pages.length - 1];
-  return { rows, loading, hasMore: !!last?.next, counts, loadMore, refreshVisible, patchRow };
+  const settled = !loading && rowsFor === query && countsFor === query;
+  return { rows, loading, settled, hasMore: !!last?.next, counts, loadMore, refreshVisible, patchRow };
 }
 
 function useFlattened(pages: Page[]): ListRow[] {
