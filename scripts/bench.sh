@@ -258,11 +258,15 @@ fi
 # libwebkit2gtk and libjavascriptcoregtk off ours and the figures read low. The memory step
 # measures only while no WebKit process but its own is alive: it waits for others to end (up
 # to BENCH_WEBKIT_WAIT seconds in all), and a run during which one appeared is not counted.
-# foreign_webkit PID...: WebKit processes alive that are not among the given ones ("pid comm ...").
+# foreign_webkit PID...: processes alive, other than the given ones, that map WebKit's libraries
+# (WebKit's own processes, and a WebKitGTK app's process, which maps them before its web process
+# starts, or a test binary linked with them): "pid(comm) ...".
 foreign_webkit() {
-  local p ours=" $* " out=""
-  for p in $(pgrep -f 'WebKit(Web|Network|GPU)Process' || true); do
-    [[ $ours == *" $p "* ]] && continue
+  local f p ours=" $* " out=""
+  for f in $(grep -l -s -E 'lib(webkit2gtk|javascriptcoregtk)-' /proc/[0-9]*/maps 2>/dev/null || true); do
+    p=${f#/proc/}
+    p=${p%/maps}
+    [[ $p == "$$" || $p == "$BASHPID" || $ours == *" $p "* ]] && continue
     out+="$p($(ps -o comm= -p "$p" 2>/dev/null || echo gone)) "
   done
   echo "$out"
@@ -270,15 +274,17 @@ foreign_webkit() {
 webkit_deadline=0
 # wait_webkit_alone: 0 once no foreign WebKit process is alive; 1 when the wait budget is spent.
 wait_webkit_alone() {
-  local others
+  local others waited=0
   (( webkit_deadline )) || webkit_deadline=$(( $(date +%s) + WEBKIT_WAIT ))
   while others=$(foreign_webkit) && [[ -n $others ]]; do
     if (( $(date +%s) >= webkit_deadline )); then
       echo "bench: another WebKit process is alive ($others) and the wait of ${WEBKIT_WAIT} s is spent"
       return 1
     fi
-    echo "bench: waiting for other WebKit processes to end: $others"
+    # Say so once, then every 30 s.
+    if (( waited % 30 == 0 )); then echo "bench: waiting for other WebKit processes to end: $others"; fi
     sleep 5
+    waited=$((waited + 5))
   done
 }
 # group_pss PID FIELD: FIELD (Pss, Pss_Anon) of PID and every descendant, in kB.
