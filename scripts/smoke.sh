@@ -36,6 +36,8 @@ run_app() {
     app=$!
     for i in $(seq 1 60); do [ -s "$SWITCHBOARD_READY_FILE" ] && break; sleep 0.5; done
     sleep 1
+    # Whether Mesa'"'"'s libLLVM is in the app'"'"'s own process: what the GL lever is for.
+    grep -c libLLVM "/proc/$app/maps" >"$1/llvm" 2>/dev/null || true
     import -window root "$1/root.png" 2>/dev/null || true
     wid=$(xdotool search --onlyvisible --pid $app 2>/dev/null | head -n1)
     if [ -n "$wid" ]; then
@@ -85,9 +87,15 @@ ms=$(sed -E 's/.*"ms":([0-9]+).*/\1/' "$ready")
 cp "$work/lever/root.png" "$shot" 2>/dev/null || true
 echo "smoke: the production binary rendered $rows people rows in ${ms} ms and quit on SIGTERM (screenshot: $shot)"
 
+# The lever must keep libLLVM out of the app's process (with it undone, Mesa loads it wherever
+# Mesa is built with LLVM: shown, not required).
+[[ $(cat "$work/lever/llvm" 2>/dev/null || echo 0) == 0 ]] ||
+  fail "with the GL lever the app's process still maps libLLVM ($(cat "$work/lever/llvm") mappings)"
+
 # 2. The same screens with the GL lever undone must look the same.
 run_app nolever WEBKIT_DISABLE_DMABUF_RENDERER=0
 [[ -s $work/nolever/ready.json ]] || { tail -n 40 "$work/nolever/app.log"; fail "with the GL lever undone the app did not render"; }
+echo "smoke: libLLVM mappings in the app's process: $(cat "$work/lever/llvm") with the GL lever, $(cat "$work/nolever/llvm" 2>/dev/null || echo "?") without"
 mkdir -p "$shots"
 for s in $screens; do
   a=$work/lever/$s.png b=$work/nolever/$s.png
