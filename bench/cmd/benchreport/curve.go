@@ -44,21 +44,22 @@ type Curve struct {
 }
 
 // curve reads the results of one `make bench` per size (smallest first) and prints how each
-// figure grows from size to size, with the budgets held at the largest.
-func curve(files []string, out string) error {
+// figure grows from size to size, with the budgets held at the largest. It returns how many
+// budgets the largest size missed or did not measure.
+func curve(files []string, out string) (int, error) {
 	if len(files) == 0 {
-		return errors.New("-curve: no results files (every size failed?)")
+		return 0, errors.New("-curve: no results files (every size failed?)")
 	}
 	var runs []Results
 	c := Curve{When: time.Now().UTC().Format(time.RFC3339), Machine: machine()}
 	for _, f := range files {
 		raw, err := os.ReadFile(f)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		var r Results
 		if err := json.Unmarshal(raw, &r); err != nil {
-			return fmt.Errorf("%s: %w", f, err)
+			return 0, fmt.Errorf("%s: %w", f, err)
 		}
 		people, _ := strconv.Atoi(r.Meta["people"])
 		messages, _ := strconv.Atoi(r.Meta["messages"])
@@ -94,16 +95,22 @@ func curve(files []string, out string) error {
 	printCurve(c)
 	raw, err := json.MarshalIndent(curveJSON(c), "", " ")
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
-		return err
+		return 0, err
 	}
 	if err := os.WriteFile(out, append(raw, '\n'), 0o644); err != nil {
-		return err
+		return 0, err
 	}
-	fmt.Printf("\nResults: %s\n", out)
-	return nil
+	missed := 0
+	for _, r := range c.Rows {
+		if r.Status == "FAIL" || r.Status == "MISSING" {
+			missed++
+		}
+	}
+	fmt.Printf("\nAt the largest size %d budgets missed or not measured. Results: %s\n", missed, out)
+	return missed, nil
 }
 
 // curveJSON turns the NaNs of sizes that measured nothing into nulls (JSON has no NaN).

@@ -137,7 +137,11 @@ func run() error {
 		if *out == "" {
 			return errors.New("-out is required")
 		}
-		return curve(flag.Args(), *out)
+		missed, err := curve(flag.Args(), *out)
+		if err == nil && missed > 0 {
+			os.Exit(1) // as a missed budget of make bench does
+		}
+		return err
 	}
 	if *in == "" || *out == "" {
 		return errors.New("-in and -out are required")

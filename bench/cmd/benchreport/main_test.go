@@ -54,8 +54,12 @@ func TestCurveGrowthAndBudgetAtTheLargest(t *testing.T) {
 	large := writeResults(t, dir, 1000000,
 		Row{ID: "search_people", N: 300, P95: 37.3, Unit: "ms", Budget: "p95 ≤ 15.0", Status: "FAIL"})
 	out := filepath.Join(dir, "curve.json")
-	if err := curve([]string{small, large}, out); err != nil {
+	missed, err := curve([]string{small, large}, out)
+	if err != nil {
 		t.Fatal(err)
+	}
+	if missed != 2 { // search_people FAIL, memory_total MISSING
+		t.Errorf("missed = %d, want 2", missed)
 	}
 	raw, err := os.ReadFile(out)
 	if err != nil {
