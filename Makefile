@@ -14,12 +14,13 @@ FRONTEND_STAMP := frontend/node_modules/.package-lock.json
 # Our Go packages, listed so ./... never wanders into frontend/node_modules (some npm packages ship Go).
 GO_PKGS   := . ./app/... ./backend/... ./bench/...
 
-.PHONY: help deps run app hub demo frontend test test-go test-frontend test-e2e test-smoke vet bench clean
+.PHONY: help deps run app hub demo frontend test test-go test-frontend test-e2e test-smoke vet bench bench-scale clean
 
 help:
 	@echo "make run    - build and open the app on a demo workspace ($(DEMO_DIR))"
 	@echo "make test   - vet, Go tests (-race), frontend checks, browser e2e, app smoke test"
 	@echo "make bench  - performance budgets on 100k people / 1M messages"
+	@echo "make bench-scale - the cost curve: store, start-up and memory at 10k/100k/1M people"
 
 deps: .deps-system $(FRONTEND_STAMP)
 
@@ -69,8 +70,13 @@ test-smoke: app hub
 
 test: vet test-go test-frontend test-e2e test-smoke
 
+# SCALE="10000 100000 1000000" (people; 10x as many messages) turns make bench into the cost curve.
+SCALE ?=
 bench: app hub
-	bash scripts/bench.sh
+	BENCH_SCALE="$(SCALE)" bash scripts/bench.sh
+
+bench-scale: app hub
+	BENCH_SCALE="$(or $(SCALE),10000 100000 1000000)" bash scripts/bench.sh
 
 clean:
 	rm -rf build/bin frontend/dist .deps-system

@@ -19,12 +19,34 @@
 # The table is printed and written to bench/results/ (latest.json and a dated copy; a run with
 # BENCH_SKIP writes only the dated copy).
 #
-# Knobs (environment): BENCH_PEOPLE, BENCH_MESSAGES, BENCH_SEED, BENCH_START_RUNS (7),
+# Knobs (environment): BENCH_PEOPLE, BENCH_MESSAGES, BENCH_SEED, BENCH_START_RUNS (15),
 # BENCH_MEM_RUNS (3), BENCH_QUERIES (300), BENCH_INGEST_RUNS (5), BENCH_SKIP (space-separated
-# step names to skip: queries ingest latency startup memory size browser).
+# step names to skip: queries ingest latency startup memory size browser), BENCH_WEBKIT_WAIT
+# (300: seconds the memory step waits for other WebKit processes to end), BENCH_OUT (the
+# results file; default bench/results/<UTC stamp>.json).
+#
+# The cost curve: BENCH_SCALE="10000 100000 1000000" (make bench-scale, or make bench SCALE=…)
+# runs the store queries, start-up and memory once per number of people, with 10x as many
+# messages, each on its own cached dataset, then prints how each figure grows
+# (benchreport -curve) and writes bench/results/scale-<stamp>.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
+
+# The cost curve: one bench per size (each in its own session), then the curve over them.
+if [[ -n ${BENCH_SCALE:-} ]]; then
+  stamp=$(date -u +%Y%m%dT%H%M%SZ)
+  files=()
+  for n in $BENCH_SCALE; do
+    out=bench/results/scale-$stamp-p$n.json
+    echo "== bench: the cost curve at $n people, $((n * 10)) messages ($(date -u +%H:%M:%S))"
+    BENCH_SCALE='' BENCH_PEOPLE=$n BENCH_MESSAGES=$((n * 10)) BENCH_OUT=$out \
+      BENCH_SKIP="${BENCH_SKIP:-ingest latency size browser}" bash "$0" || true
+    [[ -f $out ]] && files+=("$out")
+  done
+  go run ./bench/cmd/benchreport -curve -out "bench/results/scale-$stamp.json" "${files[@]}"
+  exit
+fi
 
 # Everything below runs in one throw-away desktop session: a D-Bus session bus and an Xvfb
 # display shared by the app windows, wails dev and the browser.
@@ -36,12 +58,13 @@ fi
 PEOPLE=${BENCH_PEOPLE:-100000}
 MESSAGES=${BENCH_MESSAGES:-1000000}
 SEED=${BENCH_SEED:-1}
-START_RUNS=${BENCH_START_RUNS:-7}
+START_RUNS=${BENCH_START_RUNS:-15}
 MEM_RUNS=${BENCH_MEM_RUNS:-3}
 QUERIES=${BENCH_QUERIES:-300}
 INGEST_RUNS=${BENCH_INGEST_RUNS:-5}
 SKIP=" ${BENCH_SKIP:-} "
 PORT=${BENCH_PORT:-34177}
+WEBKIT_WAIT=${BENCH_WEBKIT_WAIT:-300}
 load_start=$(cat /proc/loadavg)
 
 APP=build/bin/switchboard
@@ -99,12 +122,18 @@ if [[ ! -f $dataset/.complete ]]; then
   mkdir -p "$dataset.tmp"
   t0=$(now_ms)
   "$HUB" demo --data "$dataset.tmp" --people "$PEOPLE" --messages "$MESSAGES" --seed "$SEED"
-  echo "bench: generated in $(( ($(now_ms) - t0) / 1000 )) s"
+  # How long and how much disk, kept beside the data: the cost curve reports both.
+  printf 'generated_s=%s\ndisk_mb=%s\nloadavg=%s\n' "$(( ($(now_ms) - t0) / 1000 ))" \
+    "$(du -sm "$dataset.tmp" | cut -f1)" "$(cut -d' ' -f1-3 /proc/loadavg)" >"$dataset.tmp/.generated"
   mv "$dataset.tmp" "$dataset"
   touch "$dataset/.complete"
 else
   log "reusing the dataset $dataset"
 fi
+gen_s=$(sed -n 's/^generated_s=//p' "$dataset/.generated" 2>/dev/null || true)
+gen_mb=$(sed -n 's/^disk_mb=//p' "$dataset/.generated" 2>/dev/null || true)
+[[ -n $gen_mb ]] || gen_mb=$(du -sm "$dataset" | cut -f1)
+echo "bench: dataset generated in ${gen_s:-?} s, ${gen_mb} MB on disk" 
 # The app and the queries write a little (settings, window state, WAL): they get a copy, so the
 # cached dataset stays as generated and every run starts from the same state.
 data=$work/data
@@ -224,10 +253,56 @@ if ! skip startup; then
 fi
 
 # ---------- 5. memory after opening 100 chats ----------
+# PSS splits every shared page between the processes that map it, so another WebKit process on
+# the machine (another session's e2e or smoke run, a browser on WebKitGTK) takes a share of
+# libwebkit2gtk and libjavascriptcoregtk off ours and the figures read low. The memory step
+# measures only while no WebKit process but its own is alive: it waits for others to end (up
+# to BENCH_WEBKIT_WAIT seconds in all), and a run during which one appeared is not counted.
+# foreign_webkit PID...: processes alive, other than the given ones, that map WebKit's libraries
+# (WebKit's own processes, and a WebKitGTK app's process, which maps them before its web process
+# starts, or a test binary linked with them): "pid(comm) ...".
+foreign_webkit() {
+  local f p ours=" $* " out=""
+  for f in $(grep -l -s -E 'lib(webkit2gtk|javascriptcoregtk)-' /proc/[0-9]*/maps 2>/dev/null || true); do
+    p=${f#/proc/}
+    p=${p%/maps}
+    [[ $p == "$$" || $p == "$BASHPID" || $ours == *" $p "* ]] && continue
+    out+="$p($(ps -o comm= -p "$p" 2>/dev/null || echo gone)) "
+  done
+  echo "$out"
+}
+webkit_deadline=0
+# wait_webkit_alone: 0 once no foreign WebKit process is alive; 1 when the wait budget is spent.
+wait_webkit_alone() {
+  local others waited=0
+  (( webkit_deadline )) || webkit_deadline=$(( $(date +%s) + WEBKIT_WAIT ))
+  while others=$(foreign_webkit) && [[ -n $others ]]; do
+    if (( $(date +%s) >= webkit_deadline )); then
+      echo "bench: another WebKit process is alive ($others) and the wait of ${WEBKIT_WAIT} s is spent"
+      return 1
+    fi
+    # Say so once, then every 30 s.
+    if (( waited % 30 == 0 )); then echo "bench: waiting for other WebKit processes to end: $others"; fi
+    sleep 5
+    waited=$((waited + 5))
+  done
+}
+# group_pss PID FIELD: FIELD (Pss, Pss_Anon) of PID and every descendant, in kB.
+group_pss() {
+  local kb k
+  kb=$(pss_kb "$1" "$2")
+  for k in $(descendants "$1"); do kb=$((kb + $(pss_kb "$k" "$2"))); done
+  echo "$kb"
+}
+mb() { awk -v k="$1" 'BEGIN{printf "%.1f", k*1024/1e6}'; }
+
 if ! skip memory; then
-  log "memory: $MEM_RUNS runs of opening 100 chats with Ctrl+Shift+Down"
-  tot=() appm=() wk=() start_mb=() dbm=()
+  log "memory: $MEM_RUNS runs each of opening 100 chats with Ctrl+Shift+Down and of the idle bare window, interleaved"
+  tot=() tot_anon=() appm=() app_anon=() wk=() wk_anon=() start_mb=() dbm=() bare_mb=() bare_anon=()
+  memory_refused=""
   for i in $(seq 1 "$MEM_RUNS"); do
+    # The app ...
+    if ! wait_webkit_alone; then memory_refused=1; break; fi
     ready=$work/ready-mem-$i.json
     rm -f "$ready"
     SWITCHBOARD_READY_FILE=$ready launch "$APP" --data "$data"
@@ -236,9 +311,7 @@ if ! skip memory; then
       echo "bench: the app did not start"; tail -n 30 "$work/app.log"; stop_group "$pid"; continue
     fi
     sleep 2 # the first page has rendered; let the start settle, then take the at-start figure
-    kb=$(pss_kb "$pid")
-    for k in $(descendants "$pid"); do kb=$((kb + $(pss_kb "$k"))); done
-    start_mb+=("$(awk -v k="$kb" 'BEGIN{printf "%.1f", k*1024/1e6}')")
+    start_mb+=("$(mb "$(group_pss "$pid" Pss)")")
     wid=$(xdotool search --sync --onlyvisible --pid "$pid" 2>/dev/null | head -n1 || true)
     [[ -n $wid ]] || wid=$(xdotool search --sync --onlyvisible --name '^Switchboard$' | head -n1)
     # No window manager under Xvfb: give the window the input focus directly, and click into the
@@ -261,42 +334,60 @@ if ! skip memory; then
       echo "bench: run $i: the key presses changed ${changed:-no} pixels of the window: no chats were opened; not counted"
       stop_group "$pid"; continue
     fi
+    others=$(foreign_webkit "$pid" $(descendants "$pid"))
+    if [[ -n $others ]]; then
+      echo "bench: run $i: another WebKit process appeared during the run ($others): not counted"
+      stop_group "$pid"; continue
+    fi
     app_kb=$(pss_kb "$pid")
+    app_anon_kb=$(pss_kb "$pid" Pss_Anon)
     # Of the app's PSS, the database pages SQLite reads through mmap: clean file cache the kernel
     # may drop at any time, yet counted in RSS/PSS.
     db_kb=$(awk -v f="$data/switchboard.db" '/^[0-9a-f]+-[0-9a-f]+ / {m = ($6 == f)} m && /^Pss:/ {s += $2} END {print s + 0}' "/proc/$pid/smaps" 2>/dev/null || echo 0)
-    dbm+=("$(awk -v k="$db_kb" 'BEGIN{printf "%.1f", k*1024/1e6}')")
-    kids_kb=0
-    for k in $(descendants "$pid"); do kids_kb=$((kids_kb + $(pss_kb "$k"))); done
+    kids_kb=0 kids_anon_kb=0
+    for k in $(descendants "$pid"); do
+      kids_kb=$((kids_kb + $(pss_kb "$k"))); kids_anon_kb=$((kids_anon_kb + $(pss_kb "$k" Pss_Anon)))
+    done
     echo "bench: run $i: app $app_kb kB ($(pss_split "$pid"); database mmap $db_kb kB), WebKit $kids_kb kB ($(pss_split $(descendants "$pid")); $(descendants "$pid" | xargs -r ps -o comm= -p | sort | uniq -c | xargs))"
-    appm+=("$(awk -v k="$app_kb" 'BEGIN{printf "%.1f", k*1024/1e6}')")
-    wk+=("$(awk -v k="$kids_kb" 'BEGIN{printf "%.1f", k*1024/1e6}')")
-    tot+=("$(awk -v k="$((app_kb + kids_kb))" 'BEGIN{printf "%.1f", k*1024/1e6}')")
+    dbm+=("$(mb "$db_kb")")
+    appm+=("$(mb "$app_kb")") app_anon+=("$(mb "$app_anon_kb")")
+    wk+=("$(mb "$kids_kb")") wk_anon+=("$(mb "$kids_anon_kb")")
+    tot+=("$(mb "$((app_kb + kids_kb))")") tot_anon+=("$(mb "$((app_anon_kb + kids_anon_kb))")")
     stop_group "$pid"
     [[ $i == 1 ]] && cp "$work/memory-1.png" build/bin/bench-memory.png 2>/dev/null || true
-  done
-  # The floor WebKitGTK itself sets: the bare Wails window, idle, measured the same way.
-  bare_mb=()
-  for i in $(seq 1 "$MEM_RUNS"); do
+
+    # ... then the floor WebKitGTK itself sets: the bare Wails window, idle, measured the same way.
+    if ! wait_webkit_alone; then memory_refused=1; break; fi
     ready=$work/ready-bare-mem-$i.json
     rm -f "$ready"
     SWITCHBOARD_READY_FILE=$ready launch "$BARE"
     pid=$launched_pid
     if wait_ready "$ready" 60 >/dev/null; then
       sleep 3
-      kb=$(pss_kb "$pid")
-      for k in $(descendants "$pid"); do kb=$((kb + $(pss_kb "$k"))); done
-      echo "bench: bare window run $i: $kb kB (Go process: $(pss_split "$pid"); WebKit: $(pss_split $(descendants "$pid")))"
-      bare_mb+=("$(awk -v k="$kb" 'BEGIN{printf "%.1f", k*1024/1e6}')")
+      others=$(foreign_webkit "$pid" $(descendants "$pid"))
+      if [[ -n $others ]]; then
+        echo "bench: bare window run $i: another WebKit process appeared ($others): not counted"
+      else
+        kb=$(group_pss "$pid" Pss)
+        echo "bench: bare window run $i: $kb kB (Go process: $(pss_split "$pid"); WebKit: $(pss_split $(descendants "$pid")))"
+        bare_mb+=("$(mb "$kb")") bare_anon+=("$(mb "$(group_pss "$pid" Pss_Anon)")")
+      fi
     fi
     stop_group "$pid"
   done
-  put memory_bare MB "PSS of the idle bare Wails window and its WebKit processes (the floor WebKitGTK sets)" "${bare_mb[@]}"
-  put memory_total MB "PSS from /proc/PID/smaps_rollup of the app and every descendant (WebKitWebProcess, WebKitNetworkProcess) after 100 Ctrl+Shift+Down, 1 MB = 10^6 bytes" "${tot[@]}"
+  if [[ -n $memory_refused ]]; then
+    echo "bench: MEMORY NOT MEASURED in full: another WebKit process stayed alive (the rows below hold only the runs taken before)"
+  fi
+  put memory_bare MB "PSS of the idle bare Wails window and its WebKit processes (the floor WebKitGTK sets), no other WebKit process alive" "${bare_mb[@]}"
+  put memory_bare_anon MB "of the bare window's PSS: anonymous pages (heaps), not library or file pages" "${bare_anon[@]}"
+  put memory_total MB "PSS from /proc/PID/smaps_rollup of the app and every descendant (WebKitWebProcess, WebKitNetworkProcess) after 100 Ctrl+Shift+Down, no other WebKit process alive, 1 MB = 10^6 bytes" "${tot[@]}"
+  put memory_total_anon MB "of that PSS: anonymous pages (Go, C and JavaScript heaps, WebKit's caches), not library or file pages" "${tot_anon[@]}"
   put memory_app MB "PSS of the Go process" "${appm[@]}"
+  put memory_app_anon MB "of the Go process: anonymous pages" "${app_anon[@]}"
   put memory_db_mmap MB "of the Go process: pages of switchboard.db mapped by SQLite (mmap_size), clean and reclaimable" "${dbm[@]}"
   put memory_start MB "PSS of the app and its WebKit processes 2 s after the people list rendered, before any chat was opened" "${start_mb[@]}"
   put memory_webkit MB "PSS of the WebKit child processes" "${wk[@]}"
+  put memory_webkit_anon MB "of the WebKit processes: anonymous pages" "${wk_anon[@]}"
 fi
 
 # ---------- 6. binary size ----------
@@ -339,12 +430,15 @@ fi
 # ---------- the table ----------
 log "report"
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
-mkdir -p bench/results
+out=${BENCH_OUT:-bench/results/$stamp.json}
+mkdir -p "$(dirname "$out")"
 status=0
-"$REPORT" -in "$metrics" -out "bench/results/$stamp.json" \
+"$REPORT" -in "$metrics" -out "$out" \
   -meta people="$PEOPLE" -meta messages="$MESSAGES" -meta seed="$SEED" -meta dataset="$dataset" \
+  -meta dataset_generated_s="${gen_s:-}" -meta dataset_disk_mb="$gen_mb" \
+  -meta webkit_env="GDK_GL=${GDK_GL-unset} WEBKIT_DISABLE_DMABUF_RENDERER=${WEBKIT_DISABLE_DMABUF_RENDERER-unset} SWITCHBOARD_GPU=${SWITCHBOARD_GPU-unset} SWITCHBOARD_JIT=${SWITCHBOARD_JIT-unset}" \
   -meta commit="${BENCH_COMMIT:-$(git rev-parse --short HEAD 2>/dev/null || echo unknown)}" \
   -meta loadavg_at_start="$load_start" || status=$?
 # latest.json is the whole table: a run that skipped steps keeps only its dated copy.
-if [[ -z ${BENCH_SKIP:-} ]]; then cp "bench/results/$stamp.json" bench/results/latest.json; fi
+if [[ -z ${BENCH_SKIP:-} && -z ${BENCH_OUT:-} ]]; then cp "$out" bench/results/latest.json; fi
 exit $status

@@ -36,3 +36,51 @@ func TestEngineSettings(t *testing.T) {
 		}
 	}
 }
+
+func TestKeepGLOut(t *testing.T) {
+	names := []string{"WEBKIT_DISABLE_DMABUF_RENDERER", "WEBKIT_WEB_RENDER_DEVICE_FILE", "GDK_GL"}
+	// clear sets every variable through t.Setenv (restored after the test), then unsets it.
+	clear := func(t *testing.T) {
+		for _, n := range append(names, "SWITCHBOARD_GPU") {
+			t.Setenv(n, "")
+			os.Unsetenv(n)
+		}
+	}
+	t.Run("GPU compositing off, nothing set: all three", func(t *testing.T) {
+		clear(t)
+		ConfigureEngine()
+		for _, v := range glVariables {
+			if got := os.Getenv(v[0]); got != v[1] || got == "" {
+				t.Errorf("%s = %q, want %q", v[0], got, v[1])
+			}
+		}
+	})
+	t.Run("GPU compositing on: none", func(t *testing.T) {
+		clear(t)
+		t.Setenv("SWITCHBOARD_GPU", "ondemand")
+		ConfigureEngine()
+		for _, n := range names {
+			if _, set := os.LookupEnv(n); set {
+				t.Errorf("%s set with SWITCHBOARD_GPU=ondemand", n)
+			}
+		}
+	})
+	for _, user := range names {
+		t.Run("the user set "+user+": nothing else", func(t *testing.T) {
+			clear(t)
+			t.Setenv(user, "") // even empty: the user has taken charge of GL
+			ConfigureEngine()
+			for _, n := range names {
+				if n == user {
+					if v := os.Getenv(n); v != "" {
+						t.Errorf("the user's %s changed to %q", n, v)
+					}
+					continue
+				}
+				if _, set := os.LookupEnv(n); set {
+					t.Errorf("%s set although the user set %s", n, user)
+				}
+			}
+		})
+	}
+}

@@ -61,6 +61,8 @@ func benchQueries(dbPath string, n int, seed uint64, out sink) error {
 
 	// Quick search: the list page and the tab badges the UI asks for with it.
 	var list, counts []float64
+	slowSearch := map[string][]float64{} // input kind -> list and counts ms, to name what misses
+	var slowest []timedInput
 	for i, q := range searches {
 		lq := core.ListQuery{Tab: core.TabAll, Search: q, Limit: core.DefaultPageSize}
 		t0 := time.Now()
@@ -76,8 +78,12 @@ func benchQueries(dbPath string, n int, seed uint64, out sink) error {
 		if i >= warm {
 			list = append(list, ms(d1))
 			counts = append(counts, ms(d2))
+			kind := searchKinds[i%len(searchKinds)]
+			slowSearch[kind] = append(slowSearch[kind], ms(d1), ms(d2))
+			slowest = append(slowest, timedInput{q, ms(d1), ms(d2)})
 		}
 	}
+	reportSearches(slowSearch, slowest)
 	if err := out.put(Metric{ID: "search_people", Unit: "ms", Samples: list,
 		Note: "store.ListPeople first page (50) with Search = a name, phone fragment or email prefix of a random person"}); err != nil {
 		return err
@@ -357,5 +363,38 @@ func reportShapes(byShape map[string][]float64) {
 			break
 		}
 		slog.Info("slow filter shape", "shape", w.shape, "median_ms", w.median, "max_ms", w.max, "changes", w.n)
+	}
+}
+
+// searchKinds names the quick-search inputs in the order peopleSearches makes them.
+var searchKinds = []string{"name", "phone", "email"}
+
+type timedInput struct {
+	q            string
+	list, counts float64
+}
+
+// reportSearches logs, per kind of quick-search input, the p95 of the list page and of the
+// counts, and the five slowest inputs: when the search row misses, what to profile.
+func reportSearches(byKind map[string][]float64, inputs []timedInput) {
+	for _, k := range searchKinds {
+		var l, c []float64
+		for i, v := range byKind[k] {
+			if i%2 == 0 {
+				l = append(l, v)
+			} else {
+				c = append(c, v)
+			}
+		}
+		if len(l) == 0 {
+			continue
+		}
+		sort.Float64s(l)
+		sort.Float64s(c)
+		slog.Info("search kind", "kind", k, "n", len(l), "list_p95_ms", l[min(len(l)-1, len(l)*95/100)], "counts_p95_ms", c[min(len(c)-1, len(c)*95/100)])
+	}
+	sort.Slice(inputs, func(i, j int) bool { return inputs[i].list+inputs[i].counts > inputs[j].list+inputs[j].counts })
+	for _, in := range inputs[:min(5, len(inputs))] {
+		slog.Info("slow search input", "q", in.q, "list_ms", in.list, "counts_ms", in.counts)
 	}
 }
