@@ -24,7 +24,9 @@ const (
 
 // Feed tuning.
 const (
-	feedBatch        = 500              // events per message at most
+	// feedBatch is the most events per message: about 25 KB of JSON, under the 32 KB a
+	// WebSocket client reads by default (coder/websocket's limit), so clients need no tuning.
+	feedBatch        = 200
 	feedWriteTimeout = 10 * time.Second // a client that takes longer to take a batch is dropped
 	feedPingEvery    = 30 * time.Second // keeps proxies from timing out an idle socket
 )
