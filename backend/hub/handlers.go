@@ -181,16 +181,26 @@ func (s *Server) userSessions(w http.ResponseWriter, r *http.Request, _ *caller)
 	return nil
 }
 
-func (s *Server) setRole(w http.ResponseWriter, r *http.Request, _ *caller) *apiError {
+// userChange reads the {id} of a user route and its JSON body through parse.
+func userChange[T any](w http.ResponseWriter, r *http.Request, parse func([]byte) (T, *apiError)) (int64, T, *apiError) {
+	var zero T
 	id, e := pathID(r)
 	if e != nil {
-		return e
+		return 0, zero, e
 	}
 	body, e := readBody(w, r)
 	if e != nil {
-		return e
+		return 0, zero, e
 	}
-	req, e := parseRole(body)
+	req, e := parse(body)
+	if e != nil {
+		return 0, zero, e
+	}
+	return id, req, nil
+}
+
+func (s *Server) setRole(w http.ResponseWriter, r *http.Request, _ *caller) *apiError {
+	id, req, e := userChange(w, r, parseRole)
 	if e != nil {
 		return e
 	}
@@ -201,15 +211,7 @@ func (s *Server) setRole(w http.ResponseWriter, r *http.Request, _ *caller) *api
 }
 
 func (s *Server) setDisabled(w http.ResponseWriter, r *http.Request, _ *caller) *apiError {
-	id, e := pathID(r)
-	if e != nil {
-		return e
-	}
-	body, e := readBody(w, r)
-	if e != nil {
-		return e
-	}
-	disabled, e := parseDisabled(body)
+	id, disabled, e := userChange(w, r, parseDisabled)
 	if e != nil {
 		return e
 	}
@@ -225,15 +227,7 @@ func (s *Server) setDisabled(w http.ResponseWriter, r *http.Request, _ *caller) 
 }
 
 func (s *Server) setPassword(w http.ResponseWriter, r *http.Request, _ *caller) *apiError {
-	id, e := pathID(r)
-	if e != nil {
-		return e
-	}
-	body, e := readBody(w, r)
-	if e != nil {
-		return e
-	}
-	req, e := parsePassword(body)
+	id, req, e := userChange(w, r, parsePassword)
 	if e != nil {
 		return e
 	}

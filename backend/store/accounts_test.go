@@ -253,25 +253,7 @@ func TestPostgresMigrationsRunOnce(t *testing.T) {
 	addAccount(t, a, "keep@example.com", RoleAdmin)
 	a.Close()
 	// Several instances start at once on a migrated database: none fails, the rows stay.
-	var wg sync.WaitGroup
-	errs := make([]error, 4)
-	for i := range errs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			b, err := OpenAccountsPostgres(ctx, dsn)
-			if err == nil {
-				b.Close()
-			}
-			errs[i] = err
-		}()
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	openAtOnce(t, dsn, 4)
 	b, err := OpenAccountsPostgres(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)
@@ -284,8 +266,15 @@ func TestPostgresMigrationsRunOnce(t *testing.T) {
 
 func TestPostgresMigrationsRaceOnAnEmptyDatabase(t *testing.T) {
 	dsn := testpg.DSN(t)
+	openAtOnce(t, dsn, 4)
+}
+
+// openAtOnce opens (and closes) the PostgreSQL book n times concurrently, as n hub instances
+// starting together would; every open must succeed.
+func openAtOnce(t *testing.T, dsn string, n int) {
+	t.Helper()
 	var wg sync.WaitGroup
-	errs := make([]error, 4)
+	errs := make([]error, n)
 	for i := range errs {
 		wg.Add(1)
 		go func() {
