@@ -54,8 +54,16 @@ cleanup() {
   exit "$status"
 }
 trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+child=
+# On INT/TERM pass the signal to the command, then clean up (bash runs a trap only once a
+# foreground child ends, hence the command runs in the background and we wait for it).
+on_signal() {
+  local code=$1 sig=$2
+  [[ -n $child ]] && kill -"$sig" "$child" 2>/dev/null && wait "$child" 2>/dev/null
+  exit "$code"
+}
+trap 'on_signal 130 INT' INT
+trap 'on_signal 143 TERM' TERM
 
 password=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
 printf '%s\n' "$password" >"$dir/pwfile"
@@ -87,4 +95,10 @@ fi
 export SWITCHBOARD_TEST_PG="postgres://switchboard:$password@127.0.0.1:$port/postgres?sslmode=disable"
 echo "with-postgres: PostgreSQL $PG_VERSION on 127.0.0.1:$port" >&2
 # Not exec: the trap above must outlive the command to stop the server.
-"$@"
+"$@" <&0 &
+child=$!
+set +e
+wait "$child"
+status=$?
+child=
+exit "$status"
