@@ -57,7 +57,7 @@ vet: deps frontend
 	$(GO) vet -tags "$(TAGS)" $(GO_PKGS)
 
 test-go: deps frontend
-	bash scripts/with-desktop.sh $(GO) test -race -tags "$(TAGS)" -count=1 $(GO_PKGS)
+	bash scripts/with-postgres.sh bash scripts/with-desktop.sh $(GO) test -race -tags "$(TAGS)" -count=1 $(GO_PKGS)
 
 test-frontend: deps
 	cd frontend && npm run typecheck && npm run lint && npm run test

@@ -26,6 +26,7 @@ func runServe(args []string) error {
 	tgAPI := fs.String("telegram-api", "", "Bot API server for every Telegram channel (a self-hosted telegram-bot-api; default: each channel's own)")
 	tokens := tokensFlag(fs)
 	syncEvery := fs.Duration("sync", 10*time.Second, "how often to pick up channels added or removed by `channel add/remove`")
+	api := hubAPIFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -51,6 +52,11 @@ func runServe(args []string) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	stopAPI, err := api.start(ctx, st)
+	if err != nil {
+		return fmt.Errorf("team API: %w", err)
+	}
+	defer stopAPI()
 	if err := eng.Start(ctx); err != nil {
 		return fmt.Errorf("start engine: %w", err)
 	}

@@ -1,0 +1,76 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+
+	"switchboard/backend/hub"
+	"switchboard/backend/store"
+)
+
+// hubAPI is serve's team-mode API: its flags, and starting it beside the engine. It lives apart
+// from serve.go so the engine's wiring and this one change in different files.
+type hubAPI struct {
+	listen, dsn, tlsCert, tlsKey *string
+	insecure                     *bool
+}
+
+// hubAPIFlags registers serve's API flags.
+func hubAPIFlags(fs *flag.FlagSet) *hubAPI {
+	return &hubAPI{
+		listen:   fs.String("listen", "", "serve the team API (HTTP + WebSocket) on host:port; empty: no API"),
+		dsn:      fs.String("db", "", "PostgreSQL DSN (postgres://…) for the accounts; default: the data directory's SQLite"),
+		tlsCert:  fs.String("tls-cert", "", "TLS certificate (PEM) for --listen"),
+		tlsKey:   fs.String("tls-key", "", "TLS private key (PEM) for --listen"),
+		insecure: fs.Bool("allow-insecure-listen", false, "allow plain HTTP on a non-loopback address (behind a TLS-terminating reverse proxy)"),
+	}
+}
+
+// start opens the listener and serves the API until ctx ends or stop is called; stop also waits
+// for it to finish (sockets closed, the PostgreSQL book closed). Without --listen it does nothing.
+func (a *hubAPI) start(ctx context.Context, st *store.Store) (stop func(), err error) {
+	if *a.listen == "" {
+		return func() {}, nil
+	}
+	accounts, closeBook := st.Accounts(), func() {}
+	if *a.dsn != "" {
+		pg, err := store.OpenAccountsPostgres(ctx, *a.dsn)
+		if err != nil {
+			return nil, err
+		}
+		accounts, closeBook = pg, func() { pg.Close() }
+	}
+	srv, err := hub.New(hub.Config{Accounts: accounts, Events: st})
+	if err != nil {
+		closeBook()
+		return nil, err
+	}
+	ln, err := hub.Listen(hub.ListenConfig{Addr: *a.listen, TLSCert: *a.tlsCert, TLSKey: *a.tlsKey, AllowInsecure: *a.insecure})
+	if err != nil {
+		closeBook()
+		return nil, err
+	}
+	scheme := "http"
+	if *a.tlsCert != "" {
+		scheme = "https"
+	}
+	slog.Info("team API", "url", fmt.Sprintf("%s://%s", scheme, ln.Addr()), "accounts_in_postgres", *a.dsn != "")
+	// Its own context, so stop ends it even when serve returns early (the engine failed to
+	// start) before the signal context is cancelled.
+	ctx, cancel := context.WithCancel(ctx)
+	srv.Start(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := srv.Serve(ctx, ln); err != nil {
+			slog.Error("team API stopped", "err", err)
+		}
+	}()
+	return func() {
+		cancel()
+		<-done
+		closeBook()
+	}, nil
+}

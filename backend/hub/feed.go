@@ -1,0 +1,265 @@
+package hub
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/coder/websocket/wsjson"
+
+	"switchboard/backend/core"
+)
+
+// Close codes the feed ends a socket with (the 4000–4999 range is the application's).
+const (
+	// closeSessionEnded: the session was revoked, the account disabled or its password reset,
+	// or the session expired. The desktop signs in again; reconnecting with the token is futile.
+	closeSessionEnded websocket.StatusCode = 4001
+	// closeShutdown: the hub is stopping; reconnect later from the last seq.
+	closeShutdown websocket.StatusCode = websocket.StatusGoingAway
+)
+
+// Feed tuning.
+const (
+	// feedBatch is the most events per message: about 25 KB of JSON, under the 32 KB a
+	// WebSocket client reads by default (coder/websocket's limit), so clients need no tuning.
+	feedBatch        = 200
+	feedWriteTimeout = 10 * time.Second // a client that takes longer to take a batch is dropped
+	feedPingEvery    = 30 * time.Second // keeps proxies from timing out an idle socket
+)
+
+// FeedMessage is what the feed sends: the events after the client's seq, in order, and Seq, the
+// cursor to resume from (the last event's seq; events addressed to other managers are left
+// out, so Seq can be past the last event listed).
+type FeedMessage struct {
+	Type   string       `json:"type"` // "events"
+	Seq    int64        `json:"seq"`
+	Events []core.Event `json:"events"`
+}
+
+// feed upgrades to a WebSocket and streams the event log from ?seq= (default 0: from the
+// start) until the client leaves, the session ends or the hub stops.
+func (s *Server) feed(w http.ResponseWriter, r *http.Request, c *caller) *apiError {
+	var after int64
+	if v := r.URL.Query().Get("seq"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 {
+			return badRequest("invalid_seq")
+		}
+		after = n
+	}
+	// Registered before the upgrade answers, so a revocation that races the dial still finds
+	// this socket.
+	fc := &feedConn{sessionID: c.session.ID, managerID: c.account.ManagerID, expiresAt: c.session.ExpiresAt, ended: make(chan struct{})}
+	s.feeds.add(fc)
+	s.streams.Add(1)
+	defer s.streams.Done()
+	defer s.feeds.remove(fc)
+	conn, err := websocket.Accept(w, r, nil)
+	if err != nil {
+		return nil // Accept has answered the client
+	}
+	defer conn.CloseNow()
+	// The read side only answers pings and notices the client leaving; cancelling its context
+	// would drop the socket without a close frame, so an ended session is signalled apart.
+	readCtx := conn.CloseRead(context.Background())
+	err = s.stream(readCtx, fc.ended, conn, c.account.ManagerID, after)
+	if code, ended := fc.endedWith(); ended {
+		conn.Close(code, "")
+		return nil
+	}
+	if err != nil && readCtx.Err() == nil {
+		s.log.Info("hub: feed ended", "session", c.session.ID, "err", err)
+	}
+	return nil
+}
+
+// stream sends every event after `after`, then waits for commits and sends what they add.
+// The store's commit order is its seq order (one writer), so reading seq > cursor never skips.
+func (s *Server) stream(ctx context.Context, ended <-chan struct{}, conn *websocket.Conn, managerID, after int64) error {
+	wake, release := s.cfg.Events.Subscribe()
+	defer release()
+	ping := time.NewTicker(feedPingEvery)
+	defer ping.Stop()
+	for {
+		evs, err := s.cfg.Events.EventsAfter(ctx, after, feedBatch)
+		if err != nil {
+			return err
+		}
+		select {
+		case <-ended:
+			return nil
+		default:
+		}
+		if len(evs) > 0 {
+			after = evs[len(evs)-1].Seq
+			msg := FeedMessage{Type: "events", Seq: after, Events: forManager(evs, managerID)}
+			wctx, cancel := context.WithTimeout(ctx, feedWriteTimeout)
+			err := wsjson.Write(wctx, conn, msg)
+			cancel()
+			if err != nil {
+				return err
+			}
+			if len(evs) == feedBatch {
+				continue
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-ended:
+			return nil
+		case <-wake:
+		case <-ping.C:
+			pctx, cancel := context.WithTimeout(ctx, feedWriteTimeout)
+			err := conn.Ping(pctx)
+			cancel()
+			if err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// forManager drops the events addressed to another manager (a mention of someone else).
+func forManager(evs []core.Event, managerID int64) []core.Event {
+	out := evs[:0:0]
+	for _, e := range evs {
+		if e.ManagerID == 0 || e.ManagerID == managerID {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// watchRevocations closes the sockets of sessions that ended outside this hub's API (the CLI,
+// another instance on the same PostgreSQL) and of sessions that expired while connected.
+func (s *Server) watchRevocations(ctx context.Context) {
+	tick := time.NewTicker(s.cfg.RevocationPoll)
+	defer tick.Stop()
+	// Clocks of several instances differ a little; looking a few seconds further back costs a
+	// few repeated ids, which closing ignores.
+	const slack = 5 * time.Second
+	since := s.cfg.Now().Add(-slack).UnixMilli()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		now := s.cfg.Now()
+		ids, err := s.accounts.RevokedSince(ctx, since)
+		if err != nil {
+			if ctx.Err() == nil {
+				s.log.Warn("hub: revocation watch", "err", err)
+			}
+			continue
+		}
+		since = now.Add(-slack).UnixMilli()
+		s.feeds.closeSessions(ids, closeSessionEnded)
+		s.feeds.closeExpired(now.UnixMilli())
+	}
+}
+
+// feedRegistry is the open feed sockets by session, so ending a session closes them at once.
+type feedRegistry struct {
+	mu        sync.Mutex
+	bySession map[int64]map[*feedConn]struct{}
+}
+
+func newFeedRegistry() *feedRegistry {
+	return &feedRegistry{bySession: map[int64]map[*feedConn]struct{}{}}
+}
+
+type feedConn struct {
+	sessionID, managerID, expiresAt int64
+	ended                           chan struct{} // closed by end
+
+	mu     sync.Mutex
+	status websocket.StatusCode // set by end
+}
+
+// end tells the socket's stream to stop; its handler then closes the socket with code.
+func (f *feedConn) end(code websocket.StatusCode) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.status != 0 {
+		return
+	}
+	f.status = code
+	close(f.ended)
+}
+
+func (f *feedConn) endedWith() (websocket.StatusCode, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.status, f.status != 0
+}
+
+func (g *feedRegistry) add(f *feedConn) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	m := g.bySession[f.sessionID]
+	if m == nil {
+		m = map[*feedConn]struct{}{}
+		g.bySession[f.sessionID] = m
+	}
+	m[f] = struct{}{}
+}
+
+func (g *feedRegistry) remove(f *feedConn) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if m := g.bySession[f.sessionID]; m != nil {
+		delete(m, f)
+		if len(m) == 0 {
+			delete(g.bySession, f.sessionID)
+		}
+	}
+}
+
+func (g *feedRegistry) closeSessions(ids []int64, code websocket.StatusCode) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for _, id := range ids {
+		for f := range g.bySession[id] {
+			f.end(code)
+		}
+	}
+}
+
+func (g *feedRegistry) closeExpired(now int64) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for _, m := range g.bySession {
+		for f := range m {
+			if f.expiresAt <= now {
+				f.end(closeSessionEnded)
+			}
+		}
+	}
+}
+
+func (g *feedRegistry) closeAll(code websocket.StatusCode) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for _, m := range g.bySession {
+		for f := range m {
+			f.end(code)
+		}
+	}
+}
+
+// count is the number of open feed sockets (tests, stats).
+func (g *feedRegistry) count() int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	n := 0
+	for _, m := range g.bySession {
+		n += len(m)
+	}
+	return n
+}
