@@ -138,7 +138,10 @@ export const composerSpecs = [
         const pid = await rows(page).nth(i).getAttribute('data-person-id');
         await rows(page).nth(i).click();
         // The card of the person clicked is in, and so is their history.
-        await page.waitForFunction((id) => document.querySelector('[data-testid="person-row"][aria-selected="true"]')?.getAttribute('data-person-id') === id, pid);
+        await page.waitForFunction(
+          (id) => document.querySelector('[data-testid="person-row"][aria-selected="true"]')?.getAttribute('data-person-id') === id,
+          pid,
+        );
         await page.locator('[data-testid="history"]:not([aria-busy]) [data-testid="message"]').first().waitFor();
         n = await ours.count();
       }
@@ -258,8 +261,7 @@ export const composerSpecs = [
       // Either the native recorder starts (a machine with a microphone) or a clear error shows.
       await page.waitForFunction(
         () =>
-          document.querySelector('[data-testid="voice-button"]')?.dataset.phase === 'recording' ||
-          !!document.querySelector('[data-testid="composer-error"]'),
+          document.querySelector('[data-testid="voice-button"]')?.dataset.phase === 'recording' || !!document.querySelector('[data-testid="composer-error"]'),
         null,
         { timeout: 8000 },
       );
@@ -293,7 +295,6 @@ export const composerSpecs = [
     },
   },
 ];
-
 
 /** run.mjs registers feature specs through this. */
 export default function register({ spec }) {

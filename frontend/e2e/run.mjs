@@ -16,20 +16,7 @@ import { readdir } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
 import assert from 'node:assert/strict';
-import {
-  HOSTILE_NAME,
-  cardField,
-  count,
-  listSettled,
-  openHostile,
-  openTab,
-  painted,
-  rowNames,
-  rows,
-  search,
-  shot,
-  waitRows,
-} from './helpers.mjs';
+import { HOSTILE_NAME, cardField, count, listSettled, openHostile, openTab, painted, rowNames, rows, search, shot, waitRows } from './helpers.mjs';
 
 const URL = process.env.E2E_URL || 'http://localhost:34115';
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -184,7 +171,9 @@ spec('mark as read: the button and Shift+Enter', async ({ page }) => {
   if (await row.count()) assert.equal(await row.getByTestId('unread-badge').count(), 0, 'badge gone');
   const mid = await count(page, 'unread');
   // Shift+Enter on the next unread chat.
-  const next = rows(page).filter({ has: page.getByTestId('unread-badge') }).first();
+  const next = rows(page)
+    .filter({ has: page.getByTestId('unread-badge') })
+    .first();
   const pid2 = await next.getAttribute('data-person-id');
   await next.click();
   await page.getByTestId('history').waitFor();
@@ -241,7 +230,10 @@ spec('hostile name and message render as text', async ({ page, dialogs }) => {
   assert.ok((await rowNames(page)).includes(HOSTILE_NAME));
   assert.equal(await page.locator('[data-testid="people-list"] img').count(), 0, 'no img from the name');
   const texts = await page.locator('[data-testid="history"] [data-testid="msg-text"]').allTextContents();
-  assert.ok(texts.some((t) => t.includes('<b>bold?</b>')), 'the message shows its markup as text');
+  assert.ok(
+    texts.some((t) => t.includes('<b>bold?</b>')),
+    'the message shows its markup as text',
+  );
   assert.equal(await page.locator('[data-testid="history"] b').count(), 0, 'no <b> element');
   assert.equal(await page.locator('[data-testid="history"] script').count(), 0, 'no <script> element');
   await painted(page);
@@ -256,13 +248,10 @@ spec('message filter narrows the history; "system" theme follows the OS', async 
   const all = await page.locator('[data-testid="history"] [data-testid="message"]').count();
   await page.getByTestId('history-filter-toggle').click();
   await page.getByRole('checkbox', { name: 'Client actions only' }).check();
-  await page.waitForFunction(
-    (n) => {
-      const ms = [...document.querySelectorAll('[data-testid="history"] [data-testid="message"]')];
-      return ms.length > 0 && ms.length < n && ms.every((m) => m.getAttribute('data-kind') === 'indicator');
-    },
-    all,
-  );
+  await page.waitForFunction((n) => {
+    const ms = [...document.querySelectorAll('[data-testid="history"] [data-testid="message"]')];
+    return ms.length > 0 && ms.length < n && ms.every((m) => m.getAttribute('data-kind') === 'indicator');
+  }, all);
   await page.getByRole('checkbox', { name: 'Client actions only' }).uncheck();
   await page.getByTestId('history-filter-words').fill('refund');
   await page.getByTestId('history-filter-words').press('Enter');
@@ -361,7 +350,11 @@ try {
       console.log(`ok   ${s.name} (${Date.now() - t0} ms)`);
     } catch (e) {
       failed.push(s.name);
-      console.log(`FAIL ${s.name} (${Date.now() - t0} ms)\n     ${String(e?.message ?? e).split('\n').join('\n     ')}`);
+      console.log(
+        `FAIL ${s.name} (${Date.now() - t0} ms)\n     ${String(e?.message ?? e)
+          .split('\n')
+          .join('\n     ')}`,
+      );
       await shot(page, `fail-${specs.indexOf(s)}`).catch(() => undefined);
     } finally {
       await context.close();

@@ -26,8 +26,7 @@ async function fakeBotAPI() {
       const [, token, method] = m;
       calls.push(method);
       if (token !== GOOD_TOKEN) return send(401, { ok: false, error_code: 401, description: 'Unauthorized' });
-      if (method === 'getMe')
-        return send(200, { ok: true, result: { id: 424242, is_bot: true, first_name: 'E2E Sales Bot', username: 'e2e_sales_bot' } });
+      if (method === 'getMe') return send(200, { ok: true, result: { id: 424242, is_bot: true, first_name: 'E2E Sales Bot', username: 'e2e_sales_bot' } });
       if (method === 'getWebhookInfo') return send(200, { ok: true, result: { url: '', has_custom_certificate: false, pending_update_count: 0 } });
       if (method === 'getUpdates') return setTimeout(() => send(200, { ok: true, result: [] }), 1000);
       return send(404, { ok: false, error_code: 404, description: 'Not Found' });
@@ -71,7 +70,7 @@ export default function register({ spec, shot, openTab, count, rows, listSettled
       await shot(page, `settings-02-${s}`);
     }
     await close(page);
-    assert.equal(await rows(page).count() > 0, true, 'the workspace is back');
+    assert.equal((await rows(page).count()) > 0, true, 'the workspace is back');
   });
 
   spec('settings: add a Telegram bot — bad token, unreachable server, good token', async ({ page }) => {
@@ -122,7 +121,12 @@ export default function register({ spec, shot, openTab, count, rows, listSettled
         const row = page.getByTestId('channel-row').filter({ hasText: 'E2E Sales Bot' });
         await row.waitFor();
         await page.waitForFunction(
-          () => /Receiving messages|Connected/.test([...document.querySelectorAll('[data-testid="channel-row"]')].find((r) => r.textContent.includes('E2E Sales Bot'))?.querySelector('[data-testid="channel-status"]')?.textContent ?? ''),
+          () =>
+            /Receiving messages|Connected/.test(
+              [...document.querySelectorAll('[data-testid="channel-row"]')]
+                .find((r) => r.textContent.includes('E2E Sales Bot'))
+                ?.querySelector('[data-testid="channel-status"]')?.textContent ?? '',
+            ),
           null,
           { timeout: 15000 },
         );

@@ -96,10 +96,7 @@ async function walk(page, h, locale) {
       const kind = `${sw === 'tunnel-off' ? 'tunnel' : 'bot'}_${turnsOff ? 'off' : 'on'}`;
       const before = await page.locator(`[data-testid="log"][data-kind="${kind}"]`).count();
       await page.getByTestId(sw).click();
-      await page.waitForFunction(
-        ([k, n]) => document.querySelectorAll(`[data-testid="log"][data-kind="${k}"]`).length > n,
-        [kind, Math.min(before, 7)],
-      );
+      await page.waitForFunction(([k, n]) => document.querySelectorAll(`[data-testid="log"][data-kind="${k}"]`).length > n, [kind, Math.min(before, 7)]);
     }
   }
   await collect('after switching');

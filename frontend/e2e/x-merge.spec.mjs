@@ -26,10 +26,7 @@ export default function register({ spec, shot, openTab, rows, search }) {
     await candidate.waitFor();
     await candidate.click();
     await card.getByTestId('merge-confirm').click();
-    await page.waitForFunction(
-      (n) => document.querySelectorAll('[data-testid="full-card"] .chats-table tr').length > n,
-      chatsBefore,
-    );
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="full-card"] .chats-table tr').length > n, chatsBefore);
     await shot(page, '14-merged');
     await page.keyboard.press('Escape');
 

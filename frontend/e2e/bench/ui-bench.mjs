@@ -217,7 +217,12 @@ async function main() {
       afterDebounce.push(at - b.issuedAt);
     }
   }
-  await put('search_keypress', 'ms', keypress, 'Chromium on wails dev: last keydown in the search box -> the first rows of the expected result painted (includes the UI search debounce)');
+  await put(
+    'search_keypress',
+    'ms',
+    keypress,
+    'Chromium on wails dev: last keydown in the search box -> the first rows of the expected result painted (includes the UI search debounce)',
+  );
   await put('search_after_debounce', 'ms', afterDebounce, 'the UI calling ListPeople for the typed text -> the expected rows painted');
 
   // ---- click a person -> the chat's first page rendered ----

@@ -24,7 +24,13 @@ export function Modal({ title, onClose, children, wide, testid }: Props) {
   }, []);
   return (
     <div className="backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div ref={ref} className={`modal${wide ? ' modal-wide' : ''}`} role="dialog" aria-modal="true" aria-label={title} tabIndex={-1}
+      <div
+        ref={ref}
+        className={`modal${wide ? ' modal-wide' : ''}`}
+        role="dialog"
+        aria-modal="true"
+        aria-label={title}
+        tabIndex={-1}
         data-testid={testid}
         onKeyDown={(e) => {
           // Esc closes the top-most dialog only; the app's own Esc (close the card) must not also fire.

@@ -1,6 +1,9 @@
 // Initials and a stable colour from an id, for people and managers without a picture.
 export function initials(name: string): string {
-  const words = name.trim().split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w));
+  const words = name
+    .trim()
+    .split(/\s+/)
+    .filter((w) => /[\p{L}\p{N}]/u.test(w));
   const letter = (w: string | undefined) => {
     if (!w) return '';
     const m = /[\p{L}\p{N}]/u.exec(w);

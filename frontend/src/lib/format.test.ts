@@ -23,7 +23,7 @@ describe('formatListTime', () => {
   it('shows the earlier year the way each language writes it', () => {
     expect(formatListTime(Date.UTC(2025, 0, 2, 12, 0), 'ru', now)).toBe('02.01.25');
   });
-  it("decides \"today\" in the machine's time zone", () => {
+  it('decides "today" in the machine\'s time zone', () => {
     const late = Date.UTC(2026, 10, 20, 22, 0); // 21 Nov 01:00 in Moscow
     inTimeZone('Europe/Moscow', () => {
       expect(dayKey(late)).toBe('2026-11-21');

@@ -10,7 +10,9 @@ const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1
 
 describe('every area of words', () => {
   it('finds the words of each feature', () => {
-    const areas = registeredWords().map((w) => w.area).sort();
+    const areas = registeredWords()
+      .map((w) => w.area)
+      .sort();
     expect(Object.keys(wordFiles).length).toBeGreaterThanOrEqual(4);
     expect(areas).toEqual(expect.arrayContaining(['app', 'card', 'composer', 'header', 'history', 'list', 'notifications', 'settings']));
     expect(areas.length).toBe(Object.keys(wordFiles).length + 1); // + the app shell's, in lib

@@ -3,18 +3,7 @@
 // (the workspace's settings). Over the one call/on of api.ts; the shapes are in types.ts.
 import { call, on } from './api';
 import { composeApi } from './composeApi';
-import type {
-  BotInfo,
-  Channel,
-  ChannelStatus,
-  ChannelView,
-  DesktopSettings,
-  LeadLink,
-  LeadLinkView,
-  Locale,
-  Template,
-  ThemeSetting,
-} from './types';
+import type { BotInfo, Channel, ChannelStatus, ChannelView, DesktopSettings, LeadLink, LeadLinkView, Locale, Template, ThemeSetting } from './types';
 
 export type { BotInfo, ChannelView, DesktopSettings, LeadLink, LeadLinkView, Template } from './types';
 

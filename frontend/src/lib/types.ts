@@ -18,14 +18,7 @@ export interface Channel {
   createdAt: number;
 }
 
-export type ChannelState =
-  | 'connected'
-  | 'polling'
-  | 'offline'
-  | 'rate_limited'
-  | 'revoked'
-  | 'conflict'
-  | 'stopped';
+export type ChannelState = 'connected' | 'polling' | 'offline' | 'rate_limited' | 'revoked' | 'conflict' | 'stopped';
 
 export interface ChannelStatus {
   channelId: number;
@@ -71,16 +64,7 @@ export interface Chat {
 export type MessageKind = 'message' | 'indicator' | 'note';
 export type SenderKind = 'client' | 'bot' | 'admin' | 'manager' | 'system';
 export type MessageStatus = 'received' | 'queued' | 'sending' | 'sent' | 'failed';
-export type AttachmentKind =
-  | 'photo'
-  | 'video'
-  | 'document'
-  | 'audio'
-  | 'voice'
-  | 'sticker'
-  | 'location'
-  | 'contact'
-  | 'link';
+export type AttachmentKind = 'photo' | 'video' | 'document' | 'audio' | 'voice' | 'sticker' | 'location' | 'contact' | 'link';
 
 export interface Attachment {
   kind: AttachmentKind;

@@ -25,10 +25,9 @@ export function MergePeople({ personId, personName, onMerged }: { personId: numb
     }
     let live = true;
     const id = setTimeout(() => {
-      api.ListPeople({ tab: 'all', search, filter: {}, oldestFirst: false, cursor: '', limit: 8 }).then(
-        (p) => live && setRows((p.rows ?? []).filter((r) => r.personId !== personId)),
-        report,
-      );
+      api
+        .ListPeople({ tab: 'all', search, filter: {}, oldestFirst: false, cursor: '', limit: 8 })
+        .then((p) => live && setRows((p.rows ?? []).filter((r) => r.personId !== personId)), report);
     }, 120);
     return () => {
       live = false;

@@ -85,7 +85,15 @@ export function hasFiles(dt: DataTransfer | null): boolean {
 export function AttachButton({ onPick, disabled }: { onPick: () => void; disabled?: boolean }) {
   const { t } = useComposerT();
   return (
-    <button type="button" className="icon-btn" aria-label={t('attach.button')} title={t('attach.button')} data-testid="attach-button" disabled={disabled} onClick={onPick}>
+    <button
+      type="button"
+      className="icon-btn"
+      aria-label={t('attach.button')}
+      title={t('attach.button')}
+      data-testid="attach-button"
+      disabled={disabled}
+      onClick={onPick}
+    >
       <IconPaperclip />
     </button>
   );
@@ -103,7 +111,14 @@ export function AttachmentTray({ a }: { a: UseAttachments }) {
           <IconPaperclip size={13} />
           <span className="cx-tray-name">{f.name}</span>
           <span className="cx-tray-size">{formatSize(f.size, tt)}</span>
-          <button type="button" className="icon-btn" aria-label={t('attach.remove', { name: f.name })} title={t('attach.remove', { name: f.name })} onClick={() => a.remove(i)} data-testid="tray-remove">
+          <button
+            type="button"
+            className="icon-btn"
+            aria-label={t('attach.remove', { name: f.name })}
+            title={t('attach.remove', { name: f.name })}
+            onClick={() => a.remove(i)}
+            data-testid="tray-remove"
+          >
             <IconClose size={12} />
           </button>
         </li>

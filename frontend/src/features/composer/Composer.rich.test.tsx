@@ -10,8 +10,23 @@ import { fakeGo } from '../../test/bindings';
 
 function message(patch: Partial<Message> = {}): Message {
   return {
-    id: 1, chatId: 3, kind: 'message', externalId: '', sender: 'manager', senderName: 'me', managerId: 1, text: '',
-    attachments: null, replyToId: 0, status: 'queued', error: '', edited: false, deleted: false, createdAt: 1, editedAt: 0, ...patch,
+    id: 1,
+    chatId: 3,
+    kind: 'message',
+    externalId: '',
+    sender: 'manager',
+    senderName: 'me',
+    managerId: 1,
+    text: '',
+    attachments: null,
+    replyToId: 0,
+    status: 'queued',
+    error: '',
+    edited: false,
+    deleted: false,
+    createdAt: 1,
+    editedAt: 0,
+    ...patch,
   };
 }
 
@@ -27,16 +42,16 @@ beforeEach(() => {
       return (impl as (...x: unknown[]) => unknown)(...a);
     });
   window.go = fakeGo({
-        Draft: fn('Draft', (chatId: number) => ({ chatId, replyToId: 0, updatedAt: 0, ...(drafts[chatId] ?? { text: '', constructor: '' }) })),
-        SaveDraft: fn('SaveDraft', (chatId: number, text: string, constructor: string) => {
-          drafts[chatId] = { text, constructor };
-        }),
-        Templates: fn('Templates', () => [{ id: 1, name: 'Hi', value: 'Hi, {first_name}!' }]),
-        ExpandTemplate: fn('ExpandTemplate', () => 'Hi, Anna!'),
-        StageUpload: fn('StageUpload', (name: string, mime: string) => ({ path: `/d/uploads/x-${name}`, name, mime, size: 3, kind: 'photo' })),
-        SendAttachments: fn('SendAttachments', () => [message({ id: 9 })]),
-        SendText: fn('SendText', () => message({ id: 8 })),
-        DiscardStaged: fn('DiscardStaged', () => undefined),
+    Draft: fn('Draft', (chatId: number) => ({ chatId, replyToId: 0, updatedAt: 0, ...(drafts[chatId] ?? { text: '', constructor: '' }) })),
+    SaveDraft: fn('SaveDraft', (chatId: number, text: string, constructor: string) => {
+      drafts[chatId] = { text, constructor };
+    }),
+    Templates: fn('Templates', () => [{ id: 1, name: 'Hi', value: 'Hi, {first_name}!' }]),
+    ExpandTemplate: fn('ExpandTemplate', () => 'Hi, Anna!'),
+    StageUpload: fn('StageUpload', (name: string, mime: string) => ({ path: `/d/uploads/x-${name}`, name, mime, size: 3, kind: 'photo' })),
+    SendAttachments: fn('SendAttachments', () => [message({ id: 9 })]),
+    SendText: fn('SendText', () => message({ id: 8 })),
+    DiscardStaged: fn('DiscardStaged', () => undefined),
   });
 });
 afterEach(() => {
@@ -46,7 +61,17 @@ afterEach(() => {
 function renderComposer(onSent = vi.fn()) {
   render(
     <I18nProvider value={{ locale: 'en', t: makeT('en') }}>
-      <Composer chatId={3} channelKind="telegram" replyTo={null} replyName="" onCancelReply={vi.fn()} onSent={onSent} onMarkRead={vi.fn()} onNote={vi.fn()} unread={0} />
+      <Composer
+        chatId={3}
+        channelKind="telegram"
+        replyTo={null}
+        replyName=""
+        onCancelReply={vi.fn()}
+        onSent={onSent}
+        onMarkRead={vi.fn()}
+        onNote={vi.fn()}
+        unread={0}
+      />
     </I18nProvider>,
   );
   return onSent;

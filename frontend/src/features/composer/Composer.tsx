@@ -56,10 +56,7 @@ export function Composer({ chatId, channelKind, replyTo, replyName, onCancelRepl
     setText(d.text);
     setCtorJson(d.constructorJson);
   }, []);
-  const draftError = useCallback(
-    (e: unknown) => setError(ct('draft.saveFailed', { text: errorText(e, locale) })),
-    [ct, locale],
-  );
+  const draftError = useCallback((e: unknown) => setError(ct('draft.saveFailed', { text: errorText(e, locale) })), [ct, locale]);
   const draft = useDraft(chatId, restore, draftError);
   const showError = useCallback((s: string) => setError(s), []);
   const att = useAttachments(showError);
@@ -164,7 +161,9 @@ export function Composer({ chatId, channelKind, replyTo, replyName, onCancelRepl
           data-testid="constructor-button"
           onClick={() => setCtorOpen(true)}
         >
-          <span aria-hidden="true" className="cx-glyph">▦</span>
+          <span aria-hidden="true" className="cx-glyph">
+            ▦
+          </span>
         </button>
         <textarea
           ref={ref}
@@ -202,7 +201,15 @@ export function Composer({ chatId, channelKind, replyTo, replyName, onCancelRepl
           <IconReadAll />
         </button>
         <VoiceButton chatId={chatId} replyToId={replyId} disabled={busy} onSent={onSent} onError={showError} onInfo={(s) => toast.notify(s)} />
-        <button type="button" className="btn btn-primary" disabled={busy || att.busy} data-testid="send" aria-label={t('composer.send')} title={t('composer.send')} onClick={() => void send()}>
+        <button
+          type="button"
+          className="btn btn-primary"
+          disabled={busy || att.busy}
+          data-testid="send"
+          aria-label={t('composer.send')}
+          title={t('composer.send')}
+          onClick={() => void send()}
+        >
           <IconSend />
         </button>
       </div>

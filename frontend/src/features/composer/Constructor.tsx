@@ -34,7 +34,15 @@ export function parseConstructor(json: string): ConstructorDraft {
       .filter((p): p is Record<string, unknown> => !!p && typeof p === 'object' && PART_KINDS.includes((p as { kind: PartKind }).kind))
       .map((p) => {
         const str = (k: string) => (typeof p[k] === 'string' ? (p[k] as string) : '');
-        return { kind: p.kind as PartKind, text: str('text'), path: str('path'), url: str('url'), name: str('name'), mime: str('mime'), size: typeof p.size === 'number' ? p.size : 0 };
+        return {
+          kind: p.kind as PartKind,
+          text: str('text'),
+          path: str('path'),
+          url: str('url'),
+          name: str('name'),
+          mime: str('mime'),
+          size: typeof p.size === 'number' ? p.size : 0,
+        };
       });
     return { parts };
   } catch {
@@ -154,7 +162,11 @@ export function Constructor({ chatId, replyToId, initial, onChange, onSent, onCl
     setBusy(true);
     setError('');
     try {
-      const msgs = await api.SendParts(chatId, rows.map((r) => r.part), replyToId);
+      const msgs = await api.SendParts(
+        chatId,
+        rows.map((r) => r.part),
+        replyToId,
+      );
       setRows([]);
       onSent(msgs);
     } catch (e) {
@@ -216,13 +228,36 @@ export function Constructor({ chatId, replyToId, initial, onChange, onSent, onCl
                 </span>
                 <span className="cx-part-kind">{kindLabel(r.part.kind)}</span>
                 <span className="cx-spacer" />
-                <button type="button" className="icon-btn" disabled={i === 0} aria-label={t('constructor.up')} title={t('constructor.up')} data-testid="part-up" onClick={() => setRows((rs) => move(rs, i, i - 1))}>
+                <button
+                  type="button"
+                  className="icon-btn"
+                  disabled={i === 0}
+                  aria-label={t('constructor.up')}
+                  title={t('constructor.up')}
+                  data-testid="part-up"
+                  onClick={() => setRows((rs) => move(rs, i, i - 1))}
+                >
                   ↑
                 </button>
-                <button type="button" className="icon-btn" disabled={i === rows.length - 1} aria-label={t('constructor.down')} title={t('constructor.down')} data-testid="part-down" onClick={() => setRows((rs) => move(rs, i, i + 1))}>
+                <button
+                  type="button"
+                  className="icon-btn"
+                  disabled={i === rows.length - 1}
+                  aria-label={t('constructor.down')}
+                  title={t('constructor.down')}
+                  data-testid="part-down"
+                  onClick={() => setRows((rs) => move(rs, i, i + 1))}
+                >
                   ↓
                 </button>
-                <button type="button" className="icon-btn" aria-label={t('constructor.remove')} title={t('constructor.remove')} data-testid="part-remove" onClick={() => remove(r.key)}>
+                <button
+                  type="button"
+                  className="icon-btn"
+                  aria-label={t('constructor.remove')}
+                  title={t('constructor.remove')}
+                  data-testid="part-remove"
+                  onClick={() => remove(r.key)}
+                >
                   <IconClose size={13} />
                 </button>
               </div>
@@ -269,11 +304,27 @@ function PartEditor({ row, templates, sizeText, onPatch, onFile, onTemplate }: E
   const p = row.part;
   switch (p.kind) {
     case 'text':
-      return <textarea className="cx-input" rows={3} value={p.text} placeholder={t('constructor.textPlaceholder')} aria-label={t('constructor.textPlaceholder')} data-testid="part-text" onChange={(e) => onPatch({ text: e.target.value })} />;
+      return (
+        <textarea
+          className="cx-input"
+          rows={3}
+          value={p.text}
+          placeholder={t('constructor.textPlaceholder')}
+          aria-label={t('constructor.textPlaceholder')}
+          data-testid="part-text"
+          onChange={(e) => onPatch({ text: e.target.value })}
+        />
+      );
     case 'template':
       return (
         <div className="cx-col">
-          <select className="cx-input" value={templates?.find((x) => x.name === p.name)?.id ?? ''} aria-label={t('constructor.chooseTemplate')} data-testid="part-template" onChange={(e) => onTemplate(Number(e.target.value))}>
+          <select
+            className="cx-input"
+            value={templates?.find((x) => x.name === p.name)?.id ?? ''}
+            aria-label={t('constructor.chooseTemplate')}
+            data-testid="part-template"
+            onChange={(e) => onTemplate(Number(e.target.value))}
+          >
             <option value="">{t('constructor.chooseTemplate')}</option>
             {(templates ?? []).map((tpl) => (
               <option key={tpl.id} value={tpl.id}>
@@ -281,14 +332,38 @@ function PartEditor({ row, templates, sizeText, onPatch, onFile, onTemplate }: E
               </option>
             ))}
           </select>
-          {(p.text || p.name) && <textarea className="cx-input" rows={3} value={p.text} aria-label={t('constructor.textPlaceholder')} data-testid="part-text" onChange={(e) => onPatch({ text: e.target.value })} />}
+          {(p.text || p.name) && (
+            <textarea
+              className="cx-input"
+              rows={3}
+              value={p.text}
+              aria-label={t('constructor.textPlaceholder')}
+              data-testid="part-text"
+              onChange={(e) => onPatch({ text: e.target.value })}
+            />
+          )}
         </div>
       );
     case 'link':
       return (
         <div className="cx-col">
-          <input className="cx-input" type="url" value={p.url} placeholder={t('constructor.urlPlaceholder')} aria-label={t('constructor.link')} data-testid="part-url" onChange={(e) => onPatch({ url: e.target.value })} />
-          <input className="cx-input" value={p.name} placeholder={t('constructor.linkTitle')} aria-label={t('constructor.linkTitle')} data-testid="part-title" onChange={(e) => onPatch({ name: e.target.value })} />
+          <input
+            className="cx-input"
+            type="url"
+            value={p.url}
+            placeholder={t('constructor.urlPlaceholder')}
+            aria-label={t('constructor.link')}
+            data-testid="part-url"
+            onChange={(e) => onPatch({ url: e.target.value })}
+          />
+          <input
+            className="cx-input"
+            value={p.name}
+            placeholder={t('constructor.linkTitle')}
+            aria-label={t('constructor.linkTitle')}
+            data-testid="part-title"
+            onChange={(e) => onPatch({ name: e.target.value })}
+          />
           {p.url && (
             <div className="cx-preview cx-link-preview" data-testid="part-preview">
               {p.name ? `${p.name} — ` : ''}
@@ -308,7 +383,15 @@ function PartEditor({ row, templates, sizeText, onPatch, onFile, onTemplate }: E
             <input type="file" accept={accept} className="cx-file-input" data-testid="part-file" onChange={(e) => onFile(e.target.files?.[0])} />
           </label>
           {p.kind !== 'file' && !p.path && (
-            <input className="cx-input" type="url" value={p.url} placeholder={`${t('constructor.orUrl')}: ${t('constructor.urlPlaceholder')}`} aria-label={t('constructor.orUrl')} data-testid="part-url" onChange={(e) => onPatch({ url: e.target.value })} />
+            <input
+              className="cx-input"
+              type="url"
+              value={p.url}
+              placeholder={`${t('constructor.orUrl')}: ${t('constructor.urlPlaceholder')}`}
+              aria-label={t('constructor.orUrl')}
+              data-testid="part-url"
+              onChange={(e) => onPatch({ url: e.target.value })}
+            />
           )}
           {p.path && (
             <div className="cx-preview" data-testid="part-preview">
@@ -323,7 +406,14 @@ function PartEditor({ row, templates, sizeText, onPatch, onFile, onTemplate }: E
             </div>
           )}
           {p.path && p.kind !== 'file' && (
-            <input className="cx-input" value={p.text} placeholder={t('constructor.caption')} aria-label={t('constructor.caption')} data-testid="part-caption" onChange={(e) => onPatch({ text: e.target.value })} />
+            <input
+              className="cx-input"
+              value={p.text}
+              placeholder={t('constructor.caption')}
+              aria-label={t('constructor.caption')}
+              data-testid="part-caption"
+              onChange={(e) => onPatch({ text: e.target.value })}
+            />
           )}
         </div>
       );

@@ -45,29 +45,35 @@ export function NoteForm({ chatId, managers, onClose }: Props) {
         <fieldset className="managers">
           <legend>{w('note.managers')}</legend>
           {/* Tagging is for bringing in someone else; the author is on the note already. */}
-          {managers.filter((m) => !m.isMe).map((m) => (
-            <label key={m.id} className="check">
-              <input
-                type="checkbox"
-                checked={picked.has(m.id)}
-                onChange={() =>
-                  setPicked((s) => {
-                    const n = new Set(s);
-                    if (n.has(m.id)) n.delete(m.id);
-                    else n.add(m.id);
-                    return n;
-                  })
-                }
-              />
-              {m.name}
-            </label>
-          ))}
+          {managers
+            .filter((m) => !m.isMe)
+            .map((m) => (
+              <label key={m.id} className="check">
+                <input
+                  type="checkbox"
+                  checked={picked.has(m.id)}
+                  onChange={() =>
+                    setPicked((s) => {
+                      const n = new Set(s);
+                      if (n.has(m.id)) n.delete(m.id);
+                      else n.add(m.id);
+                      return n;
+                    })
+                  }
+                />
+                {m.name}
+              </label>
+            ))}
         </fieldset>
         <label className="field">
           <span>{w('note.comment')}</span>
           <textarea rows={3} value={text} onChange={(e) => setText(e.target.value)} data-testid="note-text" />
         </label>
-        {error && <div className="composer-error" role="alert">{error}</div>}
+        {error && (
+          <div className="composer-error" role="alert">
+            {error}
+          </div>
+        )}
         <div className="row-end">
           <button type="button" className="btn" onClick={onClose}>
             {t('composer.cancel')}

@@ -65,7 +65,9 @@ export function TemplatePicker({ chatId, onInsert, onError, api = composeApi }: 
         data-testid="templates-button"
         onClick={() => setOpen((o) => !o)}
       >
-        <span aria-hidden="true" className="cx-glyph">{'{…}'}</span>
+        <span aria-hidden="true" className="cx-glyph">
+          {'{…}'}
+        </span>
       </button>
       {open && (
         <div

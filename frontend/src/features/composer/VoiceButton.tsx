@@ -154,7 +154,15 @@ export function VoiceButton({ chatId, replyToId, disabled, onSent, onError, onIn
             {formatElapsed(level?.elapsedMs ?? 0)}
             {level?.maxMs ? ` / ${formatElapsed(level.maxMs)}` : ''}
           </span>
-          <span className="cx-meter" role="meter" aria-label={t('voice.level')} aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct} data-testid="voice-meter">
+          <span
+            className="cx-meter"
+            role="meter"
+            aria-label={t('voice.level')}
+            aria-valuemin={0}
+            aria-valuemax={100}
+            aria-valuenow={pct}
+            data-testid="voice-meter"
+          >
             <span className="cx-meter-fill" style={{ width: `${pct}%` }} />
           </span>
           <span className="cx-voice-hint">{t('voice.release')}</span>

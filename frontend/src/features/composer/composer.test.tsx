@@ -21,8 +21,23 @@ function inLocale(ui: React.ReactNode, locale: 'en' | 'ru' = 'en') {
 
 function message(patch: Partial<Message> = {}): Message {
   return {
-    id: 7, chatId: 3, kind: 'message', externalId: '', sender: 'manager', senderName: 'me', managerId: 1, text: '',
-    attachments: null, replyToId: 0, status: 'queued', error: '', edited: false, deleted: false, createdAt: 1, editedAt: 0, ...patch,
+    id: 7,
+    chatId: 3,
+    kind: 'message',
+    externalId: '',
+    sender: 'manager',
+    senderName: 'me',
+    managerId: 1,
+    text: '',
+    attachments: null,
+    replyToId: 0,
+    status: 'queued',
+    error: '',
+    edited: false,
+    deleted: false,
+    createdAt: 1,
+    editedAt: 0,
+    ...patch,
   };
 }
 
@@ -305,7 +320,10 @@ describe('useDraft', () => {
     expect(saved).toEqual([[1, 'ab']]);
     setValue(ta, 'abc');
     r.rerender(<Harness chatId={2} api={api} />);
-    expect(saved).toEqual([[1, 'ab'], [1, 'abc']]);
+    expect(saved).toEqual([
+      [1, 'ab'],
+      [1, 'abc'],
+    ]);
     // Before the window unloads.
     setValue(screen.getByTestId('t'), 'for chat 2');
     window.dispatchEvent(new Event('beforeunload'));

@@ -41,7 +41,14 @@ export function Header({ demo, theme, onTheme, onLocale, statuses, extra }: Prop
       <div className="header-tools">
         <div className="segmented" role="group" aria-label={t('header.language')}>
           {(['ru', 'en'] as Locale[]).map((l) => (
-            <button key={l} type="button" aria-pressed={locale === l} className={locale === l ? 'on' : ''} data-testid={`lang-${l}`} onClick={() => onLocale(l)}>
+            <button
+              key={l}
+              type="button"
+              aria-pressed={locale === l}
+              className={locale === l ? 'on' : ''}
+              data-testid={`lang-${l}`}
+              onClick={() => onLocale(l)}
+            >
               {l.toUpperCase()}
             </button>
           ))}

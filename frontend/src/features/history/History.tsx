@@ -69,10 +69,7 @@ export function History({ chatId, channelKind, personId, personName, me, manager
   // still in the document, and the virtualiser lets go only of rows that are out of it; so that
   // waits a microtask, by when they are gone. Otherwise every chat switch left its last row
   // observed, and through it the whole previous history.
-  const measureRow = useCallback(
-    (el: HTMLDivElement | null) => (el ? virt.measureElement(el) : queueMicrotask(() => virt.measureElement(null))),
-    [virt],
-  );
+  const measureRow = useCallback((el: HTMLDivElement | null) => (el ? virt.measureElement(el) : queueMicrotask(() => virt.measureElement(null))), [virt]);
 
   const scrollToBottom = useCallback(() => {
     const el = scrollRef.current;
@@ -171,22 +168,22 @@ export function History({ chatId, channelKind, personId, personName, me, manager
   useStoreChanges((c) => {
     if (!c.chatIds.has(chatId)) return;
     const g = gen.current;
-    api.History({ chatId, filter, before: 0, limit: PAGE }).then(
-      (p) => {
-        if (g !== gen.current) return;
-        const newest = p.messages ?? [];
-        // Away from the end, new messages do not move what the manager reads: a marker says so.
-        if (!atBottom.current && endMoved(msgsRef.current, newest)) setNewBelow(true);
-        setMessages((cur) => mergeNewest(cur, newest));
-        if (msgsRef.current.length === 0) setHasMore(p.hasMore);
-      },
-      report,
-    );
+    api.History({ chatId, filter, before: 0, limit: PAGE }).then((p) => {
+      if (g !== gen.current) return;
+      const newest = p.messages ?? [];
+      // Away from the end, new messages do not move what the manager reads: a marker says so.
+      if (!atBottom.current && endMoved(msgsRef.current, newest)) setNewBelow(true);
+      setMessages((cur) => mergeNewest(cur, newest));
+      if (msgsRef.current.length === 0) setHasMore(p.hasMore);
+    }, report);
   });
 
-  const onRetry = useCallback((m: Message) => {
-    api.RetryMessage(m.id).catch(report);
-  }, [report]);
+  const onRetry = useCallback(
+    (m: Message) => {
+      api.RetryMessage(m.id).catch(report);
+    },
+    [report],
+  );
   const onEdit = useCallback((m: Message) => {
     setEditing(m);
     setEditText(m.text);

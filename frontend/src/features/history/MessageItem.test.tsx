@@ -6,12 +6,29 @@ import { MessageItem } from './MessageItem';
 
 const me: Manager = { id: 1, name: 'Anna Manager', avatarUrl: '', isMe: true };
 const boris: Manager = { id: 2, name: 'Boris', avatarUrl: '', isMe: false };
-const managers = new Map([[1, me], [2, boris]]);
+const managers = new Map([
+  [1, me],
+  [2, boris],
+]);
 
 function msg(patch: Partial<Message>): Message {
   return {
-    id: 1, chatId: 1, kind: 'message', externalId: '10', sender: 'client', senderName: '', managerId: 0, text: 'hi',
-    attachments: null, replyToId: 0, status: 'received', error: '', edited: false, deleted: false, createdAt: Date.now(), editedAt: 0,
+    id: 1,
+    chatId: 1,
+    kind: 'message',
+    externalId: '10',
+    sender: 'client',
+    senderName: '',
+    managerId: 0,
+    text: 'hi',
+    attachments: null,
+    replyToId: 0,
+    status: 'received',
+    error: '',
+    edited: false,
+    deleted: false,
+    createdAt: Date.now(),
+    editedAt: 0,
     ...patch,
   };
 }
@@ -57,7 +74,9 @@ describe('MessageItem', () => {
   });
 
   it('shows indicator details', () => {
-    renderMsg(msg({ kind: 'indicator', sender: 'system', text: '', indicator: { type: 'subscription', tunnel: 'Webinar', source: 'Instagram', tool: 'Quiz' } }));
+    renderMsg(
+      msg({ kind: 'indicator', sender: 'system', text: '', indicator: { type: 'subscription', tunnel: 'Webinar', source: 'Instagram', tool: 'Quiz' } }),
+    );
     const ind = screen.getByTestId('indicator');
     expect(ind.textContent).toContain('Subscribed');
     expect(ind.textContent).toContain('Webinar');
@@ -95,7 +114,10 @@ describe('MessageItem', () => {
         edited: true,
         replyTo: { id: 9, sender: 'bot', senderName: '', text: 'earlier <u>question</u>' },
         reactions: [{ emoji: '👍', count: 2 }],
-        attachments: [{ kind: 'document', fileName: 'price.pdf', size: 2048 }, { kind: 'location', lat: 55.75, lon: 37.61 }],
+        attachments: [
+          { kind: 'document', fileName: 'price.pdf', size: 2048 },
+          { kind: 'location', lat: 55.75, lon: 37.61 },
+        ],
       }),
     );
     expect(screen.getByTestId('quote').textContent).toContain('earlier <u>question</u>');

@@ -127,7 +127,7 @@ export const MessageItem = memo(function MessageItem({
   }
 
   if (m.kind === 'note') {
-    const author = m.managerId === me.id ? t('sender.you') : managers.get(m.managerId)?.name ?? m.senderName;
+    const author = m.managerId === me.id ? t('sender.you') : (managers.get(m.managerId)?.name ?? m.senderName);
     const names = (m.mentions ?? []).map((id) => managers.get(id)?.name ?? `#${id}`);
     return (
       <div className="msg msg-note" data-testid="message" data-kind="note" data-id={m.id}>
@@ -158,7 +158,7 @@ export const MessageItem = memo(function MessageItem({
     avatar = <Avatar id={0} name={t('sender.you')} size={30} variant="you" />;
   } else {
     const mine = m.managerId === me.id;
-    sender = mine ? t('sender.you') : managers.get(m.managerId)?.name ?? (m.senderName || t('sender.manager'));
+    sender = mine ? t('sender.you') : (managers.get(m.managerId)?.name ?? (m.senderName || t('sender.manager')));
     avatar = <Avatar id={m.managerId + 1_000_000} name={mine ? me.name : sender} size={30} />;
   }
 
@@ -185,9 +185,21 @@ export const MessageItem = memo(function MessageItem({
           </div>
         )}
         {(m.attachments ?? []).map((a, i) =>
-          a.kind === 'voice' || a.kind === 'audio' ? <AudioPlayer key={i} messageId={m.id} index={i} attachment={a} /> : <AttachmentView key={i} a={a} media={mediaURL(m.id, i)} />,
+          a.kind === 'voice' || a.kind === 'audio' ? (
+            <AudioPlayer key={i} messageId={m.id} index={i} attachment={a} />
+          ) : (
+            <AttachmentView key={i} a={a} media={mediaURL(m.id, i)} />
+          ),
         )}
-        {m.deleted && !m.text ? <div className="msg-text muted">{w('msg.deletedText')}</div> : m.text && <div className="msg-text" data-testid="msg-text">{m.text}</div>}
+        {m.deleted && !m.text ? (
+          <div className="msg-text muted">{w('msg.deletedText')}</div>
+        ) : (
+          m.text && (
+            <div className="msg-text" data-testid="msg-text">
+              {m.text}
+            </div>
+          )
+        )}
         {m.reactions && m.reactions.length > 0 && (
           <div className="reactions">
             {m.reactions.map((r) => (
@@ -225,16 +237,42 @@ export const MessageItem = memo(function MessageItem({
           </button>
         )}
         {ours && (
-          <button type="button" className="icon-btn" aria-label={w('msg.menu')} aria-haspopup="menu" aria-expanded={menu} data-testid="msg-menu" onClick={() => setMenu((v) => !v)}>
+          <button
+            type="button"
+            className="icon-btn"
+            aria-label={w('msg.menu')}
+            aria-haspopup="menu"
+            aria-expanded={menu}
+            data-testid="msg-menu"
+            onClick={() => setMenu((v) => !v)}
+          >
             <IconMore size={15} />
           </button>
         )}
         {menu && (
           <div className={`menu${placement === 'up' ? ' menu-up' : ''}`} role="menu" ref={popupRef} data-testid="msg-menu-popup" data-placement={placement}>
-            <button type="button" role="menuitem" disabled={!!editBlock} title={editBlock ? w('msg.cannotEdit') : undefined} onClick={() => { setMenu(false); onEdit(m); }}>
+            <button
+              type="button"
+              role="menuitem"
+              disabled={!!editBlock}
+              title={editBlock ? w('msg.cannotEdit') : undefined}
+              onClick={() => {
+                setMenu(false);
+                onEdit(m);
+              }}
+            >
               {w('msg.edit')}
             </button>
-            <button type="button" role="menuitem" disabled={!!deleteBlock} title={deleteReason} onClick={() => { setMenu(false); onDelete(m); }}>
+            <button
+              type="button"
+              role="menuitem"
+              disabled={!!deleteBlock}
+              title={deleteReason}
+              onClick={() => {
+                setMenu(false);
+                onDelete(m);
+              }}
+            >
               {w('msg.delete')}
             </button>
             {deleteReason && <div className="menu-note">{deleteReason}</div>}

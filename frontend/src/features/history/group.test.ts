@@ -5,8 +5,22 @@ import { buildHistoryItems, endMoved, mergeNewest } from './group';
 
 function msg(id: number, createdAt: number, text = `m${id}`): Message {
   return {
-    id, chatId: 1, kind: 'message', externalId: String(id), sender: 'client', senderName: '', managerId: 0, text,
-    attachments: null, replyToId: 0, status: 'received', error: '', edited: false, deleted: false, createdAt, editedAt: 0,
+    id,
+    chatId: 1,
+    kind: 'message',
+    externalId: String(id),
+    sender: 'client',
+    senderName: '',
+    managerId: 0,
+    text,
+    attachments: null,
+    replyToId: 0,
+    status: 'received',
+    error: '',
+    edited: false,
+    deleted: false,
+    createdAt,
+    editedAt: 0,
   };
 }
 
@@ -16,7 +30,13 @@ describe('buildHistoryItems', () => {
   it('puts a day separator before the first message of each day', () => {
     const items = buildHistoryItems([msg(1, day(19, 10)), msg(2, day(19, 23)), msg(3, day(20, 1)), msg(4, day(21, 9))]);
     expect(items.map((i) => (i.type === 'day' ? `D${i.day}` : `M${i.message.id}`))).toEqual([
-      'D2026-11-19', 'M1', 'M2', 'D2026-11-20', 'M3', 'D2026-11-21', 'M4',
+      'D2026-11-19',
+      'M1',
+      'M2',
+      'D2026-11-20',
+      'M3',
+      'D2026-11-21',
+      'M4',
     ]);
     // Keys are unique so the virtualiser can cache measured heights.
     expect(new Set(items.map((i) => i.key)).size).toBe(items.length);

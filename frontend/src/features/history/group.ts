@@ -3,9 +3,7 @@
 import { dayKey } from '../../lib/format';
 import type { Message } from '../../lib/types';
 
-export type HistoryItem =
-  | { type: 'day'; key: string; day: string; at: number }
-  | { type: 'msg'; key: string; message: Message };
+export type HistoryItem = { type: 'day'; key: string; day: string; at: number } | { type: 'msg'; key: string; message: Message };
 
 export function buildHistoryItems(messages: Message[]): HistoryItem[] {
   const out: HistoryItem[] = [];
@@ -36,7 +34,6 @@ export function mergeNewest(loaded: Message[], newest: Message[]): Message[] {
   }
   return head.concat(newest);
 }
-
 
 /** endMoved tells whether a freshly fetched newest page ends with a message the loaded history
  * does not have yet: something arrived at the end. */

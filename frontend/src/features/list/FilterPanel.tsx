@@ -123,7 +123,14 @@ export function FilterPanel({ applied, facets, saved, onApply, onSave, onDeleteS
           {more ? t('filter.less') : t('filter.more')}
         </button>
         <span className="spacer" />
-        <button type="button" className="btn" onClick={() => { setDraft({}); onApply({}); }}>
+        <button
+          type="button"
+          className="btn"
+          onClick={() => {
+            setDraft({});
+            onApply({});
+          }}
+        >
           {t('filter.reset')}
         </button>
         <button type="button" className="btn btn-primary" data-testid="filter-apply" onClick={() => onApply(clean(draft))}>
@@ -150,7 +157,14 @@ export function FilterPanel({ applied, facets, saved, onApply, onSave, onDeleteS
               setNaming(false);
             }}
           >
-            <input autoFocus value={name} placeholder={t('filter.saveName')} aria-label={t('filter.saveName')} data-testid="filter-save-name" onChange={(e) => setName(e.target.value)} />
+            <input
+              autoFocus
+              value={name}
+              placeholder={t('filter.saveName')}
+              aria-label={t('filter.saveName')}
+              data-testid="filter-save-name"
+              onChange={(e) => setName(e.target.value)}
+            />
             <button type="submit" className="btn btn-primary" data-testid="filter-save">
               {t('filter.save')}
             </button>

@@ -7,8 +7,17 @@ const hostile = '<img src=x onerror=alert(1)>Hacker';
 
 function row(patch: Partial<ListRow> = {}): ListRow {
   return {
-    personId: 7, chatId: 70, name: hostile, avatarUrl: '', status: 'subscribed', channels: ['telegram', 'vk'],
-    channelKind: 'telegram', preview: '<b>bold?</b> <script>alert(2)</script>', lastMessageAt: Date.now(), unread: 3, hasDraft: true,
+    personId: 7,
+    chatId: 70,
+    name: hostile,
+    avatarUrl: '',
+    status: 'subscribed',
+    channels: ['telegram', 'vk'],
+    channelKind: 'telegram',
+    preview: '<b>bold?</b> <script>alert(2)</script>',
+    lastMessageAt: Date.now(),
+    unread: 3,
+    hasDraft: true,
     ...patch,
   };
 }

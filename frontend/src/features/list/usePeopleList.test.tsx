@@ -91,7 +91,9 @@ describe('usePeopleList on an empty workspace', () => {
 
 describe('usePeopleList.settled', () => {
   it('is false from a new query until both its rows and its counts are in', async () => {
-    const { result, rerender } = renderHook((p: ListParams) => usePeopleList(p, { important: 0, all: 3, unread: 1 }, vi.fn(), firstPage), { initialProps: params });
+    const { result, rerender } = renderHook((p: ListParams) => usePeopleList(p, { important: 0, all: 3, unread: 1 }, vi.fn(), firstPage), {
+      initialProps: params,
+    });
     expect(result.current.settled).toBe(true);
     rerender({ ...params, search: 'ver' });
     expect(result.current.settled).toBe(false);

@@ -50,12 +50,7 @@ function flatten(pages: Page[]): ListRow[] {
  * initialPage, when given, is the answer to the first query (the page came with it, see
  * lib/inlineBoot.ts): the first render shows its rows and the first query is not asked again.
  */
-export function usePeopleList(
-  params: ListParams,
-  initialCounts: TabCounts | null,
-  onError: (e: unknown) => void,
-  initialPage?: ListPage,
-): PeopleListState {
+export function usePeopleList(params: ListParams, initialCounts: TabCounts | null, onError: (e: unknown) => void, initialPage?: ListPage): PeopleListState {
   const [pages, setPages] = useState<Page[]>(() => (initialPage ? [{ cursor: '', rows: initialPage.rows ?? [], next: initialPage.nextCursor }] : []));
   const [loading, setLoading] = useState(!initialPage);
   const seeded = useRef(!!initialPage); // the first query's answer is already in pages

@@ -5,8 +5,14 @@ import { NotificationBell } from './NotificationBell';
 import { fakeGo } from '../../test/bindings';
 
 const hostile: NotificationItem = {
-  id: 1, kind: 'mention', title: '<img src=x onerror=alert(1)>Oleg', body: '<b>look</b> <script>alert(2)</script>',
-  chatId: 42, personId: 7, messageId: 9, at: Date.now(),
+  id: 1,
+  kind: 'mention',
+  title: '<img src=x onerror=alert(1)>Oleg',
+  body: '<b>look</b> <script>alert(2)</script>',
+  chatId: 42,
+  personId: 7,
+  messageId: 9,
+  at: Date.now(),
 };
 
 function fakeBackend(initial: NotificationItem[]) {

@@ -145,13 +145,7 @@ export function AddChannelDialog({ kind, onAdded, onClose }: Props) {
         ) : (
           <label className="sb-set-field">
             <span>{t('add.group')}</span>
-            <input
-              inputMode="numeric"
-              spellCheck={false}
-              value={group}
-              onChange={(e) => edited(setGroup)(e.target.value)}
-              data-testid="group-input"
-            />
+            <input inputMode="numeric" spellCheck={false} value={group} onChange={(e) => edited(setGroup)(e.target.value)} data-testid="group-input" />
             <small>{t('add.groupHint')}</small>
           </label>
         )}

@@ -175,7 +175,14 @@ export function LeadLinksSection({ channels }: { channels: ChannelsState }) {
                     <td>{l.link.source || '—'}</td>
                     <td>{l.link.tool || '—'}</td>
                     <td>
-                      <input className="sb-set-mono sb-set-url" readOnly value={l.url} onFocus={(e) => e.currentTarget.select()} aria-label="URL" data-testid="ll-url" />
+                      <input
+                        className="sb-set-mono sb-set-url"
+                        readOnly
+                        value={l.url}
+                        onFocus={(e) => e.currentTarget.select()}
+                        aria-label="URL"
+                        data-testid="ll-url"
+                      />
                     </td>
                     <td>
                       <div className="sb-set-row-actions">

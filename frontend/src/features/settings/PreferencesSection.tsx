@@ -124,7 +124,13 @@ export function PreferencesSection({ theme, onLocale, onTheme, channels }: Props
           </div>
         )}
         <label className="sb-set-check">
-          <input type="checkbox" checked={desk?.muted ?? false} disabled={!desk} onChange={(e) => setDeskField('muted', e.target.checked)} data-testid="pref-mute" />
+          <input
+            type="checkbox"
+            checked={desk?.muted ?? false}
+            disabled={!desk}
+            onChange={(e) => setDeskField('muted', e.target.checked)}
+            data-testid="pref-mute"
+          />
           {t('pref.mute')}
         </label>
         <div className="sb-set-subhead">{t('pref.perChannel')}</div>

@@ -104,7 +104,11 @@ function install(): Fake {
   window.runtime = {
     EventsOn: (name: string, cb: (...d: unknown[]) => void) => {
       listeners.set(name, [...(listeners.get(name) ?? []), cb]);
-      return () => listeners.set(name, (listeners.get(name) ?? []).filter((x) => x !== cb));
+      return () =>
+        listeners.set(
+          name,
+          (listeners.get(name) ?? []).filter((x) => x !== cb),
+        );
     },
     EventsOff: (name: string) => listeners.delete(name),
     ClipboardSetText: async (text: string) => {
@@ -149,10 +153,7 @@ describe('Channels', () => {
     expect(input.type).toBe('password');
     setValue(input, BAD);
     fireEvent.click(within(dialog).getByTestId('check-token'));
-    expect(await within(dialog).findByTestId('add-error')).toHaveProperty(
-      'textContent',
-      'The messenger rejected the token: check it and paste it again.',
-    );
+    expect(await within(dialog).findByTestId('add-error')).toHaveProperty('textContent', 'The messenger rejected the token: check it and paste it again.');
     expect(called(fake, 'CheckTelegramToken')[0]?.args).toEqual([BAD, '']);
     expect(called(fake, 'AddTelegramChannel')).toHaveLength(0);
     expect(document.body.textContent).not.toContain(BAD);
@@ -391,9 +392,7 @@ describe('Preferences', () => {
     fake.warning = 'no notification daemon is running';
     fake.channels = [{ channel: channel(1, 'Support'), status: null, link: '', notify: true }];
     render(<Harness section="preferences" />);
-    expect((await screen.findByTestId('notify-warning')).textContent).toBe(
-      'Desktop notifications are unavailable: no notification daemon is running',
-    );
+    expect((await screen.findByTestId('notify-warning')).textContent).toBe('Desktop notifications are unavailable: no notification daemon is running');
     const perChannel = (await screen.findByTestId('pref-channel-notify')) as HTMLInputElement;
     expect(perChannel.checked).toBe(true);
     fireEvent.click(perChannel);

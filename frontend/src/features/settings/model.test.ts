@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError, toApiError } from '../../lib/api';
 import type { ChannelStatus } from '../../lib/types';
-import {
-  isWebhookError,
-  normaliseGroupId,
-  remainingRetry,
-  statusView,
-  usedPlaceholders,
-  validApiUrl,
-  validLeadCode,
-} from './model';
+import { isWebhookError, normaliseGroupId, remainingRetry, statusView, usedPlaceholders, validApiUrl, validLeadCode } from './model';
 import { settingsDictionaries, translateSettings, type SettingsT } from './settings-i18n';
 
 const en: SettingsT = (k, v) => translateSettings('en', k, v);
@@ -56,7 +48,6 @@ describe('remainingRetry', () => {
 });
 
 describe('errors', () => {
-
   it('turns the formatter object and "[code] text" strings into coded ApiErrors', () => {
     const a = toApiError('AddTelegramChannel', { code: 'token_rejected', message: 'telegram getMe: Unauthorized' });
     expect(a).toBeInstanceOf(ApiError);
@@ -113,7 +104,9 @@ describe('settings dictionaries', () => {
     for (const l of ['en', 'ru'] as const) {
       for (const k of enKeys) expect(settingsDictionaries[l][k as keyof typeof settingsDictionaries.en].trim(), `${l}:${k}`).not.toBe('');
     }
-    const same = enKeys.filter((k) => settingsDictionaries.ru[k as keyof typeof settingsDictionaries.en] === settingsDictionaries.en[k as keyof typeof settingsDictionaries.en]);
+    const same = enKeys.filter(
+      (k) => settingsDictionaries.ru[k as keyof typeof settingsDictionaries.en] === settingsDictionaries.en[k as keyof typeof settingsDictionaries.en],
+    );
     expect(same).toEqual([]);
   });
 

@@ -27,14 +27,16 @@ const en = {
   'ch.addVK': 'Add VK community',
   'ch.remove': 'Remove',
   'ch.removeTitle': 'Remove channel',
-  'ch.removeText': 'Remove “{name}”? Switchboard stops receiving its messages and deletes its token from the keyring. Chats that came through it stay readable.',
+  'ch.removeText':
+    'Remove “{name}”? Switchboard stops receiving its messages and deletes its token from the keyring. Chats that came through it stay readable.',
   'ch.removeYes': 'Remove channel',
   'ch.removed': 'Channel removed',
   'ch.lastError': 'Last error: {text}',
   'ch.apiUrl': 'Bot API server: {url}',
   'ch.reconnectHint': 'Add the same bot or community again with a token to reconnect it.',
   'ch.disabled': 'Not connected — its chats stay readable',
-  'ch.webhookExplain': 'A webhook is set for this bot. Telegram sends updates either to a webhook or to whoever polls, never both, and Switchboard polls: the webhook has to be removed. The program that set it will stop receiving updates.',
+  'ch.webhookExplain':
+    'A webhook is set for this bot. Telegram sends updates either to a webhook or to whoever polls, never both, and Switchboard polls: the webhook has to be removed. The program that set it will stop receiving updates.',
   'ch.removeWebhook': 'Remove webhook',
   'ch.retry': 'Try again',
   'ch.webhookRemoved': 'Webhook removed: polling can start.',
@@ -53,7 +55,8 @@ const en = {
   'state.unknown': 'Starting…',
 
   'keyring.missing': 'No system keyring is available, so tokens cannot be stored safely: a token can be checked, but no channel can be connected.',
-  'keyring.fix': 'On Linux install and unlock GNOME Keyring (package gnome-keyring) or turn on the Secret Service integration of KeePassXC, then reopen Settings. On Windows and macOS the keyring is built in.',
+  'keyring.fix':
+    'On Linux install and unlock GNOME Keyring (package gnome-keyring) or turn on the Secret Service integration of KeePassXC, then reopen Settings. On Windows and macOS the keyring is built in.',
 
   'add.telegramTitle': 'Add Telegram bot',
   'add.vkTitle': 'Add VK community',
@@ -76,7 +79,6 @@ const en = {
   'add.needGroup': 'The community ID is a number, like 123456789.',
   'add.badUrl': 'The server address must start with http:// or https://',
   'add.webhookTitle': 'This bot has a webhook',
-
 
   'll.intro': 'Named links to a channel. A person who subscribes through one gets its sales plan, traffic source and tool in the subscription indicator.',
   'll.channel': 'Channel',
@@ -158,14 +160,16 @@ const ru: Record<SettingsKey, string> = {
   'ch.addVK': 'Добавить сообщество ВКонтакте',
   'ch.remove': 'Удалить',
   'ch.removeTitle': 'Удаление канала',
-  'ch.removeText': 'Удалить «{name}»? Switchboard перестанет получать его сообщения и удалит токен из хранилища ключей. Чаты, пришедшие через него, останутся доступны для чтения.',
+  'ch.removeText':
+    'Удалить «{name}»? Switchboard перестанет получать его сообщения и удалит токен из хранилища ключей. Чаты, пришедшие через него, останутся доступны для чтения.',
   'ch.removeYes': 'Удалить канал',
   'ch.removed': 'Канал удалён',
   'ch.lastError': 'Последняя ошибка: {text}',
   'ch.apiUrl': 'Сервер Bot API: {url}',
   'ch.reconnectHint': 'Чтобы снова подключить, добавьте этого бота или сообщество с токеном.',
   'ch.disabled': 'Не подключён — чаты доступны для чтения',
-  'ch.webhookExplain': 'У этого бота установлен вебхук. Telegram отдаёт обновления либо вебхуку, либо тому, кто их запрашивает, но не обоим, а Switchboard запрашивает: вебхук нужно удалить. Программа, которая его установила, перестанет получать обновления.',
+  'ch.webhookExplain':
+    'У этого бота установлен вебхук. Telegram отдаёт обновления либо вебхуку, либо тому, кто их запрашивает, но не обоим, а Switchboard запрашивает: вебхук нужно удалить. Программа, которая его установила, перестанет получать обновления.',
   'ch.removeWebhook': 'Удалить вебхук',
   'ch.retry': 'Повторить',
   'ch.webhookRemoved': 'Вебхук удалён: можно получать сообщения.',
@@ -184,7 +188,8 @@ const ru: Record<SettingsKey, string> = {
   'state.unknown': 'Запускается…',
 
   'keyring.missing': 'Системное хранилище ключей недоступно: токены негде безопасно хранить — токен можно проверить, но подключить канал нельзя.',
-  'keyring.fix': 'В Linux установите и разблокируйте GNOME Keyring (пакет gnome-keyring) или включите интеграцию Secret Service в KeePassXC, затем снова откройте настройки. В Windows и macOS хранилище встроено.',
+  'keyring.fix':
+    'В Linux установите и разблокируйте GNOME Keyring (пакет gnome-keyring) или включите интеграцию Secret Service в KeePassXC, затем снова откройте настройки. В Windows и macOS хранилище встроено.',
 
   'add.telegramTitle': 'Добавить Telegram-бота',
   'add.vkTitle': 'Добавить сообщество ВКонтакте',
@@ -207,7 +212,6 @@ const ru: Record<SettingsKey, string> = {
   'add.needGroup': 'ID сообщества — это число, например 123456789.',
   'add.badUrl': 'Адрес сервера должен начинаться с http:// или https://',
   'add.webhookTitle': 'У бота установлен вебхук',
-
 
   'll.intro': 'Именованные ссылки на канал. Подписавшийся по ссылке получает в индикаторе подписки её план продаж, источник трафика и инструмент.',
   'll.channel': 'Канал',
