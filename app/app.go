@@ -68,7 +68,7 @@ type windowState struct {
 func New(ib *inbox.Service) *App {
 	a := &App{inbox: ib, started: time.Now(), win: noWindow{}}
 	a.focused.Store(true)
-	a.notifier = notify.New(notify.Beeep{}, func(it notify.Item) {
+	a.notifier = notify.New(notify.Native{}, func(it notify.Item) {
 		a.currentWindow().Emit(EventNotification, it)
 	})
 	return a
@@ -226,6 +226,7 @@ func (a *App) shutdown(context.Context) {
 		a.cancel()
 	}
 	a.wg.Wait()
+	a.notifier.Close()
 	if a.tray != nil {
 		a.tray.close()
 	}
