@@ -565,17 +565,11 @@ func (s *Supervisor) download(ctx context.Context, ref core.AttachmentRef, key s
 	return dst, nil
 }
 
-// safeExt keeps a short alphanumeric extension from the client's file name (which is hostile
-// input and must never become a path) or derives one from the kind.
+// safeExt is the cached file's extension, from the kind and the MIME type on our fixed list only:
+// the client's file name (and so its extension: .html, .svg, .desktop, .exe) never reaches the
+// cache, where a file manager or the webview could act on it.
 func safeExt(a core.Attachment) string {
-	ext := strings.ToLower(filepath.Ext(filepath.Base(a.FileName)))
-	ok := len(ext) >= 2 && len(ext) <= 6
-	for _, r := range strings.TrimPrefix(ext, ".") {
-		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9') {
-			ok = false
-		}
-	}
-	if ok {
+	if ext, ok := cacheExtByMIME[strings.ToLower(a.MIME)]; ok {
 		return ext
 	}
 	switch a.Kind {
@@ -589,4 +583,10 @@ func safeExt(a core.Attachment) string {
 		return ".webp"
 	}
 	return ".bin"
+}
+
+var cacheExtByMIME = map[string]string{
+	"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif", "image/webp": ".webp",
+	"audio/ogg": ".ogg", "audio/mpeg": ".mp3", "audio/mp4": ".m4a", "video/mp4": ".mp4",
+	"video/webm": ".webm", "application/pdf": ".pdf",
 }
