@@ -45,6 +45,12 @@ var errorCodes = []struct {
 // formatError is the Wails ErrorFormatter: known errors get a code, the rest "internal". Every
 // error is logged without its arguments (they may hold client text).
 func formatError(err error) any {
+	// A connector's reason (unreachable, TLS, an error page, not the API) names the problem more
+	// exactly than its class; the message is then the server's status and words alone.
+	var apiErr *channel.APIError
+	if errors.As(err, &apiErr) && apiErr.Reason != "" {
+		return UIError{Code: apiErr.Reason, Message: apiErr.Description}
+	}
 	for _, c := range errorCodes {
 		if errors.Is(err, c.err) {
 			return UIError{Code: c.code, Message: err.Error()}

@@ -450,10 +450,7 @@ func (s *Supervisor) pollFailed(ctx context.Context, l *pollLoop, log *slog.Logg
 			LastError: "Another program is receiving this bot's updates (" + err.Error() + "). Stop it, then reconnect."})
 		return true
 	case errors.Is(err, ErrRateLimited):
-		d := 5 * time.Second
-		if apiErr != nil && apiErr.RetryAfter > 0 {
-			d = apiErr.RetryAfter
-		}
+		d := RetryDelay(apiErr, 5*time.Second)
 		log.Info("rate limited", "retry_in", d)
 		s.publish(core.ChannelStatus{ChannelID: id, State: core.StateRateLimited, RetryIn: retrySeconds(d),
 			LastError: "The messenger asked to slow down (" + err.Error() + ")."})

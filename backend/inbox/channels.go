@@ -133,9 +133,8 @@ func (s *Service) engine() (*Engine, error) {
 func (s *Service) AddTelegramChannel(ctx context.Context, token, apiURL string) (core.Channel, error) {
 	apiURL = strings.TrimSpace(apiURL)
 	if apiURL != "" {
-		u, err := url.Parse(apiURL)
-		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			return core.Channel{}, invalid("Bot API server address %q is not an http(s) URL", apiURL)
+		if err := channel.CheckAPIURL(apiURL); err != nil {
+			return core.Channel{}, invalid("%v", err)
 		}
 	}
 	return s.addChannel(ctx, core.Channel{Kind: core.Telegram, APIURL: apiURL}, token, true)

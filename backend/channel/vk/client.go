@@ -103,11 +103,7 @@ func New(cfg Config) *Client {
 		c.log = slog.Default()
 	}
 	c.log = c.log.With("connector", "vk")
-	hc := cfg.HTTPClient
-	if hc == nil {
-		hc = &http.Client{}
-	}
-	c.http = resty.NewWithClient(hc).SetLogger(silentLogger{})
+	c.http = resty.NewWithClient(channel.NoRedirects(cfg.HTTPClient)).SetLogger(silentLogger{})
 	return c
 }
 

@@ -81,6 +81,24 @@ describe('errors', () => {
     );
   });
 
+  it('tells unreachable, TLS, an error page and a non-Bot-API server apart, in both languages', () => {
+    const cases: [string, RegExp, RegExp][] = [
+      ['[unreachable] dial tcp: connection refused', /^Cannot reach the server/, /^Не удаётся связаться/],
+      ['[tls] x509: certificate signed by unknown authority', /TLS certificate/, /сертификат TLS/],
+      ['[server_error] HTTP 500: upstream exploded', /answered with an error \(HTTP 500: upstream exploded\)/, /ответил ошибкой \(HTTP 500: upstream exploded\)/],
+      ['[not_bot_api] HTTP 200, not a Bot API answer: Welcome to nginx!', /not a Bot API server \(HTTP 200.*nginx!\)/, /не сервер Bot API \(HTTP 200/],
+    ];
+    const seen = new Set<string>();
+    for (const [raw, wantEn, wantRu] of cases) {
+      const e = new ApiError('CheckTelegramToken', raw);
+      const words = settingsErrorText(e, en, fallback);
+      expect(words).toMatch(wantEn);
+      expect(settingsErrorText(e, ru, fallback)).toMatch(wantRu);
+      seen.add(words.slice(0, 30));
+    }
+    expect(seen.size).toBe(4);
+  });
+
   it('leaves unknown errors to the shell', () => {
     expect(settingsErrorText(new ApiError('X', 'boom'), en, fallback)).toBe('fallback:boom');
     expect(settingsErrorText(new BackendMissingError(), en, fallback)).toMatch(/^fallback:/);

@@ -63,6 +63,7 @@ const codeKeys: Record<string, SettingsKey> = {
   unauthorized: 'err.token_rejected',
   offline: 'err.unreachable',
   unreachable: 'err.unreachable',
+  tls: 'err.tls',
   rate_limited: 'err.rate_limited',
   conflict: 'err.conflict',
   webhook: 'err.webhook',
@@ -82,6 +83,9 @@ export function settingsErrorText(e: unknown, t: SettingsT, fallback: (e: unknow
   if (e instanceof ApiError) {
     const key = codeKeys[e.code];
     if (key) return t(key);
+    // Reachable but wrong: the server's status and its own (shortened) words go into the sentence.
+    if (e.code === 'server_error') return t('err.server_error', { text: e.message });
+    if (e.code === 'not_bot_api') return t('err.not_bot_api', { text: e.message });
     if (e.code === 'rejected') return t('err.rejected', { text: e.message });
     if (e.code === 'invalid') return t('err.invalid', { text: e.message });
   }

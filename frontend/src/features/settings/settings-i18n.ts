@@ -81,6 +81,9 @@ const en = {
 
   'err.token_rejected': 'The token was rejected: check it and paste it again. Nothing was stored.',
   'err.unreachable': 'Cannot reach the server: check the network or the Bot API server address. Nothing was stored.',
+  'err.tls': 'The server was reached, but its secure connection (TLS certificate) failed: check the address (https://) and the server’s certificate. Nothing was stored.',
+  'err.server_error': 'The server answered with an error ({text}): it is reachable but not working; try again later or check the server. Nothing was stored.',
+  'err.not_bot_api': 'The server answered, but it is not a Bot API server ({text}): check the address. Nothing was stored.',
   'err.rate_limited': 'The messenger asks to slow down: try again in a minute.',
   'err.conflict': 'Another program is polling this bot: stop it and try again.',
   'err.webhook': 'A webhook is set for this bot: remove it to let Switchboard poll.',
@@ -224,6 +227,9 @@ const ru: Record<SettingsKey, string> = {
 
   'err.token_rejected': 'Токен отклонён: проверьте его и вставьте снова. Ничего не сохранено.',
   'err.unreachable': 'Не удаётся связаться с сервером: проверьте сеть или адрес сервера Bot API. Ничего не сохранено.',
+  'err.tls': 'Сервер доступен, но защищённое соединение (сертификат TLS) не удалось установить: проверьте адрес (https://) и сертификат сервера. Ничего не сохранено.',
+  'err.server_error': 'Сервер ответил ошибкой ({text}): он доступен, но не работает; попробуйте позже или проверьте сервер. Ничего не сохранено.',
+  'err.not_bot_api': 'Сервер ответил, но это не сервер Bot API ({text}): проверьте адрес. Ничего не сохранено.',
   'err.rate_limited': 'Мессенджер просит притормозить: попробуйте через минуту.',
   'err.conflict': 'Этого бота опрашивает другая программа: остановите её и попробуйте снова.',
   'err.webhook': 'У бота установлен вебхук: удалите его, чтобы Switchboard мог получать сообщения.',
