@@ -98,7 +98,6 @@ func New(cfg Config) *Client {
 	return c
 }
 
-
 func (c *Client) methodURL(method string) string { return c.api + "/bot" + c.token + "/" + method }
 
 // redact removes the token from s.
