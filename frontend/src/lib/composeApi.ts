@@ -28,7 +28,7 @@ export type PartKind = 'text' | 'image' | 'link' | 'video' | 'template' | 'file'
 export interface Part {
   kind: PartKind;
   text: string;
-  /** A staged file (StageUpload / StageFiles / PickFiles). */
+  /** A staged file (StageUpload: bytes dropped or pasted; PickFiles: the native dialog Go opens). */
   path: string;
   url: string;
   name: string;
@@ -85,7 +85,6 @@ export const composeApi = {
   SendAttachments: async (chatId: number, text: string, files: Staged[], replyToId: number) =>
     (await call<Message[] | null>('SendAttachments', chatId, text, files, replyToId)) ?? [],
   StageUpload: (name: string, mime: string, base64: string) => call<Staged>('StageUpload', name, mime, base64),
-  StageFiles: async (paths: string[]) => (await call<Staged[] | null>('StageFiles', paths)) ?? [],
   PickFiles: async (title: string) => (await call<Staged[] | null>('PickFiles', title)) ?? [],
   DiscardStaged: (path: string) => call<void>('DiscardStaged', path),
   StartVoice: (chatId: number, replyToId: number) => call<void>('StartVoice', chatId, replyToId),
@@ -102,26 +101,9 @@ function on<T>(name: string, cb: (data: T) => void): () => void {
   return typeof off === 'function' ? off : () => rt.EventsOff(name);
 }
 
-interface FileDropRuntime {
-  OnFileDrop?: (cb: (x: number, y: number, paths: string[]) => void, useDropTarget: boolean) => void;
-  OnFileDropOff?: () => void;
-}
-
 export const composeEvents = {
   onVoiceLevel: (cb: (e: VoiceLevel) => void) => on<VoiceLevel>('voice:level', cb),
   onVoiceAuto: (cb: (e: VoiceAuto) => void) => on<VoiceAuto>('voice:auto', cb),
-  /**
-   * Files dropped on the window as OS paths. Only when the app enables Wails' file drop
-   * (options.DragAndDrop.EnableFileDrop); returns null when it does not, and the composer then
-   * reads dropped files' bytes itself.
-   */
-  onFileDrop: (cb: (paths: string[]) => void): (() => void) | null => {
-    const rt = window.runtime as (typeof window.runtime & FileDropRuntime) | undefined;
-    const flags = (window as unknown as { wails?: { flags?: { enableWailsDragAndDrop?: boolean } } }).wails?.flags;
-    if (!rt?.OnFileDrop || !flags?.enableWailsDragAndDrop) return null;
-    rt.OnFileDrop((_x, _y, paths) => cb(paths), true);
-    return () => rt.OnFileDropOff?.();
-  },
 };
 
 /** The URL the app serves a stored attachment's file under (app.MediaMiddleware). */

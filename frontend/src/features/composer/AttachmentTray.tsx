@@ -3,14 +3,14 @@
 // clipboard are read here and staged through StageUpload. The tray lists them with a remove
 // button; Ctrl+Enter sends them with the text as the caption.
 import './composer.css';
-import { useCallback, useEffect, useRef, useState } from 'react';
-import { composeApi, composeEvents, fileToBase64, type Staged } from '../../lib/composeApi';
+import { useCallback, useRef, useState } from 'react';
+import { composeApi, fileToBase64, type Staged } from '../../lib/composeApi';
 import { formatSize } from '../../lib/format';
 import { useI18n } from '../../lib/i18n';
 import { IconClose, IconPaperclip } from '../../lib/icons';
 import { composerErrorText, useComposerT } from './composer-i18n';
 
-type StageApi = Pick<typeof composeApi, 'StageUpload' | 'StageFiles' | 'PickFiles' | 'DiscardStaged'>;
+type StageApi = Pick<typeof composeApi, 'StageUpload' | 'PickFiles' | 'DiscardStaged'>;
 
 export interface UseAttachments {
   files: Staged[];
@@ -54,12 +54,6 @@ export function useAttachments(onError: (text: string) => void, api: StageApi = 
     [api, run],
   );
   const pick = useCallback(() => run(() => api.PickFiles(t('attach.pick'))), [api, run, t]);
-
-  // Files dropped on the window when the app enables Wails' own file drop (OS paths).
-  useEffect(() => {
-    const off = composeEvents.onFileDrop((paths) => void run(() => api.StageFiles(paths)));
-    return () => off?.();
-  }, [api, run]);
 
   const remove = useCallback(
     (i: number) => {
