@@ -5,6 +5,7 @@
 import './composer.css';
 import { useCallback, useRef, useState } from 'react';
 import { composeApi, fileToBase64, type Staged } from '../../lib/composeApi';
+import { plainFileName } from '../../lib/bidi';
 import { formatSize } from '../../lib/format';
 import { useI18n } from '../../lib/i18n';
 import { IconClose, IconPaperclip } from '../../lib/icons';
@@ -94,7 +95,7 @@ export function AttachmentTray({ a }: { a: UseAttachments }) {
       {a.files.map((f, i) => (
         <li key={f.path} className="cx-tray-item" data-testid="tray-item" data-kind={f.kind}>
           <IconPaperclip size={13} />
-          <span className="cx-tray-name">{f.name}</span>
+          <span className="cx-tray-name bidi-isolate">{plainFileName(f.name)}</span>
           <span className="cx-tray-size">{formatSize(f.size, tt)}</span>
           <button type="button" className="icon-btn" aria-label={t('attach.remove', { name: f.name })} title={t('attach.remove', { name: f.name })} onClick={() => a.remove(i)} data-testid="tray-remove">
             <IconClose size={12} />
