@@ -55,6 +55,7 @@ type Client struct {
 	token          string
 	api            string
 	http           *resty.Client
+	download       *resty.Client // for files only: follows redirects within VK's file hosts
 	wait           time.Duration
 	requestTimeout time.Duration
 	uploadTimeout  time.Duration
@@ -104,6 +105,16 @@ func New(cfg Config) *Client {
 	}
 	c.log = c.log.With("connector", "vk")
 	c.http = resty.NewWithClient(channel.NoRedirects(cfg.HTTPClient)).SetLogger(silentLogger{})
+	// Downloads carry no token, and VK's document links redirect to its file servers: those
+	// redirects are followed, but only to VK's file hosts (isFileHost), never elsewhere.
+	dl := channel.NoRedirects(cfg.HTTPClient)
+	dl.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if len(via) >= 5 || !c.isFileHost(req.URL.String()) {
+			return http.ErrUseLastResponse
+		}
+		return nil
+	}
+	c.download = resty.NewWithClient(dl).SetLogger(silentLogger{})
 	return c
 }
 

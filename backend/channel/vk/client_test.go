@@ -480,6 +480,13 @@ func TestDownloadFetchesOnlyVKFileHosts(t *testing.T) {
 		err := c.Download(ctx, a, dst)
 		wantClass(t, err, channel.ErrPermanent)
 	}
+	// A file on VK that redirects elsewhere is not followed there either.
+	redirecting := httptest.NewServer(http.RedirectHandler(site.URL+"/steal", http.StatusFound))
+	defer redirecting.Close()
+	viaAPIHost := vk.New(vk.Config{Token: fake.Token(), GroupID: "218000111", APIURL: redirecting.URL + "/method"})
+	if err := viaAPIHost.Download(ctx, core.Attachment{Kind: core.AttachDocument, URL: redirecting.URL + "/doc/1"}, dst); err == nil {
+		t.Fatal("a redirect to another site was followed")
+	}
 	if n := visits.Load(); n != 0 {
 		t.Fatalf("the client's site was contacted %d times", n)
 	}

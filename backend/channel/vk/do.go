@@ -393,7 +393,7 @@ func (c *Client) Download(ctx context.Context, a core.Attachment, dst string) er
 	}
 	rctx, cancel := context.WithTimeout(ctx, c.uploadTimeout)
 	defer cancel()
-	resp, err := c.http.R().SetContext(rctx).SetDoNotParseResponse(true).Get(a.URL)
+	resp, err := c.download.R().SetContext(rctx).SetDoNotParseResponse(true).Get(a.URL)
 	if err != nil {
 		return c.transportError(ctx, "download", err)
 	}
