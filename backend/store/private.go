@@ -13,9 +13,13 @@ import (
 // and 0600 for files; on Windows a protected ACL for the user (private_windows.go). Existing
 // installs, and a directory passed with --data, are brought to that at every start.
 
-// makePrivate restricts dir and everything under it to the current user. Symbolic links are not
-// followed: what they point to is not ours to change.
-func makePrivate(dir string) error {
+// makePrivate restricts dir and everything under it to the current user (restrictTree: a walk
+// on Unix; on Windows the directory's inheritable ACL, which Windows passes down itself).
+func makePrivate(dir string) error { return restrictTree(dir) }
+
+// walkRestricting restricts dir and everything under it, one entry at a time. Symbolic links are
+// not followed: what they point to is not ours to change.
+func walkRestricting(dir string) error {
 	return filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) {

@@ -4,6 +4,8 @@ package store
 
 import "os"
 
+func restrictTree(dir string) error { return walkRestricting(dir) }
+
 func restrictToUser(path string, dir bool) error {
 	want := os.FileMode(0o600)
 	if dir {

@@ -8,6 +8,11 @@ import (
 	"golang.org/x/sys/windows"
 )
 
+// restrictTree sets the protected, inheritable ACL on dir only: SetNamedSecurityInfo passes
+// inheritable entries down to everything inside that does not protect its own, so a media cache
+// of thousands of files is not rewritten one by one at every start.
+func restrictTree(dir string) error { return restrictToUser(dir, true) }
+
 // restrictToUser gives path a protected ACL (nothing inherited from the parent) that grants full
 // control to the current user, SYSTEM and the Administrators group only, as a user profile does.
 // Directories pass it on to what is created inside them.
