@@ -90,7 +90,7 @@ func New(eng *engine.Engine) *App {
 	sh := &shell{eng: eng, inbox: eng.Inbox, notifier: eng.Notifier, started: time.Now(), win: noWindow{}}
 	sh.focused.Store(true)
 	if sh.notifier == nil {
-		sh.notifier = notify.New(notify.Beeep{}, sh.emitNotification)
+		sh.notifier = notify.New(notify.Native{}, sh.emitNotification)
 	}
 	return &App{shell: sh, Workspace: &Workspace{sh}, Composer: &Composer{sh}, Settings: &Settings{sh}, Desktop: &Desktop{sh}}
 }
@@ -101,7 +101,7 @@ func New(eng *engine.Engine) *App {
 func newApp(cfg engine.Config) (*App, error) {
 	var sh *shell
 	if cfg.Desktop == nil {
-		cfg.Desktop = notify.Beeep{}
+		cfg.Desktop = notify.Native{}
 	}
 	cfg.OnNotification = func(it notify.Item) { sh.emitNotification(it) }
 	cfg.OnStatus = func(cs core.ChannelStatus) { sh.publishChannelStatus(cs) }
@@ -287,6 +287,7 @@ func (a *App) shutdown(context.Context) {
 		a.cancel()
 	}
 	a.wg.Wait()
+	a.notifier.Close()
 	if a.tray != nil {
 		a.tray.close()
 	}

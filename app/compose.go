@@ -61,17 +61,13 @@ func (a *Composer) StageUpload(name, mime, dataBase64 string) (inbox.Staged, err
 	return a.composer().StageUpload(name, mime, data)
 }
 
-// StageFiles copies files dropped on the window (absolute paths from Wails' file drop) into
-// the uploads directory.
-func (a *Composer) StageFiles(paths []string) ([]inbox.Staged, error) {
-	return a.composer().StageFiles(paths)
-}
-
 // DiscardStaged deletes a staged file removed from the tray or constructor before sending.
 func (a *Composer) DiscardStaged(path string) error { return a.composer().DiscardStaged(path) }
 
 // PickFiles opens the native file picker and stages what the manager chose (nothing chosen is
-// an empty list, not an error).
+// an empty list, not an error). It is the only way a file on disk reaches the composer: the
+// paths come from the dialog Go opened, never from the page, so a script in the page cannot
+// name a local file to send. Dropped and pasted files arrive as bytes (StageUpload).
 func (a *Composer) PickFiles(title string) ([]inbox.Staged, error) {
 	paths, err := a.currentWindow().OpenFiles(title)
 	if err != nil {

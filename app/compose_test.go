@@ -12,6 +12,8 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -349,5 +351,28 @@ func TestVoiceThroughTheNullCaptureDevice(t *testing.T) {
 	data, err := os.ReadFile(att.LocalPath)
 	if err != nil || !bytes.HasPrefix(data, []byte("OggS")) || att.Duration < 1 {
 		t.Fatalf("voice note from the null device: %+v %v", att, err)
+	}
+}
+
+// A script in the page must not be able to name a local file to send: no binding takes a path to
+// stage (files on disk come only from the native dialog Go opens, PickFiles; dropped and pasted
+// files come as bytes, StageUpload).
+func TestNoBindingStagesAPathFromThePage(t *testing.T) {
+	for _, svc := range (&App{}).servicesForBinding() {
+		typ := reflect.TypeOf(svc)
+		if _, ok := typ.MethodByName("StageFiles"); ok {
+			t.Fatalf("%s.StageFiles is bound: any page script could stage any local file", typ)
+		}
+		for i := 0; i < typ.NumMethod(); i++ {
+			m := typ.Method(i)
+			if !strings.Contains(m.Name, "Stage") {
+				continue
+			}
+			for j := 1; j < m.Type.NumIn(); j++ {
+				if m.Type.In(j) == reflect.TypeOf([]string(nil)) {
+					t.Fatalf("%s.%s takes a list of strings (paths?)", typ, m.Name)
+				}
+			}
+		}
 	}
 }

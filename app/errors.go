@@ -4,6 +4,7 @@ import (
 	"errors"
 	"log/slog"
 
+	"switchboard/backend/channel"
 	"switchboard/backend/inbox"
 )
 
@@ -25,6 +26,12 @@ func uiError(err error) UIError {
 	code := inbox.ErrorCode(err)
 	if code == inbox.CodeInternal {
 		slog.Warn("binding call failed", "err", err)
+	}
+	// A connector's reason (unreachable, TLS, an error page, not the API) comes with the server's
+	// status and its own shortened words: the one message a person is shown beside our words.
+	var apiErr *channel.APIError
+	if errors.As(err, &apiErr) && apiErr.Reason != "" && apiErr.Reason == code {
+		return UIError{Code: code, Message: apiErr.Description}
 	}
 	return UIError{Code: code, Message: err.Error()}
 }

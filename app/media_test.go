@@ -71,3 +71,18 @@ func TestIncomingPhotoIsFetchedLazilyThroughMedia(t *testing.T) {
 		t.Fatalf("getFile called %d times; the cache should make it once", n)
 	}
 }
+
+// Only exact types from a fixed list render inline from /media/; a client's SVG (with or without
+// parameters), HTML or anything unknown is a download.
+func TestMediaRendersOnlyListedTypesInline(t *testing.T) {
+	for mime, inline := range map[string]bool{
+		"image/png": true, "image/jpeg": true, "audio/ogg": true, "video/mp4": true,
+		"image/svg+xml": false, "image/svg+xml; charset=utf-8": false, "IMAGE/SVG+XML": false,
+		"image/png; charset=utf-8": false, "text/html": false, "text/html; charset=utf-8": false,
+		"application/xhtml+xml": false, "image/x-icon": false, "video/x-anything": false, "": false,
+	} {
+		if inlineMedia[mime] != inline {
+			t.Errorf("%q inline = %v, want %v", mime, inlineMedia[mime], inline)
+		}
+	}
+}

@@ -148,3 +148,42 @@ func TestThePageBootstrapCannotBreakOut(t *testing.T) {
 		t.Fatalf("the hostile name should arrive intact as data, got %q", names)
 	}
 }
+
+// The page carries a strict Content-Security-Policy: scripts only from the app and its own inline
+// scripts by hash (the JSON Bootstrap is data and gets none), nothing remote, no plugins, no
+// <base>, no frames.
+func TestPageHasAStrictContentSecurityPolicy(t *testing.T) {
+	a, _ := newSettingsApp(t)
+	resp, page := getPage(t, a.pageMiddleware(frontendHandler()), "/")
+	csp := resp.Header.Get("Content-Security-Policy")
+	for _, want := range []string{"default-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-src 'none'",
+		"frame-ancestors 'none'", "form-action 'none'"} {
+		if !strings.Contains(csp, want) {
+			t.Errorf("policy lacks %q: %s", want, csp)
+		}
+	}
+	if !strings.Contains(page, bootElementID) {
+		t.Fatal("the page has no inline Bootstrap")
+	}
+	scriptSrc := ""
+	for _, d := range strings.Split(csp, ";") {
+		if d = strings.TrimSpace(d); strings.HasPrefix(d, "script-src ") {
+			scriptSrc = d
+		}
+	}
+	if scriptSrc != "script-src 'self'" {
+		t.Fatalf("script-src of a page without inline scripts: %q", scriptSrc)
+	}
+	if strings.Contains(csp, "unsafe-eval") || strings.Contains(csp, "http:") || strings.Contains(csp, "https:") || strings.Contains(csp, "*") && devConnect == "" {
+		t.Fatalf("policy lets in more than the app: %s", csp)
+	}
+
+	// An inline script of the page itself (Vite's preamble under wails dev) is allowed by its hash only.
+	withInline := []byte(`<html><head><script type="module">import x from "/@react-refresh"</script></head></html>`)
+	if p := pagePolicy(withInline); !strings.Contains(p, "script-src 'self' 'sha256-") || strings.Contains(p, "unsafe-inline' ;") {
+		t.Fatalf("inline script not hashed: %s", p)
+	}
+	if hs := inlineScriptHashes([]byte(`<script id="sb-boot" type="application/json">{"a":1}</script><script src="/x.js"></script>`)); len(hs) != 0 {
+		t.Fatalf("data blocks and external scripts hashed: %v", hs)
+	}
+}

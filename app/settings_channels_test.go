@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"strconv"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/zalando/go-keyring"
 
+	"switchboard/backend/channel"
 	"switchboard/backend/channel/fakeapi"
 	"switchboard/backend/core"
 	"switchboard/backend/inbox"
@@ -262,4 +264,18 @@ func TestWebhookOnAConnectedBotIsRemovedFromSettings(t *testing.T) {
 		t.Fatalf("webhook still set: %q", tg.Webhook())
 	}
 	statusEvent(t, w, ch.ID, core.StateConnected, core.StatePolling)
+}
+
+// A connector's reason reaches the UI as its own code, with the server's status and words.
+func TestConnectorReasonsBecomeTheirOwnCodes(t *testing.T) {
+	for _, reason := range []string{channel.ReasonUnreachable, channel.ReasonTLS, channel.ReasonServerError, channel.ReasonNotBotAPI} {
+		err := fmt.Errorf("telegram getMe: %w", &channel.APIError{Class: channel.ErrTemporary, Code: 500, Reason: reason, Description: "HTTP 500: boom"})
+		got, ok := formatError(err).(UIError)
+		if !ok || got.Code != reason || got.Message != "HTTP 500: boom" {
+			t.Fatalf("%s: %+v", reason, got)
+		}
+	}
+	if got := formatError(fmt.Errorf("x: %w", &channel.APIError{Class: channel.ErrTemporary})).(UIError); got.Code != "offline" {
+		t.Fatalf("without a reason: %+v", got)
+	}
 }

@@ -122,7 +122,7 @@ func TestCheckTelegramTokenUnreachableServer(t *testing.T) {
 	token := "123:secret-token-value"
 	_, err = a.CheckTelegramToken(token, "http://"+addr)
 	ue := uiCode(t, err)
-	if ue.Code != "offline" {
+	if ue.Code != "unreachable" {
 		t.Fatalf("unreachable server: %+v", ue)
 	}
 	if strings.Contains(ue.Message, token) || strings.Contains(ue.Message, "secret-token") {

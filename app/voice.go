@@ -101,17 +101,14 @@ func (a *App) MediaMiddleware(next http.Handler) http.Handler {
 	})
 }
 
-// inlineMedia are the types the webview may render from /media/. Anything else (an HTML or SVG
-// file a client sent) is served as a download, so it can never run in the app's origin, where
-// the bindings are.
-func inlineMedia(mime string) bool {
-	switch {
-	case mime == "image/svg+xml":
-		return false
-	case strings.HasPrefix(mime, "image/"), strings.HasPrefix(mime, "audio/"), strings.HasPrefix(mime, "video/"):
-		return true
-	}
-	return false
+// inlineMedia are the only types the webview may render from /media/, compared exactly (a type
+// with parameters, like "image/svg+xml; charset=utf-8", is not on the list). Anything else (an
+// HTML or SVG file a client sent) is served as a download, so it can never run in the app's
+// origin, where the bindings are.
+var inlineMedia = map[string]bool{
+	"image/jpeg": true, "image/png": true, "image/gif": true, "image/webp": true,
+	"audio/ogg": true, "audio/mpeg": true, "audio/mp4": true, "audio/webm": true, "audio/wav": true,
+	"video/mp4": true, "video/webm": true,
 }
 
 func (a *App) serveMedia(w http.ResponseWriter, r *http.Request) {
@@ -171,7 +168,7 @@ func (a *App) serveMedia(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
 	h.Set("Cache-Control", "private, max-age=3600")
 	mime := ref.Attachment.MIME
-	if inlineMedia(mime) {
+	if inlineMedia[mime] {
 		h.Set("Content-Type", mime)
 	} else {
 		h.Set("Content-Type", "application/octet-stream")

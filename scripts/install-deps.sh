@@ -13,7 +13,7 @@ packages=(
   xdotool                                      # make bench: real key presses into the app window
   chromium                                     # browser end-to-end tests (playwright-core drives it)
   gnome-keyring libsecret-1-dev                # OS keyring for tokens (go-keyring, Secret Service)
-  dunst libnotify-bin                          # notification daemon for beeep under Xvfb
+  dunst libnotify-bin                          # notification daemon (D-Bus) under Xvfb
   libopus-dev libopusfile-dev libasound2-dev libpulse-dev  # voice: Opus encoder, capture backends
   opus-tools ffmpeg espeak-ng sox              # voice tests: real speech in, opusinfo/ffprobe out
   nodejs npm

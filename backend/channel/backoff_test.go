@@ -31,15 +31,21 @@ func TestBackoffGrowsWithJitterAndIsCapped(t *testing.T) {
 	}
 }
 
-func TestSafeExtNeverCarriesAPath(t *testing.T) {
+// The client's file name never chooses the cached file's extension: only the kind and a MIME type
+// on a fixed list do.
+func TestSafeExtNeverKeepsTheClientsExtension(t *testing.T) {
 	cases := []struct {
 		a    core.Attachment
 		want string
 	}{
-		{core.Attachment{Kind: core.AttachDocument, FileName: "report.PDF"}, ".pdf"},
+		{core.Attachment{Kind: core.AttachDocument, FileName: "report.PDF"}, ".bin"},
+		{core.Attachment{Kind: core.AttachDocument, FileName: "report.pdf", MIME: "application/pdf"}, ".pdf"},
+		{core.Attachment{Kind: core.AttachDocument, FileName: "page.html", MIME: "text/html"}, ".bin"},
+		{core.Attachment{Kind: core.AttachDocument, FileName: "logo.svg", MIME: "image/svg+xml"}, ".bin"},
+		{core.Attachment{Kind: core.AttachDocument, FileName: "run.desktop"}, ".bin"},
 		{core.Attachment{Kind: core.AttachDocument, FileName: "../../etc/passwd"}, ".bin"},
 		{core.Attachment{Kind: core.AttachDocument, FileName: "x.sh; rm -rf ~"}, ".bin"},
-		{core.Attachment{Kind: core.AttachDocument, FileName: "a/b/../c.tar.gz"}, ".gz"},
+		{core.Attachment{Kind: core.AttachPhoto, FileName: "x.exe", MIME: "image/png"}, ".png"},
 		{core.Attachment{Kind: core.AttachPhoto}, ".jpg"},
 		{core.Attachment{Kind: core.AttachVoice, FileName: "voice.verylongext"}, ".ogg"},
 	}

@@ -6,7 +6,13 @@ package channel
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
 	"time"
+	"unicode"
 
 	"switchboard/backend/core"
 )
@@ -35,6 +41,19 @@ var (
 	ErrPermanent    = errors.New("rejected")              // 400/403 and the like: do not retry
 )
 
+// Reasons tell a person apart what ErrTemporary lumps together (they all mean "try again
+// later" to the supervisor). They are failure codes like any other (core/failure.go).
+const (
+	ReasonUnreachable = core.FailUnreachable
+	ReasonTLS         = core.FailTLS
+	ReasonServerError = core.FailServerError
+	ReasonNotBotAPI   = core.FailNotBotAPI
+)
+
+// MaxRetryAfter bounds how long a server's retry_after (or a rate limit) can stop a channel or
+// hold a message: a broken or hostile server cannot park the inbox for days.
+const MaxRetryAfter = 15 * time.Minute
+
 // APIError is a messenger's error with its class, code and the messenger's own words.
 type APIError struct {
 	Class       error // one of the Err* above
@@ -46,5 +65,77 @@ type APIError struct {
 	Reason string
 }
 
+// RetryDelay is how long to wait before retrying after err: the server's RetryAfter within
+// (0, MaxRetryAfter], or fallback.
+func RetryDelay(apiErr *APIError, fallback time.Duration) time.Duration {
+	if apiErr == nil || apiErr.RetryAfter <= 0 {
+		return fallback
+	}
+	return min(apiErr.RetryAfter, MaxRetryAfter)
+}
+
+// maxServerWords is how much of a server's own error page a person is shown.
+const maxServerWords = 160
+
+// ServerWords shortens an error page to one line of its text: tags dropped, space folded.
+func ServerWords(body []byte) string {
+	var b strings.Builder
+	inTag := false
+	for _, r := range string(body) {
+		switch {
+		case r == '<':
+			inTag = true
+		case r == '>':
+			inTag = false
+			b.WriteByte(' ')
+		case inTag:
+		case unicode.IsSpace(r) || unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r):
+			b.WriteByte(' ')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	words := strings.Join(strings.Fields(b.String()), " ")
+	if r := []rune(words); len(r) > maxServerWords {
+		words = string(r[:maxServerWords]) + "…"
+	}
+	return words
+}
+
 func (e *APIError) Error() string { return e.Description }
 func (e *APIError) Unwrap() error { return e.Class }
+
+// NoRedirects is a copy of hc (or a new client) that never follows a redirect: request URLs and
+// bodies carry tokens, and following a redirect would send them (and a Referer with the
+// token-bearing URL) wherever the server points. A redirect comes back as the answer, which the
+// connector reports as "not the messenger's API".
+func NoRedirects(hc *http.Client) *http.Client {
+	c := &http.Client{}
+	if hc != nil {
+		*c = *hc
+	}
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return c
+}
+
+// CheckAPIURL accepts a Bot API server address: https://, or plain http:// only to this machine
+// (a local telegram-bot-api server). Every request URL carries the bot's token, so anything
+// else would send it readable over the network.
+func CheckAPIURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || u.User != nil || (u.Scheme != "https" && u.Scheme != "http") {
+		return fmt.Errorf("Bot API server address %q is not an http(s) URL", raw)
+	}
+	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+		return fmt.Errorf("Bot API server address %q is plain http:// to another machine, which would send the bot's token unencrypted; use https://", raw)
+	}
+	return nil
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

@@ -22,7 +22,7 @@ func (e *DownloadReadError) Unwrap() error { return e.Err }
 // synced and renamed into place, so a failed, partial or oversized download leaves nothing at
 // dst. It returns how many bytes it read (limit+1 when the body was too large).
 func SaveDownload(dst string, r io.Reader, limit int64) (int64, error) {
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
 		return 0, err
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".part-*")

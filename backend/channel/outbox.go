@@ -219,10 +219,7 @@ func (w *OutboxWorker) deliver(ctx context.Context, j core.OutboxJob) error {
 		log.Info("refused by the messenger", "err", err)
 		return w.cfg.Store.OutboxFailed(ctx, j.Item.ID, FailureReason(err), true, time.Time{}, now)
 	case errors.Is(err, ErrRateLimited):
-		d := 5 * time.Second
-		if apiErr != nil && apiErr.RetryAfter > 0 {
-			d = apiErr.RetryAfter
-		}
+		d := RetryDelay(apiErr, 5*time.Second)
 		log.Info("rate limited", "retry_in", d)
 		return w.cfg.Store.OutboxFailed(ctx, j.Item.ID, core.FailRateLimited, false, now.Add(d), now)
 	case errors.Is(err, ErrUnauthorized):

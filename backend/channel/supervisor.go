@@ -446,10 +446,7 @@ func (s *Supervisor) pollFailed(ctx context.Context, l *pollLoop, log *slog.Logg
 		s.publish(core.ChannelStatus{ChannelID: id, State: core.StateConflict, LastError: core.FailConflict})
 		return true
 	case errors.Is(err, ErrRateLimited):
-		d := 5 * time.Second
-		if apiErr != nil && apiErr.RetryAfter > 0 {
-			d = apiErr.RetryAfter
-		}
+		d := RetryDelay(apiErr, 5*time.Second)
 		log.Info("rate limited", "retry_in", d)
 		s.publish(core.ChannelStatus{ChannelID: id, State: core.StateRateLimited, RetryIn: retrySeconds(d),
 			LastError: core.FailRateLimited})
@@ -553,17 +550,11 @@ func (s *Supervisor) download(ctx context.Context, ref core.AttachmentRef, key s
 	return dst, nil
 }
 
-// safeExt keeps a short alphanumeric extension from the client's file name (which is hostile
-// input and must never become a path) or derives one from the kind.
+// safeExt is the cached file's extension, from the kind and the MIME type on our fixed list only:
+// the client's file name (and so its extension: .html, .svg, .desktop, .exe) never reaches the
+// cache, where a file manager or the webview could act on it.
 func safeExt(a core.Attachment) string {
-	ext := strings.ToLower(filepath.Ext(filepath.Base(a.FileName)))
-	ok := len(ext) >= 2 && len(ext) <= 6
-	for _, r := range strings.TrimPrefix(ext, ".") {
-		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9') {
-			ok = false
-		}
-	}
-	if ok {
+	if ext, ok := cacheExtByMIME[strings.ToLower(a.MIME)]; ok {
 		return ext
 	}
 	switch a.Kind {
@@ -577,4 +568,10 @@ func safeExt(a core.Attachment) string {
 		return ".webp"
 	}
 	return ".bin"
+}
+
+var cacheExtByMIME = map[string]string{
+	"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif", "image/webp": ".webp",
+	"audio/ogg": ".ogg", "audio/mpeg": ".mp3", "audio/mp4": ".m4a", "video/mp4": ".mp4",
+	"video/webm": ".webm", "application/pdf": ".pdf",
 }

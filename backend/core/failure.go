@@ -12,6 +12,10 @@ const (
 	FailNotEditable   = "not_editable"   // the messenger will not edit this message
 	FailDeleteWindow  = "delete_window"  // the messenger will not delete this message any more
 	FailOffline       = "offline"        // the network or the messenger's servers did not answer
+	FailUnreachable   = "unreachable"    // no HTTP answer at all: DNS, refused, timeout
+	FailTLS           = "tls"            // the TLS handshake or the certificate failed
+	FailServerError   = "server_error"   // an HTTP answer, but an error page (status and its words)
+	FailNotBotAPI     = "not_bot_api"    // an HTTP answer that is not the messenger's API at all
 	FailRateLimited   = "rate_limited"   // the messenger asked to slow down
 	FailTokenRejected = "token_rejected" // the channel's token was rejected
 	FailWebhook       = "webhook"        // a webhook blocks polling
@@ -29,6 +33,7 @@ const (
 // FailureCodes lists the codes above that a person can see (in_flight is the outbox's own mark).
 func FailureCodes() []string {
 	return []string{FailRejected, FailBlocked, FailTooLong, FailNotEditable, FailDeleteWindow, FailOffline,
+		FailUnreachable, FailTLS, FailServerError, FailNotBotAPI,
 		FailRateLimited, FailTokenRejected, FailWebhook, FailConflict, FailNotConnected, FailNotConfirmed,
 		FailNoToken, FailStoreFailed, FailNoSessionBus, FailNoTrayHost}
 }

@@ -32,10 +32,11 @@ type Channels struct {
 
 // Errors of the channel use cases; each has a code in errors.go.
 var (
-	ErrNoEngine = errors.New("channels are not running")
-	ErrNoToken  = errors.New("enter the token")
-	ErrAPIURL   = errors.New("the Bot API server is not an http(s) address")
-	ErrGroupID  = errors.New("the community id is not a number")
+	ErrNoEngine       = errors.New("channels are not running")
+	ErrNoToken        = errors.New("enter the token")
+	ErrAPIURL         = errors.New("the Bot API server is not an http(s) address")
+	ErrInsecureAPIURL = errors.New("the Bot API server is plain http:// to another machine")
+	ErrGroupID        = errors.New("the community id is not a number")
 	// ErrOtherCommunity: the VK token belongs to another community than the one named.
 	ErrOtherCommunity = errors.New("the token belongs to another community")
 	ErrLeadLinkEmpty  = errors.New("a lead link needs a sales plan, a traffic source or a tool")
@@ -118,6 +119,10 @@ func TelegramArgs(token, apiURL string) (string, string, error) {
 		u, err := url.Parse(apiURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return "", "", fmt.Errorf("bot api server: %w", ErrAPIURL)
+		}
+		if err := channel.CheckAPIURL(apiURL); err != nil {
+			// Plain http:// to another machine would carry the bot's token unencrypted.
+			return "", "", fmt.Errorf("bot api server: %w: %v", ErrInsecureAPIURL, err)
 		}
 	}
 	return token, apiURL, nil

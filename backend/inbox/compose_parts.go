@@ -305,6 +305,8 @@ func SanitizeFileName(name string) string {
 		switch {
 		case r == utf8.RuneError, unicode.IsControl(r), strings.ContainsRune(`<>:"|?*`, r):
 			b.WriteRune('_')
+		case unicode.Is(unicode.Bidi_Control, r):
+			// U+202E and the like would let a name show another extension than it has.
 		default:
 			b.WriteRune(r)
 		}

@@ -292,3 +292,17 @@ func TestStageUploadSanitizesNames(t *testing.T) {
 		t.Fatalf("discard outside uploads: %v", err)
 	}
 }
+
+// A staged file's name loses bidirectional controls: "invoice\u202Efdp.exe" would read as a PDF.
+func TestSanitizeFileNameDropsBidiControls(t *testing.T) {
+	for in, want := range map[string]string{
+		"invoice\u202Efdp.exe":     "invoicefdp.exe",
+		"a\u2066b\u2069\u200F.pdf": "ab.pdf",
+		"отчёт.pdf":                "отчёт.pdf",
+		"../../x\u202E.sh":         "x.sh",
+	} {
+		if got := SanitizeFileName(in); got != want {
+			t.Errorf("SanitizeFileName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -42,6 +42,7 @@ var errorCodes = []struct {
 	{ErrNoEngine, "no_engine"},
 	{ErrNoToken, "no_token"},
 	{ErrAPIURL, "bad_api_url"},
+	{ErrInsecureAPIURL, "insecure_api_url"},
 	{ErrGroupID, "bad_group_id"},
 	{ErrOtherCommunity, "other_community"},
 	{ErrLeadLinkEmpty, "lead_link_empty"},
@@ -65,6 +66,12 @@ var errorCodes = []struct {
 
 // ErrorCode is err's code, CodeInternal for an error not in the table.
 func ErrorCode(err error) string {
+	// A connector's reason (blocked, unreachable, an error page…) names the problem more
+	// exactly than its class.
+	var apiErr *channel.APIError
+	if errors.As(err, &apiErr) && apiErr.Reason != "" {
+		return apiErr.Reason
+	}
 	for _, c := range errorCodes {
 		if errors.Is(err, c.err) {
 			return c.code

@@ -1,17 +1,17 @@
-// Package notify tells the manager what needs them: desktop notifications through beeep and the
+// Package notify tells the manager what needs them: desktop notifications (D-Bus on Linux, toasts on
+// Windows, AppleScript on macOS; client text never becomes structure there, see text.go) and the
 // in-app notification feed the UI lists with "open chat".
 package notify
 
 import (
 	"log/slog"
-	"runtime"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/gen2brain/beeep"
 )
+
+// appName is how the desktop names our notifications.
+const appName = "Switchboard"
 
 // Kind is why a notification was raised.
 type Kind string
@@ -38,26 +38,12 @@ type Desktop interface {
 	Notify(title, body string) error
 }
 
-// Beeep is the real desktop notifier (D-Bus, then notify-send on Linux; native elsewhere).
-type Beeep struct{}
-
-// Notify shows title and body. Client text is escaped where the notification server reads markup.
-func (Beeep) Notify(title, body string) error {
-	beeep.AppName = "Switchboard"
-	return beeep.Notify(escapeMarkup(title), escapeMarkup(body), "")
-}
-
-// escapeMarkup: freedesktop notification servers may interpret a subset of HTML in the body;
-// text from clients must show as text there too.
-func escapeMarkup(s string) string {
-	if runtime.GOOS != "linux" && runtime.GOOS != "freebsd" {
-		return s
-	}
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
-}
-
 // feedSize bounds the in-app feed; older items drop off.
 const feedSize = 200
+
+// desktopQueue bounds the notifications waiting for a slow desktop daemon; beyond it they are
+// dropped from the desktop (the feed keeps them) instead of piling up behind it.
+const desktopQueue = 16
 
 // Notifier posts to the feed and, unless muted, to the desktop. A missing notification daemon is
 // reported once, and the feed keeps working.
@@ -72,11 +58,48 @@ type Notifier struct {
 	mu     sync.Mutex
 	items  []Item
 	nextID int64
+
+	// The desktop is called from one goroutine of its own, so that Post (on the event path)
+	// never waits for a notification daemon. Close stops it.
+	toDesktop chan Item
+	closeOnce sync.Once
+	done      chan struct{}
 }
 
 // New returns a notifier over desktop; onItem (may be nil) hears every new feed item.
+// Close stops its desktop sender.
 func New(desktop Desktop, onItem func(Item)) *Notifier {
-	return &Notifier{desktop: desktop, onItem: onItem}
+	n := &Notifier{desktop: desktop, onItem: onItem,
+		toDesktop: make(chan Item, desktopQueue), done: make(chan struct{})}
+	go n.sendToDesktop(n.toDesktop)
+	return n
+}
+
+// Close stops the desktop sender after what is queued has been shown; Post after Close only
+// fills the feed.
+func (n *Notifier) Close() {
+	n.closeOnce.Do(func() {
+		n.mu.Lock()
+		close(n.toDesktop)
+		n.toDesktop = nil
+		n.mu.Unlock()
+		<-n.done
+	})
+}
+
+func (n *Notifier) sendToDesktop(queue <-chan Item) {
+	defer close(n.done)
+	for it := range queue {
+		if n.desktop == nil {
+			continue
+		}
+		if err := n.desktop.Notify(it.Title, it.Body); err != nil {
+			n.warnOnce.Do(func() {
+				n.warning.Store("desktop notifications are unavailable: " + err.Error())
+				slog.Warn("desktop notifications unavailable; the in-app feed still works", "err", err)
+			})
+		}
+	}
 }
 
 // SetMuted turns desktop notifications off or on (the feed still fills).
@@ -91,7 +114,8 @@ func (n *Notifier) Warning() string {
 	return w
 }
 
-// Post adds it to the feed and shows it on the desktop unless muted.
+// Post adds it to the feed and queues it for the desktop unless muted. It never waits for the
+// desktop.
 func (n *Notifier) Post(it Item) Item {
 	n.mu.Lock()
 	n.nextID++
@@ -103,17 +127,16 @@ func (n *Notifier) Post(it Item) Item {
 	if len(n.items) > feedSize {
 		n.items = append([]Item(nil), n.items[len(n.items)-feedSize:]...)
 	}
+	if !n.muted.Load() && n.desktop != nil && n.toDesktop != nil {
+		select {
+		case n.toDesktop <- it:
+		default:
+			slog.Debug("desktop notification dropped: the daemon is behind", "chat", it.ChatID)
+		}
+	}
 	n.mu.Unlock()
 	if n.onItem != nil {
 		n.onItem(it)
-	}
-	if !n.muted.Load() && n.desktop != nil {
-		if err := n.desktop.Notify(it.Title, it.Body); err != nil {
-			n.warnOnce.Do(func() {
-				n.warning.Store("desktop notifications are unavailable: " + err.Error())
-				slog.Warn("desktop notifications unavailable; the in-app feed still works", "err", err)
-			})
-		}
 	}
 	return it
 }

@@ -34,7 +34,7 @@ const insertMsgSQL = `
 INSERT INTO messages (chat_id, kind, external_id, sender, sender_name, text, attachments, indicator,
                       reply_to_id, status, edited, created_at, edited_at)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-ON CONFLICT (chat_id, external_id) WHERE external_id <> '' DO NOTHING`
+ON CONFLICT (chat_id, external_id, from_client) WHERE external_id <> '' DO NOTHING`
 
 // A batch's rows go to SQLite as bound parameters of one multi-row statement: rowsSQL repeats
 // a statement's row n times. These statements first took one JSON array argument, and SQLite
@@ -117,7 +117,7 @@ func inChunks(n int, fn func(lo, hi int) error) error {
 const (
 	insertMsgsHead = `INSERT INTO messages (chat_id, kind, external_id, sender, sender_name, text, attachments, status, created_at) VALUES `
 	insertMsgsRow  = `(?, 'message', ?, ?, ?, ?, ?, ?, ?)`
-	insertMsgsTail = ` ON CONFLICT (chat_id, external_id) WHERE external_id <> '' DO NOTHING RETURNING id, chat_id, external_id`
+	insertMsgsTail = ` ON CONFLICT (chat_id, external_id, from_client) WHERE external_id <> '' DO NOTHING RETURNING id, chat_id, external_id`
 )
 
 // insertEvents* append a batch's event-log entries in order: one INSERT per update cost more

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -355,10 +356,22 @@ func (s *Store) OutboxDone(ctx context.Context, id int64, sent core.Sent, now ti
 		if r.Action == core.ActionSend {
 			if sent.ExternalID != "" {
 				// A messenger that echoes our own sends (VK message_reply) may have delivered the
-				// echo before this commit; the echo is this message, so it gives way.
-				if _, err := tx.ExecContext(ctx, `DELETE FROM messages WHERE chat_id = ? AND external_id = ? AND id <> ?`,
+				// echo before this commit; the echo is this message, so it gives way. A client's
+				// message never does: its id can come back for our send only from a server that
+				// reuses ids (a reset custom Bot API server), and then both are kept, apart in the
+				// key (migration 0008).
+				if _, err := tx.ExecContext(ctx, `DELETE FROM messages WHERE chat_id = ? AND external_id = ? AND id <> ? AND sender <> 'client'`,
 					r.ChatID, sent.ExternalID, r.MessageID); err != nil {
 					return fmt.Errorf("drop echo: %w", err)
+				}
+				var clash int64
+				err := tx.GetContext(ctx, &clash, `SELECT id FROM messages WHERE chat_id = ? AND external_id = ? AND sender = 'client' LIMIT 1`,
+					r.ChatID, sent.ExternalID)
+				if err == nil {
+					slog.Warn("store: the messenger gave a sent message the id of a client's message; both are kept",
+						"chat", r.ChatID, "external_id", sent.ExternalID, "sent_message", r.MessageID, "client_message", clash)
+				} else if !errors.Is(err, sql.ErrNoRows) {
+					return fmt.Errorf("look for an id clash: %w", err)
 				}
 			}
 			if _, err := tx.ExecContext(ctx, `UPDATE messages SET status = 'sent', external_id = ?, error = '' WHERE id = ?`,

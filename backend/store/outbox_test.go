@@ -166,3 +166,35 @@ func TestRecoverOutboxRetriesWhatIsSafeToRepeat(t *testing.T) {
 		t.Fatalf("recovered %d rows twice", n)
 	}
 }
+
+// A server that reuses message ids (a reset custom Bot API server) can answer a send with the id
+// of a stored client message. The client's message must survive: both are kept, each still
+// idempotent on its own side of the key.
+func TestSendAnsweredWithAClientMessagesIDKeepsBoth(t *testing.T) {
+	ctx := context.Background()
+	s, ch, chat := outboxSetup(t, core.Telegram)
+	client := historyOf(t, s, "1")
+	if len(client) != 1 || client[0].Sender != core.SenderClient {
+		t.Fatalf("setup: %+v", client)
+	}
+	clash := client[0].ExternalID
+	m, _ := s.QueueSend(ctx, chat, 0, "our answer", nil, 0, t0)
+	jobs, _ := s.NextOutbox(ctx, t0)
+	if err := s.OutboxDone(ctx, jobs[0].Item.ID, core.Sent{ExternalID: clash}, t0); err != nil {
+		t.Fatal(err)
+	}
+	// The client's message arriving again (a replayed update) is still the same one message.
+	if _, err := s.ApplyBatch(ctx, ch.ID, core.Batch{Cursor: "5", Updates: []core.Update{msgUpd("1", clash, "hi", t0.UnixMilli())}}, t0); err != nil {
+		t.Fatal(err)
+	}
+	h := historyOf(t, s, "1")
+	if len(h) != 2 {
+		t.Fatalf("history has %d messages: %+v", len(h), h)
+	}
+	if h[0].ID != client[0].ID || h[0].Text != "hi" || h[0].Sender != core.SenderClient || h[0].ExternalID != clash {
+		t.Fatalf("the client's message changed: %+v", h[0])
+	}
+	if h[1].ID != m.ID || h[1].Text != "our answer" || h[1].Status != core.StatusSent || h[1].ExternalID != clash {
+		t.Fatalf("our message: %+v", h[1])
+	}
+}

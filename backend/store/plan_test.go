@@ -24,7 +24,7 @@ INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES
  ('chats','sqlite_autoindex_chats_1','114852 57426 1'),
  ('dialogues',NULL,'4725'),
  ('dialogues','dialogues_active','2371 1'),
- ('messages','messages_external','779523 7 1'),
+ ('messages','messages_external','779523 7 1 1'),
  ('messages','messages_history','1000000 9 1 1'),
  ('people','people_recent','100000 50000 25000 1 1 1 1 1 1 1 1 1'),
  ('people','people_source','100000 12500'),

@@ -94,6 +94,9 @@ func Open(path string) (*Store, error) {
 	q.Set("_synchronous", "NORMAL")
 	q.Set("_txlock", "immediate")
 	dsn := "file:" + abs + "?" + q.Encode()
+	if err := createPrivateFile(abs); err != nil {
+		return nil, err
+	}
 
 	// The one writer keeps its prepared statements (go-sqlite3's LRU cache, by SQL text):
 	// ingestion runs the same ~15 statements in every batch, and preparing them each time took
@@ -290,10 +293,14 @@ func DefaultDataDir() (string, error) {
 	return filepath.Join(base, "Switchboard"), nil
 }
 
-// OpenDir opens dir/switchboard.db, creating dir (mode 0700: it holds private chats) if needed.
+// OpenDir opens dir/switchboard.db, creating dir if needed, and restricts dir and everything in it
+// to the user (see makePrivate): it holds private chats.
 func OpenDir(dir string) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("store: create data dir %s: %w", dir, err)
+	}
+	if err := makePrivate(dir); err != nil {
+		return nil, fmt.Errorf("store: restrict data dir %s to the user: %w", dir, err)
 	}
 	return Open(filepath.Join(dir, DBFile))
 }

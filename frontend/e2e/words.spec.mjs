@@ -13,7 +13,11 @@ const LATIN_IN_RUSSIAN = /\b(Telegram|Email|Switchboard|Ctrl|Shift|Enter|Esc|Alt
 
 /** [area, words] of every system-text element on the page, data and times removed. */
 async function systemTexts(page) {
-  return page.evaluate(() => {
+  return page.evaluate(async () => {
+    // Channel names are the company's data; a queued message's status names its channel.
+    const views = (await window.go.app.Settings.SettingsChannels()) || [];
+    const channelNames = views.map((v) => v.channel.name).filter(Boolean);
+    const withoutChannels = (t) => channelNames.reduce((acc, n) => acc.split(n).join(''), t);
     const words = (el) => {
       const c = el.cloneNode(true);
       c.querySelectorAll('[data-param], .msg-time').forEach((e) => e.remove());
@@ -35,7 +39,7 @@ async function systemTexts(page) {
         if (t) out.push([area, t]);
       }
     }
-    for (const el of document.querySelectorAll('[data-testid="msg-status"]')) out.push(['status', el.getAttribute('aria-label') || '']);
+    for (const el of document.querySelectorAll('[data-testid="msg-status"]')) out.push(['status', withoutChannels(el.getAttribute('aria-label') || '')]);
     return out;
   });
 }

@@ -4,8 +4,10 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import './styles.css';
 import { mark } from './lib/startupTrace';
+import { installDropGuard } from './lib/dropGuard';
 
 mark('scriptEvaluated');
+installDropGuard();
 
 const el = document.getElementById('root');
 if (el) {

@@ -9,6 +9,8 @@ package telegram
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -87,13 +89,12 @@ func New(cfg Config) *Client {
 	if c.log == nil {
 		c.log = slog.Default()
 	}
-	hc := cfg.HTTPClient
-	if hc == nil {
-		hc = &http.Client{}
+	c.log = c.log.With("connector", "telegram")
+	if err := channel.CheckAPIURL(c.api); err != nil {
+		c.log.Warn("the Bot API server address is unsafe; the token travels to it", "err", err)
 	}
 	// resty's own logger would print request errors, URL (and so token) included.
-	c.http = resty.NewWithClient(hc).SetLogger(silentLogger{})
-	c.log = c.log.With("connector", "telegram")
+	c.http = resty.NewWithClient(channel.NoRedirects(cfg.HTTPClient)).SetLogger(silentLogger{})
 	return c
 }
 
@@ -127,7 +128,26 @@ func (c *Client) transportError(ctx context.Context, op string, err error) error
 	if errors.Is(err, context.DeadlineExceeded) || isTimeout(err) {
 		desc = "timeout: " + desc
 	}
-	return fmt.Errorf("telegram %s: %w", op, &channel.APIError{Class: channel.ErrTemporary, Description: desc})
+	reason := channel.ReasonUnreachable
+	if isTLSFailure(err) {
+		reason = channel.ReasonTLS
+	}
+	return fmt.Errorf("telegram %s: %w", op, &channel.APIError{Class: channel.ErrTemporary, Description: desc, Reason: reason})
+}
+
+// isTLSFailure: the server was reached but TLS failed (a bad or self-signed certificate, a
+// plain-HTTP server on an https:// address), which no waiting fixes by itself.
+func isTLSFailure(err error) bool {
+	var (
+		unknown   x509.UnknownAuthorityError
+		hostname  x509.HostnameError
+		invalid   x509.CertificateInvalidError
+		verify    *tls.CertificateVerificationError
+		recordHdr tls.RecordHeaderError
+		alert     tls.AlertError
+	)
+	return errors.As(err, &unknown) || errors.As(err, &hostname) || errors.As(err, &invalid) ||
+		errors.As(err, &verify) || errors.As(err, &recordHdr) || errors.As(err, &alert)
 }
 
 func isTimeout(err error) bool {
@@ -163,13 +183,8 @@ func (c *Client) call(ctx context.Context, method string, params map[string]stri
 
 func (c *Client) decode(method string, status int, data []byte, out any) error {
 	var env envelope
-	if err := json.Unmarshal(data, &env); err != nil {
-		class := channel.ErrTemporary
-		desc := fmt.Sprintf("HTTP %d with a body that is not a Bot API answer", status)
-		if status == 0 || status == 200 {
-			desc = "malformed response: " + err.Error()
-		}
-		return fmt.Errorf("telegram %s: %w", method, &channel.APIError{Class: class, Code: status, Description: c.redact(desc)})
+	if err := json.Unmarshal(data, &env); err != nil || (!env.OK && env.ErrorCode == 0 && env.Description == "") {
+		return fmt.Errorf("telegram %s: %w", method, c.notAnEnvelope(status, data))
 	}
 	if !env.OK {
 		ae := envelopeError(status, env)
@@ -238,12 +253,12 @@ func (c *Client) Poll(ctx context.Context, cursor string) (core.Batch, error) {
 	}
 	batch, err := ParseUpdates(data, cursor)
 	if err != nil {
+		var env envelope
+		if json.Unmarshal(data, &env) != nil || (!env.OK && env.ErrorCode == 0 && env.Description == "") {
+			return batch, fmt.Errorf("telegram getUpdates: %w", c.notAnEnvelope(resp.StatusCode(), data))
+		}
 		var ae *channel.APIError
 		if errors.As(err, &ae) {
-			if ae.Code == 0 && resp.StatusCode() != http.StatusOK {
-				ae.Code = resp.StatusCode()
-				ae.Description = fmt.Sprintf("HTTP %d with a body that is not a Bot API answer", resp.StatusCode())
-			}
 			ae.Description = c.redact(ae.Description)
 		}
 		return batch, fmt.Errorf("telegram getUpdates: %w", err)
@@ -254,7 +269,27 @@ func (c *Client) Poll(ctx context.Context, cursor string) (core.Batch, error) {
 	return batch, nil
 }
 
-func secondsDuration(s int) time.Duration { return time.Duration(s) * time.Second }
+// notAnEnvelope classifies an HTTP answer that is not a Bot API envelope: an error page (5xx:
+// "the server answered HTTP 500: <its words>") or something that is not a Bot API server at all.
+func (c *Client) notAnEnvelope(status int, body []byte) *channel.APIError {
+	words := c.redact(channel.ServerWords(body))
+	e := &channel.APIError{Class: channel.ErrTemporary, Code: status, Reason: channel.ReasonNotBotAPI,
+		Description: fmt.Sprintf("HTTP %d, not a Bot API answer", status)}
+	if status >= 500 {
+		e.Reason = channel.ReasonServerError
+		e.Description = fmt.Sprintf("HTTP %d", status)
+	}
+	if words != "" {
+		e.Description += ": " + words
+	}
+	return e
+}
+
+// secondsDuration is a server's retry_after, bounded (channel.MaxRetryAfter) before it can
+// overflow a Duration.
+func secondsDuration(s int) time.Duration {
+	return time.Duration(min(s, int(channel.MaxRetryAfter/time.Second))) * time.Second
+}
 
 // readAll reads a body of at most limit bytes. When the server said how long it is (the Bot
 // API does) the buffer is allocated once at that size; io.ReadAll starts at 512 bytes and

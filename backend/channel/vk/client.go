@@ -55,6 +55,7 @@ type Client struct {
 	token          string
 	api            string
 	http           *resty.Client
+	download       *resty.Client // for files only: follows redirects within VK's file hosts
 	wait           time.Duration
 	requestTimeout time.Duration
 	uploadTimeout  time.Duration
@@ -103,11 +104,17 @@ func New(cfg Config) *Client {
 		c.log = slog.Default()
 	}
 	c.log = c.log.With("connector", "vk")
-	hc := cfg.HTTPClient
-	if hc == nil {
-		hc = &http.Client{}
+	c.http = resty.NewWithClient(channel.NoRedirects(cfg.HTTPClient)).SetLogger(silentLogger{})
+	// Downloads carry no token, and VK's document links redirect to its file servers: those
+	// redirects are followed, but only to VK's file hosts (isFileHost), never elsewhere.
+	dl := channel.NoRedirects(cfg.HTTPClient)
+	dl.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if len(via) >= 5 || !c.isFileHost(req.URL.String()) {
+			return http.ErrUseLastResponse
+		}
+		return nil
 	}
-	c.http = resty.NewWithClient(hc).SetLogger(silentLogger{})
+	c.download = resty.NewWithClient(dl).SetLogger(silentLogger{})
 	return c
 }
 

@@ -5,10 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -451,4 +454,43 @@ func TestDownload(t *testing.T) {
 	fake.Fail("doc", 1, fakeapi.Failure{Kind: fakeapi.FailBadGateway})
 	err = c.Download(ctx, core.Attachment{Kind: core.AttachVoice, URL: url}, dst2)
 	wantClass(t, err, channel.ErrTemporary)
+}
+
+// A VK attachment's URL comes from the client's message: /media/ fetches only files on VK's hosts
+// (or the configured API server), never a link or another site, which must not even be contacted.
+func TestDownloadFetchesOnlyVKFileHosts(t *testing.T) {
+	fake, c := newPair(t)
+	ctx := context.Background()
+	var visits atomic.Int32
+	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		visits.Add(1)
+		w.Write([]byte("<html>tracking you</html>"))
+	}))
+	defer site.Close()
+	dst := filepath.Join(t.TempDir(), "x")
+	for _, a := range []core.Attachment{
+		{Kind: core.AttachLink, URL: site.URL + "/item/42"},
+		{Kind: core.AttachLink, URL: fake.AddDoc("a.html", []byte("on the api host, but a link"))},
+		{Kind: core.AttachDocument, URL: site.URL + "/doc.pdf"},
+		{Kind: core.AttachPhoto, URL: "http://sun9-1.userapi.com/x.jpg"},        // not https
+		{Kind: core.AttachPhoto, URL: "https://userapi.com.evil.example/x.jpg"}, // suffix trick
+		{Kind: core.AttachPhoto, URL: "https://evil.example#.userapi.com/x.jpg"},
+		{Kind: core.AttachPhoto, URL: "https://user@sun9-1.userapi.com:8443/x.jpg"},
+	} {
+		err := c.Download(ctx, a, dst)
+		wantClass(t, err, channel.ErrPermanent)
+	}
+	// A file on VK that redirects elsewhere is not followed there either.
+	redirecting := httptest.NewServer(http.RedirectHandler(site.URL+"/steal", http.StatusFound))
+	defer redirecting.Close()
+	viaAPIHost := vk.New(vk.Config{Token: fake.Token(), GroupID: "218000111", APIURL: redirecting.URL + "/method"})
+	if err := viaAPIHost.Download(ctx, core.Attachment{Kind: core.AttachDocument, URL: redirecting.URL + "/doc/1"}, dst); err == nil {
+		t.Fatal("a redirect to another site was followed")
+	}
+	if n := visits.Load(); n != 0 {
+		t.Fatalf("the client's site was contacted %d times", n)
+	}
+	if err := c.Download(ctx, core.Attachment{Kind: core.AttachDocument, URL: fake.AddDoc("a.pdf", []byte("a real doc"))}, dst); err != nil {
+		t.Fatalf("a file on the API host: %v", err)
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -382,15 +383,17 @@ func (c *Client) Download(ctx context.Context, a core.Attachment, dst string) er
 	if a.Kind == core.AttachVideo {
 		return fmt.Errorf("vk download: %w", permanent("VK does not give communities video files; open the video in VK"))
 	}
-	if !strings.HasPrefix(a.URL, "https://") && !strings.HasPrefix(a.URL, "http://") {
-		return fmt.Errorf("vk download: %w", permanent(fmt.Sprintf("a %s attachment has no file to download", a.Kind)))
+	if a.Kind == core.AttachLink || !c.isFileHost(a.URL) {
+		// A link is the client's own URL, and any URL in an attachment comes from the client's
+		// message: fetching it would make the manager's machine visit it.
+		return fmt.Errorf("vk download: %w", permanent(fmt.Sprintf("a %s attachment has no file on VK to download", a.Kind)))
 	}
 	if a.Size > c.downloadLimit {
 		return fmt.Errorf("vk download: %w", permanent(fmt.Sprintf("the file is %d MB; the limit is %d MB", a.Size>>20, c.downloadLimit>>20)))
 	}
 	rctx, cancel := context.WithTimeout(ctx, c.uploadTimeout)
 	defer cancel()
-	resp, err := c.http.R().SetContext(rctx).SetDoNotParseResponse(true).Get(a.URL)
+	resp, err := c.download.R().SetContext(rctx).SetDoNotParseResponse(true).Get(a.URL)
 	if err != nil {
 		return c.transportError(ctx, "download", err)
 	}
@@ -400,6 +403,31 @@ func (c *Client) Download(ctx context.Context, a core.Attachment, dst string) er
 		return fmt.Errorf("vk download: %w", httpStatusError(resp.StatusCode()))
 	}
 	return c.writeAtomic(ctx, dst, body)
+}
+
+// vkFileHosts are the domains VK serves attachment files from.
+var vkFileHosts = []string{"userapi.com", "vk.com", "vk.me", "vkuser.net", "vk-cdn.net", "vkuseraudio.net", "vkuservideo.net", "mycdn.me"}
+
+// isFileHost says whether raw is a file on VK's servers: https on one of vkFileHosts (or their
+// subdomains), or the configured API server's own host (a custom or test server).
+func (c *Client) isFileHost(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil || u.User != nil || u.Hostname() == "" {
+		return false
+	}
+	if api, err := url.Parse(c.api); err == nil && u.Scheme == api.Scheme && u.Host == api.Host {
+		return true
+	}
+	if u.Scheme != "https" || (u.Port() != "" && u.Port() != "443") {
+		return false
+	}
+	host := strings.ToLower(strings.TrimSuffix(u.Hostname(), "."))
+	for _, d := range vkFileHosts {
+		if host == d || strings.HasSuffix(host, "."+d) {
+			return true
+		}
+	}
+	return false
 }
 
 // writeAtomic keeps at most the download limit of r at dst (channel.SaveDownload), in this

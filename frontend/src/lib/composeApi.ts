@@ -17,7 +17,6 @@ export const composeApi = {
   SendAttachments: async (chatId: number, text: string, files: Staged[], replyToId: number) =>
     (await call<Message[] | null>('Composer', 'SendAttachments', chatId, text, files, replyToId)) ?? [],
   StageUpload: (name: string, mime: string, base64: string) => call<Staged>('Composer', 'StageUpload', name, mime, base64),
-  StageFiles: async (paths: string[]) => (await call<Staged[] | null>('Composer', 'StageFiles', paths)) ?? [],
   PickFiles: async (title: string) => (await call<Staged[] | null>('Composer', 'PickFiles', title)) ?? [],
   DiscardStaged: (path: string) => call<void>('Composer', 'DiscardStaged', path),
   StartVoice: (chatId: number, replyToId: number) => call<void>('Composer', 'StartVoice', chatId, replyToId),
@@ -27,26 +26,9 @@ export const composeApi = {
 
 export type ComposeApi = typeof composeApi;
 
-interface FileDropRuntime {
-  OnFileDrop?: (cb: (x: number, y: number, paths: string[]) => void, useDropTarget: boolean) => void;
-  OnFileDropOff?: () => void;
-}
-
 export const composeEvents = {
   onVoiceLevel: (cb: (e: VoiceLevel) => void) => on<VoiceLevel>('voice:level', cb),
   onVoiceAuto: (cb: (e: VoiceAuto) => void) => on<VoiceAuto>('voice:auto', cb),
-  /**
-   * Files dropped on the window as OS paths. Only when the app enables Wails' file drop
-   * (options.DragAndDrop.EnableFileDrop); returns null when it does not, and the composer then
-   * reads dropped files' bytes itself.
-   */
-  onFileDrop: (cb: (paths: string[]) => void): (() => void) | null => {
-    const rt = window.runtime as (typeof window.runtime & FileDropRuntime) | undefined;
-    const flags = (window as unknown as { wails?: { flags?: { enableWailsDragAndDrop?: boolean } } }).wails?.flags;
-    if (!rt?.OnFileDrop || !flags?.enableWailsDragAndDrop) return null;
-    rt.OnFileDrop((_x, _y, paths) => cb(paths), true);
-    return () => rt.OnFileDropOff?.();
-  },
 };
 
 /** The URL the app serves a stored attachment's file under (app.MediaMiddleware). */

@@ -32,6 +32,32 @@ describe('errors', () => {
     expect(errorCodeText('no_such_code', 'en')).toBe(errorWords.internal.en);
     expect(errorCodeText('voice_empty', 'ru')).toBe('Ничего не записалось.');
   });
+  it('tells unreachable, TLS, an error page and a non-Bot-API server apart, in both languages', () => {
+    const cases: [string, RegExp, RegExp][] = [
+      ['[unreachable] dial tcp: connection refused', /^Cannot reach the server/, /^Не удаётся связаться/],
+      ['[tls] x509: certificate signed by unknown authority', /TLS certificate/, /сертификат TLS/],
+      [
+        '[server_error] HTTP 500: upstream exploded',
+        /answered with an error \(HTTP 500: upstream exploded\)/,
+        /ответил ошибкой \(HTTP 500: upstream exploded\)/,
+      ],
+      ['[not_bot_api] HTTP 200, not a Bot API answer: Welcome to nginx!', /not a Bot API server \(HTTP 200.*nginx!\)/, /не сервер Bot API \(HTTP 200/],
+    ];
+    const seen = new Set<string>();
+    for (const [raw, wantEn, wantRu] of cases) {
+      const e = toApiError('CheckTelegramToken', raw);
+      const words = errorText(e, 'en');
+      expect(words).toMatch(wantEn);
+      expect(errorText(e, 'ru')).toMatch(wantRu);
+      expect(words).not.toContain('x509');
+      seen.add(words.slice(0, 30));
+    }
+    expect(seen.size).toBe(4);
+    // A channel's last error is a bare code: the words read whole without the server's.
+    expect(errorCodeText('server_error', 'en')).toBe(
+      'The server answered with an error: it is reachable but not working; try again later or check the server.',
+    );
+  });
   it('says when the backend is missing', () => {
     expect(errorText(new BackendMissingError(), 'en')).toBe('The app backend is not available.');
   });

@@ -63,6 +63,26 @@ export const errorWords: Record<ErrorCode, Words> = {
     en: 'Cannot reach the server: check the network or the Bot API server address.',
     ru: 'Не удаётся связаться с сервером: проверьте сеть или адрес сервера Bot API.',
   },
+  unreachable: {
+    en: 'Cannot reach the server: check the network or the Bot API server address.',
+    ru: 'Не удаётся связаться с сервером: проверьте сеть или адрес сервера Bot API.',
+  },
+  tls: {
+    en: 'The server was reached, but its secure connection (TLS certificate) failed: check the address (https://) and the server’s certificate.',
+    ru: 'Сервер доступен, но защищённое соединение (сертификат TLS) не удалось установить: проверьте адрес (https://) и сертификат сервера.',
+  },
+  server_error: {
+    en: 'The server answered with an error{detail}: it is reachable but not working; try again later or check the server.',
+    ru: 'Сервер ответил ошибкой{detail}: он доступен, но не работает; попробуйте позже или проверьте сервер.',
+  },
+  not_bot_api: {
+    en: 'The server answered, but it is not a Bot API server{detail}: check the address.',
+    ru: 'Сервер ответил, но это не сервер Bot API{detail}: проверьте адрес.',
+  },
+  insecure_api_url: {
+    en: 'A Bot API server on another machine must use https://: plain http:// would send the bot’s token unencrypted.',
+    ru: 'Сервер Bot API на другом компьютере должен работать по https://: по http:// токен бота ушёл бы незашифрованным.',
+  },
   rejected: { en: 'The messenger refused this action.', ru: 'Мессенджер отказал в этом действии.' },
   not_running: {
     en: 'The channel is not connected: check Settings → Channels.',
@@ -160,16 +180,26 @@ export function errorCode(e: unknown): ErrorCode {
   return 'internal';
 }
 
+// Codes whose Go message is the server's own status and words (shortened, one line: Go's
+// channel.ServerWords), shown in brackets where the words have a {detail} slot. Any other Go
+// message is for the developer console only.
+const serverDetail: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['server_error', 'not_bot_api']);
+
+function withDetail(words: string, detail: string): string {
+  return words.replace('{detail}', detail ? ` (${detail})` : '');
+}
+
 /** Words for an error in the person's language. The error's own text is logged, never shown. */
 export function errorText(e: unknown, locale: Locale): string {
   const code = errorCode(e);
   if (code === 'internal') console.warn('call failed:', e);
-  return errorWords[code][locale];
+  const detail = serverDetail.has(code) && e instanceof ApiError ? e.message : '';
+  return withDetail(errorWords[code][locale], detail);
 }
 
 /** Words for a code carried as data (a voice note's auto-send error, a channel's last error). */
 export function errorCodeText(code: string, locale: Locale): string {
-  return errorWords[isErrorCode(code) ? code : 'internal'][locale];
+  return withDetail(errorWords[isErrorCode(code) ? code : 'internal'][locale], '');
 }
 
 /**

@@ -376,7 +376,7 @@ export type PartKind = 'text' | 'image' | 'link' | 'video' | 'template' | 'file'
 export interface Part {
   kind: PartKind;
   text: string;
-  /** A staged file (StageUpload / StageFiles / PickFiles). */
+  /** A staged file (StageUpload: bytes dropped or pasted; PickFiles: the native dialog Go opens). */
   path: string;
   url: string;
   name: string;

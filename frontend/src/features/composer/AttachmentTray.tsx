@@ -3,15 +3,16 @@
 // clipboard are read here and staged through StageUpload. The tray lists them with a remove
 // button; Ctrl+Enter sends them with the text as the caption.
 import './composer.css';
-import { useCallback, useEffect, useRef, useState } from 'react';
-import { composeApi, composeEvents, fileToBase64, type Staged } from '../../lib/composeApi';
+import { useCallback, useRef, useState } from 'react';
+import { composeApi, fileToBase64, type Staged } from '../../lib/composeApi';
+import { plainFileName } from '../../lib/bidi';
 import { formatSize } from '../../lib/format';
 import { useI18n } from '../../lib/i18n';
 import { IconClose, IconPaperclip } from '../../lib/icons';
 import { useComposerT } from './composer-i18n';
 import { errorText } from '../../lib/errors';
 
-type StageApi = Pick<typeof composeApi, 'StageUpload' | 'StageFiles' | 'PickFiles' | 'DiscardStaged'>;
+type StageApi = Pick<typeof composeApi, 'StageUpload' | 'PickFiles' | 'DiscardStaged'>;
 
 export interface UseAttachments {
   files: Staged[];
@@ -55,12 +56,6 @@ export function useAttachments(onError: (text: string) => void, api: StageApi = 
     [api, run],
   );
   const pick = useCallback(() => run(() => api.PickFiles(t('attach.pick'))), [api, run, t]);
-
-  // Files dropped on the window when the app enables Wails' own file drop (OS paths).
-  useEffect(() => {
-    const off = composeEvents.onFileDrop((paths) => void run(() => api.StageFiles(paths)));
-    return () => off?.();
-  }, [api, run]);
 
   const remove = useCallback(
     (i: number) => {
@@ -109,7 +104,7 @@ export function AttachmentTray({ a }: { a: UseAttachments }) {
       {a.files.map((f, i) => (
         <li key={f.path} className="cx-tray-item" data-testid="tray-item" data-kind={f.kind}>
           <IconPaperclip size={13} />
-          <span className="cx-tray-name">{f.name}</span>
+          <span className="cx-tray-name bidi-isolate">{plainFileName(f.name)}</span>
           <span className="cx-tray-size">{formatSize(f.size, tt)}</span>
           <button
             type="button"

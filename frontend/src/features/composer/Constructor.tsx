@@ -2,6 +2,7 @@
 // File) with previews, reordering (buttons or drag) and removal. "Save message" sends it through
 // the outbox (SendParts); closing keeps it as the chat's draft (constructor JSON), so it survives
 // a restart like typed text does.
+import { plainFileName } from '../../lib/bidi';
 import './composer.css';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { composeApi, fileToBase64, type Part, type PartKind, type Template } from '../../lib/composeApi';
@@ -396,7 +397,7 @@ function PartEditor({ row, templates, sizeText, onPatch, onFile, onTemplate }: E
           {p.path && (
             <div className="cx-preview" data-testid="part-preview">
               {row.preview && <img src={row.preview} alt={p.name} className="cx-thumb" />}
-              <span className="cx-file-name">{p.name}</span>
+              <span className="cx-file-name bidi-isolate">{plainFileName(p.name)}</span>
               <span className="cx-muted">{sizeText(p.size)}</span>
             </div>
           )}

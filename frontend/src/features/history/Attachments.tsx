@@ -4,6 +4,7 @@ import { useI18n, useWords } from '../../lib/i18n';
 import { historyWords } from './history-i18n';
 import { IconPaperclip, IconPin, IconMic } from '../../lib/icons';
 import type { Attachment } from '../../lib/types';
+import { plainFileName } from '../../lib/bidi';
 
 // The UI never fetches from the network itself. Media goes through the app's
 // /media/<message>/<index> (app.MediaMiddleware), which serves the cached file and, for a client's
@@ -32,25 +33,31 @@ export function AttachmentView({ a, media }: { a: Attachment; media?: string }) 
         // video in it; the size and length are in the line below until the manager plays one.
         <video src={src} className="att-img" controls preload="none" onError={() => setFailed(true)} />
       ) : src ? (
-        <img src={src} alt={a.fileName ?? w(`att.${a.kind}`)} className="att-img" loading="lazy" onError={() => setFailed(true)} />
+        <img src={src} alt={a.fileName ? plainFileName(a.fileName) : w(`att.${a.kind}`)} className="att-img" loading="lazy" onError={() => setFailed(true)} />
       ) : null}
       <div className="att-line">
         <span className="att-icon" aria-hidden="true">
           {a.kind === 'location' ? <IconPin size={14} /> : a.kind === 'voice' || a.kind === 'audio' ? <IconMic size={14} /> : <IconPaperclip size={14} />}
         </span>
         <span className="att-kind">{a.kind === 'sticker' && a.title ? `${w('att.sticker')} ${a.title}` : w(`att.${a.kind}`)}</span>
-        {a.fileName && <span className="att-name">{a.fileName}</span>}
+        {a.fileName && <span className="att-name bidi-isolate">{plainFileName(a.fileName)}</span>}
         {a.kind === 'location' && a.lat !== undefined && a.lon !== undefined && (
           <span className="att-name">
             {a.lat.toFixed(5)}, {a.lon.toFixed(5)}
           </span>
         )}
         {a.kind === 'contact' && (
-          <span className="att-name">
+          <span className="att-name bidi-isolate">
             {a.title} {a.phone}
           </span>
         )}
-        {a.kind === 'link' && a.url && <span className="att-name">{a.title ? `${a.title} — ${a.url}` : a.url}</span>}
+        {a.kind === 'link' && a.url && (
+          <span className="att-name">
+            {a.title && <bdi>{a.title}</bdi>}
+            {a.title && ' — '}
+            <bdi>{plainFileName(a.url)}</bdi>
+          </span>
+        )}
         {meta.length > 0 && <span className="att-meta">{meta.join(' · ')}</span>}
       </div>
     </div>
