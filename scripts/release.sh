@@ -42,8 +42,11 @@ echo "release: version $V"
 # Reproducible timestamps (changelog, archives): the commit's time.
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct)}
 
-rm -rf "$dist" "$work"
-mkdir -p "$dist" "$work"
+# dist/ keeps what other targets built for this version (RELEASE_TARGETS=windows after linux).
+mkdir -p "$dist"
+find "$dist" -maxdepth 1 -type f ! -name "*_${V}_*" -delete
+rm -rf "$work"
+mkdir -p "$work"
 
 step "frontend"
 make --no-print-directory frontend >/dev/null
@@ -106,9 +109,11 @@ build_windows() {
   local pc
   pc=$(bash scripts/build-opus-mingw.sh)
   took
+  # The CLI itself is a Linux program: built before the cross-compiler's environment is set.
+  GOBIN=$PWD/$work/bin $GO install github.com/wailsapp/wails/v2/cmd/wails@v2.12.0
   export CGO_ENABLED=1 CC=x86_64-w64-mingw32-gcc CXX=x86_64-w64-mingw32-g++ PKG_CONFIG_LIBDIR=$pc
   step "windows: app and NSIS installer (wails build -platform windows/amd64 -nsis)"
-  "${WAILS[@]}" build -s -m -nosyncgomod -skipbindings -trimpath -platform windows/amd64 -nsis \
+  "$work/bin/wails" build -s -m -nosyncgomod -skipbindings -trimpath -platform windows/amd64 -nsis \
     -ldflags "$LDFLAGS" >"$work/wails-windows.log" 2>&1 || { tail -n 40 "$work/wails-windows.log"; exit 1; }
   cp build/bin/switchboard.exe "$dist/switchboard_${V}_windows_amd64.exe"
   cp build/bin/Switchboard-amd64-installer.exe "$dist/Switchboard_${V}_windows_amd64_setup.exe"
@@ -128,6 +133,7 @@ for t in $targets; do
   esac
 done
 
-(cd "$dist" && sha256sum -- * >"switchboard_${V}_SHA256SUMS")
+rm -f "$dist/switchboard_${V}_SHA256SUMS"
+(cd "$dist" && sha256sum -- *"_${V}_"* >"switchboard_${V}_SHA256SUMS.tmp" && mv "switchboard_${V}_SHA256SUMS.tmp" "switchboard_${V}_SHA256SUMS")
 echo "release: dist/ ($SECONDS s in all)"
 ls -l "$dist"
