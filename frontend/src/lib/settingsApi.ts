@@ -104,6 +104,9 @@ export const settingsApi = {
   SetCloseToTray: (on: boolean) => call<void>('SetCloseToTray', on),
   SetLocale: (l: Locale) => call<void>('SetSetting', 'locale', l),
   SetTheme: (t: ThemeSetting) => call<void>('SetSetting', 'theme', t),
+  // About.
+  /** The release version ("0.2.0"; "dev" for a developer build). */
+  AppVersion: () => call<string>('AppVersion'),
 };
 
 export type SettingsApi = typeof settingsApi;
