@@ -98,14 +98,13 @@ check_windows() {
   # No WebView2 under wine: the app must say so and exit 1, not hang or crash. (No X display:
   # wine's message box returns at once.)
   local rc=0
-  out=$(DISPLAY= timeout 60 $w "$app" --data "Z:${work//\//\\}\\guidata" 2>&1) || rc=$?
+  out=$(DISPLAY= timeout 60 "$WINE" "$app" --data "Z:${work//\//\\}\\guidata" 2>&1) || rc=$?
   if [[ $rc -eq 1 && $out == *"WebView2 runtime is not installed"* ]]; then
     ok "switchboard.exe without WebView2 exits 1: $(grep -m1 WebView2 <<<"$out" | cut -c1-120)…"
   else
     bad "switchboard.exe without WebView2: exit $rc: $(tail -n 5 <<<"$out")"
   fi
-  if grep -q "PE32+ executable\|PE32 executable" <<<"$(file -b "$setup" 2>/dev/null || x86_64-w64-mingw32-objdump -f "$setup")" ||
-    x86_64-w64-mingw32-objdump -f "$setup" >/dev/null 2>&1; then
+  if x86_64-w64-mingw32-objdump -f "$setup" 2>/dev/null | grep -q "file format pei-"; then
     ok "installer: $(basename "$setup") is a PE ($(du -h "$setup" | cut -f1))"
   else
     bad "installer: $(basename "$setup") is not a PE"
