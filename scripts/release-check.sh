@@ -141,7 +141,7 @@ check_linux() {
   for f in /usr/bin/switchboard /usr/share/applications/switchboard.desktop /usr/share/icons/hicolor/256x256/apps/switchboard.png /lib/systemd/system/switchboard-hub.service; do
     [[ -e $root$f ]] || bad "missing $f"
   done
-  if $in getent passwd switchboard-hub >/dev/null && [[ $(stat -c '%U %a' "$root/var/lib/switchboard-hub") == "switchboard-hub 700" ]] &&
+  if $in getent passwd switchboard-hub >/dev/null && [[ $($in stat -c '%U %a' /var/lib/switchboard-hub) == "switchboard-hub 700" ]] &&
     [[ ! -e $root/etc/systemd/system/multi-user.target.wants/switchboard-hub.service ]]; then
     ok "postinst: user switchboard-hub, /var/lib/switchboard-hub (700), service not enabled"
   else

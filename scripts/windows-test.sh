@@ -18,9 +18,19 @@ trap 'rm -rf "$work"' EXIT
 start=$SECONDS
 
 export CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc CXX=x86_64-w64-mingw32-g++ PKG_CONFIG_LIBDIR=$pc
-echo "windows-test: GOOS=windows go vet"
-$GO vet -tags "$TAGS" . ./app/... ./backend/...
-echo "windows-test: vet took $((SECONDS - start)) s"
+passed=0 failed=0
+# Every package (tests aside) must build for Windows; then vet, tests included.
+if $GO build -tags "$TAGS" . ./app/... ./backend/...; then
+  passed=$((passed + 1)); echo "windows-test: ok   GOOS=windows go build (every package)"
+else
+  failed=$((failed + 1)); echo "windows-test: FAIL GOOS=windows go build"
+fi
+if $GO vet -tags "$TAGS" . ./app/... ./backend/...; then
+  passed=$((passed + 1)); echo "windows-test: ok   GOOS=windows go vet (tests included)"
+else
+  failed=$((failed + 1)); echo "windows-test: FAIL GOOS=windows go vet (tests included)"
+fi
+echo "windows-test: build and vet took $((SECONDS - start)) s"
 
 # Packages with Windows-only Go files (by name or build constraint), plus the headless core.
 mapfile -t pkgs < <(
@@ -33,11 +43,13 @@ mapfile -t pkgs < <(
 unset GOOS GOARCH CGO_ENABLED CC CXX PKG_CONFIG_LIBDIR
 source scripts/wine-env.sh "$work/wine"
 export CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc CXX=x86_64-w64-mingw32-g++ PKG_CONFIG_LIBDIR=$pc
-passed=0 failed=0
 for p in "${pkgs[@]}"; do
   [[ -n $(ls "$p"/*_test.go 2>/dev/null) ]] || continue
   exe=$work/$(tr / _ <<<"${p#./}").test.exe
-  $GO test -c -tags "$TAGS" -o "$exe" "$p"
+  if ! $GO test -c -tags "$TAGS" -o "$exe" "$p" 2>"$work/build.log"; then
+    failed=$((failed + 1)); echo "windows-test: FAIL $p (the tests do not compile for Windows)"; cat "$work/build.log"
+    continue
+  fi
   # Tests run in the package directory (testdata/), with a Windows temp directory.
   if (cd "$p" && TMP='C:\windows\temp' TEMP='C:\windows\temp' wine_run "$exe" -test.count=1 -test.timeout=5m >"$work/out.log" 2>&1); then
     passed=$((passed + 1)); echo "windows-test: ok   $p ($(grep -c '^=== RUN\|^--- PASS' "$work/out.log" || true) lines; $(tail -n1 "$work/out.log"))"
