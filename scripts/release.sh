@@ -113,6 +113,9 @@ build_windows() {
   GOBIN=$PWD/$work/bin $GO install github.com/wailsapp/wails/v2/cmd/wails@v2.12.0
   export CGO_ENABLED=1 CC=x86_64-w64-mingw32-gcc CXX=x86_64-w64-mingw32-g++ PKG_CONFIG_LIBDIR=$pc
   step "windows: app and NSIS installer (wails build -platform windows/amd64 -nsis)"
+  # Wails renders its NSIS helper template in place; the committed file stays the template.
+  cp build/windows/installer/wails_tools.nsh "$work/wails_tools.nsh"
+  trap 'cp "$work/wails_tools.nsh" build/windows/installer/wails_tools.nsh' EXIT
   "$work/bin/wails" build -s -m -nosyncgomod -skipbindings -trimpath -platform windows/amd64 -nsis \
     -ldflags "$LDFLAGS" >"$work/wails-windows.log" 2>&1 || { tail -n 40 "$work/wails-windows.log"; exit 1; }
   cp build/bin/switchboard.exe "$dist/switchboard_${V}_windows_amd64.exe"
