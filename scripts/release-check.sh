@@ -19,7 +19,7 @@ dist=$PWD/dist
 work=$(mktemp -d /tmp/switchboard-release-check.XXXXXX)
 passed=0 failed=0
 cleanup=()
-trap 'for c in "${cleanup[@]}"; do eval "$c" || true; done; rm -rf "$work"' EXIT
+trap 'for c in "${cleanup[@]}"; do eval "$c" || true; done; declare -F wine_stop >/dev/null && wine_stop; rm -rf "$work"' EXIT
 ok() { passed=$((passed + 1)); echo "release-check: ok   - $*"; }
 bad() { failed=$((failed + 1)); echo "release-check: FAIL - $*"; }
 started=$SECONDS

@@ -10,3 +10,5 @@ DISPLAY= "$WINE" wineboot --init >/dev/null 2>&1 || true
 x86_64-w64-mingw32-gcc -O2 -shared -o "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll" \
   "$(dirname "${BASH_SOURCE[0]}")/wine/bcryptprimitives.c" -ladvapi32
 wine_run() { "$WINE" "$@"; }
+# wine_stop ends this prefix's wineserver (and anything left running in it) so it can be deleted.
+wine_stop() { "$(dirname "$WINE")/wineserver" -k 2>/dev/null || wineserver -k 2>/dev/null || true; }
