@@ -23,7 +23,7 @@ describe('AboutLine', () => {
   it('shows the version the backend reports', async () => {
     window.go = { app: { App: { AppVersion: async () => '0.3.1' } as never } };
     renderLine('ru');
-    expect((await screen.findByTestId('settings-about')).textContent).toBe('Switchboard 0.3.1');
+    expect((await screen.findByTestId('settings-about')).textContent).toBe('Switchboard, версия 0.3.1');
   });
 
   it('shows nothing when the backend has no AppVersion binding', async () => {

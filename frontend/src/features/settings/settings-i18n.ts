@@ -165,7 +165,7 @@ const ru: Record<SettingsKey, string> = {
   'nav.templates': 'Чат-шаблоны',
   'nav.company': 'Компания',
   'nav.preferences': 'Параметры',
-  'about.version': 'Switchboard {version}',
+  'about.version': 'Switchboard, версия {version}',
 
   'ch.intro': 'Telegram-боты и сообщества ВКонтакте, чаты которых приходят сюда. Токены хранятся только в системном хранилище ключей.',
   'ch.none': 'Каналов пока нет. Добавьте Telegram-бота или сообщество ВКонтакте, чтобы получать сообщения.',
