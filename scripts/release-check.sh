@@ -104,10 +104,16 @@ check_windows() {
   else
     bad "switchboard.exe without WebView2: exit $rc: $(tail -n 5 <<<"$out")"
   fi
-  if x86_64-w64-mingw32-objdump -f "$setup" 2>/dev/null | grep -q "file format pei-"; then
-    ok "installer: $(basename "$setup") is a PE ($(du -h "$setup" | cut -f1))"
+  # The installer is NSIS's 32-bit stub (wine64 alone cannot run it): 7-Zip reads its contents.
+  # It must carry this very switchboard.exe and the WebView2 bootstrapper it runs when the
+  # runtime is missing.
+  local listing
+  listing=$(7z l "$setup" 2>&1 || true)
+  if grep -q 'NSIS' <<<"$listing" && grep -q 'webview2bootstrapper/MicrosoftEdgeWebview2Setup.exe' <<<"$listing" &&
+    [[ $(7z x -so "$setup" Switchboard.exe 2>/dev/null | sha256sum | cut -d' ' -f1) == $(sha256sum <"$app" | cut -d' ' -f1) ]]; then
+    ok "installer: NSIS, carries this switchboard.exe and the WebView2 bootstrapper"
   else
-    bad "installer: $(basename "$setup") is not a PE"
+    bad "installer: $(grep -E 'Type|exe' <<<"$listing" | tr '\n' ' ')"
   fi
   took "windows checks"
 }
