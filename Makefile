@@ -14,13 +14,17 @@ FRONTEND_STAMP := frontend/node_modules/.package-lock.json
 # Our Go packages, listed so ./... never wanders into frontend/node_modules (some npm packages ship Go).
 GO_PKGS   := . ./app/... ./backend/... ./bench/...
 
-.PHONY: help deps run app hub demo frontend test test-go test-frontend test-e2e test-smoke vet bench bench-scale clean
+.PHONY: help deps run app hub demo frontend test test-go test-frontend test-e2e test-smoke vet bench bench-scale clean \
+	release release-check test-windows
 
 help:
 	@echo "make run    - build and open the app on a demo workspace ($(DEMO_DIR))"
 	@echo "make test   - vet, Go tests (-race), frontend checks, browser e2e, app smoke test"
 	@echo "make bench  - performance budgets on 100k people / 1M messages"
 	@echo "make bench-scale - the cost curve: store, start-up and memory at 10k/100k/1M people"
+	@echo "make release       - dist/: Linux binaries and .deb, Windows .exe and installer, SHA-256 sums"
+	@echo "make release-check - install and run what make release built (clean Debian root, wine)"
+	@echo "make test-windows  - GOOS=windows go vet, Windows test binaries under wine"
 
 deps: .deps-system $(FRONTEND_STAMP)
 
@@ -78,5 +82,16 @@ bench: app hub
 bench-scale: app hub
 	BENCH_SCALE="$(or $(SCALE),10000 100000 1000000)" bash scripts/bench.sh
 
+# Releases (README: Release). Each script installs its own tools (mingw-w64, nsis, wine, lintian,
+# debootstrap) with apt-get.
+release: deps
+	bash scripts/release.sh
+
+release-check:
+	bash scripts/release-check.sh
+
+test-windows: deps
+	bash scripts/windows-test.sh
+
 clean:
-	rm -rf build/bin frontend/dist .deps-system
+	rm -rf build/bin frontend/dist .deps-system dist build/release

@@ -30,6 +30,7 @@ import (
 	"switchboard/backend/inbox"
 	"switchboard/backend/notify"
 	"switchboard/backend/store"
+	"switchboard/backend/version"
 )
 
 // App is the desktop shell: it owns the window's lifecycle and the engine's, and holds the bound
@@ -134,7 +135,15 @@ func Run(assets fs.FS) {
 func run(assets fs.FS, args []string) error {
 	fl := flag.NewFlagSet("switchboard", flag.ContinueOnError)
 	dataDir := fl.String("data", "", "data directory (default: the per-user data directory)")
+	showVersion := fl.Bool("version", false, "print the version and exit")
 	if err := fl.Parse(args); err != nil {
+		return err
+	}
+	if *showVersion {
+		fmt.Println("switchboard", version.String())
+		return nil
+	}
+	if err := preflight(); err != nil {
 		return err
 	}
 	dir := *dataDir

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 
@@ -177,7 +178,9 @@ func ReadTokenFile(path string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("token file %s: %w", path, err)
 	}
-	if st.Mode().Perm()&0o077 != 0 {
+	// Unix mode bits say who else may read the file. Windows reports every writable file as 0666
+	// whatever its ACL: there the data directory's protected ACL (store.OpenDir) guards it.
+	if runtime.GOOS != "windows" && st.Mode().Perm()&0o077 != 0 {
 		return "", fmt.Errorf("token file %s has mode %v: %w", path, st.Mode().Perm(), ErrInsecureFile)
 	}
 	b, err := os.ReadFile(path)

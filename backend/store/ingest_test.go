@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -561,9 +560,9 @@ func BenchmarkApplyBatch(b *testing.B) {
 var cpuStart float64
 
 func cpuSeconds(b *testing.B) float64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+	used, err := processCPUSeconds()
+	if err != nil {
 		b.Fatal(err)
 	}
-	return float64(ru.Utime.Nano()+ru.Stime.Nano())/1e9 - cpuStart
+	return used - cpuStart
 }

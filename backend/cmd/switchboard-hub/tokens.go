@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 
 	"switchboard/backend/secrets"
 )
@@ -28,7 +29,9 @@ func tokenStore(mode, dataDir string) (secrets.Store, string, error) {
 	case "file":
 		return files, "environment / 0600 token files in " + files.Dir, nil
 	case "auto":
-		if os.Getenv("DBUS_SESSION_BUS_ADDRESS") != "" {
+		// On Linux the keyring is the Secret Service over D-Bus; Windows' Credential Manager and
+		// the macOS Keychain are always there.
+		if runtime.GOOS == "windows" || runtime.GOOS == "darwin" || os.Getenv("DBUS_SESSION_BUS_ADDRESS") != "" {
 			if (secrets.Keyring{}).Available() == nil {
 				return secrets.Keyring{}, "OS keyring", nil
 			}

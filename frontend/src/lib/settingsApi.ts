@@ -41,6 +41,9 @@ export const settingsApi = {
   SetCloseToTray: (on: boolean) => call<void>('Settings', 'SetCloseToTray', on),
   SetLocale: (l: Locale) => call<void>('Workspace', 'SetSetting', 'locale', l),
   SetTheme: (t: ThemeSetting) => call<void>('Workspace', 'SetSetting', 'theme', t),
+  // About.
+  /** The release version ("0.2.0"; "dev" for a developer build). */
+  AppVersion: () => call<string>('Settings', 'AppVersion'),
 };
 
 export type SettingsApi = typeof settingsApi;

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react
 import type { Locale, ThemeSetting } from '../../lib/types';
 import { ChannelsSection } from './ChannelsSection';
 import { CompanySection } from './CompanySection';
+import { AboutLine } from './AboutLine';
 import { closeTopDialog } from './Dialog';
 import { LeadLinksSection } from './LeadLinksSection';
 import { PreferencesSection } from './PreferencesSection';
@@ -100,6 +101,7 @@ export function SettingsScreen({ onClose, theme, onLocale, onTheme, onAllRead, i
               {t(s.label)}
             </button>
           ))}
+          <AboutLine />
         </nav>
         <main className="sb-set-content">
           {section === 'channels' && <ChannelsSection channels={channels} />}

@@ -20,6 +20,7 @@ const en = {
   'nav.templates': 'Chat templates',
   'nav.company': 'Company',
   'nav.preferences': 'Preferences',
+  'about.version': 'Switchboard {version}',
 
   'ch.intro': 'Telegram bots and VK communities whose chats arrive in this inbox. Tokens are kept in the system keyring only.',
   'ch.none': 'No channels yet. Add a Telegram bot or a VK community to start receiving messages.',
@@ -153,6 +154,7 @@ const ru: Record<SettingsKey, string> = {
   'nav.templates': 'Чат-шаблоны',
   'nav.company': 'Компания',
   'nav.preferences': 'Параметры',
+  'about.version': 'Switchboard, версия {version}',
 
   'ch.intro': 'Telegram-боты и сообщества ВКонтакте, чаты которых приходят сюда. Токены хранятся только в системном хранилище ключей.',
   'ch.none': 'Каналов пока нет. Добавьте Telegram-бота или сообщество ВКонтакте, чтобы получать сообщения.',

@@ -1,0 +1,44 @@
+// Command faketelegram serves the fake Telegram Bot API (backend/channel/fakeapi) on loopback
+// for smoke tests of a built binary in another process, e.g. switchboard-hub.exe under wine
+// (scripts/release-check.sh). It queues client messages, writes "URL TOKEN" to --addr-file,
+// and exits 0 once the client has confirmed every update with an offset (the hub confirms only
+// what it has committed), or 1 after --timeout.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"time"
+
+	"switchboard/backend/channel/fakeapi"
+)
+
+func main() {
+	addrFile := flag.String("addr-file", "", "where to write the API URL and the token (required)")
+	texts := flag.Int("messages", 3, "how many client text messages to queue")
+	timeout := flag.Duration("timeout", 2*time.Minute, "give up when the updates are not all confirmed by then")
+	flag.Parse()
+	if *addrFile == "" {
+		fmt.Fprintln(os.Stderr, "faketelegram: --addr-file is required")
+		os.Exit(2)
+	}
+	tg := fakeapi.NewTelegram(nil)
+	defer tg.Close()
+	for i := 1; i <= *texts; i++ {
+		tg.PushText(7000+int64(i), fmt.Sprintf("Client %d", i), fmt.Sprintf("smoke message %d", i))
+	}
+	if err := os.WriteFile(*addrFile, []byte(tg.URL()+" "+tg.Token()+"\n"), 0o600); err != nil {
+		fmt.Fprintln(os.Stderr, "faketelegram:", err)
+		os.Exit(1)
+	}
+	deadline := time.Now().Add(*timeout)
+	for tg.Pending() > 0 {
+		if time.Now().After(deadline) {
+			fmt.Fprintf(os.Stderr, "faketelegram: %d of %d updates still unconfirmed after %s\n", tg.Pending(), *texts, *timeout)
+			os.Exit(1)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	fmt.Printf("faketelegram: all %d updates confirmed\n", *texts)
+}
