@@ -13,6 +13,10 @@ import (
 // appName is how the desktop names our notifications.
 const appName = "Switchboard"
 
+// WarningUnavailable is Warning's code when the desktop refused a notification (no daemon, no
+// session bus): the UI words it; the OS's own error goes to the log only.
+const WarningUnavailable = "notifications_unavailable"
+
 // Kind is why a notification was raised.
 type Kind string
 
@@ -95,7 +99,7 @@ func (n *Notifier) sendToDesktop(queue <-chan Item) {
 		}
 		if err := n.desktop.Notify(it.Title, it.Body); err != nil {
 			n.warnOnce.Do(func() {
-				n.warning.Store("desktop notifications are unavailable: " + err.Error())
+				n.warning.Store(WarningUnavailable)
 				slog.Warn("desktop notifications unavailable; the in-app feed still works", "err", err)
 			})
 		}

@@ -120,7 +120,7 @@ export function PreferencesSection({ theme, onLocale, onTheme, channels }: Props
         <legend>{t('pref.notifications')}</legend>
         {desk?.warning && (
           <div className="sb-set-callout warn" role="alert" data-testid="notify-warning">
-            {t('pref.notifyWarning', { text: desk.warning })}
+            {t('pref.notifyWarning')}
           </div>
         )}
         <label className="sb-set-check">

@@ -389,10 +389,12 @@ describe('Preferences', () => {
   });
 
   it('toggles quiet mode, per-channel notifications and close-to-tray, and shows the desktop warning', async () => {
-    fake.warning = 'no notification daemon is running';
+    fake.warning = 'notifications_unavailable';
     fake.channels = [{ channel: channel(1, 'Support'), status: null, link: '', notify: true }];
     render(<Harness section="preferences" />);
-    expect((await screen.findByTestId('notify-warning')).textContent).toBe('Desktop notifications are unavailable: no notification daemon is running');
+    expect((await screen.findByTestId('notify-warning')).textContent).toMatch(
+      /^Desktop notifications are unavailable: the system’s notification service did not answer\./,
+    );
     const perChannel = (await screen.findByTestId('pref-channel-notify')) as HTMLInputElement;
     expect(perChannel.checked).toBe(true);
     fireEvent.click(perChannel);

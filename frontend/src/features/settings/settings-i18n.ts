@@ -132,7 +132,8 @@ const en = {
   'pref.noChannels': 'No channels connected.',
   'pref.window': 'Window',
   'pref.closeToTray': 'Closing the window keeps Switchboard running in the tray',
-  'pref.notifyWarning': 'Desktop notifications are unavailable: {text}',
+  'pref.notifyWarning':
+    'Desktop notifications are unavailable: the system’s notification service did not answer. New messages still show in the app’s notification list.',
   'pref.trayWarning': 'No tray icon ({text}): closing the window quits Switchboard.',
 } as const;
 
@@ -266,7 +267,8 @@ const ru: Record<SettingsKey, string> = {
   'pref.noChannels': 'Каналы не подключены.',
   'pref.window': 'Окно',
   'pref.closeToTray': 'Закрытие окна оставляет Switchboard работать в трее',
-  'pref.notifyWarning': 'Уведомления на рабочем столе недоступны: {text}',
+  'pref.notifyWarning':
+    'Уведомления на рабочем столе недоступны: системная служба уведомлений не ответила. Новые сообщения по-прежнему видны в списке уведомлений приложения.',
   'pref.trayWarning': 'Значка в трее нет ({text}): закрытие окна завершает Switchboard.',
 };
 
