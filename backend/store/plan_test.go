@@ -101,7 +101,9 @@ ANALYZE sqlite_schema;`); err != nil {
 			lines = append(lines, p.Detail)
 		}
 		text := strings.Join(lines, "\n")
-		t.Logf("%s\n=> %s", c.sql[strings.Index(c.sql, "FROM"):], strings.ReplaceAll(text, "\n", " | "))
+		if testing.Verbose() { // the plans are worth reading with -v, noise in any other failure
+			t.Logf("%s\n=> %s", c.sql[strings.Index(c.sql, "FROM"):], strings.ReplaceAll(text, "\n", " | "))
+		}
 		for _, line := range lines {
 			for _, table := range []string{"SCAN p", "SCAN people", "SCAN c", "SCAN chats", "SCAN m", "SCAN messages"} {
 				if (line == table || strings.HasPrefix(line, table+" ")) && !strings.Contains(line, "USING") {
