@@ -13,9 +13,6 @@ import (
 
 	"github.com/jmoiron/sqlx"
 	"github.com/mattn/go-sqlite3"
-
-	// The pgx driver registers as "pgx" for database/sql; sqlx binds $1… for it.
-	_ "github.com/jackc/pgx/v5/stdlib"
 )
 
 // Accounts is the hub's book of managers who can sign in, and their sessions (managers.go,
@@ -48,7 +45,9 @@ const (
 )
 
 // OpenAccountsPostgres connects to PostgreSQL (a postgres:// DSN, through pgx) and applies the
-// pending migrations of migrations_pg.
+// pending migrations of migrations_pg. The pgx driver ("pgx" for database/sql; sqlx binds $1…
+// for it) is registered by the programs that serve PostgreSQL, switchboard-hub and the tests
+// (backend/store/testpg), so the desktop app does not link it (~4 MB of binary and memory).
 func OpenAccountsPostgres(ctx context.Context, dsn string) (*Accounts, error) {
 	db, err := sqlx.Open("pgx", dsn)
 	if err != nil {

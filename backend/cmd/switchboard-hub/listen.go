@@ -8,6 +8,9 @@ import (
 
 	"switchboard/backend/hub"
 	"switchboard/backend/store"
+
+	// The PostgreSQL driver for --db (store.OpenAccountsPostgres); only the hub links it.
+	_ "github.com/jackc/pgx/v5/stdlib"
 )
 
 // hubAPI is serve's team-mode API: its flags, and starting it beside the engine. It lives apart
