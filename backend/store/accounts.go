@@ -74,18 +74,7 @@ func (a *Accounts) Close() error { return a.closeDB() }
 func (a *Accounts) Postgres() bool { return a.pg }
 
 func (a *Accounts) pgTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
-	tx, err := a.write.BeginTxx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("store: begin: %w", err)
-	}
-	if err := fn(tx); err != nil {
-		tx.Rollback()
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("store: commit: %w", err)
-	}
-	return nil
+	return runTx(ctx, a.write, fn)
 }
 
 // q rebinds a query written with ? placeholders for the book's dialect.

@@ -226,9 +226,9 @@ func (s *Store) applyMigration(ctx context.Context, name string, n int) error {
 	return tx.Commit()
 }
 
-// inTx runs fn in one write transaction and commits it, or rolls back on error.
-func (s *Store) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
-	tx, err := s.write.BeginTxx(ctx, nil)
+// runTx runs fn in one transaction on db and commits it, or rolls back on error.
+func runTx(ctx context.Context, db *sqlx.DB, fn func(tx *sqlx.Tx) error) error {
+	tx, err := db.BeginTxx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
@@ -238,6 +238,15 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}
+
+// inTx runs fn in one write transaction and commits it, or rolls back on error; a commit wakes
+// the event log's followers.
+func (s *Store) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	if err := runTx(ctx, s.write, fn); err != nil {
+		return err
 	}
 	s.commits.Add(1)
 	s.notify()

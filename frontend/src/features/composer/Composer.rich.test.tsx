@@ -3,32 +3,12 @@
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { I18nProvider, makeT } from '../../lib/i18n';
-import type { Message } from '../../lib/types';
+import { managerMessage } from '../../test/messages';
 import { Composer } from './Composer';
 import { setValue } from '../../test/fields';
 import { fakeGo } from '../../test/bindings';
 
-function message(patch: Partial<Message> = {}): Message {
-  return {
-    id: 1,
-    chatId: 3,
-    kind: 'message',
-    externalId: '',
-    sender: 'manager',
-    senderName: 'me',
-    managerId: 1,
-    text: '',
-    attachments: null,
-    replyToId: 0,
-    status: 'queued',
-    error: '',
-    edited: false,
-    deleted: false,
-    createdAt: 1,
-    editedAt: 0,
-    ...patch,
-  };
-}
+const message = managerMessage;
 
 let calls: [string, unknown[]][] = [];
 let drafts: Record<number, { text: string; constructor: string }> = {};

@@ -5,6 +5,7 @@ import { ApiError } from '../../lib/api';
 import type { Part, Staged, Template, VoiceAuto, VoiceLevel } from '../../lib/composeApi';
 import { I18nProvider, makeT } from '../../lib/i18n';
 import type { Message } from '../../lib/types';
+import { managerMessage } from '../../test/messages';
 import { insertAt } from './caret';
 import { translateComposer, composerDictionaries } from './composer-i18n';
 import { Constructor, move, parseConstructor, serializeConstructor } from './Constructor';
@@ -19,27 +20,7 @@ function inLocale(ui: React.ReactNode, locale: 'en' | 'ru' = 'en') {
   return render(<I18nProvider value={{ locale, t: makeT(locale) }}>{ui}</I18nProvider>);
 }
 
-function message(patch: Partial<Message> = {}): Message {
-  return {
-    id: 7,
-    chatId: 3,
-    kind: 'message',
-    externalId: '',
-    sender: 'manager',
-    senderName: 'me',
-    managerId: 1,
-    text: '',
-    attachments: null,
-    replyToId: 0,
-    status: 'queued',
-    error: '',
-    edited: false,
-    deleted: false,
-    createdAt: 1,
-    editedAt: 0,
-    ...patch,
-  };
-}
+const message = (patch: Partial<Message> = {}): Message => managerMessage({ id: 7, ...patch });
 
 describe('strings', () => {
   it('has every key in both languages and fills placeholders', () => {
