@@ -68,7 +68,9 @@ run_app() {
       # the end, so both runs compare the same rows.
       xdotool mousemove --window "$wid" 560 400 click --repeat 20 --delay 30 5
       xdotool mousemove --window "$wid" 1000 40
-      sleep 1
+      # The overlay scrollbar of WebKit shows while scrolling and fades out a while after: wait it out,
+      # or one shot has the bar and the other not (a CI run differed by just that strip).
+      sleep 3
       shoot "$1/chat.png"
       xdotool key --clearmodifiers ctrl+shift+s            # the full client card
       sleep 1.5
