@@ -91,7 +91,7 @@ release-check:
 	bash scripts/release-check.sh
 
 test-windows: deps
-	bash scripts/windows-test.sh
+	bash scripts/with-postgres.sh bash scripts/windows-test.sh
 
 clean:
 	rm -rf build/bin frontend/dist .deps-system dist build/release
