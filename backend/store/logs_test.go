@@ -2,10 +2,8 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"maps"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -18,24 +16,7 @@ import (
 // each into a kind and its parameters, keeps what it cannot parse, and gives indicators
 // reason codes instead of English details.
 func TestMigration7TurnsLogSentencesIntoKindsAndParams(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "v6.db")
-	db, err := sql.Open(driverName, "file:"+path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for n, name := range []string{"0001_init", "0002_read_side", "0003_people_list", "0004_unread_covering",
-		"0005_unread_oldest_by_first_unread", "0006_preview_read_with_list"} {
-		body, err := migrations.ReadFile("migrations/" + name + ".sql")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := db.Exec(string(body)); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		if _, err := db.Exec(`PRAGMA user_version = ` + string(rune('1'+n))); err != nil {
-			t.Fatal(err)
-		}
-	}
+	path, db := migratedBelow(t, 7)
 	old := []struct{ kind, text string }{
 		{"subscription", `Subscribed to Shop bot`},
 		{"subscription", `Subscribed to Shop (main) bot (tunnel "Вебинар «Продажи»", source "VK \"ads\"", tool "")`},

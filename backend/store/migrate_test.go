@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"io/fs"
 	"path/filepath"
 	"sort"
@@ -90,9 +91,11 @@ func latestMigration(t *testing.T) int {
 	return n
 }
 
-// TestMigration0010TurnsFailureWordsIntoCodes upgrades a store whose failed sends, refused edits
-// and deletes and waiting outbox rows hold the English sentences of before, and finds codes.
-func TestMigration0010TurnsFailureWordsIntoCodes(t *testing.T) {
+// migratedBelow makes a database file as a version before `below` left it: every embedded
+// migration numbered under it applied, user_version set to the last. Tests of a migration
+// fill it with what that version stored, then Open it.
+func migratedBelow(t *testing.T, below int) (string, *sql.DB) {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "old.db")
 	db, err := sql.Open(driverName, "file:"+path)
 	if err != nil {
@@ -100,8 +103,10 @@ func TestMigration0010TurnsFailureWordsIntoCodes(t *testing.T) {
 	}
 	names, _ := fs.Glob(migrations, "migrations/*.sql")
 	sort.Strings(names)
+	last := 0
 	for _, name := range names {
-		if n, _ := strconv.Atoi(strings.SplitN(filepath.Base(name), "_", 2)[0]); n >= 10 {
+		n, _ := strconv.Atoi(strings.SplitN(filepath.Base(name), "_", 2)[0])
+		if n >= below {
 			break
 		}
 		body, err := migrations.ReadFile(name)
@@ -111,7 +116,18 @@ func TestMigration0010TurnsFailureWordsIntoCodes(t *testing.T) {
 		if _, err := db.Exec(string(body)); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
+		last = n
 	}
+	if _, err := db.Exec(fmt.Sprintf("PRAGMA user_version = %d", last)); err != nil {
+		t.Fatal(err)
+	}
+	return path, db
+}
+
+// TestMigration0010TurnsFailureWordsIntoCodes upgrades a store whose failed sends, refused edits
+// and deletes and waiting outbox rows hold the English sentences of before, and finds codes.
+func TestMigration0010TurnsFailureWordsIntoCodes(t *testing.T) {
+	path, db := migratedBelow(t, 10)
 	old := map[int64]string{
 		1: "Forbidden: bot was blocked by the user",
 		2: "Not confirmed: the app stopped while sending this message, so it may or may not have arrived. Retry to send it again.",
