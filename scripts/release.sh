@@ -105,13 +105,11 @@ build_deb() {
 }
 
 build_windows() {
-  step "windows: libopus for mingw (cached in build/mingw)"
-  local pc
-  pc=$(bash scripts/build-opus-mingw.sh)
-  took
   # The CLI itself is a Linux program: built before the cross-compiler's environment is set.
   GOBIN=$PWD/$work/bin $GO install github.com/wailsapp/wails/v2/cmd/wails@v2.12.0
-  export CGO_ENABLED=1 CC=x86_64-w64-mingw32-gcc CXX=x86_64-w64-mingw32-g++ PKG_CONFIG_LIBDIR=$pc
+  step "windows: libopus for mingw (cached in build/mingw)"
+  source scripts/mingw-env.sh
+  took
   step "windows: app and NSIS installer (wails build -platform windows/amd64 -nsis)"
   # Wails renders its NSIS helper template in place; the committed file stays the template.
   cp build/windows/installer/wails_tools.nsh "$work/wails_tools.nsh"
@@ -125,7 +123,7 @@ build_windows() {
   GOOS=windows GOARCH=amd64 $GO build -tags "$TAGS" -trimpath -ldflags "$LDFLAGS" \
     -o "$dist/switchboard-hub_${V}_windows_amd64.exe" ./backend/cmd/switchboard-hub
   took
-  unset CGO_ENABLED CC CXX PKG_CONFIG_LIBDIR
+  unset CGO_ENABLED CC CXX PKG_CONFIG_LIBDIR CGO_LDFLAGS
 }
 
 for t in $targets; do

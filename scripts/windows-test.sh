@@ -14,12 +14,12 @@ export PATH="$PATH:/usr/local/go/bin:$HOME/go/bin"
 GO=${GO:-go}
 TAGS="fts5 nolibopusfile"
 bash scripts/install-release-deps.sh
-pc=$(bash scripts/build-opus-mingw.sh)
 work=$(mktemp -d /tmp/switchboard-windows-test.XXXXXX)
 trap 'declare -F wine_stop >/dev/null && wine_stop; rm -rf "$work"' EXIT
 start=$SECONDS
 
-export CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc CXX=x86_64-w64-mingw32-g++ PKG_CONFIG_LIBDIR=$pc
+source scripts/mingw-env.sh
+export GOOS=windows GOARCH=amd64
 # Go 1.26's os.RemoveAll on Windows deletes through an NT call wine 8 does not implement
 # ("unlinkat …: Invalid function"; real Windows 10+ has it), so t.TempDir's cleanup fails under
 # wine after any test that left a file. only_wine_cleanup says whether that is a log's only
@@ -52,9 +52,10 @@ mapfile -t pkgs < <(
     printf '%s\n' backend/store backend/secrets backend/notify backend/version
   } | sort -u | sed 's|^|./|'
 )
-unset GOOS GOARCH CGO_ENABLED CC CXX PKG_CONFIG_LIBDIR
+unset GOOS GOARCH CGO_ENABLED CC CXX PKG_CONFIG_LIBDIR CGO_LDFLAGS
 source scripts/wine-env.sh "$work/wine"
-export CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc CXX=x86_64-w64-mingw32-g++ PKG_CONFIG_LIBDIR=$pc
+source scripts/mingw-env.sh
+export GOOS=windows GOARCH=amd64
 for p in "${pkgs[@]}"; do
   [[ -n $(ls "$p"/*_test.go 2>/dev/null) ]] || continue
   exe=$work/$(tr / _ <<<"${p#./}").test.exe
