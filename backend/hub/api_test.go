@@ -77,8 +77,8 @@ func TestNothingAnswersWithoutALiveSession(t *testing.T) {
 			method, path := requestFor(rt.pattern, admin.ManagerID)
 			check(tokens, method, path)
 		}
-		if !slices.Equal(publicRoutes, []string{"POST /api/v1/login"}) {
-			t.Errorf("routes without a session check: %v, want only sign-in", publicRoutes)
+		if !slices.Equal(publicRoutes, []string{"GET /api/v1/version", "POST /api/v1/login"}) {
+			t.Errorf("routes without a session check: %v, want only the version and sign-in", publicRoutes)
 		}
 		for _, r := range [][2]string{
 			{"GET", "/api/v1/login"}, {"PATCH", "/api/v1/me"}, {"GET", "/"}, {"GET", "/api/v2/me"},

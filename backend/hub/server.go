@@ -70,7 +70,7 @@ type Server struct {
 type access int
 
 const (
-	public access = iota // no session (sign-in only)
+	public access = iota // no session (sign-in and the version only)
 	member               // any live session
 	admin                // a live session of an admin
 )
@@ -86,6 +86,7 @@ type route struct {
 // routes is the API, in one table: pattern, who may call it, handler.
 func (s *Server) routes() []route {
 	return []route{
+		{"GET /api/v1/version", public, s.version},
 		{"POST /api/v1/login", public, s.login},
 		{"POST /api/v1/logout", member, s.logout},
 		{"GET /api/v1/me", member, s.me},
