@@ -29,6 +29,7 @@ import (
 	"switchboard/backend/engine"
 	"switchboard/backend/inbox"
 	"switchboard/backend/notify"
+	"switchboard/backend/secrets"
 	"switchboard/backend/store"
 	"switchboard/backend/version"
 )
@@ -42,11 +43,12 @@ type App struct {
 	*Composer
 	*Settings
 	*Desktop
+	*Team
 }
 
 // servicesForBinding are what Wails binds: a short list, one per area of the UI.
 func (a *App) servicesForBinding() []any {
-	return []any{a.Workspace, a.Composer, a.Settings, a.Desktop}
+	return []any{a.Workspace, a.Composer, a.Settings, a.Desktop, a.Team}
 }
 
 // shell is what the services share: the engine, the window and the desktop state. It has no
@@ -75,6 +77,8 @@ type shell struct {
 	windowLoaded windowState
 	pageAskedAt  atomic.Int64    // Unix ms of the webview's first request for the page (start-up trace)
 	prefetched   *prefetchedBoot // the first page load's Bootstrap, computed while the window opens
+	// hubSession keeps the team hub's session token (the OS keyring; team.go).
+	hubSession secrets.HubSession
 }
 
 // windowState is the saved size and position of the main window.
@@ -88,12 +92,14 @@ type windowState struct {
 // New wraps a composed engine into the desktop shell and its services. The engine's notifier
 // (nil when it has none) is the one the shell posts to.
 func New(eng *engine.Engine) *App {
-	sh := &shell{eng: eng, inbox: eng.Inbox, notifier: eng.Notifier, started: time.Now(), win: noWindow{}}
+	sh := &shell{eng: eng, inbox: eng.Inbox, notifier: eng.Notifier, started: time.Now(), win: noWindow{},
+		hubSession: secrets.KeyringHubSession{}}
 	sh.focused.Store(true)
 	if sh.notifier == nil {
 		sh.notifier = notify.New(notify.Native{}, sh.emitNotification)
 	}
-	return &App{shell: sh, Workspace: &Workspace{sh}, Composer: &Composer{sh}, Settings: &Settings{sh}, Desktop: &Desktop{sh}}
+	return &App{shell: sh, Workspace: &Workspace{sh}, Composer: &Composer{sh}, Settings: &Settings{sh}, Desktop: &Desktop{sh},
+		Team: &Team{sh}}
 }
 
 // newApp composes the desktop's engine over cfg.Store and wraps it: channel statuses and

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 
 	"switchboard/backend/channel"
+	"switchboard/backend/hubclient"
 	"switchboard/backend/inbox"
 )
 
@@ -32,6 +33,12 @@ func uiError(err error) UIError {
 	var apiErr *channel.APIError
 	if errors.As(err, &apiErr) && apiErr.Reason != "" && apiErr.Reason == code {
 		return UIError{Code: code, Message: apiErr.Description}
+	}
+	// A hub call's detail (seconds to wait, a character limit, the hub's version or HTTP status)
+	// fills the slot in the words (frontend/src/lib/errors.ts).
+	var hubErr *hubclient.Error
+	if errors.As(err, &hubErr) && hubErr.Detail != "" {
+		return UIError{Code: code, Message: hubErr.Detail}
 	}
 	return UIError{Code: code, Message: err.Error()}
 }

@@ -19,3 +19,7 @@ type Settings struct{ *shell }
 // Desktop is the window's side of the app: focus, the notification feed, the network coming
 // back, the start-up report and quitting (desktop.go, wake.go, app.go).
 type Desktop struct{ *shell }
+
+// Team is Settings → Team: this desktop's membership of a team hub (solo or connected, signing
+// in and leaving) and an admin's management of the company's accounts (team.go).
+type Team struct{ *shell }

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
@@ -199,20 +197,8 @@ func TestStartEngineRunsUntilTheAppStops(t *testing.T) {
 // child test process so no MockInit of this package has replaced the keyring. It runs inside
 // scripts/with-desktop.sh (make test-go), which provides an unlocked gnome-keyring.
 func TestConnectWithTheRealKeyring(t *testing.T) {
-	if os.Getenv("SB_DESKTOP_SESSION") != "1" {
-		t.Skip("needs the desktop session of scripts/with-desktop.sh (a real Secret Service)")
-	}
-	if os.Getenv("SB_REAL_KEYRING_CHILD") != "1" {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestConnectWithTheRealKeyring$", "-test.v")
-		cmd.Env = append(os.Environ(), "SB_REAL_KEYRING_CHILD=1")
-		out, err := cmd.CombinedOutput()
-		if err != nil || !strings.Contains(string(out), "--- PASS: TestConnectWithTheRealKeyring") {
-			t.Fatalf("child: %v\n%s", err, out)
-		}
+	if !inRealKeyringChild(t) {
 		return
-	}
-	if err := (secrets.Keyring{}).Available(); err != nil {
-		t.Fatalf("the desktop session has no usable keyring: %v", err)
 	}
 	a, w := newSettingsApp(t)
 	tg := fakeapi.NewTelegram(t)

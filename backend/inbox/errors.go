@@ -5,6 +5,7 @@ import (
 
 	"switchboard/backend/channel"
 	"switchboard/backend/core"
+	"switchboard/backend/hubclient"
 	"switchboard/backend/secrets"
 	"switchboard/backend/store"
 	"switchboard/backend/voice"
@@ -72,6 +73,10 @@ func ErrorCode(err error) string {
 	if errors.As(err, &apiErr) && apiErr.Reason != "" {
 		return apiErr.Reason
 	}
+	// A hub call's failure (team mode: signing in, an admin's user management) has its own code.
+	if code := hubclient.CodeOf(err); code != "" {
+		return code
+	}
 	for _, c := range errorCodes {
 		if errors.Is(err, c.err) {
 			return c.code
@@ -97,6 +102,9 @@ func ErrorCodes() []string {
 		add(c.code)
 	}
 	for _, c := range core.FailureCodes() {
+		add(c)
+	}
+	for _, c := range hubclient.ErrorCodes {
 		add(c)
 	}
 	return out
