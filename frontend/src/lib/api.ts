@@ -20,7 +20,7 @@ import type {
 } from './types';
 
 /** The Go services the UI calls (app/services.go). */
-export type Service = 'Workspace' | 'Composer' | 'Settings' | 'Desktop';
+export type Service = 'Workspace' | 'Composer' | 'Settings' | 'Desktop' | 'Team';
 
 type GoFn = (...args: never[]) => Promise<unknown>;
 

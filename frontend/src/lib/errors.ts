@@ -161,6 +161,79 @@ export const errorWords: Record<ErrorCode, Words> = {
     en: 'this desktop has no system tray; for GNOME, install the AppIndicator extension',
     ru: 'на этом рабочем столе нет системного трея; для GNOME установите расширение AppIndicator',
   },
+  // Team mode: the desktop talking to a team hub (backend/hubclient).
+  hub_bad_url: {
+    en: 'Enter the hub’s address, like https://hub.example.com.',
+    ru: 'Введите адрес хаба, например https://hub.example.com.',
+  },
+  hub_insecure_url: {
+    en: 'The hub’s address must start with https://: over plain http:// the password would cross the network unprotected.',
+    ru: 'Адрес хаба должен начинаться с https://: по обычному http:// пароль шёл бы по сети незащищённым.',
+  },
+  hub_unreachable: {
+    en: 'Cannot reach the hub: check the address and the network.',
+    ru: 'Не удаётся связаться с хабом: проверьте адрес и сеть.',
+  },
+  hub_tls: {
+    en: 'The hub’s secure connection (TLS certificate) failed: check the address (https:// or http://) and the hub’s certificate.',
+    ru: 'Не удалось установить защищённое соединение с хабом (сертификат TLS): проверьте адрес (https:// или http://) и сертификат хаба.',
+  },
+  hub_not_a_hub: {
+    en: 'Something answered at this address, but it is not a Switchboard hub: check the address.',
+    ru: 'По этому адресу что-то отвечает, но это не хаб Switchboard: проверьте адрес.',
+  },
+  hub_other_version: {
+    en: 'The hub runs another version of Switchboard{detail}: update the hub or this app so they match.',
+    ru: 'На хабе другая версия Switchboard{detail}: обновите хаб или это приложение, чтобы версии совпали.',
+  },
+  hub_server_error: {
+    en: 'The hub answered with an error{detail}: try again later or ask your administrator.',
+    ru: 'Хаб ответил ошибкой{detail}: попробуйте позже или обратитесь к администратору.',
+  },
+  hub_login_failed: {
+    en: 'Wrong e-mail or password, or the account is disabled.',
+    ru: 'Неверный e-mail или пароль, либо учётная запись отключена.',
+  },
+  hub_rate_limited: {
+    en: 'Too many sign-in attempts: try again in {n} s.',
+    ru: 'Слишком много попыток входа: попробуйте через {n} с.',
+  },
+  hub_session_ended: {
+    en: 'Your session at the hub has ended (signed out, expired, the password changed or the account was disabled): sign in again.',
+    ru: 'Сеанс на хабе завершён (выход, истёк срок, сменён пароль или учётная запись отключена): войдите снова.',
+  },
+  hub_forbidden: { en: 'Only an administrator can do this.', ru: 'Это может сделать только администратор.' },
+  hub_not_found: {
+    en: 'Not found at the hub: it may have been removed. Refresh the list.',
+    ru: 'На хабе не найдено: возможно, уже удалено. Обновите список.',
+  },
+  hub_not_connected: {
+    en: 'This desktop is not connected to a team hub.',
+    ru: 'Этот компьютер не подключён к хабу команды.',
+  },
+  hub_invalid_email: { en: 'Enter a valid e-mail address.', ru: 'Введите правильный адрес e-mail.' },
+  hub_invalid_name: {
+    en: 'Enter a name of at most {n} characters, without special characters.',
+    ru: 'Введите имя не длиннее {n} символов, без служебных символов.',
+  },
+  hub_invalid_role: { en: 'Choose a role: administrator or manager.', ru: 'Выберите роль: администратор или менеджер.' },
+  hub_password_too_short: {
+    en: 'The password is too short: at least {n} characters.',
+    ru: 'Пароль слишком короткий: нужно не меньше {n} символов.',
+  },
+  hub_password_too_long: { en: 'The password is too long.', ru: 'Пароль слишком длинный.' },
+  hub_email_taken: {
+    en: 'An account with this e-mail already exists.',
+    ru: 'Учётная запись с таким e-mail уже есть.',
+  },
+  hub_last_admin: {
+    en: 'The company must keep at least one active administrator.',
+    ru: 'В компании должен остаться хотя бы один активный администратор.',
+  },
+  hub_bad_request: {
+    en: 'The hub did not accept the request: update Switchboard, or ask your administrator.',
+    ru: 'Хаб не принял запрос: обновите Switchboard или обратитесь к администратору.',
+  },
 };
 
 /** How a refused edit or delete reads before its reason (core.MessageFailure). */
@@ -183,10 +256,13 @@ export function errorCode(e: unknown): ErrorCode {
 // Codes whose Go message is the server's own status and words (shortened, one line: Go's
 // channel.ServerWords), shown in brackets where the words have a {detail} slot. Any other Go
 // message is for the developer console only.
-const serverDetail: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['server_error', 'not_bot_api']);
+const serverDetail: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['server_error', 'not_bot_api', 'hub_server_error', 'hub_other_version']);
 
-function withDetail(words: string, detail: string): string {
-  return words.replace('{detail}', detail ? ` (${detail})` : '');
+// Codes whose Go message is a number for the words' {n} slot (seconds to wait, a length limit).
+const numberDetail: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['hub_rate_limited', 'hub_password_too_short', 'hub_invalid_name']);
+
+function withDetail(words: string, detail: string, n = ''): string {
+  return words.replace('{detail}', detail ? ` (${detail})` : '').replace('{n}', n || '…');
 }
 
 /** Words for an error in the person's language. The error's own text is logged, never shown. */
@@ -194,7 +270,8 @@ export function errorText(e: unknown, locale: Locale): string {
   const code = errorCode(e);
   if (code === 'internal') console.warn('call failed:', e);
   const detail = serverDetail.has(code) && e instanceof ApiError ? e.message : '';
-  return withDetail(errorWords[code][locale], detail);
+  const n = numberDetail.has(code) && e instanceof ApiError && /^\d+$/.test(e.message) ? e.message : '';
+  return withDetail(errorWords[code][locale], detail, n);
 }
 
 /** Words for a code carried as data (a voice note's auto-send error, a channel's last error). */

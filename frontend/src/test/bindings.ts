@@ -7,6 +7,6 @@ type Methods = Record<string, unknown>;
 
 export function fakeGo(methods: Methods): NonNullable<Window['go']> {
   const bound = methods as unknown as Record<string, (...args: never[]) => Promise<unknown>>;
-  const services: Service[] = ['Workspace', 'Composer', 'Settings', 'Desktop'];
+  const services: Service[] = ['Workspace', 'Composer', 'Settings', 'Desktop', 'Team'];
   return { app: Object.fromEntries(services.map((s) => [s, bound])) };
 }

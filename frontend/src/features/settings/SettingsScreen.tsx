@@ -1,5 +1,5 @@
 // The Settings screen: a full-window panel over the workspace, opened from the header's gear.
-// Sections: Channels, Lead-generation links, Chat templates, Company, Preferences.
+// Sections: Channels, Lead-generation links, Chat templates, Company, Team, Preferences.
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { Locale, ThemeSetting } from '../../lib/types';
 import { ChannelsSection } from './ChannelsSection';
@@ -8,18 +8,21 @@ import { AboutLine } from './AboutLine';
 import { closeTopDialog } from './Dialog';
 import { LeadLinksSection } from './LeadLinksSection';
 import { PreferencesSection } from './PreferencesSection';
+import { TeamSection } from './TeamSection';
 import { TemplatesSection } from './TemplatesSection';
+import { useTeamT, type TeamKey } from './team-i18n';
 import { useSettingsT, type SettingsKey } from './settings-i18n';
 import { useChannels } from './useChannels';
 import './settings.css';
 
-export type SettingsSectionId = 'channels' | 'leadLinks' | 'templates' | 'company' | 'preferences';
+export type SettingsSectionId = 'channels' | 'leadLinks' | 'templates' | 'company' | 'team' | 'preferences';
 
-const sections: { id: SettingsSectionId; label: SettingsKey }[] = [
+const sections: { id: SettingsSectionId; label: SettingsKey | TeamKey }[] = [
   { id: 'channels', label: 'nav.channels' },
   { id: 'leadLinks', label: 'nav.leadLinks' },
   { id: 'templates', label: 'nav.templates' },
   { id: 'company', label: 'nav.company' },
+  { id: 'team', label: 'nav.team' },
   { id: 'preferences', label: 'nav.preferences' },
 ];
 
@@ -37,6 +40,7 @@ export interface SettingsScreenProps {
 
 export function SettingsScreen({ onClose, theme, onLocale, onTheme, onAllRead, initialSection = 'channels' }: SettingsScreenProps) {
   const { t } = useSettingsT();
+  const { t: tt } = useTeamT();
   const [section, setSection] = useState<SettingsSectionId>(initialSection);
   const channels = useChannels();
   const rootRef = useRef<HTMLDivElement>(null);
@@ -98,7 +102,7 @@ export function SettingsScreen({ onClose, theme, onLocale, onTheme, onAllRead, i
               data-section={s.id}
               data-testid={`settings-nav-${s.id}`}
             >
-              {t(s.label)}
+              {s.label === 'nav.team' ? tt(s.label) : t(s.label as SettingsKey)}
             </button>
           ))}
           <AboutLine />
@@ -108,6 +112,7 @@ export function SettingsScreen({ onClose, theme, onLocale, onTheme, onAllRead, i
           {section === 'leadLinks' && <LeadLinksSection channels={channels} />}
           {section === 'templates' && <TemplatesSection />}
           {section === 'company' && <CompanySection onAllRead={onAllRead} />}
+          {section === 'team' && <TeamSection />}
           {section === 'preferences' && <PreferencesSection theme={theme} onLocale={onLocale} onTheme={onTheme} channels={channels} />}
         </main>
       </div>
