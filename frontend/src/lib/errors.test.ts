@@ -72,4 +72,14 @@ describe('failure reasons', () => {
     // A value this build does not know reads as a general failure, never as raw text.
     expect(failureText('Forbidden: something new', 'ru')).toBe(errorWords.internal.ru);
   });
+  it("fills a hub error's number and detail from Go's message, never other text", () => {
+    expect(errorText(toApiError('ConnectHub', { code: 'hub_rate_limited', message: '42' }), 'en')).toBe('Too many sign-in attempts: try again in 42 s.');
+    expect(errorText(toApiError('ConnectHub', { code: 'hub_rate_limited', message: '42' }), 'ru')).toBe('Слишком много попыток входа: попробуйте через 42 с.');
+    expect(errorText(toApiError('TeamAddUser', { code: 'hub_password_too_short', message: '10' }), 'en')).toBe(
+      'The password is too short: at least 10 characters.',
+    );
+    expect(errorText(toApiError('ConnectHub', { code: 'hub_other_version', message: '9.0.0' }), 'en')).toContain('another version of Switchboard (9.0.0)');
+    expect(errorText(toApiError('ConnectHub', { code: 'hub_server_error', message: '502' }), 'ru')).toContain('ответил ошибкой (502)');
+    expect(errorText(toApiError('ConnectHub', { code: 'hub_rate_limited', message: '<b>x</b>' }), 'en')).not.toContain('<b>');
+  });
 });
