@@ -8,6 +8,7 @@ import { Dialog } from './Dialog';
 import { TeamUsers } from './TeamUsers';
 import { useTeamT, type TeamT } from './team-i18n';
 import { useSettingsT } from './settings-i18n';
+import { useBusyCall } from './useBusyCall';
 import { useSettingsError } from './useSettingsError';
 import { errorCodeText } from '../../lib/errors';
 
@@ -148,28 +149,20 @@ interface ConnectProps {
 
 function ConnectForm({ initialUrl, initialEmail, lockAddress, submitLabel, onConnected }: ConnectProps) {
   const { t } = useTeamT();
-  const errText = useSettingsError();
   const [url, setUrl] = useState(initialUrl);
   const [email, setEmail] = useState(initialEmail);
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState('');
+  const { busy, error, run } = useBusyCall();
   const ready = url.trim() !== '' && email.trim() !== '' && password !== '';
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (!ready || busy) return;
-    setBusy(true);
-    setError('');
-    try {
+    await run(async () => {
       const st = await teamApi.Connect(url.trim(), email.trim(), password);
       setPassword('');
       onConnected(st);
-    } catch (err) {
-      setError(errText(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -230,20 +223,12 @@ function ConnectForm({ initialUrl, initialEmail, lockAddress, submitLabel, onCon
 function LeaveDialog({ hub, onCancel, onLeft }: { hub: string; onCancel: () => void; onLeft: () => void }) {
   const { t } = useTeamT();
   const { t: ts } = useSettingsT();
-  const errText = useSettingsError();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState('');
-  const leave = async () => {
-    setBusy(true);
-    setError('');
-    try {
+  const { busy, error, run } = useBusyCall();
+  const leave = () =>
+    run(async () => {
       await teamApi.Leave();
       onLeft();
-    } catch (e) {
-      setError(errText(e));
-      setBusy(false);
-    }
-  };
+    });
   return (
     <Dialog title={t('team.leaveTitle')} onClose={onCancel} testid="team-leave-dialog" tone="danger">
       <p className="sb-set-callout error" data-testid="team-leave-warning">

@@ -9,6 +9,7 @@ import { Dialog } from './Dialog';
 import { useSettingsT } from './settings-i18n';
 import { roleLabel } from './TeamSection';
 import { useTeamT } from './team-i18n';
+import { useBusyCall } from './useBusyCall';
 import { useSettingsError } from './useSettingsError';
 
 type Open = { kind: 'add' } | { kind: 'disable' | 'password' | 'sessions'; user: HubAccount } | null;
@@ -236,29 +237,46 @@ function FormError({ text }: { text: string }) {
   );
 }
 
+/** A dialog form's Cancel and submit buttons. */
+function SubmitRow({
+  onCancel,
+  disabled,
+  label,
+  danger,
+  testid,
+}: {
+  onCancel: () => void;
+  disabled: boolean;
+  label: string;
+  danger?: boolean;
+  testid: string;
+}) {
+  const { t: ts } = useSettingsT();
+  return (
+    <div className="sb-set-actions">
+      <button type="button" className="sb-set-btn" onClick={onCancel}>
+        {ts('settings.cancel')}
+      </button>
+      <button type="submit" className={`sb-set-btn primary${danger ? ' danger' : ''}`} disabled={disabled} data-testid={testid}>
+        {label}
+      </button>
+    </div>
+  );
+}
+
 function AddUserDialog({ onClose, onAdded }: { onClose: () => void; onAdded: (acc: HubAccount) => void }) {
   const { t } = useTeamT();
-  const { t: ts } = useSettingsT();
-  const errText = useSettingsError();
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<HubRole>('manager');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState('');
+  const { busy, error, run } = useBusyCall();
   const ready = name.trim() !== '' && email.trim() !== '' && password !== '';
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (!ready || busy) return;
-    setBusy(true);
-    setError('');
-    try {
-      onAdded(await teamApi.AddUser({ name: name.trim(), email: email.trim(), role, password, avatarUrl: '' }));
-    } catch (err) {
-      setError(errText(err));
-      setBusy(false);
-    }
+    await run(async () => onAdded(await teamApi.AddUser({ name: name.trim(), email: email.trim(), role, password, avatarUrl: '' })));
   };
 
   return (
@@ -281,14 +299,7 @@ function AddUserDialog({ onClose, onAdded }: { onClose: () => void; onAdded: (ac
         </label>
         <PasswordField value={password} onChange={setPassword} disabled={busy} />
         <FormError text={error} />
-        <div className="sb-set-actions">
-          <button type="button" className="sb-set-btn" onClick={onClose}>
-            {ts('settings.cancel')}
-          </button>
-          <button type="submit" className="sb-set-btn primary" disabled={!ready || busy} data-testid="team-new-submit">
-            {busy ? t('users.adding') : t('users.create')}
-          </button>
-        </div>
+        <SubmitRow onCancel={onClose} disabled={!ready || busy} label={busy ? t('users.adding') : t('users.create')} testid="team-new-submit" />
       </form>
     </Dialog>
   );
@@ -296,23 +307,13 @@ function AddUserDialog({ onClose, onAdded }: { onClose: () => void; onAdded: (ac
 
 function PasswordDialog({ user, onClose, onDone }: { user: HubAccount; onClose: () => void; onDone: (acc: HubAccount) => void }) {
   const { t } = useTeamT();
-  const { t: ts } = useSettingsT();
-  const errText = useSettingsError();
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState('');
+  const { busy, error, run } = useBusyCall();
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (!password || busy) return;
-    setBusy(true);
-    setError('');
-    try {
-      onDone(await teamApi.SetPassword(user.id, password));
-    } catch (err) {
-      setError(errText(err));
-      setBusy(false);
-    }
+    await run(async () => onDone(await teamApi.SetPassword(user.id, password)));
   };
 
   return (
@@ -321,14 +322,13 @@ function PasswordDialog({ user, onClose, onDone }: { user: HubAccount; onClose: 
         <p className="sb-set-dialog-text">{t('users.resetText', { name: user.name })}</p>
         <PasswordField value={password} onChange={setPassword} disabled={busy} />
         <FormError text={error} />
-        <div className="sb-set-actions">
-          <button type="button" className="sb-set-btn" onClick={onClose}>
-            {ts('settings.cancel')}
-          </button>
-          <button type="submit" className="sb-set-btn danger primary" disabled={!password || busy} data-testid="team-password-submit">
-            {busy ? t('users.saving') : t('users.resetYes')}
-          </button>
-        </div>
+        <SubmitRow
+          onCancel={onClose}
+          disabled={!password || busy}
+          label={busy ? t('users.saving') : t('users.resetYes')}
+          danger
+          testid="team-password-submit"
+        />
       </form>
     </Dialog>
   );
