@@ -55,7 +55,7 @@ export function TeamUsers({ me }: { me: number }) {
   };
 
   return (
-    <div className="sb-set-card" data-testid="team-users">
+    <div className="sb-set-card sb-set-team-users" data-testid="team-users">
       <h3>{t('users.title')}</h3>
       <p className="sb-set-muted">{t('users.intro')}</p>
       <div className="sb-set-toolbar">
@@ -98,7 +98,7 @@ export function TeamUsers({ me }: { me: number }) {
                   <strong data-testid="team-user-name">{u.name}</strong>
                   {u.id === me && <span className="sb-set-muted"> ({t('users.you')})</span>}
                 </td>
-                <td className="sb-set-mono">{u.email}</td>
+                <td className="sb-set-team-email">{u.email}</td>
                 <td>
                   <select
                     value={u.role}
