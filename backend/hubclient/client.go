@@ -106,7 +106,6 @@ func New(rawURL string) (*Client, error) {
 		return nil, err
 	}
 	transport := http.DefaultTransport.(*http.Transport).Clone()
-	transport.Proxy = nil // a hub is on the company's network; a system proxy would see the token
 	transport.DialContext = (&net.Dialer{Timeout: dialTimeout, KeepAlive: 30 * time.Second}).DialContext
 	transport.TLSHandshakeTimeout = dialTimeout
 	return &Client{

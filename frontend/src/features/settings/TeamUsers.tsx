@@ -85,7 +85,6 @@ export function TeamUsers({ me }: { me: number }) {
           <thead>
             <tr>
               <th>{t('users.name')}</th>
-              <th>{t('users.email')}</th>
               <th>{t('users.role')}</th>
               <th>{t('users.state')}</th>
               <th>{t('users.actions')}</th>
@@ -97,8 +96,8 @@ export function TeamUsers({ me }: { me: number }) {
                 <td>
                   <strong data-testid="team-user-name">{u.name}</strong>
                   {u.id === me && <span className="sb-set-muted"> ({t('users.you')})</span>}
+                  <div className="sb-set-muted sb-set-team-email">{u.email}</div>
                 </td>
-                <td className="sb-set-team-email">{u.email}</td>
                 <td>
                   <select
                     value={u.role}
