@@ -12,6 +12,7 @@ import (
 	"switchboard/backend/channel/fakeapi"
 	"switchboard/backend/core"
 	"switchboard/backend/store"
+	"switchboard/bench/inbound"
 )
 
 // benchLatency measures how long an update takes from leaving the wire (the connector has read
@@ -76,10 +77,10 @@ func benchLatency(n int, rate float64, seed uint64, out sink) error {
 	defer e.stop()
 
 	rng := rand.New(rand.NewPCG(seed, 0x1a))
-	ups := clientUpdates(rng, n)
+	ups := inbound.Generate(rng, n)
 	for _, u := range ups {
 		time.Sleep(time.Duration(rng.ExpFloat64() / rate * float64(time.Second)))
-		fake.PushText(u.userID, u.name, u.text)
+		fake.PushText(u.UserID, u.Name, u.Text)
 	}
 	deadline := time.Now().Add(30 * time.Second)
 	for {
