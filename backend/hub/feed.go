@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
-	"github.com/coder/websocket/wsjson"
 
 	"switchboard/backend/core"
 )
@@ -80,12 +79,12 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request, c *caller) *apiErr
 // stream sends every event after `after`, then waits for commits and sends what they add.
 // The store's commit order is its seq order (one writer), so reading seq > cursor never skips.
 func (s *Server) stream(ctx context.Context, ended <-chan struct{}, conn *websocket.Conn, managerID, after int64) error {
-	wake, release := s.cfg.Events.Subscribe()
-	defer release()
 	ping := time.NewTicker(feedPingEvery)
 	defer ping.Stop()
 	for {
-		evs, err := s.cfg.Events.EventsAfter(ctx, after, feedBatch)
+		// The tail's signal is taken before reading, so a commit between the two still wakes.
+		wake := s.tail.wait()
+		evs, err := s.tail.eventsAfter(ctx, after, feedBatch)
 		if err != nil {
 			return err
 		}
@@ -95,10 +94,16 @@ func (s *Server) stream(ctx context.Context, ended <-chan struct{}, conn *websoc
 		default:
 		}
 		if len(evs) > 0 {
+			from := after
 			after = evs[len(evs)-1].Seq
-			msg := FeedMessage{Type: "events", Seq: after, Events: forManager(evs, managerID)}
+			raw, err := s.tail.encode(from, managerID, evs, func() FeedMessage {
+				return FeedMessage{Type: "events", Seq: after, Events: forManager(evs, managerID)}
+			})
+			if err != nil {
+				return err
+			}
 			wctx, cancel := context.WithTimeout(ctx, feedWriteTimeout)
-			err := wsjson.Write(wctx, conn, msg)
+			err = conn.Write(wctx, websocket.MessageText, raw)
 			cancel()
 			if err != nil {
 				return err

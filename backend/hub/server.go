@@ -57,6 +57,7 @@ type Server struct {
 	access   map[string]access // by mux pattern
 	limiter  *loginLimiter
 	feeds    *feedRegistry
+	tail     *logTail // the event log near its head, read once for every socket
 	log      *slog.Logger
 	// dummyHash is verified against when an e-mail is unknown, so the answer takes as long as
 	// for a wrong password and does not tell which e-mails have accounts.
@@ -135,7 +136,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{
 		cfg: cfg, accounts: cfg.Accounts, mux: http.NewServeMux(), access: map[string]access{},
-		limiter: newLoginLimiter(cfg.LoginLimits), feeds: newFeedRegistry(), log: cfg.Log, dummyHash: dummy,
+		limiter: newLoginLimiter(cfg.LoginLimits), feeds: newFeedRegistry(), tail: newLogTail(cfg.Events), log: cfg.Log, dummyHash: dummy,
 		stop: func() {},
 	}
 	for _, rt := range s.routes() {
@@ -167,6 +168,7 @@ func (s *Server) Close() {
 	s.stopped.Wait()
 	s.feeds.closeAll(closeShutdown)
 	s.streams.Wait()
+	s.tail.close()
 }
 
 type callerKey struct{}
