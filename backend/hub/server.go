@@ -136,9 +136,10 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{
 		cfg: cfg, accounts: cfg.Accounts, mux: http.NewServeMux(), access: map[string]access{},
-		limiter: newLoginLimiter(cfg.LoginLimits), feeds: newFeedRegistry(), tail: newLogTail(cfg.Events), log: cfg.Log, dummyHash: dummy,
+		limiter: newLoginLimiter(cfg.LoginLimits), feeds: newFeedRegistry(), log: cfg.Log, dummyHash: dummy,
 		stop: func() {},
 	}
+	s.tail = newLogTail(cfg.Events, s.feeds.count)
 	for _, rt := range s.routes() {
 		s.access[rt.pattern] = rt.access
 		s.mux.HandleFunc(rt.pattern, func(w http.ResponseWriter, r *http.Request) {

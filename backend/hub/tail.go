@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"sort"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"switchboard/backend/core"
 )
@@ -18,25 +20,39 @@ const (
 	// tailEncodings bounds the encoded batches kept; sockets following the head all ask for
 	// the same one or two, so more would only hold memory.
 	tailEncodings = 64
+	// fanoutCostPerSocket paces publishing: after waking n sockets the tail waits n times this
+	// before it wakes them again, commits meanwhile riding together in the next batch. Waking a
+	// socket and writing its frame costs a few microseconds of CPU on each side of the wire; at
+	// 100 commits/s and 2,000 desktops, one wake per commit was 200,000 socket writes a second,
+	// more than two cores have. Paced, 2,000 sockets get a batch at most every 50 ms (20 wakes/s),
+	// 200 every 5 ms, and a handful at once.
+	fanoutCostPerSocket = 25 * time.Microsecond
 )
 
 // logTail is the feed's one reader of the event log near its head. It follows the store's
 // commits, reads what each adds once, keeps the newest events in memory and wakes the sockets;
 // a socket at or near the head takes its batch from here, already encoded. Without it every
-// socket ran its own query after every commit and encoded the same batch again: with 2,000
-// desktops that was 2,000 queries and 2,000 encodings a commit, and delivery at 100 messages/s
-// fell behind.
+// socket ran its own query after every commit and encoded the same batch again: with 200
+// desktops following an ingestion that was 200 queries and encodings per commit.
 type logTail struct {
-	log  EventLog
-	stop context.CancelFunc
-	done chan struct{}
+	log     EventLog
+	sockets func() int // open feed sockets, for pacing
+	stop    context.CancelFunc
+	done    chan struct{}
+
+	// now is what sockets read, lock-free: replaced whole by each publish, never changed in place.
+	now atomic.Pointer[tailSnapshot]
 
 	mu      sync.Mutex
-	events  []core.Event  // the newest events, ascending; never changed in place once added
-	head    int64         // seq of the newest event read (0: none yet)
-	err     error         // the last read's failure; sockets then read the store themselves
-	changed chan struct{} // closed when events are added (or the tail stops), then replaced
 	encoded map[encodedKey][]byte
+}
+
+// tailSnapshot is the tail at one moment.
+type tailSnapshot struct {
+	events  []core.Event  // the newest events, ascending
+	head    int64         // seq of the newest event read (0: none yet)
+	failed  bool          // the last read failed; sockets read the store themselves meanwhile
+	changed chan struct{} // closed when the next snapshot replaces this one
 }
 
 // encodedKey names one batch as a socket sends it: the events after `after` up to `last`, seen
@@ -44,10 +60,19 @@ type logTail struct {
 type encodedKey struct{ after, last, manager int64 }
 
 // newLogTail starts following log from its current head.
-func newLogTail(log EventLog) *logTail {
+func newLogTail(log EventLog, sockets func() int) *logTail {
 	ctx, cancel := context.WithCancel(context.Background())
-	t := &logTail{log: log, stop: cancel, done: make(chan struct{}), changed: make(chan struct{}),
-		encoded: map[encodedKey][]byte{}}
+	t := &logTail{log: log, sockets: sockets, stop: cancel, done: make(chan struct{}), encoded: map[encodedKey][]byte{}}
+	first := &tailSnapshot{changed: make(chan struct{})}
+	// The events before the tail started are the store's to serve: it starts from the head.
+	if h, ok := log.(interface {
+		LastEventSeq(context.Context) (int64, error)
+	}); ok {
+		if seq, err := h.LastEventSeq(ctx); err == nil {
+			first.head = seq
+		}
+	}
+	t.now.Store(first)
 	wake, release := log.Subscribe()
 	go func() {
 		defer close(t.done)
@@ -64,22 +89,18 @@ func (t *logTail) close() {
 }
 
 func (t *logTail) follow(ctx context.Context, wake <-chan struct{}) {
-	defer func() {
-		t.mu.Lock()
-		close(t.changed)
-		t.changed = make(chan struct{})
-		t.mu.Unlock()
-	}()
-	// The events before the tail started are the store's to serve; it starts from the head.
-	if h, ok := t.log.(interface {
-		LastEventSeq(context.Context) (int64, error)
-	}); ok {
-		if seq, err := h.LastEventSeq(ctx); err == nil {
-			t.head = seq
-		}
-	}
+	defer func() { t.publish(t.now.Load().events, t.now.Load().head, true) }()
 	for {
-		t.read(ctx)
+		if woke := t.read(ctx); woke > 0 {
+			// Commits during the pause leave their signal in wake (buffered), so none is lost.
+			pause := time.NewTimer(time.Duration(woke) * fanoutCostPerSocket)
+			select {
+			case <-ctx.Done():
+				pause.Stop()
+				return
+			case <-pause.C:
+			}
+		}
 		select {
 		case <-ctx.Done():
 			return
@@ -88,84 +109,82 @@ func (t *logTail) follow(ctx context.Context, wake <-chan struct{}) {
 	}
 }
 
-// read takes everything committed after the head, keeps the newest tailKeep and wakes the
-// sockets once.
-func (t *logTail) read(ctx context.Context) {
+// read takes everything committed after the head, keeps the newest tailKeep and publishes it;
+// it returns how many sockets that woke (0 when there was nothing new).
+func (t *logTail) read(ctx context.Context) int {
+	cur := t.now.Load()
 	var added []core.Event
+	after := cur.head
 	for {
-		after := t.head
-		if n := len(added); n > 0 {
-			after = added[n-1].Seq
-		}
 		evs, err := t.log.EventsAfter(ctx, after, feedBatch)
 		if err != nil {
-			t.mu.Lock()
-			t.err = err
-			t.mu.Unlock()
-			break
+			if ctx.Err() == nil {
+				t.publish(cur.events, cur.head, true)
+			}
+			return 0
 		}
 		added = append(added, evs...)
 		if len(evs) < feedBatch {
 			break
 		}
+		after = evs[len(evs)-1].Seq
 	}
 	if len(added) == 0 {
-		return
+		if cur.failed {
+			t.publish(cur.events, cur.head, false)
+		}
+		return 0
 	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.err = nil
-	// A fresh slice when trimming, so slices handed out earlier keep their events.
-	all := append(t.events, added...)
+	// A fresh slice when trimming, so slices handed out earlier keep their events; appending
+	// only writes past every handed-out slice's end.
+	all := append(cur.events, added...)
 	if len(all) > tailKeep {
 		all = append([]core.Event(nil), all[len(all)-tailKeep:]...)
 	}
-	t.events = all
-	t.head = added[len(added)-1].Seq
+	t.publish(all, added[len(added)-1].Seq, false)
+	return t.sockets()
+}
+
+func (t *logTail) publish(events []core.Event, head int64, failed bool) {
+	prev := t.now.Swap(&tailSnapshot{events: events, head: head, failed: failed, changed: make(chan struct{})})
+	t.mu.Lock()
 	if len(t.encoded) > tailEncodings {
 		clear(t.encoded)
 	}
-	close(t.changed)
-	t.changed = make(chan struct{})
+	t.mu.Unlock()
+	close(prev.changed)
 }
 
 // wait is the channel closed at the next change; take it before reading, so a change between
 // the read and the wait is not missed.
-func (t *logTail) wait() <-chan struct{} {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.changed
-}
+func (t *logTail) wait() <-chan struct{} { return t.now.Load().changed }
 
 // eventsAfter is up to limit events after seq `after`: from memory when the tail holds them
 // (or knows there are none yet), from the store otherwise.
 func (t *logTail) eventsAfter(ctx context.Context, after int64, limit int) ([]core.Event, error) {
-	t.mu.Lock()
-	evs, ok := t.cached(after, limit)
-	t.mu.Unlock()
-	if ok {
+	if evs, ok := t.now.Load().after(after, limit); ok {
 		return evs, nil
 	}
 	return t.log.EventsAfter(ctx, after, limit)
 }
 
-// cached answers from memory when it can; t.mu held.
-func (t *logTail) cached(after int64, limit int) ([]core.Event, bool) {
-	if t.err != nil {
+// after answers from memory when it can.
+func (s *tailSnapshot) after(after int64, limit int) ([]core.Event, bool) {
+	if s.failed {
 		return nil, false
 	}
-	if after >= t.head {
+	if after >= s.head {
 		// Nothing read after it yet. A socket ahead of the tail (it read the store itself an
 		// instant after a commit the tail has not read) gets nothing now and is woken when the
 		// tail catches up.
 		return nil, true
 	}
-	if len(t.events) == 0 || after < t.events[0].Seq-1 {
+	if len(s.events) == 0 || after < s.events[0].Seq-1 {
 		return nil, false
 	}
-	i := sort.Search(len(t.events), func(i int) bool { return t.events[i].Seq > after })
-	j := min(len(t.events), i+limit)
-	return t.events[i:j:j], true
+	i := sort.Search(len(s.events), func(i int) bool { return s.events[i].Seq > after })
+	j := min(len(s.events), i+limit)
+	return s.events[i:j:j], true
 }
 
 // encode is the batch evs (the events after seq `after`) as managerID's socket sends it, built

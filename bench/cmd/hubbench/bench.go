@@ -110,6 +110,10 @@ func benchHub(cfg benchConfig, out sink) error {
 		// The ingestion's length is not known ahead; at the budget's 5,000 events/s it takes this.
 		go func() { profDone <- h.cpuProfile(cfg.hubProfile+"-write", time.Duration(cfg.backlog/5000+1)*time.Second) }()
 	}
+	before, err := h.sample()
+	if err != nil {
+		return err
+	}
 	t0 := clock.now()
 	for i := 0; i < cfg.backlog; i++ {
 		pushedAt[i] = clock.now()
@@ -123,6 +127,10 @@ func benchHub(cfg benchConfig, out sink) error {
 	t1 := probe.deliveries[cfg.backlog-1].at
 	probe.mu.Unlock()
 	head := probe.seq.Load()
+	after, err := h.sample()
+	if err != nil {
+		return err
+	}
 	if profDone != nil {
 		if err := <-profDone; err != nil {
 			slog.Warn("hubbench: hub CPU profile", "err", err)
@@ -137,6 +145,10 @@ func benchHub(cfg benchConfig, out sink) error {
 		cfg.backlog, max(1, len(msgs)/20), len(desks))
 	if err := out.put(Metric{ID: "hub_write_rate", Unit: "events/s", Samples: []float64{float64(head) / hubSecs},
 		Note: note + fmt.Sprintf("; %d events in %.2f s, from the first push to the last message delivered to a desktop", head, hubSecs)}); err != nil {
+		return err
+	}
+	if err := out.put(Metric{ID: "hub_write_cpu", Unit: "%", Samples: []float64{cpuPercent(before, after)},
+		Note: "the hub process's user+system CPU through the write-rate run, % of one core"}); err != nil {
 		return err
 	}
 	if err := out.put(Metric{ID: "hub_write_messages", Unit: "messages/s", Samples: []float64{float64(cfg.backlog) / hubSecs}, Note: note}); err != nil {
@@ -237,6 +249,11 @@ func benchHub(cfg benchConfig, out sink) error {
 	return nil
 }
 
+// cpuPercent is the hub's CPU between two samples, in % of one core.
+func cpuPercent(a, b procSample) float64 {
+	return float64(b.cpuTicks-a.cpuTicks) / clockTicks / b.at.Sub(a.at).Seconds() * 100
+}
+
 // waitFor waits until d has received n message.new events.
 func waitFor(d *desktop, n int64, limit time.Duration) error {
 	deadline := time.Now().Add(limit)
@@ -313,8 +330,7 @@ func steadyRun(h *hubProcess, fake *fakeapi.Telegram, desks []*desktop, msgs []i
 		return run, err
 	}
 	run.rss = append(run.rss, float64(endSample.rssKB)/1024)
-	wall := endSample.at.Sub(startSample.at).Seconds()
-	run.cpuPercent = float64(endSample.cpuTicks-startSample.cpuTicks) / clockTicks / wall * 100
+	run.cpuPercent = cpuPercent(startSample, endSample)
 	if profDone != nil {
 		if err := <-profDone; err != nil {
 			slog.Warn("hubbench: hub CPU profile", "err", err)
