@@ -120,8 +120,9 @@ type procSample struct {
 // clockTicks is USER_HZ, 100 on every Linux the bench runs on.
 const clockTicks = 100
 
-func (h *hubProcess) sample() (procSample, error) {
-	pid := h.cmd.Process.Pid
+func (h *hubProcess) sample() (procSample, error) { return sampleProcess(h.cmd.Process.Pid) }
+
+func sampleProcess(pid int) (procSample, error) {
 	s := procSample{at: time.Now()}
 	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
