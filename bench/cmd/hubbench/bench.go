@@ -13,7 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"switchboard/backend/channel/fakeapi"
 	"switchboard/backend/core"
 	"switchboard/backend/store"
 	"switchboard/bench/inbound"
@@ -21,6 +20,7 @@ import (
 
 type benchConfig struct {
 	hubBin      string
+	fakeBin     string
 	desktops    []int
 	rate        int
 	duration    time.Duration
@@ -52,8 +52,11 @@ func benchHub(cfg benchConfig, out sink) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	fake := fakeapi.NewTelegram(nil)
-	defer fake.Close()
+	fake, err := startFakeTelegram(cfg.fakeBin, dir)
+	if err != nil {
+		return err
+	}
+	defer fake.close()
 
 	// Every message the run pushes, made up front: the backlog first, then the steady runs. The
 	// index in the text ties a stored message back to the moment it entered the fake.
@@ -65,8 +68,8 @@ func benchHub(cfg benchConfig, out sink) error {
 	pushedAt := make([]time.Duration, len(msgs))
 
 	slog.Info("hubbench: setting up", "dir", dir, "desktops", cfg.desktops)
-	if err := hubCommand(cfg.hubBin, "", []string{"SB_BENCH_TG_TOKEN=" + fake.Token()}, "channel", "add", "telegram",
-		"--token-env", "SB_BENCH_TG_TOKEN", "--api-url", fake.URL(), "--data", dir, "--tokens", "file"); err != nil {
+	if err := hubCommand(cfg.hubBin, "", []string{"SB_BENCH_TG_TOKEN=" + fake.token}, "channel", "add", "telegram",
+		"--token-env", "SB_BENCH_TG_TOKEN", "--api-url", fake.url, "--data", dir, "--tokens", "file"); err != nil {
 		return err
 	}
 	if err := hubCommand(cfg.hubBin, adminPassword+"\n", nil, "user", "add", "--data", dir, "--email", adminEmail,
@@ -83,7 +86,7 @@ func benchHub(cfg benchConfig, out sink) error {
 	if cfg.hubProfile != "" {
 		env = append(env, "SWITCHBOARD_PPROF=127.0.0.1:0")
 	}
-	h, err := startHub(cfg.hubBin, dir, fake.URL(), env)
+	h, err := startHub(cfg.hubBin, dir, fake.url, env)
 	if err != nil {
 		return err
 	}
@@ -118,7 +121,9 @@ func benchHub(cfg benchConfig, out sink) error {
 	t0 := clock.now()
 	for i := 0; i < cfg.backlog; i++ {
 		pushedAt[i] = clock.now()
-		fake.PushText(msgs[i].UserID, msgs[i].Name, msgs[i].Text)
+		if err := fake.push(msgs[i].UserID, msgs[i].Name, msgs[i].Text); err != nil {
+			return err
+		}
 	}
 	probe := desks[0]
 	if err := waitFor(probe, int64(cfg.backlog), 5*time.Minute); err != nil {
@@ -217,7 +222,7 @@ func benchHub(cfg benchConfig, out sink) error {
 	}
 
 	// Tie each message.new seq to its message's index, from the store the hub wrote.
-	index, err := indexBySeq(dir, len(msgs))
+	index, applied, err := indexBySeq(dir, len(msgs))
 	if err != nil {
 		return err
 	}
@@ -230,6 +235,10 @@ func benchHub(cfg benchConfig, out sink) error {
 		note := fmt.Sprintf("%d client messages at %d/s; %d deliveries (every desktop, every message), update pushed into the fake -> desktop read the feed batch holding its event; the samples are 1,001 quantiles of them",
 			run.last-run.first, cfg.rate, len(all))
 		if err := out.put(Metric{ID: fmt.Sprintf("hub_delivery_%d", n), Unit: "ms", Samples: quantiles(all, 1001), Note: note}); err != nil {
+			return err
+		}
+		if err := out.put(Metric{ID: fmt.Sprintf("hub_ingest_%d", n), Unit: "ms", Samples: ingestDelays(run, index, applied, pushedAt, clock),
+			Note: "per message: pushed into the fake -> its batch began to apply in the hub (the event's at, wall clock, ms resolution); the rest of a delivery is commit and fan-out"}); err != nil {
 			return err
 		}
 		if err := out.put(Metric{ID: fmt.Sprintf("hub_delivery_last_%d", n), Unit: "ms", Samples: lastDesk,
@@ -274,7 +283,7 @@ func waitFor(d *desktop, n int64, limit time.Duration) error {
 
 // steadyRun pushes messages [first, last) at rate per second and waits for every desktop to
 // have them, sampling the hub's RSS and CPU meanwhile.
-func steadyRun(h *hubProcess, fake *fakeapi.Telegram, desks []*desktop, msgs []inbound.Message, pushedAt []time.Duration,
+func steadyRun(h *hubProcess, fake *fakeTelegram, desks []*desktop, msgs []inbound.Message, pushedAt []time.Duration,
 	first, last, rate int, clock *benchClock, profile string) (deliveryRun, error) {
 	run := deliveryRun{desktops: desks, first: first, last: last}
 	base := make([]int64, len(desks))
@@ -322,7 +331,9 @@ func steadyRun(h *hubProcess, fake *fakeapi.Telegram, desks []*desktop, msgs []i
 			time.Sleep(wait)
 		}
 		pushedAt[i] = clock.now()
-		fake.PushText(msgs[i].UserID, msgs[i].Name, msgs[i].Text)
+		if err := fake.push(msgs[i].UserID, msgs[i].Name, msgs[i].Text); err != nil {
+			return run, err
+		}
 	}
 	want := int64(last - first)
 	for i, d := range desks {
@@ -376,23 +387,24 @@ func catchUp(baseURL, token string, from, head int64) (float64, error) {
 // indexBySeq maps each message.new event's seq to the index of its message in the bench's
 // list (the " #i" its text ends with), reading the log and the messages from the data
 // directory after the hub stopped.
-func indexBySeq(dir string, count int) (map[int64]int, error) {
+func indexBySeq(dir string, count int) (map[int64]int, map[int64]int64, error) {
 	ctx := context.Background()
 	st, err := store.OpenDir(dir)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer st.Close()
 	out := map[int64]int{}
+	applied := map[int64]int64{} // seq -> the event's at: when its batch began to apply (unix ms)
 	seen := make([]bool, count)
 	var after int64
 	for {
 		evs, err := st.EventsAfter(ctx, after, 10000)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if len(evs) == 0 {
-			return out, nil
+			return out, applied, nil
 		}
 		for _, e := range evs {
 			if e.Kind != core.EventMessageNew {
@@ -400,18 +412,19 @@ func indexBySeq(dir string, count int) (map[int64]int, error) {
 			}
 			m, err := st.Message(ctx, e.MessageID)
 			if err != nil {
-				return nil, fmt.Errorf("event %d: %w", e.Seq, err)
+				return nil, nil, fmt.Errorf("event %d: %w", e.Seq, err)
 			}
 			_, idx, ok := strings.Cut(m.Text, " #")
 			i, err := strconv.Atoi(idx)
 			if !ok || err != nil || i < 0 || i >= count {
-				return nil, fmt.Errorf("event %d: message %d is not one the bench sent: %q", e.Seq, m.ID, m.Text)
+				return nil, nil, fmt.Errorf("event %d: message %d is not one the bench sent: %q", e.Seq, m.ID, m.Text)
 			}
 			if seen[i] {
-				return nil, fmt.Errorf("message #%d was stored twice", i)
+				return nil, nil, fmt.Errorf("message #%d was stored twice", i)
 			}
 			seen[i] = true
 			out[e.Seq] = i
+			applied[e.Seq] = e.At
 		}
 		after = evs[len(evs)-1].Seq
 	}
@@ -456,6 +469,20 @@ func latencies(run deliveryRun, index map[int64]int, pushedAt []time.Duration) (
 		lastDesk = append(lastDesk, float64(l)/float64(time.Millisecond))
 	}
 	return all, lastDesk, nil
+}
+
+// ingestDelays is, per message of the run, the time from its push into the fake to the start of
+// the hub's batch that stored it.
+func ingestDelays(run deliveryRun, index map[int64]int, applied map[int64]int64, pushedAt []time.Duration, clock *benchClock) []float64 {
+	var out []float64
+	for seq, i := range index {
+		if i < run.first || i >= run.last {
+			continue
+		}
+		pushed := clock.start.Add(pushedAt[i])
+		out = append(out, float64(applied[seq]-pushed.UnixMilli()))
+	}
+	return out
 }
 
 func quantiles(xs []float64, n int) []float64 {

@@ -245,3 +245,59 @@ func (h *hubProcess) cpuProfile(file string, d time.Duration) error {
 	}
 	return f.Close()
 }
+
+// fakeTelegram is the fake Bot API (backend/channel/fakeapi/faketelegram) in a process of its
+// own: in this one, the fake's answers to the hub's polls queued behind thousands of desktop
+// sockets, and the bench measured its own scheduler instead of the hub.
+type fakeTelegram struct {
+	cmd        *exec.Cmd
+	stdin      io.WriteCloser
+	url, token string
+	logs       *lockedBuffer
+}
+
+func startFakeTelegram(bin, dir string) (*fakeTelegram, error) {
+	addrFile := dir + "/faketelegram.addr"
+	cmd := exec.Command(bin, "--stdin", "--addr-file", addrFile)
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, err
+	}
+	logs := &lockedBuffer{}
+	cmd.Stdout, cmd.Stderr = logs, logs
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	for start := time.Now(); ; time.Sleep(5 * time.Millisecond) {
+		raw, err := os.ReadFile(addrFile)
+		if f := strings.Fields(string(raw)); err == nil && len(f) == 2 && strings.HasSuffix(string(raw), "\n") {
+			return &fakeTelegram{cmd: cmd, stdin: stdin, url: f[0], token: f[1], logs: logs}, nil
+		}
+		if time.Since(start) > 20*time.Second {
+			cmd.Process.Kill()
+			return nil, fmt.Errorf("faketelegram did not start\n%s", logs.String())
+		}
+	}
+}
+
+// push queues one client message; the line reaches the fake at once (one write).
+func (f *fakeTelegram) push(userID int64, name, text string) error {
+	_, err := fmt.Fprintf(f.stdin, "%d\t%s\t%s\n", userID, name, text)
+	return err
+}
+
+func (f *fakeTelegram) close() error {
+	f.stdin.Close()
+	done := make(chan error, 1)
+	go func() { done <- f.cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			return fmt.Errorf("faketelegram: %v\n%s", err, f.logs.String())
+		}
+		return nil
+	case <-time.After(10 * time.Second):
+		f.cmd.Process.Kill()
+		return fmt.Errorf("faketelegram did not exit when its input ended")
+	}
+}

@@ -64,6 +64,7 @@ func main() {
 func run() error {
 	cfg := benchConfig{}
 	flag.StringVar(&cfg.hubBin, "hub", "build/bin/switchboard-hub", "the switchboard-hub binary to run")
+	flag.StringVar(&cfg.fakeBin, "faketelegram", "build/bin/faketelegram", "the fake Bot API binary (backend/channel/fakeapi/faketelegram)")
 	out := flag.String("out", "", "JSON lines of samples to append to (required)")
 	desktops := flag.String("desktops", "200,2000", "desktop counts to measure delivery at, ascending")
 	flag.IntVar(&cfg.rate, "rate", 100, "inbound client messages per second during the delivery runs")
