@@ -39,11 +39,11 @@ const adminEmail, adminPassword = "admin@bench.invalid", "hubbench admin passwor
 
 // deliveryRun is one measured stretch of steady traffic at a desktop count.
 type deliveryRun struct {
-	desktops       []*desktop
-	first, last    int // message indexes pushed in this run
-	rss            []float64
-	cpuPercent     float64
-	benchCPU       float64 // this process: the desktops and the fake Telegram
+	desktops    []*desktop
+	first, last int // message indexes pushed in this run
+	rss         []float64
+	cpuPercent  float64
+	benchCPU    float64 // this process: the desktops and the fake Telegram
 }
 
 func benchHub(cfg benchConfig, out sink) error {
@@ -112,7 +112,9 @@ func benchHub(cfg benchConfig, out sink) error {
 	if cfg.hubProfile != "" {
 		profDone = make(chan error, 1)
 		// The ingestion's length is not known ahead; at the budget's 5,000 events/s it takes this.
-		go func() { profDone <- h.cpuProfile(cfg.hubProfile+"-write", time.Duration(cfg.backlog/5000+1)*time.Second) }()
+		go func() {
+			profDone <- h.cpuProfile(cfg.hubProfile+"-write", time.Duration(cfg.backlog/5000+1)*time.Second)
+		}()
 	}
 	before, err := h.sample()
 	if err != nil {
