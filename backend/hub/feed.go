@@ -26,12 +26,13 @@ const (
 	// feedBatch is the most events per message: about 25 KB of JSON, under the 32 KB a
 	// WebSocket client reads by default (coder/websocket's limit), so clients need no tuning.
 	feedBatch        = 200
-	feedWriteTimeout = 10 * time.Second // a client that takes longer to take a batch is dropped
+	feedWriteTimeout = 10 * time.Second // a client that does not answer a ping by then is dropped
 	feedPingEvery    = 30 * time.Second // keeps proxies from timing out an idle socket
-	// fanoutWriters is how many sockets read and write a batch at once (sendNext). A write to a
-	// client that reads takes microseconds; one that stopped reading holds its place until
-	// feedWriteTimeout drops it, so there are enough places for a few such clients at once.
-	fanoutWriters = 16
+	// batchWriteTimeout drops a client that cannot take a batch in time. It is shorter than
+	// feedWriteTimeout because a socket writing holds one of the few fan-out places (sendNext):
+	// a write blocks only once the client's kernel buffer is full, megabytes of batches it has
+	// not read, and the dropped desktop reconnects and catches up from its seq.
+	batchWriteTimeout = 2 * time.Second
 )
 
 // FeedMessage is what the feed sends: the events after the client's seq, in order, and Seq, the
@@ -119,10 +120,11 @@ func (s *Server) stream(ctx context.Context, ended <-chan struct{}, conn *websoc
 }
 
 // sendNext sends the batch after seq `after`, if there is one, and returns the new cursor and
-// how many events the batch held. Only fanoutWriters sockets do this at once: when a commit
-// wakes thousands of sockets, the rest wait parked instead of queueing in the scheduler ahead
-// of the poller and the store, which then kept new messages waiting (at 2,000 desktops a
-// message waited 100 ms, p50, before its batch even began to apply).
+// how many events the batch held. Only as many sockets as the hub has cores do this at once
+// (Server.fanout): when a commit wakes thousands of sockets, the rest wait parked instead of
+// taking every core in turn and keeping the poller and the store waiting; with 16 at once and
+// 2,000 desktops a client message waited 40-50 ms (p50) before its batch even began to apply,
+// with 2 about 12 ms, on this 2-core machine.
 func (s *Server) sendNext(ctx context.Context, conn *websocket.Conn, managerID, after int64) (int64, int, error) {
 	select {
 	case s.fanout <- struct{}{}:
@@ -141,7 +143,7 @@ func (s *Server) sendNext(ctx context.Context, conn *websocket.Conn, managerID, 
 	if err != nil {
 		return after, 0, err
 	}
-	wctx, cancel := context.WithTimeout(ctx, feedWriteTimeout)
+	wctx, cancel := context.WithTimeout(ctx, batchWriteTimeout)
 	defer cancel()
 	if err := conn.Write(wctx, websocket.MessageText, raw); err != nil {
 		return after, 0, err

@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -138,7 +139,7 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{
 		cfg: cfg, accounts: cfg.Accounts, mux: http.NewServeMux(), access: map[string]access{},
 		limiter: newLoginLimiter(cfg.LoginLimits), feeds: newFeedRegistry(), log: cfg.Log, dummyHash: dummy,
-		stop: func() {}, fanout: make(chan struct{}, fanoutWriters),
+		stop: func() {}, fanout: make(chan struct{}, max(2, runtime.GOMAXPROCS(0))),
 	}
 	s.tail = newLogTail(cfg.Events, s.feeds.count)
 	for _, rt := range s.routes() {
