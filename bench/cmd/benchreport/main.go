@@ -18,16 +18,12 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"switchboard/bench/samples"
 	"time"
 )
 
 // Metric is one measurement's raw samples, as the collectors write them.
-type Metric struct {
-	ID      string    `json:"id"`
-	Unit    string    `json:"unit"`
-	Samples []float64 `json:"samples"`
-	Note    string    `json:"note,omitempty"`
-}
+type Metric = samples.Metric
 
 // Budget is one row of the table. Stat says which statistic is held to Limit; Min means the
 // figure must be at least Limit (throughput) instead of at most. A zero Limit is an

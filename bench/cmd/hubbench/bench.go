@@ -16,6 +16,7 @@ import (
 	"switchboard/backend/core"
 	"switchboard/backend/store"
 	"switchboard/bench/inbound"
+	"switchboard/bench/samples"
 )
 
 type benchConfig struct {
@@ -46,7 +47,7 @@ type deliveryRun struct {
 	benchCPU    float64 // this process: the desktops and the fake Telegram
 }
 
-func benchHub(cfg benchConfig, out sink) error {
+func benchHub(cfg benchConfig, out samples.Sink) error {
 	dir, err := os.MkdirTemp("", "sb-hubbench-")
 	if err != nil {
 		return err
@@ -149,22 +150,22 @@ func benchHub(cfg benchConfig, out sink) error {
 	}
 	note := fmt.Sprintf("%d client messages from %d clients queued on the fake Telegram at once, %d desktops following the feed from seq 0; events: the store's log (message.new, and person/chat events for new clients)",
 		cfg.backlog, max(1, len(msgs)/20), len(desks))
-	if err := out.put(Metric{ID: "hub_write_rate", Unit: "events/s", Samples: []float64{float64(head) / hubSecs},
+	if err := out.Put(Metric{ID: "hub_write_rate", Unit: "events/s", Samples: []float64{float64(head) / hubSecs},
 		Note: note + fmt.Sprintf("; %d events in %.2f s, from the first push to the last message delivered to a desktop", head, hubSecs)}); err != nil {
 		return err
 	}
-	if err := out.put(Metric{ID: "hub_write_cpu", Unit: "%", Samples: []float64{cpuPercent(before, after)},
+	if err := out.Put(Metric{ID: "hub_write_cpu", Unit: "%", Samples: []float64{cpuPercent(before, after)},
 		Note: "the hub process's user+system CPU through the write-rate run, % of one core"}); err != nil {
 		return err
 	}
-	if err := out.put(Metric{ID: "hub_write_messages", Unit: "messages/s", Samples: []float64{float64(cfg.backlog) / hubSecs}, Note: note}); err != nil {
+	if err := out.Put(Metric{ID: "hub_write_messages", Unit: "messages/s", Samples: []float64{float64(cfg.backlog) / hubSecs}, Note: note}); err != nil {
 		return err
 	}
-	if err := out.put(Metric{ID: "hub_bare_insert_rate", Unit: "rows/s", Samples: []float64{float64(cfg.backlog) / bare.Seconds()},
+	if err := out.Put(Metric{ID: "hub_bare_insert_rate", Unit: "rows/s", Samples: []float64{float64(cfg.backlog) / bare.Seconds()},
 		Note: "the same people/chats/messages as plain prepared INSERTs, one transaction per 100, same schema, no events (bench/inbound)"}); err != nil {
 		return err
 	}
-	if err := out.put(Metric{ID: "hub_write_ratio", Unit: "x", Samples: []float64{bare.Seconds() / hubSecs},
+	if err := out.Put(Metric{ID: "hub_write_ratio", Unit: "x", Samples: []float64{bare.Seconds() / hubSecs},
 		Note: "hub's messages/s with fan-out running / bare batched insert of the same rows, same run"}); err != nil {
 		return err
 	}
@@ -181,7 +182,7 @@ func benchHub(cfg benchConfig, out sink) error {
 		}
 		catchup = append(catchup, secs)
 	}
-	if err := out.put(Metric{ID: "hub_catchup", Unit: "s", Samples: catchup,
+	if err := out.Put(Metric{ID: "hub_catchup", Unit: "s", Samples: catchup,
 		Note: fmt.Sprintf("a client %d events behind the head: dial to the head's batch read, %d desktops connected", cfg.catchup, len(desks))}); err != nil {
 		return err
 	}
@@ -236,26 +237,26 @@ func benchHub(cfg benchConfig, out sink) error {
 		}
 		note := fmt.Sprintf("%d client messages at %d/s; %d deliveries (every desktop, every message), update pushed into the fake -> desktop read the feed batch holding its event; the samples are 1,001 quantiles of them",
 			run.last-run.first, cfg.rate, len(all))
-		if err := out.put(Metric{ID: fmt.Sprintf("hub_delivery_%d", n), Unit: "ms", Samples: quantiles(all, 1001), Note: note}); err != nil {
+		if err := out.Put(Metric{ID: fmt.Sprintf("hub_delivery_%d", n), Unit: "ms", Samples: quantiles(all, 1001), Note: note}); err != nil {
 			return err
 		}
-		if err := out.put(Metric{ID: fmt.Sprintf("hub_ingest_%d", n), Unit: "ms", Samples: ingestDelays(run, index, applied, pushedAt, clock),
+		if err := out.Put(Metric{ID: fmt.Sprintf("hub_ingest_%d", n), Unit: "ms", Samples: ingestDelays(run, index, applied, pushedAt, clock),
 			Note: "per message: pushed into the fake -> its batch began to apply in the hub (the event's at, wall clock, ms resolution); the rest of a delivery is commit and fan-out"}); err != nil {
 			return err
 		}
-		if err := out.put(Metric{ID: fmt.Sprintf("hub_delivery_last_%d", n), Unit: "ms", Samples: lastDesk,
+		if err := out.Put(Metric{ID: fmt.Sprintf("hub_delivery_last_%d", n), Unit: "ms", Samples: lastDesk,
 			Note: "per message: when the last of the desktops had it"}); err != nil {
 			return err
 		}
-		if err := out.put(Metric{ID: fmt.Sprintf("hub_rss_%d", n), Unit: "MB", Samples: run.rss,
+		if err := out.Put(Metric{ID: fmt.Sprintf("hub_rss_%d", n), Unit: "MB", Samples: run.rss,
 			Note: "the hub process's VmRSS, sampled every 250 ms through the run"}); err != nil {
 			return err
 		}
-		if err := out.put(Metric{ID: fmt.Sprintf("hub_cpu_%d", n), Unit: "%", Samples: []float64{run.cpuPercent},
+		if err := out.Put(Metric{ID: fmt.Sprintf("hub_cpu_%d", n), Unit: "%", Samples: []float64{run.cpuPercent},
 			Note: "the hub process's user+system CPU over the run, % of one core (the machine has " + strconv.Itoa(runtime.NumCPU()) + ")"}); err != nil {
 			return err
 		}
-		if err := out.put(Metric{ID: fmt.Sprintf("hub_bench_cpu_%d", n), Unit: "%", Samples: []float64{run.benchCPU},
+		if err := out.Put(Metric{ID: fmt.Sprintf("hub_bench_cpu_%d", n), Unit: "%", Samples: []float64{run.benchCPU},
 			Note: "the bench process's CPU over the run (the desktops' sockets and the fake Telegram), % of one core: it shares the machine with the hub"}); err != nil {
 			return err
 		}

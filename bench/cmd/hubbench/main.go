@@ -14,44 +14,19 @@
 package main
 
 import (
-	"encoding/json"
 	"flag"
 	"fmt"
 	"log/slog"
 	"os"
-	"sort"
 	"strconv"
 	"strings"
+	"switchboard/bench/samples"
 	"syscall"
 	"time"
 )
 
 // Metric is one measurement's raw samples, as benchreport reads them.
-type Metric struct {
-	ID      string    `json:"id"`
-	Unit    string    `json:"unit"`
-	Samples []float64 `json:"samples"`
-	Note    string    `json:"note,omitempty"`
-}
-
-type sink struct{ f *os.File }
-
-func (s sink) put(m Metric) error {
-	raw, err := json.Marshal(m)
-	if err != nil {
-		return err
-	}
-	if _, err := s.f.Write(append(raw, '\n')); err != nil {
-		return err
-	}
-	sorted := append([]float64(nil), m.Samples...)
-	sort.Float64s(sorted)
-	if len(sorted) > 0 {
-		slog.Info("measured", "id", m.ID, "n", len(sorted), "median", sorted[len(sorted)/2],
-			"p99", sorted[min(len(sorted)-1, len(sorted)*99/100)], "max", sorted[len(sorted)-1], "unit", m.Unit)
-	}
-	return nil
-}
+type Metric = samples.Metric
 
 func main() {
 	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, nil)))
@@ -93,7 +68,7 @@ func run() error {
 		return err
 	}
 	defer f.Close()
-	return benchHub(cfg, sink{f})
+	return benchHub(cfg, samples.Sink{W: f})
 }
 
 // raiseOpenFiles lifts the soft open-files limit to the hard one (the hub, started from here,

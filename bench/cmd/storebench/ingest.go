@@ -14,13 +14,14 @@ import (
 	"switchboard/backend/core"
 	"switchboard/backend/store"
 	"switchboard/bench/inbound"
+	"switchboard/bench/samples"
 )
 
 // benchIngest measures updates/s through the real path (fake Bot API -> Telegram connector ->
 // supervisor -> store.ApplyBatch, batches of 100) into a fresh SQLite file, and, in the same
 // run, a bare batched insert of the same rows into another fresh file with the same schema.
 // Runs alternate so both sides share the machine's load.
-func benchIngest(runs, n int, seed uint64, out sink) error {
+func benchIngest(runs, n int, seed uint64, out samples.Sink) error {
 	rng := rand.New(rand.NewPCG(seed, 0x1e))
 	ups := inbound.Generate(rng, n)
 	var engRate, bareRate, ratio, applyShare []float64
@@ -49,19 +50,19 @@ func benchIngest(runs, n int, seed uint64, out sink) error {
 		applyShare = append(applyShare, apply.Seconds()/e.Seconds())
 	}
 	note := fmt.Sprintf("%d client messages from %d clients per run", n, max(1, n/20))
-	if err := out.put(Metric{ID: "ingest_rate", Unit: "updates/s", Samples: engRate,
+	if err := out.Put(Metric{ID: "ingest_rate", Unit: "updates/s", Samples: engRate,
 		Note: note + ": fakeapi getUpdates -> telegram.Client.Poll -> channel.Supervisor -> store.ApplyBatch, fresh file"}); err != nil {
 		return err
 	}
-	if err := out.put(Metric{ID: "bare_insert_rate", Unit: "rows/s", Samples: bareRate,
+	if err := out.Put(Metric{ID: "bare_insert_rate", Unit: "rows/s", Samples: bareRate,
 		Note: note + ": plain prepared INSERTs of the same people/chats/messages, one transaction per 100, same schema"}); err != nil {
 		return err
 	}
-	if err := out.put(Metric{ID: "ingest_apply_share", Unit: "x", Samples: applyShare,
+	if err := out.Put(Metric{ID: "ingest_apply_share", Unit: "x", Samples: applyShare,
 		Note: "share of an engine run spent inside store.ApplyBatch (the rest: HTTP, JSON, the poll loop)"}); err != nil {
 		return err
 	}
-	return out.put(Metric{ID: "ingest_ratio", Unit: "x", Samples: ratio, Note: "engine rate / bare insert rate, per run"})
+	return out.Put(Metric{ID: "ingest_ratio", Unit: "x", Samples: ratio, Note: "engine rate / bare insert rate, per run"})
 }
 
 // ingestOnce times the engine from the supervisor's start to the commit of the last batch, and
