@@ -15,12 +15,13 @@ FRONTEND_STAMP := frontend/node_modules/.package-lock.json
 GO_PKGS   := . ./app/... ./backend/... ./bench/...
 
 .PHONY: help deps run app hub demo frontend test test-go test-frontend test-e2e test-smoke vet bench bench-scale clean \
-	release release-check test-windows
+	bench-hub release release-check test-windows
 
 help:
 	@echo "make run    - build and open the app on a demo workspace ($(DEMO_DIR))"
 	@echo "make test   - vet, Go tests (-race), frontend checks, browser e2e, app smoke test"
 	@echo "make bench  - performance budgets on 100k people / 1M messages"
+	@echo "make bench-hub  - team mode alone: a hub, 200 and 2,000 desktops on its feed"
 	@echo "make bench-scale - the cost curve: store, start-up and memory at 10k/100k/1M people"
 	@echo "make release       - dist/: Linux binaries and .deb, Windows .exe and installer, SHA-256 sums"
 	@echo "make release-check - install and run what make release built (clean Debian root, wine)"
@@ -78,6 +79,10 @@ test: vet test-go test-frontend test-e2e test-smoke
 SCALE ?=
 bench: app hub
 	BENCH_SCALE="$(SCALE)" bash scripts/bench.sh
+
+# The team rows alone (a hub process, simulated desktops): scripts/bench-hub.sh.
+bench-hub: hub
+	bash scripts/bench-hub.sh
 
 bench-scale: app hub
 	BENCH_SCALE="$(or $(SCALE),10000 100000 1000000)" bash scripts/bench.sh

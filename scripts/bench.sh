@@ -15,13 +15,15 @@
 #   5. memory: the production binary on the big dataset, 100 chats opened with real key presses
 #      (xdotool Ctrl+Shift+Down = next chat), PSS of the app and its WebKit processes;
 #   6. the stripped binary's size;
-#   7. rendered timings in Chromium against `wails dev` (frontend/e2e/bench/ui-bench.mjs).
+#   7. rendered timings in Chromium against `wails dev` (frontend/e2e/bench/ui-bench.mjs);
+#   8. team mode: a real hub process, 200 and 2,000 desktops on its feed, catch-up and write
+#      rate (scripts/bench-hub.sh, bench/cmd/hubbench; `make bench-hub` runs it alone).
 # The table is printed and written to bench/results/ (latest.json and a dated copy; a run with
 # BENCH_SKIP writes only the dated copy).
 #
 # Knobs (environment): BENCH_PEOPLE, BENCH_MESSAGES, BENCH_SEED, BENCH_START_RUNS (15),
 # BENCH_MEM_RUNS (3), BENCH_QUERIES (300), BENCH_INGEST_RUNS (5), BENCH_SKIP (space-separated
-# step names to skip: queries ingest latency startup memory size browser), BENCH_WEBKIT_WAIT
+# step names to skip: queries ingest latency startup memory size browser hub), BENCH_WEBKIT_WAIT
 # (300: seconds the memory step waits for other WebKit processes to end), BENCH_OUT (the
 # results file; default bench/results/<UTC stamp>.json).
 #
@@ -41,7 +43,7 @@ if [[ -n ${BENCH_SCALE:-} ]]; then
     out=bench/results/scale-$stamp-p$n.json
     echo "== bench: the cost curve at $n people, $((n * 10)) messages ($(date -u +%H:%M:%S))"
     BENCH_SCALE='' BENCH_PEOPLE=$n BENCH_MESSAGES=$((n * 10)) BENCH_OUT=$out \
-      BENCH_SKIP="${BENCH_SKIP:-ingest latency size browser}" bash "$0" || true
+      BENCH_SKIP="${BENCH_SKIP:-ingest latency size browser hub}" bash "$0" || true
     [[ -f $out ]] && files+=("$out")
   done
   go run ./bench/cmd/benchreport -curve -out "bench/results/scale-$stamp.json" "${files[@]}"
@@ -157,6 +159,11 @@ fi
 if ! skip latency; then
   log "update off the wire -> inbox.Follow event: 2,000 updates at 200/s"
   "$STOREBENCH" latency -n 2000 -rate 200 -seed "$SEED" -out "$metrics/store.jsonl"
+fi
+
+if ! skip hub; then
+  log "team: a switchboard-hub serve process, 200 and 2,000 desktops on its feed, 100 client messages/s"
+  bash scripts/bench-hub.sh "$metrics/hub.jsonl"
 fi
 
 # ---------- helpers for the windowed runs ----------

@@ -46,29 +46,38 @@ func (h *testHub) appendEvents(n int) int64 {
 // strictly increasing seq order with no gap after `after` and the cursor matches.
 func readUntil(t *testing.T, conn *websocket.Conn, after, seq int64) []core.Event {
 	t.Helper()
+	got, err := followTo(conn, after, seq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
+// followTo is readUntil for goroutines: it returns what went wrong instead of failing the test.
+func followTo(conn *websocket.Conn, after, seq int64) ([]core.Event, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	var got []core.Event
 	for after < seq {
 		var msg FeedMessage
 		if err := wsjson.Read(ctx, conn, &msg); err != nil {
-			t.Fatalf("feed read after %d (want up to %d): %v", after, seq, err)
+			return got, fmt.Errorf("feed read after %d (want up to %d): %w", after, seq, err)
 		}
 		if msg.Type != "events" || len(msg.Events) == 0 || msg.Seq != msg.Events[len(msg.Events)-1].Seq {
-			t.Fatalf("message %+v", msg)
+			return got, fmt.Errorf("message %+v", msg)
 		}
 		for _, e := range msg.Events {
 			if e.Seq != after+1 {
-				t.Fatalf("event seq %d after %d: a gap or a repeat", e.Seq, after)
+				return got, fmt.Errorf("event seq %d after %d: a gap or a repeat", e.Seq, after)
 			}
 			after = e.Seq
 		}
 		got = append(got, msg.Events...)
 	}
 	if after != seq {
-		t.Fatalf("feed went to %d, want %d", after, seq)
+		return got, fmt.Errorf("feed went to %d, want %d", after, seq)
 	}
-	return got
+	return got, nil
 }
 
 func TestFeedDeliversFromASeqInOrderFollowsAndResumes(t *testing.T) {

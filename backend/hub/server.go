@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -57,6 +58,8 @@ type Server struct {
 	access   map[string]access // by mux pattern
 	limiter  *loginLimiter
 	feeds    *feedRegistry
+	tail     *logTail      // the event log near its head, read once for every socket
+	fanout   chan struct{} // places for sockets sending a batch (sendNext)
 	log      *slog.Logger
 	// dummyHash is verified against when an e-mail is unknown, so the answer takes as long as
 	// for a wrong password and does not tell which e-mails have accounts.
@@ -137,8 +140,9 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{
 		cfg: cfg, accounts: cfg.Accounts, mux: http.NewServeMux(), access: map[string]access{},
 		limiter: newLoginLimiter(cfg.LoginLimits), feeds: newFeedRegistry(), log: cfg.Log, dummyHash: dummy,
-		stop: func() {},
+		stop: func() {}, fanout: make(chan struct{}, max(2, runtime.GOMAXPROCS(0))),
 	}
+	s.tail = newLogTail(cfg.Events, s.feeds.count)
 	for _, rt := range s.routes() {
 		s.access[rt.pattern] = rt.access
 		s.mux.HandleFunc(rt.pattern, func(w http.ResponseWriter, r *http.Request) {
@@ -168,6 +172,7 @@ func (s *Server) Close() {
 	s.stopped.Wait()
 	s.feeds.closeAll(closeShutdown)
 	s.streams.Wait()
+	s.tail.close()
 }
 
 type callerKey struct{}

@@ -18,16 +18,12 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"switchboard/bench/samples"
 	"time"
 )
 
 // Metric is one measurement's raw samples, as the collectors write them.
-type Metric struct {
-	ID      string    `json:"id"`
-	Unit    string    `json:"unit"`
-	Samples []float64 `json:"samples"`
-	Note    string    `json:"note,omitempty"`
-}
+type Metric = samples.Metric
 
 // Budget is one row of the table. Stat says which statistic is held to Limit; Min means the
 // figure must be at least Limit (throughput) instead of at most. A zero Limit is an
@@ -35,7 +31,7 @@ type Metric struct {
 type Budget struct {
 	ID    string
 	What  string
-	Stat  string // median, p95, p99
+	Stat  string // median, p95, p99, max
 	Limit float64
 	Min   bool
 }
@@ -64,6 +60,25 @@ var budgets = []Budget{
 	{"bare_insert_rate", "  bare batched INSERT of the same rows", "median", 0, true},
 	{"ingest_apply_share", "  share of ingestion time inside store.ApplyBatch", "median", 0, false},
 	{"update_to_event", "update off the wire to UI event (inbox.Follow)", "p99", 50, false},
+	{"hub_delivery_200", "team: client update -> each of 200 desktops (hub feed)", "p99", 50, false},
+	{"hub_delivery_last_200", "  per message, the last of the 200 desktops", "p99", 0, false},
+	{"hub_ingest_200", "  of which update -> its batch applied in the hub", "p99", 0, false},
+	{"hub_cpu_200", "  hub CPU, % of one core", "median", 0, false},
+	{"hub_bench_cpu_200", "  bench process CPU (desktops), % of one core", "median", 0, false},
+	{"hub_rss_200", "  hub RSS", "max", 0, false},
+	{"hub_delivery_2000", "team: client update -> each of 2,000 desktops", "p99", 100, false},
+	{"hub_delivery_last_2000", "  per message, the last of the 2,000 desktops", "p99", 0, false},
+	{"hub_ingest_2000", "  of which update -> its batch applied in the hub", "p99", 0, false},
+	{"hub_cpu_2000", "  hub CPU, % of one core", "median", 0, false},
+	{"hub_bench_cpu_2000", "  bench process CPU (desktops), % of one core", "median", 0, false},
+	{"hub_rss_2000", "  hub RSS with 2,000 desktops", "max", 300, false},
+	{"hub_catchup", "team: a client 100,000 events behind reaches the head", "max", 5, false},
+	{"hub_write_rate", "team: hub write rate, SQLite, 200 desktops following", "median", 5000, true},
+	{"hub_write_ratio", "  hub messages/s / bare batched insert, same rows, same run", "median", 0, true},
+	{"hub_write_messages", "  the same run in client messages/s", "median", 0, true},
+	{"hub_bare_insert_rate", "  bare batched INSERT of the same rows", "median", 0, true},
+	{"hub_write_cpu", "  hub CPU through the run, % of one core", "median", 0, false},
+	{"hub_write_rate_pg", "team: write rate, PostgreSQL (≥ 2,500/s): n/a, store SQLite-only", "median", 0, true},
 	{"memory_total", "memory after opening 100 chats: app + WebKit (PSS)", "median", 250, false},
 	{"memory_total_anon", "  of which anonymous (heaps; the rest is library and file pages)", "median", 0, false},
 	{"memory_own", "  the app's own cost: app + WebKit - bare window, same run (PSS)", "median", 45, false},
@@ -88,6 +103,7 @@ type Row struct {
 	Median  float64   `json:"median"`
 	P95     float64   `json:"p95"`
 	P99     float64   `json:"p99"`
+	Max     float64   `json:"max"`
 	Stat    string    `json:"stat,omitempty"`
 	Budget  string    `json:"budget,omitempty"`
 	Limit   float64   `json:"limit,omitempty"`
@@ -131,6 +147,7 @@ func run() error {
 	out := flag.String("out", "", "results file to write")
 	meta := metaFlags{}
 	flag.Var(meta, "meta", "key=value recorded in the results (repeatable)")
+	only := flag.String("only", "", "report only the rows whose id starts with this (make bench-hub: hub_)")
 	curveMode := flag.Bool("curve", false, "the cost curve: read the results files given as arguments (smallest dataset first) and print how each figure grows")
 	flag.Parse()
 	if *curveMode {
@@ -153,6 +170,9 @@ func run() error {
 	derive(metrics)
 	res := Results{When: time.Now().UTC().Format(time.RFC3339), Machine: machine(), Meta: meta}
 	for _, b := range budgets {
+		if !strings.HasPrefix(b.ID, *only) {
+			continue
+		}
 		row := Row{ID: b.ID, What: b.What, Stat: b.Stat, Status: "info"}
 		m, ok := metrics[b.ID]
 		if b.Limit != 0 {
@@ -175,10 +195,10 @@ func run() error {
 			continue
 		}
 		row.Unit, row.Note, row.N = m.Unit, m.Note, len(m.Samples)
-		row.Median, row.P95, row.P99 = pct(m.Samples, 50), pct(m.Samples, 95), pct(m.Samples, 99)
+		row.Median, row.P95, row.P99, row.Max = pct(m.Samples, 50), pct(m.Samples, 95), pct(m.Samples, 99), pct(m.Samples, 100)
 		row.Samples = m.Samples
 		if b.Limit != 0 {
-			v := map[string]float64{"median": row.Median, "p95": row.P95, "p99": row.P99}[b.Stat]
+			v := map[string]float64{"median": row.Median, "p95": row.P95, "p99": row.P99, "max": row.Max}[b.Stat]
 			if (b.Min && v >= b.Limit) || (!b.Min && v <= b.Limit) {
 				row.Status = "pass"
 				res.Passed++
@@ -289,14 +309,14 @@ func num(v float64) string {
 }
 
 func printTable(r Results) {
-	fmt.Printf("%-58s %5s %10s %10s %10s  %-10s %-14s %s\n", "what", "n", "median", "p95", "p99", "unit", "budget", "")
-	fmt.Println(strings.Repeat("-", 126))
+	fmt.Printf("%-58s %5s %10s %10s %10s %10s  %-10s %-14s %s\n", "what", "n", "median", "p95", "p99", "max", "unit", "budget", "")
+	fmt.Println(strings.Repeat("-", 137))
 	for _, row := range r.Rows {
 		if row.N == 0 {
-			fmt.Printf("%-58s %5s %10s %10s %10s  %-10s %-14s %s\n", row.What, "-", "-", "-", "-", "", row.Budget, row.Status)
+			fmt.Printf("%-58s %5s %10s %10s %10s %10s  %-10s %-14s %s\n", row.What, "-", "-", "-", "-", "-", "", row.Budget, row.Status)
 			continue
 		}
-		fmt.Printf("%-58s %5d %10s %10s %10s  %-10s %-14s %s\n", row.What, row.N, num(row.Median), num(row.P95), num(row.P99), row.Unit, row.Budget, row.Status)
+		fmt.Printf("%-58s %5d %10s %10s %10s %10s  %-10s %-14s %s\n", row.What, row.N, num(row.Median), num(row.P95), num(row.P99), num(row.Max), row.Unit, row.Budget, row.Status)
 	}
 }
 

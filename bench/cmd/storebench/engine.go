@@ -5,10 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"path/filepath"
-	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -18,39 +16,6 @@ import (
 	"switchboard/backend/secrets"
 	"switchboard/backend/store"
 )
-
-// clientUpdate is one message a client writes to the bot.
-type clientUpdate struct {
-	userID int64
-	name   string
-	text   string
-}
-
-var (
-	benchFirst = []string{"Анна", "Иван", "Мария", "Сергей", "Ольга", "Дмитрий", "Emily", "James", "Olivia", "Noah"}
-	benchWords = []string{"здравствуйте", "подскажите", "цена", "доставка", "заказ", "оплата", "спасибо", "когда",
-		"курс", "вебинар", "скидка", "промокод", "hello", "price", "order", "delivery", "thanks", "please", "link", "today"}
-)
-
-// clientUpdates makes n messages from n/20 clients (about 20 messages each), in random order,
-// as real traffic interleaves chats.
-func clientUpdates(rng *rand.Rand, n int) []clientUpdate {
-	clients := max(1, n/20)
-	out := make([]clientUpdate, n)
-	for i := range out {
-		c := rng.IntN(clients)
-		words := 3 + rng.IntN(12)
-		text := make([]byte, 0, 96)
-		for w := 0; w < words; w++ {
-			if w > 0 {
-				text = append(text, ' ')
-			}
-			text = append(text, benchWords[rng.IntN(len(benchWords))]...)
-		}
-		out[i] = clientUpdate{userID: 500000000 + int64(c), name: benchFirst[c%len(benchFirst)], text: string(text)}
-	}
-	return out
-}
 
 // wireClock wraps a transport and records when the last response body was read to its end:
 // the moment an update has left the wire and is in the connector's hands.
@@ -136,14 +101,5 @@ func newEngine(ctx context.Context, st *store.Store, fake *fakeapi.Telegram, pol
 
 func (e *engine) start(ctx context.Context) error { return e.eng.Start(ctx) }
 func (e *engine) stop()                           { e.eng.Stop() }
-
-// pushAll queues updates on the fake as clients' private text messages.
-func pushAll(fake *fakeapi.Telegram, ups []clientUpdate) {
-	for _, u := range ups {
-		fake.PushText(u.userID, u.name, u.text)
-	}
-}
-
-func chatIDString(id int64) string { return strconv.FormatInt(id, 10) }
 
 var errTimeout = fmt.Errorf("timed out")

@@ -12,6 +12,8 @@ import (
 	"switchboard/backend/channel/fakeapi"
 	"switchboard/backend/core"
 	"switchboard/backend/store"
+	"switchboard/bench/inbound"
+	"switchboard/bench/samples"
 )
 
 // benchLatency measures how long an update takes from leaving the wire (the connector has read
@@ -19,7 +21,7 @@ import (
 // message.new event, through the same path the app's UI bridge uses: supervisor -> ApplyBatch
 // -> commit signal -> inbox.Follow. Clients write at rate messages/s with Poisson arrivals, so
 // batches hold one or a few updates as in live traffic.
-func benchLatency(n int, rate float64, seed uint64, out sink) error {
+func benchLatency(n int, rate float64, seed uint64, out samples.Sink) error {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	dir, err := os.MkdirTemp("", "sb-latency-")
@@ -76,10 +78,10 @@ func benchLatency(n int, rate float64, seed uint64, out sink) error {
 	defer e.stop()
 
 	rng := rand.New(rand.NewPCG(seed, 0x1a))
-	ups := clientUpdates(rng, n)
+	ups := inbound.Generate(rng, n)
 	for _, u := range ups {
 		time.Sleep(time.Duration(rng.ExpFloat64() / rate * float64(time.Second)))
-		fake.PushText(u.userID, u.name, u.text)
+		fake.PushText(u.UserID, u.Name, u.Text)
 	}
 	deadline := time.Now().Add(30 * time.Second)
 	for {
@@ -105,6 +107,6 @@ func benchLatency(n int, rate float64, seed uint64, out sink) error {
 	if len(lat) < n {
 		return fmt.Errorf("latency: matched %d of %d updates", len(lat), n)
 	}
-	return out.put(Metric{ID: "update_to_event", Unit: "ms", Samples: lat,
+	return out.Put(Metric{ID: "update_to_event", Unit: "ms", Samples: lat,
 		Note: fmt.Sprintf("%d client messages at %.0f/s (Poisson): getUpdates response read -> inbox.Follow callback with its message.new", n, rate)})
 }

@@ -10,43 +10,19 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
-	"log/slog"
 	"os"
 	"runtime/pprof"
-	"sort"
 	"time"
 
 	"switchboard/backend/store"
+	"switchboard/bench/samples"
 )
 
 // Metric is one measurement's raw samples; the report computes median/p95/p99 from them.
-type Metric struct {
-	ID      string    `json:"id"`
-	Unit    string    `json:"unit"`
-	Samples []float64 `json:"samples"`
-	Note    string    `json:"note,omitempty"`
-}
-
-type sink struct{ f *os.File }
-
-func (s sink) put(m Metric) error {
-	raw, err := json.Marshal(m)
-	if err != nil {
-		return err
-	}
-	_, err = s.f.Write(append(raw, '\n'))
-	sorted := append([]float64(nil), m.Samples...)
-	sort.Float64s(sorted)
-	if len(sorted) > 0 {
-		slog.Info("measured", "id", m.ID, "n", len(sorted), "median", sorted[len(sorted)/2],
-			"p95", sorted[min(len(sorted)-1, len(sorted)*95/100)], "unit", m.Unit)
-	}
-	return err
-}
+type Metric = samples.Metric
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
@@ -89,7 +65,7 @@ func run(args []string) error {
 		return fmt.Errorf("open %s: %w", *out, err)
 	}
 	defer f.Close()
-	s := sink{f}
+	s := samples.Sink{W: f}
 	if *cpuProfile != "" {
 		pf, err := os.Create(*cpuProfile)
 		if err != nil {

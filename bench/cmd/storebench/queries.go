@@ -13,13 +13,14 @@ import (
 
 	"switchboard/backend/core"
 	"switchboard/backend/store"
+	"switchboard/bench/samples"
 )
 
 // benchQueries times the store queries behind what a manager does, each kind with n distinct
 // inputs drawn from the dataset itself (names, phones, emails, chats, message words), so the
 // figures are not one query answered from SQLite's page cache over and over. Up to 50 other
 // inputs of each kind run first, uncounted: the app has been open a while when a manager searches.
-func benchQueries(dbPath string, n int, seed uint64, out sink) error {
+func benchQueries(dbPath string, n int, seed uint64, out samples.Sink) error {
 	ctx := context.Background()
 	st, err := store.Open(dbPath)
 	if err != nil {
@@ -84,11 +85,11 @@ func benchQueries(dbPath string, n int, seed uint64, out sink) error {
 		}
 	}
 	reportSearches(slowSearch, slowest)
-	if err := out.put(Metric{ID: "search_people", Unit: "ms", Samples: list,
+	if err := out.Put(Metric{ID: "search_people", Unit: "ms", Samples: list,
 		Note: "store.ListPeople first page (50) with Search = a name, phone fragment or email prefix of a random person"}); err != nil {
 		return err
 	}
-	if err := out.put(Metric{ID: "search_counts", Unit: "ms", Samples: counts,
+	if err := out.Put(Metric{ID: "search_counts", Unit: "ms", Samples: counts,
 		Note: "store.TabCounts under the same searches (the tab badges)"}); err != nil {
 		return err
 	}
@@ -104,7 +105,7 @@ func benchQueries(dbPath string, n int, seed uint64, out sink) error {
 			hist = append(hist, ms(time.Since(t0)))
 		}
 	}
-	if err := out.put(Metric{ID: "history_query", Unit: "ms", Samples: hist,
+	if err := out.Put(Metric{ID: "history_query", Unit: "ms", Samples: hist,
 		Note: "store.History newest 50 messages of a random chat"}); err != nil {
 		return err
 	}
@@ -131,11 +132,11 @@ func benchQueries(dbPath string, n int, seed uint64, out sink) error {
 		}
 	}
 	reportShapes(slow)
-	if err := out.put(Metric{ID: "filter_list", Unit: "ms", Samples: list,
+	if err := out.Put(Metric{ID: "filter_list", Unit: "ms", Samples: list,
 		Note: "store.ListPeople first page on a random tab with 0-2 random filters (messenger, phone/email, tags, plans, tools, sources, status, active dialogues, archive/blacklist)"}); err != nil {
 		return err
 	}
-	if err := out.put(Metric{ID: "filter_counts", Unit: "ms", Samples: counts,
+	if err := out.Put(Metric{ID: "filter_counts", Unit: "ms", Samples: counts,
 		Note: "store.TabCounts for the same tab/filter changes"}); err != nil {
 		return err
 	}
@@ -151,7 +152,7 @@ func benchQueries(dbPath string, n int, seed uint64, out sink) error {
 			fts = append(fts, ms(time.Since(t0)))
 		}
 	}
-	return out.put(Metric{ID: "fts_messages", Unit: "ms", Samples: fts,
+	return out.Put(Metric{ID: "fts_messages", Unit: "ms", Samples: fts,
 		Note: "store.SearchMessages (50 newest hits) for a word, two words or a 3-5 letter prefix taken from a random message"})
 }
 

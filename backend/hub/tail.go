@@ -1,0 +1,214 @@
+package hub
+
+import (
+	"context"
+	"encoding/json"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"switchboard/backend/core"
+)
+
+// Tail tuning.
+const (
+	// tailKeep is how many of the newest events the tail holds: twenty batches, so a desktop that
+	// fell a little behind (a slow socket, a burst) is still served from memory. Further behind
+	// (a catch-up, a reconnect after sleep) it reads the store itself, as it must anyway.
+	tailKeep = 20 * feedBatch
+	// tailEncodings bounds the encoded batches kept; sockets following the head all ask for
+	// the same one or two, so more would only hold memory.
+	tailEncodings = 64
+	// fanoutCostPerSocket paces publishing: after waking n sockets the tail waits n times this
+	// before it wakes them again, commits meanwhile riding together in the next batch. Waking a
+	// socket and writing its frame costs a few microseconds of CPU on each side of the wire; at
+	// 100 commits/s and 2,000 desktops, one wake per commit was 200,000 socket writes a second,
+	// more than two cores have. Paced, 2,000 sockets get a batch at most every 50 ms (20 wakes/s),
+	// 200 every 5 ms, and a handful at once.
+	fanoutCostPerSocket = 25 * time.Microsecond
+)
+
+// logTail is the feed's one reader of the event log near its head. It follows the store's
+// commits, reads what each adds once, keeps the newest events in memory and wakes the sockets;
+// a socket at or near the head takes its batch from here, already encoded. Without it every
+// socket ran its own query after every commit and encoded the same batch again: with 200
+// desktops following an ingestion that was 200 queries and encodings per commit.
+type logTail struct {
+	log     EventLog
+	sockets func() int // open feed sockets, for pacing
+	stop    context.CancelFunc
+	done    chan struct{}
+
+	// now is what sockets read, lock-free: replaced whole by each publish, never changed in place.
+	now atomic.Pointer[tailSnapshot]
+
+	mu      sync.Mutex
+	encoded map[encodedKey][]byte
+}
+
+// tailSnapshot is the tail at one moment.
+type tailSnapshot struct {
+	events  []core.Event  // the newest events, ascending
+	head    int64         // seq of the newest event read (0: none yet)
+	failed  bool          // the last read failed; sockets read the store themselves meanwhile
+	changed chan struct{} // closed when the next snapshot replaces this one
+}
+
+// encodedKey names one batch as a socket sends it: the events after `after` up to `last`, seen
+// by a manager (0 when the batch holds no events addressed to one manager, so all share it).
+type encodedKey struct{ after, last, manager int64 }
+
+// newLogTail starts following log from its current head.
+func newLogTail(log EventLog, sockets func() int) *logTail {
+	ctx, cancel := context.WithCancel(context.Background())
+	t := &logTail{log: log, sockets: sockets, stop: cancel, done: make(chan struct{}), encoded: map[encodedKey][]byte{}}
+	first := &tailSnapshot{changed: make(chan struct{})}
+	// The events before the tail started are the store's to serve: it starts from the head.
+	if h, ok := log.(interface {
+		LastEventSeq(context.Context) (int64, error)
+	}); ok {
+		if seq, err := h.LastEventSeq(ctx); err == nil {
+			first.head = seq
+		}
+	}
+	t.now.Store(first)
+	wake, release := log.Subscribe()
+	go func() {
+		defer close(t.done)
+		defer release()
+		t.follow(ctx, wake)
+	}()
+	return t
+}
+
+// close stops following and wakes every waiting socket (their own contexts end them).
+func (t *logTail) close() {
+	t.stop()
+	<-t.done
+}
+
+func (t *logTail) follow(ctx context.Context, wake <-chan struct{}) {
+	defer func() { t.publish(t.now.Load().events, t.now.Load().head, true) }()
+	for {
+		if woke := t.read(ctx); woke > 0 {
+			// Commits during the pause leave their signal in wake (buffered), so none is lost.
+			pause := time.NewTimer(time.Duration(woke) * fanoutCostPerSocket)
+			select {
+			case <-ctx.Done():
+				pause.Stop()
+				return
+			case <-pause.C:
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-wake:
+		}
+	}
+}
+
+// read takes everything committed after the head, keeps the newest tailKeep and publishes it;
+// it returns how many sockets that woke (0 when there was nothing new).
+func (t *logTail) read(ctx context.Context) int {
+	cur := t.now.Load()
+	var added []core.Event
+	after := cur.head
+	for {
+		evs, err := t.log.EventsAfter(ctx, after, feedBatch)
+		if err != nil {
+			if ctx.Err() == nil {
+				t.publish(cur.events, cur.head, true)
+			}
+			return 0
+		}
+		added = append(added, evs...)
+		if len(evs) < feedBatch {
+			break
+		}
+		after = evs[len(evs)-1].Seq
+	}
+	if len(added) == 0 {
+		if cur.failed {
+			t.publish(cur.events, cur.head, false)
+		}
+		return 0
+	}
+	// A fresh slice when trimming, so slices handed out earlier keep their events; appending
+	// only writes past every handed-out slice's end.
+	all := append(cur.events, added...)
+	if len(all) > tailKeep {
+		all = append([]core.Event(nil), all[len(all)-tailKeep:]...)
+	}
+	t.publish(all, added[len(added)-1].Seq, false)
+	return t.sockets()
+}
+
+func (t *logTail) publish(events []core.Event, head int64, failed bool) {
+	prev := t.now.Swap(&tailSnapshot{events: events, head: head, failed: failed, changed: make(chan struct{})})
+	t.mu.Lock()
+	if len(t.encoded) > tailEncodings {
+		clear(t.encoded)
+	}
+	t.mu.Unlock()
+	close(prev.changed)
+}
+
+// wait is the channel closed at the next change; take it before reading, so a change between
+// the read and the wait is not missed.
+func (t *logTail) wait() <-chan struct{} { return t.now.Load().changed }
+
+// eventsAfter is up to limit events after seq `after`: from memory when the tail holds them
+// (or knows there are none yet), from the store otherwise.
+func (t *logTail) eventsAfter(ctx context.Context, after int64, limit int) ([]core.Event, error) {
+	if evs, ok := t.now.Load().after(after, limit); ok {
+		return evs, nil
+	}
+	return t.log.EventsAfter(ctx, after, limit)
+}
+
+// after answers from memory when it can.
+func (s *tailSnapshot) after(after int64, limit int) ([]core.Event, bool) {
+	if s.failed {
+		return nil, false
+	}
+	if after >= s.head {
+		// Nothing read after it yet. A socket ahead of the tail (it read the store itself an
+		// instant after a commit the tail has not read) gets nothing now and is woken when the
+		// tail catches up.
+		return nil, true
+	}
+	if len(s.events) == 0 || after < s.events[0].Seq-1 {
+		return nil, false
+	}
+	i := sort.Search(len(s.events), func(i int) bool { return s.events[i].Seq > after })
+	j := min(len(s.events), i+limit)
+	return s.events[i:j:j], true
+}
+
+// encode is the batch evs (the events after seq `after`) as managerID's socket sends it, built
+// by message and encoded once for every socket that sends the same batch.
+func (t *logTail) encode(after, managerID int64, evs []core.Event, message func() FeedMessage) ([]byte, error) {
+	key := encodedKey{after: after, last: evs[len(evs)-1].Seq}
+	for _, e := range evs {
+		if e.ManagerID != 0 {
+			key.manager = managerID
+			break
+		}
+	}
+	t.mu.Lock()
+	b, ok := t.encoded[key]
+	t.mu.Unlock()
+	if ok {
+		return b, nil
+	}
+	b, err := json.Marshal(message())
+	if err != nil {
+		return nil, err
+	}
+	t.mu.Lock()
+	t.encoded[key] = b
+	t.mu.Unlock()
+	return b, nil
+}

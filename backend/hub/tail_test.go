@@ -1,0 +1,89 @@
+package hub
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"switchboard/backend/core"
+	"switchboard/backend/store"
+)
+
+// countingLog is the store with its EventsAfter calls counted.
+type countingLog struct {
+	*store.Store
+	reads atomic.Int64
+}
+
+func (c *countingLog) EventsAfter(ctx context.Context, after int64, limit int) ([]core.Event, error) {
+	c.reads.Add(1)
+	return c.Store.EventsAfter(ctx, after, limit)
+}
+
+// TestFeedSocketsShareOneReadOfTheLog: twenty sockets follow while commits land one event at a
+// time, more than the tail keeps in memory, and a socket joins far behind mid-stream; every
+// socket gets every event once, in order, and the store is read about once per commit (plus the
+// late socket's catch-up), not once per socket per commit.
+func TestFeedSocketsShareOneReadOfTheLog(t *testing.T) {
+	var log *countingLog
+	h := newTestHub(t, "sqlite", func(c *Config) {
+		log = &countingLog{Store: c.Events.(*store.Store)}
+		c.Events = log
+	})
+	h.addAccount("mgr@example.com", store.RoleManager, managerPassword)
+	token, _ := h.login("mgr@example.com", managerPassword)
+	ctx := context.Background()
+	base, _ := h.st.LastEventSeq(ctx)
+
+	const sockets = 20
+	commits := tailKeep + 300
+	var wg sync.WaitGroup
+	var head int64
+	committed := make(chan struct{})
+	for i := 0; i < sockets; i++ {
+		conn, _, err := h.dialFeed(ctx, token, base)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.CloseNow()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-committed
+			got, err := followTo(conn, base, head)
+			if err != nil || len(got) != commits {
+				t.Errorf("socket %d: %d events, want %d: %v", i, len(got), commits, err)
+			}
+		}()
+	}
+	// The handlers register after the upgrade answers; the count paces the tail.
+	for start := time.Now(); h.srv.feeds.count() < sockets; time.Sleep(time.Millisecond) {
+		if time.Since(start) > 10*time.Second {
+			t.Fatalf("%d of %d sockets registered", h.srv.feeds.count(), sockets)
+		}
+	}
+	readsBefore := log.reads.Load()
+	h.appendEvents(commits / 2)
+	// Far behind: more than tailKeep events before the tail's oldest once the rest commit.
+	late, _, err := h.dialFeed(ctx, token, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer late.CloseNow()
+	head = h.appendEvents(commits - commits/2)
+	close(committed)
+	if got := readUntil(t, late, base, head); len(got) != commits {
+		t.Fatalf("late socket: %d events, want %d", len(got), commits)
+	}
+	wg.Wait()
+	reads := log.reads.Load() - readsBefore
+	// Per commit at most one read by the tail; the late socket reads its catch-up in batches;
+	// a socket may read the store once when it races the tail at a commit.
+	limit := int64(commits + commits/feedBatch + 2*sockets + 10)
+	if reads > limit {
+		t.Fatalf("%d reads of the log for %d commits and %d sockets (limit %d): sockets are not sharing the tail", reads, commits, sockets, limit)
+	}
+	t.Logf("%d commits, %d sockets: %d reads of the log", commits, sockets+1, reads)
+}

@@ -1,0 +1,89 @@
+// Command hubbench measures team mode: a real `switchboard-hub serve` process on loopback over
+// SQLite, a fake Telegram Bot API in this process feeding it client messages, and simulated
+// desktops (real WebSocket clients of the feed, each with its own session) in this process too.
+//
+//	hubbench -hub build/bin/switchboard-hub -out metrics.jsonl [-desktops 200,2000] [-rate 100] [-duration 20s]
+//
+// It writes JSON lines of raw samples for benchreport (rows hub_*):
+//   - write rate: a backlog of -backlog client messages ingested while -desktops' first figure
+//     of desktops follow the feed from seq 0, as events/s and as a ratio to a bare batched
+//     insert of the same rows (bench/inbound) in the same run;
+//   - catch-up: a client -catchup events behind the head reading up to it;
+//   - delivery: -rate client messages per second for -duration, from the update entering the
+//     fake to each desktop receiving its event, at each desktop count, with the hub's RSS and CPU.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"strconv"
+	"strings"
+	"switchboard/bench/samples"
+	"syscall"
+	"time"
+)
+
+// Metric is one measurement's raw samples, as benchreport reads them.
+type Metric = samples.Metric
+
+func main() {
+	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, nil)))
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "hubbench:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	cfg := benchConfig{}
+	flag.StringVar(&cfg.hubBin, "hub", "build/bin/switchboard-hub", "the switchboard-hub binary to run")
+	flag.StringVar(&cfg.fakeBin, "faketelegram", "build/bin/faketelegram", "the fake Bot API binary (backend/channel/fakeapi/faketelegram)")
+	out := flag.String("out", "", "JSON lines of samples to append to (required)")
+	desktops := flag.String("desktops", "200,2000", "desktop counts to measure delivery at, ascending")
+	flag.IntVar(&cfg.rate, "rate", 100, "inbound client messages per second during the delivery runs")
+	flag.DurationVar(&cfg.duration, "duration", 20*time.Second, "length of each delivery run")
+	flag.IntVar(&cfg.backlog, "backlog", 110_000, "client messages in the write-rate backlog (it also fills the log the catch-up reads)")
+	flag.IntVar(&cfg.catchup, "catchup", 100_000, "how far behind the head the catch-up client starts, in events")
+	flag.IntVar(&cfg.catchupRuns, "catchup-runs", 3, "catch-up runs")
+	flag.Uint64Var(&cfg.seed, "seed", 1, "seed of the generated messages")
+	flag.StringVar(&cfg.hubProfile, "hub-cpuprofile", "", "ask the hub for CPU profiles of the write-rate run and each delivery run, into FILE-write and FILE-N (through SWITCHBOARD_PPROF)")
+	flag.Parse()
+	if *out == "" {
+		return fmt.Errorf("-out is required")
+	}
+	for _, f := range strings.Split(*desktops, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n <= 0 {
+			return fmt.Errorf("-desktops: %q is not a count", f)
+		}
+		cfg.desktops = append(cfg.desktops, n)
+	}
+	if err := raiseOpenFiles(cfg.desktops[len(cfg.desktops)-1]*2 + 512); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(*out, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return benchHub(cfg, samples.Sink{W: f})
+}
+
+// raiseOpenFiles lifts the soft open-files limit to the hard one (the hub, started from here,
+// inherits it): each desktop is a socket on both sides.
+func raiseOpenFiles(need int) error {
+	var lim syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
+		return err
+	}
+	lim.Cur = lim.Max
+	if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
+		return err
+	}
+	if lim.Cur < uint64(need) {
+		return fmt.Errorf("open-files limit %d is below the %d this run needs (raise the hard limit: ulimit -Hn)", lim.Cur, need)
+	}
+	return nil
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The team rows of `make bench` (make bench-hub runs them alone): a real `switchboard-hub serve`
+# on loopback over SQLite, the fake Telegram (faketelegram, its own process) fed client
+# messages, and simulated desktops (WebSocket clients of the feed, one session each) in
+# bench/cmd/hubbench. See hubbench's doc comment for what each row measures.
+#
+#   scripts/bench-hub.sh              table of the hub_ rows, bench/results/hub-<UTC stamp>.json
+#   scripts/bench-hub.sh FILE.jsonl   only append the samples to FILE (scripts/bench.sh)
+#
+# Knobs (environment): BENCH_HUB_DESKTOPS ("200,2000"), BENCH_HUB_DURATION (20s per delivery
+# run), BENCH_HUB_PROFILE (a path prefix: CPU profiles of the hub, PREFIX-write and PREFIX-N,
+# read with `go tool pprof -top build/bin/switchboard-hub PREFIX-2000`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+TAGS=$(sed -nE 's/.*"build:tags": *"([^"]*)".*/\1/p' wails.json)
+HUB=build/bin/switchboard-hub
+[[ -x $HUB ]] || { echo "bench-hub: build the hub first (make hub)"; exit 1; }
+go build -tags "$TAGS" -o build/bin/hubbench ./bench/cmd/hubbench
+go build -o build/bin/faketelegram ./backend/channel/fakeapi/faketelegram
+
+run() {
+  local profile=()
+  [[ -n ${BENCH_HUB_PROFILE:-} ]] && profile=(-hub-cpuprofile "$BENCH_HUB_PROFILE")
+  # 2,000 desktops are 2,000 sockets on each side: hubbench raises the soft open-files limit
+  # to the hard one (the hub inherits it) and says so when even that is too low.
+  build/bin/hubbench -hub "$HUB" -faketelegram build/bin/faketelegram -out "$1" \
+    -desktops "${BENCH_HUB_DESKTOPS:-200,2000}" -duration "${BENCH_HUB_DURATION:-20s}" "${profile[@]}"
+}
+
+if [[ $# -gt 0 ]]; then
+  run "$1"
+  exit 0
+fi
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+echo "bench-hub: load average $(cut -d' ' -f1-3 /proc/loadavg); CPU pressure: $(head -1 /proc/pressure/cpu 2>/dev/null || echo n/a)"
+run "$work/hub.jsonl"
+go build -o build/bin/benchreport ./bench/cmd/benchreport
+build/bin/benchreport -in "$work" -only hub_ -out "bench/results/hub-$(date -u +%Y%m%dT%H%M%SZ).json" \
+  -meta commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" \
+  -meta loadavg_at_start="$(cut -d' ' -f1-3 /proc/loadavg)" \
+  -meta cpu_pressure="$(head -1 /proc/pressure/cpu 2>/dev/null || echo n/a)"
