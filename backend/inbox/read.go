@@ -135,6 +135,9 @@ func (s *Service) MarkRead(ctx context.Context, chatID int64) error {
 	if chatID <= 0 {
 		return invalid("no chat")
 	}
+	if s.Remote != nil {
+		return s.Remote.MarkRead(ctx, chatID)
+	}
 	return s.Store.MarkRead(ctx, chatID, s.now())
 }
 

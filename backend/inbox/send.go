@@ -26,6 +26,9 @@ func (s *Service) SendText(ctx context.Context, chatID int64, text string, reply
 	if chatID <= 0 || replyToID < 0 {
 		return core.Message{}, invalid("chat %d / reply %d", chatID, replyToID)
 	}
+	if s.Remote != nil {
+		return s.Remote.SendText(ctx, chatID, text, replyToID)
+	}
 	m, err := s.Store.QueueSend(ctx, chatID, s.Me, text, nil, replyToID, s.now())
 	if err != nil {
 		return core.Message{}, fmt.Errorf("inbox: send: %w", err)

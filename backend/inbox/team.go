@@ -1,0 +1,52 @@
+package inbox
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"switchboard/backend/core"
+)
+
+// Team mode's use cases, both sides: the hub applies a desktop's mutations as the manager who
+// sent them (the *As methods), and a desktop in replica mode hands its writes to a Remote
+// instead of the local outbox.
+
+// Remote takes a replica's writes: each becomes a pending mutation for the hub (backend/replica
+// implements it). The local store shows the write at once; the hub's rows replace it.
+type Remote interface {
+	SendText(ctx context.Context, chatID int64, text string, replyToID int64) (core.Message, error)
+	MarkRead(ctx context.Context, chatID int64) error
+	SaveDraft(ctx context.Context, d core.Draft) error
+}
+
+// SendTextAs queues a text message written by a manager of the team, carrying the key of the
+// mutation that asked for it. Errors: as SendText, and store.ErrMutationApplied for a key
+// already used.
+func (s *Service) SendTextAs(ctx context.Context, managerID int64, key string, chatID int64, text string, replyToID int64) (core.Message, error) {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return core.Message{}, fmt.Errorf("inbox: send: %w", core.ErrEmptyMessage)
+	}
+	if chatID <= 0 || replyToID < 0 || managerID <= 0 {
+		return core.Message{}, invalid("chat %d / reply %d / manager %d", chatID, replyToID, managerID)
+	}
+	m, err := s.Store.QueueSendKeyed(ctx, key, chatID, managerID, text, nil, replyToID, s.now())
+	if err != nil {
+		return core.Message{}, fmt.Errorf("inbox: send: %w", err)
+	}
+	s.kick()
+	return m, nil
+}
+
+// AddNoteAs adds an internal note by a manager of the team.
+func (s *Service) AddNoteAs(ctx context.Context, managerID, chatID int64, text string, mentions []int64) (core.Message, error) {
+	if chatID <= 0 || managerID <= 0 {
+		return core.Message{}, invalid("no chat / manager")
+	}
+	text = strings.TrimSpace(text)
+	if text == "" && len(mentions) == 0 {
+		return core.Message{}, core.ErrEmptyMessage
+	}
+	return s.Store.AddNote(ctx, chatID, managerID, text, mentions, s.now())
+}
