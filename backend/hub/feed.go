@@ -51,6 +51,12 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request, c *caller) *apiErr
 		}
 		after = n
 	}
+	state := r.URL.Query().Get("state") == "1"
+	if state {
+		if _, e := s.syncStore(); e != nil {
+			return e
+		}
+	}
 	// Registered before the upgrade answers, so a revocation that races the dial still finds
 	// this socket.
 	fc := &feedConn{sessionID: c.session.ID, managerID: c.account.ManagerID, expiresAt: c.session.ExpiresAt, ended: make(chan struct{})}
@@ -66,7 +72,18 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request, c *caller) *apiErr
 	// The read side only answers pings and notices the client leaving; cancelling its context
 	// would drop the socket without a close frame, so an ended session is signalled apart.
 	readCtx := conn.CloseRead(context.Background())
-	err = s.stream(readCtx, fc.ended, conn, c.account.ManagerID, after)
+	build, batch := eventsMessage, feedBatch
+	if state {
+		build, batch = s.stateMessage, stateFeedBatch
+		if ok, err := s.cursorKept(readCtx, after); err != nil {
+			return s.internal("feed: cursor", err)
+		} else if !ok {
+			sendBootstrap(readCtx, conn)
+			return nil
+		}
+		conn.SetReadLimit(1 << 10)
+	}
+	err = s.stream(readCtx, fc.ended, conn, c.account.ManagerID, after, batch, build)
 	if code, ended := fc.endedWith(); ended {
 		conn.Close(code, "")
 		return nil
@@ -79,13 +96,14 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request, c *caller) *apiErr
 
 // stream sends every event after `after`, then waits for commits and sends what they add.
 // The store's commit order is its seq order (one writer), so reading seq > cursor never skips.
-func (s *Server) stream(ctx context.Context, ended <-chan struct{}, conn *websocket.Conn, managerID, after int64) error {
+func (s *Server) stream(ctx context.Context, ended <-chan struct{}, conn *websocket.Conn, managerID, after int64,
+	batch int, build func(ctx context.Context, seq int64, evs []core.Event) (any, error)) error {
 	wake, release := s.cfg.Events.Subscribe()
 	defer release()
 	ping := time.NewTicker(feedPingEvery)
 	defer ping.Stop()
 	for {
-		evs, err := s.cfg.Events.EventsAfter(ctx, after, feedBatch)
+		evs, err := s.cfg.Events.EventsAfter(ctx, after, batch)
 		if err != nil {
 			return err
 		}
@@ -96,14 +114,17 @@ func (s *Server) stream(ctx context.Context, ended <-chan struct{}, conn *websoc
 		}
 		if len(evs) > 0 {
 			after = evs[len(evs)-1].Seq
-			msg := FeedMessage{Type: "events", Seq: after, Events: forManager(evs, managerID)}
+			msg, err := build(ctx, after, forManager(evs, managerID))
+			if err != nil {
+				return err
+			}
 			wctx, cancel := context.WithTimeout(ctx, feedWriteTimeout)
-			err := wsjson.Write(wctx, conn, msg)
+			err = wsjson.Write(wctx, conn, msg)
 			cancel()
 			if err != nil {
 				return err
 			}
-			if len(evs) == feedBatch {
+			if len(evs) == batch {
 				continue
 			}
 		}
@@ -122,6 +143,11 @@ func (s *Server) stream(ctx context.Context, ended <-chan struct{}, conn *websoc
 			}
 		}
 	}
+}
+
+// eventsMessage is the reference feed's message: the events themselves.
+func eventsMessage(_ context.Context, seq int64, evs []core.Event) (any, error) {
+	return FeedMessage{Type: "events", Seq: seq, Events: evs}, nil
 }
 
 // forManager drops the events addressed to another manager (a mention of someone else).

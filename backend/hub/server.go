@@ -21,7 +21,9 @@ import (
 	"time"
 
 	"switchboard/backend/core"
+	"switchboard/backend/inbox"
 	"switchboard/backend/store"
+	"switchboard/backend/teamwire"
 )
 
 // EventLog is the part of the store the feed follows (store.Store implements it).
@@ -44,6 +46,10 @@ type Config struct {
 	// CLI, another hub instance) to close their sockets (default 1 s). Revocations through this
 	// hub's API close sockets at once, without waiting for it.
 	RevocationPoll time.Duration
+	// Inbox and Composer apply mutations and their Store serves snapshots, history and the
+	// state feed (sync.go). Without them the sync routes answer sync_unavailable.
+	Inbox    *inbox.Service
+	Composer *inbox.Composer
 	// Now is the clock (tests move it); default time.Now.
 	Now func() time.Time
 	Log *slog.Logger
@@ -92,6 +98,9 @@ func (s *Server) routes() []route {
 		{"GET /api/v1/sessions", member, s.ownSessions},
 		{"DELETE /api/v1/sessions/{id}", member, s.revokeSession},
 		{"GET /api/v1/feed", member, s.feed},
+		{"GET " + teamwire.PathSnapshot, member, s.snapshot},
+		{"GET /api/v1/chats/{id}/history", member, s.history},
+		{"POST " + teamwire.PathMutations, member, s.mutate},
 		{"GET /api/v1/users", admin, s.listUsers},
 		{"POST /api/v1/users", admin, s.addUser},
 		{"GET /api/v1/users/{id}/sessions", admin, s.userSessions},
