@@ -22,16 +22,12 @@ import (
 
 // Snapshot and history tuning.
 const (
-	snapshotPeople    = 200 // people (with their chats) per snapshot page
-	snapshotPerChat   = 50  // newest messages per chat in a snapshot; older ones come on demand
-	historyMax        = 200 // messages per history page at most
-	stateFeedBatch    = 100 // events per state feed message: each brings its rows along
-	maxMutationBody   = teamwire.MaxConstructor + teamwire.MaxText + 4<<10
-	maxFeedStateBytes = 32 << 20 // what a replica must accept in one feed message (replica sets its read limit)
+	snapshotPeople  = 200 // people (with their chats) per snapshot page
+	snapshotPerChat = 50  // newest messages per chat in a snapshot; older ones come on demand
+	historyMax      = 200 // messages per history page at most
+	stateFeedBatch  = 100 // events per state feed message: each brings its rows along
+	maxMutationBody = teamwire.MaxConstructor + teamwire.MaxText + 4<<10
 )
-
-// MaxFeedMessage is the largest state feed message a replica must be ready to read.
-const MaxFeedMessage = maxFeedStateBytes
 
 func (s *Server) syncStore() (*store.Store, *apiError) {
 	if s.cfg.Inbox == nil || s.cfg.Composer == nil {

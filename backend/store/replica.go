@@ -637,3 +637,17 @@ func (s *Store) PendingRefused(ctx context.Context, p PendingMutation, code stri
 
 // ErrMutationApplied is returned for a keyed write whose key already made a row.
 var ErrMutationApplied = errors.New("store: mutation already applied")
+
+// OldestHubMessage is the oldest message of a chat that came from the hub (positive id), 0 when
+// there is none: where loading older history continues from.
+func (s *Store) OldestHubMessage(ctx context.Context, chatID int64) (int64, error) {
+	var id int64
+	err := s.read.GetContext(ctx, &id, `SELECT COALESCE((SELECT id FROM messages WHERE chat_id = ? AND id > 0
+ORDER BY created_at, id LIMIT 1), 0)`, chatID)
+	return id, err
+}
+
+// ApplyMessageRow writes one hub message (the answer to a mutation), as ApplyRows does.
+func (s *Store) ApplyMessageRow(ctx context.Context, m core.MessageRow) error {
+	return s.ApplyRows(ctx, core.RowSet{Messages: []core.MessageRow{m}}, 0, "", 0, time.Now())
+}

@@ -114,6 +114,9 @@ const (
 	MaxMentions    = 100
 	MaxKey         = 128 // bytes of an idempotency key
 	MaxBody        = 2 << 20
+	// MaxFeedMessage is the largest feed message a replica must accept (it sets its
+	// WebSocket read limit to it).
+	MaxFeedMessage = 32 << 20
 )
 
 // Error is why input was refused: a stable reason the hub answers as bad_request's
