@@ -76,8 +76,8 @@ func (r *Replica) post(ctx context.Context, p store.PendingMutation) error {
 	}
 	res, err := teamwire.ParseMutationResult(body)
 	if err == nil && res.Message != nil {
-		// The hub's row replaces the local copy now; the feed brings it too, which changes nothing.
-		if err := r.st.ApplyMessageRow(ctx, *res.Message); err != nil {
+		// The hub's row replaces the local copy now, unless the feed was first.
+		if err := r.st.ApplyMutationAnswer(ctx, *res.Message); err != nil {
 			r.log.Warn("replica: apply a mutation's message", "err", err)
 		}
 	}

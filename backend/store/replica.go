@@ -647,7 +647,19 @@ ORDER BY created_at, id LIMIT 1), 0)`, chatID)
 	return id, err
 }
 
-// ApplyMessageRow writes one hub message (the answer to a mutation), as ApplyRows does.
-func (s *Store) ApplyMessageRow(ctx context.Context, m core.MessageRow) error {
-	return s.ApplyRows(ctx, core.RowSet{Messages: []core.MessageRow{m}}, 0, "", 0, time.Now())
+// ApplyMutationAnswer writes the message a mutation's answer carries, unless the feed brought
+// that row already: the answer was read before the feed's state (which may already say "sent"),
+// so only a row not yet here is taken from it, replacing the local copy.
+func (s *Store) ApplyMutationAnswer(ctx context.Context, m core.MessageRow) error {
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var here bool
+		if err := tx.GetContext(ctx, &here, `SELECT EXISTS (SELECT 1 FROM messages WHERE id = ?)`, m.ID); err != nil || here {
+			return err
+		}
+		return applyMessage(ctx, tx, m, time.Now().UnixMilli())
+	})
+	if err != nil {
+		return fmt.Errorf("store: apply a mutation's answer: %w", err)
+	}
+	return nil
 }
