@@ -106,7 +106,7 @@ func openDesk(t *testing.T, h *teamHub, who string) *desk {
 func (d *desk) build(t *testing.T) {
 	t.Helper()
 	eng, err := engine.New(engine.Config{Store: d.st, MinBackoff: 20 * time.Millisecond, MaxBackoff: 200 * time.Millisecond,
-		Logger: slog.New(slog.DiscardHandler),
+		Logger:  slog.New(slog.DiscardHandler),
 		Replica: &replica.Config{HubURL: d.h.url, Email: strings.ToLower(d.who) + "@example.com", Password: "correct horse " + d.who}})
 	if err != nil {
 		t.Fatal(err)
@@ -280,7 +280,9 @@ func TestTwoReplicasFollowOneHub(t *testing.T) {
 
 // sameMessages compares the messages of two stores by id, text and status ("" when equal).
 func sameMessages(want, got core.RowSet) string {
-	key := func(m core.MessageRow) string { return fmt.Sprintf("%d %q %s %s", m.ID, m.Text, m.Status, m.MutationKey) }
+	key := func(m core.MessageRow) string {
+		return fmt.Sprintf("%d %q %s %s", m.ID, m.Text, m.Status, m.MutationKey)
+	}
 	w := map[string]int{}
 	for _, m := range want.Messages {
 		w[key(m)]++
