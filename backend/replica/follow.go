@@ -34,8 +34,8 @@ func (r *Replica) follow(ctx context.Context) {
 			continue
 		}
 		state := StateOffline
-		if errors.Is(err, errSignedOut) {
-			state = StateSignedOut
+		if c := code(err); c == "unauthorized" || c == "login_failed" {
+			state = StateSignedOut // the app asks for the password again; retries go on slowly
 		}
 		r.log.Info("replica: feed interrupted", "err", err)
 		r.setStatus(func(s *Status) { s.State, s.LastError = state, code(err) })

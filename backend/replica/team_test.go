@@ -33,6 +33,7 @@ import (
 var cheap = hub.PasswordParams{Memory: 1024, Time: 1, Threads: 1}
 
 type teamHub struct {
+	ids  map[string]int64 // manager ids by name
 	st   *store.Store
 	eng  *engine.Engine
 	fake *fakeapi.Telegram
@@ -61,16 +62,19 @@ func startHub(t *testing.T) *teamHub {
 	if _, err := eng.Inbox.AddTelegramChannel(ctx, fake.Token(), fake.URL()); err != nil {
 		t.Fatal(err)
 	}
+	ids := map[string]int64{}
 	for _, a := range []struct{ name, email, role string }{
 		{"Alice", "alice@example.com", store.RoleAdmin}, {"Bob", "bob@example.com", store.RoleManager}} {
 		hash, err := hub.HashPassword("correct horse "+a.name, cheap)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := st.Accounts().Add(ctx, store.NewAccount{Name: a.name, Email: a.email, Role: a.role, PasswordHash: hash},
-			time.Now().UnixMilli()); err != nil {
+		acc, err := st.Accounts().Add(ctx, store.NewAccount{Name: a.name, Email: a.email, Role: a.role, PasswordHash: hash},
+			time.Now().UnixMilli())
+		if err != nil {
 			t.Fatal(err)
 		}
+		ids[a.name] = acc.ManagerID
 	}
 	srv, err := hub.New(hub.Config{Accounts: st.Accounts(), Events: st, Inbox: eng.Inbox, Composer: eng.Composer,
 		Password: cheap, Log: slog.New(slog.DiscardHandler), LoginLimits: hub.LoginLimits{PerAddressEvery: time.Millisecond, PerAddressBurst: 1000, PerAccountEvery: time.Millisecond, PerAccountBurst: 1000}})
@@ -80,7 +84,7 @@ func startHub(t *testing.T) *teamHub {
 	ts := httptest.NewServer(srv)
 	srv.Start(ctx)
 	t.Cleanup(func() { ts.Close(); srv.Close() })
-	return &teamHub{st: st, eng: eng, fake: fake, url: ts.URL}
+	return &teamHub{ids: ids, st: st, eng: eng, fake: fake, url: ts.URL}
 }
 
 type desk struct {
@@ -481,5 +485,34 @@ func TestReplicaBootstrapsAgainWhenTheHubAsks(t *testing.T) {
 	defer mu.Unlock()
 	if !strings.Contains(strings.Join(states, ","), replica.StateBootstrapping) {
 		t.Fatalf("states %v: no bootstrap", states)
+	}
+}
+
+// A disabled manager's replica is cut off at once and says it is signed out; what it queues
+// waits on disk.
+func TestDisabledManagersReplicaIsCutOff(t *testing.T) {
+	h := startHub(t)
+	h.fake.PushText(1001, "Ann", "hi")
+	b := openDesk(t, h, "Bob")
+	b.start(t)
+	ctx := context.Background()
+	waitFor(t, "Bob's replica online", 10*time.Second, func() bool {
+		st, _ := b.eng.ReplicaStatus()
+		return st.State == replica.StateOnline && len(withText(everything(t, b.st), "hi")) == 1
+	})
+	if _, err := h.st.Accounts().SetDisabled(ctx, h.ids["Bob"], true, time.Now().UnixMilli()); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "Bob's replica signed out", 10*time.Second, func() bool {
+		st, _ := b.eng.ReplicaStatus()
+		return st.State == replica.StateSignedOut && st.LastError == "login_failed"
+	})
+	chat := withText(everything(t, b.st), "hi")[0].ChatID
+	if _, err := b.eng.Inbox.SendText(ctx, chat, "after the cut", 0); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	if st, _ := b.eng.ReplicaStatus(); st.Pending != 1 || len(withText(everything(t, h.st), "after the cut")) != 0 {
+		t.Fatalf("a disabled manager's write: status %+v", st)
 	}
 }
