@@ -12,6 +12,7 @@ import (
 
 	"switchboard/backend/core"
 	"switchboard/backend/store"
+	"switchboard/backend/teamwire"
 )
 
 // Limits on what the UI may pass.
@@ -143,6 +144,9 @@ func (s *Service) MarkRead(ctx context.Context, chatID int64) error {
 
 // MarkAllRead marks every chat read and says how many were unread.
 func (s *Service) MarkAllRead(ctx context.Context) (int, error) {
+	if err := s.remoteOnly(); err != nil {
+		return 0, err
+	}
 	return s.Store.MarkAllRead(ctx, s.now())
 }
 
@@ -150,6 +154,9 @@ func (s *Service) MarkAllRead(ctx context.Context) (int, error) {
 func (s *Service) SetTunnelOff(ctx context.Context, chatID int64, off bool) error {
 	if chatID <= 0 {
 		return invalid("no chat")
+	}
+	if err := s.remoteOnly(); err != nil {
+		return err
 	}
 	return s.Store.SetTunnelOff(ctx, chatID, off, s.now())
 }
@@ -159,6 +166,9 @@ func (s *Service) SetBotOff(ctx context.Context, chatID int64, off bool) error {
 	if chatID <= 0 {
 		return invalid("no chat")
 	}
+	if err := s.remoteOnly(); err != nil {
+		return err
+	}
 	return s.Store.SetBotOff(ctx, chatID, off, s.now())
 }
 
@@ -166,6 +176,11 @@ func (s *Service) SetBotOff(ctx context.Context, chatID int64, off bool) error {
 func (s *Service) SetArchived(ctx context.Context, personID int64, on bool) error {
 	if personID <= 0 {
 		return invalid("no person")
+	}
+	if s.Remote != nil {
+		if err := s.Remote.Mutate(ctx, teamwire.Mutation{Kind: teamwire.MutArchive, PersonID: personID, On: on}); err != nil {
+			return err
+		}
 	}
 	return s.Store.SetArchived(ctx, personID, on, s.now())
 }
@@ -175,6 +190,11 @@ func (s *Service) SetBlacklisted(ctx context.Context, personID int64, on bool) e
 	if personID <= 0 {
 		return invalid("no person")
 	}
+	if s.Remote != nil {
+		if err := s.Remote.Mutate(ctx, teamwire.Mutation{Kind: teamwire.MutBlacklist, PersonID: personID, On: on}); err != nil {
+			return err
+		}
+	}
 	return s.Store.SetBlacklisted(ctx, personID, on, s.now())
 }
 
@@ -182,6 +202,9 @@ func (s *Service) SetBlacklisted(ctx context.Context, personID int64, on bool) e
 func (s *Service) AddNote(ctx context.Context, chatID int64, text string, mentions []int64) (core.Message, error) {
 	if chatID <= 0 {
 		return core.Message{}, invalid("no chat")
+	}
+	if err := s.remoteOnly(); err != nil {
+		return core.Message{}, err
 	}
 	text = strings.TrimSpace(text)
 	if text == "" && len(mentions) == 0 {

@@ -2,10 +2,12 @@ package inbox
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
 	"switchboard/backend/core"
+	"switchboard/backend/teamwire"
 )
 
 // Team mode's use cases, both sides: the hub applies a desktop's mutations as the manager who
@@ -18,6 +20,21 @@ type Remote interface {
 	SendText(ctx context.Context, chatID int64, text string, replyToID int64) (core.Message, error)
 	MarkRead(ctx context.Context, chatID int64) error
 	SaveDraft(ctx context.Context, d core.Draft) error
+	// Mutate queues any other mutation with no local effect; its result comes back through the
+	// hub's feed.
+	Mutate(ctx context.Context, m teamwire.Mutation) error
+}
+
+// ErrTeamUnsupported: a write a replica of a team hub cannot make yet (attachments, voice,
+// notes, switches, retries, "read all"): refused rather than queued where nothing sends it.
+var ErrTeamUnsupported = errors.New("not available on a replica of a team hub yet")
+
+// remoteOnly refuses, in replica mode, a write that has no mutation yet.
+func (s *Service) remoteOnly() error {
+	if s.Remote != nil {
+		return ErrTeamUnsupported
+	}
+	return nil
 }
 
 // SendTextAs queues a text message written by a manager of the team, carrying the key of the

@@ -22,6 +22,7 @@ import (
 	"switchboard/backend/core"
 	"switchboard/backend/engine"
 	"switchboard/backend/hub"
+	"switchboard/backend/inbox"
 	"switchboard/backend/replica"
 	"switchboard/backend/store"
 	"switchboard/backend/teamwire"
@@ -514,5 +515,52 @@ func TestDisabledManagersReplicaIsCutOff(t *testing.T) {
 	time.Sleep(300 * time.Millisecond)
 	if st, _ := b.eng.ReplicaStatus(); st.Pending != 1 || len(withText(everything(t, h.st), "after the cut")) != 0 {
 		t.Fatalf("a disabled manager's write: status %+v", st)
+	}
+}
+
+// Edits, deletes, archive and blacklist travel as mutations; what has no mutation yet is
+// refused with a code instead of waiting in a local outbox nothing drains.
+func TestReplicaEditsArchivesAndRefusesWhatItCannot(t *testing.T) {
+	h := startHub(t)
+	h.fake.PushText(1001, "Ann", "hi")
+	a := openDesk(t, h, "Alice")
+	b := openDesk(t, h, "Bob")
+	a.start(t)
+	b.start(t)
+	ctx := context.Background()
+	waitFor(t, "the client's message on A", 10*time.Second, func() bool { return len(withText(everything(t, a.st), "hi")) == 1 })
+	chat := withText(everything(t, a.st), "hi")[0].ChatID
+	person := everything(t, a.st).People[0].ID
+	if _, err := a.eng.Inbox.SendText(ctx, chat, "first words", 0); err != nil {
+		t.Fatal(err)
+	}
+	var sent core.MessageRow
+	waitFor(t, "the send on B", 10*time.Second, func() bool {
+		ms := withText(everything(t, b.st), "first words")
+		if len(ms) == 1 && ms[0].Status == string(core.StatusSent) {
+			sent = ms[0]
+		}
+		return sent.ID > 0
+	})
+	if _, err := a.eng.Inbox.EditMessage(ctx, sent.ID, "better words"); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.eng.Inbox.SetArchived(ctx, person, true); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the edit and the archive on B", 10*time.Second, func() bool {
+		rs := everything(t, b.st)
+		ms := withText(rs, "better words")
+		return len(ms) == 1 && ms[0].ID == sent.ID && ms[0].Edited && len(rs.People) == 1 && rs.People[0].Archived
+	})
+	waitFor(t, "the edit at Telegram", 10*time.Second, func() bool { return sentToTelegram(h.fake, 1001, "better words") == 1 })
+	if _, err := a.eng.Inbox.AddNote(ctx, chat, "a note", nil); inbox.ErrorCode(err) != "team_unsupported" {
+		t.Fatalf("a note on a replica: %v", err)
+	}
+	if _, err := a.eng.Composer.SendParts(ctx, chat, []inbox.Part{{Kind: inbox.PartText, Text: "x"}}, 0); inbox.ErrorCode(err) != "team_unsupported" {
+		t.Fatalf("parts on a replica: %v", err)
+	}
+	if st, _ := a.eng.ReplicaStatus(); st.Pending != 0 {
+		t.Fatalf("refused writes were queued: %+v", st)
 	}
 }

@@ -59,9 +59,9 @@ func (r *Replica) SaveDraft(ctx context.Context, d core.Draft) error {
 	return r.st.SaveDraft(ctx, d, r.cfg.Now())
 }
 
-// Queue stores any mutation for the hub without a local effect (the headless tools, and
-// kinds the app does not route here yet); the hub's answer comes back through the feed.
-func (r *Replica) Queue(ctx context.Context, m teamwire.Mutation) error {
+// Mutate stores any mutation for the hub without a local effect (inbox.Remote: edits, deletes,
+// archive and blacklist; the headless tools); the hub's answer comes back through the feed.
+func (r *Replica) Mutate(ctx context.Context, m teamwire.Mutation) error {
 	if m.Kind == teamwire.MutSendText {
 		_, err := r.SendText(ctx, m.ChatID, m.Text, m.ReplyToID)
 		return err
@@ -96,7 +96,7 @@ func Enqueue(ctx context.Context, st *store.Store, m teamwire.Mutation) error {
 	if v, ok, err := st.Setting(ctx, keyMe); err == nil && ok {
 		r.me, _ = strconv.ParseInt(v, 10, 64)
 	}
-	return r.Queue(ctx, m)
+	return r.Mutate(ctx, m)
 }
 
 // ErrNotAReplica: the data directory has never followed a hub.
