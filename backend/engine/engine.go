@@ -145,6 +145,11 @@ func (e *Engine) asReplica(cfg Config) (*Engine, error) {
 	}
 	e.replica = rep
 	e.Inbox.Remote = rep
+	if me := rep.Me(); me > 0 {
+		// The signed-in manager of the last run (the first run learns it only after signing
+		// in, and the store's is_me follows with the snapshot).
+		e.Inbox.Me = me
+	}
 	e.Composer = inbox.ComposerFor(e.Inbox)
 	e.Composer.Remote = rep
 	if cfg.Desktop != nil {
