@@ -400,7 +400,14 @@ ON CONFLICT (key) DO UPDATE SET value = excluded.value`, cursorKey, fmt.Sprint(s
 	return nil
 }
 
+// applyDraft writes the hub's draft of a chat, unless this desktop has a newer one on its way
+// to the hub (a pending "draft" mutation, teamwire.MutDraft): the manager's typing is not undone
+// by a state read before it arrived.
 func applyDraft(ctx context.Context, tx *sqlx.Tx, c core.ChatRow) error {
+	var mine bool
+	if err := tx.GetContext(ctx, &mine, `SELECT EXISTS (SELECT 1 FROM pending_mutations WHERE kind = 'draft' AND chat_id = ?)`, c.ID); err != nil || mine {
+		return err
+	}
 	if c.Draft == nil {
 		_, err := tx.ExecContext(ctx, `DELETE FROM drafts WHERE chat_id = ?`, c.ID)
 		return err
