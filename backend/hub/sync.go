@@ -208,11 +208,10 @@ func (s *Server) apply(ctx context.Context, st *store.Store, manager int64, key 
 		_, err = ib.MarkAllRead(ctx)
 	}
 	if err != nil {
+		// A missing chat or message is a refusal like any other (reason not_found): a 404 from
+		// this route means a hub without the sync API, which a desktop waits out.
 		code := inbox.ErrorCode(err)
-		switch {
-		case errors.Is(err, store.ErrNotFound):
-			return res, newError(http.StatusNotFound, CodeNotFound, nil)
-		case code == inbox.CodeInternal:
+		if code == inbox.CodeInternal {
 			return res, s.internal("mutation "+m.Kind, err)
 		}
 		return res, newError(http.StatusUnprocessableEntity, CodeMutationRefused, map[string]any{"reason": code})

@@ -410,6 +410,12 @@ func TestMutationsAreAppliedOnceAndChecked(t *testing.T) {
 		t.Fatalf("refused send: %d %s / %d %s", r1, rb1, r2, rb2)
 	}
 
+	// A chat that does not exist is a refusal too (a 404 would mean a hub without sync).
+	if st, b := bob.call("POST", teamwire.PathMutations, map[string]string{teamwire.IdempotencyHeader: "test-client-01:5"},
+		`{"kind":"mark_read","chatId":987654}`); st != 422 || !strings.Contains(string(b), `"not_found"`) {
+		t.Fatalf("a mutation of a missing chat: %d %s", st, b)
+	}
+
 	// A manager cannot do an admin's mutation; an admin can.
 	if st, b := bob.call("POST", teamwire.PathMutations, map[string]string{teamwire.IdempotencyHeader: "test-client-01:4"},
 		`{"kind":"mark_all_read"}`); st != 403 || !strings.Contains(string(b), `"forbidden"`) {

@@ -84,11 +84,15 @@ func (r *Replica) post(ctx context.Context, p store.PendingMutation) error {
 	return r.st.PendingDelivered(ctx, p.ID)
 }
 
-// permanent says whether an answer refuses a mutation for good. 401 is not: the session is
-// renewed and the mutation posted again; 408 and 429 ask to come back later.
+// permanent says whether an answer refuses a mutation for good: malformed (400), not allowed
+// (403), too large (413) or refused by the inbox (422). Anything else is waited out: 401 renews
+// the session, 404 is a hub without the sync API (an older version), 5xx and 429 come back later.
 func permanent(status int) bool {
-	return status >= 400 && status < 500 && status != http.StatusUnauthorized &&
-		status != http.StatusRequestTimeout && status != http.StatusTooManyRequests
+	switch status {
+	case http.StatusBadRequest, http.StatusForbidden, http.StatusRequestEntityTooLarge, http.StatusUnprocessableEntity:
+		return true
+	}
+	return false
 }
 
 // mutationBody encodes a mutation for the pending table.
