@@ -100,6 +100,16 @@ func (s *Store) RowsFor(ctx context.Context, evs []core.Event) (core.RowSet, err
 // chatsAndPeople reads the chats (with drafts), their people and channels into rs, and which
 // of the asked-for chats and people are gone.
 func (s *Store) chatsAndPeople(ctx context.Context, tx *sqlx.Tx, rs *core.RowSet, chats idSet, people idSet) error {
+	// A person's event brings the person's chats: a merge moves chats to the person kept and
+	// logs only the two people, and a replica must re-home those chats before it deletes the
+	// person merged away (whose chats it would otherwise delete with it).
+	var ofPeople []core.ChatRow
+	if err := selectIn(ctx, tx, &ofPeople, `SELECT id FROM chats WHERE person_id IN (?)`, people.ids); err != nil {
+		return err
+	}
+	for _, c := range ofPeople {
+		chats.add(c.ID)
+	}
 	if err := selectIn(ctx, tx, &rs.Chats, `SELECT `+chatRowCols+` FROM chats WHERE id IN (?)`, chats.ids); err != nil {
 		return err
 	}
@@ -366,7 +376,15 @@ ON CONFLICT (id) DO UPDATE SET `+updateCols(personRowCols), p); err != nil {
 				return err
 			}
 		}
+		var leftBehind []int64 // people whose chats moved to another person (a merge on the hub)
 		for _, c := range rs.Chats {
+			var was int64
+			if err := tx.GetContext(ctx, &was, `SELECT COALESCE((SELECT person_id FROM chats WHERE id = ?), 0)`, c.ID); err != nil {
+				return err
+			}
+			if was != 0 && was != c.PersonID {
+				leftBehind = append(leftBehind, was)
+			}
 			if _, err := tx.NamedExecContext(ctx, `INSERT INTO chats (`+chatRowCols+`) VALUES (`+namedCols(chatRowCols)+`)
 ON CONFLICT (id) DO UPDATE SET `+updateCols(chatRowCols), c); err != nil {
 				return fmt.Errorf("chat %d: %w", c.ID, err)
@@ -385,6 +403,13 @@ ON CONFLICT (id) DO UPDATE SET `+updateCols(chatRowCols), c); err != nil {
 		}
 		if err := applyGone(ctx, tx, rs.Gone, at); err != nil {
 			return err
+		}
+		// A person merged away on the hub is gone there; here they go once their last chat has
+		// moved, whichever of the two comes first in the feed.
+		for _, id := range leftBehind {
+			if err := dropIfChatless(ctx, tx, id, at); err != nil {
+				return err
+			}
 		}
 		if cursorKey != "" {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
@@ -464,17 +489,35 @@ func applyGone(ctx context.Context, tx *sqlx.Tx, g core.GoneRows, at int64) erro
 		}
 	}
 	for _, id := range g.People {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM people WHERE id = ?`, id); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM people_fts WHERE rowid = ?`, id); err != nil {
-			return err
-		}
-		if err := appendEvent(ctx, tx, core.EventPersonChanged, id, 0, 0, at); err != nil {
+		if err := dropIfChatless(ctx, tx, id, at); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// dropIfChatless deletes a person the hub no longer has, unless chats still hang off them here:
+// those chats were moved to another person on the hub (a merge) and their rows are on the way;
+// the person goes when the last of them has moved.
+func dropIfChatless(ctx context.Context, tx *sqlx.Tx, id, at int64) error {
+	var chats int
+	if err := tx.GetContext(ctx, &chats, `SELECT COUNT(*) FROM chats WHERE person_id = ?`, id); err != nil {
+		return err
+	}
+	if chats > 0 {
+		return nil
+	}
+	res, err := tx.ExecContext(ctx, `DELETE FROM people WHERE id = ?`, id)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM people_fts WHERE rowid = ?`, id); err != nil {
+		return err
+	}
+	return appendEvent(ctx, tx, core.EventPersonChanged, id, 0, 0, at)
 }
 
 // namedCols turns "a, b" into ":a, :b"; updateCols into "a = excluded.a, b = excluded.b"

@@ -67,11 +67,28 @@ func TestApplyRowsKeepsHubIdsAndSearch(t *testing.T) {
 	if search("alpha") != 0 || search("beta") != 1 {
 		t.Fatal("an edited text is not reindexed")
 	}
-	if err := st.ApplyRows(ctx, core.RowSet{Gone: core.GoneRows{People: []int64{11}}}, 7, "replica.seq", 42, now); err != nil {
+	// A person merged away on the hub: gone, with the chat moved to the person kept. Whichever
+	// comes first, the chat and its messages survive and the person merged away goes.
+	kept := hubRows("beta words")
+	kept.People[0].ID, kept.People[0].Name = 12, "Anna P."
+	kept.Chats[0].PersonID = 12
+	if err := st.ApplyRows(ctx, core.RowSet{Gone: core.GoneRows{People: []int64{11}}}, 7, "", 0, now); err != nil {
 		t.Fatal(err)
 	}
-	if n, _ := st.Stats(ctx); n.People != 0 || n.Chats != 0 || n.Messages != 0 || search("beta") != 0 || people("Pavlova") != 0 {
-		t.Fatalf("a gone person left rows behind: %+v", n)
+	if n, _ := st.Stats(ctx); n.People != 1 || n.Messages != 1 {
+		t.Fatalf("a person merged away took their chat before it moved: %+v", n)
+	}
+	if err := st.ApplyRows(ctx, core.RowSet{People: kept.People, Chats: kept.Chats}, 7, "", 0, now); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := st.Stats(ctx); n.People != 1 || n.Chats != 1 || n.Messages != 1 || people("Pavlova") != 0 || people("Anna") != 1 {
+		t.Fatalf("after the merge: %+v", n)
+	}
+	if err := st.ApplyRows(ctx, core.RowSet{Gone: core.GoneRows{People: []int64{12}, Chats: []int64{21}}}, 7, "replica.seq", 42, now); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := st.Stats(ctx); n.People != 0 || n.Chats != 0 || n.Messages != 0 || search("beta") != 0 || people("Anna") != 0 {
+		t.Fatalf("a gone person and chat left rows behind: %+v", n)
 	}
 }
 
