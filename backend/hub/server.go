@@ -1,5 +1,7 @@
 // Package hub is team mode's server side: the HTTP API a desktop signs in to, accounts and
-// sessions, and the feed, a WebSocket that streams the store's event log from a seq.
+// sessions, the feed, a WebSocket that streams the store's event log from a seq (with the state
+// of what changed, for replicas), and the sync API replicas live on (sync.go: snapshot, history,
+// mutations applied once through the inbox; the wire is backend/teamwire's).
 //
 // Every route is declared once in routes() with the access it needs; ServeHTTP checks the
 // session (and the role) before routing, so a route cannot be added without a check, and a
