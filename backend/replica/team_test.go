@@ -266,10 +266,12 @@ func TestTwoReplicasFollowOneHub(t *testing.T) {
 		t.Fatalf("after a restart %d changes wait, want 50", st.Pending)
 	}
 	b.start(t)
+	restarted := time.Now()
 	waitFor(t, "B to catch up and deliver its 50 writes", 90*time.Second, func() bool {
 		st, _ := b.eng.ReplicaStatus()
 		return st.Pending == 0 && found(t, b.st, "offline", 100, true) == 50 && messages(t, b.st) == messages(t, h.st)
 	})
+	t.Logf("B caught up with %d messages and delivered its 50 writes %s after its restart", messages(t, b.st), time.Since(restarted).Round(time.Millisecond))
 	for i := 0; i < 50; i++ {
 		if n := sentToTelegram(h.fake, 1001, fmt.Sprintf("offline reply %d", i)); n != 1 {
 			t.Fatalf("offline reply %d reached Telegram %d times", i, n)
@@ -568,5 +570,38 @@ func TestReplicaEditsArchivesAndRefusesWhatItCannot(t *testing.T) {
 	}
 	if st, _ := a.eng.ReplicaStatus(); st.Pending != 0 {
 		t.Fatalf("refused writes were queued: %+v", st)
+	}
+}
+
+// A snapshot brings each chat's newest messages; older ones load on demand and stay.
+func TestOlderHistoryLoadsOnDemand(t *testing.T) {
+	h := startHub(t)
+	for i := 0; i < 60; i++ {
+		h.fake.PushText(1001, "Ann", fmt.Sprintf("note%02d", i))
+	}
+	waitFor(t, "the hub to take 60 messages", 30*time.Second, func() bool { return messages(t, h.st) == 60 })
+	a := openDesk(t, h, "Alice")
+	a.start(t)
+	ctx := context.Background()
+	waitFor(t, "the snapshot", 10*time.Second, func() bool {
+		st, _ := a.eng.ReplicaStatus()
+		return st.State == replica.StateOnline
+	})
+	if n := messages(t, a.st); n != 50 {
+		t.Fatalf("the snapshot brought %d messages, want the newest 50", n)
+	}
+	if found(t, a.st, "note00", 10, false) != 0 || found(t, a.st, "note59", 10, false) != 1 {
+		t.Fatal("the snapshot did not bring the newest")
+	}
+	chat := withText(everything(t, a.st), "note59")[0].ChatID
+	got, more, err := a.eng.Replica().LoadOlder(ctx, chat)
+	if err != nil || got != 10 || more {
+		t.Fatalf("older history: %d more=%v %v", got, more, err)
+	}
+	if messages(t, a.st) != 60 || found(t, a.st, "note00", 10, false) != 1 {
+		t.Fatal("older history was not kept")
+	}
+	if diff := sameMessages(everything(t, h.st), everything(t, a.st)); diff != "" {
+		t.Fatal(diff)
 	}
 }
