@@ -146,6 +146,11 @@ func (r *Replica) stream(ctx context.Context, seq int64, b *backoff) error {
 	if err != nil {
 		return err
 	}
+	ctx, drop := context.WithCancel(ctx)
+	defer drop()
+	r.mu.Lock()
+	r.dropFeed = drop
+	r.mu.Unlock()
 	u := "ws" + strings.TrimPrefix(r.cfg.HubURL, "http") + teamwire.PathFeed + "?state=1&seq=" + itoa(seq)
 	h := http.Header{}
 	h.Set("Authorization", "Bearer "+token)

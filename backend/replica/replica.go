@@ -87,6 +87,9 @@ type Replica struct {
 	token  string
 	me     int64
 	status Status
+	// dropFeed ends the open feed socket (Wake: after sleep a socket may be dead without
+	// knowing it; a new one resumes from the cursor in one round trip).
+	dropFeed context.CancelFunc
 
 	wake     chan struct{} // Wake: retry now
 	kickUp   chan struct{} // a mutation was queued
@@ -175,6 +178,11 @@ func (r *Replica) Stop() {
 
 // Wake retries at once whatever waits for a backoff (after sleep, or when the network returns).
 func (r *Replica) Wake() {
+	r.mu.Lock()
+	if r.dropFeed != nil {
+		r.dropFeed()
+	}
+	r.mu.Unlock()
 	signal(r.wake)
 	signal(r.kickUp)
 }

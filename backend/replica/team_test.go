@@ -604,4 +604,11 @@ func TestOlderHistoryLoadsOnDemand(t *testing.T) {
 	if diff := sameMessages(everything(t, h.st), everything(t, a.st)); diff != "" {
 		t.Fatal(diff)
 	}
+	// Waking (after sleep) drops the socket and resumes from the cursor at once.
+	a.eng.Wake()
+	h.fake.PushText(1001, "Ann", "after the wake")
+	waitFor(t, "a message after a wake", 10*time.Second, func() bool { return found(t, a.st, "wake", 10, false) == 1 })
+	if messages(t, a.st) != 61 {
+		t.Fatalf("%d messages after the wake, want 61", messages(t, a.st))
+	}
 }
