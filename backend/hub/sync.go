@@ -180,12 +180,7 @@ func (s *Server) apply(ctx context.Context, st *store.Store, manager int64, key 
 	case teamwire.MutSendText:
 		msg, err = ib.SendTextAs(ctx, manager, key, m.ChatID, m.Text, m.ReplyToID)
 		if errors.Is(err, store.ErrMutationApplied) {
-			row, err := st.MessageRowByKey(ctx, key)
-			if err != nil {
-				return res, s.internal("mutation: replayed send", err)
-			}
-			res.Message = &row
-			return res, nil
+			return s.replayed(ctx, st, key)
 		}
 	case teamwire.MutMarkRead:
 		err = ib.MarkRead(ctx, m.ChatID)
@@ -203,7 +198,10 @@ func (s *Server) apply(ctx context.Context, st *store.Store, manager int64, key 
 	case teamwire.MutBlacklist:
 		err = ib.SetBlacklisted(ctx, m.PersonID, m.On)
 	case teamwire.MutNote:
-		msg, err = ib.AddNoteAs(ctx, manager, m.ChatID, m.Text, m.Mentions)
+		msg, err = ib.AddNoteAs(ctx, manager, key, m.ChatID, m.Text, m.Mentions)
+		if errors.Is(err, store.ErrMutationApplied) {
+			return s.replayed(ctx, st, key)
+		}
 	case teamwire.MutMarkAllRead:
 		_, err = ib.MarkAllRead(ctx)
 	}
@@ -224,6 +222,16 @@ func (s *Server) apply(ctx context.Context, st *store.Store, manager int64, key 
 		res.Message = &row
 	}
 	return res, nil
+}
+
+// replayed answers a send or a note whose key already made a message (the answer was not
+// recorded: the hub stopped in between) with that message.
+func (s *Server) replayed(ctx context.Context, st *store.Store, key string) (teamwire.MutationResult, *apiError) {
+	row, err := st.MessageRowByKey(ctx, key)
+	if err != nil {
+		return teamwire.MutationResult{Key: key}, s.internal("mutation: replayed", err)
+	}
+	return teamwire.MutationResult{Key: key, Message: &row}, nil
 }
 
 func writeRaw(w http.ResponseWriter, status int, body string) {

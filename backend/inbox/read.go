@@ -203,15 +203,15 @@ func (s *Service) AddNote(ctx context.Context, chatID int64, text string, mentio
 	if chatID <= 0 {
 		return core.Message{}, invalid("no chat")
 	}
-	if err := s.remoteOnly(); err != nil {
-		return core.Message{}, err
-	}
 	text = strings.TrimSpace(text)
 	if text == "" && len(mentions) == 0 {
 		return core.Message{}, core.ErrEmptyMessage
 	}
 	if utf8.RuneCountInString(text) > maxNoteLen {
 		return core.Message{}, core.ErrTextTooLong
+	}
+	if s.Remote != nil {
+		return s.Remote.AddNote(ctx, chatID, text, mentions)
 	}
 	return s.Store.AddNote(ctx, chatID, s.Me, text, mentions, s.now())
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"switchboard/backend/core"
 	"switchboard/backend/teamwire"
@@ -20,13 +21,14 @@ type Remote interface {
 	SendText(ctx context.Context, chatID int64, text string, replyToID int64) (core.Message, error)
 	MarkRead(ctx context.Context, chatID int64) error
 	SaveDraft(ctx context.Context, d core.Draft) error
+	AddNote(ctx context.Context, chatID int64, text string, mentions []int64) (core.Message, error)
 	// Mutate queues any other mutation with no local effect; its result comes back through the
 	// hub's feed.
 	Mutate(ctx context.Context, m teamwire.Mutation) error
 }
 
 // ErrTeamUnsupported: a write a replica of a team hub cannot make yet (attachments, voice,
-// notes, switches, retries, "read all"): refused rather than queued where nothing sends it.
+// chat switches, retries, "read all"): refused rather than queued where nothing sends it.
 var ErrTeamUnsupported = errors.New("not available on a replica of a team hub yet")
 
 // remoteOnly refuses, in replica mode, a write that has no mutation yet.
@@ -56,8 +58,9 @@ func (s *Service) SendTextAs(ctx context.Context, managerID int64, key string, c
 	return m, nil
 }
 
-// AddNoteAs adds an internal note by a manager of the team.
-func (s *Service) AddNoteAs(ctx context.Context, managerID, chatID int64, text string, mentions []int64) (core.Message, error) {
+// AddNoteAs adds an internal note by a manager of the team, carrying its mutation's key.
+// Errors: as AddNote, and store.ErrMutationApplied for a key already used.
+func (s *Service) AddNoteAs(ctx context.Context, managerID int64, key string, chatID int64, text string, mentions []int64) (core.Message, error) {
 	if chatID <= 0 || managerID <= 0 {
 		return core.Message{}, invalid("no chat / manager")
 	}
@@ -65,5 +68,8 @@ func (s *Service) AddNoteAs(ctx context.Context, managerID, chatID int64, text s
 	if text == "" && len(mentions) == 0 {
 		return core.Message{}, core.ErrEmptyMessage
 	}
-	return s.Store.AddNote(ctx, chatID, managerID, text, mentions, s.now())
+	if utf8.RuneCountInString(text) > maxNoteLen {
+		return core.Message{}, core.ErrTextTooLong
+	}
+	return s.Store.AddNoteKeyed(ctx, key, chatID, managerID, text, mentions, s.now())
 }

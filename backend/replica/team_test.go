@@ -562,8 +562,20 @@ func TestReplicaEditsArchivesAndRefusesWhatItCannot(t *testing.T) {
 		return len(ms) == 1 && ms[0].ID == sent.ID && ms[0].Edited && len(rs.People) == 1 && rs.People[0].Archived
 	})
 	waitFor(t, "the edit at Telegram", 10*time.Second, func() bool { return sentToTelegram(h.fake, 1001, "better words") == 1 })
-	if _, err := a.eng.Inbox.AddNote(ctx, chat, "a note", nil); inbox.ErrorCode(err) != "team_unsupported" {
-		t.Fatalf("a note on a replica: %v", err)
+	note, err := a.eng.Inbox.AddNote(ctx, chat, "a note for Bob", []int64{h.ids["Bob"]})
+	if err != nil || note.ID >= 0 || note.Kind != core.KindNote {
+		t.Fatalf("a note on a replica: %+v %v", note, err)
+	}
+	waitFor(t, "the note on B, with its mention", 10*time.Second, func() bool {
+		ms := withText(everything(t, b.st), "a note for Bob")
+		return len(ms) == 1 && ms[0].ID > 0 && ms[0].Kind == "note" && ms[0].Mentions == fmt.Sprintf("[%d]", h.ids["Bob"])
+	})
+	waitFor(t, "the hub's note to replace A's copy", 10*time.Second, func() bool {
+		ms := withText(everything(t, a.st), "a note for Bob")
+		return len(ms) == 1 && ms[0].ID > 0
+	})
+	if err := a.eng.Inbox.SetTunnelOff(ctx, chat, true); inbox.ErrorCode(err) != "team_unsupported" {
+		t.Fatalf("a switch on a replica: %v", err)
 	}
 	if _, err := a.eng.Composer.SendParts(ctx, chat, []inbox.Part{{Kind: inbox.PartText, Text: "x"}}, 0); inbox.ErrorCode(err) != "team_unsupported" {
 		t.Fatalf("parts on a replica: %v", err)

@@ -23,7 +23,23 @@ func (r *Replica) SendText(ctx context.Context, chatID int64, text string, reply
 		return core.Message{}, fmt.Errorf("replica: send: %w", err)
 	}
 	key := func(id int64) string { return teamwire.Key{Client: r.clientID, ID: id}.String() }
-	m, _, err := r.st.QueueReplicaSend(ctx, teamwire.MutSendText, chatID, r.Me(), text, replyToID, body, key, r.cfg.Now())
+	m, _, err := r.st.QueueReplicaSend(ctx, teamwire.MutSendText, chatID, r.Me(), text, replyToID, nil, body, key, r.cfg.Now())
+	if err != nil {
+		return core.Message{}, err
+	}
+	r.queued(ctx)
+	return m, nil
+}
+
+// AddNote queues an internal note: like a send, a local copy with a negative id shows it until
+// the hub's note (with the same key, and its mentions) replaces it.
+func (r *Replica) AddNote(ctx context.Context, chatID int64, text string, mentions []int64) (core.Message, error) {
+	body, err := mutationBody(teamwire.Mutation{Kind: teamwire.MutNote, ChatID: chatID, Text: text, Mentions: mentions})
+	if err != nil {
+		return core.Message{}, fmt.Errorf("replica: note: %w", err)
+	}
+	key := func(id int64) string { return teamwire.Key{Client: r.clientID, ID: id}.String() }
+	m, _, err := r.st.QueueReplicaSend(ctx, teamwire.MutNote, chatID, r.Me(), text, 0, mentions, body, key, r.cfg.Now())
 	if err != nil {
 		return core.Message{}, err
 	}

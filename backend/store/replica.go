@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -579,12 +580,15 @@ func (s *Store) QueueMutation(ctx context.Context, kind string, chatID int64, bo
 	return id, err
 }
 
-// QueueReplicaSend stores a replica's outgoing text as a pending mutation and, in the same
-// transaction, a local copy of the message with a negative id (ids the hub hands out are
-// positive, so the copy never takes one) carrying the mutation's key, which the hub's row will
-// carry too. key builds the key from the mutation id.
+// mutNote is teamwire.MutNote: the pending kind of a note (the store does not import the wire).
+const mutNote = "note"
+
+// QueueReplicaSend stores a replica's outgoing text (or, for kind "note", an internal note with
+// its mentions) as a pending mutation and, in the same transaction, a local copy of the message
+// with a negative id (ids the hub hands out are positive, so the copy never takes one) carrying
+// the mutation's key, which the hub's row will carry too. key builds the key from the mutation id.
 func (s *Store) QueueReplicaSend(ctx context.Context, kind string, chatID, managerID int64, text string, replyToID int64,
-	body string, key func(id int64) string, now time.Time) (core.Message, int64, error) {
+	mentions []int64, body string, key func(id int64) string, now time.Time) (core.Message, int64, error) {
 	var msg core.Message
 	var mid int64
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
@@ -592,7 +596,14 @@ func (s *Store) QueueReplicaSend(ctx context.Context, kind string, chatID, manag
 		if err != nil {
 			return err
 		}
-		if err := core.CheckText(c.Kind, text); err != nil {
+		msgKind, mentionsJSON := "message", ""
+		if kind == mutNote {
+			msgKind = "note"
+			if len(mentions) > 0 {
+				b, _ := json.Marshal(mentions)
+				mentionsJSON = string(b)
+			}
+		} else if err := core.CheckText(c.Kind, text); err != nil {
 			return err
 		}
 		at := now.UnixMilli()
@@ -609,9 +620,9 @@ func (s *Store) QueueReplicaSend(ctx context.Context, kind string, chatID, manag
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `
-INSERT INTO messages (id, chat_id, kind, sender, sender_name, manager_id, text, reply_to_id, status, created_at, mutation_key)
-VALUES (?, ?, 'message', 'manager', ?, ?, ?, ?, 'queued', ?, ?)`,
-			local, chatID, name, managerID, text, replyToID, at, key(mid)); err != nil {
+INSERT INTO messages (id, chat_id, kind, sender, sender_name, manager_id, text, mentions, reply_to_id, status, created_at, mutation_key)
+VALUES (?, ?, ?, 'manager', ?, ?, ?, ?, ?, 'queued', ?, ?)`,
+			local, chatID, msgKind, name, managerID, text, mentionsJSON, replyToID, at, key(mid)); err != nil {
 			return fmt.Errorf("store local copy: %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE pending_mutations SET local_message_id = ? WHERE id = ?`, local, mid); err != nil {

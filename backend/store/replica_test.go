@@ -101,7 +101,7 @@ func TestLocalSendIsReplacedByTheHubsRow(t *testing.T) {
 	if err := st.ApplyRows(ctx, hubRows("hi"), 7, "", 0, now); err != nil {
 		t.Fatal(err)
 	}
-	local, mid, err := st.QueueReplicaSend(ctx, "send_text", 21, 7, "on my way", 0, `{"kind":"send_text"}`,
+	local, mid, err := st.QueueReplicaSend(ctx, "send_text", 21, 7, "on my way", 0, nil, `{"kind":"send_text"}`,
 		func(id int64) string { return "client-abc:" + strconv.FormatInt(id, 10) }, now)
 	if err != nil {
 		t.Fatal(err)

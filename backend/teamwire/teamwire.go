@@ -185,11 +185,21 @@ func (m Mutation) Validate() error {
 		return refuse("invalid_id")
 	}
 	switch m.Kind {
-	case MutSendText, MutNote:
+	case MutSendText:
 		if err := need(m.ChatID > 0, "missing_chat"); err != nil {
 			return err
 		}
 		return need(strings.TrimSpace(m.Text) != "", "empty_text")
+	case MutNote: // text, or at least one mention
+		if err := need(m.ChatID > 0, "missing_chat"); err != nil {
+			return err
+		}
+		for _, id := range m.Mentions {
+			if id <= 0 {
+				return refuse("invalid_id")
+			}
+		}
+		return need(strings.TrimSpace(m.Text) != "" || len(m.Mentions) > 0, "empty_text")
 	case MutMarkRead, MutDraft:
 		return need(m.ChatID > 0, "missing_chat")
 	case MutEdit:
