@@ -193,6 +193,10 @@ func (s *Server) apply(ctx context.Context, st *store.Store, manager int64, key 
 		msg, err = ib.EditMessage(ctx, m.MessageID, m.Text)
 	case teamwire.MutDelete:
 		msg, err = ib.DeleteMessage(ctx, m.MessageID)
+	case teamwire.MutTunnelOff:
+		err = ib.SetTunnelOff(ctx, m.ChatID, m.On)
+	case teamwire.MutBotOff:
+		err = ib.SetBotOff(ctx, m.ChatID, m.On)
 	case teamwire.MutArchive:
 		err = ib.SetArchived(ctx, m.PersonID, m.On)
 	case teamwire.MutBlacklist:

@@ -155,8 +155,10 @@ func (s *Service) SetTunnelOff(ctx context.Context, chatID int64, off bool) erro
 	if chatID <= 0 {
 		return invalid("no chat")
 	}
-	if err := s.remoteOnly(); err != nil {
-		return err
+	if s.Remote != nil {
+		if err := s.Remote.Mutate(ctx, teamwire.Mutation{Kind: teamwire.MutTunnelOff, ChatID: chatID, On: off}); err != nil {
+			return err
+		}
 	}
 	return s.Store.SetTunnelOff(ctx, chatID, off, s.now())
 }
@@ -166,8 +168,10 @@ func (s *Service) SetBotOff(ctx context.Context, chatID int64, off bool) error {
 	if chatID <= 0 {
 		return invalid("no chat")
 	}
-	if err := s.remoteOnly(); err != nil {
-		return err
+	if s.Remote != nil {
+		if err := s.Remote.Mutate(ctx, teamwire.Mutation{Kind: teamwire.MutBotOff, ChatID: chatID, On: off}); err != nil {
+			return err
+		}
 	}
 	return s.Store.SetBotOff(ctx, chatID, off, s.now())
 }

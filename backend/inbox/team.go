@@ -28,7 +28,7 @@ type Remote interface {
 }
 
 // ErrTeamUnsupported: a write a replica of a team hub cannot make yet (attachments, voice,
-// chat switches, retries, "read all"): refused rather than queued where nothing sends it.
+// retries, "read all"): refused rather than queued where nothing sends it.
 var ErrTeamUnsupported = errors.New("not available on a replica of a team hub yet")
 
 // remoteOnly refuses, in replica mode, a write that has no mutation yet.

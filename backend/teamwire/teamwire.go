@@ -81,6 +81,8 @@ const (
 	MutArchive     = "archive"       // PersonID, On
 	MutBlacklist   = "blacklist"     // PersonID, On
 	MutNote        = "note"          // ChatID, Text, Mentions
+	MutTunnelOff   = "tunnel_off"    // ChatID, On: no tunnel messages in the chat
+	MutBotOff      = "bot_off"       // ChatID, On: no bot messages in the chat
 	MutMarkAllRead = "mark_all_read" // a company action: admins only
 )
 
@@ -200,7 +202,7 @@ func (m Mutation) Validate() error {
 			}
 		}
 		return need(strings.TrimSpace(m.Text) != "" || len(m.Mentions) > 0, "empty_text")
-	case MutMarkRead, MutDraft:
+	case MutMarkRead, MutDraft, MutTunnelOff, MutBotOff:
 		return need(m.ChatID > 0, "missing_chat")
 	case MutEdit:
 		if err := need(m.MessageID > 0, "missing_message"); err != nil {
