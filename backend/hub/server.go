@@ -100,6 +100,7 @@ func (s *Server) routes() []route {
 		{"GET /api/v1/sessions", member, s.ownSessions},
 		{"DELETE /api/v1/sessions/{id}", member, s.revokeSession},
 		{"GET /api/v1/feed", member, s.feed},
+		{"GET " + teamwire.PathFeedPoll, member, s.feedPoll},
 		{"GET " + teamwire.PathSnapshot, member, s.snapshot},
 		{"GET /api/v1/chats/{id}/history", member, s.history},
 		{"POST " + teamwire.PathMutations, member, s.mutate},

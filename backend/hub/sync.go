@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/coder/websocket"
 	"github.com/coder/websocket/wsjson"
@@ -281,4 +282,63 @@ func sendBootstrap(ctx context.Context, conn *websocket.Conn) {
 	defer cancel()
 	wsjson.Write(wctx, conn, teamwire.FeedMessage{Type: teamwire.FeedBootstrap})
 	conn.Close(websocket.StatusNormalClosure, "")
+}
+
+// pollWaitMax bounds how long a long-poll waits for news (under common proxy timeouts).
+const pollWaitMax = 25 * time.Second
+
+// feedPoll is the state feed over plain HTTP, for networks whose proxies refuse WebSockets: one
+// FeedMessage with what changed after ?seq=, waiting up to ?wait= seconds (default and at most
+// 25; 0 answers at once) for something to change; an unchanged seq means nothing did. The replica asks again with
+// the seq it got.
+func (s *Server) feedPoll(w http.ResponseWriter, r *http.Request, c *caller) *apiError {
+	st, e := s.syncStore()
+	if e != nil {
+		return e
+	}
+	after, e := queryInt(r, "seq")
+	if e != nil {
+		return e
+	}
+	wait, e := queryInt(r, "wait")
+	if e != nil {
+		return e
+	}
+	d := pollWaitMax
+	if r.URL.Query().Has("wait") && time.Duration(wait)*time.Second < d {
+		d = time.Duration(wait) * time.Second // 0: answer at once (a replica checking the hub is there)
+	}
+	ctx := r.Context()
+	if ok, err := s.cursorKept(ctx, after); err != nil {
+		return s.internal("feed poll: cursor", err)
+	} else if !ok {
+		writeJSON(w, http.StatusOK, teamwire.FeedMessage{Type: teamwire.FeedBootstrap})
+		return nil
+	}
+	wake, release := st.Subscribe()
+	defer release()
+	timeout := time.NewTimer(d)
+	defer timeout.Stop()
+	for {
+		evs, err := st.EventsAfter(ctx, after, stateFeedBatch)
+		if err != nil {
+			return s.internal("feed poll", err)
+		}
+		if len(evs) > 0 {
+			msg, err := s.stateMessage(ctx, evs[len(evs)-1].Seq, forManager(evs, c.account.ManagerID))
+			if err != nil {
+				return s.internal("feed poll: rows", err)
+			}
+			writeJSON(w, http.StatusOK, msg)
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-timeout.C:
+			writeJSON(w, http.StatusOK, teamwire.FeedMessage{Type: teamwire.FeedChanges, Seq: after})
+			return nil
+		case <-wake:
+		}
+	}
 }

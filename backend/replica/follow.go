@@ -154,11 +154,20 @@ func (r *Replica) stream(ctx context.Context, seq int64, b *backoff) error {
 	u := "ws" + strings.TrimPrefix(r.cfg.HubURL, "http") + teamwire.PathFeed + "?state=1&seq=" + itoa(seq)
 	h := http.Header{}
 	h.Set("Authorization", "Bearer "+token)
+	if r.cfg.LongPoll {
+		return r.poll(ctx, seq, b)
+	}
 	conn, resp, err := websocket.Dial(ctx, u, &websocket.DialOptions{HTTPHeader: h, HTTPClient: r.cfg.HTTPClient})
 	if err != nil {
 		if resp != nil && resp.StatusCode == http.StatusUnauthorized {
 			r.dropToken(token)
 			return &hubError{Status: resp.StatusCode, Code: "unauthorized"}
+		}
+		if resp != nil && resp.StatusCode != http.StatusSwitchingProtocols && resp.StatusCode != http.StatusNotFound {
+			// Something between us and the hub (a proxy) answered but refused the upgrade:
+			// the same feed over plain HTTP.
+			r.log.Info("replica: WebSocket refused; long-polling", "status", resp.StatusCode)
+			return r.poll(ctx, seq, b)
 		}
 		return fmt.Errorf("replica: dial feed: %w", err)
 	}
@@ -198,25 +207,58 @@ func (r *Replica) stream(ctx context.Context, seq int64, b *backoff) error {
 			}
 			return fmt.Errorf("replica: feed: %w", err)
 		}
-		msg, err := teamwire.ParseFeedMessage(data)
-		if err != nil {
-			return fmt.Errorf("replica: feed message: %w", err)
-		}
-		if msg.Type == teamwire.FeedBootstrap {
-			r.log.Info("replica: the hub asks for a new snapshot", "seq", seq)
-			if err := r.st.SetSetting(ctx, keyHub, ""); err != nil {
-				return err
-			}
-			return errBootstrap
-		}
-		if msg.Seq < seq {
-			return fmt.Errorf("replica: feed went back from %d to %d", seq, msg.Seq)
-		}
-		if err := r.st.ApplyRows(ctx, msg.Rows, r.Me(), keySeq, msg.Seq, r.cfg.Now()); err != nil {
+		if seq, err = r.apply(ctx, data, seq); err != nil {
 			return err
 		}
-		seq = msg.Seq
-		r.setStatus(func(s *Status) { s.Seq = seq })
+	}
+}
+
+// apply writes one feed message with its cursor and returns the new cursor.
+func (r *Replica) apply(ctx context.Context, data []byte, seq int64) (int64, error) {
+	msg, err := teamwire.ParseFeedMessage(data)
+	if err != nil {
+		return seq, fmt.Errorf("replica: feed message: %w", err)
+	}
+	if msg.Type == teamwire.FeedBootstrap {
+		r.log.Info("replica: the hub asks for a new snapshot", "seq", seq)
+		if err := r.st.SetSetting(ctx, keyHub, ""); err != nil {
+			return seq, err
+		}
+		return seq, errBootstrap
+	}
+	if msg.Seq < seq {
+		return seq, fmt.Errorf("replica: feed went back from %d to %d", seq, msg.Seq)
+	}
+	if msg.Seq == seq && msg.Rows.Empty() {
+		return seq, nil // a long-poll that waited in vain
+	}
+	if err := r.st.ApplyRows(ctx, msg.Rows, r.Me(), keySeq, msg.Seq, r.cfg.Now()); err != nil {
+		return seq, err
+	}
+	r.setStatus(func(s *Status) { s.Seq = msg.Seq })
+	return msg.Seq, nil
+}
+
+// poll follows the state feed over plain HTTP (teamwire.PathFeedPoll), one long-poll after
+// another, until a request fails.
+func (r *Replica) poll(ctx context.Context, seq int64, b *backoff) error {
+	for first := true; ; first = false {
+		wait := "25"
+		if first {
+			wait = "0" // the first answers at once: the hub is there, the replica online
+		}
+		_, body, err := r.do(ctx, http.MethodGet, teamwire.PathFeedPoll+"?wait="+wait+"&seq="+itoa(seq), nil, nil)
+		if err != nil {
+			return err
+		}
+		if first {
+			b.reset()
+			r.setStatus(func(s *Status) { s.State, s.LastError = StateOnline, "" })
+			signal(r.kickUp)
+		}
+		if seq, err = r.apply(ctx, body, seq); err != nil {
+			return err
+		}
 	}
 }
 

@@ -70,6 +70,10 @@ type Config struct {
 	Logger          *slog.Logger
 	// MinBackoff/MaxBackoff bound the retry delays (default 500 ms and 30 s).
 	MinBackoff, MaxBackoff time.Duration
+	// LongPoll follows the feed over plain HTTP long-polls instead of a WebSocket (a network
+	// whose proxy refuses WebSockets; the replica also falls back by itself when the upgrade
+	// is refused).
+	LongPoll bool
 	// OnStatus hears every change of Status (the app forwards it to the UI).
 	OnStatus func(Status)
 	// Now is the clock; default time.Now.

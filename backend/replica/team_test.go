@@ -35,6 +35,7 @@ var cheap = hub.PasswordParams{Memory: 1024, Time: 1, Threads: 1}
 
 type teamHub struct {
 	ids  map[string]int64 // manager ids by name
+	api  http.Handler
 	st   *store.Store
 	eng  *engine.Engine
 	fake *fakeapi.Telegram
@@ -85,24 +86,26 @@ func startHub(t *testing.T) *teamHub {
 	ts := httptest.NewServer(srv)
 	srv.Start(ctx)
 	t.Cleanup(func() { ts.Close(); srv.Close() })
-	return &teamHub{ids: ids, st: st, eng: eng, fake: fake, url: ts.URL}
+	return &teamHub{ids: ids, api: srv, st: st, eng: eng, fake: fake, url: ts.URL}
 }
 
 type desk struct {
-	st  *store.Store
-	eng *engine.Engine
-	h   *teamHub
-	who string
+	// longPoll follows the feed over HTTP long-polls (the fallback) instead of a WebSocket.
+	longPoll bool
+	st       *store.Store
+	eng      *engine.Engine
+	h        *teamHub
+	who      string
 }
 
-func openDesk(t *testing.T, h *teamHub, who string) *desk {
+func openDesk(t *testing.T, h *teamHub, who string, longPoll ...bool) *desk {
 	t.Helper()
 	st, err := store.Open(filepath.Join(t.TempDir(), store.DBFile))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	d := &desk{st: st, h: h, who: who}
+	d := &desk{st: st, h: h, who: who, longPoll: len(longPoll) > 0 && longPoll[0]}
 	d.build(t)
 	return d
 }
@@ -111,8 +114,9 @@ func openDesk(t *testing.T, h *teamHub, who string) *desk {
 func (d *desk) build(t *testing.T) {
 	t.Helper()
 	eng, err := engine.New(engine.Config{Store: d.st, MinBackoff: 20 * time.Millisecond, MaxBackoff: 200 * time.Millisecond,
-		Logger:  slog.New(slog.DiscardHandler),
-		Replica: &replica.Config{HubURL: d.h.url, Email: strings.ToLower(d.who) + "@example.com", Password: "correct horse " + d.who}})
+		Logger: slog.New(slog.DiscardHandler),
+		Replica: &replica.Config{HubURL: d.h.url, Email: strings.ToLower(d.who) + "@example.com", Password: "correct horse " + d.who,
+			LongPoll: d.longPoll}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -195,9 +199,16 @@ func sentToTelegram(f *fakeapi.Telegram, chatID int64, text string) int {
 }
 
 func TestTwoReplicasFollowOneHub(t *testing.T) {
+	for _, transport := range []string{"websocket", "long-poll"} {
+		t.Run(transport, func(t *testing.T) { twoReplicas(t, transport == "long-poll") })
+	}
+}
+
+// twoReplicas runs the scenario with replica B on a WebSocket or on the long-poll fallback.
+func twoReplicas(t *testing.T, longPoll bool) {
 	h := startHub(t)
 	a := openDesk(t, h, "Alice")
-	b := openDesk(t, h, "Bob")
+	b := openDesk(t, h, "Bob", longPoll)
 	a.start(t)
 	b.start(t)
 	ctx := context.Background()
@@ -627,4 +638,26 @@ func TestOlderHistoryLoadsOnDemand(t *testing.T) {
 	if messages(t, a.st) != 61 {
 		t.Fatalf("%d messages after the wake, want 61", messages(t, a.st))
 	}
+}
+
+// Behind a proxy that refuses WebSockets the replica follows the feed over long-polls by itself.
+func TestReplicaFallsBackToLongPolls(t *testing.T) {
+	h := startHub(t)
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+			http.Error(w, "no websockets here", http.StatusBadRequest)
+			return
+		}
+		h.api.ServeHTTP(w, r)
+	}))
+	t.Cleanup(proxy.Close)
+	h.url = proxy.URL
+	a := openDesk(t, h, "Alice")
+	a.start(t)
+	waitFor(t, "online through the proxy", 10*time.Second, func() bool {
+		st, _ := a.eng.ReplicaStatus()
+		return st.State == replica.StateOnline
+	})
+	h.fake.PushText(1001, "Ann", "through the proxy")
+	waitFor(t, "a message through long-polls", 10*time.Second, func() bool { return found(t, a.st, "proxy", 10, false) == 1 })
 }

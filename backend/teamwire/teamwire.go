@@ -26,6 +26,7 @@ import (
 const (
 	PathSnapshot  = "/api/v1/snapshot"         // GET ?seq=S&after=P: one page
 	PathFeed      = "/api/v1/feed"             // WebSocket ?seq=N&state=1: FeedMessage per batch
+	PathFeedPoll  = "/api/v1/feed/poll"        // GET ?seq=N&wait=S: one FeedMessage (the long-poll fallback)
 	PathMutations = "/api/v1/mutations"        // POST Mutation with IdempotencyHeader
 	PathHistory   = "/api/v1/chats/%d/history" // GET ?before=ID&limit=N
 )
