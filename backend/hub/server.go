@@ -73,6 +73,10 @@ type Server struct {
 	stop    context.CancelFunc
 	stopped sync.WaitGroup
 	streams sync.WaitGroup // open feed handlers
+	// stopping is closed when the hub begins to stop, so waiting long-polls answer at once
+	// instead of holding up the shutdown.
+	stopping     chan struct{}
+	stoppingOnce sync.Once
 }
 
 type access int
@@ -148,7 +152,7 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{
 		cfg: cfg, accounts: cfg.Accounts, mux: http.NewServeMux(), access: map[string]access{},
 		limiter: newLoginLimiter(cfg.LoginLimits), feeds: newFeedRegistry(), log: cfg.Log, dummyHash: dummy,
-		stop: func() {},
+		stop: func() {}, stopping: make(chan struct{}),
 	}
 	for _, rt := range s.routes() {
 		s.access[rt.pattern] = rt.access
@@ -175,6 +179,7 @@ func (s *Server) Start(ctx context.Context) {
 // Close stops the watcher, closes every open feed socket (http.Server.Shutdown does not touch
 // hijacked connections) and waits for their handlers. Stop accepting requests first.
 func (s *Server) Close() {
+	s.beginStopping()
 	s.stop()
 	s.stopped.Wait()
 	s.feeds.closeAll(closeShutdown)

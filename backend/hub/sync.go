@@ -284,6 +284,8 @@ func sendBootstrap(ctx context.Context, conn *websocket.Conn) {
 	conn.Close(websocket.StatusNormalClosure, "")
 }
 
+func (s *Server) beginStopping() { s.stoppingOnce.Do(func() { close(s.stopping) }) }
+
 // pollWaitMax bounds how long a long-poll waits for news (under common proxy timeouts).
 const pollWaitMax = 25 * time.Second
 
@@ -336,6 +338,9 @@ func (s *Server) feedPoll(w http.ResponseWriter, r *http.Request, c *caller) *ap
 		case <-ctx.Done():
 			return nil
 		case <-timeout.C:
+			writeJSON(w, http.StatusOK, teamwire.FeedMessage{Type: teamwire.FeedChanges, Seq: after})
+			return nil
+		case <-s.stopping:
 			writeJSON(w, http.StatusOK, teamwire.FeedMessage{Type: teamwire.FeedChanges, Seq: after})
 			return nil
 		case <-wake:
