@@ -4,9 +4,10 @@
 // get their engine here, as Miniflux's daemon wires its parts in one place; no other package
 // builds connectors or wires one part into another's fields.
 //
-// Team mode adds one more part here: the sync client that replays the hub's feed into the local
-// store and turns outbox rows into hub mutations. It slots in beside the channel machinery (the
-// desktop then runs sync instead of pollers), so the app and the hub keep calling New and Start.
+// Team mode adds one more part here: the replica (backend/replica), which replays the hub's feed
+// into the local store and turns the desktop's writes into hub mutations. With Config.Replica
+// set the engine builds it instead of the channel machinery (no pollers, no channel outbox: the
+// hub owns the bots), so the app and the headless tools keep calling New and Start.
 package engine
 
 import (
@@ -22,6 +23,7 @@ import (
 	"switchboard/backend/core"
 	"switchboard/backend/inbox"
 	"switchboard/backend/notify"
+	"switchboard/backend/replica"
 	"switchboard/backend/secrets"
 	"switchboard/backend/store"
 )
@@ -59,6 +61,10 @@ type Config struct {
 	Logger         *slog.Logger
 	// MinBackoff/MaxBackoff override the retry delays (tests).
 	MinBackoff, MaxBackoff time.Duration
+	// Replica, when set, makes this engine a replica of a team hub: HubURL and a session Token
+	// (or Email and Password), OnStatus for "offline — N changes waiting". Its Store, Logger
+	// and backoffs are filled from this Config.
+	Replica *replica.Config
 }
 
 // Engine is the composed engine. Its parts are for reading; they are wired here only.
@@ -70,6 +76,8 @@ type Engine struct {
 	Notifier *notify.Notifier
 
 	channels *inbox.Channels
+	// replica is set in replica mode, where channels is nil.
+	replica *replica.Replica
 }
 
 // New composes the engine over cfg.Store. Nothing runs until Start.
@@ -93,6 +101,9 @@ func New(cfg Config) (*Engine, error) {
 		cfg.CacheDir = filepath.Join(filepath.Dir(cfg.Store.Path()), "media")
 	}
 	e := &Engine{Store: cfg.Store, Inbox: ib}
+	if cfg.Replica != nil {
+		return e.asReplica(cfg)
+	}
 	ch := &inbox.Channels{Secrets: cfg.Secrets, Factory: factory}
 	ch.Supervisor = channel.NewSupervisor(channel.SupervisorConfig{
 		Store: cfg.Ingest, Media: cfg.Store, Tokens: cfg.Secrets, Factory: factory,
@@ -120,8 +131,52 @@ func New(cfg Config) (*Engine, error) {
 	return e, nil
 }
 
-// Start starts polling every enabled channel and the outbox worker.
+// asReplica composes the replica-mode engine: the inbox's sends, read marks and drafts go to
+// the replica's pending mutations, and nothing talks to a messenger.
+func (e *Engine) asReplica(cfg Config) (*Engine, error) {
+	rc := *cfg.Replica
+	rc.Store, rc.Logger = cfg.Store, cfg.Logger
+	if rc.MinBackoff == 0 {
+		rc.MinBackoff, rc.MaxBackoff = cfg.MinBackoff, cfg.MaxBackoff
+	}
+	rep, err := replica.New(rc)
+	if err != nil {
+		return nil, err
+	}
+	e.replica = rep
+	e.Inbox.Remote = rep
+	if me := rep.Me(); me > 0 {
+		// The signed-in manager of the last run (the first run learns it only after signing
+		// in, and the store's is_me follows with the snapshot).
+		e.Inbox.Me = me
+	}
+	e.Composer = inbox.ComposerFor(e.Inbox)
+	e.Composer.Remote = rep
+	if cfg.Desktop != nil {
+		e.Notifier = notify.New(cfg.Desktop, cfg.OnNotification)
+	}
+	return e, nil
+}
+
+// Replica is the replica in replica mode (status, older history on demand), nil in solo mode
+// and on the hub.
+func (e *Engine) Replica() *replica.Replica { return e.replica }
+
+// ReplicaStatus is the replica's status ("offline — N changes waiting"); false in solo mode.
+func (e *Engine) ReplicaStatus() (replica.Status, bool) {
+	if e.replica == nil {
+		return replica.Status{}, false
+	}
+	return e.replica.Status(), true
+}
+
+// Start starts polling every enabled channel and the outbox worker (in replica mode: following
+// the hub and posting mutations).
 func (e *Engine) Start(ctx context.Context) error {
+	if e.replica != nil {
+		e.replica.Start(ctx)
+		return nil
+	}
 	if err := e.channels.Supervisor.Start(ctx); err != nil {
 		return err
 	}
@@ -131,12 +186,20 @@ func (e *Engine) Start(ctx context.Context) error {
 
 // Stop stops the pollers and the outbox worker and waits for their goroutines.
 func (e *Engine) Stop() {
+	if e.replica != nil {
+		e.replica.Stop()
+		return
+	}
 	e.channels.Outbox.Stop()
 	e.channels.Supervisor.Stop()
 }
 
 // Wake retries everything now: after the machine woke from sleep or the network returned.
 func (e *Engine) Wake() {
+	if e.replica != nil {
+		e.replica.Wake()
+		return
+	}
 	e.channels.Supervisor.Wake()
 	e.channels.Outbox.Wake()
 }
@@ -144,6 +207,9 @@ func (e *Engine) Wake() {
 // SyncChannels starts and stops pollers to match the channels table (the hub picks up channels
 // that `channel add/remove` changed while it runs).
 func (e *Engine) SyncChannels(ctx context.Context) error {
+	if e.replica != nil {
+		return nil // the hub runs the channels
+	}
 	return e.channels.Supervisor.Sync(ctx)
 }
 

@@ -24,6 +24,9 @@ const (
 	CodeEmailTaken       = "email_taken"        //
 	CodeLastAdmin        = "last_admin"         // the company would have no active admin left
 	CodeInternal         = "internal"           // the hub failed; the log says why
+	CodeInvalidMutation  = "invalid_mutation"   // params.reason: teamwire's (unknown_kind, missing_chat, …)
+	CodeMutationRefused  = "mutation_refused"   // params.reason: the inbox's error code (text_too_long, …)
+	CodeNoSync           = "sync_unavailable"   // this hub serves accounts only (no engine behind it)
 )
 
 // ErrorCodes lists every code, for the desktop's table of words (a test there can enumerate it).
@@ -31,6 +34,7 @@ var ErrorCodes = []string{
 	CodeUnauthorized, CodeForbidden, CodeNotFound, CodeBadRequest, CodeRequestTooLarge,
 	CodeInvalidEmail, CodeInvalidRole, CodeInvalidName, CodePasswordTooShort, CodePasswordTooLong,
 	CodeLoginFailed, CodeLoginRateLimited, CodeEmailTaken, CodeLastAdmin, CodeInternal,
+	CodeInvalidMutation, CodeMutationRefused, CodeNoSync,
 }
 
 // apiError is an answer that is not a success: an HTTP status and a code with parameters.

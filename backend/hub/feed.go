@@ -55,6 +55,12 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request, c *caller) *apiErr
 		}
 		after = n
 	}
+	state := r.URL.Query().Get("state") == "1"
+	if state {
+		if _, e := s.syncStore(); e != nil {
+			return e
+		}
+	}
 	// Registered before the upgrade answers, so a revocation that races the dial still finds
 	// this socket.
 	fc := &feedConn{sessionID: c.session.ID, managerID: c.account.ManagerID, expiresAt: c.session.ExpiresAt, ended: make(chan struct{})}
@@ -70,7 +76,18 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request, c *caller) *apiErr
 	// The read side only answers pings and notices the client leaving; cancelling its context
 	// would drop the socket without a close frame, so an ended session is signalled apart.
 	readCtx := conn.CloseRead(context.Background())
-	err = s.stream(readCtx, fc.ended, conn, c.account.ManagerID, after)
+	kind := feedKind{name: "events", batch: feedBatch, build: eventsMessage}
+	if state {
+		kind = feedKind{name: "state", batch: stateFeedBatch, build: s.stateMessage}
+		if ok, err := s.cursorKept(readCtx, after); err != nil {
+			return s.internal("feed: cursor", err)
+		} else if !ok {
+			sendBootstrap(readCtx, conn)
+			return nil
+		}
+		conn.SetReadLimit(1 << 10)
+	}
+	err = s.stream(readCtx, fc.ended, conn, c.account.ManagerID, after, kind)
 	if code, ended := fc.endedWith(); ended {
 		conn.Close(code, "")
 		return nil
@@ -83,7 +100,7 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request, c *caller) *apiErr
 
 // stream sends every event after `after`, then waits for commits and sends what they add.
 // The store's commit order is its seq order (one writer), so reading seq > cursor never skips.
-func (s *Server) stream(ctx context.Context, ended <-chan struct{}, conn *websocket.Conn, managerID, after int64) error {
+func (s *Server) stream(ctx context.Context, ended <-chan struct{}, conn *websocket.Conn, managerID, after int64, kind feedKind) error {
 	ping := time.NewTicker(feedPingEvery)
 	defer ping.Stop()
 	for {
@@ -94,12 +111,12 @@ func (s *Server) stream(ctx context.Context, ended <-chan struct{}, conn *websoc
 			return nil
 		default:
 		}
-		next, n, err := s.sendNext(ctx, conn, managerID, after)
+		next, n, err := s.sendNext(ctx, conn, managerID, after, kind)
 		if err != nil {
 			return err
 		}
 		after = next
-		if n == feedBatch {
+		if n == kind.batch {
 			continue
 		}
 		select {
@@ -125,20 +142,20 @@ func (s *Server) stream(ctx context.Context, ended <-chan struct{}, conn *websoc
 // taking every core in turn and keeping the poller and the store waiting; with 16 at once and
 // 2,000 desktops a client message waited 40-50 ms (p50) before its batch even began to apply,
 // with 2 about 12 ms, on this 2-core machine.
-func (s *Server) sendNext(ctx context.Context, conn *websocket.Conn, managerID, after int64) (int64, int, error) {
+func (s *Server) sendNext(ctx context.Context, conn *websocket.Conn, managerID, after int64, kind feedKind) (int64, int, error) {
 	select {
 	case s.fanout <- struct{}{}:
 	case <-ctx.Done():
 		return after, 0, ctx.Err()
 	}
 	defer func() { <-s.fanout }()
-	evs, err := s.tail.eventsAfter(ctx, after, feedBatch)
+	evs, err := s.tail.eventsAfter(ctx, after, kind.batch)
 	if err != nil || len(evs) == 0 {
 		return after, 0, err
 	}
 	next := evs[len(evs)-1].Seq
-	raw, err := s.tail.encode(after, managerID, evs, func() FeedMessage {
-		return FeedMessage{Type: "events", Seq: next, Events: forManager(evs, managerID)}
+	raw, err := s.tail.encode(kind.name, after, managerID, evs, func() (any, error) {
+		return kind.build(ctx, next, forManager(evs, managerID))
 	})
 	if err != nil {
 		return after, 0, err
@@ -149,6 +166,20 @@ func (s *Server) sendNext(ctx context.Context, conn *websocket.Conn, managerID, 
 		return after, 0, err
 	}
 	return next, len(evs), nil
+}
+
+// eventsMessage is the reference feed's message: the events themselves.
+func eventsMessage(_ context.Context, seq int64, evs []core.Event) (any, error) {
+	return FeedMessage{Type: "events", Seq: seq, Events: evs}, nil
+}
+
+// feedKind is what a feed socket sends for each batch: the events themselves (the reference
+// feed) or the current rows they touched (the state feed a replica follows). Its name keys the
+// tail's shared encodings, so the two never hand each other a batch.
+type feedKind struct {
+	name  string
+	batch int
+	build func(ctx context.Context, seq int64, evs []core.Event) (any, error)
 }
 
 // forManager drops the events addressed to another manager (a mention of someone else).

@@ -87,6 +87,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	s.beginStopping()
 	err := srv.Shutdown(sctx)
 	s.Close()
 	<-done // http.ErrServerClosed once Shutdown began

@@ -51,10 +51,15 @@ type passwordRequest struct {
 
 // readBody reads at most maxBody bytes of the request.
 func readBody(w http.ResponseWriter, r *http.Request) ([]byte, *apiError) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	return readBodyUpTo(w, r, maxBody)
+}
+
+// readBodyUpTo reads at most max bytes of the request (a mutation may carry a draft).
+func readBodyUpTo(w http.ResponseWriter, r *http.Request, max int64) ([]byte, *apiError) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max))
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
-		return nil, newError(http.StatusRequestEntityTooLarge, CodeRequestTooLarge, map[string]any{"max": maxBody})
+		return nil, newError(http.StatusRequestEntityTooLarge, CodeRequestTooLarge, map[string]any{"max": max})
 	}
 	if err != nil {
 		return nil, badRequest("unreadable_body")

@@ -1,5 +1,7 @@
 // Package hub is team mode's server side: the HTTP API a desktop signs in to, accounts and
-// sessions, and the feed, a WebSocket that streams the store's event log from a seq.
+// sessions, the feed, a WebSocket that streams the store's event log from a seq (with the state
+// of what changed, for replicas), and the sync API replicas live on (sync.go: snapshot, history,
+// mutations applied once through the inbox; the wire is backend/teamwire's).
 //
 // Every route is declared once in routes() with the access it needs; ServeHTTP checks the
 // session (and the role) before routing, so a route cannot be added without a check, and a
@@ -22,7 +24,9 @@ import (
 	"time"
 
 	"switchboard/backend/core"
+	"switchboard/backend/inbox"
 	"switchboard/backend/store"
+	"switchboard/backend/teamwire"
 )
 
 // EventLog is the part of the store the feed follows (store.Store implements it).
@@ -45,6 +49,10 @@ type Config struct {
 	// CLI, another hub instance) to close their sockets (default 1 s). Revocations through this
 	// hub's API close sockets at once, without waiting for it.
 	RevocationPoll time.Duration
+	// Inbox and Composer apply mutations and their Store serves snapshots, history and the
+	// state feed (sync.go). Without them the sync routes answer sync_unavailable.
+	Inbox    *inbox.Service
+	Composer *inbox.Composer
 	// Now is the clock (tests move it); default time.Now.
 	Now func() time.Time
 	Log *slog.Logger
@@ -68,6 +76,10 @@ type Server struct {
 	stop    context.CancelFunc
 	stopped sync.WaitGroup
 	streams sync.WaitGroup // open feed handlers
+	// stopping is closed when the hub begins to stop, so waiting long-polls answer at once
+	// instead of holding up the shutdown.
+	stopping     chan struct{}
+	stoppingOnce sync.Once
 }
 
 type access int
@@ -96,6 +108,10 @@ func (s *Server) routes() []route {
 		{"GET /api/v1/sessions", member, s.ownSessions},
 		{"DELETE /api/v1/sessions/{id}", member, s.revokeSession},
 		{"GET /api/v1/feed", member, s.feed},
+		{"GET " + teamwire.PathFeedPoll, member, s.feedPoll},
+		{"GET " + teamwire.PathSnapshot, member, s.snapshot},
+		{"GET /api/v1/chats/{id}/history", member, s.history},
+		{"POST " + teamwire.PathMutations, member, s.mutate},
 		{"GET /api/v1/users", admin, s.listUsers},
 		{"POST /api/v1/users", admin, s.addUser},
 		{"GET /api/v1/users/{id}/sessions", admin, s.userSessions},
@@ -140,7 +156,7 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{
 		cfg: cfg, accounts: cfg.Accounts, mux: http.NewServeMux(), access: map[string]access{},
 		limiter: newLoginLimiter(cfg.LoginLimits), feeds: newFeedRegistry(), log: cfg.Log, dummyHash: dummy,
-		stop: func() {}, fanout: make(chan struct{}, max(2, runtime.GOMAXPROCS(0))),
+		stop: func() {}, stopping: make(chan struct{}), fanout: make(chan struct{}, max(2, runtime.GOMAXPROCS(0))),
 	}
 	s.tail = newLogTail(cfg.Events, s.feeds.count)
 	for _, rt := range s.routes() {
@@ -168,6 +184,7 @@ func (s *Server) Start(ctx context.Context) {
 // Close stops the watcher, closes every open feed socket (http.Server.Shutdown does not touch
 // hijacked connections) and waits for their handlers. Stop accepting requests first.
 func (s *Server) Close() {
+	s.beginStopping()
 	s.stop()
 	s.stopped.Wait()
 	s.feeds.closeAll(closeShutdown)

@@ -57,7 +57,10 @@ type tailSnapshot struct {
 
 // encodedKey names one batch as a socket sends it: the events after `after` up to `last`, seen
 // by a manager (0 when the batch holds no events addressed to one manager, so all share it).
-type encodedKey struct{ after, last, manager int64 }
+type encodedKey struct {
+	kind                 string // feedKind.name
+	after, last, manager int64
+}
 
 // newLogTail starts following log from its current head.
 func newLogTail(log EventLog, sockets func() int) *logTail {
@@ -189,8 +192,12 @@ func (s *tailSnapshot) after(after int64, limit int) ([]core.Event, bool) {
 
 // encode is the batch evs (the events after seq `after`) as managerID's socket sends it, built
 // by message and encoded once for every socket that sends the same batch.
-func (t *logTail) encode(after, managerID int64, evs []core.Event, message func() FeedMessage) ([]byte, error) {
-	key := encodedKey{after: after, last: evs[len(evs)-1].Seq}
+//
+// A state batch is encoded with the rows as they were when its first socket sent it; a socket
+// sending it later may get rows a moment older than a fresh read, which converges all the
+// same: any change made since then has its own event past this batch, sent with its rows.
+func (t *logTail) encode(kind string, after, managerID int64, evs []core.Event, message func() (any, error)) ([]byte, error) {
+	key := encodedKey{kind: kind, after: after, last: evs[len(evs)-1].Seq}
 	for _, e := range evs {
 		if e.ManagerID != 0 {
 			key.manager = managerID
@@ -203,7 +210,11 @@ func (t *logTail) encode(after, managerID int64, evs []core.Event, message func(
 	if ok {
 		return b, nil
 	}
-	b, err := json.Marshal(message())
+	msg, err := message()
+	if err != nil {
+		return nil, err
+	}
+	b, err = json.Marshal(msg)
 	if err != nil {
 		return nil, err
 	}

@@ -31,6 +31,8 @@ type Composer struct {
 	Now func() time.Time
 	// Kick tells the outbox worker a row was queued; nil = rows wait for its next look.
 	Kick func()
+	// Remote takes drafts in replica mode (team.go); nil otherwise.
+	Remote Remote
 
 	voiceMu sync.Mutex
 	voice   *voiceSession
@@ -89,7 +91,11 @@ func (c *Composer) SaveDraft(ctx context.Context, chatID int64, text, constructo
 	if strings.TrimSpace(constructor) != "" && !json.Valid([]byte(constructor)) {
 		return fmt.Errorf("save draft of chat %d: %w", chatID, ErrBadConstructor)
 	}
-	return c.Store.SaveDraft(ctx, core.Draft{ChatID: chatID, Text: text, Constructor: constructor, ReplyToID: replyToID}, c.now())
+	d := core.Draft{ChatID: chatID, Text: text, Constructor: constructor, ReplyToID: replyToID}
+	if c.Remote != nil {
+		return c.Remote.SaveDraft(ctx, d)
+	}
+	return c.Store.SaveDraft(ctx, d, c.now())
 }
 
 // Draft returns a chat's draft (empty when there is none).

@@ -263,6 +263,9 @@ func sniffMIME(path, claimed string) string {
 // message, in order. Everything is validated before the first row is written, so a bad part
 // sends nothing. The constructor part of the chat's draft is cleared; its text is kept.
 func (c *Composer) SendParts(ctx context.Context, chatID int64, parts []Part, replyToID int64) ([]core.Message, error) {
+	if c.Remote != nil {
+		return nil, ErrTeamUnsupported // attachments do not travel to a hub yet
+	}
 	chat, err := c.Store.Chat(ctx, chatID)
 	if err != nil {
 		return nil, fmt.Errorf("send parts: %w", err)

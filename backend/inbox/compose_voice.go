@@ -34,6 +34,9 @@ type VoiceOptions struct {
 // WAV file in tests). Only one note records at a time. A source that cannot start (no
 // microphone) returns its error wrapping voice.ErrNoMicrophone.
 func (c *Composer) StartVoice(chatID, replyToID int64, src voice.Source, opts VoiceOptions) error {
+	if c.Remote != nil {
+		return ErrTeamUnsupported
+	}
 	if _, err := c.Store.Chat(context.Background(), chatID); err != nil {
 		return fmt.Errorf("start voice: %w", err)
 	}

@@ -49,6 +49,7 @@ var errorCodes = []struct {
 	{ErrLeadLinkEmpty, "lead_link_empty"},
 	{ErrLeadLinkCode, "lead_link_code"},
 	{ErrInvalid, "invalid"},
+	{ErrTeamUnsupported, "team_unsupported"},
 	{store.ErrNotFound, "not_found"},
 	{store.ErrNotFailed, "not_failed"},
 	{voice.ErrNoMicrophone, "no_microphone"},

@@ -12,6 +12,7 @@ import (
 
 	"switchboard/backend/core"
 	"switchboard/backend/store"
+	"switchboard/backend/teamwire"
 )
 
 // Limits on what the UI may pass.
@@ -135,11 +136,17 @@ func (s *Service) MarkRead(ctx context.Context, chatID int64) error {
 	if chatID <= 0 {
 		return invalid("no chat")
 	}
+	if s.Remote != nil {
+		return s.Remote.MarkRead(ctx, chatID)
+	}
 	return s.Store.MarkRead(ctx, chatID, s.now())
 }
 
 // MarkAllRead marks every chat read and says how many were unread.
 func (s *Service) MarkAllRead(ctx context.Context) (int, error) {
+	if err := s.remoteOnly(); err != nil {
+		return 0, err
+	}
 	return s.Store.MarkAllRead(ctx, s.now())
 }
 
@@ -147,6 +154,11 @@ func (s *Service) MarkAllRead(ctx context.Context) (int, error) {
 func (s *Service) SetTunnelOff(ctx context.Context, chatID int64, off bool) error {
 	if chatID <= 0 {
 		return invalid("no chat")
+	}
+	if s.Remote != nil {
+		if err := s.Remote.Mutate(ctx, teamwire.Mutation{Kind: teamwire.MutTunnelOff, ChatID: chatID, On: off}); err != nil {
+			return err
+		}
 	}
 	return s.Store.SetTunnelOff(ctx, chatID, off, s.now())
 }
@@ -156,6 +168,11 @@ func (s *Service) SetBotOff(ctx context.Context, chatID int64, off bool) error {
 	if chatID <= 0 {
 		return invalid("no chat")
 	}
+	if s.Remote != nil {
+		if err := s.Remote.Mutate(ctx, teamwire.Mutation{Kind: teamwire.MutBotOff, ChatID: chatID, On: off}); err != nil {
+			return err
+		}
+	}
 	return s.Store.SetBotOff(ctx, chatID, off, s.now())
 }
 
@@ -164,6 +181,11 @@ func (s *Service) SetArchived(ctx context.Context, personID int64, on bool) erro
 	if personID <= 0 {
 		return invalid("no person")
 	}
+	if s.Remote != nil {
+		if err := s.Remote.Mutate(ctx, teamwire.Mutation{Kind: teamwire.MutArchive, PersonID: personID, On: on}); err != nil {
+			return err
+		}
+	}
 	return s.Store.SetArchived(ctx, personID, on, s.now())
 }
 
@@ -171,6 +193,11 @@ func (s *Service) SetArchived(ctx context.Context, personID int64, on bool) erro
 func (s *Service) SetBlacklisted(ctx context.Context, personID int64, on bool) error {
 	if personID <= 0 {
 		return invalid("no person")
+	}
+	if s.Remote != nil {
+		if err := s.Remote.Mutate(ctx, teamwire.Mutation{Kind: teamwire.MutBlacklist, PersonID: personID, On: on}); err != nil {
+			return err
+		}
 	}
 	return s.Store.SetBlacklisted(ctx, personID, on, s.now())
 }
@@ -186,6 +213,9 @@ func (s *Service) AddNote(ctx context.Context, chatID int64, text string, mentio
 	}
 	if utf8.RuneCountInString(text) > maxNoteLen {
 		return core.Message{}, core.ErrTextTooLong
+	}
+	if s.Remote != nil {
+		return s.Remote.AddNote(ctx, chatID, text, mentions)
 	}
 	return s.Store.AddNote(ctx, chatID, s.Me, text, mentions, s.now())
 }

@@ -31,6 +31,9 @@ type Service struct {
 	// Channels runs the channels (pollers, outbox worker, tokens); backend/engine sets it.
 	// Without it sends only queue.
 	Channels *Channels
+	// Remote, in replica mode (team), takes the writes it covers instead of the local outbox
+	// (team.go); nil in solo mode and on the hub.
+	Remote Remote
 }
 
 // ErrInvalid marks input the UI should not have sent; the message says what was wrong.

@@ -173,6 +173,12 @@ func (s *Store) SetBlacklisted(ctx context.Context, personID int64, on bool, now
 // chat's unread count, preview or position (refreshChat ignores kind 'note'), so nothing needs
 // refreshing; each mentioned manager gets a note.mention event.
 func (s *Store) AddNote(ctx context.Context, chatID, managerID int64, text string, mentions []int64, now time.Time) (core.Message, error) {
+	return s.AddNoteKeyed(ctx, "", chatID, managerID, text, mentions, now)
+}
+
+// AddNoteKeyed is AddNote for a replica's mutation: the note carries the mutation's key, so a
+// replay fails with ErrMutationApplied instead of adding the note twice.
+func (s *Store) AddNoteKeyed(ctx context.Context, key string, chatID, managerID int64, text string, mentions []int64, now time.Time) (core.Message, error) {
 	var m core.Message
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		personID, err := chatPerson(ctx, tx, chatID)
@@ -205,8 +211,11 @@ func (s *Store) AddNote(ctx context.Context, chatID, managerID int64, text strin
 			mentionsJSON = string(b)
 		}
 		at := now.UnixMilli()
-		res, err := tx.ExecContext(ctx, `INSERT INTO messages (chat_id, kind, sender, sender_name, manager_id, text, mentions, status, created_at)
-VALUES (?, 'note', 'manager', ?, ?, ?, ?, 'sent', ?)`, chatID, name, managerID, text, mentionsJSON, at)
+		res, err := tx.ExecContext(ctx, `INSERT INTO messages (chat_id, kind, sender, sender_name, manager_id, text, mentions, status, created_at, mutation_key)
+VALUES (?, 'note', 'manager', ?, ?, ?, ?, 'sent', ?, ?)`, chatID, name, managerID, text, mentionsJSON, at, key)
+		if key != "" && isUniqueViolation(err) {
+			return ErrMutationApplied
+		}
 		if err != nil {
 			return fmt.Errorf("store: add note to chat %d: %w", chatID, err)
 		}

@@ -73,6 +73,14 @@ VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, chatID, messageID, action, payload, at,
 // transaction: from here on it survives a crash and leaves when the worker can deliver it.
 func (s *Store) QueueSend(ctx context.Context, chatID, managerID int64, text string, attachments []core.Attachment,
 	replyToID int64, now time.Time) (core.Message, error) {
+	return s.QueueSendKeyed(ctx, "", chatID, managerID, text, attachments, replyToID, now)
+}
+
+// QueueSendKeyed is QueueSend for a replica's mutation: the message carries the mutation's key,
+// unique among messages, so a replayed send fails with ErrMutationApplied instead of sending
+// twice (even if the hub died before recording its answer).
+func (s *Store) QueueSendKeyed(ctx context.Context, key string, chatID, managerID int64, text string, attachments []core.Attachment,
+	replyToID int64, now time.Time) (core.Message, error) {
 	var msg core.Message
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		c, err := getChatInfo(ctx, tx, chatID)
@@ -102,9 +110,12 @@ func (s *Store) QueueSend(ctx context.Context, chatID, managerID int64, text str
 		at := now.UnixMilli()
 		var id int64
 		if err := tx.GetContext(ctx, &id, `
-INSERT INTO messages (chat_id, kind, sender, sender_name, manager_id, text, attachments, reply_to_id, status, created_at)
-VALUES (?, 'message', 'manager', ?, ?, ?, ?, ?, 'queued', ?) RETURNING id`,
-			chatID, name, managerID, text, att, replyToID, at); err != nil {
+INSERT INTO messages (chat_id, kind, sender, sender_name, manager_id, text, attachments, reply_to_id, status, created_at, mutation_key)
+VALUES (?, 'message', 'manager', ?, ?, ?, ?, ?, 'queued', ?, ?) RETURNING id`,
+			chatID, name, managerID, text, att, replyToID, at, key); err != nil {
+			if key != "" && isUniqueViolation(err) {
+				return ErrMutationApplied
+			}
 			return fmt.Errorf("store outgoing message: %w", err)
 		}
 		if _, err := insertOutbox(ctx, tx, chatID, id, core.ActionSend, "", at); err != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 
+	"switchboard/backend/engine"
 	"switchboard/backend/hub"
 	"switchboard/backend/store"
 
@@ -33,7 +34,7 @@ func hubAPIFlags(fs *flag.FlagSet) *hubAPI {
 
 // start opens the listener and serves the API until ctx ends or stop is called; stop also waits
 // for it to finish (sockets closed, the PostgreSQL book closed). Without --listen it does nothing.
-func (a *hubAPI) start(ctx context.Context, st *store.Store) (stop func(), err error) {
+func (a *hubAPI) start(ctx context.Context, st *store.Store, eng *engine.Engine) (stop func(), err error) {
 	if *a.listen == "" {
 		return func() {}, nil
 	}
@@ -45,7 +46,7 @@ func (a *hubAPI) start(ctx context.Context, st *store.Store) (stop func(), err e
 		}
 		accounts, closeBook = pg, func() { pg.Close() }
 	}
-	srv, err := hub.New(hub.Config{Accounts: accounts, Events: st})
+	srv, err := hub.New(hub.Config{Accounts: accounts, Events: st, Inbox: eng.Inbox, Composer: eng.Composer})
 	if err != nil {
 		closeBook()
 		return nil, err

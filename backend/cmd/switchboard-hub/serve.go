@@ -52,7 +52,7 @@ func runServe(args []string) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	stopAPI, err := api.start(ctx, st)
+	stopAPI, err := api.start(ctx, st, eng)
 	if err != nil {
 		return fmt.Errorf("team API: %w", err)
 	}

@@ -25,6 +25,7 @@ export const goErrorCodes = [
   'lead_link_empty',
   'lead_link_code',
   'invalid',
+  'team_unsupported',
   'not_found',
   'not_failed',
   'no_microphone',

@@ -30,6 +30,10 @@ export const errorWords: Record<ErrorCode, Words> = {
   empty_message: { en: 'The message is empty.', ru: 'Сообщение пустое.' },
   not_failed: { en: 'This message has not failed: there is nothing to retry.', ru: 'Это сообщение не сорвалось: повторять нечего.' },
   invalid: { en: 'Check what you entered and try again.', ru: 'Проверьте введённое и попробуйте снова.' },
+  team_unsupported: {
+    en: 'Connected to a team hub, this cannot be done from the desktop yet.',
+    ru: 'При подключении к серверу команды это пока нельзя сделать с компьютера.',
+  },
   token_rejected: {
     en: 'The messenger rejected the token: check it and paste it again.',
     ru: 'Мессенджер отклонил токен: проверьте его и вставьте снова.',

@@ -28,6 +28,7 @@ func main() {
 	texts := flag.Int("messages", 3, "how many client text messages to queue")
 	timeout := flag.Duration("timeout", 2*time.Minute, "give up when the updates are not all confirmed by then")
 	fromStdin := flag.Bool("stdin", false, "queue a message per stdin line (USER_ID<TAB>NAME<TAB>TEXT) until stdin ends, instead of --messages")
+	keep := flag.Bool("keep", false, "after the updates are confirmed, keep serving and print what the bot sends (a walkthrough's client side) until killed")
 	flag.Parse()
 	if *addrFile == "" {
 		fmt.Fprintln(os.Stderr, "faketelegram: --addr-file is required")
@@ -62,6 +63,16 @@ func main() {
 		time.Sleep(200 * time.Millisecond)
 	}
 	fmt.Printf("faketelegram: all %d updates confirmed\n", *texts)
+	for seen := map[int64]int{}; *keep; time.Sleep(200 * time.Millisecond) {
+		for i := 1; i <= *texts; i++ {
+			chat := 7000 + int64(i)
+			sent := tg.Messages(chat)
+			for _, m := range sent[seen[chat]:] {
+				fmt.Printf("faketelegram: the bot sent to chat %d: %q\n", chat, m.Text)
+			}
+			seen[chat] = len(sent)
+		}
+	}
 }
 
 // pushLines queues a private text message for every USER_ID<TAB>NAME<TAB>TEXT line of r.

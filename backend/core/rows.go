@@ -1,0 +1,94 @@
+package core
+
+// Team mode replicates rows, not use cases: the hub sends the current state of every row an
+// event refers to, and a desktop writes it as it is (ids included), so applying twice or out of
+// step with nothing lost converges on the hub's state. These are those rows, column for column:
+// JSON columns stay encoded and the list columns (unread, last_message_at, …) come with them,
+// so a replica recomputes nothing.
+
+// PersonRow is a people row.
+type PersonRow struct {
+	ID            int64  `db:"id" json:"id"`
+	Name          string `db:"name" json:"name"`
+	Phone         string `db:"phone" json:"phone"`
+	Email         string `db:"email" json:"email"`
+	AvatarURL     string `db:"avatar_url" json:"avatarUrl"`
+	Status        string `db:"status" json:"status"`
+	Archived      bool   `db:"archived" json:"archived"`
+	Blacklisted   bool   `db:"blacklisted" json:"blacklisted"`
+	Source        string `db:"source" json:"source"`
+	Tool          string `db:"tool" json:"tool"`
+	CreatedAt     int64  `db:"created_at" json:"createdAt"`
+	LastChatID    int64  `db:"last_chat_id" json:"lastChatId"`
+	LastMessageAt int64  `db:"last_message_at" json:"lastMessageAt"`
+	Unread        int64  `db:"unread" json:"unread"`
+	FirstUnreadAt int64  `db:"first_unread_at" json:"firstUnreadAt"`
+	HasDraft      bool   `db:"has_draft" json:"hasDraft"`
+	Kinds         int64  `db:"kinds" json:"kinds"`
+}
+
+// ChatRow is a chats row with the chat's draft (nil: none), which travels with its chat.
+type ChatRow struct {
+	ID                int64  `db:"id" json:"id"`
+	PersonID          int64  `db:"person_id" json:"personId"`
+	ChannelID         int64  `db:"channel_id" json:"channelId"`
+	ExternalChatID    string `db:"external_chat_id" json:"externalChatId"`
+	Username          string `db:"username" json:"username"`
+	TunnelOff         bool   `db:"tunnel_off" json:"tunnelOff"`
+	BotOff            bool   `db:"bot_off" json:"botOff"`
+	Unread            int64  `db:"unread" json:"unread"`
+	FirstUnreadAt     int64  `db:"first_unread_at" json:"firstUnreadAt"`
+	LastMessageAt     int64  `db:"last_message_at" json:"lastMessageAt"`
+	LastReadMessageID int64  `db:"last_read_message_id" json:"lastReadMessageId"`
+	CreatedAt         int64  `db:"created_at" json:"createdAt"`
+	Draft             *Draft `db:"-" json:"draft,omitempty"`
+}
+
+// MessageRow is a messages row. MutationKey is the Idempotency-Key of the desktop write that
+// made it ("" for everything else), so the desktop that queued it can replace its local copy.
+type MessageRow struct {
+	ID          int64  `db:"id" json:"id"`
+	ChatID      int64  `db:"chat_id" json:"chatId"`
+	Kind        string `db:"kind" json:"kind"`
+	ExternalID  string `db:"external_id" json:"externalId"`
+	Sender      string `db:"sender" json:"sender"`
+	SenderName  string `db:"sender_name" json:"senderName"`
+	ManagerID   int64  `db:"manager_id" json:"managerId"`
+	Text        string `db:"text" json:"text"`
+	Attachments string `db:"attachments" json:"attachments"`
+	Indicator   string `db:"indicator" json:"indicator"`
+	Mentions    string `db:"mentions" json:"mentions"`
+	Reactions   string `db:"reactions" json:"reactions"`
+	ReplyToID   int64  `db:"reply_to_id" json:"replyToId"`
+	Status      string `db:"status" json:"status"`
+	Error       string `db:"error" json:"error"`
+	Edited      bool   `db:"edited" json:"edited"`
+	Deleted     bool   `db:"deleted" json:"deleted"`
+	CreatedAt   int64  `db:"created_at" json:"createdAt"`
+	EditedAt    int64  `db:"edited_at" json:"editedAt"`
+	MutationKey string `db:"mutation_key" json:"mutationKey,omitempty"`
+}
+
+// RowSet is the state of a set of rows: what a feed message or a snapshot page carries. Gone
+// lists rows an event referred to that no longer exist: deletes win.
+type RowSet struct {
+	Managers []Manager    `json:"managers,omitempty"`
+	Channels []Channel    `json:"channels,omitempty"`
+	People   []PersonRow  `json:"people,omitempty"`
+	Chats    []ChatRow    `json:"chats,omitempty"`
+	Messages []MessageRow `json:"messages,omitempty"`
+	Gone     GoneRows     `json:"gone"`
+}
+
+// GoneRows are ids of deleted rows.
+type GoneRows struct {
+	People   []int64 `json:"people,omitempty"`
+	Chats    []int64 `json:"chats,omitempty"`
+	Messages []int64 `json:"messages,omitempty"`
+}
+
+// Empty says whether the set changes nothing.
+func (r RowSet) Empty() bool {
+	return len(r.Managers)+len(r.Channels)+len(r.People)+len(r.Chats)+len(r.Messages)+
+		len(r.Gone.People)+len(r.Gone.Chats)+len(r.Gone.Messages) == 0
+}

@@ -1,0 +1,288 @@
+package replica
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"switchboard/backend/core"
+	"switchboard/backend/teamwire"
+)
+
+// closeSessionEnded is the hub's close code for a session that ended (revoked, disabled,
+// expired): reconnecting with the same token is futile.
+const closeSessionEnded websocket.StatusCode = 4001
+
+// errBootstrap: the hub cannot resume from our cursor; take a snapshot again.
+var errBootstrap = errors.New("replica: the hub asks for a new snapshot")
+
+// follow keeps the store a copy of the hub until ctx ends.
+func (r *Replica) follow(ctx context.Context) {
+	b := backoff{min: r.cfg.MinBackoff, max: r.cfg.MaxBackoff}
+	for ctx.Err() == nil {
+		err := r.followOnce(ctx, &b)
+		if ctx.Err() != nil {
+			return
+		}
+		if errors.Is(err, errBootstrap) {
+			b.reset()
+			continue
+		}
+		state := StateOffline
+		if c := code(err); c == "unauthorized" || c == "login_failed" {
+			state = StateSignedOut // the app asks for the password again; retries go on slowly
+		}
+		r.log.Info("replica: feed interrupted", "err", err)
+		r.setStatus(func(s *Status) { s.State, s.LastError = state, code(err) })
+		if !sleep(ctx, b.next(), r.wake) {
+			return
+		}
+	}
+}
+
+// followOnce signs in if needed, bootstraps if needed, and follows the feed until it drops.
+func (r *Replica) followOnce(ctx context.Context, b *backoff) error {
+	me, err := r.whoAmI(ctx)
+	if err != nil {
+		return err
+	}
+	if me != r.Me() {
+		if err := r.st.SetSetting(ctx, keyMe, itoa(me)); err != nil {
+			return err
+		}
+		r.mu.Lock()
+		r.me = me
+		r.mu.Unlock()
+	}
+	seq, ok, err := r.cursor(ctx)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		if seq, err = r.bootstrap(ctx); err != nil {
+			return err
+		}
+	}
+	return r.stream(ctx, seq, b)
+}
+
+// cursor is the stored feed position, when it is one of this hub's.
+func (r *Replica) cursor(ctx context.Context) (int64, bool, error) {
+	hub, ok, err := r.st.Setting(ctx, keyHub)
+	if err != nil || !ok || hub != r.cfg.HubURL {
+		return 0, false, err
+	}
+	v, ok, err := r.st.Setting(ctx, keySeq)
+	if err != nil || !ok {
+		return 0, false, err
+	}
+	var seq int64
+	if _, err := fmt.Sscan(v, &seq); err != nil {
+		return 0, false, nil
+	}
+	return seq, true, nil
+}
+
+// bootstrap replaces the local copy with a snapshot, page by page, and returns its seq. The
+// cursor is written only with the last page: a bootstrap cut short starts over.
+func (r *Replica) bootstrap(ctx context.Context) (int64, error) {
+	r.setStatus(func(s *Status) { s.State, s.Done, s.Total = StateBootstrapping, 0, 0 })
+	if err := r.st.SetSetting(ctx, keyHub, ""); err != nil {
+		return 0, err
+	}
+	if err := r.st.ResetReplica(ctx); err != nil {
+		return 0, err
+	}
+	var seq, after, done int64
+	me := r.Me()
+	for first := true; ; first = false {
+		path := teamwire.PathSnapshot
+		if !first {
+			path += "?after=" + itoa(after) + "&seq=" + itoa(seq)
+		}
+		_, body, err := r.do(ctx, http.MethodGet, path, nil, nil)
+		if err != nil {
+			return 0, err
+		}
+		page, err := teamwire.ParseSnapshotPage(body)
+		if err != nil {
+			return 0, fmt.Errorf("replica: snapshot page: %w", err)
+		}
+		if first {
+			seq = page.Seq
+		} else if page.Seq != seq {
+			return 0, fmt.Errorf("replica: snapshot page of seq %d in a snapshot of %d", page.Seq, seq)
+		}
+		cursorKey := ""
+		if page.Next == 0 {
+			cursorKey = keySeq
+		}
+		if err := r.st.ApplyRows(ctx, page.Rows, me, cursorKey, seq, r.cfg.Now()); err != nil {
+			return 0, err
+		}
+		done += int64(len(page.Rows.People))
+		r.setStatus(func(s *Status) { s.Done, s.Total = done, page.Totals.People })
+		if page.Next == 0 {
+			break
+		}
+		after = page.Next
+	}
+	if err := r.st.SetSetting(ctx, keyHub, r.cfg.HubURL); err != nil {
+		return 0, err
+	}
+	r.setStatus(func(s *Status) { s.Seq = seq })
+	r.log.Info("replica: snapshot applied", "seq", seq, "people", done)
+	return seq, nil
+}
+
+// stream follows the state feed from seq over one WebSocket until it drops.
+func (r *Replica) stream(ctx context.Context, seq int64, b *backoff) error {
+	token, err := r.session(ctx)
+	if err != nil {
+		return err
+	}
+	ctx, drop := context.WithCancel(ctx)
+	defer drop()
+	r.mu.Lock()
+	r.dropFeed = drop
+	r.mu.Unlock()
+	u := "ws" + strings.TrimPrefix(r.cfg.HubURL, "http") + teamwire.PathFeed + "?state=1&seq=" + itoa(seq)
+	h := http.Header{}
+	h.Set("Authorization", "Bearer "+token)
+	if r.cfg.LongPoll {
+		return r.poll(ctx, seq, b)
+	}
+	conn, resp, err := websocket.Dial(ctx, u, &websocket.DialOptions{HTTPHeader: h, HTTPClient: r.cfg.HTTPClient})
+	if err != nil {
+		if resp != nil && resp.StatusCode == http.StatusUnauthorized {
+			r.dropToken(token)
+			return &hubError{Status: resp.StatusCode, Code: "unauthorized"}
+		}
+		if resp != nil && resp.StatusCode != http.StatusSwitchingProtocols && resp.StatusCode != http.StatusNotFound {
+			// Something between us and the hub (a proxy) answered but refused the upgrade:
+			// the same feed over plain HTTP.
+			r.log.Info("replica: WebSocket refused; long-polling", "status", resp.StatusCode)
+			return r.poll(ctx, seq, b)
+		}
+		return fmt.Errorf("replica: dial feed: %w", err)
+	}
+	defer conn.CloseNow()
+	conn.SetReadLimit(teamwire.MaxFeedMessage)
+	b.reset()
+	r.setStatus(func(s *Status) { s.State, s.LastError = StateOnline, "" })
+	signal(r.kickUp) // the hub is back: deliver what waited
+
+	// A silent network (a laptop that slept, a dead NAT) would leave Read blocked: ping.
+	pingCtx, stopPing := context.WithCancel(ctx)
+	defer stopPing()
+	go func() {
+		t := time.NewTicker(feedPing)
+		defer t.Stop()
+		for {
+			select {
+			case <-pingCtx.Done():
+				return
+			case <-t.C:
+			}
+			pctx, cancel := context.WithTimeout(pingCtx, feedPing)
+			err := conn.Ping(pctx)
+			cancel()
+			if err != nil && pingCtx.Err() == nil {
+				conn.CloseNow()
+				return
+			}
+		}
+	}()
+	for {
+		_, data, err := conn.Read(ctx)
+		if err != nil {
+			if websocket.CloseStatus(err) == closeSessionEnded {
+				r.dropToken(token)
+				return &hubError{Status: http.StatusUnauthorized, Code: "unauthorized"}
+			}
+			return fmt.Errorf("replica: feed: %w", err)
+		}
+		if seq, err = r.apply(ctx, data, seq); err != nil {
+			return err
+		}
+	}
+}
+
+// apply writes one feed message with its cursor and returns the new cursor.
+func (r *Replica) apply(ctx context.Context, data []byte, seq int64) (int64, error) {
+	msg, err := teamwire.ParseFeedMessage(data)
+	if err != nil {
+		return seq, fmt.Errorf("replica: feed message: %w", err)
+	}
+	if msg.Type == teamwire.FeedBootstrap {
+		r.log.Info("replica: the hub asks for a new snapshot", "seq", seq)
+		if err := r.st.SetSetting(ctx, keyHub, ""); err != nil {
+			return seq, err
+		}
+		return seq, errBootstrap
+	}
+	if msg.Seq < seq {
+		return seq, fmt.Errorf("replica: feed went back from %d to %d", seq, msg.Seq)
+	}
+	if msg.Seq == seq && msg.Rows.Empty() {
+		return seq, nil // a long-poll that waited in vain
+	}
+	if err := r.st.ApplyRows(ctx, msg.Rows, r.Me(), keySeq, msg.Seq, r.cfg.Now()); err != nil {
+		return seq, err
+	}
+	r.setStatus(func(s *Status) { s.Seq = msg.Seq })
+	return msg.Seq, nil
+}
+
+// poll follows the state feed over plain HTTP (teamwire.PathFeedPoll), one long-poll after
+// another, until a request fails.
+func (r *Replica) poll(ctx context.Context, seq int64, b *backoff) error {
+	for first := true; ; first = false {
+		wait := "25"
+		if first {
+			wait = "0" // the first answers at once: the hub is there, the replica online
+		}
+		_, body, err := r.do(ctx, http.MethodGet, teamwire.PathFeedPoll+"?wait="+wait+"&seq="+itoa(seq), nil, nil)
+		if err != nil {
+			return err
+		}
+		if first {
+			b.reset()
+			r.setStatus(func(s *Status) { s.State, s.LastError = StateOnline, "" })
+			signal(r.kickUp)
+		}
+		if seq, err = r.apply(ctx, body, seq); err != nil {
+			return err
+		}
+	}
+}
+
+// feedPing is how often the replica pings the hub over the feed, and how long a pong may take.
+const feedPing = 20 * time.Second
+
+// LoadOlder fetches a page of a chat's history older than the oldest message held locally, and
+// keeps it; it returns how many messages came and whether older ones remain.
+func (r *Replica) LoadOlder(ctx context.Context, chatID int64) (int, bool, error) {
+	before, err := r.st.OldestHubMessage(ctx, chatID)
+	if err != nil {
+		return 0, false, err
+	}
+	path := teamwire.HistoryPath(chatID) + "?before=" + itoa(before)
+	_, body, err := r.do(ctx, http.MethodGet, path, nil, nil)
+	if err != nil {
+		return 0, false, err
+	}
+	page, err := teamwire.ParseHistoryPage(body)
+	if err != nil {
+		return 0, false, err
+	}
+	if err := r.st.ApplyRows(ctx, core.RowSet{Messages: page.Messages}, r.Me(), "", 0, r.cfg.Now()); err != nil {
+		return 0, false, err
+	}
+	return len(page.Messages), page.More, nil
+}

@@ -1,0 +1,663 @@
+package replica_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/zalando/go-keyring"
+
+	"switchboard/backend/channel/fakeapi"
+	"switchboard/backend/core"
+	"switchboard/backend/engine"
+	"switchboard/backend/hub"
+	"switchboard/backend/inbox"
+	"switchboard/backend/replica"
+	"switchboard/backend/store"
+	"switchboard/backend/teamwire"
+)
+
+// One hub (the engine polling a fake Telegram, plus the hub API, on one SQLite store) and two
+// replica engines on loopback, as a team runs them.
+
+var cheap = hub.PasswordParams{Memory: 1024, Time: 1, Threads: 1}
+
+type teamHub struct {
+	ids  map[string]int64 // manager ids by name
+	api  http.Handler
+	st   *store.Store
+	eng  *engine.Engine
+	fake *fakeapi.Telegram
+	url  string
+}
+
+func startHub(t *testing.T) *teamHub {
+	t.Helper()
+	keyring.MockInit()
+	ctx := context.Background()
+	st, err := store.Open(filepath.Join(t.TempDir(), store.DBFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	eng, err := engine.New(engine.Config{Store: st, MinBackoff: 20 * time.Millisecond, MaxBackoff: 100 * time.Millisecond,
+		Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := eng.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(eng.Stop)
+	fake := fakeapi.NewTelegram(t)
+	if _, err := eng.Inbox.AddTelegramChannel(ctx, fake.Token(), fake.URL()); err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]int64{}
+	for _, a := range []struct{ name, email, role string }{
+		{"Alice", "alice@example.com", store.RoleAdmin}, {"Bob", "bob@example.com", store.RoleManager}} {
+		hash, err := hub.HashPassword("correct horse "+a.name, cheap)
+		if err != nil {
+			t.Fatal(err)
+		}
+		acc, err := st.Accounts().Add(ctx, store.NewAccount{Name: a.name, Email: a.email, Role: a.role, PasswordHash: hash},
+			time.Now().UnixMilli())
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[a.name] = acc.ManagerID
+	}
+	srv, err := hub.New(hub.Config{Accounts: st.Accounts(), Events: st, Inbox: eng.Inbox, Composer: eng.Composer,
+		Password: cheap, Log: slog.New(slog.DiscardHandler), LoginLimits: hub.LoginLimits{PerAddressEvery: time.Millisecond, PerAddressBurst: 1000, PerAccountEvery: time.Millisecond, PerAccountBurst: 1000}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	srv.Start(ctx)
+	t.Cleanup(func() { ts.Close(); srv.Close() })
+	return &teamHub{ids: ids, api: srv, st: st, eng: eng, fake: fake, url: ts.URL}
+}
+
+type desk struct {
+	// longPoll follows the feed over HTTP long-polls (the fallback) instead of a WebSocket.
+	longPoll bool
+	st       *store.Store
+	eng      *engine.Engine
+	h        *teamHub
+	who      string
+}
+
+func openDesk(t *testing.T, h *teamHub, who string, longPoll ...bool) *desk {
+	t.Helper()
+	st, err := store.Open(filepath.Join(t.TempDir(), store.DBFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	d := &desk{st: st, h: h, who: who, longPoll: len(longPoll) > 0 && longPoll[0]}
+	d.build(t)
+	return d
+}
+
+// build makes the desk's engine (not started): a replica signing in as who.
+func (d *desk) build(t *testing.T) {
+	t.Helper()
+	eng, err := engine.New(engine.Config{Store: d.st, MinBackoff: 20 * time.Millisecond, MaxBackoff: 200 * time.Millisecond,
+		Logger: slog.New(slog.DiscardHandler),
+		Replica: &replica.Config{HubURL: d.h.url, Email: strings.ToLower(d.who) + "@example.com", Password: "correct horse " + d.who,
+			LongPoll: d.longPoll}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.eng = eng
+}
+
+func (d *desk) start(t *testing.T) {
+	t.Helper()
+	if err := d.eng.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(d.eng.Stop)
+}
+
+// everything reads all rows of a store (people, chats with drafts, every message).
+func everything(t *testing.T, st *store.Store) core.RowSet {
+	t.Helper()
+	rs, _, err := st.SnapshotPage(context.Background(), 0, 1_000_000, 1_000_000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rs
+}
+
+func withText(rs core.RowSet, text string) []core.MessageRow {
+	var out []core.MessageRow
+	for _, m := range rs.Messages {
+		if m.Text == text {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func waitFor(t *testing.T, what string, within time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func messages(t *testing.T, st *store.Store) int64 {
+	t.Helper()
+	s, err := st.Stats(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s.Messages
+}
+
+// found counts the messages a full-text search for word finds (only sent ones from the hub,
+// with hubSent).
+func found(t *testing.T, st *store.Store, word string, limit int, hubSent bool) int {
+	t.Helper()
+	ms, err := st.SearchMessages(context.Background(), word, limit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, m := range ms {
+		if !hubSent || (m.ID > 0 && m.Status == core.StatusSent) {
+			n++
+		}
+	}
+	return n
+}
+
+func sentToTelegram(f *fakeapi.Telegram, chatID int64, text string) int {
+	n := 0
+	for _, m := range f.Messages(chatID) {
+		if m.Text == text {
+			n++
+		}
+	}
+	return n
+}
+
+func TestTwoReplicasFollowOneHub(t *testing.T) {
+	for _, transport := range []string{"websocket", "long-poll"} {
+		t.Run(transport, func(t *testing.T) { twoReplicas(t, transport == "long-poll") })
+	}
+}
+
+// twoReplicas runs the scenario with replica B on a WebSocket or on the long-poll fallback.
+func twoReplicas(t *testing.T, longPoll bool) {
+	h := startHub(t)
+	a := openDesk(t, h, "Alice")
+	b := openDesk(t, h, "Bob", longPoll)
+	a.start(t)
+	b.start(t)
+	ctx := context.Background()
+
+	// A client message reaches both replicas, as text (hostile markup stays data).
+	const hello = "hello <b>there</b> <script>x()</script>"
+	h.fake.PushText(1001, "Ann", hello)
+	for _, d := range []*desk{a, b} {
+		waitFor(t, d.who+" has the client's message", 10*time.Second, func() bool { return len(withText(everything(t, d.st), hello)) == 1 })
+	}
+	chat := withText(everything(t, a.st), hello)[0].ChatID
+	if hubChat := withText(everything(t, h.st), hello)[0].ChatID; hubChat != chat {
+		t.Fatalf("replica chat id %d, hub's %d: ids must be the hub's", chat, hubChat)
+	}
+	if found, err := a.st.SearchMessages(ctx, "there", 10); err != nil || len(found) != 1 {
+		t.Fatalf("full-text search on the replica found %d messages (%v)", len(found), err)
+	}
+
+	// A reply from replica A reaches Telegram once and shows on replica B, sent.
+	const reply = "reply from Alice"
+	local, err := a.eng.Inbox.SendText(ctx, chat, reply, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if local.ID >= 0 || local.Status != core.StatusQueued {
+		t.Fatalf("the local copy of a queued send: %+v (want a negative id, queued)", local)
+	}
+	waitFor(t, "the reply at Telegram", 10*time.Second, func() bool { return sentToTelegram(h.fake, 1001, reply) == 1 })
+	for _, d := range []*desk{a, b} {
+		waitFor(t, d.who+" sees the reply sent", 10*time.Second, func() bool {
+			ms := withText(everything(t, d.st), reply)
+			return len(ms) == 1 && ms[0].ID > 0 && ms[0].Status == string(core.StatusSent)
+		})
+	}
+
+	// Mark read and a draft from B reach the hub and A.
+	if err := b.eng.Composer.SaveDraft(ctx, chat, "draft from Bob", "", 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.eng.Inbox.MarkRead(ctx, chat); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the draft and the read mark on A", 10*time.Second, func() bool {
+		for _, c := range everything(t, a.st).Chats {
+			if c.ID == chat {
+				return c.Draft != nil && c.Draft.Text == "draft from Bob" && c.Unread == 0
+			}
+		}
+		return false
+	})
+
+	// B goes offline: 1,000 client messages arrive meanwhile and B queues 50 replies.
+	b.eng.Stop()
+	for i := 0; i < 1000; i++ {
+		h.fake.PushText(int64(2001+i%20), fmt.Sprintf("Client %d", i%20), fmt.Sprintf("inbound %d", i))
+	}
+	for i := 0; i < 50; i++ {
+		if _, err := b.eng.Inbox.SendText(ctx, chat, fmt.Sprintf("offline reply %d", i), 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor(t, "the hub to take the 1,000 messages", 90*time.Second, func() bool { return h.fake.Pending() == 0 && messages(t, h.st) >= 1002 })
+	// Restarted (a new engine on the same data, as after a reboot): the writes waited on disk.
+	b.build(t)
+	if st, _ := b.eng.ReplicaStatus(); st.Pending != 50 {
+		t.Fatalf("after a restart %d changes wait, want 50", st.Pending)
+	}
+	b.start(t)
+	restarted := time.Now()
+	waitFor(t, "B to catch up and deliver its 50 writes", 90*time.Second, func() bool {
+		st, _ := b.eng.ReplicaStatus()
+		return st.Pending == 0 && found(t, b.st, "offline", 100, true) == 50 && messages(t, b.st) == messages(t, h.st)
+	})
+	t.Logf("B caught up with %d messages and delivered its 50 writes %s after its restart", messages(t, b.st), time.Since(restarted).Round(time.Millisecond))
+	for i := 0; i < 50; i++ {
+		if n := sentToTelegram(h.fake, 1001, fmt.Sprintf("offline reply %d", i)); n != 1 {
+			t.Fatalf("offline reply %d reached Telegram %d times", i, n)
+		}
+	}
+	// Exactly the hub's rows: no gap, no duplicate, no local copy left.
+	waitFor(t, "B to equal the hub", 10*time.Second, func() bool { return sameMessages(everything(t, h.st), everything(t, b.st)) == "" })
+	waitFor(t, "A to equal the hub", 10*time.Second, func() bool { return sameMessages(everything(t, h.st), everything(t, a.st)) == "" })
+	if diff := sameMessages(everything(t, h.st), everything(t, b.st)); diff != "" {
+		t.Fatal(diff)
+	}
+}
+
+// sameMessages compares the messages of two stores by id, text and status ("" when equal).
+func sameMessages(want, got core.RowSet) string {
+	key := func(m core.MessageRow) string {
+		return fmt.Sprintf("%d %q %s %s", m.ID, m.Text, m.Status, m.MutationKey)
+	}
+	w := map[string]int{}
+	for _, m := range want.Messages {
+		w[key(m)]++
+	}
+	g := map[string]int{}
+	for _, m := range got.Messages {
+		g[key(m)]++
+		if g[key(m)] > 1 {
+			return "duplicate " + key(m)
+		}
+	}
+	if len(w) != len(g) {
+		return fmt.Sprintf("%d messages, want %d", len(g), len(w))
+	}
+	for k := range w {
+		if g[k] != 1 {
+			return "missing " + k
+		}
+	}
+	return ""
+}
+
+// apiClient talks to the hub as one manager.
+type apiClient struct {
+	t     *testing.T
+	url   string
+	token string
+}
+
+func signIn(t *testing.T, h *teamHub, who string) *apiClient {
+	t.Helper()
+	c := &apiClient{t: t, url: h.url}
+	status, body := c.call("POST", "/api/v1/login", nil,
+		fmt.Sprintf(`{"email":%q,"password":%q}`, strings.ToLower(who)+"@example.com", "correct horse "+who))
+	if status != 200 {
+		t.Fatalf("sign in: %d %s", status, body)
+	}
+	var ans struct{ Token string }
+	json.Unmarshal(body, &ans)
+	c.token = ans.Token
+	return c
+}
+
+func (c *apiClient) call(method, path string, header map[string]string, body string) (int, []byte) {
+	c.t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, _ := http.NewRequest(method, c.url+path, rd)
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, b
+}
+
+func TestMutationsAreAppliedOnceAndChecked(t *testing.T) {
+	h := startHub(t)
+	ctx := context.Background()
+	h.fake.PushText(1001, "Ann", "hi")
+	var chat int64
+	waitFor(t, "the client's message on the hub", 10*time.Second, func() bool {
+		ms := withText(everything(t, h.st), "hi")
+		if len(ms) == 1 {
+			chat = ms[0].ChatID
+		}
+		return chat != 0
+	})
+	bob := signIn(t, h, "Bob")
+	key := map[string]string{teamwire.IdempotencyHeader: "test-client-01:1"}
+	send := fmt.Sprintf(`{"kind":"send_text","chatId":%d,"text":"once only"}`, chat)
+	s1, b1 := bob.call("POST", teamwire.PathMutations, key, send)
+	s2, b2 := bob.call("POST", teamwire.PathMutations, key, send)
+	if s1 != 200 || s2 != 200 || !bytes.Equal(b1, b2) {
+		t.Fatalf("a replay must get the same answer: %d %s / %d %s", s1, b1, s2, b2)
+	}
+	res, err := teamwire.ParseMutationResult(b1)
+	if err != nil || res.Message == nil || res.Message.MutationKey != "test-client-01:1" || res.Message.Text != "once only" {
+		t.Fatalf("answer: %+v %v", res, err)
+	}
+	if res.Message.ManagerID == 0 || res.Message.SenderName != "Bob" {
+		t.Fatalf("the message is not Bob's: %+v", res.Message)
+	}
+	// Even with the recorded answer gone (the hub died before recording it), the key holds.
+	h.st.RecordMutation(ctx, 0, "unrelated", 200, "{}", time.Now())
+	waitFor(t, "the send at Telegram", 10*time.Second, func() bool { return sentToTelegram(h.fake, 1001, "once only") == 1 })
+	time.Sleep(200 * time.Millisecond)
+	if n := sentToTelegram(h.fake, 1001, "once only"); n != 1 || len(withText(everything(t, h.st), "once only")) != 1 {
+		t.Fatalf("a replayed send went out %d times", n)
+	}
+
+	// Malformed and unknown mutations: a stable code with a reason; nothing applied.
+	for body, reason := range map[string]string{
+		`{"kind":"drop_tables"}`: "unknown_kind",
+		`{"kind":"send_text"}`:   "missing_chat",
+		`not json`:               "invalid_json",
+	} {
+		st, b := bob.call("POST", teamwire.PathMutations, map[string]string{teamwire.IdempotencyHeader: "test-client-01:2"}, body)
+		if st != 400 || !strings.Contains(string(b), `"invalid_mutation"`) || !strings.Contains(string(b), reason) {
+			t.Fatalf("%s: %d %s", body, st, b)
+		}
+	}
+	if st, b := bob.call("POST", teamwire.PathMutations, nil, send); st != 400 || !strings.Contains(string(b), "missing_idempotency_key") {
+		t.Fatalf("no key: %d %s", st, b)
+	}
+	// A refusal of the inbox carries its code, and a replay gets the same refusal.
+	long := fmt.Sprintf(`{"kind":"send_text","chatId":%d,"text":%q}`, chat, strings.Repeat("x", 5000))
+	r1, rb1 := bob.call("POST", teamwire.PathMutations, map[string]string{teamwire.IdempotencyHeader: "test-client-01:3"}, long)
+	r2, rb2 := bob.call("POST", teamwire.PathMutations, map[string]string{teamwire.IdempotencyHeader: "test-client-01:3"}, long)
+	if r1 != 422 || !strings.Contains(string(rb1), "text_too_long") || r2 != r1 || !bytes.Equal(rb1, rb2) {
+		t.Fatalf("refused send: %d %s / %d %s", r1, rb1, r2, rb2)
+	}
+
+	// A chat that does not exist is a refusal too (a 404 would mean a hub without sync).
+	if st, b := bob.call("POST", teamwire.PathMutations, map[string]string{teamwire.IdempotencyHeader: "test-client-01:5"},
+		`{"kind":"mark_read","chatId":987654}`); st != 422 || !strings.Contains(string(b), `"not_found"`) {
+		t.Fatalf("a mutation of a missing chat: %d %s", st, b)
+	}
+
+	// A manager cannot do an admin's mutation; an admin can.
+	if st, b := bob.call("POST", teamwire.PathMutations, map[string]string{teamwire.IdempotencyHeader: "test-client-01:4"},
+		`{"kind":"mark_all_read"}`); st != 403 || !strings.Contains(string(b), `"forbidden"`) {
+		t.Fatalf("manager's admin mutation: %d %s", st, b)
+	}
+	alice := signIn(t, h, "Alice")
+	if st, b := alice.call("POST", teamwire.PathMutations, map[string]string{teamwire.IdempotencyHeader: "test-client-02:1"},
+		`{"kind":"mark_all_read"}`); st != 200 {
+		t.Fatalf("admin's mutation: %d %s", st, b)
+	}
+
+	// The snapshot and history answer a session; every page carries the first page's seq.
+	st, b := bob.call("GET", teamwire.PathSnapshot, nil, "")
+	page, err := teamwire.ParseSnapshotPage(b)
+	if st != 200 || err != nil || page.Seq == 0 || page.Totals.People != 1 || len(page.Rows.Chats) != 1 || page.Next != 0 {
+		t.Fatalf("snapshot: %d %+v %v", st, page, err)
+	}
+	st, b = bob.call("GET", teamwire.HistoryPath(chat)+"?limit=1", nil, "")
+	hist, err := teamwire.ParseHistoryPage(b)
+	if st != 200 || err != nil || len(hist.Messages) != 1 || !hist.More {
+		t.Fatalf("history: %d %+v %v", st, hist, err)
+	}
+
+	// No sync endpoint answers without a session.
+	anon := &apiClient{t: t, url: h.url}
+	for _, ep := range []struct{ method, path, body string }{
+		{"GET", teamwire.PathSnapshot, ""}, {"GET", teamwire.HistoryPath(chat), ""},
+		{"POST", teamwire.PathMutations, send}, {"GET", teamwire.PathFeed + "?state=1&seq=0", ""}} {
+		if st, _ := anon.call(ep.method, ep.path, key, ep.body); st != 401 {
+			t.Fatalf("%s %s without a session: %d", ep.method, ep.path, st)
+		}
+	}
+
+	// A cursor the hub never handed out gets "bootstrap again".
+	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(h.url, "http")+teamwire.PathFeed+"?state=1&seq=999999",
+		&websocket.DialOptions{HTTPHeader: http.Header{"Authorization": {"Bearer " + bob.token}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.CloseNow()
+	_, data, err := conn.Read(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if msg, err := teamwire.ParseFeedMessage(data); err != nil || msg.Type != teamwire.FeedBootstrap {
+		t.Fatalf("feed from a foreign cursor: %s %v", data, err)
+	}
+}
+
+// A replica whose cursor the hub does not know takes a snapshot again by itself.
+func TestReplicaBootstrapsAgainWhenTheHubAsks(t *testing.T) {
+	h := startHub(t)
+	h.fake.PushText(1001, "Ann", "before")
+	a := openDesk(t, h, "Alice")
+	a.start(t)
+	waitFor(t, "the first snapshot", 10*time.Second, func() bool { return len(withText(everything(t, a.st), "before")) == 1 })
+	a.eng.Stop()
+	// The replica's cursor is ahead of anything the hub has (a hub restored from a backup).
+	if err := a.st.SetSetting(context.Background(), "replica.seq", "99999999"); err != nil {
+		t.Fatal(err)
+	}
+	h.fake.PushText(1001, "Ann", "after")
+	var mu sync.Mutex
+	var states []string
+	a.eng, _ = engine.New(engine.Config{Store: a.st, MinBackoff: 20 * time.Millisecond, MaxBackoff: 200 * time.Millisecond,
+		Logger: slog.New(slog.DiscardHandler), Replica: &replica.Config{HubURL: h.url, Email: "alice@example.com",
+			Password: "correct horse Alice", OnStatus: func(s replica.Status) { mu.Lock(); states = append(states, s.State); mu.Unlock() }}})
+	a.start(t)
+	waitFor(t, "the new snapshot", 10*time.Second, func() bool {
+		rs := everything(t, a.st)
+		return len(withText(rs, "before")) == 1 && len(withText(rs, "after")) == 1
+	})
+	mu.Lock()
+	defer mu.Unlock()
+	if !strings.Contains(strings.Join(states, ","), replica.StateBootstrapping) {
+		t.Fatalf("states %v: no bootstrap", states)
+	}
+}
+
+// A disabled manager's replica is cut off at once and says it is signed out; what it queues
+// waits on disk.
+func TestDisabledManagersReplicaIsCutOff(t *testing.T) {
+	h := startHub(t)
+	h.fake.PushText(1001, "Ann", "hi")
+	b := openDesk(t, h, "Bob")
+	b.start(t)
+	ctx := context.Background()
+	waitFor(t, "Bob's replica online", 10*time.Second, func() bool {
+		st, _ := b.eng.ReplicaStatus()
+		return st.State == replica.StateOnline && len(withText(everything(t, b.st), "hi")) == 1
+	})
+	if _, err := h.st.Accounts().SetDisabled(ctx, h.ids["Bob"], true, time.Now().UnixMilli()); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "Bob's replica signed out", 10*time.Second, func() bool {
+		st, _ := b.eng.ReplicaStatus()
+		return st.State == replica.StateSignedOut && st.LastError == "login_failed"
+	})
+	chat := withText(everything(t, b.st), "hi")[0].ChatID
+	if _, err := b.eng.Inbox.SendText(ctx, chat, "after the cut", 0); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	if st, _ := b.eng.ReplicaStatus(); st.Pending != 1 || len(withText(everything(t, h.st), "after the cut")) != 0 {
+		t.Fatalf("a disabled manager's write: status %+v", st)
+	}
+}
+
+// Edits, deletes, archive and blacklist travel as mutations; what has no mutation yet is
+// refused with a code instead of waiting in a local outbox nothing drains.
+func TestReplicaEditsArchivesAndRefusesWhatItCannot(t *testing.T) {
+	h := startHub(t)
+	h.fake.PushText(1001, "Ann", "hi")
+	a := openDesk(t, h, "Alice")
+	b := openDesk(t, h, "Bob")
+	a.start(t)
+	b.start(t)
+	ctx := context.Background()
+	waitFor(t, "the client's message on A", 10*time.Second, func() bool { return len(withText(everything(t, a.st), "hi")) == 1 })
+	chat := withText(everything(t, a.st), "hi")[0].ChatID
+	person := everything(t, a.st).People[0].ID
+	if _, err := a.eng.Inbox.SendText(ctx, chat, "first words", 0); err != nil {
+		t.Fatal(err)
+	}
+	var sent core.MessageRow
+	waitFor(t, "the send on B", 10*time.Second, func() bool {
+		ms := withText(everything(t, b.st), "first words")
+		if len(ms) == 1 && ms[0].Status == string(core.StatusSent) {
+			sent = ms[0]
+		}
+		return sent.ID > 0
+	})
+	if _, err := a.eng.Inbox.EditMessage(ctx, sent.ID, "better words"); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.eng.Inbox.SetArchived(ctx, person, true); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the edit and the archive on B", 10*time.Second, func() bool {
+		rs := everything(t, b.st)
+		ms := withText(rs, "better words")
+		return len(ms) == 1 && ms[0].ID == sent.ID && ms[0].Edited && len(rs.People) == 1 && rs.People[0].Archived
+	})
+	waitFor(t, "the edit at Telegram", 10*time.Second, func() bool { return sentToTelegram(h.fake, 1001, "better words") == 1 })
+	note, err := a.eng.Inbox.AddNote(ctx, chat, "a note for Bob", []int64{h.ids["Bob"]})
+	if err != nil || note.ID >= 0 || note.Kind != core.KindNote {
+		t.Fatalf("a note on a replica: %+v %v", note, err)
+	}
+	waitFor(t, "the note on B, with its mention", 10*time.Second, func() bool {
+		ms := withText(everything(t, b.st), "a note for Bob")
+		return len(ms) == 1 && ms[0].ID > 0 && ms[0].Kind == "note" && ms[0].Mentions == fmt.Sprintf("[%d]", h.ids["Bob"])
+	})
+	waitFor(t, "the hub's note to replace A's copy", 10*time.Second, func() bool {
+		ms := withText(everything(t, a.st), "a note for Bob")
+		return len(ms) == 1 && ms[0].ID > 0
+	})
+	if err := a.eng.Inbox.SetTunnelOff(ctx, chat, true); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the switch on B", 10*time.Second, func() bool { return everything(t, b.st).Chats[0].TunnelOff })
+	if _, err := a.eng.Inbox.MarkAllRead(ctx); inbox.ErrorCode(err) != "team_unsupported" {
+		t.Fatalf("read-all on a replica: %v", err)
+	}
+	if _, err := a.eng.Composer.SendParts(ctx, chat, []inbox.Part{{Kind: inbox.PartText, Text: "x"}}, 0); inbox.ErrorCode(err) != "team_unsupported" {
+		t.Fatalf("parts on a replica: %v", err)
+	}
+	if st, _ := a.eng.ReplicaStatus(); st.Pending != 0 {
+		t.Fatalf("refused writes were queued: %+v", st)
+	}
+}
+
+// A snapshot brings each chat's newest messages; older ones load on demand and stay.
+func TestOlderHistoryLoadsOnDemand(t *testing.T) {
+	h := startHub(t)
+	for i := 0; i < 60; i++ {
+		h.fake.PushText(1001, "Ann", fmt.Sprintf("note%02d", i))
+	}
+	waitFor(t, "the hub to take 60 messages", 30*time.Second, func() bool { return messages(t, h.st) == 60 })
+	a := openDesk(t, h, "Alice")
+	a.start(t)
+	ctx := context.Background()
+	waitFor(t, "the snapshot", 10*time.Second, func() bool {
+		st, _ := a.eng.ReplicaStatus()
+		return st.State == replica.StateOnline
+	})
+	if n := messages(t, a.st); n != 50 {
+		t.Fatalf("the snapshot brought %d messages, want the newest 50", n)
+	}
+	if found(t, a.st, "note00", 10, false) != 0 || found(t, a.st, "note59", 10, false) != 1 {
+		t.Fatal("the snapshot did not bring the newest")
+	}
+	chat := withText(everything(t, a.st), "note59")[0].ChatID
+	got, more, err := a.eng.Replica().LoadOlder(ctx, chat)
+	if err != nil || got != 10 || more {
+		t.Fatalf("older history: %d more=%v %v", got, more, err)
+	}
+	if messages(t, a.st) != 60 || found(t, a.st, "note00", 10, false) != 1 {
+		t.Fatal("older history was not kept")
+	}
+	if diff := sameMessages(everything(t, h.st), everything(t, a.st)); diff != "" {
+		t.Fatal(diff)
+	}
+	// Waking (after sleep) drops the socket and resumes from the cursor at once.
+	a.eng.Wake()
+	h.fake.PushText(1001, "Ann", "after the wake")
+	waitFor(t, "a message after a wake", 10*time.Second, func() bool { return found(t, a.st, "wake", 10, false) == 1 })
+	if messages(t, a.st) != 61 {
+		t.Fatalf("%d messages after the wake, want 61", messages(t, a.st))
+	}
+}
+
+// Behind a proxy that refuses WebSockets the replica follows the feed over long-polls by itself.
+func TestReplicaFallsBackToLongPolls(t *testing.T) {
+	h := startHub(t)
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+			http.Error(w, "no websockets here", http.StatusBadRequest)
+			return
+		}
+		h.api.ServeHTTP(w, r)
+	}))
+	t.Cleanup(proxy.Close)
+	h.url = proxy.URL
+	a := openDesk(t, h, "Alice")
+	a.start(t)
+	waitFor(t, "online through the proxy", 10*time.Second, func() bool {
+		st, _ := a.eng.ReplicaStatus()
+		return st.State == replica.StateOnline
+	})
+	h.fake.PushText(1001, "Ann", "through the proxy")
+	waitFor(t, "a message through long-polls", 10*time.Second, func() bool { return found(t, a.st, "proxy", 10, false) == 1 })
+}

@@ -1,0 +1,119 @@
+package replica
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"switchboard/backend/core"
+	"switchboard/backend/store"
+	"switchboard/backend/teamwire"
+)
+
+// The desktop's writes in replica mode (inbox.Remote): each is shown locally at once and queued
+// as a pending mutation in the same step; the uplink takes it to the hub.
+
+// SendText queues a text message: a local copy with a negative id shows it as queued until the
+// hub's row, which carries the same mutation key, replaces it.
+func (r *Replica) SendText(ctx context.Context, chatID int64, text string, replyToID int64) (core.Message, error) {
+	body, err := mutationBody(teamwire.Mutation{Kind: teamwire.MutSendText, ChatID: chatID, Text: text, ReplyToID: replyToID})
+	if err != nil {
+		return core.Message{}, fmt.Errorf("replica: send: %w", err)
+	}
+	key := func(id int64) string { return teamwire.Key{Client: r.clientID, ID: id}.String() }
+	m, _, err := r.st.QueueReplicaSend(ctx, teamwire.MutSendText, chatID, r.Me(), text, replyToID, nil, body, key, r.cfg.Now())
+	if err != nil {
+		return core.Message{}, err
+	}
+	r.queued(ctx)
+	return m, nil
+}
+
+// AddNote queues an internal note: like a send, a local copy with a negative id shows it until
+// the hub's note (with the same key, and its mentions) replaces it.
+func (r *Replica) AddNote(ctx context.Context, chatID int64, text string, mentions []int64) (core.Message, error) {
+	body, err := mutationBody(teamwire.Mutation{Kind: teamwire.MutNote, ChatID: chatID, Text: text, Mentions: mentions})
+	if err != nil {
+		return core.Message{}, fmt.Errorf("replica: note: %w", err)
+	}
+	key := func(id int64) string { return teamwire.Key{Client: r.clientID, ID: id}.String() }
+	m, _, err := r.st.QueueReplicaSend(ctx, teamwire.MutNote, chatID, r.Me(), text, 0, mentions, body, key, r.cfg.Now())
+	if err != nil {
+		return core.Message{}, err
+	}
+	r.queued(ctx)
+	return m, nil
+}
+
+// MarkRead queues a read mark and marks the chat read locally.
+func (r *Replica) MarkRead(ctx context.Context, chatID int64) error {
+	body, err := mutationBody(teamwire.Mutation{Kind: teamwire.MutMarkRead, ChatID: chatID})
+	if err != nil {
+		return fmt.Errorf("replica: mark read: %w", err)
+	}
+	// Queued first: if the local change were lost in a crash, the hub's answer brings it back.
+	if _, err := r.st.QueueMutation(ctx, teamwire.MutMarkRead, chatID, body, true, r.cfg.Now()); err != nil {
+		return err
+	}
+	r.queued(ctx)
+	return r.st.MarkRead(ctx, chatID, r.cfg.Now())
+}
+
+// SaveDraft queues a draft (replacing an unsent earlier one of the chat) and saves it locally.
+func (r *Replica) SaveDraft(ctx context.Context, d core.Draft) error {
+	body, err := mutationBody(teamwire.Mutation{Kind: teamwire.MutDraft, ChatID: d.ChatID, Text: d.Text,
+		Constructor: d.Constructor, ReplyToID: d.ReplyToID})
+	if err != nil {
+		return fmt.Errorf("replica: draft: %w", err)
+	}
+	if _, err := r.st.QueueMutation(ctx, teamwire.MutDraft, d.ChatID, body, true, r.cfg.Now()); err != nil {
+		return err
+	}
+	r.queued(ctx)
+	return r.st.SaveDraft(ctx, d, r.cfg.Now())
+}
+
+// Mutate stores any mutation for the hub without a local effect (inbox.Remote: edits, deletes,
+// archive and blacklist; the headless tools); the hub's answer comes back through the feed.
+func (r *Replica) Mutate(ctx context.Context, m teamwire.Mutation) error {
+	if m.Kind == teamwire.MutSendText {
+		_, err := r.SendText(ctx, m.ChatID, m.Text, m.ReplyToID)
+		return err
+	}
+	body, err := mutationBody(m)
+	if err != nil {
+		return err
+	}
+	if _, err := r.st.QueueMutation(ctx, m.Kind, m.ChatID, body, false, r.cfg.Now()); err != nil {
+		return err
+	}
+	r.queued(ctx)
+	return nil
+}
+
+func (r *Replica) queued(ctx context.Context) {
+	r.refreshPending(ctx)
+	signal(r.kickUp)
+}
+
+// Enqueue queues a mutation in the data directory of a replica that may not be running (the
+// headless `switchboard-hub send`): the replica delivers it when it runs.
+func Enqueue(ctx context.Context, st *store.Store, m teamwire.Mutation) error {
+	client, ok, err := st.Setting(ctx, keyClient)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return ErrNotAReplica
+	}
+	r := &Replica{st: st, clientID: client, kickUp: make(chan struct{}, 1), cfg: Config{Now: time.Now}}
+	if v, ok, err := st.Setting(ctx, keyMe); err == nil && ok {
+		r.me, _ = strconv.ParseInt(v, 10, 64)
+	}
+	return r.Mutate(ctx, m)
+}
+
+// ErrNotAReplica: the data directory has never followed a hub.
+var ErrNotAReplica = errors.New("replica: this data directory is not a hub replica")

@@ -1,0 +1,726 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"switchboard/backend/core"
+)
+
+// Team mode's rows (core.RowSet), both ways: the hub reads the current state of the rows its
+// events refer to, and a replica writes them as they are, keeping the hub's ids. The replica's
+// own writes wait in pending_mutations (migration 0011) until the hub has them.
+
+const (
+	personRowCols  = `id, name, phone, email, avatar_url, status, archived, blacklisted, source, tool, created_at, last_chat_id, last_message_at, unread, first_unread_at, has_draft, kinds`
+	chatRowCols    = `id, person_id, channel_id, external_chat_id, username, tunnel_off, bot_off, unread, first_unread_at, last_message_at, last_read_message_id, created_at`
+	messageRowCols = `id, chat_id, kind, external_id, sender, sender_name, manager_id, text, attachments, indicator, mentions, reactions, reply_to_id, status, error, edited, deleted, created_at, edited_at, mutation_key`
+	// A replica needs a channel's identity, never its upstream cursor or API server.
+	channelRowCols = `id, kind, name, external_id, username, avatar_url, '' AS api_url, enabled, '' AS cursor, created_at`
+)
+
+// inChunk bounds the ids of one IN (…) list (SQLite's default limit is 32766 variables).
+const inChunk = 500
+
+// selectIn runs query (with one "(?)" to expand) over ids in chunks and appends to dst.
+func selectIn[T any](ctx context.Context, q sqlx.QueryerContext, dst *[]T, query string, ids []int64) error {
+	for len(ids) > 0 {
+		n := min(len(ids), inChunk)
+		qs, args, err := sqlx.In(query, ids[:n])
+		if err != nil {
+			return err
+		}
+		var part []T
+		if err := sqlx.SelectContext(ctx, q, &part, qs, args...); err != nil {
+			return err
+		}
+		*dst = append(*dst, part...)
+		ids = ids[n:]
+	}
+	return nil
+}
+
+// readTx runs fn in one read transaction: every statement sees the same committed state.
+func (s *Store) readTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	tx, err := s.read.BeginTxx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return fmt.Errorf("store: begin read: %w", err)
+	}
+	defer tx.Rollback()
+	return fn(tx)
+}
+
+// LastSeq is the newest seq of the event log (0 when empty).
+func (s *Store) LastSeq(ctx context.Context) (int64, error) {
+	var seq int64
+	err := s.read.GetContext(ctx, &seq, `SELECT COALESCE(MAX(seq), 0) FROM events`)
+	return seq, err
+}
+
+// KeptSince is the oldest seq the event log still holds (0 when empty): a cursor before
+// KeptSince-1 has missed events and must start from a snapshot again.
+func (s *Store) KeptSince(ctx context.Context) (int64, error) {
+	var seq int64
+	err := s.read.GetContext(ctx, &seq, `SELECT COALESCE(MIN(seq), 0) FROM events`)
+	return seq, err
+}
+
+// RowsFor reads the current state of every row the events refer to, with the people and the
+// channels of the chats it returns; ids that are gone are listed as gone.
+func (s *Store) RowsFor(ctx context.Context, evs []core.Event) (core.RowSet, error) {
+	var people, chats, messages idSet
+	for _, e := range evs {
+		people.add(e.PersonID)
+		chats.add(e.ChatID)
+		messages.add(e.MessageID)
+	}
+	var rs core.RowSet
+	err := s.readTx(ctx, func(tx *sqlx.Tx) error {
+		if err := selectIn(ctx, tx, &rs.Messages, `SELECT `+messageRowCols+` FROM messages WHERE id IN (?)`, messages.ids); err != nil {
+			return err
+		}
+		rs.Gone.Messages = missingIDs(messages.ids, rs.Messages, func(m core.MessageRow) int64 { return m.ID })
+		for _, m := range rs.Messages {
+			chats.add(m.ChatID)
+		}
+		return s.chatsAndPeople(ctx, tx, &rs, chats, people)
+	})
+	if err != nil {
+		return core.RowSet{}, fmt.Errorf("store: rows for events: %w", err)
+	}
+	return rs, nil
+}
+
+// chatsAndPeople reads the chats (with drafts), their people and channels into rs, and which
+// of the asked-for chats and people are gone.
+func (s *Store) chatsAndPeople(ctx context.Context, tx *sqlx.Tx, rs *core.RowSet, chats idSet, people idSet) error {
+	// A person's event brings the person's chats: a merge moves chats to the person kept and
+	// logs only the two people, and a replica must re-home those chats before it deletes the
+	// person merged away (whose chats it would otherwise delete with it).
+	var ofPeople []core.ChatRow
+	if err := selectIn(ctx, tx, &ofPeople, `SELECT id FROM chats WHERE person_id IN (?)`, people.ids); err != nil {
+		return err
+	}
+	for _, c := range ofPeople {
+		chats.add(c.ID)
+	}
+	if err := selectIn(ctx, tx, &rs.Chats, `SELECT `+chatRowCols+` FROM chats WHERE id IN (?)`, chats.ids); err != nil {
+		return err
+	}
+	rs.Gone.Chats = missingIDs(chats.ids, rs.Chats, func(c core.ChatRow) int64 { return c.ID })
+	var channels idSet
+	for _, c := range rs.Chats {
+		people.add(c.PersonID)
+		channels.add(c.ChannelID)
+	}
+	var drafts []core.Draft
+	chatIDs := make([]int64, len(rs.Chats))
+	for i, c := range rs.Chats {
+		chatIDs[i] = c.ID
+	}
+	if err := selectIn(ctx, tx, &drafts, `SELECT chat_id, text, constructor, reply_to_id, updated_at FROM drafts WHERE chat_id IN (?)`, chatIDs); err != nil {
+		return err
+	}
+	byChat := map[int64]*core.Draft{}
+	for i := range drafts {
+		byChat[drafts[i].ChatID] = &drafts[i]
+	}
+	for i := range rs.Chats {
+		rs.Chats[i].Draft = byChat[rs.Chats[i].ID]
+	}
+	if err := selectIn(ctx, tx, &rs.People, `SELECT `+personRowCols+` FROM people WHERE id IN (?)`, people.ids); err != nil {
+		return err
+	}
+	rs.Gone.People = missingIDs(people.ids, rs.People, func(p core.PersonRow) int64 { return p.ID })
+	return selectIn(ctx, tx, &rs.Channels, `SELECT `+channelRowCols+` FROM channels WHERE id IN (?)`, channels.ids)
+}
+
+// idSet is a list of distinct positive ids.
+type idSet struct {
+	ids  []int64
+	seen map[int64]bool
+}
+
+func (s *idSet) add(id int64) {
+	if id <= 0 || s.seen[id] {
+		return
+	}
+	if s.seen == nil {
+		s.seen = map[int64]bool{}
+	}
+	s.seen[id] = true
+	s.ids = append(s.ids, id)
+}
+
+func missingIDs[T any](asked []int64, found []T, id func(T) int64) []int64 {
+	have := make(map[int64]bool, len(found))
+	for _, f := range found {
+		have[id(f)] = true
+	}
+	var out []int64
+	for _, a := range asked {
+		if !have[a] {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// SnapshotPage reads up to `people` people with id > after, their chats (with drafts), and the
+// newest perChat messages of each chat; the first page (after == 0) adds the managers and
+// channels. next is the last person's id, 0 when no people remain.
+func (s *Store) SnapshotPage(ctx context.Context, after int64, people, perChat int) (rs core.RowSet, next int64, err error) {
+	err = s.readTx(ctx, func(tx *sqlx.Tx) error {
+		if after == 0 {
+			if err := tx.SelectContext(ctx, &rs.Managers, `SELECT id, name, avatar_url, 0 AS is_me FROM managers ORDER BY id`); err != nil {
+				return err
+			}
+			if err := tx.SelectContext(ctx, &rs.Channels, `SELECT `+channelRowCols+` FROM channels ORDER BY id`); err != nil {
+				return err
+			}
+		}
+		if err := tx.SelectContext(ctx, &rs.People, `SELECT `+personRowCols+` FROM people WHERE id > ? ORDER BY id LIMIT ?`, after, people+1); err != nil {
+			return err
+		}
+		if len(rs.People) > people {
+			rs.People = rs.People[:people]
+			next = rs.People[people-1].ID
+		}
+		ids := make([]int64, len(rs.People))
+		for i, p := range rs.People {
+			ids[i] = p.ID
+		}
+		var chats idSet
+		var found []core.ChatRow
+		if err := selectIn(ctx, tx, &found, `SELECT id FROM chats WHERE person_id IN (?)`, ids); err != nil {
+			return err
+		}
+		for _, c := range found {
+			chats.add(c.ID)
+		}
+		channelsFirst := rs.Channels
+		rs.Channels = nil
+		if err := s.chatsAndPeople(ctx, tx, &rs, chats, idSet{}); err != nil {
+			return err
+		}
+		if after == 0 {
+			rs.Channels = channelsFirst
+		}
+		rs.People = rs.People[:len(ids)] // chatsAndPeople re-read the same people; keep one copy
+		return selectIn(ctx, tx, &rs.Messages, `SELECT `+messageRowCols+` FROM (
+  SELECT m.*, ROW_NUMBER() OVER (PARTITION BY chat_id ORDER BY created_at DESC, id DESC) AS rn
+  FROM messages m WHERE chat_id IN (?)) WHERE rn <= `+fmt.Sprint(perChat), chats.ids)
+	})
+	if err != nil {
+		return core.RowSet{}, 0, fmt.Errorf("store: snapshot page after %d: %w", after, err)
+	}
+	return rs, next, nil
+}
+
+// SnapshotTotals counts what a snapshot with perChat messages per chat holds.
+func (s *Store) SnapshotTotals(ctx context.Context, perChat int) (people, chats, messages int64, err error) {
+	err = s.readTx(ctx, func(tx *sqlx.Tx) error {
+		if err := tx.GetContext(ctx, &people, `SELECT COUNT(*) FROM people`); err != nil {
+			return err
+		}
+		if err := tx.GetContext(ctx, &chats, `SELECT COUNT(*) FROM chats`); err != nil {
+			return err
+		}
+		return tx.GetContext(ctx, &messages, `SELECT COALESCE(SUM(MIN(n, ?)), 0) FROM (SELECT COUNT(*) AS n FROM messages GROUP BY chat_id)`, perChat)
+	})
+	return people, chats, messages, err
+}
+
+// HistoryRows returns up to limit messages of a chat older than message before (0: the newest),
+// oldest first, and whether older ones remain.
+func (s *Store) HistoryRows(ctx context.Context, chatID, before int64, limit int) ([]core.MessageRow, bool, error) {
+	var rows []core.MessageRow
+	q := `SELECT ` + messageRowCols + ` FROM messages WHERE chat_id = ?`
+	args := []any{chatID}
+	if before > 0 {
+		q += ` AND (created_at, id) < (SELECT created_at, id FROM messages WHERE id = ?)`
+		args = append(args, before)
+	}
+	q += ` ORDER BY created_at DESC, id DESC LIMIT ?`
+	args = append(args, limit+1)
+	if err := s.read.SelectContext(ctx, &rows, q, args...); err != nil {
+		return nil, false, fmt.Errorf("store: history rows of chat %d: %w", chatID, err)
+	}
+	more := len(rows) > limit
+	if more {
+		rows = rows[:limit]
+	}
+	for i, j := 0, len(rows)-1; i < j; i, j = i+1, j-1 {
+		rows[i], rows[j] = rows[j], rows[i]
+	}
+	return rows, more, nil
+}
+
+// MessageRowByID returns one message row.
+func (s *Store) MessageRowByID(ctx context.Context, id int64) (core.MessageRow, error) {
+	return s.messageRowWhere(ctx, `id = ?`, id)
+}
+
+// MessageRowByKey returns the message a mutation made.
+func (s *Store) MessageRowByKey(ctx context.Context, key string) (core.MessageRow, error) {
+	return s.messageRowWhere(ctx, `mutation_key = ? AND mutation_key <> ''`, key)
+}
+
+func (s *Store) messageRowWhere(ctx context.Context, where string, arg any) (core.MessageRow, error) {
+	var m core.MessageRow
+	err := s.read.GetContext(ctx, &m, `SELECT `+messageRowCols+` FROM messages WHERE `+where, arg)
+	if errors.Is(err, sql.ErrNoRows) {
+		return m, fmt.Errorf("store: message %v: %w", arg, ErrNotFound)
+	}
+	return m, err
+}
+
+// AppliedMutation returns the answer recorded for a manager's mutation key.
+func (s *Store) AppliedMutation(ctx context.Context, managerID int64, key string) (status int, result string, found bool, err error) {
+	var r struct {
+		Status int    `db:"status"`
+		Result string `db:"result"`
+	}
+	err = s.read.GetContext(ctx, &r, `SELECT status, result FROM applied_mutations WHERE manager_id = ? AND key = ?`, managerID, key)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, "", false, nil
+	}
+	if err != nil {
+		return 0, "", false, fmt.Errorf("store: applied mutation: %w", err)
+	}
+	return r.Status, r.Result, true, nil
+}
+
+// RecordMutation keeps the answer a mutation got; the first answer recorded stays.
+func (s *Store) RecordMutation(ctx context.Context, managerID int64, key string, status int, result string, now time.Time) error {
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO applied_mutations (manager_id, key, status, result, created_at)
+VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, managerID, key, status, result, now.UnixMilli())
+		if err != nil {
+			return fmt.Errorf("store: record mutation: %w", err)
+		}
+		return nil
+	})
+}
+
+// AnnounceChat logs a chat.changed event for a change that does not log one itself (a draft's
+// text changing while the chat keeps its draft mark): replicas follow the log.
+func (s *Store) AnnounceChat(ctx context.Context, chatID int64, now time.Time) error {
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		personID, err := chatPerson(ctx, tx, chatID)
+		if err != nil {
+			return err
+		}
+		return appendEvent(ctx, tx, core.EventChatChanged, personID, chatID, 0, now.UnixMilli())
+	})
+}
+
+// ResetReplica empties everything a replica copies from the hub (people with their chats,
+// messages, drafts and the rest that hangs off them, channels, managers) before a snapshot is
+// applied again. Pending mutations stay: they are the manager's writes, still to deliver.
+func (s *Store) ResetReplica(ctx context.Context) error {
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		for _, q := range []string{`DELETE FROM people`, `DELETE FROM people_fts`, `DELETE FROM channels`,
+			`DELETE FROM managers WHERE id NOT IN (SELECT manager_id FROM accounts)`} {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return fmt.Errorf("store: reset replica: %w", err)
+			}
+		}
+		return appendEvent(ctx, tx, core.EventPersonChanged, 0, 0, 0, time.Now().UnixMilli())
+	})
+}
+
+// ApplyRows writes the hub's rows in one transaction, keeping the hub's ids, and logs local
+// events so the UI refreshes. me is the signed-in manager (managers.is_me). When cursorKey is
+// set, the setting of that name becomes seq in the same transaction: a crash never leaves the
+// cursor ahead of the rows or behind them.
+func (s *Store) ApplyRows(ctx context.Context, rs core.RowSet, me int64, cursorKey string, seq int64, now time.Time) error {
+	at := now.UnixMilli()
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		for _, m := range rs.Managers {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO managers (id, name, avatar_url, is_me) VALUES (?, ?, ?, ?)
+ON CONFLICT (id) DO UPDATE SET name = excluded.name, avatar_url = excluded.avatar_url, is_me = excluded.is_me`,
+				m.ID, m.Name, m.AvatarURL, m.ID == me); err != nil {
+				return fmt.Errorf("manager %d: %w", m.ID, err)
+			}
+		}
+		if len(rs.Managers) > 0 && me > 0 {
+			if _, err := tx.ExecContext(ctx, `UPDATE managers SET is_me = (id = ?)`, me); err != nil {
+				return err
+			}
+		}
+		for _, c := range rs.Channels {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO channels (id, kind, name, external_id, username, avatar_url, enabled, created_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, name = excluded.name, external_id = excluded.external_id,
+  username = excluded.username, avatar_url = excluded.avatar_url, enabled = excluded.enabled`,
+				c.ID, c.Kind, c.Name, c.ExternalID, c.Username, c.AvatarURL, c.Enabled, c.CreatedAt); err != nil {
+				return fmt.Errorf("channel %d: %w", c.ID, err)
+			}
+		}
+		for _, p := range rs.People {
+			if _, err := tx.NamedExecContext(ctx, `INSERT INTO people (`+personRowCols+`) VALUES (`+namedCols(personRowCols)+`)
+ON CONFLICT (id) DO UPDATE SET `+updateCols(personRowCols), p); err != nil {
+				return fmt.Errorf("person %d: %w", p.ID, err)
+			}
+			if err := indexPerson(ctx, tx, p.ID); err != nil {
+				return err
+			}
+			if err := appendEvent(ctx, tx, core.EventPersonChanged, p.ID, 0, 0, at); err != nil {
+				return err
+			}
+		}
+		var leftBehind []int64 // people whose chats moved to another person (a merge on the hub)
+		for _, c := range rs.Chats {
+			var was int64
+			if err := tx.GetContext(ctx, &was, `SELECT COALESCE((SELECT person_id FROM chats WHERE id = ?), 0)`, c.ID); err != nil {
+				return err
+			}
+			if was != 0 && was != c.PersonID {
+				leftBehind = append(leftBehind, was)
+			}
+			if _, err := tx.NamedExecContext(ctx, `INSERT INTO chats (`+chatRowCols+`) VALUES (`+namedCols(chatRowCols)+`)
+ON CONFLICT (id) DO UPDATE SET `+updateCols(chatRowCols), c); err != nil {
+				return fmt.Errorf("chat %d: %w", c.ID, err)
+			}
+			if err := applyDraft(ctx, tx, c); err != nil {
+				return err
+			}
+			if err := appendEvent(ctx, tx, core.EventChatChanged, c.PersonID, c.ID, 0, at); err != nil {
+				return err
+			}
+		}
+		for _, m := range rs.Messages {
+			if err := applyMessage(ctx, tx, m, at); err != nil {
+				return err
+			}
+		}
+		if err := applyGone(ctx, tx, rs.Gone, at); err != nil {
+			return err
+		}
+		// A person merged away on the hub is gone there; here they go once their last chat has
+		// moved, whichever of the two comes first in the feed.
+		for _, id := range leftBehind {
+			if err := dropIfChatless(ctx, tx, id, at); err != nil {
+				return err
+			}
+		}
+		if cursorKey != "" {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
+ON CONFLICT (key) DO UPDATE SET value = excluded.value`, cursorKey, fmt.Sprint(seq)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: apply hub rows: %w", err)
+	}
+	return nil
+}
+
+// applyDraft writes the hub's draft of a chat, unless this desktop has a newer one on its way
+// to the hub (a pending "draft" mutation, teamwire.MutDraft): the manager's typing is not undone
+// by a state read before it arrived.
+func applyDraft(ctx context.Context, tx *sqlx.Tx, c core.ChatRow) error {
+	var mine bool
+	if err := tx.GetContext(ctx, &mine, `SELECT EXISTS (SELECT 1 FROM pending_mutations WHERE kind = 'draft' AND chat_id = ?)`, c.ID); err != nil || mine {
+		return err
+	}
+	if c.Draft == nil {
+		_, err := tx.ExecContext(ctx, `DELETE FROM drafts WHERE chat_id = ?`, c.ID)
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO drafts (chat_id, text, constructor, reply_to_id, updated_at) VALUES (?, ?, ?, ?, ?)
+ON CONFLICT (chat_id) DO UPDATE SET text = excluded.text, constructor = excluded.constructor,
+  reply_to_id = excluded.reply_to_id, updated_at = excluded.updated_at`,
+		c.ID, c.Draft.Text, c.Draft.Constructor, c.Draft.ReplyToID, c.Draft.UpdatedAt)
+	return err
+}
+
+// applyMessage writes one hub message. A message the replica queued itself arrives with its
+// mutation key: the local copy (a negative id) goes in the same transaction.
+func applyMessage(ctx context.Context, tx *sqlx.Tx, m core.MessageRow, at int64) error {
+	if m.MutationKey != "" {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM messages WHERE mutation_key = ? AND id <> ?`, m.MutationKey, m.ID); err != nil {
+			return fmt.Errorf("replace local message %s: %w", m.MutationKey, err)
+		}
+	}
+	var existed bool
+	if err := tx.GetContext(ctx, &existed, `SELECT EXISTS (SELECT 1 FROM messages WHERE id = ?)`, m.ID); err != nil {
+		return err
+	}
+	if _, err := tx.NamedExecContext(ctx, `INSERT INTO messages (`+messageRowCols+`) VALUES (`+namedCols(messageRowCols)+`)
+ON CONFLICT (id) DO UPDATE SET `+updateCols(messageRowCols), m); err != nil {
+		return fmt.Errorf("message %d: %w", m.ID, err)
+	}
+	kind := core.EventMessageNew
+	if existed {
+		kind = core.EventMessageChanged
+	}
+	var personID int64
+	if err := tx.GetContext(ctx, &personID, `SELECT COALESCE((SELECT person_id FROM chats WHERE id = ?), 0)`, m.ChatID); err != nil {
+		return err
+	}
+	return appendEvent(ctx, tx, kind, personID, m.ChatID, m.ID, at)
+}
+
+func applyGone(ctx context.Context, tx *sqlx.Tx, g core.GoneRows, at int64) error {
+	for _, id := range g.Messages {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM messages WHERE id = ?`, id); err != nil {
+			return err
+		}
+		if err := appendEvent(ctx, tx, core.EventMessageChanged, 0, 0, id, at); err != nil {
+			return err
+		}
+	}
+	for _, id := range g.Chats {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM chats WHERE id = ?`, id); err != nil {
+			return err
+		}
+		if err := appendEvent(ctx, tx, core.EventChatChanged, 0, id, 0, at); err != nil {
+			return err
+		}
+	}
+	for _, id := range g.People {
+		if err := dropIfChatless(ctx, tx, id, at); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// dropIfChatless deletes a person the hub no longer has, unless chats still hang off them here:
+// those chats were moved to another person on the hub (a merge) and their rows are on the way;
+// the person goes when the last of them has moved.
+func dropIfChatless(ctx context.Context, tx *sqlx.Tx, id, at int64) error {
+	var chats int
+	if err := tx.GetContext(ctx, &chats, `SELECT COUNT(*) FROM chats WHERE person_id = ?`, id); err != nil {
+		return err
+	}
+	if chats > 0 {
+		return nil
+	}
+	res, err := tx.ExecContext(ctx, `DELETE FROM people WHERE id = ?`, id)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM people_fts WHERE rowid = ?`, id); err != nil {
+		return err
+	}
+	return appendEvent(ctx, tx, core.EventPersonChanged, id, 0, 0, at)
+}
+
+// namedCols turns "a, b" into ":a, :b"; updateCols into "a = excluded.a, b = excluded.b"
+// (without id).
+func namedCols(cols string) string {
+	parts := strings.Split(cols, ", ")
+	for i, p := range parts {
+		parts[i] = ":" + p
+	}
+	return strings.Join(parts, ", ")
+}
+
+func updateCols(cols string) string {
+	var out []string
+	for _, p := range strings.Split(cols, ", ") {
+		if p != "id" {
+			out = append(out, p+" = excluded."+p)
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+// PendingMutation is one replica write waiting for the hub.
+type PendingMutation struct {
+	ID             int64  `db:"id"`
+	Kind           string `db:"kind"`
+	ChatID         int64  `db:"chat_id"`
+	Body           string `db:"body"`
+	LocalMessageID int64  `db:"local_message_id"`
+	Attempts       int    `db:"attempts"`
+	LastError      string `db:"last_error"`
+	CreatedAt      int64  `db:"created_at"`
+}
+
+func insertPending(ctx context.Context, tx *sqlx.Tx, kind string, chatID int64, body string, at int64) (int64, error) {
+	var id int64
+	err := tx.GetContext(ctx, &id, `INSERT INTO pending_mutations (kind, chat_id, body, created_at) VALUES (?, ?, ?, ?) RETURNING id`,
+		kind, chatID, body, at)
+	if err != nil {
+		return 0, fmt.Errorf("store: queue mutation: %w", err)
+	}
+	return id, nil
+}
+
+// QueueMutation stores a replica write for the hub and returns its mutation id. replaceSameChat
+// first drops unsent writes of the same kind in the chat (a draft supersedes the one before).
+func (s *Store) QueueMutation(ctx context.Context, kind string, chatID int64, body string, replaceSameChat bool, now time.Time) (int64, error) {
+	var id int64
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if replaceSameChat {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM pending_mutations WHERE kind = ? AND chat_id = ? AND attempts = 0`, kind, chatID); err != nil {
+				return err
+			}
+		}
+		var err error
+		id, err = insertPending(ctx, tx, kind, chatID, body, now.UnixMilli())
+		return err
+	})
+	return id, err
+}
+
+// mutNote is teamwire.MutNote: the pending kind of a note (the store does not import the wire).
+const mutNote = "note"
+
+// QueueReplicaSend stores a replica's outgoing text (or, for kind "note", an internal note with
+// its mentions) as a pending mutation and, in the same transaction, a local copy of the message
+// with a negative id (ids the hub hands out are positive, so the copy never takes one) carrying
+// the mutation's key, which the hub's row will carry too. key builds the key from the mutation id.
+func (s *Store) QueueReplicaSend(ctx context.Context, kind string, chatID, managerID int64, text string, replyToID int64,
+	mentions []int64, body string, key func(id int64) string, now time.Time) (core.Message, int64, error) {
+	var msg core.Message
+	var mid int64
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		c, err := getChatInfo(ctx, tx, chatID)
+		if err != nil {
+			return err
+		}
+		msgKind, mentionsJSON := "message", ""
+		if kind == mutNote {
+			msgKind = "note"
+			if len(mentions) > 0 {
+				b, _ := json.Marshal(mentions)
+				mentionsJSON = string(b)
+			}
+		} else if err := core.CheckText(c.Kind, text); err != nil {
+			return err
+		}
+		at := now.UnixMilli()
+		mid, err = insertPending(ctx, tx, kind, chatID, body, at)
+		if err != nil {
+			return err
+		}
+		var local int64
+		if err := tx.GetContext(ctx, &local, `SELECT MIN(COALESCE(MIN(id), 0), 0) - 1 FROM messages`); err != nil {
+			return err
+		}
+		var name string
+		if err := tx.GetContext(ctx, &name, `SELECT COALESCE((SELECT name FROM managers WHERE id = ?), '')`, managerID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `
+INSERT INTO messages (id, chat_id, kind, sender, sender_name, manager_id, text, mentions, reply_to_id, status, created_at, mutation_key)
+VALUES (?, ?, ?, 'manager', ?, ?, ?, ?, ?, 'queued', ?, ?)`,
+			local, chatID, msgKind, name, managerID, text, mentionsJSON, replyToID, at, key(mid)); err != nil {
+			return fmt.Errorf("store local copy: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE pending_mutations SET local_message_id = ? WHERE id = ?`, local, mid); err != nil {
+			return err
+		}
+		if err := chatChanged(ctx, tx, c.PersonID, chatID, local, at, core.EventMessageNew); err != nil {
+			return err
+		}
+		msg, err = getMessage(ctx, tx, local)
+		return err
+	})
+	if err != nil {
+		return core.Message{}, 0, fmt.Errorf("store: queue replica send in chat %d: %w", chatID, err)
+	}
+	return msg, mid, nil
+}
+
+// PendingMutations lists the writes waiting for the hub, oldest first.
+func (s *Store) PendingMutations(ctx context.Context, limit int) ([]PendingMutation, error) {
+	var out []PendingMutation
+	err := s.read.SelectContext(ctx, &out, `SELECT id, kind, chat_id, body, local_message_id, attempts, last_error, created_at
+FROM pending_mutations ORDER BY id LIMIT ?`, limit)
+	return out, err
+}
+
+// PendingCount is how many writes wait for the hub.
+func (s *Store) PendingCount(ctx context.Context) (int, error) {
+	var n int
+	err := s.read.GetContext(ctx, &n, `SELECT COUNT(*) FROM pending_mutations`)
+	return n, err
+}
+
+// PendingDelivered drops a write the hub has applied.
+func (s *Store) PendingDelivered(ctx context.Context, id int64) error {
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM pending_mutations WHERE id = ?`, id)
+		return err
+	})
+}
+
+// PendingRetry records a failed attempt (a code) of a write that will be tried again.
+func (s *Store) PendingRetry(ctx context.Context, id int64, code string) error {
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE pending_mutations SET attempts = attempts + 1, last_error = ? WHERE id = ?`, code, id)
+		return err
+	})
+}
+
+// PendingRefused drops a write the hub refused for good; its local copy, if any, shows as
+// failed with the code.
+func (s *Store) PendingRefused(ctx context.Context, p PendingMutation, code string, now time.Time) error {
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM pending_mutations WHERE id = ?`, p.ID); err != nil {
+			return err
+		}
+		if p.LocalMessageID == 0 {
+			return nil
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE messages SET status = 'failed', error = ? WHERE id = ?`, code, p.LocalMessageID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		personID, err := chatPerson(ctx, tx, p.ChatID)
+		if err != nil {
+			return err
+		}
+		return appendEvent(ctx, tx, core.EventMessageChanged, personID, p.ChatID, p.LocalMessageID, now.UnixMilli())
+	})
+}
+
+// ErrMutationApplied is returned for a keyed write whose key already made a row.
+var ErrMutationApplied = errors.New("store: mutation already applied")
+
+// OldestHubMessage is the oldest message of a chat that came from the hub (positive id), 0 when
+// there is none: where loading older history continues from.
+func (s *Store) OldestHubMessage(ctx context.Context, chatID int64) (int64, error) {
+	var id int64
+	err := s.read.GetContext(ctx, &id, `SELECT COALESCE((SELECT id FROM messages WHERE chat_id = ? AND id > 0
+ORDER BY created_at, id LIMIT 1), 0)`, chatID)
+	return id, err
+}
+
+// ApplyMutationAnswer writes the message a mutation's answer carries, unless the feed brought
+// that row already: the answer was read before the feed's state (which may already say "sent"),
+// so only a row not yet here is taken from it, replacing the local copy.
+func (s *Store) ApplyMutationAnswer(ctx context.Context, m core.MessageRow) error {
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var here bool
+		if err := tx.GetContext(ctx, &here, `SELECT EXISTS (SELECT 1 FROM messages WHERE id = ?)`, m.ID); err != nil || here {
+			return err
+		}
+		return applyMessage(ctx, tx, m, time.Now().UnixMilli())
+	})
+	if err != nil {
+		return fmt.Errorf("store: apply a mutation's answer: %w", err)
+	}
+	return nil
+}

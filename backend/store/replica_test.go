@@ -1,0 +1,137 @@
+package store
+
+import (
+	"context"
+	"strconv"
+	"testing"
+	"time"
+
+	"switchboard/backend/core"
+)
+
+func hubRows(text string) core.RowSet {
+	return core.RowSet{
+		Managers: []core.Manager{{ID: 7, Name: "Vera"}},
+		Channels: []core.Channel{{ID: 3, Kind: core.Telegram, Name: "Shop", ExternalID: "42", Enabled: true, CreatedAt: 1}},
+		People:   []core.PersonRow{{ID: 11, Name: "Anna Pavlova", Phone: "+7 916 123-45-67", Status: "subscribed", CreatedAt: 1, LastChatID: 21, LastMessageAt: 5, Unread: 1, FirstUnreadAt: 5, Kinds: 1}},
+		Chats:    []core.ChatRow{{ID: 21, PersonID: 11, ChannelID: 3, ExternalChatID: "1001", Unread: 1, FirstUnreadAt: 5, LastMessageAt: 5, CreatedAt: 1, Draft: &core.Draft{ChatID: 21, Text: "half a thought", UpdatedAt: 4}}},
+		Messages: []core.MessageRow{{ID: 31, ChatID: 21, Kind: "message", ExternalID: "9", Sender: "client", Text: text, Status: "received", CreatedAt: 5}},
+	}
+}
+
+// Applying the hub's rows keeps its ids, is idempotent, keeps both FTS indexes right, and a
+// gone row takes what hangs off it.
+func TestApplyRowsKeepsHubIdsAndSearch(t *testing.T) {
+	st := openTest(t)
+	ctx := context.Background()
+	now := time.Now()
+	for i := 0; i < 2; i++ {
+		if err := st.ApplyRows(ctx, hubRows("alpha words"), 7, "replica.seq", 40, now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rs, _, err := st.SnapshotPage(ctx, 0, 100, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs.People) != 1 || rs.People[0].ID != 11 || len(rs.Chats) != 1 || rs.Chats[0].ID != 21 ||
+		rs.Chats[0].Draft == nil || rs.Chats[0].Draft.Text != "half a thought" || len(rs.Messages) != 1 || rs.Messages[0].ID != 31 {
+		t.Fatalf("applied twice: %+v", rs)
+	}
+	if me, err := st.Me(ctx); err != nil || me.ID != 7 {
+		t.Fatalf("me: %+v %v", me, err)
+	}
+	if v, _, _ := st.Setting(ctx, "replica.seq"); v != "40" {
+		t.Fatalf("cursor %q", v)
+	}
+	search := func(word string) int {
+		ms, err := st.SearchMessages(ctx, word, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(ms)
+	}
+	people := func(q string) int {
+		page, err := st.ListPeople(ctx, core.ListQuery{Tab: core.TabAll, Search: q}, 7, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(page.Rows)
+	}
+	if search("alpha") != 1 || people("Pavlova") != 1 || people("916123") != 1 {
+		t.Fatal("search does not find the hub's rows")
+	}
+	if err := st.ApplyRows(ctx, hubRows("beta words"), 7, "replica.seq", 41, now); err != nil {
+		t.Fatal(err)
+	}
+	if search("alpha") != 0 || search("beta") != 1 {
+		t.Fatal("an edited text is not reindexed")
+	}
+	// A person merged away on the hub: gone, with the chat moved to the person kept. Whichever
+	// comes first, the chat and its messages survive and the person merged away goes.
+	kept := hubRows("beta words")
+	kept.People[0].ID, kept.People[0].Name = 12, "Anna P."
+	kept.Chats[0].PersonID = 12
+	if err := st.ApplyRows(ctx, core.RowSet{Gone: core.GoneRows{People: []int64{11}}}, 7, "", 0, now); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := st.Stats(ctx); n.People != 1 || n.Messages != 1 {
+		t.Fatalf("a person merged away took their chat before it moved: %+v", n)
+	}
+	if err := st.ApplyRows(ctx, core.RowSet{People: kept.People, Chats: kept.Chats}, 7, "", 0, now); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := st.Stats(ctx); n.People != 1 || n.Chats != 1 || n.Messages != 1 || people("Pavlova") != 0 || people("Anna") != 1 {
+		t.Fatalf("after the merge: %+v", n)
+	}
+	if err := st.ApplyRows(ctx, core.RowSet{Gone: core.GoneRows{People: []int64{12}, Chats: []int64{21}}}, 7, "replica.seq", 42, now); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := st.Stats(ctx); n.People != 0 || n.Chats != 0 || n.Messages != 0 || search("beta") != 0 || people("Anna") != 0 {
+		t.Fatalf("a gone person and chat left rows behind: %+v", n)
+	}
+}
+
+// A replica's queued send shows at once with a negative id and the mutation's key; the hub's
+// row with that key replaces it, and a pending draft is not undone by an older state.
+func TestLocalSendIsReplacedByTheHubsRow(t *testing.T) {
+	st := openTest(t)
+	ctx := context.Background()
+	now := time.Now()
+	if err := st.ApplyRows(ctx, hubRows("hi"), 7, "", 0, now); err != nil {
+		t.Fatal(err)
+	}
+	local, mid, err := st.QueueReplicaSend(ctx, "send_text", 21, 7, "on my way", 0, nil, `{"kind":"send_text"}`,
+		func(id int64) string { return "client-abc:" + strconv.FormatInt(id, 10) }, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if local.ID >= 0 || local.Status != core.StatusQueued || local.SenderName != "Vera" {
+		t.Fatalf("local copy: %+v", local)
+	}
+	if n, _ := st.PendingCount(ctx); n != 1 {
+		t.Fatalf("pending %d", n)
+	}
+	if _, err := st.QueueMutation(ctx, "draft", 21, `{"kind":"draft"}`, true, now); err != nil {
+		t.Fatal(err)
+	}
+	hub := hubRows("hi")
+	hub.Chats[0].Draft = nil // a state read before the draft reached the hub
+	hub.Messages = append(hub.Messages, core.MessageRow{ID: 32, ChatID: 21, Kind: "message", Sender: "manager", ManagerID: 7,
+		Text: "on my way", Status: "sent", CreatedAt: 6, MutationKey: "client-abc:" + strconv.FormatInt(mid, 10)})
+	if err := st.ApplyRows(ctx, hub, 7, "", 0, now); err != nil {
+		t.Fatal(err)
+	}
+	rs, _, _ := st.SnapshotPage(ctx, 0, 100, 100)
+	if len(rs.Messages) != 2 {
+		t.Fatalf("messages after the hub's row: %+v", rs.Messages)
+	}
+	for _, m := range rs.Messages {
+		if m.ID < 0 {
+			t.Fatalf("the local copy stayed: %+v", m)
+		}
+	}
+	if rs.Chats[0].Draft == nil || rs.Chats[0].Draft.Text != "half a thought" {
+		t.Fatalf("a pending draft was undone: %+v", rs.Chats[0].Draft)
+	}
+}

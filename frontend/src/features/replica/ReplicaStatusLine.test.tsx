@@ -1,0 +1,30 @@
+import { render, screen } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { ReplicaStatusLine, replicaLine, type ReplicaStatus } from './ReplicaStatusLine';
+import { replicaWords } from './replica-i18n';
+
+const base: ReplicaStatus = { state: 'online', pending: 0, seq: 10, done: 0, total: 0, lastError: '' };
+
+describe('ReplicaStatusLine', () => {
+  it('says nothing in solo mode or when online with nothing waiting', () => {
+    expect(replicaLine(null)).toBeNull();
+    expect(replicaLine(base)).toBeNull();
+    const { container } = render(<ReplicaStatusLine status={base} />);
+    expect(container.textContent).toBe('');
+  });
+
+  it('words offline with the changes waiting, in both languages', () => {
+    const s: ReplicaStatus = { ...base, state: 'offline', pending: 3, lastError: 'network' };
+    render(<ReplicaStatusLine status={s} />);
+    expect(screen.getByRole('status').textContent).toBe('Offline — 3 changes waiting');
+    const [key, vars] = replicaLine(s)!;
+    expect(replicaWords.t.ru(key, vars)).toBe('Нет связи — ждут отправки: 3');
+  });
+
+  it('shows snapshot progress and a sign-out', () => {
+    expect(replicaLine({ ...base, state: 'bootstrapping', done: 200, total: 1000 })).toEqual(['replica.bootstrapping', { done: 200, total: 1000 }]);
+    expect(replicaWords.t.en('replica.bootstrapping', { done: 200, total: 1000 })).toBe('Downloading the team’s chats: 200 of 1000');
+    expect(replicaLine({ ...base, state: 'signed_out' })?.[0]).toBe('replica.signedOut');
+    expect(replicaLine({ ...base, state: 'offline' })?.[0]).toBe('replica.offlineNothing');
+  });
+});

@@ -1,0 +1,45 @@
+// One line saying how a replica of a team hub stands: "Offline — 3 changes waiting". Nothing
+// when the desktop is in solo mode (status null) or online with nothing waiting. The status is
+// Go's replica.Status (engine.ReplicaStatus, and the event the app forwards on every change).
+import type { ReactNode } from 'react';
+import { useWords } from '../../lib/i18n';
+import { replicaWords, type ReplicaKey } from './replica-i18n';
+
+export interface ReplicaStatus {
+  state: 'connecting' | 'bootstrapping' | 'online' | 'offline' | 'signed_out' | 'stopped';
+  pending: number;
+  seq: number;
+  done: number;
+  total: number;
+  lastError: string;
+}
+
+/** The words for a status, or null when there is nothing to say. */
+export function replicaLine(s: ReplicaStatus | null): [ReplicaKey, Record<string, number>] | null {
+  if (!s) return null;
+  switch (s.state) {
+    case 'connecting':
+      return ['replica.connecting', {}];
+    case 'bootstrapping':
+      return ['replica.bootstrapping', { done: s.done, total: s.total }];
+    case 'offline':
+      return s.pending > 0 ? ['replica.offline', { n: s.pending }] : ['replica.offlineNothing', {}];
+    case 'signed_out':
+      return ['replica.signedOut', {}];
+    case 'online':
+      return s.pending > 0 ? ['replica.waiting', { n: s.pending }] : null;
+    default:
+      return null;
+  }
+}
+
+export function ReplicaStatusLine({ status }: { status: ReplicaStatus | null }): ReactNode {
+  const { t } = useWords(replicaWords);
+  const line = replicaLine(status);
+  if (!line) return null;
+  return (
+    <div className="replica-status" role="status" data-state={status?.state}>
+      {t(line[0], line[1])}
+    </div>
+  );
+}
