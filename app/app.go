@@ -29,6 +29,7 @@ import (
 	"switchboard/backend/engine"
 	"switchboard/backend/inbox"
 	"switchboard/backend/notify"
+	"switchboard/backend/replica"
 	"switchboard/backend/secrets"
 	"switchboard/backend/store"
 	"switchboard/backend/version"
@@ -79,6 +80,11 @@ type shell struct {
 	prefetched   *prefetchedBoot // the first page load's Bootstrap, computed while the window opens
 	// hubSession keeps the team hub's session token (the OS keyring; team.go).
 	hubSession secrets.HubSession
+	// home is the data directory's own store, where the team membership is kept: the engine's
+	// store in solo mode, and beside the team's replica store (<data>/team) in team mode.
+	home settingsStore
+	// restart: Quit was asked to start the app again (a change between solo and team mode).
+	restart atomic.Bool
 }
 
 // windowState is the saved size and position of the main window.
@@ -93,7 +99,7 @@ type windowState struct {
 // (nil when it has none) is the one the shell posts to.
 func New(eng *engine.Engine) *App {
 	sh := &shell{eng: eng, inbox: eng.Inbox, notifier: eng.Notifier, started: time.Now(), win: noWindow{},
-		hubSession: secrets.KeyringHubSession{}}
+		hubSession: secrets.KeyringHubSession{}, home: eng.Store}
 	sh.focused.Store(true)
 	if sh.notifier == nil {
 		sh.notifier = notify.New(notify.Native{}, sh.emitNotification)
@@ -112,6 +118,11 @@ func newApp(cfg engine.Config) (*App, error) {
 	}
 	cfg.OnNotification = func(it notify.Item) { sh.emitNotification(it) }
 	cfg.OnStatus = func(cs core.ChannelStatus) { sh.publishChannelStatus(cs) }
+	if cfg.Replica != nil {
+		rc := *cfg.Replica
+		rc.OnStatus = func(st replica.Status) { sh.currentWindow().Emit(EventReplicaStatus, st) }
+		cfg.Replica = &rc
+	}
 	eng, err := engine.New(cfg)
 	if err != nil {
 		return nil, err
@@ -160,15 +171,24 @@ func run(assets fs.FS, args []string) error {
 		}
 		dir = d
 	}
-	st, err := store.OpenDir(dir)
+	if err := waitForPreviousRun(); err != nil {
+		return err
+	}
+	home, err := store.OpenDir(dir)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	a, err := newApp(engine.Config{Store: st})
+	defer home.Close()
+	cfg, closeTeam, err := engineConfig(dir, home, secrets.KeyringHubSession{})
 	if err != nil {
 		return err
 	}
+	defer closeTeam()
+	a, err := newApp(cfg)
+	if err != nil {
+		return err
+	}
+	a.home = home
 	a.readyFile = os.Getenv("SWITCHBOARD_READY_FILE")
 	a.windowLoaded = a.loadWindowState()
 	a.prefetchBoot()
@@ -178,7 +198,7 @@ func run(assets fs.FS, args []string) error {
 	}
 	abs, _ := filepath.Abs(dir)
 	webview.ConfigureEngine()
-	return wails.Run(&options.App{
+	err = wails.Run(&options.App{
 		Title:            "Switchboard",
 		Width:            a.windowLoaded.Width,
 		Height:           a.windowLoaded.Height,
@@ -201,6 +221,10 @@ func run(assets fs.FS, args []string) error {
 		Linux: &linux.Options{ProgramName: "switchboard", WebviewGpuPolicy: webview.GPUPolicy()},
 		Mac:   &mac.Options{About: &mac.AboutInfo{Title: "Switchboard", Message: "One inbox for your messengers"}},
 	})
+	if err == nil && a.restart.Load() {
+		return relaunch(args)
+	}
+	return err
 }
 
 func (a *shell) currentWindow() window {

@@ -5,6 +5,7 @@ import (
 
 	"switchboard/backend/core"
 	"switchboard/backend/inbox"
+	"switchboard/backend/replica"
 )
 
 // Bindings: each exported method is callable from the UI as window.go.app.Workspace.<Name>. They stay
@@ -18,6 +19,15 @@ type Bootstrap = inbox.Bootstrap
 
 // Bootstrap loads the settings, the default tab and its first page, tab counts and filter facets.
 func (a *Workspace) Bootstrap() (Bootstrap, error) { return a.inbox.Bootstrap(bg()) }
+
+// ReplicaStatus is how the replica of a team hub stands ("offline — N changes waiting"); null in
+// solo mode. Every change also comes as "replica:status".
+func (a *Workspace) ReplicaStatus() *replica.Status {
+	if st, ok := a.eng.ReplicaStatus(); ok {
+		return &st
+	}
+	return nil
+}
 
 // ListPeople returns one page of the people list.
 func (a *Workspace) ListPeople(q core.ListQuery) (core.ListPage, error) {

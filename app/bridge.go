@@ -12,6 +12,8 @@ import (
 const (
 	EventStoreChanged  = "store:changed"
 	EventChannelStatus = "channel:status"
+	// EventReplicaStatus carries replica.Status on every change (team mode only).
+	EventReplicaStatus = "replica:status"
 )
 
 // StoreChanged is the payload of "store:changed": what changed since the last one, so the UI

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"switchboard/backend/hubclient"
+	"switchboard/backend/replica"
 	"switchboard/backend/secrets"
 )
 
@@ -44,6 +45,11 @@ type TeamStatus struct {
 	// Problem is the code of why the connection does not work ("" when it does, or when not
 	// checked): hub_session_ended (sign in again), hub_unreachable (offline), …
 	Problem string `json:"problem"`
+	// RestartNeeded: the running engine is not the one Mode asks for (connected, but still
+	// solo, or the reverse) until the app starts again (Desktop.Restart).
+	RestartNeeded bool `json:"restartNeeded"`
+	// Replica is how the replica stands when the running engine is one (null when solo).
+	Replica *replica.Status `json:"replica"`
 }
 
 const (
@@ -96,18 +102,22 @@ func writeMembership(ctx context.Context, settings settingsStore, m teamMembersh
 }
 
 func (a *shell) teamStatus(ctx context.Context) (TeamStatus, error) {
-	m, err := readMembership(ctx, a.inbox.Store)
+	m, err := readMembership(ctx, a.home)
 	if err != nil {
 		return TeamStatus{}, err
 	}
 	st := TeamStatus{Mode: teamSolo, HubURL: m.HubURL, Email: m.Email, Account: m.Account}
-	if _, _, ok := teamSession(ctx, a.inbox.Store, a.hubSession); ok {
+	if rs, ok := a.eng.ReplicaStatus(); ok {
+		st.Replica = &rs
+	}
+	if _, _, ok := teamSession(ctx, a.home, a.hubSession); ok {
 		st.Mode = teamConnected
 	} else if m.HubURL != "" {
 		// Remembered, but the keyring has no session (cleared, or another OS user's keyring):
 		// the form comes back filled in.
 		st.Problem = hubclient.CodeSessionEnded
 	}
+	st.RestartNeeded = (st.Mode == teamConnected) != (st.Replica != nil)
 	return st, nil
 }
 
@@ -138,7 +148,7 @@ func (a *Team) CheckTeam() (TeamStatus, error) {
 		return st, nil
 	}
 	st.Account = acc
-	if err := writeMembership(ctx, a.inbox.Store, teamMembership{HubURL: st.HubURL, Email: st.Email, Account: acc}); err != nil {
+	if err := writeMembership(ctx, a.home, teamMembership{HubURL: st.HubURL, Email: st.Email, Account: acc}); err != nil {
 		return st, err
 	}
 	return st, nil
@@ -160,7 +170,7 @@ func (a *Team) ConnectHub(hubURL, email, password string) (TeamStatus, error) {
 	}
 	signedIn := c.WithToken(in.Token)
 	// The session that this one replaces, if any, ends at its hub (best effort: it may be gone).
-	if oldURL, oldToken, ok := teamSession(ctx, a.inbox.Store, a.hubSession); ok && oldToken != in.Token {
+	if oldURL, oldToken, ok := teamSession(ctx, a.home, a.hubSession); ok && oldToken != in.Token {
 		a.logoutAt(oldURL, oldToken)
 	}
 	if err := a.hubSession.Set(in.Token); err != nil {
@@ -169,7 +179,7 @@ func (a *Team) ConnectHub(hubURL, email, password string) (TeamStatus, error) {
 		return TeamStatus{}, err
 	}
 	m := teamMembership{HubURL: c.URL(), Email: in.Account.Email, Account: in.Account}
-	if err := writeMembership(ctx, a.inbox.Store, m); err != nil {
+	if err := writeMembership(ctx, a.home, m); err != nil {
 		a.logoutAt(signedIn.URL(), in.Token)
 		if derr := a.hubSession.Delete(); derr != nil {
 			slog.Warn("team: remove the hub session after a failed save", "err", derr)
@@ -177,20 +187,20 @@ func (a *Team) ConnectHub(hubURL, email, password string) (TeamStatus, error) {
 		return TeamStatus{}, err
 	}
 	slog.Info("team: signed in to a hub", "manager", in.Account.ID, "session", in.Session.ID)
-	return TeamStatus{Mode: teamConnected, HubURL: m.HubURL, Email: m.Email, Account: m.Account}, nil
+	return a.teamStatus(ctx)
 }
 
 // LeaveHub returns this desktop to solo: it signs out at the hub when the hub answers (leaving
 // works offline too), deletes the session from the keyring and forgets the hub.
 func (a *Team) LeaveHub() error {
 	ctx := bg()
-	if hubURL, token, ok := teamSession(ctx, a.inbox.Store, a.hubSession); ok {
+	if hubURL, token, ok := teamSession(ctx, a.home, a.hubSession); ok {
 		a.logoutAt(hubURL, token)
 	}
 	if err := a.hubSession.Delete(); err != nil {
 		return err
 	}
-	if err := a.inbox.Store.SetSetting(ctx, settingTeamHub, ""); err != nil {
+	if err := a.home.SetSetting(ctx, settingTeamHub, ""); err != nil {
 		return err
 	}
 	slog.Info("team: left the hub; this desktop is solo")
@@ -213,7 +223,7 @@ func (a *shell) logoutAt(hubURL, token string) {
 
 // teamClient is a client of this desktop's hub with its session, or ErrNotConnected.
 func (a *shell) teamClient() (*hubclient.Client, error) {
-	hubURL, token, ok := teamSession(bg(), a.inbox.Store, a.hubSession)
+	hubURL, token, ok := teamSession(bg(), a.home, a.hubSession)
 	if !ok {
 		return nil, hubclient.ErrNotConnected
 	}

@@ -102,6 +102,10 @@ func TestConnectManageAndLeaveAHub(t *testing.T) {
 	if st.Mode != teamConnected || st.HubURL != h.URL() || st.Email != "anna@example.com" || st.Account.Name != "Анна Admin" || st.Account.Role != "admin" {
 		t.Fatalf("connected status %+v", st)
 	}
+	// This run's engine is the solo one: the team's inbox opens at the next start.
+	if !st.RestartNeeded || st.Replica != nil {
+		t.Fatalf("connected in a solo run: want a restart asked for and no replica, got %+v", st)
+	}
 	token, err := keyring.Get(secrets.Service, "hub-session")
 	if err != nil || len(token) < 40 {
 		t.Fatalf("session in the Secret Service: %v", err)

@@ -14,6 +14,8 @@ import { preloadLaterParts } from './lazyParts';
 import { CardPane, useCardSync } from './features/card/CardPane';
 import { ChatPane } from './features/chat/ChatPane';
 import { Header } from './features/header/Header';
+import { ReplicaStatusLine } from './features/replica/ReplicaStatusLine';
+import { useReplicaStatus } from './features/replica/useReplicaStatus';
 import { ListPane } from './features/list/ListPane';
 import { NotificationBell } from './features/notifications/NotificationBell';
 import { GearButton } from './features/settings/GearButton';
@@ -165,6 +167,7 @@ function TopBar({
   const statuses = channelsStore.use((s) => s.statuses);
   const demo = useMemo(() => channels.some(isDemoChannel), [channels]);
   const statusList = useMemo(() => [...statuses.values()], [statuses]);
+  const replica = useReplicaStatus();
   return (
     <Header
       demo={demo}
@@ -174,6 +177,7 @@ function TopBar({
       statuses={statusList}
       extra={
         <>
+          <ReplicaStatusLine status={replica} />
           <NotificationBell onOpenChat={onOpenChat} />
           <GearButton onClick={() => openSettings()} />
         </>

@@ -36,6 +36,8 @@ export interface TeamStatus {
   account: HubAccount;
   /** Why the connection does not work: an error code ('' when it does or was not checked). */
   problem: string;
+  /** The running engine is not the one mode asks for until the app restarts (Desktop.Restart). */
+  restartNeeded?: boolean;
 }
 
 export interface NewHubUser {
@@ -60,6 +62,8 @@ export const teamApi = {
   SetPassword: (id: number, password: string) => call<HubAccount>('Team', 'TeamSetPassword', id, password),
   UserSessions: (id: number) => call<HubSession[] | null>('Team', 'TeamUserSessions', id),
   RevokeSession: (id: number) => call<void>('Team', 'TeamRevokeSession', id),
+  /** Quits and starts the app again: joining or leaving a hub takes effect at start. */
+  Restart: () => call<void>('Desktop', 'Restart'),
 };
 
 export type TeamApi = typeof teamApi;

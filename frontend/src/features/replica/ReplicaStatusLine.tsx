@@ -38,8 +38,13 @@ export function ReplicaStatusLine({ status }: { status: ReplicaStatus | null }):
   const line = replicaLine(status);
   if (!line) return null;
   return (
-    <div className="replica-status" role="status" data-state={status?.state}>
+    <span
+      className={status?.state === 'online' || status?.state === 'bootstrapping' ? 'pill' : 'pill pill-warn'}
+      role="status"
+      data-state={status?.state}
+      data-testid="replica-status"
+    >
       {t(line[0], line[1])}
-    </div>
+    </span>
   );
 }

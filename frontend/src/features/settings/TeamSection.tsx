@@ -74,6 +74,17 @@ export function TeamSection() {
           {notice}
         </p>
       )}
+      {status?.restartNeeded && (
+        <div className="sb-set-callout warn" role="status" data-testid="team-restart">
+          <p>{t(status.mode === 'connected' ? 'team.restartToJoin' : 'team.restartToLeave')}</p>
+          <div className="sb-set-action-row">
+            <span />
+            <button type="button" className="sb-set-btn primary" onClick={() => void teamApi.Restart()} data-testid="team-restart-now">
+              {t('team.restartNow')}
+            </button>
+          </div>
+        </div>
+      )}
       {status === null ? (
         !error && <p className="sb-set-muted">{ts('settings.loading')}</p>
       ) : status.mode === 'solo' ? (
