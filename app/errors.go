@@ -14,6 +14,8 @@ import (
 type UIError struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
+	// Params are data the code's words name (inbox.ErrorParams: who owns a chat), never words.
+	Params map[string]string `json:"params,omitempty"`
 }
 
 // errNoWindow: a binding that needs the native window was called before it opened or after it
@@ -33,7 +35,7 @@ func uiError(err error) UIError {
 	if errors.As(err, &apiErr) && apiErr.Reason != "" && apiErr.Reason == code {
 		return UIError{Code: code, Message: apiErr.Description}
 	}
-	return UIError{Code: code, Message: err.Error()}
+	return UIError{Code: code, Message: err.Error(), Params: inbox.ErrorParams(err)}
 }
 
 // formatError is the Wails ErrorFormatter.

@@ -70,6 +70,9 @@ type Engine struct {
 	Notifier *notify.Notifier
 
 	channels *inbox.Channels
+	// stopDue ends the due-task watcher; dueDone closes when it has.
+	stopDue context.CancelFunc
+	dueDone chan struct{}
 }
 
 // New composes the engine over cfg.Store. Nothing runs until Start.
@@ -126,11 +129,26 @@ func (e *Engine) Start(ctx context.Context) error {
 		return err
 	}
 	e.channels.Outbox.Start()
+	if e.Notifier != nil {
+		// A task of this desktop's manager that becomes due raises one notification.
+		w := &notify.DueWatcher{Source: e.Store, Notifier: e.Notifier, Assignee: e.Inbox.Me, Now: e.Inbox.Now}
+		dueCtx, cancel := context.WithCancel(ctx)
+		e.stopDue, e.dueDone = cancel, make(chan struct{})
+		go func() {
+			defer close(e.dueDone)
+			w.Run(dueCtx)
+		}()
+	}
 	return nil
 }
 
 // Stop stops the pollers and the outbox worker and waits for their goroutines.
 func (e *Engine) Stop() {
+	if e.stopDue != nil {
+		e.stopDue()
+		<-e.dueDone
+		e.stopDue = nil
+	}
 	e.channels.Outbox.Stop()
 	e.channels.Supervisor.Stop()
 }
