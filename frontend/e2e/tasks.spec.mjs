@@ -126,22 +126,42 @@ export default function register({ spec, shot, openTab, rows, count, listSettled
     await page.waitForFunction(() => document.querySelector('[data-testid="tab-important"]')?.textContent?.startsWith('Important'));
   });
 
-  async function claimFlow(page, words) {
+  /**
+   * Opens, in the All tab, the first person whose open chat has the owner label want (a RegExp),
+   * walking the list with Ctrl+Shift+Down (the list is virtualised: rows beyond the screen are
+   * not in the page until reached).
+   */
+  async function openChatOwned(page, want) {
     await openTab(page, 'all');
-    const row = rows(page).first();
-    const name = (await row.getByTestId('row-name').textContent()) ?? '';
-    await row.click();
-    await page.waitForFunction((n) => document.querySelector('[data-testid="card-name"]')?.textContent === n, name);
-    const owner = page.getByTestId('chat-owner');
-    await page.waitForFunction((w) => document.querySelector('[data-testid="chat-owner"]')?.textContent === w, words.unassigned);
+    await rows(page).first().click();
+    const claim = page.getByTestId('claim');
+    await claim.waitFor();
+    for (let i = 0; i < 80; i++) {
+      if (want.test((await page.getByTestId('chat-owner').textContent()) ?? '')) return (await page.getByTestId('card-name').textContent()) ?? '';
+      const chatId = await claim.getAttribute('data-chat-id');
+      await page.keyboard.press('Control+Shift+ArrowDown');
+      await page.waitForFunction((id) => {
+        const c = document.querySelector('[data-testid="claim"]');
+        const sel = document.querySelector('[data-testid="person-row"][aria-selected="true"] [data-testid="row-name"]');
+        return c && c.getAttribute('data-chat-id') !== id && sel?.textContent === document.querySelector('[data-testid="card-name"]')?.textContent;
+      }, chatId);
+    }
+    throw new Error(`no chat whose owner reads ${want} among the first 80 people`);
+  }
+
+  const ownerIs = (page, w) => page.waitForFunction((t) => document.querySelector('[data-testid="chat-owner"]')?.textContent === t, w);
+
+  async function claimFlow(page, words) {
+    const all = await count(page, 'all');
+    const name = await openChatOwned(page, new RegExp(`^${words.unassigned}$`));
     assert.equal(await page.getByTestId('owner-line').count(), 0, 'no owner line in an unassigned chat');
 
     await page.getByTestId('claim-take').click();
-    await page.waitForFunction((w) => document.querySelector('[data-testid="chat-owner"]')?.textContent === w, words.mine);
+    await ownerIs(page, words.mine);
     assert.equal(await page.getByTestId('owner-line').count(), 0, 'no owner line in my own chat');
     await shot(page, `22-claimed-${words.locale}`);
 
-    // Mine: only this person (nobody else claims in the demo).
+    // Mine: only this person (the demo's claims are the other managers').
     await page.getByTestId('filters-toggle').click();
     await page.getByTestId('filter-owner').selectOption('mine');
     await page.getByTestId('filter-apply').click();
@@ -149,22 +169,54 @@ export default function register({ spec, shot, openTab, rows, count, listSettled
     assert.deepEqual(await rows(page).getByTestId('row-name').allTextContents(), [name]);
     assert.equal(await count(page, 'all'), 1);
 
-    // Released: the mine list empties live; unassigned holds everyone again.
+    // Released: the mine list empties live.
     await page.getByTestId('claim-release').click();
-    await page.waitForFunction((w) => document.querySelector('[data-testid="chat-owner"]')?.textContent === w, words.unassigned);
+    await ownerIs(page, words.unassigned);
     await page.waitForFunction(() => Number(document.querySelector('[data-testid="tab-count-all"]')?.textContent || '0') === 0);
+    // Unassigned: fewer than everyone (the other managers hold some), this person among them.
     await page.getByTestId('filter-owner').selectOption('unassigned');
     await page.getByTestId('filter-apply').click();
     await listSettled(page);
     const unassigned = await count(page, 'all');
+    assert.ok(unassigned > 0 && unassigned < all, `unassigned ${unassigned} of ${all}`);
+    await search(page, name);
+    assert.ok((await rows(page).getByTestId('row-name').allTextContents()).includes(name), `${name} is unassigned`);
+    await search(page, '');
     await page.getByRole('button', { name: words.reset }).click();
     await listSettled(page);
-    assert.equal(unassigned, await count(page, 'all'), 'with nothing claimed, everyone is unassigned');
-    assert.equal(await owner.textContent(), words.unassigned);
+    assert.equal(await count(page, 'all'), all);
+  }
+
+  /** Someone else's chat: its owner is named in the head and above the composer; taking it over makes it mine. */
+  async function otherOwnerFlow(page, words) {
+    await openChatOwned(page, words.ownedBy);
+    const label = (await page.getByTestId('chat-owner').textContent()) ?? '';
+    const owner = label.replace(words.ownedBy, '');
+    const line = page.getByTestId('owner-line');
+    await line.waitFor();
+    assert.equal(await line.textContent(), words.line(owner));
+    assert.equal(await page.getByTestId('claim-take').textContent(), words.takeOver);
+    await shot(page, `23-owned-by-other-${words.locale}`);
+    await page.getByTestId('claim-take').click();
+    await ownerIs(page, words.mine);
+    await line.waitFor({ state: 'detached' });
+    await page.getByTestId('claim-release').click();
+    await ownerIs(page, words.unassigned);
   }
 
   spec('claims: take and release a chat; the mine and unassigned filters follow', async ({ page }) => {
     await claimFlow(page, { locale: 'en', unassigned: 'Unassigned', mine: 'Your chat', reset: 'Reset' });
+  });
+
+  spec('claims: another manager’s chat names its owner above the composer; taking it over', async ({ page }) => {
+    await otherOwnerFlow(page, {
+      locale: 'en',
+      unassigned: 'Unassigned',
+      mine: 'Your chat',
+      ownedBy: /^Owner: /,
+      takeOver: 'Take over',
+      line: (name) => `${name} owns this chat: you are replying in someone else’s chat.`,
+    });
   });
 
   spec('claims in Russian', async ({ page }) => {
@@ -172,6 +224,14 @@ export default function register({ spec, shot, openTab, rows, count, listSettled
       await page.getByTestId('lang-ru').click();
       await page.waitForFunction(() => document.querySelector('[data-testid="tab-important"]')?.textContent?.startsWith('Важные'));
       await claimFlow(page, { locale: 'ru', unassigned: 'Не назначен', mine: 'Ваш чат', reset: 'Сбросить' });
+      await otherOwnerFlow(page, {
+        locale: 'ru',
+        unassigned: 'Не назначен',
+        mine: 'Ваш чат',
+        ownedBy: /^Ответственный: /,
+        takeOver: 'Забрать себе',
+        line: (name) => `Ответственный за этот чат — ${name}: вы отвечаете в чужом чате.`,
+      });
     } finally {
       await page.getByTestId('lang-en').click();
     }

@@ -66,12 +66,12 @@ describe('claims', () => {
 
   it('names someone else’s chat above the composer, as text, in both languages', () => {
     renderClaim(2);
-    expect(screen.getByTestId('owner-line').textContent).toBe('Анна <i>Смирнова</i> owns this chat. Your reply goes to their client.');
+    expect(screen.getByTestId('owner-line').textContent).toBe('Анна <i>Смирнова</i> owns this chat: you are replying in someone else’s chat.');
     expect(screen.getByTestId('chat-owner').textContent).toBe('Owner: Анна <i>Смирнова</i>');
     expect(document.querySelector('i')).toBeNull();
     screen.getByTestId('owner-line').remove();
     renderClaim(2, 'ru');
-    expect(screen.getAllByTestId('owner-line').at(-1)!.textContent).toBe('Ответственный за этот чат — Анна <i>Смирнова</i>. Вы отвечаете его клиенту.');
+    expect(screen.getAllByTestId('owner-line').at(-1)!.textContent).toBe('Ответственный за этот чат — Анна <i>Смирнова</i>: вы отвечаете в чужом чате.');
   });
 
   it('a lost race shows who won and reloads the chat', async () => {

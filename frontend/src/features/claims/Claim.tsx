@@ -49,8 +49,8 @@ export function ClaimControl({ chat, me, managers, onChanged }: Props) {
     button = { text: t('claim.takeOver'), hint: t('claim.takeOverHint', { name }), testid: 'claim-take', go: () => api.ClaimChat(chat.id, owner) };
   }
   return (
-    <div className={`claim${owner === me.id ? ' claim-mine' : owner ? ' claim-other' : ''}`} data-testid="claim" data-owner={owner}>
-      <span className="claim-owner" data-testid="chat-owner">
+    <div className={`claim${owner === me.id ? ' claim-mine' : owner ? ' claim-other' : ''}`} data-testid="claim" data-owner={owner} data-chat-id={chat.id}>
+      <span className="claim-owner" title={label} data-testid="chat-owner">
         {label}
       </span>
       <button type="button" className="btn btn-small" title={button.hint} disabled={busy} data-testid={button.testid} onClick={() => run(button.go())}>

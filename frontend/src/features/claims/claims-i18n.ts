@@ -12,7 +12,7 @@ const en = {
   'claim.takeOverHint': 'Reassign this chat from {name} to yourself',
   'claim.release': 'Release',
   'claim.releaseHint': 'Leave this chat unassigned',
-  'claim.ownedBy': '{name} owns this chat. Your reply goes to their client.',
+  'claim.ownedBy': '{name} owns this chat: you are replying in someone else’s chat.',
   'claim.someone': 'Another manager',
 } as const;
 
@@ -28,7 +28,7 @@ const ru: Record<ClaimsKey, string> = {
   'claim.takeOverHint': 'Переназначить этот чат с {name} на себя',
   'claim.release': 'Освободить',
   'claim.releaseHint': 'Оставить чат без ответственного',
-  'claim.ownedBy': 'Ответственный за этот чат — {name}. Вы отвечаете его клиенту.',
+  'claim.ownedBy': 'Ответственный за этот чат — {name}: вы отвечаете в чужом чате.',
   'claim.someone': 'Другой менеджер',
 };
 
