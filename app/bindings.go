@@ -121,3 +121,30 @@ func (a *Workspace) OpenChatRef(chatID int64) (inbox.ChatRef, error) {
 func (a *Workspace) MergePeople(keepID, mergeID int64) error {
 	return a.inbox.MergePeople(bg(), keepID, mergeID)
 }
+
+// Tasks lists a person's tasks, open ones first.
+func (a *Workspace) Tasks(personID int64) ([]core.Task, error) { return a.inbox.Tasks(bg(), personID) }
+
+// AddTask creates a task on a person (assignee 0 = me).
+func (a *Workspace) AddTask(t core.Task) (core.Task, error) { return a.inbox.AddTask(bg(), t) }
+
+// UpdateTask changes a task's title, due time and assignee.
+func (a *Workspace) UpdateTask(t core.Task) (core.Task, error) { return a.inbox.UpdateTask(bg(), t) }
+
+// SetTaskDone completes a task or opens it again.
+func (a *Workspace) SetTaskDone(id int64, done bool) (core.Task, error) {
+	return a.inbox.SetTaskDone(bg(), id, done)
+}
+
+// DeleteTask removes a task.
+func (a *Workspace) DeleteTask(id int64) error { return a.inbox.DeleteTask(bg(), id) }
+
+// ClaimChat makes me the chat's owner if its owner is still expected (0 = unassigned).
+func (a *Workspace) ClaimChat(chatID, expected int64) error {
+	return a.inbox.ClaimChat(bg(), chatID, expected)
+}
+
+// ReleaseChat leaves the chat unassigned if its owner is still expected.
+func (a *Workspace) ReleaseChat(chatID, expected int64) error {
+	return a.inbox.ReleaseChat(bg(), chatID, expected)
+}

@@ -15,6 +15,8 @@ import (
 type UIError struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
+	// Params are data the code's words name (inbox.ErrorParams: who owns a chat), never words.
+	Params map[string]string `json:"params,omitempty"`
 }
 
 // errNoWindow: a binding that needs the native window was called before it opened or after it
@@ -40,7 +42,7 @@ func uiError(err error) UIError {
 	if errors.As(err, &hubErr) && hubErr.Detail != "" {
 		return UIError{Code: code, Message: hubErr.Detail}
 	}
-	return UIError{Code: code, Message: err.Error()}
+	return UIError{Code: code, Message: err.Error(), Params: inbox.ErrorParams(err)}
 }
 
 // formatError is the Wails ErrorFormatter.

@@ -20,9 +20,19 @@ type ListFilter struct {
 	Sources         []string       `json:"sources,omitempty"` // traffic source
 	Statuses        []PersonStatus `json:"statuses,omitempty"`
 	ActiveDialogues bool           `json:"activeDialogues,omitempty"`
+	Owner           OwnerFilter    `json:"owner,omitempty"`       // whose chats: mine, unassigned; "" = anyone's
 	Archived        bool           `json:"archived,omitempty"`    // show the archive instead
 	Blacklisted     bool           `json:"blacklisted,omitempty"` // show the blacklist instead
 }
+
+// OwnerFilter narrows the list by who claimed the person's chats.
+type OwnerFilter string
+
+const (
+	OwnerAny        OwnerFilter = ""
+	OwnerMine       OwnerFilter = "mine"       // a chat of theirs is claimed by me
+	OwnerUnassigned OwnerFilter = "unassigned" // no chat of theirs is claimed
+)
 
 // ListQuery asks for one page of the people list.
 type ListQuery struct {

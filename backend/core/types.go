@@ -88,6 +88,8 @@ type Chat struct {
 	LastMessageAt  int64       `db:"last_message_at" json:"lastMessageAt"`
 	Preview        string      `db:"preview" json:"preview"`
 	HasDraft       bool        `db:"has_draft" json:"hasDraft"`
+	// OwnerID is the manager who claimed the chat; 0 = unassigned.
+	OwnerID int64 `db:"owner_id" json:"ownerId"`
 }
 
 // MessageKind separates what is exchanged with the client from what only managers see.
@@ -241,6 +243,14 @@ type Task struct {
 	Title      string `db:"title" json:"title"`
 	DueAt      int64  `db:"due_at" json:"dueAt"`
 	Done       bool   `db:"done" json:"done"`
+	DoneAt     int64  `db:"done_at" json:"doneAt"` // when it was completed; 0 while open
+}
+
+// DueTask is a task whose due time has come, with what its notification names and opens.
+type DueTask struct {
+	Task
+	PersonName string `db:"person_name" json:"personName"`
+	ChatID     int64  `db:"chat_id" json:"chatId"` // the person's most recent chat; 0 if none
 }
 
 // Template is a variable of the "chat template" type: a named text inserted into the composer.
@@ -348,4 +358,5 @@ const (
 	EventPersonChanged  = "person.changed"
 	EventOutboxChanged  = "outbox.changed"
 	EventNoteMention    = "note.mention"
+	EventTaskChanged    = "task.changed" // created, edited, completed, reopened, deleted
 )

@@ -330,10 +330,19 @@ func load(ctx context.Context, b *store.Bulk, opts Options, rng *rand.Rand, peop
 				assignee = int64(2 + rng.IntN(len(managers)-1))
 			}
 			due := startOfDay(opts.Now).UnixMilli() + int64(rng.IntN(3)-1)*day + int64(9+rng.IntN(9))*3600_000
-			if err := b.Task(core.Task{ID: taskID, PersonID: id, AssigneeID: assignee, DueAt: due,
-				Title: []string{"Перезвонить клиенту", "Отправить счёт", "Уточнить детали заказа", "Follow up on the proposal"}[rng.IntN(4)],
-				Done:  rng.IntN(10) == 0}); err != nil {
+			title := []string{"Перезвонить клиенту", "Отправить счёт", "Уточнить детали заказа", "Follow up on the proposal"}[rng.IntN(4)]
+			task := core.Task{ID: taskID, PersonID: id, AssigneeID: assignee, DueAt: due, Title: title, Done: rng.IntN(10) == 0}
+			if task.Done {
+				task.DoneAt = min(due, opts.Now.UnixMilli())
+			}
+			if err := b.Task(task); err != nil {
 				return err
+			}
+			// A workspace in use: what was due before it opens has been announced already.
+			if due <= opts.Now.UnixMilli() {
+				if err := b.TaskAlerted(taskID, due); err != nil {
+					return err
+				}
 			}
 		}
 	}
@@ -355,6 +364,11 @@ func load(ctx context.Context, b *store.Bulk, opts Options, rng *rand.Rand, peop
 		}
 		bc.TunnelOff = rng.IntN(100) < 4
 		bc.BotOff = rng.IntN(100) < 6
+		// Every ninth chat is claimed by one of the other managers (by id, not by the random
+		// stream, so the rest of the workspace stays as the seed made it); none is mine yet.
+		if id%9 == 5 {
+			bc.OwnerID = managers[1+int(id/9)%(len(managers)-1)].ID
+		}
 		if err := b.Chat(bc); err != nil {
 			return err
 		}

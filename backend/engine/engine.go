@@ -78,6 +78,9 @@ type Engine struct {
 	channels *inbox.Channels
 	// replica is set in replica mode, where channels is nil.
 	replica *replica.Replica
+	// stopDue ends the due-task watcher; dueDone closes when it has.
+	stopDue context.CancelFunc
+	dueDone chan struct{}
 }
 
 // New composes the engine over cfg.Store. Nothing runs until Start.
@@ -175,17 +178,32 @@ func (e *Engine) ReplicaStatus() (replica.Status, bool) {
 func (e *Engine) Start(ctx context.Context) error {
 	if e.replica != nil {
 		e.replica.Start(ctx)
-		return nil
+	} else {
+		if err := e.channels.Supervisor.Start(ctx); err != nil {
+			return err
+		}
+		e.channels.Outbox.Start()
 	}
-	if err := e.channels.Supervisor.Start(ctx); err != nil {
-		return err
+	if e.Notifier != nil {
+		// A task of this desktop's manager that becomes due raises one notification.
+		w := &notify.DueWatcher{Source: e.Store, Notifier: e.Notifier, Assignee: e.Inbox.Me, Now: e.Inbox.Now}
+		dueCtx, cancel := context.WithCancel(ctx)
+		e.stopDue, e.dueDone = cancel, make(chan struct{})
+		go func() {
+			defer close(e.dueDone)
+			w.Run(dueCtx)
+		}()
 	}
-	e.channels.Outbox.Start()
 	return nil
 }
 
 // Stop stops the pollers and the outbox worker and waits for their goroutines.
 func (e *Engine) Stop() {
+	if e.stopDue != nil {
+		e.stopDue()
+		<-e.dueDone
+		e.stopDue = nil
+	}
 	if e.replica != nil {
 		e.replica.Stop()
 		return

@@ -2,6 +2,7 @@ package inbox
 
 import (
 	"errors"
+	"strconv"
 
 	"switchboard/backend/channel"
 	"switchboard/backend/core"
@@ -64,6 +65,22 @@ var errorCodes = []struct {
 	{ErrBadConstructor, "bad_constructor"},
 	{store.ErrTemplateExists, "template_exists"},
 	{store.ErrTemplateName, "template_name"},
+	{ErrTaskTitle, "task_title"},
+	{ErrTaskDue, "task_due"},
+	{store.ErrUnknownAssignee, "unknown_assignee"},
+	{store.ErrAssigneeDisabled, "assignee_disabled"},
+	{store.ErrClaimed, "claimed"},
+	{ErrAdminOnly, "admin_only"},
+}
+
+// ErrorParams are the data an error's words need beside its code (the owner of a chat someone
+// else claimed first), or nil. Names of people travel as data; the UI puts them in its words.
+func ErrorParams(err error) map[string]string {
+	var claimed *store.ClaimConflict
+	if errors.As(err, &claimed) {
+		return map[string]string{"owner": claimed.OwnerName, "ownerId": strconv.FormatInt(claimed.OwnerID, 10)}
+	}
+	return nil
 }
 
 // ErrorCode is err's code, CodeInternal for an error not in the table.

@@ -45,6 +45,11 @@ func checkFilter(f core.ListFilter) error {
 			return invalid("unknown status %q", st)
 		}
 	}
+	switch f.Owner {
+	case core.OwnerAny, core.OwnerMine, core.OwnerUnassigned:
+	default:
+		return invalid("unknown owner filter %q", f.Owner)
+	}
 	if len(f.Tags) > maxFilterItems || len(f.Plans) > maxFilterItems || len(f.Tools) > maxFilterItems || len(f.Sources) > maxFilterItems {
 		return invalid("too many filter values")
 	}

@@ -28,6 +28,9 @@ type Service struct {
 	// SafetyTick bounds how long Follow can miss a change if a commit signal were lost
 	// (for example a write made by another process on the same file).
 	SafetyTick time.Duration
+	// Admin says whether Me is an admin (may take over others' chats). nil = solo mode, where
+	// the one manager is.
+	Admin func(ctx context.Context) bool
 	// Channels runs the channels (pollers, outbox worker, tokens); backend/engine sets it.
 	// Without it sends only queue.
 	Channels *Channels

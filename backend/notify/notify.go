@@ -23,6 +23,7 @@ type Kind string
 const (
 	KindMessage Kind = "message" // a new client message while the window was not focused
 	KindMention Kind = "mention" // another manager tagged me in a chat
+	KindTask    Kind = "task"    // a task of mine became due
 )
 
 // Item is one entry of the in-app feed.
@@ -34,6 +35,7 @@ type Item struct {
 	ChatID    int64  `json:"chatId"`
 	PersonID  int64  `json:"personId"`
 	MessageID int64  `json:"messageId"`
+	TaskID    int64  `json:"taskId,omitempty"`
 	At        int64  `json:"at"`
 }
 

@@ -46,9 +46,10 @@ const (
 	bulkPersonFT = `INSERT INTO people_fts (rowid, name, email, phone, phone_digits) VALUES (?, ?, ?, ?, ?)`
 	bulkPlanOf   = `INSERT INTO person_plans (person_id, plan_id) VALUES (?, ?)`
 	bulkTagOf    = `INSERT INTO person_tags (person_id, tag_id) VALUES (?, ?)`
-	bulkChat     = `INSERT INTO chats (id, person_id, channel_id, external_chat_id, username, tunnel_off, bot_off, last_read_message_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	bulkChat     = `INSERT INTO chats (id, person_id, channel_id, external_chat_id, username, tunnel_off, bot_off, owner_id, last_read_message_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	bulkMessage  = `INSERT INTO messages (id, chat_id, kind, external_id, sender, sender_name, manager_id, text, attachments, indicator, mentions, reactions, reply_to_id, status, error, edited, deleted, created_at, edited_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-	bulkTask     = `INSERT INTO tasks (id, person_id, assignee_id, title, due_at, done) VALUES (?, ?, ?, ?, ?, ?)`
+	bulkTask     = `INSERT INTO tasks (id, person_id, assignee_id, title, due_at, done, done_at) VALUES (?, ?, ?, ?, ?, ?, ?)`
+	bulkAlert    = `INSERT INTO task_alerts (task_id, due_at) VALUES (?, ?)`
 	bulkDialogue = `INSERT INTO dialogues (id, chat_id, type, status, client_rating, manager_rating, created_at, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
 	bulkDlgMgr   = `INSERT INTO dialogue_managers (dialogue_id, manager_id) VALUES (?, ?)`
 	bulkTemplate = `INSERT INTO templates (id, name, value) VALUES (?, ?, ?)`
@@ -229,7 +230,7 @@ type BulkChat struct {
 // Chat inserts a chat.
 func (b *Bulk) Chat(c BulkChat) error {
 	return b.exec(bulkChat, c.ID, c.PersonID, c.ChannelID, c.ExternalChatID, c.Username, c.TunnelOff, c.BotOff,
-		c.LastReadMessageID, c.CreatedAt)
+		c.OwnerID, c.LastReadMessageID, c.CreatedAt)
 }
 
 // jsonOrEmpty encodes v, or returns "" for nil/empty values (the columns' "none").
@@ -265,7 +266,13 @@ func (b *Bulk) Message(m core.Message) error {
 
 // Task inserts a task.
 func (b *Bulk) Task(t core.Task) error {
-	return b.exec(bulkTask, t.ID, t.PersonID, t.AssigneeID, t.Title, t.DueAt, t.Done)
+	return b.exec(bulkTask, t.ID, t.PersonID, t.AssigneeID, t.Title, t.DueAt, t.Done, t.DoneAt)
+}
+
+// TaskAlerted records that a task's due notification has fired (a workspace in use: the demo's
+// tasks already due were announced before it was "opened").
+func (b *Bulk) TaskAlerted(taskID, dueAt int64) error {
+	return b.exec(bulkAlert, taskID, dueAt)
 }
 
 // Dialogue inserts a dialogue and its managers.

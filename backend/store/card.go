@@ -34,7 +34,8 @@ JOIN tags t ON t.id = pt.tag_id WHERE pt.person_id = ? ORDER BY t.name`, personI
 }
 
 // ClientCard gathers the right pane's quick card: the person, their chats (most recent first),
-// open tasks (soonest first) and the latest 50 log entries (newest first).
+// tasks (open ones soonest first, then done ones, see Tasks) and the latest 50 log entries
+// (newest first).
 func (s *Store) ClientCard(ctx context.Context, personID int64) (core.ClientCard, error) {
 	p, err := s.Person(ctx, personID)
 	if err != nil {
@@ -45,9 +46,8 @@ func (s *Store) ClientCard(ctx context.Context, personID int64) (core.ClientCard
 JOIN channels ch ON ch.id = c.channel_id WHERE c.person_id = ? ORDER BY c.last_message_at DESC, c.id DESC`, personID); err != nil {
 		return core.ClientCard{}, fmt.Errorf("store: card %d chats: %w", personID, err)
 	}
-	if err := s.read.SelectContext(ctx, &card.Tasks, `SELECT id, person_id, assignee_id, title, due_at, done
-FROM tasks WHERE person_id = ? AND done = 0 ORDER BY due_at, id`, personID); err != nil {
-		return core.ClientCard{}, fmt.Errorf("store: card %d tasks: %w", personID, err)
+	if card.Tasks, err = s.Tasks(ctx, personID); err != nil {
+		return core.ClientCard{}, fmt.Errorf("store: card %d: %w", personID, err)
 	}
 	if card.Logs, err = s.personLogs(ctx, personID, 50); err != nil {
 		return core.ClientCard{}, fmt.Errorf("store: card %d logs: %w", personID, err)

@@ -246,7 +246,7 @@ func (s *Store) Message(ctx context.Context, id int64) (core.Message, error) {
 
 // chatCols selects a chat with its channel's kind and name and whether it has a draft.
 var chatCols = `c.id, c.person_id, c.channel_id, ch.kind AS channel_kind, ch.name AS channel_name,
-  c.external_chat_id, c.username, c.tunnel_off, c.bot_off, c.unread, c.last_message_at,
+  c.external_chat_id, c.username, c.tunnel_off, c.bot_off, c.unread, c.last_message_at, c.owner_id,
   ` + previewOf("c.id") + ` AS preview,
   EXISTS (SELECT 1 FROM drafts d WHERE d.chat_id = c.id AND (d.text <> '' OR d.constructor <> '')) AS has_draft`
 

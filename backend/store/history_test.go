@@ -351,8 +351,9 @@ func TestClientCard(t *testing.T) {
 	if len(card.Chats) != 2 || card.Chats[0].ID != f.chatPetrVK || card.Chats[1].ChannelKind != core.Telegram || !card.Chats[1].HasDraft || card.Chats[0].HasDraft {
 		t.Errorf("chats = %+v", card.Chats)
 	}
-	if len(card.Tasks) != 1 || card.Tasks[0].Title != "theirs" {
-		t.Errorf("open tasks = %+v", card.Tasks)
+	// The open task first, then the done one (the card folds those).
+	if len(card.Tasks) != 2 || card.Tasks[0].Title != "theirs" || card.Tasks[1].Title != "done" || !card.Tasks[1].Done {
+		t.Errorf("tasks = %+v", card.Tasks)
 	}
 	if _, err := f.s.ClientCard(ctx, 4242); !errors.Is(err, ErrNotFound) {
 		t.Errorf("missing card: %v", err)

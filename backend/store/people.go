@@ -22,7 +22,7 @@ var ErrBadCursor = errors.New("store: bad list cursor")
 //
 // Every multi-valued filter is an IN subquery on an indexed junction table so SQLite can either
 // drive the scan from it (rare tag) or test membership while walking the recency index (common tag).
-func listWhere(q core.ListQuery) (w where) {
+func listWhere(q core.ListQuery, me int64) (w where) {
 	var terms []string
 	var args []any
 	defer func() { w.terms, w.args = terms, args }()
@@ -90,6 +90,18 @@ func listWhere(q core.ListQuery) (w where) {
 	}
 	if f.ActiveDialogues {
 		terms = append(terms, "p.id IN (SELECT c.person_id FROM dialogues d JOIN chats c ON c.id = d.chat_id WHERE d.status <> 'closed')")
+	}
+	// Claims: both read only chats_owner, the partial index of claimed chats. "Mine" is a set
+	// planSets measures like a tag's; "unassigned" is every person none of whose chats is
+	// claimed, tested against that index's set while the list index is walked.
+	switch f.Owner {
+	case core.OwnerMine:
+		sub := "SELECT person_id FROM chats WHERE owner_id = ? AND owner_id <> 0" // the partial index's WHERE, so the planner may use it
+		w.sets = append(w.sets, set{len(terms), sub, []any{me}})
+		terms = append(terms, "p.id IN ("+sub+")")
+		args = append(args, me)
+	case core.OwnerUnassigned:
+		terms = append(terms, "p.id NOT IN (SELECT person_id FROM chats WHERE owner_id <> 0)")
 	}
 	return w
 }
@@ -178,7 +190,7 @@ func importantTerm(me int64, now time.Time) (string, []any) {
 // the sort key and id of the last row, so a page costs the same wherever it is.
 func (s *Store) ListPeople(ctx context.Context, q core.ListQuery, me int64, now time.Time) (core.ListPage, error) {
 	limit := core.ClampLimit(q.Limit)
-	w := listWhere(q)
+	w := listWhere(q, me)
 	oldest := false
 	if q.Tab == core.TabImportant {
 		t, a := importantTerm(me, now)
@@ -294,7 +306,7 @@ JOIN channels ch ON ch.id = c.channel_id WHERE c.person_id IN (`+marks(len(ids))
 // slowest count instead of the sum. Each may walk a whole list index, so they run on the scan
 // connections (see Open). The goroutines end before TabCounts returns.
 func (s *Store) TabCounts(ctx context.Context, q core.ListQuery, me int64, now time.Time) (core.TabCounts, error) {
-	w := listWhere(q)
+	w := listWhere(q, me)
 	imp, impArgs := importantTerm(me, now)
 	w.sets = append(w.sets, set{len(w.terms), importantProbe, impArgs})
 	w.terms = append(w.terms, imp)

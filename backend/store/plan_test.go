@@ -21,6 +21,7 @@ func TestQueryPlansUseIndexes(t *testing.T) {
 INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES
  ('channels','sqlite_autoindex_channels_1','2 1 1'),
  ('chats','chats_person','114852 2'),
+ ('chats','chats_owner','30000 10000 1'),
  ('chats','sqlite_autoindex_chats_1','114852 57426 1'),
  ('dialogues',NULL,'4725'),
  ('dialogues','dialogues_active','2371 1'),
@@ -58,6 +59,9 @@ ANALYZE sqlite_schema;`); err != nil {
 		{Tab: core.TabAll, Filter: core.ListFilter{Tags: []string{"VIP"}, Plans: []string{"Воронка"}}},
 		{Tab: core.TabUnread, Filter: core.ListFilter{Sources: []string{"Instagram"}, Statuses: []core.PersonStatus{core.Subscribed}}},
 		{Tab: core.TabAll, Filter: core.ListFilter{ActiveDialogues: true}},
+		{Tab: core.TabAll, Filter: core.ListFilter{Owner: core.OwnerMine}},
+		{Tab: core.TabUnread, Filter: core.ListFilter{Owner: core.OwnerUnassigned}},
+		{Tab: core.TabImportant, Filter: core.ListFilter{Owner: core.OwnerMine}},
 		{Tab: core.TabAll, Filter: core.ListFilter{Archived: true}},
 		{Tab: core.TabAll, Filter: core.ListFilter{Blacklisted: true}},
 		{Tab: core.TabUnread, Filter: core.ListFilter{Archived: true, Blacklisted: true}},

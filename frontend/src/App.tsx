@@ -144,7 +144,7 @@ function Workspace({
       <main className="workspace">
         <ListPane boot={boot} onFirstRender={onFirstRender} />
         <ChatPane me={boot.me} managers={managers} />
-        <CardPane />
+        <CardPane me={boot.me} managers={boot.managers ?? []} />
       </main>
       <Dialogs managers={boot.managers ?? []} theme={theme} setTheme={setTheme} setLocale={setLocale} />
     </div>

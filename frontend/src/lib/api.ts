@@ -17,6 +17,8 @@ import type {
   SavedFilter,
   StoreChanged,
   TabCounts,
+  Task,
+  TaskInput,
 } from './types';
 
 /** The Go services the UI calls (app/services.go). */
@@ -44,12 +46,15 @@ declare global {
 export class ApiError extends Error {
   readonly code: string;
   readonly method: string;
-  constructor(method: string, raw: string, code = '') {
+  /** Data the code's words name (who owns a chat: app/errors.go UIError.params). */
+  readonly params: Record<string, string>;
+  constructor(method: string, raw: string, code = '', params: Record<string, string> = {}) {
     const m = code ? null : /^\[([a-z0-9_.-]+)\]\s*(.*)$/is.exec(raw);
     super(m ? (m[2] ?? raw) : raw);
     this.name = 'ApiError';
     this.code = (code || (m ? (m[1] ?? '') : '')).toLowerCase();
     this.method = method;
+    this.params = params;
   }
 }
 
@@ -58,8 +63,9 @@ export function toApiError(method: string, e: unknown): ApiError {
   if (e instanceof ApiError) return e;
   if (typeof e === 'string') return new ApiError(method, e);
   if (e && typeof e === 'object' && 'code' in e && typeof (e as { code: unknown }).code === 'string') {
-    const o = e as { code: string; message?: unknown };
-    return new ApiError(method, typeof o.message === 'string' ? o.message : '', o.code);
+    const o = e as { code: string; message?: unknown; params?: unknown };
+    const params = o.params && typeof o.params === 'object' ? (o.params as Record<string, string>) : {};
+    return new ApiError(method, typeof o.message === 'string' ? o.message : '', o.code, params);
   }
   if (e instanceof Error) return new ApiError(method, e.message);
   return new ApiError(method, String(e));
@@ -129,6 +135,14 @@ export const api = {
   RetryMessage: (messageId: number) => call<void>('Workspace', 'RetryMessage', messageId),
   OpenChatRef: (chatId: number) => call<ChatRef>('Workspace', 'OpenChatRef', chatId),
   MergePeople: (keepId: number, mergeId: number) => call<void>('Workspace', 'MergePeople', keepId, mergeId),
+  /** A task on a person; assigneeId 0 = me. */
+  AddTask: (t: TaskInput) => call<Task>('Workspace', 'AddTask', t),
+  UpdateTask: (t: TaskInput & { id: number }) => call<Task>('Workspace', 'UpdateTask', t),
+  SetTaskDone: (id: number, done: boolean) => call<Task>('Workspace', 'SetTaskDone', id, done),
+  DeleteTask: (id: number) => call<void>('Workspace', 'DeleteTask', id),
+  /** Claims a chat if its owner is still expected (0 = unassigned); a lost race rejects with "claimed". */
+  ClaimChat: (chatId: number, expected: number) => call<void>('Workspace', 'ClaimChat', chatId, expected),
+  ReleaseChat: (chatId: number, expected: number) => call<void>('Workspace', 'ReleaseChat', chatId, expected),
   /** Window focus: new client messages raise desktop notifications only while unfocused. */
   SetFocused: (focused: boolean) => call<void>('Desktop', 'SetFocused', focused),
   /** The webview saw the network come back: pollers and the outbox retry now. */

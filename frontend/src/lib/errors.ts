@@ -136,6 +136,27 @@ export const errorWords: Record<ErrorCode, Words> = {
   },
   draft_too_large: { en: 'The draft is too large to keep.', ru: 'Черновик слишком большой, чтобы его сохранить.' },
   bad_constructor: { en: 'The constructor draft is damaged.', ru: 'Черновик конструктора повреждён.' },
+  task_title: {
+    en: 'A task needs a title (up to 500 characters).',
+    ru: 'Задаче нужно название (до 500 символов).',
+  },
+  task_due: { en: 'Choose a valid due date and time.', ru: 'Укажите правильные дату и время срока.' },
+  unknown_assignee: {
+    en: 'This manager no longer exists: choose another assignee.',
+    ru: 'Такого менеджера больше нет: выберите другого исполнителя.',
+  },
+  assignee_disabled: {
+    en: 'This manager’s account is disabled: choose another assignee.',
+    ru: 'Учётная запись этого менеджера отключена: выберите другого исполнителя.',
+  },
+  claimed: {
+    en: '{owner} has already taken this chat.',
+    ru: 'Этот чат уже взял(а) {owner}.',
+  },
+  admin_only: {
+    en: 'Only an administrator can take over or release another manager’s chat.',
+    ru: 'Забрать или освободить чужой чат может только администратор.',
+  },
   // Failure reasons carried as data: of a message the messenger did not take, of a channel's polling.
   blocked: {
     en: 'The client has blocked the bot or does not accept its messages.',
@@ -269,13 +290,20 @@ function withDetail(words: string, detail: string, n = ''): string {
   return words.replace('{detail}', detail ? ` (${detail})` : '').replace('{n}', n || '…');
 }
 
+/** Who a "claimed" error names when the owner's name did not come with it. */
+const someoneElse: Words = { en: 'Another manager', ru: 'Другой менеджер' };
+
 /** Words for an error in the person's language. The error's own text is logged, never shown. */
 export function errorText(e: unknown, locale: Locale): string {
   const code = errorCode(e);
   if (code === 'internal') console.warn('call failed:', e);
   const detail = serverDetail.has(code) && e instanceof ApiError ? e.message : '';
   const n = numberDetail.has(code) && e instanceof ApiError && /^\d+$/.test(e.message) ? e.message : '';
-  return withDetail(errorWords[code][locale], detail, n);
+  const words = withDetail(errorWords[code][locale], detail, n);
+  if (code !== 'claimed') return words;
+  // The owner's name is data (a manager's name), put into our words as it is.
+  const owner = (e instanceof ApiError && e.params.owner) || someoneElse[locale];
+  return words.replace('{owner}', owner);
 }
 
 /** Words for a code carried as data (a voice note's auto-send error, a channel's last error). */

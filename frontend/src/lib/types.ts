@@ -59,6 +59,8 @@ export interface Chat {
   lastMessageAt: number;
   preview: string;
   hasDraft: boolean;
+  /** The manager who claimed the chat; 0 = unassigned. */
+  ownerId: number;
 }
 
 export type MessageKind = 'message' | 'indicator' | 'note';
@@ -156,7 +158,12 @@ export interface Task {
   title: string;
   dueAt: number;
   done: boolean;
+  /** When it was completed; 0 while open. */
+  doneAt: number;
 }
+
+/** What the task form sends: AddTask ignores id; assigneeId 0 = me. */
+export type TaskInput = Pick<Task, 'personId' | 'assigneeId' | 'title' | 'dueAt'>;
 
 /** A person's system event: a kind (core/logs.go) and its parameters, worded by features/card. */
 export interface LogEntry {
@@ -166,6 +173,8 @@ export interface LogEntry {
   params: Record<string, string> | null;
   at: number;
 }
+
+export type OwnerFilter = 'mine' | 'unassigned';
 
 export interface ListFilter {
   channels?: ChannelKind[];
@@ -177,6 +186,8 @@ export interface ListFilter {
   sources?: string[];
   statuses?: PersonStatus[];
   activeDialogues?: boolean;
+  /** Whose chats: mine (claimed by me) or unassigned (nobody's); absent = anyone's. */
+  owner?: OwnerFilter;
   archived?: boolean;
   blacklisted?: boolean;
 }
@@ -295,12 +306,14 @@ export interface ChatRef {
 /** One entry of the in-app notification feed (backend/notify.Item). */
 export interface NotificationItem {
   id: number;
-  kind: 'message' | 'mention';
+  kind: 'message' | 'mention' | 'task';
   title: string;
   body: string;
   chatId: number;
   personId: number;
   messageId: number;
+  /** A due task's id (kind 'task'). */
+  taskId?: number;
   at: number;
 }
 

@@ -5,6 +5,7 @@ import { api } from '../../lib/api';
 import { useStoreChanges } from '../../lib/changes';
 import { useI18n } from '../../lib/i18n';
 import { useReportError } from '../../lib/toast';
+import type { Manager } from '../../lib/types';
 import { loadCard, workspace } from '../workspace/store';
 import { ClientPanel } from './ClientPanel';
 
@@ -21,7 +22,7 @@ export function useCardSync(): void {
   });
 }
 
-export function CardPane() {
+export function CardPane({ me, managers }: { me: Manager; managers: Manager[] }) {
   const { t } = useI18n();
   const report = useReportError();
   const sel = workspace.use((s) => s.sel);
@@ -42,6 +43,9 @@ export function CardPane() {
   return (
     <ClientPanel
       card={card}
+      me={me}
+      managers={managers}
+      onChanged={() => void loadCard(personId).catch(report)}
       chat={(card.chats ?? []).find((c) => c.id === chatId)}
       onOpenFull={() => workspace.set({ fullOpen: true })}
       onArchive={personAction(api.SetArchived)}

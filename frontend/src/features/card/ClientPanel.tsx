@@ -5,10 +5,15 @@ import { formatDateTime } from '../../lib/format';
 import { useI18n, useWords } from '../../lib/i18n';
 import { cardWords, logKey, logParamOrder } from './card-i18n';
 import { ChannelIcon, IconArchive, IconBlock, IconCard } from '../../lib/icons';
-import type { Chat, ClientCard, LogEntry, Task } from '../../lib/types';
+import type { Chat, ClientCard, LogEntry, Manager, Task } from '../../lib/types';
+import { TaskSection } from '../tasks/TaskSection';
 
 interface Props {
   card: ClientCard;
+  me: Manager;
+  managers: Manager[];
+  /** Reloads the card after a change made here (tasks). */
+  onChanged: () => void;
   chat: Chat | undefined;
   onOpenFull: () => void;
   onArchive: (on: boolean) => void;
@@ -79,7 +84,7 @@ export function LogList({ logs, limit }: { logs: LogEntry[]; limit?: number }) {
   );
 }
 
-export function ClientPanel({ card, chat, onOpenFull, onArchive, onBlacklist, onTunnelOff, onBotOff }: Props) {
+export function ClientPanel({ card, me, managers, onChanged, chat, onOpenFull, onArchive, onBlacklist, onTunnelOff, onBotOff }: Props) {
   const { t } = useWords(cardWords);
   const app = useI18n().t;
   const p = card.person;
@@ -141,10 +146,7 @@ export function ClientPanel({ card, chat, onOpenFull, onArchive, onBlacklist, on
           </label>
         </div>
       )}
-      <section className="card-section">
-        <h3>{t('card.tasks')}</h3>
-        <TaskList tasks={card.tasks ?? []} />
-      </section>
+      <TaskSection personId={p.id} tasks={card.tasks ?? []} me={me} managers={managers} onChanged={onChanged} />
       <section className="card-section">
         <h3>{t('card.logs')}</h3>
         <LogList logs={card.logs ?? []} limit={8} />

@@ -1,12 +1,14 @@
 // The open chat's head: the person's name, a tab per chat (channel) when they have several, the
-// history filter toggle and "mark as read".
+// owner of the chat with its claim action (features/claims), the history filter toggle and
+// "mark as read".
+import type { ReactNode } from 'react';
 import { useI18n } from '../../lib/i18n';
 import { ChannelIcon, IconFilter, IconReadAll } from '../../lib/icons';
 import type { Chat } from '../../lib/types';
 import { useReportError } from '../../lib/toast';
 import { markRead, selectChat, workspace } from '../workspace/store';
 
-export function ChatHead({ name, chats, chatId }: { name: string; chats: Chat[]; chatId: number }) {
+export function ChatHead({ name, chats, chatId, claim }: { name: string; chats: Chat[]; chatId: number; claim?: ReactNode }) {
   const { t } = useI18n();
   const report = useReportError();
   const filterOpen = workspace.use((s) => s.histFilterOpen);
@@ -36,6 +38,7 @@ export function ChatHead({ name, chats, chatId }: { name: string; chats: Chat[];
         </div>
       )}
       <span className="spacer" />
+      {claim}
       <button
         type="button"
         className={`icon-btn${filterOpen || filtering ? ' on' : ''}`}

@@ -6,7 +6,8 @@ import { useReportError } from '../../lib/toast';
 import type { Manager } from '../../lib/types';
 import { Composer, History, HistoryFilterBar } from '../../lazyParts';
 import { channelsStore } from '../workspace/channels';
-import { listControl, markRead, setReplyTo, workspace } from '../workspace/store';
+import { listControl, loadCard, markRead, setReplyTo, workspace } from '../workspace/store';
+import { ClaimControl, OwnerLine } from '../claims/Claim';
 import { ChatHead } from './ChatHead';
 import { waitReason } from './waitReason';
 
@@ -49,7 +50,12 @@ export function ChatPane({ me, managers }: { me: Manager; managers: Map<number, 
     'telegram';
   return (
     <section className="pane pane-chat" aria-label={sel.name}>
-      <ChatHead name={name} chats={chats} chatId={sel.chatId} />
+      <ChatHead
+        name={name}
+        chats={chats}
+        chatId={sel.chatId}
+        claim={chat && <ClaimControl chat={chat} me={me} managers={managers} onChanged={() => void loadCard(sel.personId).catch(report)} />}
+      />
       <Suspense fallback={<div className="history" aria-busy="true" />}>
         {histFilterOpen && <HistoryFilterBar value={histFilter} onChange={onFilter} />}
         <History
@@ -65,6 +71,7 @@ export function ChatPane({ me, managers }: { me: Manager; managers: Map<number, 
           sentSeq={sent}
           queuedReason={queuedReason}
         />
+        {chat && <OwnerLine chat={chat} me={me} managers={managers} />}
         <Composer
           chatId={sel.chatId}
           channelKind={channelKind}

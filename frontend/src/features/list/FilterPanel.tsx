@@ -1,10 +1,10 @@
-// The filter panel: messenger, has phone, has email always visible; "More" reveals tag, sales
+// The filter panel: messenger, whose chats (mine / unassigned), has phone, has email always visible; "More" reveals tag, sales
 // plan, lead-generation tool, traffic source and status. Nothing applies until "Filter".
 import { useState } from 'react';
 import { useI18n, useWords } from '../../lib/i18n';
 import { listWords } from './list-i18n';
 import { IconClose } from '../../lib/icons';
-import type { ChannelKind, Facets, ListFilter, PersonStatus, SavedFilter } from '../../lib/types';
+import type { ChannelKind, Facets, ListFilter, OwnerFilter, PersonStatus, SavedFilter } from '../../lib/types';
 
 interface Props {
   applied: ListFilter;
@@ -34,6 +34,7 @@ export function clean(f: ListFilter): ListFilter {
   if (f.sources?.length) out.sources = f.sources;
   if (f.statuses?.length) out.statuses = f.statuses;
   if (f.activeDialogues) out.activeDialogues = true;
+  if (f.owner) out.owner = f.owner;
   if (f.archived) out.archived = true;
   if (f.blacklisted) out.blacklisted = true;
   return out;
@@ -85,6 +86,18 @@ export function FilterPanel({ applied, facets, saved, onApply, onSave, onDeleteS
             <option value="">{t('filter.any')}</option>
             <option value="telegram">{app('channel.telegram')}</option>
             <option value="vk">{app('channel.vk')}</option>
+          </select>
+        </label>
+        <label className="field">
+          <span>{t('filter.owner')}</span>
+          <select
+            value={draft.owner ?? ''}
+            data-testid="filter-owner"
+            onChange={(e) => set({ owner: (e.target.value || undefined) as OwnerFilter | undefined })}
+          >
+            <option value="">{t('filter.ownerAny')}</option>
+            <option value="mine">{t('filter.ownerMine')}</option>
+            <option value="unassigned">{t('filter.ownerUnassigned')}</option>
           </select>
         </label>
         {tri(t('filter.hasPhone'), 'filter-has-phone', draft.hasPhone, (v) => set({ hasPhone: v }))}

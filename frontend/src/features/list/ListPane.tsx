@@ -56,6 +56,21 @@ export function ListPane({ boot, onFirstRender }: Props) {
   );
 
   useStoreChanges(() => refreshVisible(visible.current[0], visible.current[1]));
+  // The Important tab holds tasks due by the end of today: at midnight tomorrow's become today's
+  // without any change in the store, so the list and its counts are asked again then.
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout>;
+    const arm = () => {
+      const midnight = new Date();
+      midnight.setHours(24, 0, 1, 0);
+      timer = setTimeout(() => {
+        refreshVisible(visible.current[0], visible.current[1]);
+        arm();
+      }, midnight.getTime() - Date.now());
+    };
+    arm();
+    return () => clearTimeout(timer);
+  }, [refreshVisible]);
 
   const onSaveFilter = useCallback(
     (name: string, f: ListFilter) => {

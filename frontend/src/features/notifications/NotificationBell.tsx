@@ -1,13 +1,19 @@
-// The in-app notification panel: tags of me and client messages that arrived while the window was
-// not focused (backend/notify). Each item opens its chat; titles and bodies are client or manager
+// The in-app notification panel: tags of me, client messages that arrived while the window was
+// not focused, and my tasks as they become due (backend/notify). Each item opens its chat; titles and bodies are client or manager
 // text and render as text only.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, events } from '../../lib/api';
 import { formatListTime } from '../../lib/format';
 import { useWords } from '../../lib/i18n';
-import { notificationsWords } from './notifications-i18n';
+import { notificationsWords, type NotificationsKey } from './notifications-i18n';
 import { IconBell } from '../../lib/icons';
 import type { NotificationItem } from '../../lib/types';
+
+const kindWord: Record<NotificationItem['kind'], NotificationsKey> = {
+  message: 'notify.message',
+  mention: 'notify.mention',
+  task: 'notify.task',
+};
 
 interface Props {
   onOpenChat: (chatId: number) => void;
@@ -85,7 +91,7 @@ export function NotificationBell({ onOpenChat }: Props) {
                 <li key={n.id} className={`notify-item notify-${n.kind}`} data-testid="notify-item">
                   <div className="notify-line">
                     <strong className="notify-title">{n.title}</strong>
-                    <span className="notify-kind">{n.kind === 'mention' ? t('notify.mention') : t('notify.message')}</span>
+                    <span className="notify-kind">{t(kindWord[n.kind] ?? 'notify.message')}</span>
                     <span className="notify-time">{formatListTime(n.at, locale)}</span>
                   </div>
                   {n.body && <div className="notify-body">{n.body}</div>}

@@ -10,6 +10,7 @@ const en = {
   'notify.dismiss': 'Dismiss',
   'notify.mention': 'tagged you',
   'notify.message': 'New message',
+  'notify.task': 'Task due',
 } as const;
 
 export type NotificationsKey = keyof typeof en;
@@ -22,6 +23,7 @@ const ru: Record<NotificationsKey, string> = {
   'notify.dismiss': 'Скрыть',
   'notify.mention': 'отметил(а) вас',
   'notify.message': 'Новое сообщение',
+  'notify.task': 'Срок задачи',
 };
 
 export const notificationsWords = defineWords('notifications', en, ru);

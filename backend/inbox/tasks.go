@@ -1,0 +1,125 @@
+package inbox
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"unicode/utf8"
+
+	"switchboard/backend/core"
+)
+
+var (
+	// ErrTaskTitle: a task needs a title, of at most maxTaskTitle characters.
+	ErrTaskTitle = errors.New("inbox: a task needs a title")
+	// ErrTaskDue: the due date and time is missing or not a real date.
+	ErrTaskDue = errors.New("inbox: invalid due date")
+	// ErrAdminOnly: only an admin may do this (take over or release another manager's chat).
+	ErrAdminOnly = errors.New("inbox: admins only")
+)
+
+const maxTaskTitle = 500
+
+// Due times the UI can mean: from 2000 to 2100 (unix ms). Anything else is a broken date
+// picker or a seconds-for-milliseconds mix-up, not a plan.
+const (
+	minDueAt = 946684800000
+	maxDueAt = 4102444800000
+)
+
+// cleanTask trims and checks what a manager typed into the task form; an assignee of 0 is me.
+func (s *Service) cleanTask(t core.Task) (core.Task, error) {
+	t.Title = strings.TrimSpace(t.Title)
+	if t.Title == "" || utf8.RuneCountInString(t.Title) > maxTaskTitle {
+		return t, ErrTaskTitle
+	}
+	if t.DueAt < minDueAt || t.DueAt > maxDueAt {
+		return t, ErrTaskDue
+	}
+	if t.AssigneeID == 0 {
+		t.AssigneeID = s.Me
+	}
+	if t.AssigneeID < 0 {
+		return t, invalid("bad assignee")
+	}
+	return t, nil
+}
+
+// Tasks lists a person's tasks, open ones first.
+func (s *Service) Tasks(ctx context.Context, personID int64) ([]core.Task, error) {
+	if personID <= 0 {
+		return nil, invalid("no person")
+	}
+	return s.Store.Tasks(ctx, personID)
+}
+
+// AddTask creates a task on a person: a title, a due time, an assignee (me by default).
+func (s *Service) AddTask(ctx context.Context, t core.Task) (core.Task, error) {
+	if t.PersonID <= 0 {
+		return core.Task{}, invalid("no person")
+	}
+	t, err := s.cleanTask(t)
+	if err != nil {
+		return core.Task{}, err
+	}
+	return s.Store.AddTask(ctx, t, s.Me, s.now())
+}
+
+// UpdateTask changes a task's title, due time and assignee.
+func (s *Service) UpdateTask(ctx context.Context, t core.Task) (core.Task, error) {
+	if t.ID <= 0 {
+		return core.Task{}, invalid("no task")
+	}
+	t, err := s.cleanTask(t)
+	if err != nil {
+		return core.Task{}, err
+	}
+	return s.Store.UpdateTask(ctx, t, s.now())
+}
+
+// SetTaskDone completes a task (true) or opens it again.
+func (s *Service) SetTaskDone(ctx context.Context, id int64, done bool) (core.Task, error) {
+	if id <= 0 {
+		return core.Task{}, invalid("no task")
+	}
+	return s.Store.SetTaskDone(ctx, id, done, s.now())
+}
+
+// DeleteTask removes a task.
+func (s *Service) DeleteTask(ctx context.Context, id int64) error {
+	if id <= 0 {
+		return invalid("no task")
+	}
+	return s.Store.DeleteTask(ctx, id, s.now())
+}
+
+// isAdmin says whether I may take over or release other managers' chats. Solo mode has one
+// manager, who is the admin; team mode sets Service.Admin from the signed-in account's role.
+func (s *Service) isAdmin(ctx context.Context) bool {
+	return s.Admin == nil || s.Admin(ctx)
+}
+
+// ClaimChat makes me the chat's owner if its owner is still expected (what the UI showed: 0 for
+// unassigned). Two claims at once have one winner; the other gets a store.ClaimConflict naming
+// the owner (code "claimed"). Taking over another manager's chat is for admins.
+func (s *Service) ClaimChat(ctx context.Context, chatID, expected int64) error {
+	if chatID <= 0 || expected < 0 {
+		return invalid("no chat")
+	}
+	if expected != 0 && expected != s.Me && !s.isAdmin(ctx) {
+		return ErrAdminOnly
+	}
+	return s.Store.SetChatOwner(ctx, chatID, s.Me, expected, s.now())
+}
+
+// ReleaseChat leaves a chat unassigned if its owner is still expected. Managers release their
+// own chats; admins anyone's.
+func (s *Service) ReleaseChat(ctx context.Context, chatID, expected int64) error {
+	if chatID <= 0 || expected <= 0 {
+		return invalid("no chat or owner")
+	}
+	if expected != s.Me && !s.isAdmin(ctx) {
+		return ErrAdminOnly
+	}
+	return s.Store.SetChatOwner(ctx, chatID, 0, expected, s.now())
+}
