@@ -125,7 +125,24 @@ func (s *Service) History(ctx context.Context, q core.HistoryQuery) (core.Histor
 		q.Filter.Words = string([]rune(q.Filter.Words)[:maxSearchLen])
 	}
 	q.Limit = core.ClampLimit(q.Limit)
+	page, err := s.Store.History(ctx, q)
+	if err != nil || page.HasMore || s.Remote == nil || filtered(q.Filter) {
+		return page, err
+	}
+	// A replica holds each chat's newest history (the snapshot's, and what came since); at its
+	// oldest message the hub fills in the next page, kept from then on. Offline, the page is
+	// what is held.
+	n, _, err := s.Remote.LoadOlder(ctx, q.ChatID)
+	if err != nil || n == 0 {
+		return page, nil
+	}
 	return s.Store.History(ctx, q)
+}
+
+// filtered says whether a history query narrows the chat (senders, attachments, words): such
+// a page is of what the replica holds, not a reason to fetch older history.
+func filtered(f core.HistoryFilter) bool {
+	return len(f.Senders) > 0 || f.IndicatorsOnly || f.Attachments || f.Words != ""
 }
 
 // ClientCard returns the quick client card.

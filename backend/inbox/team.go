@@ -25,6 +25,9 @@ type Remote interface {
 	// Mutate queues any other mutation with no local effect; its result comes back through the
 	// hub's feed.
 	Mutate(ctx context.Context, m teamwire.Mutation) error
+	// LoadOlder fetches and keeps a page of a chat's history older than what the replica
+	// holds: how many messages came and whether older ones remain at the hub.
+	LoadOlder(ctx context.Context, chatID int64) (int, bool, error)
 }
 
 // ErrTeamUnsupported: a write a replica of a team hub cannot make yet (attachments, voice,

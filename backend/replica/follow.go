@@ -267,7 +267,13 @@ const feedPing = 20 * time.Second
 
 // LoadOlder fetches a page of a chat's history older than the oldest message held locally, and
 // keeps it; it returns how many messages came and whether older ones remain.
+//
+// A chat whose beginning has come is remembered for this run, so opening it again asks the hub
+// nothing.
 func (r *Replica) LoadOlder(ctx context.Context, chatID int64) (int, bool, error) {
+	if _, complete := r.fromStart.Load(chatID); complete {
+		return 0, false, nil
+	}
 	before, err := r.st.OldestHubMessage(ctx, chatID)
 	if err != nil {
 		return 0, false, err
@@ -283,6 +289,9 @@ func (r *Replica) LoadOlder(ctx context.Context, chatID int64) (int, bool, error
 	}
 	if err := r.st.ApplyRows(ctx, core.RowSet{Messages: page.Messages}, r.Me(), "", 0, r.cfg.Now()); err != nil {
 		return 0, false, err
+	}
+	if !page.More {
+		r.fromStart.Store(chatID, true)
 	}
 	return len(page.Messages), page.More, nil
 }

@@ -95,11 +95,14 @@ type Replica struct {
 	// knowing it; a new one resumes from the cursor in one round trip).
 	dropFeed context.CancelFunc
 
-	wake     chan struct{} // Wake: retry now
-	kickUp   chan struct{} // a mutation was queued
-	stop     context.CancelFunc
-	running  sync.WaitGroup
-	signInMu sync.Mutex
+	// fromStart holds the chats (id → true) whose history this replica holds from the
+	// beginning: LoadOlder has nothing more to ask the hub for.
+	fromStart sync.Map
+	wake      chan struct{} // Wake: retry now
+	kickUp    chan struct{} // a mutation was queued
+	stop      context.CancelFunc
+	running   sync.WaitGroup
+	signInMu  sync.Mutex
 }
 
 // New builds a replica over cfg.Store; nothing runs until Start.

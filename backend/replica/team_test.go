@@ -621,9 +621,17 @@ func TestOlderHistoryLoadsOnDemand(t *testing.T) {
 		t.Fatal("the snapshot did not bring the newest")
 	}
 	chat := withText(everything(t, a.st), "note59")[0].ChatID
-	got, more, err := a.eng.Replica().LoadOlder(ctx, chat)
-	if err != nil || got != 10 || more {
-		t.Fatalf("older history: %d more=%v %v", got, more, err)
+	// The history the UI pages through: at the snapshot's oldest message the hub fills in.
+	top, err := a.eng.Inbox.History(ctx, core.HistoryQuery{ChatID: chat, Limit: 50})
+	if err != nil || len(top.Messages) != 50 || !top.HasMore {
+		t.Fatalf("the newest page: %d messages, more=%v, %v", len(top.Messages), top.HasMore, err)
+	}
+	older, err := a.eng.Inbox.History(ctx, core.HistoryQuery{ChatID: chat, Before: top.Messages[0].ID, Limit: 50})
+	if err != nil || len(older.Messages) != 10 || older.HasMore || older.Messages[0].Text != "note00" {
+		t.Fatalf("the older page: %d messages, more=%v, %v", len(older.Messages), older.HasMore, err)
+	}
+	if got, more, err := a.eng.Replica().LoadOlder(ctx, chat); err != nil || got != 0 || more {
+		t.Fatalf("a chat held from its beginning asked the hub again: %d more=%v %v", got, more, err)
 	}
 	if messages(t, a.st) != 60 || found(t, a.st, "note00", 10, false) != 1 {
 		t.Fatal("older history was not kept")
