@@ -72,6 +72,7 @@ test-e2e: deps frontend hub
 
 test-smoke: app hub
 	bash scripts/smoke.sh
+	bash scripts/smoke-team.sh
 
 test: vet test-go test-frontend test-e2e test-smoke
 

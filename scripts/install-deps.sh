@@ -17,6 +17,7 @@ packages=(
   libopus-dev libopusfile-dev libasound2-dev libpulse-dev  # voice: Opus encoder, capture backends
   opus-tools ffmpeg espeak-ng sox              # voice tests: real speech in, opusinfo/ffprobe out
   nodejs npm
+  curl jq sqlite3 libsecret-tools              # team smoke test: sign in to a hub, seed a desktop's membership
 )
 
 if ! command -v dpkg >/dev/null 2>&1; then

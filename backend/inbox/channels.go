@@ -478,6 +478,9 @@ func (s *Service) DeleteLeadLink(ctx context.Context, id int64) error {
 
 // MergePeople joins two records of one client: merge's chats, plans, tags and tasks move to keep.
 func (s *Service) MergePeople(ctx context.Context, keep, merge int64) error {
+	if err := s.remoteOnly(); err != nil {
+		return err
+	}
 	if keep <= 0 || merge <= 0 || keep == merge {
 		return invalid("merge needs two different people")
 	}

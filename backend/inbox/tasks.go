@@ -55,6 +55,9 @@ func (s *Service) Tasks(ctx context.Context, personID int64) ([]core.Task, error
 
 // AddTask creates a task on a person: a title, a due time, an assignee (me by default).
 func (s *Service) AddTask(ctx context.Context, t core.Task) (core.Task, error) {
+	if err := s.remoteOnly(); err != nil {
+		return core.Task{}, err
+	}
 	if t.PersonID <= 0 {
 		return core.Task{}, invalid("no person")
 	}
@@ -67,6 +70,9 @@ func (s *Service) AddTask(ctx context.Context, t core.Task) (core.Task, error) {
 
 // UpdateTask changes a task's title, due time and assignee.
 func (s *Service) UpdateTask(ctx context.Context, t core.Task) (core.Task, error) {
+	if err := s.remoteOnly(); err != nil {
+		return core.Task{}, err
+	}
 	if t.ID <= 0 {
 		return core.Task{}, invalid("no task")
 	}
@@ -79,6 +85,9 @@ func (s *Service) UpdateTask(ctx context.Context, t core.Task) (core.Task, error
 
 // SetTaskDone completes a task (true) or opens it again.
 func (s *Service) SetTaskDone(ctx context.Context, id int64, done bool) (core.Task, error) {
+	if err := s.remoteOnly(); err != nil {
+		return core.Task{}, err
+	}
 	if id <= 0 {
 		return core.Task{}, invalid("no task")
 	}
@@ -87,6 +96,9 @@ func (s *Service) SetTaskDone(ctx context.Context, id int64, done bool) (core.Ta
 
 // DeleteTask removes a task.
 func (s *Service) DeleteTask(ctx context.Context, id int64) error {
+	if err := s.remoteOnly(); err != nil {
+		return err
+	}
 	if id <= 0 {
 		return invalid("no task")
 	}
@@ -103,6 +115,9 @@ func (s *Service) isAdmin(ctx context.Context) bool {
 // unassigned). Two claims at once have one winner; the other gets a store.ClaimConflict naming
 // the owner (code "claimed"). Taking over another manager's chat is for admins.
 func (s *Service) ClaimChat(ctx context.Context, chatID, expected int64) error {
+	if err := s.remoteOnly(); err != nil {
+		return err
+	}
 	if chatID <= 0 || expected < 0 {
 		return invalid("no chat")
 	}
@@ -115,6 +130,9 @@ func (s *Service) ClaimChat(ctx context.Context, chatID, expected int64) error {
 // ReleaseChat leaves a chat unassigned if its owner is still expected. Managers release their
 // own chats; admins anyone's.
 func (s *Service) ReleaseChat(ctx context.Context, chatID, expected int64) error {
+	if err := s.remoteOnly(); err != nil {
+		return err
+	}
 	if chatID <= 0 || expected <= 0 {
 		return invalid("no chat or owner")
 	}

@@ -31,7 +31,8 @@ type Remote interface {
 }
 
 // ErrTeamUnsupported: a write a replica of a team hub cannot make yet (attachments, voice,
-// retries, "read all"): refused rather than queued where nothing sends it.
+// retries, "read all", tasks, claims, merging people): refused rather than made in the local
+// copy only, where nothing sends it and the hub's next state would undo it.
 var ErrTeamUnsupported = errors.New("not available on a replica of a team hub yet")
 
 // remoteOnly refuses, in replica mode, a write that has no mutation yet.

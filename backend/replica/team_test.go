@@ -595,6 +595,14 @@ func TestReplicaEditsArchivesAndRefusesWhatItCannot(t *testing.T) {
 	if _, err := a.eng.Composer.SendParts(ctx, chat, []inbox.Part{{Kind: inbox.PartText, Text: "x"}}, 0); inbox.ErrorCode(err) != "team_unsupported" {
 		t.Fatalf("parts on a replica: %v", err)
 	}
+	// Tasks, claims and merges have no mutation yet: made only in the local copy they would be
+	// lost at the hub's next state, so they are refused in words.
+	if err := a.eng.Inbox.ClaimChat(ctx, chat, 0); inbox.ErrorCode(err) != "team_unsupported" {
+		t.Fatalf("a claim on a replica: %v", err)
+	}
+	if _, err := a.eng.Inbox.AddTask(ctx, core.Task{PersonID: 1, Title: "call back", DueAt: time.Now().Add(time.Hour).UnixMilli()}); inbox.ErrorCode(err) != "team_unsupported" {
+		t.Fatalf("a task on a replica: %v", err)
+	}
 	if st, _ := a.eng.ReplicaStatus(); st.Pending != 0 {
 		t.Fatalf("refused writes were queued: %+v", st)
 	}

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Smoke test of team mode with the production binaries under Xvfb: a hub with a (fake) Telegram
+# bot and two clients, and the desktop app as a member of that hub.
+#   1. The desktop's data directory holds a solo (demo) inbox and the membership of the hub, its
+#      session in the OS keyring, as Settings → Team leaves them after signing in.
+#   2. The app starts as a replica over <data>/team: it renders the hub's people, not the demo's,
+#      and the solo inbox is left as it was.
+#   3. A reply typed into the app (real clicks and keys) reaches the client through the hub, once.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill -KILL -- "-$p" 2>/dev/null || kill -KILL "$p" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+H=$PWD/build/bin/switchboard-hub
+APP=$PWD/build/bin/switchboard
+fail() {
+  echo "smoke-team: FAIL - $*"
+  for f in hub.log app.log tg.log; do [[ -s $work/$f ]] && { echo "--- $f"; tail -n 20 "$work/$f"; }; done
+  echo "smoke-team: 0 passed, 1 failed"
+  exit 1
+}
+
+go build -o "$work/faketelegram" ./backend/channel/fakeapi/faketelegram
+cd "$work"
+setsid ./faketelegram --addr-file tg.addr --messages 2 --keep --timeout 10m >tg.log 2>&1 &
+pids+=($!)
+for _ in $(seq 1 100); do [[ -s tg.addr ]] && break; sleep 0.1; done
+read -r tg_url tg_token <tg.addr
+(umask 077 && printf '%s' "$tg_token" >bot.token)
+"$H" channel add telegram --token-file bot.token --api-url "$tg_url" --data hub --tokens file >/dev/null
+(umask 077 && printf 'vera-password-1\n' >vera.password)
+"$H" user add --data hub --email vera@example.com --name Vera --role admin <vera.password >/dev/null
+port=$(( (RANDOM % 2000) + 40000 ))
+setsid "$H" serve --data hub --tokens file --telegram-api "$tg_url" --listen "127.0.0.1:$port" >hub.log 2>&1 &
+pids+=($!)
+hub=http://127.0.0.1:$port
+for _ in $(seq 1 100); do curl -fs "$hub/api/v1/version" >/dev/null && break; sleep 0.1; done
+curl -fs "$hub/api/v1/version" >/dev/null || fail "the hub did not answer on $hub"
+"$H" demo --data desk --people 50 --messages 300 --seed 3 >/dev/null 2>&1
+
+export SWITCHBOARD_READY_FILE=$work/ready.json
+setsid "$OLDPWD/scripts/with-desktop.sh" sh -c '
+  set -e
+  hub=$1 app=$2
+  # What Settings → Team leaves after signing in: the session in the keyring, the membership
+  # (no secret) in the data directory'"'"'s own settings.
+  curl -fs -X POST "$hub/api/v1/login" -H "Content-Type: application/json" \
+    -d "{\"email\":\"vera@example.com\",\"password\":\"vera-password-1\"}" | jq -j .token |
+    secret-tool store --label "Switchboard hub session" service switchboard username hub-session
+  sqlite3 desk/switchboard.db "INSERT OR REPLACE INTO settings (key, value) VALUES (\"team_hub\", json_object(\"hubUrl\", \"$hub\", \"email\", \"vera@example.com\"))"
+  "$app" --data desk >app.log 2>&1 &
+  pid=$!
+  for i in $(seq 1 60); do [ -s "$SWITCHBOARD_READY_FILE" ] && break; sleep 0.5; done
+  # The replica may render before its snapshot has come: wait for the two clients.
+  for i in $(seq 1 40); do
+    [ "$(sqlite3 desk/team/switchboard.db "SELECT count(*) FROM people" 2>/dev/null)" = 2 ] && break
+    sleep 0.25
+  done
+  sleep 1
+  wid=$(xdotool search --onlyvisible --pid $pid 2>/dev/null | head -n1)
+  if [ -n "$wid" ]; then
+    xdotool windowfocus --sync "$wid" 2>/dev/null || true
+    import -window "$wid" list.png
+    xdotool mousemove --window "$wid" 200 170 click 1   # the first client: the chat opens
+    sleep 1.5
+    xdotool mousemove --window "$wid" 700 760 click 1   # the composer
+    xdotool type --delay 20 "Hello from the team"
+    xdotool key --clearmodifiers ctrl+Return
+    for i in $(seq 1 40); do grep -q "Hello from the team" tg.log && break; sleep 0.25; done
+    import -window "$wid" chat.png
+  fi
+  kill -TERM $pid
+  for i in $(seq 1 20); do kill -0 $pid 2>/dev/null || exit 0; sleep 0.5; done
+  kill -KILL $pid
+  exit 3
+' sh "$hub" "$APP" >desktop.log 2>&1 &
+pids+=($!)
+status=0
+wait "${pids[-1]}" || status=$?
+
+[[ -s ready.json ]] || fail "the app in team mode did not report a rendered list"
+rows=$(sed -E 's/.*"rows":([0-9]+).*/\1/' ready.json)
+team=$(sqlite3 desk/team/switchboard.db "SELECT count(*) FROM people" 2>/dev/null || echo 0)
+solo=$(sqlite3 desk/switchboard.db "SELECT count(*) FROM people")
+[[ $team == 2 ]] || fail "the replica at desk/team holds $team people, want the hub's 2"
+[[ $solo == 50 ]] || fail "the solo inbox holds $solo people after a team run, want its 50"
+echo "smoke-team: the app ran as a replica over desk/team (the hub's $team people, $rows rendered first); the solo inbox kept its $solo"
+[[ -s chat.png ]] || fail "no window to type into (xdotool found none)"
+sent=$(grep -c 'the bot sent to chat [0-9]*: "Hello from the team"' tg.log || true)
+[[ $sent == 1 ]] || fail "the reply typed into the app reached the client $sent times, want once"
+[[ $status -eq 0 ]] || fail "the app did not quit on SIGTERM (status $status)"
+grep -q "$tg_token" app.log hub.log desktop.log && fail "a token is in a log"
+mkdir -p "$OLDPWD/build/bin/smoke"
+cp list.png "$OLDPWD/build/bin/smoke/team-list.png"
+cp chat.png "$OLDPWD/build/bin/smoke/team-chat.png"
+echo "smoke-team: a reply typed into the app reached the client once, through the hub"
+echo "smoke-team: 1 passed, 0 failed"
