@@ -62,6 +62,11 @@ var errorCodes = []struct {
 	{ErrBadConstructor, "bad_constructor"},
 	{store.ErrTemplateExists, "template_exists"},
 	{store.ErrTemplateName, "template_name"},
+	{core.ErrDialogueClosed, "dialogue_closed"},
+	{core.ErrDialogueOpen, "dialogue_open"},
+	{store.ErrOptionExists, "dialogue_option_exists"},
+	{store.ErrOptionName, "dialogue_option_name"},
+	{ErrUnknownOption, "dialogue_option_unknown"},
 }
 
 // ErrorCode is err's code, CodeInternal for an error not in the table.
