@@ -350,21 +350,20 @@ func mapUpdate(u update) (core.Update, bool) {
 	return core.Update{}, false
 }
 
-// mapCallback maps a tap on one of our rating buttons. Its data is the client's word, so only
-// data that parses as a rating (core.ParseRatingData) becomes a tap; the store then checks the
-// cycle belongs to this chat. Any other callback query (another bot's keyboard, a forged one)
-// still comes back as an update with no tap, so the spinner on the client's button is answered.
+// mapCallback maps a tap on an inline keyboard button in a private chat (we only send keyboards
+// there; a tap in inline mode or a group is not ours and is skipped). Its data is the client's
+// word, so only data that parses as a rating (core.ParseRatingData) becomes a tap, and the store
+// then checks the cycle belongs to this chat. A tap with other data (another keyboard, a forged
+// one) still comes back, without a tap, so the spinner on the client's button is answered.
 func mapCallback(q *callbackQuery) (core.Update, bool) {
-	if q.ID == "" || len(q.ID) > 64 {
+	m := q.Message
+	if q.ID == "" || len(q.ID) > 64 || m == nil || m.Chat.Type != privateChat || m.Chat.ID == 0 || m.MessageID <= 0 {
 		return core.Update{}, false
 	}
-	up := core.Update{Kind: core.UpdTap, TapID: q.ID, From: senderOf(&q.From, chat{})}
-	if m := q.Message; m != nil && m.Chat.Type == privateChat && m.Chat.ID != 0 && m.MessageID > 0 {
-		up.ExternalChatID = strconv.FormatInt(m.Chat.ID, 10)
-		up.ExternalID = strconv.FormatInt(m.MessageID, 10)
-		if tap, ok := core.ParseRatingData(q.Data); ok {
-			up.Tap = &tap
-		}
+	up := core.Update{Kind: core.UpdTap, TapID: q.ID, From: senderOf(&q.From, chat{}),
+		ExternalChatID: strconv.FormatInt(m.Chat.ID, 10), ExternalID: strconv.FormatInt(m.MessageID, 10)}
+	if tap, ok := core.ParseRatingData(q.Data); ok {
+		up.Tap = &tap
 	}
 	return up, true
 }
