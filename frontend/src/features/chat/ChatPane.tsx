@@ -7,6 +7,7 @@ import type { Manager } from '../../lib/types';
 import { Composer, History, HistoryFilterBar } from '../../lazyParts';
 import { channelsStore } from '../workspace/channels';
 import { listControl, markRead, setReplyTo, workspace } from '../workspace/store';
+import { DialoguePanel } from '../dialogues/DialoguePanel';
 import { ChatHead } from './ChatHead';
 import { waitReason } from './waitReason';
 
@@ -50,6 +51,7 @@ export function ChatPane({ me, managers }: { me: Manager; managers: Map<number, 
   return (
     <section className="pane pane-chat" aria-label={sel.name}>
       <ChatHead name={name} chats={chats} chatId={sel.chatId} />
+      <DialoguePanel key={sel.chatId} chatId={sel.chatId} me={me} managers={managers} />
       <Suspense fallback={<div className="history" aria-busy="true" />}>
         {histFilterOpen && <HistoryFilterBar value={histFilter} onChange={onFilter} />}
         <History
