@@ -57,7 +57,13 @@ async function fakeBot() {
       if (method === 'sendMessage') {
         const chatId = Number(params.get('chat_id'));
         const markup = params.get('reply_markup') ? JSON.parse(params.get('reply_markup')) : null;
-        const msg = { message_id: 1000 + nextMessageId++, from: { id: 525252, is_bot: true, first_name: BOT_NAME }, chat: { id: chatId, type: 'private' }, date: Math.floor(Date.now() / 1000), text: params.get('text') };
+        const msg = {
+          message_id: 1000 + nextMessageId++,
+          from: { id: 525252, is_bot: true, first_name: BOT_NAME },
+          chat: { id: chatId, type: 'private' },
+          date: Math.floor(Date.now() / 1000),
+          text: params.get('text'),
+        };
         sent.push({ ...msg, reply_markup: markup });
         return send(200, { ok: true, result: msg });
       }
@@ -210,7 +216,9 @@ export default function register({ spec }) {
 
       // The client taps 5, then 2: the first tap wins; both taps are answered.
       const first = api.tap(fromId, client, request, '5');
-      await page.waitForFunction(() => document.querySelector('[data-testid="dialogue-client-rating"]')?.getAttribute('data-score') === '5', null, { timeout: 15000 });
+      await page.waitForFunction(() => document.querySelector('[data-testid="dialogue-client-rating"]')?.getAttribute('data-score') === '5', null, {
+        timeout: 15000,
+      });
       const again = api.tap(fromId, client, request, '2');
       await until('both taps answered', () => api.answered.includes(first) && api.answered.includes(again));
       const indicator = page.locator('[data-testid="history"] [data-testid="indicator"].ind-client_rating');

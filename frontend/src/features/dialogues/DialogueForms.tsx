@@ -13,7 +13,19 @@ function toggle<T>(list: T[], v: T): T[] {
   return list.includes(v) ? list.filter((x) => x !== v) : [...list, v];
 }
 
-function CheckList({ legend, names, picked, onChange, testid }: { legend: string; names: string[]; picked: string[]; onChange: (v: string[]) => void; testid: string }) {
+function CheckList({
+  legend,
+  names,
+  picked,
+  onChange,
+  testid,
+}: {
+  legend: string;
+  names: string[];
+  picked: string[];
+  onChange: (v: string[]) => void;
+  testid: string;
+}) {
   if (names.length === 0) return null;
   return (
     <fieldset className="dlg-field" data-testid={testid}>

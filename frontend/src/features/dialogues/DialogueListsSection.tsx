@@ -79,7 +79,14 @@ function OptionList({ kind, title, items, reload }: { kind: DialogueOptionKind; 
         </ul>
       )}
       <form className="sb-set-toolbar" onSubmit={(e) => void add(e)}>
-        <input value={name} onChange={(e) => setName(e.target.value)} maxLength={100} placeholder={t('lists.newName')} aria-label={t('lists.newName')} data-testid={`dlg-add-name-${kind}`} />
+        <input
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          maxLength={100}
+          placeholder={t('lists.newName')}
+          aria-label={t('lists.newName')}
+          data-testid={`dlg-add-name-${kind}`}
+        />
         <button type="submit" className="sb-set-btn primary" disabled={!name.trim()} data-testid={`dlg-add-${kind}`}>
           {t('lists.add')}
         </button>

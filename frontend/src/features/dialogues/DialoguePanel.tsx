@@ -128,7 +128,13 @@ export function DialoguePanel({ chatId, me, managers }: { chatId: number; me: Ma
               </span>
             )}
           </span>
-          <span className="dlg-rating" role="group" aria-label={t('dlg.managerRating')} data-testid="dialogue-manager-rating" data-score={cycle?.managerRating ?? 0}>
+          <span
+            className="dlg-rating"
+            role="group"
+            aria-label={t('dlg.managerRating')}
+            data-testid="dialogue-manager-rating"
+            data-score={cycle?.managerRating ?? 0}
+          >
             <span className="dlg-rating-label">{t('dlg.managerRating')}:</span>
             {[1, 2, 3, 4, 5].map((n) => (
               <button

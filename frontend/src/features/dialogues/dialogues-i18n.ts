@@ -39,7 +39,8 @@ const en = {
   'dlg.closeConfirm': 'Close dialogue',
   'dlg.needText': 'Write the request text, or do not ask for a rating.',
   'lists.title': 'Dialogues',
-  'lists.intro': 'The lists managers pick from when they open a dialogue in a chat. Renaming or removing an entry does not change dialogues that already have it.',
+  'lists.intro':
+    'The lists managers pick from when they open a dialogue in a chat. Renaming or removing an entry does not change dialogues that already have it.',
   'lists.type': 'Dialogue types',
   'lists.reason': 'Reasons',
   'lists.component': 'Components',
