@@ -51,4 +51,6 @@ func (a *Settings) SaveDialogueOption(o core.DialogueOption) (core.DialogueOptio
 }
 
 // DeleteDialogueOption removes an entry of a dialogue list.
-func (a *Settings) DeleteDialogueOption(id int64) error { return a.inbox.DeleteDialogueOption(bg(), id) }
+func (a *Settings) DeleteDialogueOption(id int64) error {
+	return a.inbox.DeleteDialogueOption(bg(), id)
+}

@@ -106,7 +106,7 @@ type Telegram struct {
 	files      map[string]tgFile
 	nextFileNo int
 	now        func() time.Time
-	avatar     []byte // the bot's profile photo; nil = none
+	avatar     []byte         // the bot's profile photo; nil = none
 	queries    map[string]int // callback query id -> times answered
 	nextQuery  int64
 }
