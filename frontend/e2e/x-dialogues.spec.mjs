@@ -252,6 +252,16 @@ export default function register({ spec }) {
       await page.waitForFunction(() => document.querySelector('[data-testid="dialogue-bar"]')?.getAttribute('data-status') === 'open');
       assert.match(await bar.textContent(), /cycle 2/);
       assert.equal(await bar.getByTestId('dialogue-client-rating').textContent(), 'not rated');
+      // Each cycle keeps its own ratings.
+      await bar.getByTestId('dialogue-history-toggle').click();
+      const cycles = bar.getByTestId('dialogue-history-row');
+      await cycles.nth(1).waitFor();
+      assert.deepEqual(await cycles.evaluateAll((rs) => rs.map((r) => [r.getAttribute('data-cycle'), r.getAttribute('data-client-score')])), [
+        ['2', '0'],
+        ['1', '5'],
+      ]);
+      assert.match(await cycles.nth(1).textContent(), /5 of 5.*4 of 5/);
+      await shot(page, 'dialogues-04-cycles');
     } finally {
       if (connected) {
         await openSettings(page, 'channels').catch(() => undefined);

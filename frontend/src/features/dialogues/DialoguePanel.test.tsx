@@ -175,6 +175,30 @@ describe('DialoguePanel', () => {
   });
 });
 
+describe('DialoguePanel history', () => {
+  it('lists every cycle with its own ratings, newest first', async () => {
+    backend([
+      dialogue({
+        status: 'open',
+        cycles: [
+          cycle({ id: 70, number: 1, closedAt: 5, ratingRequestedAt: 5, clientRating: 5, managerRating: 3 }),
+          cycle({ id: 71, number: 2, closedAt: 9, ratingRequestedAt: 9 }),
+          cycle({ id: 72, number: 3 }),
+        ],
+      }),
+    ]);
+    renderPanel();
+    fireEvent.click(await screen.findByTestId('dialogue-history-toggle'));
+    const rowsShown = screen.getAllByTestId('dialogue-history-row');
+    expect(rowsShown.map((r) => r.getAttribute('data-cycle'))).toEqual(['3', '2', '1']);
+    expect(rowsShown.map((r) => r.getAttribute('data-client-score'))).toEqual(['0', '0', '5']);
+    expect(rowsShown[1]!.textContent).toContain('asked, no answer yet');
+    expect(rowsShown[2]!.textContent).toContain('5 of 5');
+    expect(rowsShown[2]!.textContent).toContain('3 of 5');
+    expect(screen.getByTestId('dialogue-bar').textContent).toContain('cycle 3');
+  });
+});
+
 describe('DialogueListsSection', () => {
   it('adds, renames and removes entries of the three lists', async () => {
     let opts: DialogueOption[] = [{ id: 1, kind: 'reason', name: HOSTILE, position: 1 }];

@@ -3,6 +3,7 @@
 // actions, or a button to start one. It refetches when the store reports a change in this chat
 // (a client's tap arrives as one) or in the admin's lists.
 import { useCallback, useEffect, useState } from 'react';
+import { formatDateTime } from '../../lib/format';
 import { useWords } from '../../lib/i18n';
 import { useStoreChanges } from '../../lib/changes';
 import { dialoguesApi } from '../../lib/dialoguesApi';
@@ -26,12 +27,49 @@ function Stars({ score, testid }: { score: number; testid: string }) {
   );
 }
 
+/** Every dialogue of the chat with each cycle's span and both ratings, newest dialogue first. */
+function DialogueHistory({ dialogues }: { dialogues: Dialogue[] }) {
+  const { t, locale } = useWords(dialoguesWords);
+  const rating = (n: number) => (n > 0 ? t('dlg.stars', { n }) : '—');
+  return (
+    <table className="dlg-history" data-testid="dialogue-history">
+      <thead>
+        <tr>
+          <th>{t('dlg.label')}</th>
+          <th>{t('dlg.cycleCol')}</th>
+          <th>{t('dlg.opened')}</th>
+          <th>{t('dlg.closed')}</th>
+          <th>{t('dlg.clientRating')}</th>
+          <th>{t('dlg.managerRatingShort')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {dialogues.flatMap((d) =>
+          [...(d.cycles ?? [])].reverse().map((c) => (
+            <tr key={c.id} data-testid="dialogue-history-row" data-cycle={c.number} data-client-score={c.clientRating}>
+              <td>
+                #{d.id} {d.type || t('dlg.noType')}
+              </td>
+              <td>{c.number}</td>
+              <td>{formatDateTime(c.openedAt, locale)}</td>
+              <td>{c.closedAt ? formatDateTime(c.closedAt, locale) : t(`dlg.status.${d.status}`)}</td>
+              <td>{c.clientRating > 0 ? rating(c.clientRating) : c.ratingRequestedAt > 0 ? t('dlg.ratingAsked') : '—'}</td>
+              <td>{rating(c.managerRating)}</td>
+            </tr>
+          )),
+        )}
+      </tbody>
+    </table>
+  );
+}
+
 export function DialoguePanel({ chatId, me, managers }: { chatId: number; me: Manager; managers: Map<number, Manager> }) {
   const { t } = useWords(dialoguesWords);
   const report = useReportError();
   const [dialogues, setDialogues] = useState<Dialogue[] | null>(null);
   const [options, setOptions] = useState<DialogueOption[]>([]);
   const [form, setForm] = useState<'new' | 'edit' | 'close' | null>(null);
+  const [showHistory, setShowHistory] = useState(false);
 
   const load = useCallback(async () => {
     try {
@@ -66,6 +104,7 @@ export function DialoguePanel({ chatId, me, managers }: { chatId: number; me: Ma
   const d = currentDialogue(dialogues);
   const cycle = d ? currentCycle(d) : null;
   const rating = d ? clientRatingState(d) : null;
+  const cycles = dialogues.reduce((n, x) => n + (x.cycles?.length ?? 0), 0);
   const names = (d?.managers ?? []).map((id) => managers.get(id)?.name ?? (id === me.id ? me.name : `#${id}`));
 
   return (
@@ -154,6 +193,17 @@ export function DialoguePanel({ chatId, me, managers }: { chatId: number; me: Ma
         </>
       )}
       <span className="spacer" />
+      {cycles > 1 && (
+        <button
+          type="button"
+          className={`btn btn-small${showHistory ? ' on' : ''}`}
+          aria-expanded={showHistory}
+          onClick={() => setShowHistory((v) => !v)}
+          data-testid="dialogue-history-toggle"
+        >
+          {t('dlg.history', { n: cycles })}
+        </button>
+      )}
       {d && (
         <button type="button" className="btn btn-small" onClick={() => setForm('edit')} data-testid="dialogue-edit">
           {t('dlg.edit')}
@@ -185,6 +235,7 @@ export function DialoguePanel({ chatId, me, managers }: { chatId: number; me: Ma
           onClose={() => setForm(null)}
         />
       )}
+      {showHistory && cycles > 1 && <DialogueHistory dialogues={dialogues} />}
       {form === 'close' && d && <CloseDialogueForm dialogue={d} onDone={done} onClose={() => setForm(null)} />}
     </div>
   );
