@@ -262,6 +262,24 @@ export default function register({ spec }) {
       ]);
       assert.match(await cycles.nth(1).textContent(), /5 of 5.*4 of 5/);
       await shot(page, 'dialogues-04-cycles');
+
+      // The "open dialogue" filter: the reopened dialogue lists the client, closing it drops them.
+      await page.getByTestId('filters-toggle').click();
+      await page.getByTestId('filter-more').click();
+      await page.getByTestId('filter-active-dialogues').check();
+      await page.getByTestId('filter-apply').click();
+      await listSettled(page);
+      assert.deepEqual(
+        await rows(page)
+          .allTextContents()
+          .then((ts) => ts.filter((x) => x.includes(client)).length),
+        1,
+      );
+      await bar.getByTestId('dialogue-close').click();
+      await page.getByTestId('dialogue-ask-rating').uncheck();
+      await page.getByTestId('dialogue-close-confirm').click();
+      await page.waitForFunction((name) => ![...document.querySelectorAll('[data-testid="person-row"]')].some((r) => r.textContent.includes(name)), client);
+      assert.equal(api.sent.length, 1, 'closing without a request sends nothing');
     } finally {
       if (connected) {
         await openSettings(page, 'channels').catch(() => undefined);
