@@ -48,7 +48,7 @@ function DialogueHistory({ dialogues }: { dialogues: Dialogue[] }) {
           [...(d.cycles ?? [])].reverse().map((c) => (
             <tr key={c.id} data-testid="dialogue-history-row" data-cycle={c.number} data-client-score={c.clientRating}>
               <td>
-                #{d.id} {d.type || t('dlg.noType')}
+                #{d.id} {d.type ? <span data-param>{d.type}</span> : t('dlg.noType')}
               </td>
               <td>{c.number}</td>
               <td>{formatDateTime(c.openedAt, locale)}</td>
@@ -131,13 +131,13 @@ export function DialoguePanel({ chatId, me, managers }: { chatId: number; me: Ma
             ))}
           </select>
           {cycle && cycle.number > 1 && <span className="dlg-muted">{t('dlg.cycle', { n: cycle.number })}</span>}
-          <span className="dlg-type" data-testid="dialogue-type-shown">
+          <span className="dlg-type" data-testid="dialogue-type-shown" data-param={d.type ? '' : undefined}>
             {d.type || t('dlg.noType')}
           </span>
           {(d.reasons ?? []).length > 0 && (
             <span className="dlg-chips" title={t('dlg.reasons')} data-testid="dialogue-reasons-shown">
               {(d.reasons ?? []).map((r) => (
-                <span key={r} className="dlg-chip">
+                <span key={r} className="dlg-chip" data-param>
                   {r}
                 </span>
               ))}
@@ -146,14 +146,14 @@ export function DialoguePanel({ chatId, me, managers }: { chatId: number; me: Ma
           {(d.components ?? []).length > 0 && (
             <span className="dlg-chips dlg-chips-components" title={t('dlg.components')} data-testid="dialogue-components-shown">
               {(d.components ?? []).map((c) => (
-                <span key={c} className="dlg-chip">
+                <span key={c} className="dlg-chip" data-param>
                   {c}
                 </span>
               ))}
             </span>
           )}
           {names.length > 0 && (
-            <span className="dlg-muted" title={t('dlg.managers')} data-testid="dialogue-managers-shown">
+            <span className="dlg-muted" title={t('dlg.managers')} data-testid="dialogue-managers-shown" data-param>
               {names.join(', ')}
             </span>
           )}
