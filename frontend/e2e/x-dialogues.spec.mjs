@@ -8,7 +8,7 @@
 // x-daily.spec.mjs. Alone: E2E_ONLY=dialogues E2E_PORT=… bash scripts/e2e.sh
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { listSettled, openTab, rows, search, shot } from './helpers.mjs';
+import { listSettled, openTab, removeChannel, rows, search, shot } from './helpers.mjs';
 
 const TOKEN = '525252:AAE-e2e-dialogues-token_abcdefghijk';
 const BOT_NAME = 'E2E Dialogues Bot';
@@ -281,17 +281,8 @@ export default function register({ spec }) {
       await page.waitForFunction((name) => ![...document.querySelectorAll('[data-testid="person-row"]')].some((r) => r.textContent.includes(name)), client);
       assert.equal(api.sent.length, 1, 'closing without a request sends nothing');
     } finally {
-      if (connected) {
-        await openSettings(page, 'channels').catch(() => undefined);
-        const row = page.getByTestId('channel-row').filter({ hasText: BOT_NAME });
-        await row
-          .getByTestId('channel-remove')
-          .click()
-          .then(() => page.getByTestId('confirm-yes').click())
-          .then(() => closeSettings(page))
-          .then(() => listSettled(page))
-          .catch((e) => console.log(`     cleanup: ${e.message}`));
-      }
+      // Leave no bot polling: the channel is removed (it had chats, so it stays listed, off).
+      if (connected) await removeChannel(page, BOT_NAME).catch((e) => console.log(`     cleanup: ${e.message}`));
       await api.close();
     }
   });
