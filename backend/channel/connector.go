@@ -30,6 +30,14 @@ type Connector interface {
 	Download(ctx context.Context, a core.Attachment, dst string) error
 }
 
+// TapAnswerer is a connector whose button taps must be answered: Telegram shows a spinner on
+// the client's button until the bot answers the callback query. The supervisor calls it after
+// the batch with the taps is stored (an unstored batch comes again, and is answered then); the
+// answer carries no words, so it is the same for a first, a repeated and a refused tap.
+type TapAnswerer interface {
+	AnswerTaps(ctx context.Context, tapIDs []string)
+}
+
 // Error classes a connector returns (wrapped) so the supervisor and the outbox worker can
 // decide: wait, stop, or back off. Use errors.As with *APIError for the details.
 var (

@@ -391,6 +391,7 @@ func (s *Supervisor) run(ctx context.Context, l *pollLoop) {
 			if b.Cursor != "" {
 				cursor = b.Cursor
 			}
+			answerTaps(ctx, l.conn, b.Updates)
 			if s.cfg.OnBatch != nil && len(b.Updates) > 0 {
 				s.cfg.OnBatch(id, res)
 			}
@@ -400,6 +401,23 @@ func (s *Supervisor) run(ctx context.Context, l *pollLoop) {
 	}
 	if st, _ := s.Status(id); ctx.Err() != nil || st.State == core.StateConnected || st.State == core.StatePolling {
 		s.publish(core.ChannelStatus{ChannelID: id, State: core.StateStopped})
+	}
+}
+
+// answerTaps answers the stored batch's button taps, if the connector needs that.
+func answerTaps(ctx context.Context, conn Connector, updates []core.Update) {
+	a, ok := conn.(TapAnswerer)
+	if !ok {
+		return
+	}
+	var ids []string
+	for _, u := range updates {
+		if u.TapID != "" {
+			ids = append(ids, u.TapID)
+		}
+	}
+	if len(ids) > 0 {
+		a.AnswerTaps(ctx, ids)
 	}
 }
 

@@ -171,6 +171,8 @@ const (
 	IndTunnelStop     IndicatorType = "tunnel_stop"
 	IndTrigger        IndicatorType = "trigger"
 	IndFilter         IndicatorType = "filter"
+	// IndClientRating is the client's tap on a rating request (Score, Dialogue, Cycle).
+	IndClientRating IndicatorType = "client_rating"
 )
 
 // Indicator details; which fields are set depends on Type.
@@ -187,6 +189,10 @@ type Indicator struct {
 	// Details is data the client came with (a /start code that is not a lead link of ours),
 	// shown as it is; never words of ours.
 	Details string `json:"details,omitempty"`
+	// Score, Dialogue and Cycle describe a client rating: 1..5, the dialogue's id, the cycle's number.
+	Score    int   `json:"score,omitempty"`
+	Dialogue int64 `json:"dialogue,omitempty"`
+	Cycle    int   `json:"cycle,omitempty"`
 }
 
 // Reaction is one emoji reaction on a message with how many gave it.
@@ -308,16 +314,22 @@ type LeadLink struct {
 	Tool      string `db:"tool" json:"tool"`
 }
 
-// Dialogue is a support request worked on in a chat.
+// Dialogue is a support request worked on in a chat (dialogue.go). Status and the ratings are
+// those of its current cycle; Cycles holds every cycle, oldest first.
 type Dialogue struct {
 	ID            int64  `db:"id" json:"id"`
 	ChatID        int64  `db:"chat_id" json:"chatId"`
 	Type          string `db:"type" json:"type"`
-	Status        string `db:"status" json:"status"` // open, in_progress, closed
+	Status        string `db:"status" json:"status"` // open, in_progress, waiting, closed
 	ClientRating  int    `db:"client_rating" json:"clientRating"`
 	ManagerRating int    `db:"manager_rating" json:"managerRating"`
 	CreatedAt     int64  `db:"created_at" json:"createdAt"`
 	ClosedAt      int64  `db:"closed_at" json:"closedAt"`
+
+	Reasons    []string        `db:"-" json:"reasons"`
+	Components []string        `db:"-" json:"components"`
+	Managers   []int64         `db:"-" json:"managers"`
+	Cycles     []DialogueCycle `db:"-" json:"cycles"`
 }
 
 // SavedFilter is a named ListFilter.
@@ -358,5 +370,6 @@ const (
 	EventPersonChanged  = "person.changed"
 	EventOutboxChanged  = "outbox.changed"
 	EventNoteMention    = "note.mention"
-	EventTaskChanged    = "task.changed" // created, edited, completed, reopened, deleted
+	EventTaskChanged    = "task.changed"     // created, edited, completed, reopened, deleted
+	EventDialogue       = "dialogue.changed" // created, edited, closed, reopened, rated
 )

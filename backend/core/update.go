@@ -14,6 +14,7 @@ const (
 	UpdBlocked  UpdateKind = "blocked"  // the client blocked the bot / denied messages
 	UpdAllowed  UpdateKind = "allowed"  // the client unblocked the bot / allowed messages
 	UpdTyping   UpdateKind = "typing"   // the client is typing (VK); not stored
+	UpdTap      UpdateKind = "tap"      // the client tapped a rating button (Telegram callback query)
 )
 
 // Sender identifies the client an update is about, as the messenger knows them.
@@ -38,7 +39,12 @@ type Update struct {
 	// StartPayload is Telegram's /start PAYLOAD or VK's ref; it marks a subscription.
 	StartPayload string `json:"startPayload,omitempty"`
 	RefSource    string `json:"refSource,omitempty"` // VK ref_source
-	At           int64  `json:"at"`                  // unix ms
+	// Tap is a rating button's data: on UpdTap (Telegram), or on the UpdMessage a VK keyboard
+	// button sends. Claimed by the client, checked by the store.
+	Tap *RatingTap `json:"tap,omitempty"`
+	// TapID is the Telegram callback query to answer once the batch is stored.
+	TapID string `json:"tapId,omitempty"`
+	At    int64  `json:"at"` // unix ms
 }
 
 // Batch is what one poll returned: updates plus the cursor to acknowledge once they are stored.
@@ -57,6 +63,9 @@ type Outgoing struct {
 	Text           string       `json:"text"`
 	Attachments    []Attachment `json:"attachments,omitempty"` // LocalPath set for uploads
 	ReplyToExtID   string       `json:"replyToExternalId,omitempty"`
+	// RatingCycle, when set, makes a send a rating request: buttons 1..5 whose data names this
+	// dialogue cycle (Telegram inline keyboard, VK inline keyboard with payloads).
+	RatingCycle int64 `json:"ratingCycle,omitempty"`
 }
 
 // Sent is what a connector returns for a delivered send.

@@ -71,6 +71,11 @@ var errorCodes = []struct {
 	{store.ErrAssigneeDisabled, "assignee_disabled"},
 	{store.ErrClaimed, "claimed"},
 	{ErrAdminOnly, "admin_only"},
+	{core.ErrDialogueClosed, "dialogue_closed"},
+	{core.ErrDialogueOpen, "dialogue_open"},
+	{store.ErrOptionExists, "dialogue_option_exists"},
+	{store.ErrOptionName, "dialogue_option_name"},
+	{ErrUnknownOption, "dialogue_option_unknown"},
 }
 
 // ErrorParams are the data an error's words need beside its code (the owner of a chat someone

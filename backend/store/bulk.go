@@ -52,6 +52,7 @@ const (
 	bulkAlert    = `INSERT INTO task_alerts (task_id, due_at) VALUES (?, ?)`
 	bulkDialogue = `INSERT INTO dialogues (id, chat_id, type, status, client_rating, manager_rating, created_at, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
 	bulkDlgMgr   = `INSERT INTO dialogue_managers (dialogue_id, manager_id) VALUES (?, ?)`
+	bulkDlgCycle = `INSERT INTO dialogue_cycles (dialogue_id, number, opened_at, closed_at, client_rating, manager_rating) VALUES (?, 1, ?, ?, ?, ?)`
 	bulkTemplate = `INSERT INTO templates (id, name, value) VALUES (?, ?, ?)`
 	bulkLog      = `INSERT INTO person_logs (person_id, kind, params, at) VALUES (?, ?, ?, ?)`
 	bulkDraft    = `INSERT INTO drafts (chat_id, text, constructor, reply_to_id, updated_at) VALUES (?, ?, ?, ?, ?)`
@@ -275,9 +276,17 @@ func (b *Bulk) TaskAlerted(taskID, dueAt int64) error {
 	return b.exec(bulkAlert, taskID, dueAt)
 }
 
-// Dialogue inserts a dialogue and its managers.
+// Dialogue inserts a dialogue, its managers and its one cycle (a bulk-loaded dialogue was never
+// reopened).
 func (b *Bulk) Dialogue(d core.Dialogue, managers []int64) error {
 	if err := b.exec(bulkDialogue, d.ID, d.ChatID, d.Type, d.Status, d.ClientRating, d.ManagerRating, d.CreatedAt, d.ClosedAt); err != nil {
+		return err
+	}
+	closedAt := int64(0)
+	if d.Status == core.DialogueClosed {
+		closedAt = d.ClosedAt
+	}
+	if err := b.exec(bulkDlgCycle, d.ID, d.CreatedAt, closedAt, d.ClientRating, d.ManagerRating); err != nil {
 		return err
 	}
 	for _, m := range managers {

@@ -143,9 +143,12 @@ func (a *applier) apply(u *core.Update) error {
 	switch u.Kind {
 	case core.UpdTyping:
 		return nil // typing is live state, never stored
-	case core.UpdMessage, core.UpdEdit, core.UpdReaction, core.UpdBlocked, core.UpdAllowed:
+	case core.UpdMessage, core.UpdEdit, core.UpdReaction, core.UpdBlocked, core.UpdAllowed, core.UpdTap:
 	default:
 		return a.skip(u, "unknown update kind")
+	}
+	if u.Kind == core.UpdTap && u.Tap == nil {
+		return nil // a tap on buttons that are not a rating of ours: only answered, never stored
 	}
 	if u.ExternalChatID == "" {
 		return a.skip(u, "update without a chat id")
@@ -169,6 +172,16 @@ func (a *applier) apply(u *core.Update) error {
 		}
 		return a.reaction(ref, u)
 	}
+	if u.Kind == core.UpdTap {
+		// A tap can only answer a request we sent, so it never creates a client either.
+		ref, ok, err := a.lookupChat(u.ExternalChatID)
+		if err != nil || !ok {
+			return err
+		}
+		a.touchC[ref.id] = true
+		a.touchP[ref.personID] = true
+		return a.clientRating(ref, u)
+	}
 	ref, err := a.chat(u)
 	if err != nil {
 		return err
@@ -182,7 +195,11 @@ func (a *applier) apply(u *core.Update) error {
 				return err
 			}
 		}
-		return a.message(ref, u, false)
+		if err := a.message(ref, u, false); err != nil || u.Tap == nil {
+			return err
+		}
+		// A VK keyboard button sends a message that carries the tap.
+		return a.clientRating(ref, u)
 	case core.UpdEdit:
 		return a.edit(ref, u)
 	case core.UpdBlocked, core.UpdAllowed:
@@ -460,7 +477,7 @@ func (a *applier) message(ref chatRef, u *core.Update, edited bool) error {
 // nothing of the rows before it (no reply to look up, no /start to check against earlier
 // subscriptions, no shared phone that may merge people). Such messages wait in a.pending.
 func bufferable(u *core.Update) bool {
-	return u.Kind == core.UpdMessage && u.ReplyToExtID == "" && u.StartPayload == "" && u.From.Phone == "" &&
+	return u.Kind == core.UpdMessage && u.ReplyToExtID == "" && u.StartPayload == "" && u.From.Phone == "" && u.Tap == nil &&
 		strings.TrimSpace(u.Text) != "/start"
 }
 

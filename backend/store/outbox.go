@@ -83,45 +83,8 @@ func (s *Store) QueueSendKeyed(ctx context.Context, key string, chatID, managerI
 	replyToID int64, now time.Time) (core.Message, error) {
 	var msg core.Message
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-		c, err := getChatInfo(ctx, tx, chatID)
+		id, err := queueSend(ctx, tx, key, chatID, managerID, text, attachments, replyToID, sendPayload{}, now.UnixMilli())
 		if err != nil {
-			return err
-		}
-		if text == "" && len(attachments) == 0 {
-			return core.ErrEmptyMessage
-		}
-		if err := core.CheckText(c.Kind, text); err != nil {
-			return err
-		}
-		if replyToID != 0 {
-			var n int
-			if err := tx.GetContext(ctx, &n, `SELECT COUNT(*) FROM messages WHERE id = ? AND chat_id = ?`, replyToID, chatID); err != nil || n == 0 {
-				return fmt.Errorf("reply to message %d: not in chat %d: %w", replyToID, chatID, errors.Join(ErrNotFound, err))
-			}
-		}
-		var name string
-		if err := tx.GetContext(ctx, &name, `SELECT COALESCE((SELECT name FROM managers WHERE id = ?), '')`, managerID); err != nil {
-			return fmt.Errorf("manager %d: %w", managerID, err)
-		}
-		att, err := marshalAttachments(attachments)
-		if err != nil {
-			return err
-		}
-		at := now.UnixMilli()
-		var id int64
-		if err := tx.GetContext(ctx, &id, `
-INSERT INTO messages (chat_id, kind, sender, sender_name, manager_id, text, attachments, reply_to_id, status, created_at, mutation_key)
-VALUES (?, 'message', 'manager', ?, ?, ?, ?, ?, 'queued', ?, ?) RETURNING id`,
-			chatID, name, managerID, text, att, replyToID, at, key); err != nil {
-			if key != "" && isUniqueViolation(err) {
-				return ErrMutationApplied
-			}
-			return fmt.Errorf("store outgoing message: %w", err)
-		}
-		if _, err := insertOutbox(ctx, tx, chatID, id, core.ActionSend, "", at); err != nil {
-			return err
-		}
-		if err := chatChanged(ctx, tx, c.PersonID, chatID, id, at, core.EventMessageNew, core.EventOutboxChanged); err != nil {
 			return err
 		}
 		msg, err = getMessage(ctx, tx, id)
@@ -131,6 +94,65 @@ VALUES (?, 'message', 'manager', ?, ?, ?, ?, ?, 'queued', ?, ?) RETURNING id`,
 		return core.Message{}, fmt.Errorf("store: queue send in chat %d: %w", chatID, err)
 	}
 	return msg, nil
+}
+
+// sendPayload is a send row's payload: what the message carries beside its text and
+// attachments. Empty for a plain message (stored as ”).
+type sendPayload struct {
+	// RatingCycle makes the send a rating request for this dialogue cycle (core.Outgoing).
+	RatingCycle int64 `json:"ratingCycle,omitempty"`
+}
+
+// queueSend is QueueSendKeyed inside tx (key "" for a send of this desktop's own); it returns
+// the new message's id.
+func queueSend(ctx context.Context, tx *sqlx.Tx, key string, chatID, managerID int64, text string, attachments []core.Attachment,
+	replyToID int64, extra sendPayload, at int64) (int64, error) {
+	c, err := getChatInfo(ctx, tx, chatID)
+	if err != nil {
+		return 0, err
+	}
+	if text == "" && len(attachments) == 0 {
+		return 0, core.ErrEmptyMessage
+	}
+	if err := core.CheckText(c.Kind, text); err != nil {
+		return 0, err
+	}
+	if replyToID != 0 {
+		var n int
+		if err := tx.GetContext(ctx, &n, `SELECT COUNT(*) FROM messages WHERE id = ? AND chat_id = ?`, replyToID, chatID); err != nil || n == 0 {
+			return 0, fmt.Errorf("reply to message %d: not in chat %d: %w", replyToID, chatID, errors.Join(ErrNotFound, err))
+		}
+	}
+	var name string
+	if err := tx.GetContext(ctx, &name, `SELECT COALESCE((SELECT name FROM managers WHERE id = ?), '')`, managerID); err != nil {
+		return 0, fmt.Errorf("manager %d: %w", managerID, err)
+	}
+	att, err := marshalAttachments(attachments)
+	if err != nil {
+		return 0, err
+	}
+	var id int64
+	if err := tx.GetContext(ctx, &id, `
+INSERT INTO messages (chat_id, kind, sender, sender_name, manager_id, text, attachments, reply_to_id, status, created_at, mutation_key)
+VALUES (?, 'message', 'manager', ?, ?, ?, ?, ?, 'queued', ?, ?) RETURNING id`,
+		chatID, name, managerID, text, att, replyToID, at, key); err != nil {
+		if key != "" && isUniqueViolation(err) {
+			return 0, ErrMutationApplied
+		}
+		return 0, fmt.Errorf("store outgoing message: %w", err)
+	}
+	payload := ""
+	if extra != (sendPayload{}) {
+		b, _ := json.Marshal(extra)
+		payload = string(b)
+	}
+	if _, err := insertOutbox(ctx, tx, chatID, id, core.ActionSend, payload, at); err != nil {
+		return 0, err
+	}
+	if err := chatChanged(ctx, tx, c.PersonID, chatID, id, at, core.EventMessageNew, core.EventOutboxChanged); err != nil {
+		return 0, err
+	}
+	return id, nil
 }
 
 // queueChange is QueueEdit and QueueDelete: in one transaction it checks the message against
@@ -245,6 +267,13 @@ LIMIT 100`, dueBy.UnixMilli())
 		switch r.Action {
 		case core.ActionSend:
 			j.Out.ExternalID = ""
+			if r.Payload != "" {
+				var p sendPayload
+				if err := json.Unmarshal([]byte(r.Payload), &p); err != nil {
+					return nil, fmt.Errorf("store: next outbox: row %d payload: %w", r.ID, err)
+				}
+				j.Out.RatingCycle = p.RatingCycle
+			}
 			if r.AttachmentsJSON != "" {
 				if err := json.Unmarshal([]byte(r.AttachmentsJSON), &j.Out.Attachments); err != nil {
 					return nil, fmt.Errorf("store: next outbox: row %d attachments: %w", r.ID, err)

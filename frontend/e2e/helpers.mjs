@@ -71,3 +71,19 @@ export async function rowNames(page) {
 export async function gapToEnd(page) {
   return page.getByTestId('history').evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight);
 }
+
+/** Removes a connected channel in Settings → Channels (a channel that had chats stays listed, off). */
+export async function removeChannel(page, name) {
+  if (await page.getByTestId('settings').count()) await page.keyboard.press('Escape');
+  await page.getByTestId('open-settings').click();
+  const row = page.getByTestId('channel-row').filter({ hasText: name });
+  await row.getByTestId('channel-remove').click();
+  await page.getByTestId('confirm-yes').click();
+  await page.waitForFunction((n) => {
+    const r = [...document.querySelectorAll('[data-testid="channel-row"]')].find((x) => x.textContent.includes(n));
+    return !r || r.classList.contains('off');
+  }, name);
+  await page.keyboard.press('Escape');
+  await page.getByTestId('settings').waitFor({ state: 'detached' });
+  await listSettled(page);
+}

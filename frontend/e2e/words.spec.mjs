@@ -31,6 +31,7 @@ async function systemTexts(page) {
       day: '[data-testid="day-separator"]',
       card: '[data-testid="client-panel"] dt, [data-testid="client-panel"] h3, [data-testid="client-panel"] .status-pill, [data-testid="client-panel"] .switch span, [data-testid="client-panel"] button',
       fullCard: '[data-testid="full-card"] dt, [data-testid="full-card"] h3',
+      dialogue: '[data-testid="dialogue-bar"]',
     };
     const out = [];
     for (const [area, sel] of Object.entries(areas)) {
@@ -108,7 +109,7 @@ async function walk(page, h, locale) {
   assert.ok(fresh, 'a switch log names its channel, as data');
 
   assert.deepEqual(bad, [], `system text in ${locale === 'ru' ? 'Russian' : 'English'} only`);
-  for (const area of ['log', 'indicator', 'card', 'day', 'status']) {
+  for (const area of ['log', 'indicator', 'card', 'day', 'status', 'dialogue']) {
     assert.ok((seen.get(area) || 0) > 0, `the walk read some ${area} text (${JSON.stringify([...seen])})`);
   }
   // The demo has every indicator type; a walk that read only a few would prove little.

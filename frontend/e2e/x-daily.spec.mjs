@@ -8,7 +8,7 @@
 // and the settings specs count the demo's two. Alone: E2E_ONLY=daily E2E_PORT=… bash scripts/e2e.sh
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { gapToEnd, listSettled, openTab, rows, search, shot } from './helpers.mjs';
+import { gapToEnd, openTab, removeChannel, rows, search, shot } from './helpers.mjs';
 
 const TOKEN = '515151:AAE-e2e-daily-token_abcdefghijklmnop';
 
@@ -78,21 +78,6 @@ const box = (locator) =>
     const r = el.getBoundingClientRect();
     return { top: r.top, bottom: r.bottom };
   });
-
-async function removeChannel(page, name) {
-  if (await page.getByTestId('settings').count()) await page.keyboard.press('Escape');
-  await page.getByTestId('open-settings').click();
-  const row = page.getByTestId('channel-row').filter({ hasText: name });
-  await row.getByTestId('channel-remove').click();
-  await page.getByTestId('confirm-yes').click();
-  await page.waitForFunction((n) => {
-    const r = [...document.querySelectorAll('[data-testid="channel-row"]')].find((x) => x.textContent.includes(n));
-    return !r || r.classList.contains('off');
-  }, name);
-  await page.keyboard.press('Escape');
-  await page.getByTestId('settings').waitFor({ state: 'detached' });
-  await listSettled(page);
-}
 
 export default function register({ spec }) {
   spec('daily: sending scrolls to the message sent, which says why it waits; its menu stays inside the history', async ({ page }) => {

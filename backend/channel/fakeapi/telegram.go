@@ -35,6 +35,9 @@ const (
 	TGReplyNotFound    = "Bad Request: message to be replied not found"
 	TGInternal         = "Internal Server Error"
 	TGEntityTooLarge   = "Request Entity Too Large"
+	TGButtonData       = "Bad Request: BUTTON_DATA_INVALID"
+	TGReplyMarkup      = "Bad Request: can't parse reply keyboard markup JSON object"
+	TGQueryTooOld      = "Bad Request: query is too old and response timeout expired or query ID is invalid"
 	tgDownloadLimit    = 20 << 20
 	tgUploadLimit      = 50 << 20
 	tgMaxPollTimeout   = 50
@@ -57,6 +60,14 @@ type TGMessage struct {
 	Date      time.Time
 	Deleted   bool
 	Edits     int
+	// Buttons is the inline keyboard sent with the message: rows of buttons.
+	Buttons [][]TGButton
+}
+
+// TGButton is one inline keyboard button as the bot sent it.
+type TGButton struct {
+	Text         string `json:"text"`
+	CallbackData string `json:"callback_data"`
 }
 
 type tgUpdate struct {
@@ -95,7 +106,9 @@ type Telegram struct {
 	files      map[string]tgFile
 	nextFileNo int
 	now        func() time.Time
-	avatar     []byte // the bot's profile photo; nil = none
+	avatar     []byte         // the bot's profile photo; nil = none
+	queries    map[string]int // callback query id -> times answered
+	nextQuery  int64
 }
 
 // NewTelegram starts a fake Bot API server. c may be nil; then call Close.
@@ -110,6 +123,8 @@ func NewTelegram(c Cleaner) *Telegram {
 		nextMsgID: map[int64]int64{},
 		blocked:   map[int64]bool{},
 		files:     map[string]tgFile{},
+		queries:   map[string]int{},
+		nextQuery: 4382961540012345,
 		now:       time.Now,
 	}
 	t.srv = httptest.NewServer(http.HandlerFunc(t.serve))
@@ -364,6 +379,8 @@ func (t *Telegram) serve(w http.ResponseWriter, r *http.Request) {
 		t.edit(w, method, params)
 	case "deleteMessage":
 		t.delete(w, params)
+	case "answerCallbackQuery":
+		t.answerCallback(w, params)
 	case "getFile":
 		t.getFile(w, params)
 	case "getUserProfilePhotos":
@@ -602,9 +619,30 @@ func (t *Telegram) send(w http.ResponseWriter, method string, p map[string]strin
 	} else if v := p["reply_to_message_id"]; v != "" {
 		replyTo, _ = strconv.ParseInt(v, 10, 64)
 	}
+	var buttons [][]TGButton
+	if rm := p["reply_markup"]; rm != "" {
+		var markup struct {
+			InlineKeyboard [][]TGButton `json:"inline_keyboard"`
+		}
+		if err := json.Unmarshal([]byte(rm), &markup); err != nil {
+			t.writeErr(w, tgErr{400, TGReplyMarkup, 0})
+			return
+		}
+		for _, row := range markup.InlineKeyboard {
+			for _, b := range row {
+				// The Bot API takes 1..64 bytes of callback_data.
+				if b.CallbackData == "" || len(b.CallbackData) > 64 {
+					t.writeErr(w, tgErr{400, TGButtonData, 0})
+					return
+				}
+			}
+		}
+		buttons = markup.InlineKeyboard
+	}
 	id := t.allocMsgID(chatID)
 	now := t.now()
-	m := &TGMessage{ChatID: chatID, MessageID: id, Method: method, Text: text, HasMedia: field != "", ReplyTo: replyTo, Date: now}
+	m := &TGMessage{ChatID: chatID, MessageID: id, Method: method, Text: text, HasMedia: field != "", ReplyTo: replyTo, Date: now,
+		Buttons: buttons}
 	if t.msgs[chatID] == nil {
 		t.msgs[chatID] = map[int64]*TGMessage{}
 	}
@@ -631,6 +669,75 @@ func (t *Telegram) send(w http.ResponseWriter, method string, p map[string]strin
 		}
 	}
 	writeOK(w, res)
+}
+
+// Press is the client of chat chatID tapping the inline button with callbackData under the bot's
+// message messageID: it queues a callback_query update exactly as Telegram delivers one and
+// returns the query's id. Like Telegram, it refuses a button that message does not have.
+func (t *Telegram) Press(chatID, messageID int64, callbackData string) (string, error) {
+	t.mu.Lock()
+	m := t.msgs[chatID][messageID]
+	var found bool
+	if m != nil && !m.Deleted {
+		for _, row := range m.Buttons {
+			for _, b := range row {
+				found = found || b.CallbackData == callbackData
+			}
+		}
+	}
+	if !found {
+		t.mu.Unlock()
+		return "", fmt.Errorf("fakeapi: message %d in chat %d has no button with data %q", messageID, chatID, callbackData)
+	}
+	msg := t.messageJSON(m)
+	msg["reply_markup"] = map[string]any{"inline_keyboard": m.Buttons}
+	t.mu.Unlock()
+	return t.PushCallback(chatID, msg, callbackData), nil
+}
+
+// PushCallback queues a callback_query from user chatID about message (its JSON object, nil for
+// none) with any data, as a hostile client could make one. It returns the query's id.
+func (t *Telegram) PushCallback(chatID int64, message map[string]any, data string) string {
+	t.mu.Lock()
+	t.nextQuery++
+	id := strconv.FormatInt(t.nextQuery, 10)
+	t.queries[id] = 0
+	t.mu.Unlock()
+	q := map[string]any{
+		"id":            id,
+		"from":          map[string]any{"id": chatID, "is_bot": false, "first_name": "Client", "language_code": "en"},
+		"chat_instance": fmt.Sprintf("-%d", 5000000000000000000+chatID%1000000),
+		"data":          data,
+	}
+	if message != nil {
+		q["message"] = message
+	}
+	b, _ := json.Marshal(map[string]any{"callback_query": q})
+	t.PushUpdate(string(b))
+	return id
+}
+
+// Answered is how many answers the bot sent for callback query id (Telegram accepts the first
+// and refuses the rest).
+func (t *Telegram) Answered(id string) int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.queries[id]
+}
+
+func (t *Telegram) answerCallback(w http.ResponseWriter, p map[string]string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	n, ok := t.queries[p["callback_query_id"]]
+	if !ok || n > 0 {
+		if ok {
+			t.queries[p["callback_query_id"]]++
+		}
+		t.writeErr(w, tgErr{400, TGQueryTooOld, 0})
+		return
+	}
+	t.queries[p["callback_query_id"]] = 1
+	writeOK(w, true)
 }
 
 func (t *Telegram) messageJSON(m *TGMessage) map[string]any {

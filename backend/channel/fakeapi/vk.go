@@ -29,6 +29,7 @@ const (
 	VKEditTooOld       = "Can't edit this message, because it's too old"
 	VKCantDeleteAll    = "Can't delete this message for everybody"
 	VKRateLimitReached = "Rate limit reached"
+	VKBadKeyboard      = "Keyboard format is invalid"
 	vkDefaultToken     = "vk1.a.fake-community-token-0123456789abcdefABCDEF"
 	vkDefaultGroupID   = 218000111
 	vkMaxWait          = 90
@@ -36,7 +37,7 @@ const (
 )
 
 var vkErrorText = map[int]string{5: VKAuthFailed, 6: VKTooMany, 9: VKFlood, 10: VKInternal, 29: VKRateLimitReached,
-	901: VKCantSend, 909: VKEditTooOld, 924: VKCantDeleteAll, 914: VKTooLong}
+	901: VKCantSend, 909: VKEditTooOld, 924: VKCantDeleteAll, 914: VKTooLong, 911: VKBadKeyboard}
 
 // VKMessage is a message the community sent through the fake.
 type VKMessage struct {
@@ -50,6 +51,19 @@ type VKMessage struct {
 	Date        time.Time
 	Edits       int
 	Deleted     bool
+	// Buttons is the keyboard sent with the message, rows of buttons (nil = none).
+	Buttons [][]VKButton
+	Inline  bool
+}
+
+// VKButton is one keyboard button as the community sent it.
+type VKButton struct {
+	Action struct {
+		Type    string `json:"type"`
+		Label   string `json:"label"`
+		Payload string `json:"payload"`
+	} `json:"action"`
+	Color string `json:"color"`
 }
 
 type vkEvent struct {
@@ -194,7 +208,34 @@ func (v *VK) Push(typ, object string) {
 }
 
 // PushText queues a message_new from user to the community and returns its message id.
-func (v *VK) PushText(from int64, text string) int64 {
+func (v *VK) PushText(from int64, text string) int64 { return v.PushPayload(from, text, "") }
+
+// Press is user peer tapping the keyboard button labelled label under the community's message
+// messageID: like VK, it sends the label as the user's message with the button's payload. It
+// refuses a button the message does not have.
+func (v *VK) Press(peer, messageID int64, label string) (int64, error) {
+	v.mu.Lock()
+	m := v.msgs[messageID]
+	payload, found := "", false
+	if m != nil && m.PeerID == peer && !m.Deleted {
+		for _, row := range m.Buttons {
+			for _, b := range row {
+				if b.Action.Type == "text" && b.Action.Label == label {
+					payload, found = b.Action.Payload, true
+				}
+			}
+		}
+	}
+	v.mu.Unlock()
+	if !found {
+		return 0, fmt.Errorf("fakeapi: VK message %d to %d has no button %q", messageID, peer, label)
+	}
+	return v.PushPayload(peer, label, payload), nil
+}
+
+// PushPayload queues a message_new from user with a button payload ("" = none), as a tap on a
+// keyboard button (or a hostile client) produces, and returns its message id.
+func (v *VK) PushPayload(from int64, text, payload string) int64 {
 	v.mu.Lock()
 	v.nextMsgID++
 	id := v.nextMsgID
@@ -204,6 +245,9 @@ func (v *VK) PushText(from int64, text string) int64 {
 	v.mu.Unlock()
 	msg := map[string]any{"date": date, "from_id": from, "id": id, "out": 0, "version": 10000000 + id, "attachments": []any{},
 		"conversation_message_id": cmid, "fwd_messages": []any{}, "important": false, "is_hidden": false, "peer_id": from, "random_id": 0, "text": text}
+	if payload != "" {
+		msg["payload"] = payload
+	}
 	obj, _ := json.Marshal(map[string]any{"message": msg, "client_info": map[string]any{
 		"button_actions": []string{"text", "vkpay", "open_app", "location", "open_link", "callback", "intent_subscribe", "intent_unsubscribe"},
 		"keyboard":       true, "inline_keyboard": true, "carousel": true, "lang_id": 0}})
@@ -414,14 +458,46 @@ func (v *VK) send(w http.ResponseWriter, p map[string]string) {
 	if s := p["reply_to"]; s != "" {
 		replyTo, _ = strconv.ParseInt(s, 10, 64)
 	}
+	var kb struct {
+		Inline  bool         `json:"inline"`
+		Buttons [][]VKButton `json:"buttons"`
+	}
+	if raw := p["keyboard"]; raw != "" {
+		if json.Unmarshal([]byte(raw), &kb) != nil || !validVKKeyboard(kb.Inline, kb.Buttons) {
+			vkErr(w, 911, "", "messages.send")
+			return
+		}
+	}
 	v.nextMsgID++
 	v.nextCMID[peer]++
-	m := &VKMessage{ID: v.nextMsgID, CMID: v.nextCMID[peer], PeerID: peer, RandomID: random, Text: text, Attachments: atts, ReplyTo: replyTo, Date: v.now()}
+	m := &VKMessage{ID: v.nextMsgID, CMID: v.nextCMID[peer], PeerID: peer, RandomID: random, Text: text, Attachments: atts, ReplyTo: replyTo, Date: v.now(),
+		Buttons: kb.Buttons, Inline: kb.Inline}
 	v.msgs[m.ID] = m
 	if random != 0 {
 		v.byRandom[key] = m.ID
 	}
 	vkOK(w, m.ID)
+}
+
+// validVKKeyboard checks VK's keyboard limits: an inline keyboard has at most 6 rows of at most
+// 5 buttons and 10 in all; a button's payload is at most 255 characters of JSON.
+func validVKKeyboard(inline bool, rows [][]VKButton) bool {
+	total := 0
+	for _, row := range rows {
+		if len(row) > 5 {
+			return false
+		}
+		for _, b := range row {
+			total++
+			if b.Action.Type == "" || len(b.Action.Payload) > 255 || (b.Action.Payload != "" && !json.Valid([]byte(b.Action.Payload))) {
+				return false
+			}
+		}
+	}
+	if inline {
+		return len(rows) <= 6 && total <= 10
+	}
+	return len(rows) <= 10 && total <= 40
 }
 
 func (v *VK) edit(w http.ResponseWriter, p map[string]string) {

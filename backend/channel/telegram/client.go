@@ -33,7 +33,7 @@ const DefaultAPIURL = "https://api.telegram.org"
 
 // AllowedUpdates are the update types Poll asks for. message_reaction must be listed
 // explicitly or Telegram never sends reactions.
-var AllowedUpdates = []string{"message", "edited_message", "my_chat_member", "message_reaction", "message_reaction_count"}
+var AllowedUpdates = []string{"message", "edited_message", "my_chat_member", "message_reaction", "message_reaction_count", "callback_query"}
 
 // Config configures a Client. Only Token is required.
 type Config struct {

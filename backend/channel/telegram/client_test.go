@@ -94,7 +94,7 @@ func TestPollAcknowledgesOnlyThroughCursor(t *testing.T) {
 	}
 	call := fake.CallsTo("getUpdates")[0]
 	if call.Params["timeout"] != "1" || call.Params["limit"] != "100" ||
-		call.Params["allowed_updates"] != `["message","edited_message","my_chat_member","message_reaction","message_reaction_count"]` {
+		call.Params["allowed_updates"] != `["message","edited_message","my_chat_member","message_reaction","message_reaction_count","callback_query"]` {
 		t.Fatalf("getUpdates params = %+v", call.Params)
 	}
 	// Not acknowledged yet: polling from the old cursor (a crash before commit) sees them again.

@@ -2,8 +2,10 @@ package telegram
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -80,6 +82,9 @@ func (c *Client) send(ctx context.Context, out core.Outgoing) (core.Sent, error)
 		if reply != "" {
 			params["reply_parameters"] = reply
 		}
+		if out.RatingCycle > 0 {
+			params["reply_markup"] = RatingKeyboard(out.RatingCycle)
+		}
 		var m message
 		if err := c.call(ctx, "sendMessage", params, c.requestTimeout, &m, nil); err != nil {
 			return core.Sent{}, err
@@ -108,6 +113,39 @@ func (c *Client) send(ctx context.Context, out core.Outgoing) (core.Sent, error)
 		caption, reply = "", ""
 	}
 	return core.Sent{ExternalID: strconv.FormatInt(first.MessageID, 10), At: sentAt(first.Date)}, nil
+}
+
+// RatingKeyboard is the reply_markup of a rating request: one row of buttons 1..5 whose
+// callback_data names the dialogue cycle and the score (core.RatingData).
+func RatingKeyboard(cycleID int64) string {
+	type button struct {
+		Text         string `json:"text"`
+		CallbackData string `json:"callback_data"`
+	}
+	row := make([]button, 0, core.MaxRating)
+	for score := core.MinRating; score <= core.MaxRating; score++ {
+		row = append(row, button{Text: strconv.Itoa(score), CallbackData: core.RatingData(cycleID, score)})
+	}
+	b, _ := json.Marshal(map[string][][]button{"inline_keyboard": {row}})
+	return string(b)
+}
+
+// tapAnswerTimeout bounds one answerCallbackQuery: the answer only stops a spinner.
+const tapAnswerTimeout = 10 * time.Second
+
+// AnswerTaps answers callback queries (channel.TapAnswerer) without text or alert: whether the
+// tap counted is shown to the manager, not argued with the client. A query Telegram no longer
+// knows (too old, answered before a crash) is refused by the API; that is logged and ignored.
+func (c *Client) AnswerTaps(ctx context.Context, tapIDs []string) {
+	for _, id := range tapIDs {
+		if ctx.Err() != nil {
+			return
+		}
+		var ok bool
+		if err := c.call(ctx, "answerCallbackQuery", map[string]string{"callback_query_id": id}, tapAnswerTimeout, &ok, nil); err != nil {
+			slog.Debug("telegram: answerCallbackQuery refused", "err", err)
+		}
+	}
 }
 
 func sentAt(date int64) int64 {

@@ -75,6 +75,9 @@ func FuzzParseUpdates(f *testing.F) {
 			if u.ExternalChatID == "" {
 				t.Fatalf("update without chat: %+v", u)
 			}
+			if u.Tap != nil && (u.Kind != core.UpdTap || u.TapID == "" || u.Tap.CycleID <= 0 || !core.ValidRating(u.Tap.Score)) {
+				t.Fatalf("invalid tap passed: %+v", u)
+			}
 			if u.StartPayload != "" && !core.ValidDeepLinkPayload(u.StartPayload) {
 				t.Fatalf("invalid payload passed: %q", u.StartPayload)
 			}

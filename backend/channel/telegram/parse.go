@@ -344,8 +344,28 @@ func mapUpdate(u update) (core.Update, bool) {
 		return mapReaction(u.MessageReaction)
 	case u.MessageReactionCount != nil:
 		return mapReactionCount(u.MessageReactionCount)
+	case u.CallbackQuery != nil:
+		return mapCallback(u.CallbackQuery)
 	}
 	return core.Update{}, false
+}
+
+// mapCallback maps a tap on an inline keyboard button in a private chat (we only send keyboards
+// there; a tap in inline mode or a group is not ours and is skipped). Its data is the client's
+// word, so only data that parses as a rating (core.ParseRatingData) becomes a tap, and the store
+// then checks the cycle belongs to this chat. A tap with other data (another keyboard, a forged
+// one) still comes back, without a tap, so the spinner on the client's button is answered.
+func mapCallback(q *callbackQuery) (core.Update, bool) {
+	m := q.Message
+	if q.ID == "" || len(q.ID) > 64 || m == nil || m.Chat.Type != privateChat || m.Chat.ID == 0 || m.MessageID <= 0 {
+		return core.Update{}, false
+	}
+	up := core.Update{Kind: core.UpdTap, TapID: q.ID, From: senderOf(&q.From, chat{}),
+		ExternalChatID: strconv.FormatInt(m.Chat.ID, 10), ExternalID: strconv.FormatInt(m.MessageID, 10)}
+	if tap, ok := core.ParseRatingData(q.Data); ok {
+		up.Tap = &tap
+	}
+	return up, true
 }
 
 func senderOf(u *user, c chat) core.Sender {

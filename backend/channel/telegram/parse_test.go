@@ -218,3 +218,43 @@ func TestStartPayload(t *testing.T) {
 		}
 	}
 }
+
+// Rating taps arrive as callback queries. Every one in a private chat becomes an update with its
+// query id, so the supervisor answers it; only data that parses as our rating carries a tap. A
+// tap in inline mode (no message) or in a group is not on a keyboard of ours: skipped.
+func TestParseCallbackQueries(t *testing.T) {
+	b := parseFile(t, "updates_callback_query.json", "")
+	if b.Cursor != "815310009" {
+		t.Fatalf("cursor = %q, want 815310009", b.Cursor)
+	}
+	anna := core.Sender{ExternalUserID: "111222333", Name: "Anna Petrova", Username: "anna_p"}
+	tap := func(cycle int64, score int) *core.RatingTap { return &core.RatingTap{CycleID: cycle, Score: score} }
+	want := []core.Update{
+		{Kind: core.UpdTap, ExternalChatID: "111222333", ExternalID: "12", From: anna, Tap: tap(7, 5), TapID: "4382961540012345678"},
+		{Kind: core.UpdTap, ExternalChatID: "111222333", ExternalID: "12", From: anna, Tap: tap(7, 2), TapID: "4382961540012345679"},
+		{Kind: core.UpdTap, ExternalChatID: "111222333", ExternalID: "3", From: anna, Tap: tap(4, 3), TapID: "4382961540012345680"},
+		{Kind: core.UpdTap, ExternalChatID: "111222333", ExternalID: "12", From: anna, TapID: "4382961540012345681"},
+		{Kind: core.UpdTap, ExternalChatID: "111222333", ExternalID: "12", From: anna, TapID: "4382961540012345682"},
+		{Kind: core.UpdTap, ExternalChatID: "111222333", ExternalID: "12", From: anna, TapID: "4382961540012345683"},
+	}
+	if len(b.Updates) != len(want) {
+		t.Fatalf("got %d updates, want %d: %+v", len(b.Updates), len(want), b.Updates)
+	}
+	for i := range want {
+		if !reflect.DeepEqual(b.Updates[i], want[i]) {
+			t.Errorf("update %d:\n got %+v\nwant %+v", i, b.Updates[i], want[i])
+		}
+	}
+}
+
+func TestRatingKeyboard(t *testing.T) {
+	got := RatingKeyboard(7)
+	want := `{"inline_keyboard":[[{"text":"1","callback_data":"sbr1:7:1"},{"text":"2","callback_data":"sbr1:7:2"},` +
+		`{"text":"3","callback_data":"sbr1:7:3"},{"text":"4","callback_data":"sbr1:7:4"},{"text":"5","callback_data":"sbr1:7:5"}]]}`
+	if got != want {
+		t.Fatalf("RatingKeyboard(7) =\n%s\nwant\n%s", got, want)
+	}
+	if long := RatingKeyboard(1<<53 - 1); len(core.RatingData(1<<53-1, 5)) > 64 {
+		t.Fatalf("callback_data over Telegram's 64 bytes: %s", long)
+	}
+}

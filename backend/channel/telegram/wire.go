@@ -111,6 +111,7 @@ type message struct {
 // would let a hostile payload nest deeply for nothing).
 type replyTarget struct {
 	MessageID int64 `json:"message_id"`
+	Chat      chat  `json:"chat"`
 }
 
 type chatMember struct {
@@ -154,8 +155,21 @@ type messageReactionCountUpdated struct {
 	Reactions []reactionCount `json:"reactions"`
 }
 
+// callbackQuery is a tap on an inline keyboard button. Message is the message that carried the
+// keyboard (absent when it is too old for Telegram to include, or was sent in inline mode).
+type callbackQuery struct {
+	ID           string       `json:"id"`
+	From         user         `json:"from"`
+	Message      *replyTarget `json:"message"`
+	ChatInstance string       `json:"chat_instance"`
+	Data         string       `json:"data"`
+}
+
+// replyTarget doubles as the tapped message: only its id and chat matter.
+
 type update struct {
 	UpdateID             int64                        `json:"update_id"`
+	CallbackQuery        *callbackQuery               `json:"callback_query"`
 	Message              *message                     `json:"message"`
 	EditedMessage        *message                     `json:"edited_message"`
 	MyChatMember         *chatMemberUpdated           `json:"my_chat_member"`

@@ -99,6 +99,9 @@ func (c *Client) send(ctx context.Context, out core.Outgoing) (core.Sent, error)
 	if len(handles) > 0 {
 		params["attachment"] = strings.Join(handles, ",")
 	}
+	if out.RatingCycle > 0 {
+		params["keyboard"] = RatingKeyboard(out.RatingCycle)
+	}
 	if out.ReplyToExtID != "" {
 		if _, err := strconv.ParseInt(out.ReplyToExtID, 10, 64); err != nil {
 			return core.Sent{}, fmt.Errorf("vk send: reply to %q: %w", out.ReplyToExtID, permanent("not a VK message id"))
@@ -114,6 +117,28 @@ func (c *Client) send(ctx context.Context, out core.Outgoing) (core.Sent, error)
 		return core.Sent{}, fmt.Errorf("vk messages.send: %w", err)
 	}
 	return core.Sent{ExternalID: strconv.FormatInt(id, 10), At: time.Now().UnixMilli()}, nil
+}
+
+// RatingKeyboard is the keyboard of a rating request: an inline keyboard (it stays with the
+// message) of text buttons 1..5. A tap sends the button's label as the client's message with
+// the button's payload (core.RatingPayload), which names the dialogue cycle and the score.
+func RatingKeyboard(cycleID int64) string {
+	type action struct {
+		Type    string `json:"type"`
+		Label   string `json:"label"`
+		Payload string `json:"payload"`
+	}
+	type button struct {
+		Action action `json:"action"`
+		Color  string `json:"color"`
+	}
+	row := make([]button, 0, core.MaxRating)
+	for score := core.MinRating; score <= core.MaxRating; score++ {
+		row = append(row, button{Action: action{Type: "text", Label: strconv.Itoa(score), Payload: core.RatingPayload(cycleID, score)},
+			Color: "secondary"})
+	}
+	b, _ := json.Marshal(map[string]any{"inline": true, "buttons": [][]button{row}})
+	return string(b)
 }
 
 // sentID reads messages.send's answer: a message id for a peer_id send, or (peer_ids form)
@@ -335,6 +360,9 @@ func (c *Client) edit(ctx context.Context, out core.Outgoing) (core.Sent, error)
 	}
 	if len(handles) > 0 {
 		params["attachment"] = strings.Join(handles, ",")
+	}
+	if out.RatingCycle > 0 {
+		params["keyboard"] = RatingKeyboard(out.RatingCycle)
 	}
 	if err := c.call(ctx, "messages.edit", params, nil); err != nil {
 		return core.Sent{}, err

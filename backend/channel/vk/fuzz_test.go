@@ -38,6 +38,9 @@ func FuzzParseUpdates(f *testing.F) {
 			if u.ExternalChatID == "" || u.ExternalChatID[0] == '-' {
 				t.Fatalf("update without a private chat: %+v", u)
 			}
+			if u.Tap != nil && (u.Kind != core.UpdMessage || u.Sender != core.SenderClient || u.Tap.CycleID <= 0 || !core.ValidRating(u.Tap.Score)) {
+				t.Fatalf("invalid tap passed: %+v", u)
+			}
 			if (u.Kind == core.UpdMessage || u.Kind == core.UpdEdit) && u.ExternalID == "" {
 				t.Fatalf("message without id: %+v", u)
 			}

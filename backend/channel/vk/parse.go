@@ -133,6 +133,12 @@ func mapMessage(kind core.UpdateKind, m *message, reply bool) (core.Update, bool
 		up.StartPayload = m.Ref
 		up.RefSource = m.RefSource
 	}
+	if kind == core.UpdMessage && up.Sender == core.SenderClient {
+		// A tap on a rating button: the payload is the client's word, checked by the store.
+		if tap, ok := core.ParseRatingPayload(m.Payload); ok {
+			up.Tap = &tap
+		}
+	}
 	up.Attachments = attachments(m)
 	return up, true
 }

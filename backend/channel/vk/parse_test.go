@@ -1,10 +1,12 @@
 package vk
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"testing"
 
 	"switchboard/backend/channel"
@@ -137,6 +139,48 @@ func TestIsAttachmentID(t *testing.T) {
 	} {
 		if got := isAttachmentID(s); got != want {
 			t.Errorf("isAttachmentID(%q) = %v", s, got)
+		}
+	}
+}
+
+// A tap on a keyboard button is the client's message with the button's payload: only our
+// rating payload carries a tap; any other payload leaves a plain message.
+func TestParseRatingPayload(t *testing.T) {
+	r := parseFile(t, "message_new_payload.json")
+	if len(r.Updates) != 6 {
+		t.Fatalf("got %d updates: %+v", len(r.Updates), r.Updates)
+	}
+	wantTaps := []*core.RatingTap{{CycleID: 7, Score: 5}, {CycleID: 7, Score: 2}, nil, nil, nil, nil}
+	for i, u := range r.Updates {
+		if u.Kind != core.UpdMessage || u.ExternalChatID != "5550001" || u.Sender != core.SenderClient {
+			t.Errorf("update %d = %+v", i, u)
+		}
+		if !reflect.DeepEqual(u.Tap, wantTaps[i]) {
+			t.Errorf("update %d tap = %+v, want %+v", i, u.Tap, wantTaps[i])
+		}
+	}
+	if r.Updates[0].Text != "5" || r.Updates[2].Text != "Start" {
+		t.Errorf("the tapped label is the message's text: %+v", r.Updates)
+	}
+}
+
+func TestRatingKeyboard(t *testing.T) {
+	var kb struct {
+		Inline  bool `json:"inline"`
+		Buttons [][]struct {
+			Action struct{ Type, Label, Payload string } `json:"action"`
+		} `json:"buttons"`
+	}
+	if err := json.Unmarshal([]byte(RatingKeyboard(7)), &kb); err != nil {
+		t.Fatal(err)
+	}
+	if !kb.Inline || len(kb.Buttons) != 1 || len(kb.Buttons[0]) != 5 {
+		t.Fatalf("keyboard = %+v", kb)
+	}
+	for i, b := range kb.Buttons[0] {
+		tap, ok := core.ParseRatingPayload(b.Action.Payload)
+		if b.Action.Type != "text" || b.Action.Label != strconv.Itoa(i+1) || !ok || tap != (core.RatingTap{CycleID: 7, Score: i + 1}) {
+			t.Errorf("button %d = %+v (tap %+v)", i, b, tap)
 		}
 	}
 }

@@ -81,6 +81,8 @@ type message struct {
 	RefSource             string        `json:"ref_source"`
 	AdminAuthorID         int64         `json:"admin_author_id"`
 	RandomID              int64         `json:"random_id"`
+	// Payload is the payload of the keyboard button whose tap sent this message (a JSON string).
+	Payload string `json:"payload"`
 }
 
 type geo struct {

@@ -111,6 +111,14 @@ export const errorWords: Record<ErrorCode, Words> = {
   },
   template_exists: { en: 'A template with this name already exists.', ru: 'Шаблон с таким названием уже есть.' },
   template_name: { en: 'A template needs a name.', ru: 'Шаблону нужно название.' },
+  dialogue_closed: { en: 'This dialogue is already closed. Reopen it first.', ru: 'Диалог уже закрыт. Сначала откройте его снова.' },
+  dialogue_open: { en: 'This dialogue is not closed.', ru: 'Диалог не закрыт.' },
+  dialogue_option_exists: { en: 'The list already has an entry with this name.', ru: 'В списке уже есть пункт с таким названием.' },
+  dialogue_option_name: { en: 'An entry needs a name (up to 100 characters).', ru: 'Пункту нужно название (до 100 символов).' },
+  dialogue_option_unknown: {
+    en: 'This type, reason or component is not on the lists. Ask an admin to add it in Settings.',
+    ru: 'Такого типа, причины или компонента нет в списках. Попросите администратора добавить его в настройках.',
+  },
   no_microphone: {
     en: 'No microphone found. Connect a microphone (or allow Switchboard to use it in the system settings) and try again.',
     ru: 'Микрофон не найден. Подключите микрофон (или разрешите Switchboard использовать его в настройках системы) и попробуйте снова.',

@@ -95,7 +95,8 @@ export type IndicatorType =
   | 'tunnel_start'
   | 'tunnel_stop'
   | 'trigger'
-  | 'filter';
+  | 'filter'
+  | 'client_rating';
 
 export interface Indicator {
   type: IndicatorType;
@@ -107,6 +108,9 @@ export interface Indicator {
   amount?: string;
   reason?: string; // a code (core.Reason*), worded by features/history/history-i18n.ts
   details?: string; // the code a client came with when it is not a lead link of ours: data
+  score?: number; // client_rating: 1..5
+  dialogue?: number; // client_rating: the dialogue's id
+  cycle?: number; // client_rating: the dialogue cycle's number (1, then +1 per reopen)
 }
 
 export interface Reaction {
@@ -425,4 +429,56 @@ export interface VoiceAuto {
   chatId: number;
   message: Message;
   error?: UIError | null;
+}
+
+// Dialogues (backend/core/dialogue.go).
+export type DialogueStatus = 'open' | 'in_progress' | 'waiting' | 'closed';
+export const dialogueStatuses: DialogueStatus[] = ['open', 'in_progress', 'waiting', 'closed'];
+export type DialogueOptionKind = 'type' | 'reason' | 'component';
+
+export interface DialogueOption {
+  id: number;
+  kind: DialogueOptionKind;
+  name: string;
+  position: number;
+}
+
+/** One open..close span of a dialogue; reopening starts the next. */
+export interface DialogueCycle {
+  id: number;
+  dialogueId: number;
+  number: number;
+  openedAt: number;
+  openedBy: number;
+  closedAt: number;
+  closedBy: number;
+  ratingRequestedAt: number;
+  ratingMessageId: number;
+  clientRating: number; // 0 = not rated
+  clientRatedAt: number;
+  managerRating: number;
+  managerRatedAt: number;
+}
+
+export interface Dialogue {
+  id: number;
+  chatId: number;
+  type: string;
+  status: DialogueStatus;
+  clientRating: number; // of the current cycle
+  managerRating: number;
+  createdAt: number;
+  closedAt: number;
+  reasons: string[] | null;
+  components: string[] | null;
+  managers: number[] | null;
+  cycles: DialogueCycle[] | null;
+}
+
+export interface DialogueInput {
+  type: string;
+  reasons: string[];
+  components: string[];
+  status: DialogueStatus | '';
+  managers: number[];
 }

@@ -8,6 +8,7 @@ import { Composer, History, HistoryFilterBar } from '../../lazyParts';
 import { channelsStore } from '../workspace/channels';
 import { listControl, loadCard, markRead, setReplyTo, workspace } from '../workspace/store';
 import { ClaimControl, OwnerLine } from '../claims/Claim';
+import { DialoguePanel } from '../dialogues/DialoguePanel';
 import { ChatHead } from './ChatHead';
 import { waitReason } from './waitReason';
 
@@ -56,6 +57,7 @@ export function ChatPane({ me, managers }: { me: Manager; managers: Map<number, 
         chatId={sel.chatId}
         claim={chat && <ClaimControl chat={chat} me={me} managers={managers} onChanged={() => void loadCard(sel.personId).catch(report)} />}
       />
+      <DialoguePanel key={sel.chatId} chatId={sel.chatId} me={me} managers={managers} />
       <Suspense fallback={<div className="history" aria-busy="true" />}>
         {histFilterOpen && <HistoryFilterBar value={histFilter} onChange={onFilter} />}
         <History

@@ -84,6 +84,22 @@ describe('MessageItem', () => {
     expect(ind.textContent).toContain('Quiz');
   });
 
+  it('words a client rating (kind + params) in both languages', () => {
+    const ind = { type: 'client_rating' as const, score: 4, dialogue: 7, cycle: 2 };
+    const { unmount } = renderMsg(msg({ kind: 'indicator', sender: 'system', text: '', indicator: ind }), 'en');
+    let el = screen.getByTestId('indicator');
+    expect(el.querySelector('.ind-title')!.textContent).toBe('The client rated the dialogue');
+    expect(screen.getByTestId('ind-score').getAttribute('data-score')).toBe('4');
+    expect(screen.getByTestId('ind-score').textContent).toBe('★★★★☆ 4 of 5');
+    expect(el.textContent).toContain('#7, cycle 2');
+    unmount();
+    renderMsg(msg({ kind: 'indicator', sender: 'system', text: '', indicator: ind }), 'ru');
+    el = screen.getByTestId('indicator');
+    expect(el.querySelector('.ind-title')!.textContent).toBe('Клиент оценил диалог');
+    expect(screen.getByTestId('ind-score').textContent).toBe('★★★★☆ 4 из 5');
+    expect(el.textContent).toContain('№7, цикл 2');
+  });
+
   it('words an indicator reason code in the chosen language and shows names as data', () => {
     const ind = { type: 'payment_failed' as const, offer: 'Starter pack', amount: '$29', reason: 'card_declined' };
     const { unmount } = renderMsg(msg({ kind: 'indicator', sender: 'system', text: '', indicator: ind }), 'ru');

@@ -59,6 +59,24 @@ function IndicatorView({ ind }: { ind: Indicator }) {
               <dd data-param>{v}</dd>
             </div>
           ))}
+        {ind.type === 'client_rating' && (
+          <>
+            <div>
+              <dt>{t('ind.score')}</dt>
+              <dd data-testid="ind-score" data-score={ind.score} aria-label={t('ind.scoreValue', { score: ind.score ?? 0 })}>
+                <span className="ind-stars" aria-hidden="true">
+                  {'★'.repeat(ind.score ?? 0)}
+                  {'☆'.repeat(Math.max(0, 5 - (ind.score ?? 0)))}
+                </span>{' '}
+                {t('ind.scoreValue', { score: ind.score ?? 0 })}
+              </dd>
+            </div>
+            <div>
+              <dt>{t('ind.dialogueCycle')}</dt>
+              <dd>{t('ind.dialogueCycleValue', { dialogue: ind.dialogue ?? 0, cycle: ind.cycle ?? 1 })}</dd>
+            </div>
+          </>
+        )}
         {ind.reason && (
           <div>
             <dt>{t('ind.reason')}</dt>

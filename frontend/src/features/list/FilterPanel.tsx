@@ -121,6 +121,15 @@ export function FilterPanel({ applied, facets, saved, onApply, onSave, onDeleteS
               </select>
             </label>
             <label className="check">
+              <input
+                type="checkbox"
+                checked={!!draft.activeDialogues}
+                data-testid="filter-active-dialogues"
+                onChange={(e) => set({ activeDialogues: e.target.checked || undefined })}
+              />
+              {t('filter.activeDialogues')}
+            </label>
+            <label className="check">
               <input type="checkbox" checked={!!draft.archived} onChange={(e) => set({ archived: e.target.checked, blacklisted: false })} />
               {t('filter.archive')}
             </label>

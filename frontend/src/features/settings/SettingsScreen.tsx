@@ -1,7 +1,8 @@
 // The Settings screen: a full-window panel over the workspace, opened from the header's gear.
-// Sections: Channels, Lead-generation links, Chat templates, Company, Team, Preferences.
+// Sections: Channels, Lead-generation links, Chat templates, Dialogues, Company, Team, Preferences.
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { Locale, ThemeSetting } from '../../lib/types';
+import { DialogueListsSection } from '../dialogues/DialogueListsSection';
 import { ChannelsSection } from './ChannelsSection';
 import { CompanySection } from './CompanySection';
 import { AboutLine } from './AboutLine';
@@ -15,12 +16,13 @@ import { useSettingsT, type SettingsKey } from './settings-i18n';
 import { useChannels } from './useChannels';
 import './settings.css';
 
-export type SettingsSectionId = 'channels' | 'leadLinks' | 'templates' | 'company' | 'team' | 'preferences';
+export type SettingsSectionId = 'channels' | 'leadLinks' | 'templates' | 'dialogues' | 'company' | 'team' | 'preferences';
 
 const sections: { id: SettingsSectionId; label: SettingsKey | TeamKey }[] = [
   { id: 'channels', label: 'nav.channels' },
   { id: 'leadLinks', label: 'nav.leadLinks' },
   { id: 'templates', label: 'nav.templates' },
+  { id: 'dialogues', label: 'nav.dialogues' },
   { id: 'company', label: 'nav.company' },
   { id: 'team', label: 'nav.team' },
   { id: 'preferences', label: 'nav.preferences' },
@@ -111,6 +113,7 @@ export function SettingsScreen({ onClose, theme, onLocale, onTheme, onAllRead, i
           {section === 'channels' && <ChannelsSection channels={channels} />}
           {section === 'leadLinks' && <LeadLinksSection channels={channels} />}
           {section === 'templates' && <TemplatesSection />}
+          {section === 'dialogues' && <DialogueListsSection />}
           {section === 'company' && <CompanySection onAllRead={onAllRead} />}
           {section === 'team' && <TeamSection />}
           {section === 'preferences' && <PreferencesSection theme={theme} onLocale={onLocale} onTheme={onTheme} channels={channels} />}

@@ -1,0 +1,152 @@
+// Settings → Dialogues: the admin's lists of dialogue types, reasons and components. Each entry
+// can be added, renamed in place and removed; dialogues keep the names they already chose.
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { dialoguesApi } from '../../lib/dialoguesApi';
+import { errorText } from '../../lib/errors';
+import { useWords } from '../../lib/i18n';
+import { useToast } from '../../lib/toast';
+import type { DialogueOption, DialogueOptionKind } from '../../lib/types';
+import { ConfirmDialog } from '../settings/Dialog';
+import { dialoguesWords, type DialoguesKey } from './dialogues-i18n';
+import './dialogues.css';
+
+const lists: { kind: DialogueOptionKind; title: DialoguesKey }[] = [
+  { kind: 'type', title: 'lists.type' },
+  { kind: 'reason', title: 'lists.reason' },
+  { kind: 'component', title: 'lists.component' },
+];
+
+function OptionRow({ option, onSaved, onDelete }: { option: DialogueOption; onSaved: () => void; onDelete: () => void }) {
+  const { t, locale } = useWords(dialoguesWords);
+  const { notify } = useToast();
+  const [name, setName] = useState(option.name);
+  const changed = name.trim() !== option.name;
+  const rename = async (e: FormEvent) => {
+    e.preventDefault();
+    try {
+      await dialoguesApi.SaveDialogueOption({ id: option.id, kind: option.kind, name });
+      onSaved();
+    } catch (err) {
+      notify(errorText(err, locale), 'error');
+    }
+  };
+  return (
+    <li className="sb-set-template" data-testid="dlg-option">
+      <form className="sb-set-template-main dlg-option-form" onSubmit={(e) => void rename(e)}>
+        <input value={name} onChange={(e) => setName(e.target.value)} maxLength={100} aria-label={t('lists.rename')} data-testid="dlg-option-name" />
+        {changed && (
+          <button type="submit" className="sb-set-btn" data-testid="dlg-option-rename">
+            {t('lists.rename')}
+          </button>
+        )}
+      </form>
+      <div className="sb-set-row-actions">
+        <button type="button" className="sb-set-btn danger" onClick={onDelete} data-testid="dlg-option-delete">
+          {t('lists.delete')}
+        </button>
+      </div>
+    </li>
+  );
+}
+
+function OptionList({ kind, title, items, reload }: { kind: DialogueOptionKind; title: DialoguesKey; items: DialogueOption[]; reload: () => void }) {
+  const { t, locale } = useWords(dialoguesWords);
+  const { notify } = useToast();
+  const [name, setName] = useState('');
+  const [error, setError] = useState('');
+  const [deleting, setDeleting] = useState<DialogueOption | null>(null);
+  const add = async (e: FormEvent) => {
+    e.preventDefault();
+    try {
+      await dialoguesApi.SaveDialogueOption({ id: 0, kind, name });
+      setName('');
+      setError('');
+      reload();
+    } catch (err) {
+      setError(errorText(err, locale));
+    }
+  };
+  return (
+    <div className="dlg-list" data-testid={`dlg-list-${kind}`}>
+      <h3>{t(title)}</h3>
+      {items.length === 0 ? (
+        <p className="sb-set-empty">{t('lists.empty')}</p>
+      ) : (
+        <ul className="sb-set-list">
+          {items.map((o) => (
+            <OptionRow key={`${o.id}:${o.name}`} option={o} onSaved={reload} onDelete={() => setDeleting(o)} />
+          ))}
+        </ul>
+      )}
+      <form className="sb-set-toolbar" onSubmit={(e) => void add(e)}>
+        <input
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          maxLength={100}
+          placeholder={t('lists.newName')}
+          aria-label={t('lists.newName')}
+          data-testid={`dlg-add-name-${kind}`}
+        />
+        <button type="submit" className="sb-set-btn primary" disabled={!name.trim()} data-testid={`dlg-add-${kind}`}>
+          {t('lists.add')}
+        </button>
+      </form>
+      {error && (
+        <p className="sb-set-error" role="alert">
+          {error}
+        </p>
+      )}
+      {deleting && (
+        <ConfirmDialog
+          title={t(title)}
+          text={t('lists.deleteConfirm', { name: deleting.name })}
+          confirmLabel={t('lists.delete')}
+          onConfirm={async () => {
+            try {
+              await dialoguesApi.DeleteDialogueOption(deleting.id);
+              setDeleting(null);
+              reload();
+            } catch (err) {
+              notify(errorText(err, locale), 'error');
+            }
+          }}
+          onCancel={() => setDeleting(null)}
+        />
+      )}
+    </div>
+  );
+}
+
+export function DialogueListsSection() {
+  const { t, locale } = useWords(dialoguesWords);
+  const [items, setItems] = useState<DialogueOption[] | null>(null);
+  const [error, setError] = useState('');
+  const load = useCallback(async () => {
+    try {
+      setItems((await dialoguesApi.DialogueOptions()) ?? []);
+      setError('');
+    } catch (e) {
+      setItems([]);
+      setError(errorText(e, locale));
+    }
+  }, [locale]);
+  useEffect(() => {
+    void load();
+  }, [load]);
+  return (
+    <section className="sb-set-section" aria-labelledby="sb-set-dlg-h" data-testid="settings-dialogues">
+      <h2 id="sb-set-dlg-h">{t('lists.title')}</h2>
+      <p className="sb-set-intro">{t('lists.intro')}</p>
+      {error && (
+        <p className="sb-set-error" role="alert">
+          {error}
+        </p>
+      )}
+      {items === null ? (
+        <p className="sb-set-muted">{t('lists.loading')}</p>
+      ) : (
+        lists.map((l) => <OptionList key={l.kind} kind={l.kind} title={l.title} items={items.filter((o) => o.kind === l.kind)} reload={() => void load()} />)
+      )}
+    </section>
+  );
+}
