@@ -24,6 +24,9 @@ func (s *Service) DialogueOptions(ctx context.Context) ([]core.DialogueOption, e
 // SaveDialogueOption adds (ID 0) or renames an entry of a dialogue list.
 // Errors: store.ErrOptionName, store.ErrOptionExists, store.ErrNotFound.
 func (s *Service) SaveDialogueOption(ctx context.Context, o core.DialogueOption) (core.DialogueOption, error) {
+	if err := s.remoteOnly(); err != nil {
+		return core.DialogueOption{}, err
+	}
 	if o.ID == 0 && !core.ValidOptionKind(o.Kind) {
 		return core.DialogueOption{}, invalid("dialogue list %q", o.Kind)
 	}
@@ -36,6 +39,9 @@ func (s *Service) SaveDialogueOption(ctx context.Context, o core.DialogueOption)
 
 // DeleteDialogueOption removes an entry; dialogues that chose it keep the name.
 func (s *Service) DeleteDialogueOption(ctx context.Context, id int64) error {
+	if err := s.remoteOnly(); err != nil {
+		return err
+	}
 	return s.Store.DeleteDialogueOption(ctx, id, s.now())
 }
 
@@ -126,6 +132,9 @@ func (s *Service) checkDialogueInput(ctx context.Context, in core.DialogueInput,
 // CreateDialogue opens a dialogue in a chat. Status is open (default), in_progress or waiting;
 // managers default to me. Errors: ErrUnknownOption, store.ErrNotFound (chat or manager).
 func (s *Service) CreateDialogue(ctx context.Context, chatID int64, in core.DialogueInput) (core.Dialogue, error) {
+	if err := s.remoteOnly(); err != nil {
+		return core.Dialogue{}, err
+	}
 	if chatID <= 0 {
 		return core.Dialogue{}, invalid("chat %d", chatID)
 	}
@@ -148,6 +157,9 @@ func (s *Service) CreateDialogue(ctx context.Context, chatID int64, in core.Dial
 
 // EditDialogue changes a dialogue's type, reasons, components and managers.
 func (s *Service) EditDialogue(ctx context.Context, id int64, in core.DialogueInput) (core.Dialogue, error) {
+	if err := s.remoteOnly(); err != nil {
+		return core.Dialogue{}, err
+	}
 	old, err := s.Store.Dialogue(ctx, id)
 	if err != nil {
 		return core.Dialogue{}, fmt.Errorf("inbox: edit dialogue: %w", err)
@@ -166,6 +178,9 @@ func (s *Service) EditDialogue(ctx context.Context, id int64, in core.DialogueIn
 // CloseDialogue asks for one), and a closed dialogue set to another status is reopened first,
 // which starts a new cycle.
 func (s *Service) SetDialogueStatus(ctx context.Context, id int64, status string) (core.Dialogue, error) {
+	if err := s.remoteOnly(); err != nil {
+		return core.Dialogue{}, err
+	}
 	if !core.ValidDialogueStatus(status) {
 		return core.Dialogue{}, invalid("dialogue status %q", status)
 	}
@@ -196,6 +211,9 @@ func (s *Service) SetDialogueStatus(ctx context.Context, id int64, status string
 // client's tap becomes the cycle's client rating. Errors: core.ErrDialogueClosed,
 // core.ErrTextTooLong.
 func (s *Service) CloseDialogue(ctx context.Context, id int64, ratingText string) (core.Dialogue, error) {
+	if err := s.remoteOnly(); err != nil {
+		return core.Dialogue{}, err
+	}
 	ratingText = strings.TrimSpace(ratingText)
 	d, err := s.Store.CloseDialogue(ctx, id, s.Me, ratingText, s.now())
 	if err != nil {
@@ -209,6 +227,9 @@ func (s *Service) CloseDialogue(ctx context.Context, id int64, ratingText string
 
 // ReopenDialogue starts a new cycle of a closed dialogue. Errors: core.ErrDialogueOpen.
 func (s *Service) ReopenDialogue(ctx context.Context, id int64) (core.Dialogue, error) {
+	if err := s.remoteOnly(); err != nil {
+		return core.Dialogue{}, err
+	}
 	d, err := s.Store.ReopenDialogue(ctx, id, s.Me, s.now())
 	if err != nil {
 		return core.Dialogue{}, fmt.Errorf("inbox: reopen dialogue: %w", err)
@@ -218,6 +239,9 @@ func (s *Service) ReopenDialogue(ctx context.Context, id int64) (core.Dialogue, 
 
 // RateClient is the manager's rating of the client (1..5) for the dialogue's current cycle.
 func (s *Service) RateClient(ctx context.Context, id int64, score int) (core.Dialogue, error) {
+	if err := s.remoteOnly(); err != nil {
+		return core.Dialogue{}, err
+	}
 	if !core.ValidRating(score) {
 		return core.Dialogue{}, invalid("rating %d", score)
 	}

@@ -31,7 +31,7 @@ type Remote interface {
 }
 
 // ErrTeamUnsupported: a write a replica of a team hub cannot make yet (attachments, voice,
-// retries, "read all", tasks, claims, merging people): refused rather than made in the local
+// retries, "read all", tasks, claims, dialogues, merging people): refused rather than made in the local
 // copy only, where nothing sends it and the hub's next state would undo it.
 var ErrTeamUnsupported = errors.New("not available on a replica of a team hub yet")
 
