@@ -22,28 +22,44 @@ var ErrBadCursor = errors.New("store: bad list cursor")
 //
 // Every multi-valued filter is an IN subquery on an indexed junction table so SQLite can either
 // drive the scan from it (rare tag) or test membership while walking the recency index (common tag).
+//
+// Beside them it builds the same filter over people_counts (migration 0014), whose columns carry
+// the people table's names, when the filter can be answered there: no search, no active-dialogue
+// filter, and at most one sales plan or one tag (a person is counted once per plan and per tag).
 func listWhere(q core.ListQuery) (w where) {
 	var terms []string
 	var args []any
 	defer func() { w.terms, w.args = terms, args }()
+	// column adds a term on a column people and people_counts share.
+	column := func(term string, a ...any) {
+		terms = append(terms, term)
+		args = append(args, a...)
+		w.counts.terms = append(w.counts.terms, term)
+		w.counts.args = append(w.counts.args, a...)
+	}
+	w.counts.ok = true
 	f := q.Filter
 	switch {
 	// The list index leads with (archived, blacklisted): each view names its index ranges so
 	// the walk never covers the main list.
 	case f.Archived && f.Blacklisted:
-		terms = append(terms, "((p.archived = 1 AND p.blacklisted IN (0, 1)) OR (p.archived = 0 AND p.blacklisted = 1))")
+		column("((p.archived = 1 AND p.blacklisted IN (0, 1)) OR (p.archived = 0 AND p.blacklisted = 1))")
 	case f.Archived:
-		terms = append(terms, "p.archived = 1", "p.blacklisted = 0")
+		column("p.archived = 1")
+		column("p.blacklisted = 0")
 	case f.Blacklisted:
-		terms = append(terms, "p.archived IN (0, 1)", "p.blacklisted = 1")
+		column("p.archived IN (0, 1)")
+		column("p.blacklisted = 1")
 	default:
 		// Written exactly as in the partial indexes' WHERE so the planner can use them.
-		terms = append(terms, "p.archived = 0", "p.blacklisted = 0")
+		column("p.archived = 0")
+		column("p.blacklisted = 0")
 	}
 	if match := ftsPeopleQuery(q.Search); match != "" {
 		w.sets = append(w.sets, set{len(terms), `SELECT 1 FROM people_fts WHERE people_fts MATCH ?`, []any{match}})
 		terms = append(terms, "p.id IN "+ftsSet)
 		args = append(args, match)
+		w.counts.ok = false
 	}
 	if len(f.Channels) > 0 {
 		mask := 0
@@ -51,16 +67,25 @@ func listWhere(q core.ListQuery) (w where) {
 			mask |= kindBit(string(k))
 		}
 		// people.kinds is in the list indexes, so this costs nothing beyond the walk.
-		terms = append(terms, "(p.kinds & ?) <> 0")
-		args = append(args, mask)
+		column("(p.kinds & ?) <> 0", mask)
 	}
 	if f.HasPhone != nil {
-		terms = append(terms, "p.has_phone = ?")
-		args = append(args, *f.HasPhone)
+		column("p.has_phone = ?", *f.HasPhone)
 	}
 	if f.HasEmail != nil {
-		terms = append(terms, "p.has_email = ?")
-		args = append(args, *f.HasEmail)
+		column("p.has_email = ?", *f.HasEmail)
+	}
+	switch facets := len(f.Tags) + len(f.Plans); {
+	case facets == 0:
+		w.counts.terms = append(w.counts.terms, "p.facet = 0", "p.facet_id = 0")
+	case facets == 1 && len(f.Plans) == 1:
+		w.counts.terms = append(w.counts.terms, "p.facet = 1", "p.facet_id IN (SELECT id FROM sales_plans WHERE name = ?)")
+		w.counts.args = append(w.counts.args, f.Plans[0])
+	case facets == 1:
+		w.counts.terms = append(w.counts.terms, "p.facet = 2", "p.facet_id IN (SELECT id FROM tags WHERE name = ?)")
+		w.counts.args = append(w.counts.args, f.Tags[0])
+	default:
+		w.counts.ok = false
 	}
 	if len(f.Tags) > 0 {
 		sub := "SELECT pt.person_id FROM person_tags pt JOIN tags t ON t.id = pt.tag_id WHERE t.name IN (" + marks(len(f.Tags)) + ")"
@@ -75,21 +100,21 @@ func listWhere(q core.ListQuery) (w where) {
 		args = appendStrings(args, f.Plans)
 	}
 	if len(f.Tools) > 0 {
-		terms = append(terms, "p.tool IN ("+marks(len(f.Tools))+")")
-		args = appendStrings(args, f.Tools)
+		column("p.tool IN ("+marks(len(f.Tools))+")", appendStrings(nil, f.Tools)...)
 	}
 	if len(f.Sources) > 0 {
-		terms = append(terms, "p.source IN ("+marks(len(f.Sources))+")")
-		args = appendStrings(args, f.Sources)
+		column("p.source IN ("+marks(len(f.Sources))+")", appendStrings(nil, f.Sources)...)
 	}
 	if len(f.Statuses) > 0 {
-		terms = append(terms, "p.status IN ("+marks(len(f.Statuses))+")")
+		var sts []any
 		for _, st := range f.Statuses {
-			args = append(args, string(st))
+			sts = append(sts, string(st))
 		}
+		column("p.status IN ("+marks(len(f.Statuses))+")", sts...)
 	}
 	if f.ActiveDialogues {
 		terms = append(terms, "p.id IN (SELECT c.person_id FROM dialogues d JOIN chats c ON c.id = d.chat_id WHERE d.status <> 'closed')")
+		w.counts.ok = false
 	}
 	return w
 }
@@ -113,6 +138,12 @@ type where struct {
 	terms []string
 	args  []any
 	sets  []set
+	// counts is the same filter over people_counts, when ok.
+	counts struct {
+		terms []string
+		args  []any
+		ok    bool
+	}
 }
 
 // set is one "p.id IN (...)" term and a query listing its members, to measure it.
@@ -289,10 +320,13 @@ JOIN channels ch ON ch.id = c.channel_id WHERE c.person_id IN (`+marks(len(ids))
 	return nil
 }
 
-// TabCounts counts each tab's rows under the same search and filter as the list. The three
-// counts are independent reads, so they run at once: on two cores the badges cost about the
-// slowest count instead of the sum. Each may walk a whole list index, so they run on the scan
-// connections (see Open). The goroutines end before TabCounts returns.
+// TabCounts counts each tab's rows under the same search and filter as the list. The All and
+// Unread counts are a sum over people_counts (migration 0014) when the filter can be answered
+// there: a few thousand rows at any number of people. Otherwise (a search, the active-dialogue
+// filter, several plans or tags) they walk a list index, and the Important count always starts
+// from my open tasks due today. The counts are independent reads, so they run at once: on two
+// cores the badges cost about the slowest count instead of the sum. Those that may walk a whole
+// list index run on the scan connections (see Open). The goroutines end before TabCounts returns.
 func (s *Store) TabCounts(ctx context.Context, q core.ListQuery, me int64, now time.Time) (core.TabCounts, error) {
 	w := listWhere(q)
 	imp, impArgs := importantTerm(me, now)
@@ -319,6 +353,11 @@ func (s *Store) TabCounts(ctx context.Context, q core.ListQuery, me int64, now t
 		{query: `SELECT COUNT(*) FROM ` + from + ` WHERE ` + where + ` AND ` + imp, args: append(append([]any{}, args...), impArgs...)},
 		{query: `SELECT COUNT(*) FROM ` + from + ` WHERE ` + where, args: args},
 		{query: `SELECT COUNT(*) FROM ` + unreadFrom + ` WHERE ` + where + ` AND p.unread > 0`, args: args},
+	}
+	if w.counts.ok {
+		sum := `SELECT COALESCE(SUM(p.n), 0) FROM people_counts p WHERE ` + strings.Join(w.counts.terms, " AND ")
+		counts[1] = &count{query: sum, args: w.counts.args}
+		counts[2] = &count{query: sum + ` AND p.unread = 1`, args: w.counts.args}
 	}
 	var wg sync.WaitGroup
 	for _, c := range counts {
