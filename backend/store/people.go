@@ -30,6 +30,7 @@ func listWhere(q core.ListQuery) (w where) {
 	var terms []string
 	var args []any
 	defer func() { w.terms, w.args = terms, args }()
+	w.search = -1
 	// column adds a term on a column people and people_counts share.
 	column := func(term string, a ...any) {
 		terms = append(terms, term)
@@ -57,6 +58,7 @@ func listWhere(q core.ListQuery) (w where) {
 	}
 	if match := ftsPeopleQuery(q.Search); match != "" {
 		w.sets = append(w.sets, set{len(terms), `SELECT 1 FROM people_fts WHERE people_fts MATCH ?`, []any{match}})
+		w.search = len(terms)
 		terms = append(terms, "p.id IN "+ftsSet)
 		args = append(args, match)
 		w.counts.ok = false
@@ -138,6 +140,8 @@ type where struct {
 	terms []string
 	args  []any
 	sets  []set
+	// search is the index of the quick-search term in terms, -1 without a search.
+	search int
 	// counts is the same filter over people_counts, when ok.
 	counts struct {
 		terms []string
@@ -322,11 +326,11 @@ JOIN channels ch ON ch.id = c.channel_id WHERE c.person_id IN (`+marks(len(ids))
 
 // TabCounts counts each tab's rows under the same search and filter as the list. The All and
 // Unread counts are a sum over people_counts (migration 0014) when the filter can be answered
-// there: a few thousand rows at any number of people. Otherwise (a search, the active-dialogue
-// filter, several plans or tags) they walk a list index, and the Important count always starts
-// from my open tasks due today. The counts are independent reads, so they run at once: on two
-// cores the badges cost about the slowest count instead of the sum. Those that may walk a whole
-// list index run on the scan connections (see Open). The goroutines end before TabCounts returns.
+// there: a few thousand rows at any number of people, exact. Otherwise (a search, the
+// active-dialogue filter, several plans or tags) they count matching people one by one and stop
+// past core.CountCap (AllCapped / UnreadCapped then say so), so their cost is bounded too. The Important
+// count starts from my open tasks due today, a small set. The counts are independent reads, so
+// they run at once on the scan connections (see Open). The goroutines end before TabCounts returns.
 func (s *Store) TabCounts(ctx context.Context, q core.ListQuery, me int64, now time.Time) (core.TabCounts, error) {
 	w := listWhere(q)
 	imp, impArgs := importantTerm(me, now)
@@ -336,29 +340,36 @@ func (s *Store) TabCounts(ctx context.Context, q core.ListQuery, me int64, now t
 		return core.TabCounts{}, err
 	}
 	imp = w.terms[len(w.terms)-1]
-	where := strings.Join(w.terms[:len(w.terms)-1], " AND ")
+	terms := w.terms[:len(w.terms)-1]
 	args := w.args
 	from := hiddenFrom(q, "people p")
-	unreadFrom := from
-	if defaultView(q) {
-		unreadFrom = "people p INDEXED BY people_unread_newest" // see ListPeople
-	}
 	type count struct {
 		query string
 		args  []any
 		n     int
 		err   error
 	}
-	counts := []*count{
-		{query: `SELECT COUNT(*) FROM ` + from + ` WHERE ` + where + ` AND ` + imp, args: append(append([]any{}, args...), impArgs...)},
-		{query: `SELECT COUNT(*) FROM ` + from + ` WHERE ` + where, args: args},
-		{query: `SELECT COUNT(*) FROM ` + unreadFrom + ` WHERE ` + where + ` AND p.unread > 0`, args: args},
-	}
+	important := &count{query: `SELECT COUNT(*) FROM ` + from + ` WHERE ` + strings.Join(terms, " AND ") + ` AND ` + imp,
+		args: append(append([]any{}, args...), impArgs...)}
+	var all, unread *count
 	if w.counts.ok {
 		sum := `SELECT COALESCE(SUM(p.n), 0) FROM people_counts p WHERE ` + strings.Join(w.counts.terms, " AND ")
-		counts[1] = &count{query: sum, args: w.counts.args}
-		counts[2] = &count{query: sum + ` AND p.unread = 1`, args: w.counts.args}
+		all = &count{query: sum, args: w.counts.args}
+		unread = &count{query: sum + ` AND p.unread = 1`, args: w.counts.args}
+	} else {
+		if w.search >= 0 {
+			// Walk the search's matches (in rowid order, as FTS5 yields them) and look each
+			// person up, stopping at the cap; "p.id IN (matches)" would first collect every match.
+			terms = append([]string(nil), terms...)
+			terms[w.search] = "f.people_fts MATCH ?"
+			from = "people_fts f CROSS JOIN people p ON p.id = f.rowid"
+		}
+		capped := `SELECT COUNT(*) FROM (SELECT 1 FROM ` + from + ` WHERE ` + strings.Join(terms, " AND ")
+		capArgs := append(append([]any{}, args...), core.CountCap+1)
+		all = &count{query: capped + ` LIMIT ?)`, args: capArgs}
+		unread = &count{query: capped + ` AND p.unread > 0 LIMIT ?)`, args: capArgs}
 	}
+	counts := []*count{important, all, unread}
 	var wg sync.WaitGroup
 	for _, c := range counts {
 		observe(c.query, c.args)
@@ -374,7 +385,14 @@ func (s *Store) TabCounts(ctx context.Context, q core.ListQuery, me int64, now t
 			return core.TabCounts{}, fmt.Errorf("store: tab counts: %w", c.err)
 		}
 	}
-	return core.TabCounts{Important: counts[0].n, All: counts[1].n, Unread: counts[2].n}, nil
+	out := core.TabCounts{Important: important.n, All: all.n, Unread: unread.n}
+	if !w.counts.ok && out.All > core.CountCap {
+		out.All, out.AllCapped = core.CountCap, true
+	}
+	if !w.counts.ok && out.Unread > core.CountCap {
+		out.Unread, out.UnreadCapped = core.CountCap, true
+	}
+	return out, nil
 }
 
 // ftsPeopleQuery turns what a manager typed into a safe FTS5 query: the input is split into
@@ -392,15 +410,17 @@ func ftsPeopleQuery(input string) string {
 	if len(words) > 8 {
 		words = words[:8]
 	}
+	if d := core.PhoneDigits(input); len(d) >= 3 && len(words) > 1 && onlyPhoneChars(input) {
+		// A phone typed in groups ("916 123-45") is one run of digits: matching each group as a
+		// prefix of any word as well would expand a short group ("555"*) to every phone token
+		// that starts with it, thousands of terms at a million people, for no better answer.
+		return `phone_digits : "` + d + `"*`
+	}
 	terms := make([]string, len(words))
 	for i, w := range words {
 		terms[i] = `"` + strings.ToLower(w) + `"*`
 	}
-	query := "(" + strings.Join(terms, " AND ") + ")"
-	if d := core.PhoneDigits(input); len(d) >= 3 && len(words) > 1 && onlyPhoneChars(input) {
-		query += ` OR phone_digits : "` + d + `"*`
-	}
-	return query
+	return "(" + strings.Join(terms, " AND ") + ")"
 }
 
 // onlyPhoneChars says whether s looks like a phone number as typed: digits and separators.

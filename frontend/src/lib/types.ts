@@ -219,6 +219,9 @@ export interface TabCounts {
   important: number;
   all: number;
   unread: number;
+  /** The store stopped counting the tab at its cap (core.CountCap): more people than the count. */
+  allCapped?: boolean;
+  unreadCapped?: boolean;
 }
 
 export interface HistoryFilter {
