@@ -73,6 +73,44 @@ FROM (SELECT * FROM kept EXCEPT SELECT * FROM fresh)`); err != nil {
 	}
 }
 
+// TestWalkedCountsMatchCountStar: the counts that walk a set (a search, active dialogues,
+// several plans or tags, Important) give what COUNT(*) over the list's own WHERE gives, while
+// the sets stay under the cap.
+func TestWalkedCountsMatchCountStar(t *testing.T) {
+	f := fixture(t)
+	s, ctx := f.s, context.Background()
+	yes := true
+	queries := []core.ListQuery{
+		{}, {Search: "ив"}, {Search: "916 123"}, {Search: "a", Filter: core.ListFilter{Archived: true, Blacklisted: true}},
+		{Filter: core.ListFilter{ActiveDialogues: true}}, {Filter: core.ListFilter{ActiveDialogues: true, Channels: []core.ChannelKind{core.VK}}},
+		{Filter: core.ListFilter{Tags: []string{"VIP"}, Plans: []string{"Воронка"}}},
+		{Filter: core.ListFilter{Plans: []string{"Воронка", "Вебинар"}, HasPhone: &yes}},
+		{Search: "петр", Filter: core.ListFilter{Plans: []string{"Воронка"}}},
+		{Filter: core.ListFilter{Statuses: []core.PersonStatus{core.Unsubscribed}}},
+	}
+	for _, q := range queries {
+		got, err := s.TabCounts(ctx, q, fxMe, fxNow)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := listWhere(q)
+		imp, impArgs := importantTerm(fxMe, fxNow)
+		var want core.TabCounts
+		for _, c := range []struct {
+			n    *int
+			cond string
+			args []any
+		}{{&want.All, "", nil}, {&want.Unread, " AND p.unread > 0", nil}, {&want.Important, " AND " + imp, impArgs}} {
+			if err := s.read.GetContext(ctx, c.n, `SELECT COUNT(*) FROM people p WHERE `+joinTerms(w.terms)+c.cond, append(append([]any{}, w.args...), c.args...)...); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got != want {
+			t.Errorf("%+v: counts %+v, COUNT(*) says %+v", q, got, want)
+		}
+	}
+}
+
 func joinTerms(terms []string) string {
 	out := terms[0]
 	for _, t := range terms[1:] {

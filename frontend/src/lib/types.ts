@@ -219,7 +219,8 @@ export interface TabCounts {
   important: number;
   all: number;
   unread: number;
-  /** The store stopped counting the tab at its cap (core.CountCap): more people than the count. */
+  /** The count is a lower bound: the store stopped counting (core.CountCap), "1,000+". */
+  importantCapped?: boolean;
   allCapped?: boolean;
   unreadCapped?: boolean;
 }

@@ -49,10 +49,10 @@ interface Props {
 
 const TABS: Tab[] = ['important', 'all', 'unread'];
 
-/** A tab's badge: its count, or "1,000+" where the store stopped counting (a search over many people). */
+/** A tab's badge: its count, or "1,000+" where the store stopped counting (a lower bound). */
 function TabCount({ counts, tab }: { counts: TabCounts | null; tab: Tab }) {
   const { t, locale } = useWords(listWords);
-  const capped = (tab === 'all' && counts?.allCapped) || (tab === 'unread' && counts?.unreadCapped);
+  const capped = !!counts?.[`${tab}Capped`];
   const n = counts ? formatCount(counts[tab], locale) : '';
   return (
     <span
