@@ -355,7 +355,7 @@ JOIN channels ch ON ch.id = c.channel_id WHERE c.person_id IN (`+marks(len(ids))
 
 // countWork bounds the people a count that walks a set examines. Past it, or past
 // core.CountCap matches, the count is a lower bound and says so.
-const countWork = 5000
+const countWork = 2000
 
 // TabCounts counts each tab's rows under the same search and filter as the list.
 //
