@@ -28,7 +28,10 @@ CREATE TABLE people_counts (
     PRIMARY KEY (facet, facet_id, archived, blacklisted, unread, kinds, status, has_phone, has_email, source, tool)
 ) WITHOUT ROWID;
 
--- A person's facets, for the triggers: everyone, each of their plans, each of their tags.
+-- Every change is an upsert of +1 or -1 on the group's row, found by its primary key (an
+-- UPDATE ... WHERE (facet, facet_id) IN (...) scans the table instead). "WHERE true" is there
+-- because an INSERT ... SELECT with an upsert needs a WHERE (SQLite's parser). A -1 that finds no
+-- row would leave a row of -1: the store test checks for negative counts.
 CREATE TRIGGER people_counts_insert AFTER INSERT ON people BEGIN
     INSERT INTO people_counts (facet, facet_id, archived, blacklisted, unread, kinds, status, has_phone, has_email, source, tool, n)
     SELECT f.facet, f.facet_id, new.archived, new.blacklisted, new.unread > 0, new.kinds, new.status,
@@ -36,31 +39,35 @@ CREATE TRIGGER people_counts_insert AFTER INSERT ON people BEGIN
     FROM (SELECT 0 AS facet, 0 AS facet_id
           UNION ALL SELECT 1, plan_id FROM person_plans WHERE person_id = new.id
           UNION ALL SELECT 2, tag_id FROM person_tags WHERE person_id = new.id) AS f
-    WHERE true -- an INSERT ... SELECT with an upsert needs a WHERE (SQLite's parser)
-    ON CONFLICT DO UPDATE SET n = n + 1;
+    WHERE true
+    ON CONFLICT DO UPDATE SET n = n + excluded.n;
 END;
 
 -- BEFORE: the person's plans and tags are still there (ON DELETE CASCADE removes them after the
 -- row, when the person_plans/person_tags triggers no longer find the person and change nothing).
 CREATE TRIGGER people_counts_delete BEFORE DELETE ON people BEGIN
-    UPDATE people_counts SET n = n - 1
-    WHERE (facet, facet_id) IN (SELECT 0, 0
-                                UNION ALL SELECT 1, plan_id FROM person_plans WHERE person_id = old.id
-                                UNION ALL SELECT 2, tag_id FROM person_tags WHERE person_id = old.id)
-      AND (archived, blacklisted, unread, kinds, status, has_phone, has_email, source, tool)
-        = (old.archived, old.blacklisted, old.unread > 0, old.kinds, old.status, old.phone <> '', old.email <> '', old.source, old.tool);
+    INSERT INTO people_counts (facet, facet_id, archived, blacklisted, unread, kinds, status, has_phone, has_email, source, tool, n)
+    SELECT f.facet, f.facet_id, old.archived, old.blacklisted, old.unread > 0, old.kinds, old.status,
+           old.phone <> '', old.email <> '', old.source, old.tool, -1
+    FROM (SELECT 0 AS facet, 0 AS facet_id
+          UNION ALL SELECT 1, plan_id FROM person_plans WHERE person_id = old.id
+          UNION ALL SELECT 2, tag_id FROM person_tags WHERE person_id = old.id) AS f
+    WHERE true
+    ON CONFLICT DO UPDATE SET n = n + excluded.n;
 END;
 
 CREATE TRIGGER people_counts_update AFTER UPDATE OF archived, blacklisted, unread, kinds, status, phone, email, source, tool ON people
 WHEN (old.archived, old.blacklisted, old.unread > 0, old.kinds, old.status, old.phone <> '', old.email <> '', old.source, old.tool)
   <> (new.archived, new.blacklisted, new.unread > 0, new.kinds, new.status, new.phone <> '', new.email <> '', new.source, new.tool)
 BEGIN
-    UPDATE people_counts SET n = n - 1
-    WHERE (facet, facet_id) IN (SELECT 0, 0
-                                UNION ALL SELECT 1, plan_id FROM person_plans WHERE person_id = old.id
-                                UNION ALL SELECT 2, tag_id FROM person_tags WHERE person_id = old.id)
-      AND (archived, blacklisted, unread, kinds, status, has_phone, has_email, source, tool)
-        = (old.archived, old.blacklisted, old.unread > 0, old.kinds, old.status, old.phone <> '', old.email <> '', old.source, old.tool);
+    INSERT INTO people_counts (facet, facet_id, archived, blacklisted, unread, kinds, status, has_phone, has_email, source, tool, n)
+    SELECT f.facet, f.facet_id, old.archived, old.blacklisted, old.unread > 0, old.kinds, old.status,
+           old.phone <> '', old.email <> '', old.source, old.tool, -1
+    FROM (SELECT 0 AS facet, 0 AS facet_id
+          UNION ALL SELECT 1, plan_id FROM person_plans WHERE person_id = old.id
+          UNION ALL SELECT 2, tag_id FROM person_tags WHERE person_id = old.id) AS f
+    WHERE true
+    ON CONFLICT DO UPDATE SET n = n + excluded.n;
     INSERT INTO people_counts (facet, facet_id, archived, blacklisted, unread, kinds, status, has_phone, has_email, source, tool, n)
     SELECT f.facet, f.facet_id, new.archived, new.blacklisted, new.unread > 0, new.kinds, new.status,
            new.phone <> '', new.email <> '', new.source, new.tool, 1
@@ -68,34 +75,32 @@ BEGIN
           UNION ALL SELECT 1, plan_id FROM person_plans WHERE person_id = new.id
           UNION ALL SELECT 2, tag_id FROM person_tags WHERE person_id = new.id) AS f
     WHERE true
-    ON CONFLICT DO UPDATE SET n = n + 1;
+    ON CONFLICT DO UPDATE SET n = n + excluded.n;
 END;
 
 CREATE TRIGGER people_counts_plan_insert AFTER INSERT ON person_plans BEGIN
     INSERT INTO people_counts (facet, facet_id, archived, blacklisted, unread, kinds, status, has_phone, has_email, source, tool, n)
     SELECT 1, new.plan_id, p.archived, p.blacklisted, p.unread > 0, p.kinds, p.status, p.phone <> '', p.email <> '', p.source, p.tool, 1
     FROM people p WHERE p.id = new.person_id
-    ON CONFLICT DO UPDATE SET n = n + 1;
+    ON CONFLICT DO UPDATE SET n = n + excluded.n;
 END;
 CREATE TRIGGER people_counts_plan_delete AFTER DELETE ON person_plans BEGIN
-    UPDATE people_counts SET n = n - 1
-    WHERE facet = 1 AND facet_id = old.plan_id
-      AND (archived, blacklisted, unread, kinds, status, has_phone, has_email, source, tool)
-        = (SELECT p.archived, p.blacklisted, p.unread > 0, p.kinds, p.status, p.phone <> '', p.email <> '', p.source, p.tool
-           FROM people p WHERE p.id = old.person_id);
+    INSERT INTO people_counts (facet, facet_id, archived, blacklisted, unread, kinds, status, has_phone, has_email, source, tool, n)
+    SELECT 1, old.plan_id, p.archived, p.blacklisted, p.unread > 0, p.kinds, p.status, p.phone <> '', p.email <> '', p.source, p.tool, -1
+    FROM people p WHERE p.id = old.person_id
+    ON CONFLICT DO UPDATE SET n = n + excluded.n;
 END;
 CREATE TRIGGER people_counts_tag_insert AFTER INSERT ON person_tags BEGIN
     INSERT INTO people_counts (facet, facet_id, archived, blacklisted, unread, kinds, status, has_phone, has_email, source, tool, n)
     SELECT 2, new.tag_id, p.archived, p.blacklisted, p.unread > 0, p.kinds, p.status, p.phone <> '', p.email <> '', p.source, p.tool, 1
     FROM people p WHERE p.id = new.person_id
-    ON CONFLICT DO UPDATE SET n = n + 1;
+    ON CONFLICT DO UPDATE SET n = n + excluded.n;
 END;
 CREATE TRIGGER people_counts_tag_delete AFTER DELETE ON person_tags BEGIN
-    UPDATE people_counts SET n = n - 1
-    WHERE facet = 2 AND facet_id = old.tag_id
-      AND (archived, blacklisted, unread, kinds, status, has_phone, has_email, source, tool)
-        = (SELECT p.archived, p.blacklisted, p.unread > 0, p.kinds, p.status, p.phone <> '', p.email <> '', p.source, p.tool
-           FROM people p WHERE p.id = old.person_id);
+    INSERT INTO people_counts (facet, facet_id, archived, blacklisted, unread, kinds, status, has_phone, has_email, source, tool, n)
+    SELECT 2, old.tag_id, p.archived, p.blacklisted, p.unread > 0, p.kinds, p.status, p.phone <> '', p.email <> '', p.source, p.tool, -1
+    FROM people p WHERE p.id = old.person_id
+    ON CONFLICT DO UPDATE SET n = n + excluded.n;
 END;
 
 -- The people already stored.
