@@ -30,7 +30,6 @@ func listWhere(q core.ListQuery) (w where) {
 	var terms []string
 	var args []any
 	defer func() { w.terms, w.args = terms, args }()
-	w.search = -1
 	// column adds a term on a column people and people_counts share.
 	column := func(term string, a ...any) {
 		terms = append(terms, term)
@@ -60,7 +59,6 @@ func listWhere(q core.ListQuery) (w where) {
 	}
 	if match := ftsPeopleQuery(q.Search); match != "" {
 		w.sets = append(w.sets, set{len(terms), `SELECT 1 FROM people_fts WHERE people_fts MATCH ?`, []any{match}})
-		w.search = len(terms)
 		terms = append(terms, "p.id IN "+ftsSet)
 		args = append(args, match)
 		w.counts.ok = false
@@ -152,8 +150,6 @@ type where struct {
 	terms []string
 	args  []any
 	sets  []set
-	// search is the index of the quick-search term in terms, -1 without a search.
-	search int
 	// columns are the terms on people's own columns (visibility and the column filters).
 	columns struct {
 		terms []string
@@ -188,10 +184,10 @@ type countSet struct {
 
 // planSets decides, per set, how SQLite should use it. SQLite's default is to fetch the set's
 // people by id and sort them; for a set of thousands (a common tag, a two-letter search) that
-// is thousands of random row reads per page and per count. Such a set is instead marked with a
-// unary + so the planner walks the list index (which carries every other filter column) and
-// only tests membership: a page stops after ~50 hits, a count never leaves the index.
-// Each probe reads at most many rows of the set.
+// is thousands of random row reads per page. Such a set is instead marked with a unary + so the
+// planner walks the list index (which carries every other filter column) and only tests
+// membership: a page stops after ~50 hits. Each probe reads at most many rows of the set.
+// (TabCounts does not walk the list index: see countSet.)
 func (s *Store) planSets(ctx context.Context, w *where, many int) error {
 	for _, st := range w.sets {
 		var n int
@@ -205,13 +201,9 @@ func (s *Store) planSets(ctx context.Context, w *where, many int) error {
 	return nil
 }
 
-// Where a set stops being cheaper to fetch by id than to find by walking the list index: a page
-// walk stops after one page of hits, so it wins early; a count walks the whole index (~100k
-// entries at 100k people), so fetching by id stays cheaper up to a much larger set.
-const (
-	manyMatches      = 1500
-	manyMatchesCount = 40000
-)
+// manyMatches is where a set stops being cheaper to fetch by id than to find by walking the list
+// index: a page walk stops after one page of hits, so it wins early.
+const manyMatches = 1500
 
 // defaultView says whether the query shows the main list (not the archive or blacklist) with no
 // search: then the unread partial indexes cover every row the unread tab can show, and are the
