@@ -270,3 +270,54 @@ func personOfChat(t *testing.T, s *Store, ch core.Channel, ext string) int64 {
 	}
 	return c.PersonID
 }
+
+// TestCountsPastTheWorkBoundAreLowerBounds: when the set a count walks is larger than a count
+// may examine and the matches stay under the cap, the count is a lower bound and says so.
+func TestCountsPastTheWorkBoundAreLowerBounds(t *testing.T) {
+	s := openTemp(t)
+	ctx := context.Background()
+	b, err := s.NewBulk(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(b.Manager(core.Manager{ID: 1, Name: "me", IsMe: true}))
+	const n = countWork + 500
+	visible := 0
+	for i := int64(1); i <= n; i++ {
+		p := BulkPerson{}
+		// Nine in ten of my important people are archived: the main view's Important count
+		// finds few of them among the first countWork it examines.
+		p.ID, p.Name, p.Status, p.Archived = i, fmt.Sprint("Person ", i), core.Subscribed, i%10 != 0
+		if !p.Archived {
+			visible++
+		}
+		must(b.Person(p))
+		must(b.Task(core.Task{ID: i, PersonID: i, AssigneeID: 1, Title: "call", DueAt: 1}))
+	}
+	must(b.Finish())
+	c, err := s.TabCounts(ctx, core.ListQuery{}, 1, fxNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.ImportantCapped || c.Important == 0 || c.Important > visible {
+		t.Errorf("important = %d capped %v, want a lower bound of %d, marked", c.Important, c.ImportantCapped, visible)
+	}
+	// All and Unread come from people_counts: exact whatever the size.
+	if c.All != visible || c.AllCapped || c.Unread != 0 || c.UnreadCapped {
+		t.Errorf("counts = %+v, want all = %d exactly", c, visible)
+	}
+	// The archive view holds the other nine in ten: past the cap among the first examined.
+	c, err = s.TabCounts(ctx, core.ListQuery{Filter: core.ListFilter{Archived: true}}, 1, fxNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Important != core.CountCap || !c.ImportantCapped || c.All != n-visible {
+		t.Errorf("archive counts = %+v, want important %d+ and all %d", c, core.CountCap, n-visible)
+	}
+}
