@@ -312,6 +312,15 @@ func TestCountsPastTheWorkBoundAreLowerBounds(t *testing.T) {
 	if c.All != visible || c.AllCapped || c.Unread != 0 || c.UnreadCapped {
 		t.Errorf("counts = %+v, want all = %d exactly", c, visible)
 	}
+	// A search all of them match: All and Unread walk its matches, and past the work bound with
+	// few visible matches the counts are lower bounds too.
+	c, err = s.TabCounts(ctx, core.ListQuery{Search: "person"}, 1, fxNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.AllCapped || c.All == 0 || c.All > visible || !c.ImportantCapped || c.Unread != 0 || c.UnreadCapped != true {
+		t.Errorf("search counts = %+v, want lower bounds of %d (all, important) and 0+ unread", c, visible)
+	}
 	// The archive view holds the other nine in ten: past the cap among the first examined.
 	c, err = s.TabCounts(ctx, core.ListQuery{Filter: core.ListFilter{Archived: true}}, 1, fxNow)
 	if err != nil {

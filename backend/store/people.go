@@ -418,8 +418,9 @@ CROSS JOIN people p ON p.id = d.id WHERE ` + strings.Join(terms, " AND ") + ` LI
 		all = &count{query: sum, args: w.counts.args}
 		unread = &count{query: sum + ` AND p.unread = 1`, args: w.counts.args}
 	} else {
-		all = walk(w.countSets, "")
-		unread = walk(w.countSets, "p.unread > 0")
+		filterSets := sets[:len(sets)-1] // the measured copies of w.countSets
+		all = walk(filterSets, "")
+		unread = walk(filterSets, "p.unread > 0")
 	}
 	counts := []*count{imp, all, unread}
 	var wg sync.WaitGroup
