@@ -72,7 +72,18 @@ type TabCounts struct {
 	Important int `json:"important"`
 	All       int `json:"all"`
 	Unread    int `json:"unread"`
+	// ImportantCapped, AllCapped and UnreadCapped say the count is a lower bound: counting
+	// stopped at CountCap people, or after examining as many as a count may (the UI shows
+	// "1,000+"). Counts the store keeps exactly (no search, at most one plan or tag) never stop.
+	ImportantCapped bool `json:"importantCapped,omitempty"`
+	AllCapped       bool `json:"allCapped,omitempty"`
+	UnreadCapped    bool `json:"unreadCapped,omitempty"`
 }
+
+// CountCap is where a tab count that has to walk people (Important, and All/Unread under a
+// search, the active-dialogue filter, several plans or tags) stops: past it a manager needs to
+// know "many", not how many, and counting on would cost time linear in the number of people.
+const CountCap = 1000
 
 // HistoryFilter narrows a chat's history (the message filter button).
 type HistoryFilter struct {

@@ -31,6 +31,10 @@ type Bulk struct {
 	// deferred holds the CREATE statements of the messages indexes and the FTS insert trigger,
 	// dropped for the load and rebuilt by Finish.
 	deferred []string
+	// deferredCounts holds the CREATE statements of people_counts' triggers: a load inserts
+	// people before their chats and Finish then sets every person's list columns, so the
+	// triggers would move nearly every person's count twice; Finish rebuilds the table once.
+	deferredCounts []string
 }
 
 // BulkBatch is the default rows per transaction: large enough to amortise commits, small enough
@@ -67,6 +71,10 @@ func (s *Store) NewBulk(ctx context.Context) (*Bulk, error) {
 		return nil, fmt.Errorf("store: bulk cache size: %w", err)
 	}
 	if err := b.deferMessageIndexes(ctx); err != nil {
+		return nil, err
+	}
+	if err := b.deferPeopleCounts(ctx); err != nil {
+		b.Abort()
 		return nil, err
 	}
 	if err := b.begin(); err != nil {
@@ -112,6 +120,41 @@ func (b *Bulk) restoreMessageIndexes(ctx context.Context) error {
 		}
 	}
 	b.deferred = nil
+	return nil
+}
+
+// deferPeopleCounts drops the triggers that keep people_counts for the load.
+func (b *Bulk) deferPeopleCounts(ctx context.Context) error {
+	var triggers []struct {
+		Name string `db:"name"`
+		SQL  string `db:"sql"`
+	}
+	if err := b.s.write.SelectContext(ctx, &triggers, peopleCountsTriggers); err != nil {
+		return fmt.Errorf("store: bulk: list people_counts triggers: %w", err)
+	}
+	for _, t := range triggers {
+		if _, err := b.s.write.ExecContext(ctx, `DROP TRIGGER "`+t.Name+`"`); err != nil {
+			return fmt.Errorf("store: bulk: drop trigger %s: %w", t.Name, err)
+		}
+		b.deferredCounts = append(b.deferredCounts, t.SQL)
+	}
+	return nil
+}
+
+// restorePeopleCounts rebuilds people_counts from what is stored and recreates its triggers,
+// in tx (Finish) or on the write connection (Abort).
+func (b *Bulk) restorePeopleCounts(ctx context.Context, exec func(ctx context.Context, query string, args ...any) (sql.Result, error)) error {
+	if len(b.deferredCounts) == 0 {
+		return nil
+	}
+	if _, err := exec(ctx, rebuildPeopleCountsSQL); err != nil {
+		return fmt.Errorf("store: bulk: rebuild people_counts: %w", err)
+	}
+	for _, q := range b.deferredCounts {
+		if _, err := exec(ctx, q); err != nil {
+			return fmt.Errorf("store: bulk: restore %q: %w", q, err)
+		}
+	}
 	return nil
 }
 
@@ -172,6 +215,10 @@ func (b *Bulk) Abort() {
 	if err := b.restoreMessageIndexes(context.Background()); err != nil {
 		slog.Error("store: bulk abort could not restore the messages indexes", "err", err)
 	}
+	if err := b.restorePeopleCounts(context.Background(), b.s.write.ExecContext); err != nil {
+		slog.Error("store: bulk abort could not restore people_counts", "err", err)
+	}
+	b.deferredCounts = nil
 }
 
 // Manager inserts a manager with its id.
@@ -333,11 +380,15 @@ func (b *Bulk) Finish() error {
 		if _, err := tx.ExecContext(ctx, refreshPeopleSQL); err != nil {
 			return fmt.Errorf("store: bulk refresh people: %w", err)
 		}
+		if err := b.restorePeopleCounts(ctx, tx.ExecContext); err != nil {
+			return err
+		}
 		return appendEvent(ctx, tx, "workspace.loaded", 0, 0, 0, time.Now().UnixMilli())
 	})
 	if err != nil {
 		return err
 	}
+	b.deferredCounts = nil
 	for _, q := range []string{
 		// Merge the FTS b-trees the batches left behind into one per index: searches then read
 		// one segment instead of dozens.

@@ -22,28 +22,48 @@ var ErrBadCursor = errors.New("store: bad list cursor")
 //
 // Every multi-valued filter is an IN subquery on an indexed junction table so SQLite can either
 // drive the scan from it (rare tag) or test membership while walking the recency index (common tag).
+//
+// Beside them it builds the same filter over people_counts (migration 0014), whose columns carry
+// the people table's names, when the filter can be answered there: no search, no active-dialogue
+// filter, and at most one sales plan or one tag (a person is counted once per plan and per tag).
 func listWhere(q core.ListQuery, me int64) (w where) {
 	var terms []string
 	var args []any
 	defer func() { w.terms, w.args = terms, args }()
+	// column adds a term on a column people and people_counts share.
+	column := func(term string, a ...any) {
+		terms = append(terms, term)
+		args = append(args, a...)
+		w.columns.terms = append(w.columns.terms, term)
+		w.columns.args = append(w.columns.args, a...)
+		w.counts.terms = append(w.counts.terms, term)
+		w.counts.args = append(w.counts.args, a...)
+	}
+	w.counts.ok = true
 	f := q.Filter
 	switch {
 	// The list index leads with (archived, blacklisted): each view names its index ranges so
 	// the walk never covers the main list.
 	case f.Archived && f.Blacklisted:
-		terms = append(terms, "((p.archived = 1 AND p.blacklisted IN (0, 1)) OR (p.archived = 0 AND p.blacklisted = 1))")
+		column("((p.archived = 1 AND p.blacklisted IN (0, 1)) OR (p.archived = 0 AND p.blacklisted = 1))")
 	case f.Archived:
-		terms = append(terms, "p.archived = 1", "p.blacklisted = 0")
+		column("p.archived = 1")
+		column("p.blacklisted = 0")
 	case f.Blacklisted:
-		terms = append(terms, "p.archived IN (0, 1)", "p.blacklisted = 1")
+		column("p.archived IN (0, 1)")
+		column("p.blacklisted = 1")
 	default:
 		// Written exactly as in the partial indexes' WHERE so the planner can use them.
-		terms = append(terms, "p.archived = 0", "p.blacklisted = 0")
+		column("p.archived = 0")
+		column("p.blacklisted = 0")
 	}
 	if match := ftsPeopleQuery(q.Search); match != "" {
 		w.sets = append(w.sets, set{len(terms), `SELECT 1 FROM people_fts WHERE people_fts MATCH ?`, []any{match}})
 		terms = append(terms, "p.id IN "+ftsSet)
 		args = append(args, match)
+		w.counts.ok = false
+		w.countSets = append(w.countSets, countSet{ids: `SELECT rowid AS id FROM people_fts WHERE people_fts MATCH ?`,
+			exists: `EXISTS (SELECT 1 FROM people_fts WHERE people_fts MATCH ? AND rowid = p.id)`, args: []any{match}, unique: true})
 	}
 	if len(f.Channels) > 0 {
 		mask := 0
@@ -51,57 +71,85 @@ func listWhere(q core.ListQuery, me int64) (w where) {
 			mask |= kindBit(string(k))
 		}
 		// people.kinds is in the list indexes, so this costs nothing beyond the walk.
-		terms = append(terms, "(p.kinds & ?) <> 0")
-		args = append(args, mask)
+		column("(p.kinds & ?) <> 0", mask)
 	}
 	if f.HasPhone != nil {
-		terms = append(terms, "p.has_phone = ?")
-		args = append(args, *f.HasPhone)
+		column("p.has_phone = ?", *f.HasPhone)
 	}
 	if f.HasEmail != nil {
-		terms = append(terms, "p.has_email = ?")
-		args = append(args, *f.HasEmail)
+		column("p.has_email = ?", *f.HasEmail)
+	}
+	switch facets := len(f.Tags) + len(f.Plans); {
+	case facets == 0:
+		w.counts.terms = append(w.counts.terms, "p.facet = 0", "p.facet_id = 0")
+	case facets == 1 && len(f.Plans) == 1:
+		w.counts.terms = append(w.counts.terms, "p.facet = 1", "p.facet_id IN (SELECT id FROM sales_plans WHERE name = ?)")
+		w.counts.args = append(w.counts.args, f.Plans[0])
+	case facets == 1:
+		w.counts.terms = append(w.counts.terms, "p.facet = 2", "p.facet_id IN (SELECT id FROM tags WHERE name = ?)")
+		w.counts.args = append(w.counts.args, f.Tags[0])
+	default:
+		w.counts.ok = false
 	}
 	if len(f.Tags) > 0 {
 		sub := "SELECT pt.person_id FROM person_tags pt JOIN tags t ON t.id = pt.tag_id WHERE t.name IN (" + marks(len(f.Tags)) + ")"
 		w.sets = append(w.sets, set{len(terms), sub, appendStrings(nil, f.Tags)})
 		terms = append(terms, "p.id IN ("+sub+")")
 		args = appendStrings(args, f.Tags)
+		w.countSets = append(w.countSets, countSet{ids: `SELECT pt.person_id AS id FROM person_tags pt JOIN tags t ON t.id = pt.tag_id WHERE t.name IN (` + marks(len(f.Tags)) + `)`,
+			exists: `EXISTS (SELECT 1 FROM person_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.person_id = p.id AND t.name IN (` + marks(len(f.Tags)) + `))`,
+			args:   appendStrings(nil, f.Tags)})
 	}
 	if len(f.Plans) > 0 {
 		sub := "SELECT pp.person_id FROM person_plans pp JOIN sales_plans sp ON sp.id = pp.plan_id WHERE sp.name IN (" + marks(len(f.Plans)) + ")"
 		w.sets = append(w.sets, set{len(terms), sub, appendStrings(nil, f.Plans)})
 		terms = append(terms, "p.id IN ("+sub+")")
 		args = appendStrings(args, f.Plans)
+		w.countSets = append(w.countSets, countSet{ids: `SELECT pp.person_id AS id FROM person_plans pp JOIN sales_plans sp ON sp.id = pp.plan_id WHERE sp.name IN (` + marks(len(f.Plans)) + `)`,
+			exists: `EXISTS (SELECT 1 FROM person_plans pp JOIN sales_plans sp ON sp.id = pp.plan_id WHERE pp.person_id = p.id AND sp.name IN (` + marks(len(f.Plans)) + `))`,
+			args:   appendStrings(nil, f.Plans)})
 	}
 	if len(f.Tools) > 0 {
-		terms = append(terms, "p.tool IN ("+marks(len(f.Tools))+")")
-		args = appendStrings(args, f.Tools)
+		column("p.tool IN ("+marks(len(f.Tools))+")", appendStrings(nil, f.Tools)...)
 	}
 	if len(f.Sources) > 0 {
-		terms = append(terms, "p.source IN ("+marks(len(f.Sources))+")")
-		args = appendStrings(args, f.Sources)
+		column("p.source IN ("+marks(len(f.Sources))+")", appendStrings(nil, f.Sources)...)
 	}
 	if len(f.Statuses) > 0 {
-		terms = append(terms, "p.status IN ("+marks(len(f.Statuses))+")")
+		var sts []any
 		for _, st := range f.Statuses {
-			args = append(args, string(st))
+			sts = append(sts, string(st))
 		}
+		column("p.status IN ("+marks(len(f.Statuses))+")", sts...)
 	}
 	if f.ActiveDialogues {
 		terms = append(terms, "p.id IN (SELECT c.person_id FROM dialogues d JOIN chats c ON c.id = d.chat_id WHERE d.status <> 'closed')")
+		w.counts.ok = false
+		w.countSets = append(w.countSets, countSet{ids: `SELECT c.person_id AS id FROM dialogues d JOIN chats c ON c.id = d.chat_id WHERE d.status <> 'closed'`,
+			exists: `EXISTS (SELECT 1 FROM chats c JOIN dialogues d ON d.chat_id = c.id WHERE c.person_id = p.id AND d.status <> 'closed')`})
 	}
 	// Claims: both read only chats_owner, the partial index of claimed chats. "Mine" is a set
 	// planSets measures like a tag's; "unassigned" is every person none of whose chats is
 	// claimed, tested against that index's set while the list index is walked.
+	// people_counts does not know owners, so a count under either walks (TabCounts): "mine" is
+	// a set of its own; "unassigned" is a test per person, over a walk of everyone when no other
+	// set drives it (a lower bound past countWork people, like a broad search).
 	switch f.Owner {
 	case core.OwnerMine:
 		sub := "SELECT person_id FROM chats WHERE owner_id = ? AND owner_id <> 0" // the partial index's WHERE, so the planner may use it
 		w.sets = append(w.sets, set{len(terms), sub, []any{me}})
 		terms = append(terms, "p.id IN ("+sub+")")
 		args = append(args, me)
+		w.counts.ok = false
+		w.countSets = append(w.countSets, countSet{ids: `SELECT person_id AS id FROM chats WHERE owner_id = ? AND owner_id <> 0`,
+			exists: `EXISTS (SELECT 1 FROM chats c WHERE c.person_id = p.id AND c.owner_id = ? AND c.owner_id <> 0)`, args: []any{me}})
 	case core.OwnerUnassigned:
 		terms = append(terms, "p.id NOT IN (SELECT person_id FROM chats WHERE owner_id <> 0)")
+		w.counts.ok = false
+		w.columns.terms = append(w.columns.terms, "NOT EXISTS (SELECT 1 FROM chats c WHERE c.person_id = p.id AND c.owner_id <> 0)")
+		if len(w.countSets) == 0 {
+			w.countSets = append(w.countSets, countSet{ids: `SELECT id FROM people`, exists: `1`})
+		}
 	}
 	return w
 }
@@ -125,6 +173,20 @@ type where struct {
 	terms []string
 	args  []any
 	sets  []set
+	// columns are the terms on people's own columns (visibility and the column filters).
+	columns struct {
+		terms []string
+		args  []any
+	}
+	// countSets are the filter's sets of people (search, tags, plans, active dialogues) in the
+	// forms a bounded count uses (TabCounts).
+	countSets []countSet
+	// counts is the same filter over people_counts, when ok.
+	counts struct {
+		terms []string
+		args  []any
+		ok    bool
+	}
 }
 
 // set is one "p.id IN (...)" term and a query listing its members, to measure it.
@@ -134,12 +196,21 @@ type set struct {
 	args  []any
 }
 
+// countSet is one set of people a count is restricted to: ids lists its members' ids (a person
+// may repeat unless unique), exists tests one person p; both take args.
+type countSet struct {
+	ids, exists string
+	args        []any
+	unique      bool
+	size        int // members, measured up to countWork+1
+}
+
 // planSets decides, per set, how SQLite should use it. SQLite's default is to fetch the set's
 // people by id and sort them; for a set of thousands (a common tag, a two-letter search) that
-// is thousands of random row reads per page and per count. Such a set is instead marked with a
-// unary + so the planner walks the list index (which carries every other filter column) and
-// only tests membership: a page stops after ~50 hits, a count never leaves the index.
-// Each probe reads at most many rows of the set.
+// is thousands of random row reads per page. Such a set is instead marked with a unary + so the
+// planner walks the list index (which carries every other filter column) and only tests
+// membership: a page stops after ~50 hits. Each probe reads at most many rows of the set.
+// (TabCounts does not walk the list index: see countSet.)
 func (s *Store) planSets(ctx context.Context, w *where, many int) error {
 	for _, st := range w.sets {
 		var n int
@@ -153,13 +224,9 @@ func (s *Store) planSets(ctx context.Context, w *where, many int) error {
 	return nil
 }
 
-// Where a set stops being cheaper to fetch by id than to find by walking the list index: a page
-// walk stops after one page of hits, so it wins early; a count walks the whole index (~100k
-// entries at 100k people), so fetching by id stays cheaper up to a much larger set.
-const (
-	manyMatches      = 1500
-	manyMatchesCount = 40000
-)
+// manyMatches is where a set stops being cheaper to fetch by id than to find by walking the list
+// index: a page walk stops after one page of hits, so it wins early.
+const manyMatches = 1500
 
 // defaultView says whether the query shows the main list (not the archive or blacklist) with no
 // search: then the unread partial indexes cover every row the unread tab can show, and are the
@@ -301,37 +368,84 @@ JOIN channels ch ON ch.id = c.channel_id WHERE c.person_id IN (`+marks(len(ids))
 	return nil
 }
 
-// TabCounts counts each tab's rows under the same search and filter as the list. The three
-// counts are independent reads, so they run at once: on two cores the badges cost about the
-// slowest count instead of the sum. Each may walk a whole list index, so they run on the scan
-// connections (see Open). The goroutines end before TabCounts returns.
+// countWork bounds the people a count that walks a set examines. Past it, or past
+// core.CountCap matches, the count is a lower bound and says so.
+const countWork = 2000
+
+// TabCounts counts each tab's rows under the same search and filter as the list.
+//
+// All and Unread are a sum over people_counts (migration 0014) when the filter can be answered
+// there: exact, and a few thousand rows at any number of people. Otherwise (a search, the
+// active-dialogue filter, several plans or tags), and for Important (my open tasks due today),
+// a count walks one set of people — the search's matches, else the smallest set — looks each
+// person up and tests the rest of the filter on them, and stops past core.CountCap matches or
+// countWork people examined; then the count is a lower bound (TabCounts.*Capped, "1,000+").
+// A count over all people (COUNT(*) on a list index) grew linearly: 0.15-0.4 s at 1M people.
+// The counts are independent reads, so they run at once on the scan connections (see Open).
+// The goroutines end before TabCounts returns.
 func (s *Store) TabCounts(ctx context.Context, q core.ListQuery, me int64, now time.Time) (core.TabCounts, error) {
 	w := listWhere(q, me)
-	imp, impArgs := importantTerm(me, now)
-	w.sets = append(w.sets, set{len(w.terms), importantProbe, impArgs})
-	w.terms = append(w.terms, imp)
-	if err := s.planSets(ctx, &w, manyMatchesCount); err != nil {
-		return core.TabCounts{}, err
-	}
-	imp = w.terms[len(w.terms)-1]
-	where := strings.Join(w.terms[:len(w.terms)-1], " AND ")
-	args := w.args
-	from := hiddenFrom(q, "people p")
-	unreadFrom := from
-	if defaultView(q) {
-		unreadFrom = "people p INDEXED BY people_unread_newest" // see ListPeople
+	important := countSet{ids: `SELECT person_id AS id FROM tasks WHERE assignee_id = ? AND done = 0 AND due_at < ?`,
+		exists: `EXISTS (SELECT 1 FROM tasks WHERE person_id = p.id AND assignee_id = ? AND done = 0 AND due_at < ?)`,
+		args:   []any{me, core.ImportantDueBefore(now)}}
+	sets := append(append([]countSet{}, w.countSets...), important)
+	for i := range sets {
+		if err := s.read.GetContext(ctx, &sets[i].size, `SELECT COUNT(*) FROM (`+sets[i].ids+` LIMIT ?)`, append(sets[i].args, countWork+1)...); err != nil {
+			return core.TabCounts{}, fmt.Errorf("store: tab counts: measure filter: %w", err)
+		}
 	}
 	type count struct {
-		query string
-		args  []any
-		n     int
-		err   error
+		query  string
+		args   []any
+		n      int
+		walked bool // a walk, which stops past core.CountCap
+		capped bool // the walk stopped at countWork: n is a lower bound
+		err    error
 	}
-	counts := []*count{
-		{query: `SELECT COUNT(*) FROM ` + from + ` WHERE ` + where + ` AND ` + imp, args: append(append([]any{}, args...), impArgs...)},
-		{query: `SELECT COUNT(*) FROM ` + from + ` WHERE ` + where, args: args},
-		{query: `SELECT COUNT(*) FROM ` + unreadFrom + ` WHERE ` + where + ` AND p.unread > 0`, args: args},
+	walk := func(sets []countSet, extra string) *count {
+		// The search drives when there is one (testing FTS membership per person is the
+		// dearest test); otherwise the smallest set.
+		d := 0
+		for i := range sets {
+			if sets[i].size < sets[d].size && !sets[d].unique {
+				d = i
+			}
+		}
+		distinct := "DISTINCT "
+		if sets[d].unique {
+			distinct = ""
+		}
+		terms := append([]string{"1"}, w.columns.terms...)
+		args := append(append(append([]any{}, sets[d].args...), countWork), w.columns.args...)
+		for i, st := range sets {
+			if i != d {
+				terms = append(terms, st.exists)
+				args = append(args, st.args...)
+			}
+		}
+		if extra != "" {
+			terms = append(terms, extra)
+		}
+		return &count{
+			query: `SELECT COUNT(*) FROM (SELECT 1 FROM (SELECT ` + distinct + `id FROM (` + sets[d].ids + `) LIMIT ?) AS d
+CROSS JOIN people p ON p.id = d.id WHERE ` + strings.Join(terms, " AND ") + ` LIMIT ?)`,
+			args:   append(args, core.CountCap+1),
+			walked: true,
+			capped: sets[d].size > countWork,
+		}
 	}
+	var all, unread *count
+	imp := walk(sets, "")
+	if w.counts.ok {
+		sum := `SELECT COALESCE(SUM(p.n), 0) FROM people_counts p WHERE ` + strings.Join(w.counts.terms, " AND ")
+		all = &count{query: sum, args: w.counts.args}
+		unread = &count{query: sum + ` AND p.unread = 1`, args: w.counts.args}
+	} else {
+		filterSets := sets[:len(sets)-1] // the measured copies of w.countSets
+		all = walk(filterSets, "")
+		unread = walk(filterSets, "p.unread > 0")
+	}
+	counts := []*count{imp, all, unread}
 	var wg sync.WaitGroup
 	for _, c := range counts {
 		observe(c.query, c.args)
@@ -346,8 +460,12 @@ func (s *Store) TabCounts(ctx context.Context, q core.ListQuery, me int64, now t
 		if c.err != nil {
 			return core.TabCounts{}, fmt.Errorf("store: tab counts: %w", c.err)
 		}
+		if c.walked && c.n > core.CountCap {
+			c.n, c.capped = core.CountCap, true
+		}
 	}
-	return core.TabCounts{Important: counts[0].n, All: counts[1].n, Unread: counts[2].n}, nil
+	return core.TabCounts{Important: imp.n, All: all.n, Unread: unread.n,
+		ImportantCapped: imp.capped, AllCapped: all.capped, UnreadCapped: unread.capped}, nil
 }
 
 // ftsPeopleQuery turns what a manager typed into a safe FTS5 query: the input is split into
@@ -365,15 +483,17 @@ func ftsPeopleQuery(input string) string {
 	if len(words) > 8 {
 		words = words[:8]
 	}
+	if d := core.PhoneDigits(input); len(d) >= 3 && len(words) > 1 && onlyPhoneChars(input) {
+		// A phone typed in groups ("916 123-45") is one run of digits: matching each group as a
+		// prefix of any word as well would expand a short group ("555"*) to every phone token
+		// that starts with it, thousands of terms at a million people, for no better answer.
+		return `phone_digits : "` + d + `"*`
+	}
 	terms := make([]string, len(words))
 	for i, w := range words {
 		terms[i] = `"` + strings.ToLower(w) + `"*`
 	}
-	query := "(" + strings.Join(terms, " AND ") + ")"
-	if d := core.PhoneDigits(input); len(d) >= 3 && len(words) > 1 && onlyPhoneChars(input) {
-		query += ` OR phone_digits : "` + d + `"*`
-	}
-	return query
+	return "(" + strings.Join(terms, " AND ") + ")"
 }
 
 // onlyPhoneChars says whether s looks like a phone number as typed: digits and separators.

@@ -300,8 +300,17 @@ func TestFTSQueryBuilders(t *testing.T) {
 	if got := ftsPeopleQuery(`a"b OR (c*`); got != `("a"* AND "b"* AND "or"* AND "c"*)` {
 		t.Errorf("hostile search = %q", got)
 	}
-	if got := ftsPeopleQuery(`916 123`); got != `("916"* AND "123"*) OR phone_digits : "916123"*` {
+	if got := ftsPeopleQuery(`916 123`); got != `phone_digits : "916123"*` {
 		t.Errorf("phone search = %q", got)
+	}
+	if got := ftsPeopleQuery(`+7 (916) 123-45`); got != `phone_digits : "791612345"*` {
+		t.Errorf("phone as written = %q", got)
+	}
+	if got := ftsPeopleQuery(`5551`); got != `("5551"*)` {
+		t.Errorf("one run of digits = %q", got)
+	}
+	if got := ftsPeopleQuery(`anna 916`); got != `("anna"* AND "916"*)` {
+		t.Errorf("words and digits = %q", got)
 	}
 	if got := phoneSuffixes("+7 (916) 123"); got != "7916123 916123 16123 6123 123" {
 		t.Errorf("suffixes = %q", got)
@@ -394,8 +403,28 @@ func TestBroadSetsGiveTheSameAnswers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.All != len(wantCommon) || c.Unread != len(wantCommon) || c.Important != commonTasks {
-		t.Errorf("counts = %+v, want all=unread=%d important=%d", c, len(wantCommon), commonTasks)
+	// Under a search the counts stop past core.CountCap and say so; the tag alone is counted
+	// exactly from people_counts; a search whose matches stay under the cap is exact.
+	if len(wantCommon) <= core.CountCap {
+		t.Fatalf("the fixture's common tag (%d people) should pass the cap", len(wantCommon))
+	}
+	want := core.TabCounts{Important: commonTasks, All: core.CountCap, Unread: core.CountCap, AllCapped: true, UnreadCapped: true}
+	if c != want {
+		t.Errorf("counts = %+v, want %+v", c, want)
+	}
+	c, err = s.TabCounts(ctx, core.ListQuery{Filter: core.ListFilter{Tags: []string{"common"}}}, 1, fxNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (core.TabCounts{Important: commonTasks, All: len(wantCommon), Unread: len(wantCommon)}); c != want {
+		t.Errorf("tag counts = %+v, want %+v", c, want)
+	}
+	c, err = s.TabCounts(ctx, core.ListQuery{Search: "commonn", Filter: core.ListFilter{Tags: []string{"rare"}}}, 1, fxNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.All != len(wantRare) || c.Unread != len(wantRare) || c.AllCapped || c.UnreadCapped {
+		t.Errorf("rare tag under a search: counts = %+v, want all=unread=%d", c, len(wantRare))
 	}
 	imp := walk(core.ListQuery{Tab: core.TabImportant})
 	if len(imp) != tasks || imp[0] != n-n%2 {

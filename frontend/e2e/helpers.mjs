@@ -9,7 +9,8 @@ export const HOSTILE_NAME = '<img src=x onerror=alert(1)>Hacker';
 const SHOTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'screenshots');
 
 export const rows = (page) => page.locator('[data-testid="person-row"]');
-export const count = async (page, tab) => Number((await page.getByTestId(`tab-count-${tab}`).textContent()) || '0');
+// A badge groups thousands ("1,234", "1 234"); only its digits are the count.
+export const count = async (page, tab) => Number(((await page.getByTestId(`tab-count-${tab}`).textContent()) || '0').replace(/\D/g, ''));
 
 export async function waitRows(page) {
   await page.getByTestId('person-row').first().waitFor({ timeout: 15000 });

@@ -166,7 +166,9 @@ spec('mark as read: the button and Shift+Enter', async ({ page }) => {
   await first.click();
   await page.getByTestId('history').waitFor();
   await page.getByTestId('mark-read').click();
-  await page.waitForFunction((b) => Number(document.querySelector('[data-testid="tab-count-unread"]')?.textContent) < b, before, { timeout: 5000 });
+  await page.waitForFunction((b) => Number(document.querySelector('[data-testid="tab-count-unread"]')?.textContent?.replace(/\D/g, '')) < b, before, {
+    timeout: 5000,
+  });
   const row = page.locator(`[data-testid="person-row"][data-person-id="${pid}"]`);
   if (await row.count()) assert.equal(await row.getByTestId('unread-badge').count(), 0, 'badge gone');
   const mid = await count(page, 'unread');
@@ -179,7 +181,9 @@ spec('mark as read: the button and Shift+Enter', async ({ page }) => {
   await page.getByTestId('history').waitFor();
   await page.getByTestId('history').click({ position: { x: 5, y: 5 } });
   await page.keyboard.press('Shift+Enter');
-  await page.waitForFunction((b) => Number(document.querySelector('[data-testid="tab-count-unread"]')?.textContent) < b, mid, { timeout: 5000 });
+  await page.waitForFunction((b) => Number(document.querySelector('[data-testid="tab-count-unread"]')?.textContent?.replace(/\D/g, '')) < b, mid, {
+    timeout: 5000,
+  });
   const row2 = page.locator(`[data-testid="person-row"][data-person-id="${pid2}"]`);
   if (await row2.count()) assert.equal(await row2.getByTestId('unread-badge').count(), 0, 'badge gone after Shift+Enter');
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { inTimeZone } from '../test/tz';
-import { dayKey, formatDateTime, formatDay, formatDuration, formatListTime, formatSize } from './format';
+import { dayKey, formatDateTime, formatDay, formatCount, formatDuration, formatListTime, formatSize } from './format';
 import { makeT } from './i18n';
 
 const now = Date.UTC(2026, 10, 21, 15, 30); // 21 Nov 2026 15:30 UTC
@@ -66,5 +66,16 @@ describe('sizes and durations', () => {
     expect(formatDuration(7)).toBe('0:07');
     expect(formatDuration(125)).toBe('2:05');
     expect(formatDuration(3725)).toBe('1:02:05');
+  });
+});
+
+describe('formatCount', () => {
+  it('groups thousands as each language writes them', () => {
+    expect(formatCount(0, 'en')).toBe('0');
+    expect(formatCount(999, 'en')).toBe('999');
+    expect(formatCount(1000, 'en')).toBe('1,000');
+    expect(formatCount(1234567, 'en')).toBe('1,234,567');
+    expect(formatCount(1000, 'ru')).toBe('1\u00a0000');
+    expect(formatCount(25000, 'ru')).toBe('25\u00a0000');
   });
 });

@@ -76,3 +76,9 @@ export function formatDuration(seconds: number): string {
   const ss = String(s % 60).padStart(2, '0');
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
 }
+
+/** formatCount groups a count's thousands as the language writes them: 12,500 / 12 500 (a no-break space). */
+export function formatCount(n: number, locale: Locale): string {
+  const sep = locale === 'ru' ? '\u00a0' : ',';
+  return String(Math.trunc(n)).replace(/\B(?=(\d{3})+(?!\d))/g, sep);
+}

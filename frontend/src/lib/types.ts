@@ -234,6 +234,10 @@ export interface TabCounts {
   important: number;
   all: number;
   unread: number;
+  /** The count is a lower bound: the store stopped counting (core.CountCap), "1,000+". */
+  importantCapped?: boolean;
+  allCapped?: boolean;
+  unreadCapped?: boolean;
 }
 
 export interface HistoryFilter {

@@ -97,3 +97,47 @@ describe('ListPane on an empty workspace', () => {
     );
   });
 });
+
+describe('tab badges', () => {
+  const renderIn = (locale: 'en' | 'ru') =>
+    render(
+      <I18nProvider value={{ locale, t: makeT(locale) }}>
+        <ListPane boot={{ ...boot, channels: [bot] }} onFirstRender={() => undefined} />
+      </I18nProvider>,
+    );
+  // A search over many people: the store stopped counting All and Unread at its cap.
+  const capped = { important: 3, all: 1000, unread: 1000, allCapped: true, unreadCapped: true };
+  // Important may be a lower bound below the cap too (the store examined as many people as a count may).
+
+  it('words a count the store stopped at its cap, in English', async () => {
+    people = [vera];
+    window.go = fakeGo({
+      ListPeople: vi.fn(async () => ({ rows: people, nextCursor: '' })),
+      TabCounts: vi.fn(async () => ({ ...capped, unread: 1234, unreadCapped: false })),
+      ReportReady: vi.fn(async () => undefined),
+    });
+    renderIn('en');
+    act(() => listControl().refresh());
+    await waitFor(() => expect(screen.getByTestId('tab-count-all').textContent).toBe('1,000+'));
+    expect(screen.getByTestId('tab-count-all').getAttribute('title')).toBe('At least 1,000');
+    // An exact count groups its thousands and says nothing more.
+    expect(screen.getByTestId('tab-count-unread').textContent).toBe('1,234');
+    expect(screen.getByTestId('tab-count-unread').getAttribute('title')).toBeNull();
+    expect(screen.getByTestId('tab-count-important').textContent).toBe('3');
+  });
+
+  it('words a count the store stopped at its cap, in Russian', async () => {
+    people = [vera];
+    window.go = fakeGo({
+      ListPeople: vi.fn(async () => ({ rows: people, nextCursor: '' })),
+      TabCounts: vi.fn(async () => ({ ...capped, important: 37, importantCapped: true })),
+      ReportReady: vi.fn(async () => undefined),
+    });
+    renderIn('ru');
+    act(() => listControl().refresh());
+    await waitFor(() => expect(screen.getByTestId('tab-count-unread').textContent).toBe('1\u00a0000+'));
+    expect(screen.getByTestId('tab-count-unread').getAttribute('title')).toBe('Не меньше 1\u00a0000');
+    expect(screen.getByTestId('tab-count-all').getAttribute('data-capped')).toBe('true');
+    expect(screen.getByTestId('tab-count-important').textContent).toBe('37+');
+  });
+});

@@ -4,6 +4,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useRef, useState, type ReactNode } from 'react';
 import { useWords } from '../../lib/i18n';
 import { listWords } from './list-i18n';
+import { formatCount } from '../../lib/format';
 import { IconChats, IconFilter, IconPlans, IconSearch, IconSort } from '../../lib/icons';
 import type { Facets, ListFilter, ListRow, SavedFilter, Tab, TabCounts } from '../../lib/types';
 import { FilterPanel } from './FilterPanel';
@@ -47,6 +48,23 @@ interface Props {
 }
 
 const TABS: Tab[] = ['important', 'all', 'unread'];
+
+/** A tab's badge: its count, or "1,000+" where the store stopped counting (a lower bound). */
+function TabCount({ counts, tab }: { counts: TabCounts | null; tab: Tab }) {
+  const { t, locale } = useWords(listWords);
+  const capped = !!counts?.[`${tab}Capped`];
+  const n = counts ? formatCount(counts[tab], locale) : '';
+  return (
+    <span
+      className="tab-count"
+      data-testid={`tab-count-${tab}`}
+      data-capped={capped ? 'true' : undefined}
+      title={capped ? t('tabs.countCappedTitle', { n }) : undefined}
+    >
+      {capped ? t('tabs.countCapped', { n }) : n}
+    </span>
+  );
+}
 
 export const PeopleList = memo(function PeopleList(p: Props) {
   const { t } = useWords(listWords);
@@ -124,9 +142,7 @@ export const PeopleList = memo(function PeopleList(p: Props) {
             onClick={() => p.onTab(tb)}
           >
             {t(`tabs.${tb}`)}
-            <span className="tab-count" data-testid={`tab-count-${tb}`}>
-              {p.counts ? p.counts[tb] : ''}
-            </span>
+            <TabCount counts={p.counts} tab={tb} />
           </button>
         ))}
       </div>
