@@ -41,6 +41,7 @@ type ChatRow struct {
 	LastMessageAt     int64  `db:"last_message_at" json:"lastMessageAt"`
 	LastReadMessageID int64  `db:"last_read_message_id" json:"lastReadMessageId"`
 	CreatedAt         int64  `db:"created_at" json:"createdAt"`
+	OwnerID           int64  `db:"owner_id" json:"ownerId"` // the manager who claimed it, 0 = unassigned
 	Draft             *Draft `db:"-" json:"draft,omitempty"`
 }
 

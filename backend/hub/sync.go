@@ -151,7 +151,7 @@ func (s *Server) mutate(w http.ResponseWriter, r *http.Request, c *caller) *apiE
 		return nil
 	}
 	status, answer := http.StatusOK, any(nil)
-	res, ae := s.apply(ctx, st, manager, key.String(), m)
+	res, ae := s.apply(ctx, st, manager, c.account.Role == store.RoleAdmin, key.String(), m)
 	if ae != nil {
 		if ae.Status >= 500 {
 			return ae // not recorded: a retry may succeed
@@ -171,8 +171,8 @@ func (s *Server) mutate(w http.ResponseWriter, r *http.Request, c *caller) *apiE
 	return nil
 }
 
-// apply runs one mutation through the inbox, as the manager who sent it.
-func (s *Server) apply(ctx context.Context, st *store.Store, manager int64, key string, m teamwire.Mutation) (teamwire.MutationResult, *apiError) {
+// apply runs one mutation through the inbox, as the manager who sent it (an admin or not).
+func (s *Server) apply(ctx context.Context, st *store.Store, manager int64, admin bool, key string, m teamwire.Mutation) (teamwire.MutationResult, *apiError) {
 	ib, comp := s.cfg.Inbox, s.cfg.Composer
 	res := teamwire.MutationResult{Key: key}
 	var msg core.Message
@@ -209,6 +209,10 @@ func (s *Server) apply(ctx context.Context, st *store.Store, manager int64, key 
 		}
 	case teamwire.MutMarkAllRead:
 		_, err = ib.MarkAllRead(ctx)
+	case teamwire.MutClaim:
+		err = ib.ClaimChatAs(ctx, manager, admin, m.ChatID, m.Owner)
+	case teamwire.MutRelease:
+		err = ib.ReleaseChatAs(ctx, manager, admin, m.ChatID, m.Owner)
 	}
 	if err != nil {
 		// A missing chat or message is a refusal like any other (reason not_found): a 404 from
@@ -217,7 +221,11 @@ func (s *Server) apply(ctx context.Context, st *store.Store, manager int64, key 
 		if code == inbox.CodeInternal {
 			return res, s.internal("mutation "+m.Kind, err)
 		}
-		return res, newError(http.StatusUnprocessableEntity, CodeMutationRefused, map[string]any{"reason": code})
+		params := map[string]any{"reason": code}
+		for k, v := range inbox.ErrorParams(err) { // the data the words need (who owns a chat)
+			params[k] = v
+		}
+		return res, newError(http.StatusUnprocessableEntity, CodeMutationRefused, params)
 	}
 	if msg.ID != 0 {
 		row, err := st.MessageRowByID(ctx, msg.ID)

@@ -9,6 +9,7 @@ import (
 	"switchboard/backend/hubclient"
 	"switchboard/backend/secrets"
 	"switchboard/backend/store"
+	"switchboard/backend/teamwire"
 	"switchboard/backend/voice"
 )
 
@@ -81,6 +82,10 @@ var errorCodes = []struct {
 // ErrorParams are the data an error's words need beside its code (the owner of a chat someone
 // else claimed first), or nil. Names of people travel as data; the UI puts them in its words.
 func ErrorParams(err error) map[string]string {
+	var refused *teamwire.Refusal
+	if errors.As(err, &refused) {
+		return refused.Params
+	}
 	var claimed *store.ClaimConflict
 	if errors.As(err, &claimed) {
 		return map[string]string{"owner": claimed.OwnerName, "ownerId": strconv.FormatInt(claimed.OwnerID, 10)}
@@ -95,6 +100,11 @@ func ErrorCode(err error) string {
 	var apiErr *channel.APIError
 	if errors.As(err, &apiErr) && apiErr.Reason != "" {
 		return apiErr.Reason
+	}
+	// A change the hub refused carries the inbox's code of the hub.
+	var refused *teamwire.Refusal
+	if errors.As(err, &refused) && refused.Reason != "" {
+		return refused.Reason
 	}
 	// A hub call's failure (team mode: signing in, an admin's user management) has its own code.
 	if code := hubclient.CodeOf(err); code != "" {

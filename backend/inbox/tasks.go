@@ -113,30 +113,41 @@ func (s *Service) isAdmin(ctx context.Context) bool {
 
 // ClaimChat makes me the chat's owner if its owner is still expected (what the UI showed: 0 for
 // unassigned). Two claims at once have one winner; the other gets a store.ClaimConflict naming
-// the owner (code "claimed"). Taking over another manager's chat is for admins.
+// the owner (code "claimed"). Taking over another manager's chat is for admins. On a replica the
+// hub decides, at once (a compare-and-set cannot wait in a queue).
 func (s *Service) ClaimChat(ctx context.Context, chatID, expected int64) error {
-	if err := s.remoteOnly(); err != nil {
-		return err
+	if s.Remote != nil {
+		return s.Remote.Claim(ctx, chatID, expected, true)
 	}
+	return s.ClaimChatAs(ctx, s.Me, s.isAdmin(ctx), chatID, expected)
+}
+
+// ClaimChatAs is ClaimChat for manager me, an admin or not (the hub applies a desktop's claim).
+func (s *Service) ClaimChatAs(ctx context.Context, me int64, admin bool, chatID, expected int64) error {
 	if chatID <= 0 || expected < 0 {
 		return invalid("no chat")
 	}
-	if expected != 0 && expected != s.Me && !s.isAdmin(ctx) {
+	if expected != 0 && expected != me && !admin {
 		return ErrAdminOnly
 	}
-	return s.Store.SetChatOwner(ctx, chatID, s.Me, expected, s.now())
+	return s.Store.SetChatOwner(ctx, chatID, me, expected, s.now())
 }
 
 // ReleaseChat leaves a chat unassigned if its owner is still expected. Managers release their
 // own chats; admins anyone's.
 func (s *Service) ReleaseChat(ctx context.Context, chatID, expected int64) error {
-	if err := s.remoteOnly(); err != nil {
-		return err
+	if s.Remote != nil {
+		return s.Remote.Claim(ctx, chatID, expected, false)
 	}
+	return s.ReleaseChatAs(ctx, s.Me, s.isAdmin(ctx), chatID, expected)
+}
+
+// ReleaseChatAs is ReleaseChat for manager me, an admin or not.
+func (s *Service) ReleaseChatAs(ctx context.Context, me int64, admin bool, chatID, expected int64) error {
 	if chatID <= 0 || expected <= 0 {
 		return invalid("no chat or owner")
 	}
-	if expected != s.Me && !s.isAdmin(ctx) {
+	if expected != me && !admin {
 		return ErrAdminOnly
 	}
 	return s.Store.SetChatOwner(ctx, chatID, 0, expected, s.now())

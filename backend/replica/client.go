@@ -17,7 +17,8 @@ import (
 type hubError struct {
 	Status int
 	Code   string
-	Reason string // params.reason, when the code has one
+	Reason string            // params.reason, when the code has one
+	Params map[string]string // every params entry that is a string (a refusal's data)
 }
 
 func (e *hubError) Error() string {
@@ -88,13 +89,18 @@ func (r *Replica) send(ctx context.Context, method, path, token string, header h
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		var e struct {
-			Code   string `json:"code"`
-			Params struct {
-				Reason string `json:"reason"`
-			} `json:"params"`
+			Code   string         `json:"code"`
+			Params map[string]any `json:"params"`
 		}
 		json.Unmarshal(b, &e)
-		return resp.StatusCode, b, &hubError{Status: resp.StatusCode, Code: e.Code, Reason: e.Params.Reason}
+		he := &hubError{Status: resp.StatusCode, Code: e.Code, Params: map[string]string{}}
+		for k, v := range e.Params {
+			if s, ok := v.(string); ok {
+				he.Params[k] = s
+			}
+		}
+		he.Reason = he.Params["reason"]
+		return resp.StatusCode, b, he
 	}
 	return resp.StatusCode, b, nil
 }

@@ -595,11 +595,8 @@ func TestReplicaEditsArchivesAndRefusesWhatItCannot(t *testing.T) {
 	if _, err := a.eng.Composer.SendParts(ctx, chat, []inbox.Part{{Kind: inbox.PartText, Text: "x"}}, 0); inbox.ErrorCode(err) != "team_unsupported" {
 		t.Fatalf("parts on a replica: %v", err)
 	}
-	// Tasks, claims and merges have no mutation yet: made only in the local copy they would be
-	// lost at the hub's next state, so they are refused in words.
-	if err := a.eng.Inbox.ClaimChat(ctx, chat, 0); inbox.ErrorCode(err) != "team_unsupported" {
-		t.Fatalf("a claim on a replica: %v", err)
-	}
+	// Tasks (like dialogues and merges) have no mutation yet: made only in the local copy they
+	// would be lost at the hub's next state, so they are refused in words.
 	if _, err := a.eng.Inbox.AddTask(ctx, core.Task{PersonID: 1, Title: "call back", DueAt: time.Now().Add(time.Hour).UnixMilli()}); inbox.ErrorCode(err) != "team_unsupported" {
 		t.Fatalf("a task on a replica: %v", err)
 	}
@@ -676,4 +673,83 @@ func TestReplicaFallsBackToLongPolls(t *testing.T) {
 	})
 	h.fake.PushText(1001, "Ann", "through the proxy")
 	waitFor(t, "a message through long-polls", 10*time.Second, func() bool { return found(t, a.st, "proxy", 10, false) == 1 })
+}
+
+// Claiming a chat is a compare-and-set on the hub: two managers claiming it at once get one
+// winner and the other hears who won; the owner shows on both desktops; only an admin takes
+// over another manager's chat.
+func TestClaimsAreDecidedByTheHub(t *testing.T) {
+	h := startHub(t)
+	h.fake.PushText(1001, "Ann", "hi")
+	a := openDesk(t, h, "Alice") // an admin
+	b := openDesk(t, h, "Bob")   // a manager
+	a.start(t)
+	b.start(t)
+	ctx := context.Background()
+	for _, d := range []*desk{a, b} {
+		waitFor(t, d.who+" online with the chat", 10*time.Second, func() bool {
+			st, _ := d.eng.ReplicaStatus()
+			return st.State == replica.StateOnline && len(withText(everything(t, d.st), "hi")) == 1 && d.eng.Replica().Me() > 0
+		})
+	}
+	chat := withText(everything(t, a.st), "hi")[0].ChatID
+	alice, bob := a.eng.Replica().Me(), b.eng.Replica().Me()
+	owner := func(d *desk) int64 {
+		for _, c := range everything(t, d.st).Chats {
+			if c.ID == chat {
+				return c.OwnerID
+			}
+		}
+		return -1
+	}
+	ownedBy := func(want int64) {
+		t.Helper()
+		for _, d := range []*desk{a, b} {
+			waitFor(t, fmt.Sprintf("owner %d on %s", want, d.who), 10*time.Second, func() bool { return owner(d) == want })
+		}
+	}
+
+	errs := make([]error, 2)
+	var wg sync.WaitGroup
+	for i, d := range []*desk{a, b} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = d.eng.Inbox.ClaimChat(ctx, chat, 0)
+		}()
+	}
+	wg.Wait()
+	if (errs[0] == nil) == (errs[1] == nil) {
+		t.Fatalf("two claims at once: want one winner, got %v and %v", errs[0], errs[1])
+	}
+	winner, winnerName, lost := alice, "Alice", errs[1]
+	if errs[1] == nil {
+		winner, winnerName, lost = bob, "Bob", errs[0]
+	}
+	if inbox.ErrorCode(lost) != "claimed" || inbox.ErrorParams(lost)["owner"] != winnerName {
+		t.Fatalf("the loser heard %q %v (%v), want claimed by %s", inbox.ErrorCode(lost), inbox.ErrorParams(lost), lost, winnerName)
+	}
+	ownedBy(winner)
+
+	// The admin takes over; the manager cannot take it back or release it.
+	if winner == bob {
+		if err := a.eng.Inbox.ClaimChat(ctx, chat, bob); err != nil {
+			t.Fatalf("an admin takes over: %v", err)
+		}
+		ownedBy(alice)
+	}
+	if err := b.eng.Inbox.ClaimChat(ctx, chat, alice); inbox.ErrorCode(err) != "admin_only" {
+		t.Fatalf("a manager takes over: %v", err)
+	}
+	if err := b.eng.Inbox.ReleaseChat(ctx, chat, alice); inbox.ErrorCode(err) != "admin_only" {
+		t.Fatalf("a manager releases another's chat: %v", err)
+	}
+	// A claim that expects an owner the chat no longer has is told who owns it now.
+	if err := b.eng.Inbox.ClaimChat(ctx, chat, 0); inbox.ErrorCode(err) != "claimed" || inbox.ErrorParams(err)["owner"] != "Alice" {
+		t.Fatalf("a stale claim: %q %v", inbox.ErrorCode(err), err)
+	}
+	if err := a.eng.Inbox.ReleaseChat(ctx, chat, alice); err != nil {
+		t.Fatal(err)
+	}
+	ownedBy(0)
 }

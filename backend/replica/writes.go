@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strconv"
 	"time"
 
 	"switchboard/backend/core"
+	"switchboard/backend/hubclient"
 	"switchboard/backend/store"
 	"switchboard/backend/teamwire"
 )
@@ -117,3 +119,41 @@ func Enqueue(ctx context.Context, st *store.Store, m teamwire.Mutation) error {
 
 // ErrNotAReplica: the data directory has never followed a hub.
 var ErrNotAReplica = errors.New("replica: this data directory is not a hub replica")
+
+// directClient is the suffix of the client id in the keys of mutations posted at once (claims),
+// apart from the pending table's numbering.
+const directClient = "-direct"
+
+// Claim takes (take) or releases a chat at the hub (inbox.Remote). A compare-and-set needs the
+// hub's answer now, so unlike other writes it is posted at once, not queued: the loser of a race
+// hears who won (the hub's refusal, code claimed, with the owner's name), and offline the claim
+// is refused as unreachable rather than granted locally. The chat's new owner comes back through
+// the feed.
+func (r *Replica) Claim(ctx context.Context, chatID, expected int64, take bool) error {
+	m := teamwire.Mutation{Kind: teamwire.MutClaim, ChatID: chatID, Owner: expected}
+	if !take {
+		m.Kind = teamwire.MutRelease
+	}
+	body, err := mutationBody(m)
+	if err != nil {
+		return err
+	}
+	h := http.Header{}
+	h.Set(teamwire.IdempotencyHeader, teamwire.Key{Client: r.clientID + directClient, ID: r.cfg.Now().UnixNano()}.String())
+	_, _, err = r.do(ctx, http.MethodPost, teamwire.PathMutations, h, []byte(body))
+	var he *hubError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &he) && he.Status == http.StatusUnprocessableEntity && he.Reason != "":
+		params := he.Params
+		delete(params, "reason")
+		return &teamwire.Refusal{Reason: he.Reason, Params: params}
+	case errors.As(err, &he) && he.Status == http.StatusUnauthorized:
+		return &hubclient.Error{Code: hubclient.CodeSessionEnded, Err: err}
+	case errors.As(err, &he) || errors.Is(err, errSignedOut):
+		return fmt.Errorf("replica: claim chat %d: %w", chatID, err)
+	default:
+		return &hubclient.Error{Code: hubclient.CodeUnreachable, Err: err}
+	}
+}

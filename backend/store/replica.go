@@ -20,7 +20,7 @@ import (
 
 const (
 	personRowCols  = `id, name, phone, email, avatar_url, status, archived, blacklisted, source, tool, created_at, last_chat_id, last_message_at, unread, first_unread_at, has_draft, kinds`
-	chatRowCols    = `id, person_id, channel_id, external_chat_id, username, tunnel_off, bot_off, unread, first_unread_at, last_message_at, last_read_message_id, created_at`
+	chatRowCols    = `id, person_id, channel_id, external_chat_id, username, tunnel_off, bot_off, unread, first_unread_at, last_message_at, last_read_message_id, created_at, owner_id`
 	messageRowCols = `id, chat_id, kind, external_id, sender, sender_name, manager_id, text, attachments, indicator, mentions, reactions, reply_to_id, status, error, edited, deleted, created_at, edited_at, mutation_key`
 	// A replica needs a channel's identity, never its upstream cursor or API server.
 	channelRowCols = `id, kind, name, external_id, username, avatar_url, '' AS api_url, enabled, '' AS cursor, created_at`

@@ -85,6 +85,8 @@ const (
 	MutTunnelOff   = "tunnel_off"    // ChatID, On: no tunnel messages in the chat
 	MutBotOff      = "bot_off"       // ChatID, On: no bot messages in the chat
 	MutMarkAllRead = "mark_all_read" // a company action: admins only
+	MutClaim       = "claim"         // ChatID, Owner: the owner expected now (0 = unassigned)
+	MutRelease     = "release"       // ChatID, Owner: the owner expected now
 )
 
 // AdminOnly says which mutation kinds need an admin's session.
@@ -101,7 +103,17 @@ type Mutation struct {
 	ReplyToID   int64   `json:"replyToId,omitempty"`
 	On          bool    `json:"on,omitempty"`
 	Mentions    []int64 `json:"mentions,omitempty"`
+	Owner       int64   `json:"owner,omitempty"`
 }
+
+// Refusal is a mutation the hub refused (mutation_refused): the inbox's code and the data its
+// words need, so a desktop tells the person exactly what its own inbox would have.
+type Refusal struct {
+	Reason string
+	Params map[string]string
+}
+
+func (r *Refusal) Error() string { return "the hub refused the change: " + r.Reason }
 
 // MutationResult is the hub's answer to an applied mutation; a replay gets the same answer.
 // Message is the row a send, edit, delete or note made or changed.
@@ -184,7 +196,7 @@ func (m Mutation) Validate() error {
 	if len(m.Mentions) > MaxMentions {
 		return refuse("too_many_mentions")
 	}
-	if m.ChatID < 0 || m.PersonID < 0 || m.MessageID < 0 || m.ReplyToID < 0 {
+	if m.ChatID < 0 || m.PersonID < 0 || m.MessageID < 0 || m.ReplyToID < 0 || m.Owner < 0 {
 		return refuse("invalid_id")
 	}
 	switch m.Kind {
@@ -216,6 +228,13 @@ func (m Mutation) Validate() error {
 		return need(m.PersonID > 0, "missing_person")
 	case MutMarkAllRead:
 		return nil
+	case MutClaim:
+		return need(m.ChatID > 0, "missing_chat")
+	case MutRelease:
+		if err := need(m.ChatID > 0, "missing_chat"); err != nil {
+			return err
+		}
+		return need(m.Owner > 0, "missing_owner")
 	case "":
 		return refuse("missing_kind")
 	}
