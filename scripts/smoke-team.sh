@@ -29,6 +29,7 @@ go build -o "$work/faketelegram" ./backend/channel/fakeapi/faketelegram
 cd "$work"
 setsid ./faketelegram --addr-file tg.addr --messages 2 --keep --timeout 10m >tg.log 2>&1 &
 pids+=($!)
+disown # killed at the end on purpose: no "Killed" line
 for _ in $(seq 1 100); do [[ -s tg.addr ]] && break; sleep 0.1; done
 read -r tg_url tg_token <tg.addr
 (umask 077 && printf '%s' "$tg_token" >bot.token)
@@ -38,6 +39,7 @@ read -r tg_url tg_token <tg.addr
 port=$(( (RANDOM % 2000) + 40000 ))
 setsid "$H" serve --data hub --tokens file --telegram-api "$tg_url" --listen "127.0.0.1:$port" >hub.log 2>&1 &
 pids+=($!)
+disown
 hub=http://127.0.0.1:$port
 for _ in $(seq 1 100); do curl -fs "$hub/api/v1/version" >/dev/null && break; sleep 0.1; done
 curl -fs "$hub/api/v1/version" >/dev/null || fail "the hub did not answer on $hub"
