@@ -39,7 +39,11 @@ func engineConfig(dataDir string, home *store.Store, keys secrets.HubSession) (c
 	if err != nil {
 		return engine.Config{}, nil, fmt.Errorf("team store: %w", err)
 	}
-	return engine.Config{Store: team, Replica: &replica.Config{HubURL: hubURL, Token: token}}, func() { team.Close() }, nil
+	rc := &replica.Config{HubURL: hubURL, Token: token}
+	if m, err := readMembership(context.Background(), home); err == nil {
+		rc.Me = m.Account.ID // the manager who signed in: "me" from the first run
+	}
+	return engine.Config{Store: team, Replica: rc}, func() { team.Close() }, nil
 }
 
 // afterPIDEnv names the process a relaunched app waits for: the single-instance lock is the

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"switchboard/backend/hubclient"
 	"switchboard/backend/secrets"
 	"switchboard/backend/store"
 )
@@ -37,14 +38,14 @@ func TestEngineConfigPicksSoloOrTheTeamsReplica(t *testing.T) {
 
 	// A member with a session: a replica of the hub over <data>/team, not over the solo store.
 	keys := &keptSession{token: "session-token"}
-	if err := writeMembership(ctx, home, teamMembership{HubURL: "http://127.0.0.1:9", Email: "anna@example.com"}); err != nil {
+	if err := writeMembership(ctx, home, teamMembership{HubURL: "http://127.0.0.1:9", Email: "anna@example.com", Account: hubclient.Account{ID: 7}}); err != nil {
 		t.Fatal(err)
 	}
 	cfg, closeTeam, err := engineConfig(dir, home, keys)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Replica == nil || cfg.Replica.HubURL != "http://127.0.0.1:9" || cfg.Replica.Token != "session-token" {
+	if cfg.Replica == nil || cfg.Replica.HubURL != "http://127.0.0.1:9" || cfg.Replica.Token != "session-token" || cfg.Replica.Me != 7 {
 		t.Fatalf("member: replica config %+v", cfg.Replica)
 	}
 	if cfg.Store == home {

@@ -78,7 +78,9 @@ type RowSet struct {
 	People   []PersonRow  `json:"people,omitempty"`
 	Chats    []ChatRow    `json:"chats,omitempty"`
 	Messages []MessageRow `json:"messages,omitempty"`
-	Gone     GoneRows     `json:"gone"`
+	// Tasks are all the tasks of every person in People: a task of theirs not listed is gone.
+	Tasks []Task   `json:"tasks,omitempty"`
+	Gone  GoneRows `json:"gone"`
 }
 
 // GoneRows are ids of deleted rows.
@@ -90,6 +92,6 @@ type GoneRows struct {
 
 // Empty says whether the set changes nothing.
 func (r RowSet) Empty() bool {
-	return len(r.Managers)+len(r.Channels)+len(r.People)+len(r.Chats)+len(r.Messages)+
+	return len(r.Managers)+len(r.Channels)+len(r.People)+len(r.Chats)+len(r.Messages)+len(r.Tasks)+
 		len(r.Gone.People)+len(r.Gone.Chats)+len(r.Gone.Messages) == 0
 }

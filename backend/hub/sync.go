@@ -213,6 +213,14 @@ func (s *Server) apply(ctx context.Context, st *store.Store, manager int64, admi
 		err = ib.ClaimChatAs(ctx, manager, admin, m.ChatID, m.Owner)
 	case teamwire.MutRelease:
 		err = ib.ReleaseChatAs(ctx, manager, admin, m.ChatID, m.Owner)
+	case teamwire.MutTaskAdd:
+		res.Task, err = taskResult(ib.AddTaskAs(ctx, manager, core.Task{PersonID: m.PersonID, Title: m.Text, DueAt: m.DueAt, AssigneeID: m.Assignee}))
+	case teamwire.MutTaskEdit:
+		res.Task, err = taskResult(ib.UpdateTaskAs(ctx, manager, core.Task{ID: m.TaskID, Title: m.Text, DueAt: m.DueAt, AssigneeID: m.Assignee}))
+	case teamwire.MutTaskDone:
+		res.Task, err = taskResult(ib.SetTaskDone(ctx, m.TaskID, m.On))
+	case teamwire.MutTaskDelete:
+		err = ib.DeleteTask(ctx, m.TaskID)
 	}
 	if err != nil {
 		// A missing chat or message is a refusal like any other (reason not_found): a 404 from
@@ -354,4 +362,12 @@ func (s *Server) feedPoll(w http.ResponseWriter, r *http.Request, c *caller) *ap
 		case <-wake:
 		}
 	}
+}
+
+// taskResult is a task use case's answer as a mutation result's task.
+func taskResult(t core.Task, err error) (*core.Task, error) {
+	if err != nil {
+		return nil, err
+	}
+	return &t, nil
 }

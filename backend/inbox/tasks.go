@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"switchboard/backend/core"
+	"switchboard/backend/teamwire"
 )
 
 var (
@@ -27,8 +28,8 @@ const (
 	maxDueAt = 4102444800000
 )
 
-// cleanTask trims and checks what a manager typed into the task form; an assignee of 0 is me.
-func (s *Service) cleanTask(t core.Task) (core.Task, error) {
+// cleanTask trims and checks what manager me typed into the task form; an assignee of 0 is me.
+func cleanTask(me int64, t core.Task) (core.Task, error) {
 	t.Title = strings.TrimSpace(t.Title)
 	if t.Title == "" || utf8.RuneCountInString(t.Title) > maxTaskTitle {
 		return t, ErrTaskTitle
@@ -37,7 +38,7 @@ func (s *Service) cleanTask(t core.Task) (core.Task, error) {
 		return t, ErrTaskDue
 	}
 	if t.AssigneeID == 0 {
-		t.AssigneeID = s.Me
+		t.AssigneeID = me
 	}
 	if t.AssigneeID < 0 {
 		return t, invalid("bad assignee")
@@ -53,30 +54,56 @@ func (s *Service) Tasks(ctx context.Context, personID int64) ([]core.Task, error
 	return s.Store.Tasks(ctx, personID)
 }
 
-// AddTask creates a task on a person: a title, a due time, an assignee (me by default).
+// AddTask creates a task on a person: a title, a due time, an assignee (me by default). On a
+// replica the hub makes it at once (its id is the hub's); it comes back through the feed.
 func (s *Service) AddTask(ctx context.Context, t core.Task) (core.Task, error) {
-	if err := s.remoteOnly(); err != nil {
-		return core.Task{}, err
+	if s.Remote != nil {
+		if t.PersonID <= 0 {
+			return core.Task{}, invalid("no person")
+		}
+		// The hub fills in the sender as the assignee of 0: it knows who signed in.
+		t, err := cleanTask(0, t)
+		if err != nil {
+			return core.Task{}, err
+		}
+		return s.remoteTask(ctx, teamwire.Mutation{Kind: teamwire.MutTaskAdd, PersonID: t.PersonID, Text: t.Title, DueAt: t.DueAt, Assignee: t.AssigneeID})
 	}
+	return s.AddTaskAs(ctx, s.Me, t)
+}
+
+// AddTaskAs is AddTask by manager me (the hub applies a desktop's).
+func (s *Service) AddTaskAs(ctx context.Context, me int64, t core.Task) (core.Task, error) {
 	if t.PersonID <= 0 {
 		return core.Task{}, invalid("no person")
 	}
-	t, err := s.cleanTask(t)
+	t, err := cleanTask(me, t)
 	if err != nil {
 		return core.Task{}, err
 	}
-	return s.Store.AddTask(ctx, t, s.Me, s.now())
+	return s.Store.AddTask(ctx, t, me, s.now())
 }
 
 // UpdateTask changes a task's title, due time and assignee.
 func (s *Service) UpdateTask(ctx context.Context, t core.Task) (core.Task, error) {
-	if err := s.remoteOnly(); err != nil {
-		return core.Task{}, err
+	if s.Remote != nil {
+		if t.ID <= 0 {
+			return core.Task{}, invalid("no task")
+		}
+		t, err := cleanTask(0, t)
+		if err != nil {
+			return core.Task{}, err
+		}
+		return s.remoteTask(ctx, teamwire.Mutation{Kind: teamwire.MutTaskEdit, TaskID: t.ID, Text: t.Title, DueAt: t.DueAt, Assignee: t.AssigneeID})
 	}
+	return s.UpdateTaskAs(ctx, s.Me, t)
+}
+
+// UpdateTaskAs is UpdateTask by manager me.
+func (s *Service) UpdateTaskAs(ctx context.Context, me int64, t core.Task) (core.Task, error) {
 	if t.ID <= 0 {
 		return core.Task{}, invalid("no task")
 	}
-	t, err := s.cleanTask(t)
+	t, err := cleanTask(me, t)
 	if err != nil {
 		return core.Task{}, err
 	}
@@ -85,24 +112,34 @@ func (s *Service) UpdateTask(ctx context.Context, t core.Task) (core.Task, error
 
 // SetTaskDone completes a task (true) or opens it again.
 func (s *Service) SetTaskDone(ctx context.Context, id int64, done bool) (core.Task, error) {
-	if err := s.remoteOnly(); err != nil {
-		return core.Task{}, err
-	}
 	if id <= 0 {
 		return core.Task{}, invalid("no task")
+	}
+	if s.Remote != nil {
+		return s.remoteTask(ctx, teamwire.Mutation{Kind: teamwire.MutTaskDone, TaskID: id, On: done})
 	}
 	return s.Store.SetTaskDone(ctx, id, done, s.now())
 }
 
 // DeleteTask removes a task.
 func (s *Service) DeleteTask(ctx context.Context, id int64) error {
-	if err := s.remoteOnly(); err != nil {
-		return err
-	}
 	if id <= 0 {
 		return invalid("no task")
 	}
+	if s.Remote != nil {
+		_, err := s.remoteTask(ctx, teamwire.Mutation{Kind: teamwire.MutTaskDelete, TaskID: id})
+		return err
+	}
 	return s.Store.DeleteTask(ctx, id, s.now())
+}
+
+// remoteTask has the hub apply a task mutation now and answers its task.
+func (s *Service) remoteTask(ctx context.Context, m teamwire.Mutation) (core.Task, error) {
+	res, err := s.Remote.PostNow(ctx, m)
+	if err != nil || res.Task == nil {
+		return core.Task{}, err
+	}
+	return *res.Task, nil
 }
 
 // isAdmin says whether I may take over or release other managers' chats. Solo mode has one
@@ -117,7 +154,8 @@ func (s *Service) isAdmin(ctx context.Context) bool {
 // hub decides, at once (a compare-and-set cannot wait in a queue).
 func (s *Service) ClaimChat(ctx context.Context, chatID, expected int64) error {
 	if s.Remote != nil {
-		return s.Remote.Claim(ctx, chatID, expected, true)
+		_, err := s.Remote.PostNow(ctx, teamwire.Mutation{Kind: teamwire.MutClaim, ChatID: chatID, Owner: expected})
+		return err
 	}
 	return s.ClaimChatAs(ctx, s.Me, s.isAdmin(ctx), chatID, expected)
 }
@@ -137,7 +175,8 @@ func (s *Service) ClaimChatAs(ctx context.Context, me int64, admin bool, chatID,
 // own chats; admins anyone's.
 func (s *Service) ReleaseChat(ctx context.Context, chatID, expected int64) error {
 	if s.Remote != nil {
-		return s.Remote.Claim(ctx, chatID, expected, false)
+		_, err := s.Remote.PostNow(ctx, teamwire.Mutation{Kind: teamwire.MutRelease, ChatID: chatID, Owner: expected})
+		return err
 	}
 	return s.ReleaseChatAs(ctx, s.Me, s.isAdmin(ctx), chatID, expected)
 }

@@ -28,13 +28,13 @@ type Remote interface {
 	// LoadOlder fetches and keeps a page of a chat's history older than what the replica
 	// holds: how many messages came and whether older ones remain at the hub.
 	LoadOlder(ctx context.Context, chatID int64) (int, bool, error)
-	// Claim takes (take) or releases a chat at the hub, expecting its owner to be expected:
-	// answered at once, refused with the hub's reason (claimed, admin_only) or as unreachable.
-	Claim(ctx context.Context, chatID, expected int64, take bool) error
+	// PostNow has the hub apply a mutation now and answers its result (teamwire.Immediate:
+	// claims, tasks); refused with the hub's reason (claimed, admin_only, …) or as unreachable.
+	PostNow(ctx context.Context, m teamwire.Mutation) (teamwire.MutationResult, error)
 }
 
 // ErrTeamUnsupported: a write a replica of a team hub cannot make yet (attachments, voice,
-// retries, "read all", tasks, dialogues, merging people): refused rather than made in the local
+// retries, "read all", dialogues, merging people): refused rather than made in the local
 // copy only, where nothing sends it and the hub's next state would undo it.
 var ErrTeamUnsupported = errors.New("not available on a replica of a team hub yet")
 

@@ -66,8 +66,11 @@ type Config struct {
 	// hub ends that session, the replica signs in with Email and Password if it has them.
 	Token           string
 	Email, Password string
-	HTTPClient      *http.Client
-	Logger          *slog.Logger
+	// Me is the signed-in manager's id when the caller knows it (the app, from signing in); the
+	// replica asks the hub otherwise, and the engine's "me" is right only from the next start.
+	Me         int64
+	HTTPClient *http.Client
+	Logger     *slog.Logger
 	// MinBackoff/MaxBackoff bound the retry delays (default 500 ms and 30 s).
 	MinBackoff, MaxBackoff time.Duration
 	// LongPoll follows the feed over plain HTTP long-polls instead of a WebSocket (a network
@@ -151,6 +154,11 @@ func New(cfg Config) (*Replica, error) {
 		wake: make(chan struct{}, 1), kickUp: make(chan struct{}, 1), stop: func() {}}
 	if v, ok, err := cfg.Store.Setting(ctx, keyMe); err == nil && ok {
 		r.me, _ = strconv.ParseInt(v, 10, 64)
+	}
+	if r.me == 0 && cfg.Me > 0 {
+		// Known from signing in (the app's membership): right from the first run, before the
+		// replica has asked the hub.
+		r.me = cfg.Me
 	}
 	if v, ok, err := cfg.Store.Setting(ctx, keySeq); err == nil && ok {
 		r.status.Seq, _ = strconv.ParseInt(v, 10, 64)

@@ -595,10 +595,10 @@ func TestReplicaEditsArchivesAndRefusesWhatItCannot(t *testing.T) {
 	if _, err := a.eng.Composer.SendParts(ctx, chat, []inbox.Part{{Kind: inbox.PartText, Text: "x"}}, 0); inbox.ErrorCode(err) != "team_unsupported" {
 		t.Fatalf("parts on a replica: %v", err)
 	}
-	// Tasks (like dialogues and merges) have no mutation yet: made only in the local copy they
-	// would be lost at the hub's next state, so they are refused in words.
-	if _, err := a.eng.Inbox.AddTask(ctx, core.Task{PersonID: 1, Title: "call back", DueAt: time.Now().Add(time.Hour).UnixMilli()}); inbox.ErrorCode(err) != "team_unsupported" {
-		t.Fatalf("a task on a replica: %v", err)
+	// Dialogues and merges have no mutation yet: made only in the local copy they would be lost
+	// at the hub's next state, so they are refused in words.
+	if err := a.eng.Inbox.MergePeople(ctx, person, person+1); inbox.ErrorCode(err) != "team_unsupported" {
+		t.Fatalf("a merge on a replica: %v", err)
 	}
 	if st, _ := a.eng.ReplicaStatus(); st.Pending != 0 {
 		t.Fatalf("refused writes were queued: %+v", st)
@@ -752,4 +752,85 @@ func TestClaimsAreDecidedByTheHub(t *testing.T) {
 		t.Fatal(err)
 	}
 	ownedBy(0)
+}
+
+// Tasks are made at the hub and reach every desktop: each manager's Important tab holds only the
+// people with that manager's due tasks; an edit, a completion and a delete travel too.
+func TestTasksTravelAndEachImportantTabIsOwn(t *testing.T) {
+	h := startHub(t)
+	h.fake.PushText(1001, "Ann", "hi")
+	h.fake.PushText(1002, "Ben", "hello")
+	a := openDesk(t, h, "Alice")
+	b := openDesk(t, h, "Bob")
+	a.start(t)
+	b.start(t)
+	ctx := context.Background()
+	for _, d := range []*desk{a, b} {
+		waitFor(t, d.who+" online with both people", 10*time.Second, func() bool {
+			st, _ := d.eng.ReplicaStatus()
+			return st.State == replica.StateOnline && len(everything(t, d.st).People) == 2 && d.eng.Replica().Me() > 0
+		})
+	}
+	people := everything(t, a.st).People
+	ann, ben := people[0].ID, people[1].ID
+	alice, bob := a.eng.Replica().Me(), b.eng.Replica().Me()
+	due := time.Now().Add(-time.Minute).UnixMilli() // due now: both land on an Important tab
+
+	// Alice gives Ann's task to herself and Ben's to Bob.
+	mine, err := a.eng.Inbox.AddTask(ctx, core.Task{PersonID: ann, Title: "call Ann back", DueAt: due})
+	if err != nil || mine.ID <= 0 || mine.AssigneeID != alice {
+		t.Fatalf("a task for me: %+v %v", mine, err)
+	}
+	his, err := a.eng.Inbox.AddTask(ctx, core.Task{PersonID: ben, Title: "send Ben the offer", DueAt: due, AssigneeID: bob})
+	if err != nil || his.AssigneeID != bob {
+		t.Fatalf("a task for Bob: %+v %v", his, err)
+	}
+	important := func(d *desk, me int64) []int64 {
+		page, err := d.st.ListPeople(ctx, core.ListQuery{Tab: core.TabImportant, Limit: 50}, me, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []int64
+		for _, r := range page.Rows {
+			ids = append(ids, r.PersonID)
+		}
+		return ids
+	}
+	waitFor(t, "each Important tab with its own person", 10*time.Second, func() bool {
+		ia, ib := important(a, alice), important(b, bob)
+		return len(ia) == 1 && ia[0] == ann && len(ib) == 1 && ib[0] == ben
+	})
+	waitFor(t, "both tasks on Bob's desktop", 10*time.Second, func() bool { return len(everything(t, b.st).Tasks) == 2 })
+
+	// Bob completes his; Alice edits hers and then deletes it: both desktops follow.
+	if _, err := b.eng.Inbox.SetTaskDone(ctx, his.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.eng.Inbox.UpdateTask(ctx, core.Task{ID: mine.ID, PersonID: ann, Title: "call Ann tomorrow", DueAt: time.Now().Add(24 * time.Hour).UnixMilli()}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the completion and the edit on both", 10*time.Second, func() bool {
+		for _, d := range []*desk{a, b} {
+			ts, err := d.st.Tasks(ctx, ann)
+			if err != nil || len(ts) != 1 || ts[0].Title != "call Ann tomorrow" {
+				return false
+			}
+			ts, err = d.st.Tasks(ctx, ben)
+			if err != nil || len(ts) != 1 || !ts[0].Done {
+				return false
+			}
+		}
+		return len(important(a, alice)) == 0 && len(important(b, bob)) == 0
+	})
+	if err := a.eng.Inbox.DeleteTask(ctx, mine.ID); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the delete on Bob's desktop", 10*time.Second, func() bool {
+		ts, err := b.st.Tasks(ctx, ann)
+		return err == nil && len(ts) == 0
+	})
+	// A task refused by the hub's rules is refused in the same words as in solo.
+	if _, err := b.eng.Inbox.AddTask(ctx, core.Task{PersonID: ann, Title: "x", DueAt: due, AssigneeID: 999}); inbox.ErrorCode(err) != "unknown_assignee" {
+		t.Fatalf("a task for nobody: %q %v", inbox.ErrorCode(err), err)
+	}
 }

@@ -120,40 +120,39 @@ func Enqueue(ctx context.Context, st *store.Store, m teamwire.Mutation) error {
 // ErrNotAReplica: the data directory has never followed a hub.
 var ErrNotAReplica = errors.New("replica: this data directory is not a hub replica")
 
-// directClient is the suffix of the client id in the keys of mutations posted at once (claims),
-// apart from the pending table's numbering.
+// directClient is the suffix of the client id in the keys of mutations posted at once, apart
+// from the pending table's numbering.
 const directClient = "-direct"
 
-// Claim takes (take) or releases a chat at the hub (inbox.Remote). A compare-and-set needs the
-// hub's answer now, so unlike other writes it is posted at once, not queued: the loser of a race
-// hears who won (the hub's refusal, code claimed, with the owner's name), and offline the claim
-// is refused as unreachable rather than granted locally. The chat's new owner comes back through
-// the feed.
-func (r *Replica) Claim(ctx context.Context, chatID, expected int64, take bool) error {
-	m := teamwire.Mutation{Kind: teamwire.MutClaim, ChatID: chatID, Owner: expected}
-	if !take {
-		m.Kind = teamwire.MutRelease
+// PostNow has the hub apply a mutation at once and answers its result (inbox.Remote): claims,
+// whose compare-and-set needs the hub's answer now, and tasks, whose rows take their ids at the
+// hub. The loser of a claim race hears who won (the hub's refusal with the owner's name);
+// offline it is refused as unreachable rather than done locally. What changed comes back
+// through the feed.
+func (r *Replica) PostNow(ctx context.Context, m teamwire.Mutation) (teamwire.MutationResult, error) {
+	if !teamwire.Immediate(m.Kind) {
+		return teamwire.MutationResult{}, fmt.Errorf("replica: %s is queued, not posted at once", m.Kind)
 	}
 	body, err := mutationBody(m)
 	if err != nil {
-		return err
+		return teamwire.MutationResult{}, err
 	}
 	h := http.Header{}
 	h.Set(teamwire.IdempotencyHeader, teamwire.Key{Client: r.clientID + directClient, ID: r.cfg.Now().UnixNano()}.String())
-	_, _, err = r.do(ctx, http.MethodPost, teamwire.PathMutations, h, []byte(body))
+	_, b, err := r.do(ctx, http.MethodPost, teamwire.PathMutations, h, []byte(body))
 	var he *hubError
 	switch {
 	case err == nil:
-		return nil
+		return teamwire.ParseMutationResult(b)
 	case errors.As(err, &he) && he.Status == http.StatusUnprocessableEntity && he.Reason != "":
 		params := he.Params
 		delete(params, "reason")
-		return &teamwire.Refusal{Reason: he.Reason, Params: params}
+		return teamwire.MutationResult{}, &teamwire.Refusal{Reason: he.Reason, Params: params}
 	case errors.As(err, &he) && he.Status == http.StatusUnauthorized:
-		return &hubclient.Error{Code: hubclient.CodeSessionEnded, Err: err}
+		return teamwire.MutationResult{}, &hubclient.Error{Code: hubclient.CodeSessionEnded, Err: err}
 	case errors.As(err, &he) || errors.Is(err, errSignedOut):
-		return fmt.Errorf("replica: claim chat %d: %w", chatID, err)
+		return teamwire.MutationResult{}, fmt.Errorf("replica: %s: %w", m.Kind, err)
 	default:
-		return &hubclient.Error{Code: hubclient.CodeUnreachable, Err: err}
+		return teamwire.MutationResult{}, &hubclient.Error{Code: hubclient.CodeUnreachable, Err: err}
 	}
 }

@@ -22,6 +22,7 @@ const (
 	personRowCols  = `id, name, phone, email, avatar_url, status, archived, blacklisted, source, tool, created_at, last_chat_id, last_message_at, unread, first_unread_at, has_draft, kinds`
 	chatRowCols    = `id, person_id, channel_id, external_chat_id, username, tunnel_off, bot_off, unread, first_unread_at, last_message_at, last_read_message_id, created_at, owner_id`
 	messageRowCols = `id, chat_id, kind, external_id, sender, sender_name, manager_id, text, attachments, indicator, mentions, reactions, reply_to_id, status, error, edited, deleted, created_at, edited_at, mutation_key`
+	taskRowCols    = `id, person_id, assignee_id, title, due_at, done, done_at`
 	// A replica needs a channel's identity, never its upstream cursor or API server.
 	channelRowCols = `id, kind, name, external_id, username, avatar_url, '' AS api_url, enabled, '' AS cursor, created_at`
 )
@@ -139,7 +140,98 @@ func (s *Store) chatsAndPeople(ctx context.Context, tx *sqlx.Tx, rs *core.RowSet
 		return err
 	}
 	rs.Gone.People = missingIDs(people.ids, rs.People, func(p core.PersonRow) int64 { return p.ID })
+	found := make([]int64, len(rs.People))
+	for i, p := range rs.People {
+		found[i] = p.ID
+	}
+	if err := selectIn(ctx, tx, &rs.Tasks, `SELECT `+taskRowCols+` FROM tasks WHERE person_id IN (?)`, found); err != nil {
+		return err
+	}
+	// The managers the rows name (a task's assignee, a chat's owner) come along: one added at
+	// the hub after a desktop's snapshot is otherwise unknown there.
+	var managers idSet
+	for _, t := range rs.Tasks {
+		managers.add(t.AssigneeID)
+	}
+	for _, c := range rs.Chats {
+		managers.add(c.OwnerID)
+	}
+	var named []core.Manager
+	if err := selectIn(ctx, tx, &named, `SELECT id, name, avatar_url, 0 AS is_me FROM managers WHERE id IN (?)`, managers.ids); err != nil {
+		return err
+	}
+	for _, m := range named {
+		if !containsManager(rs.Managers, m.ID) {
+			rs.Managers = append(rs.Managers, m)
+		}
+	}
 	return selectIn(ctx, tx, &rs.Channels, `SELECT `+channelRowCols+` FROM channels WHERE id IN (?)`, channels.ids)
+}
+
+func containsManager(ms []core.Manager, id int64) bool {
+	for _, m := range ms {
+		if m.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// staleDue is how long past its due time a task first heard of counts as old news.
+const staleDue = 10 * time.Minute
+
+// applyTasks makes the tasks of each person in people the hub's: a person's row travels with all
+// of their tasks (chatsAndPeople), so a task of theirs not listed was deleted at the hub. A
+// person whose tasks changed logs task.changed (the card and the Important tab follow).
+func applyTasks(ctx context.Context, tx *sqlx.Tx, people []core.PersonRow, tasks []core.Task, at int64) error {
+	listed := map[int64][]int64{}
+	changed := map[int64]bool{}
+	for _, t := range tasks {
+		var known bool
+		if err := tx.GetContext(ctx, &known, `SELECT EXISTS (SELECT 1 FROM tasks WHERE id = ?)`, t.ID); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO tasks (`+taskRowCols+`) VALUES (?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (id) DO UPDATE SET person_id = excluded.person_id, assignee_id = excluded.assignee_id, title = excluded.title,
+  due_at = excluded.due_at, done = excluded.done, done_at = excluded.done_at
+WHERE (tasks.person_id, tasks.assignee_id, tasks.title, tasks.due_at, tasks.done, tasks.done_at)
+  IS NOT (excluded.person_id, excluded.assignee_id, excluded.title, excluded.due_at, excluded.done, excluded.done_at)`,
+			t.ID, t.PersonID, t.AssigneeID, t.Title, t.DueAt, t.Done, t.DoneAt)
+		if err != nil {
+			return fmt.Errorf("task %d: %w", t.ID, err)
+		}
+		if n, _ := res.RowsAffected(); n > 0 {
+			changed[t.PersonID] = true
+		}
+		listed[t.PersonID] = append(listed[t.PersonID], t.ID)
+		// A task this desktop first hears of long past its due time (a snapshot of old tasks) is
+		// not news: it does not raise a notification, as migration 0013 decided for old tasks.
+		// One due now, just made by a colleague, does.
+		if !known && !t.Done && t.DueAt <= at-staleDue.Milliseconds() {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO task_alerts (task_id, due_at) VALUES (?, ?) ON CONFLICT DO NOTHING`, t.ID, t.DueAt); err != nil {
+				return err
+			}
+		}
+	}
+	for _, p := range people {
+		q, args := `DELETE FROM tasks WHERE person_id = ?`, []any{p.ID}
+		if keep := listed[p.ID]; len(keep) > 0 {
+			var err error
+			if q, args, err = sqlx.In(q+` AND id NOT IN (?)`, p.ID, keep); err != nil {
+				return err
+			}
+		}
+		res, err := tx.ExecContext(ctx, q, args...)
+		if err != nil {
+			return fmt.Errorf("tasks of person %d: %w", p.ID, err)
+		}
+		if n, _ := res.RowsAffected(); n > 0 || changed[p.ID] {
+			if err := appendEvent(ctx, tx, core.EventTaskChanged, p.ID, 0, 0, at); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // idSet is a list of distinct positive ids.
@@ -376,6 +468,9 @@ ON CONFLICT (id) DO UPDATE SET `+updateCols(personRowCols), p); err != nil {
 			if err := appendEvent(ctx, tx, core.EventPersonChanged, p.ID, 0, 0, at); err != nil {
 				return err
 			}
+		}
+		if err := applyTasks(ctx, tx, rs.People, rs.Tasks, at); err != nil {
+			return err
 		}
 		var leftBehind []int64 // people whose chats moved to another person (a merge on the hub)
 		for _, c := range rs.Chats {

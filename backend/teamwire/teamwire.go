@@ -87,7 +87,21 @@ const (
 	MutMarkAllRead = "mark_all_read" // a company action: admins only
 	MutClaim       = "claim"         // ChatID, Owner: the owner expected now (0 = unassigned)
 	MutRelease     = "release"       // ChatID, Owner: the owner expected now
+	MutTaskAdd     = "task_add"      // PersonID, Text (title), DueAt, Assignee (0 = the sender)
+	MutTaskEdit    = "task_edit"     // TaskID, Text (title), DueAt, Assignee
+	MutTaskDone    = "task_done"     // TaskID, On (done or open again)
+	MutTaskDelete  = "task_delete"   // TaskID
 )
+
+// Immediate says which mutations a desktop posts at once and waits for, instead of queueing:
+// a compare-and-set (claims), and tasks, whose new row takes its id at the hub.
+func Immediate(kind string) bool {
+	switch kind {
+	case MutClaim, MutRelease, MutTaskAdd, MutTaskEdit, MutTaskDone, MutTaskDelete:
+		return true
+	}
+	return false
+}
 
 // AdminOnly says which mutation kinds need an admin's session.
 func AdminOnly(kind string) bool { return kind == MutMarkAllRead }
@@ -104,6 +118,9 @@ type Mutation struct {
 	On          bool    `json:"on,omitempty"`
 	Mentions    []int64 `json:"mentions,omitempty"`
 	Owner       int64   `json:"owner,omitempty"`
+	TaskID      int64   `json:"taskId,omitempty"`
+	DueAt       int64   `json:"dueAt,omitempty"`
+	Assignee    int64   `json:"assignee,omitempty"`
 }
 
 // Refusal is a mutation the hub refused (mutation_refused): the inbox's code and the data its
@@ -120,6 +137,7 @@ func (r *Refusal) Error() string { return "the hub refused the change: " + r.Rea
 type MutationResult struct {
 	Key     string           `json:"key"`
 	Message *core.MessageRow `json:"message,omitempty"`
+	Task    *core.Task       `json:"task,omitempty"` // the task a task mutation made or changed
 }
 
 // Limits of what the wire accepts.
@@ -196,7 +214,7 @@ func (m Mutation) Validate() error {
 	if len(m.Mentions) > MaxMentions {
 		return refuse("too_many_mentions")
 	}
-	if m.ChatID < 0 || m.PersonID < 0 || m.MessageID < 0 || m.ReplyToID < 0 || m.Owner < 0 {
+	if m.ChatID < 0 || m.PersonID < 0 || m.MessageID < 0 || m.ReplyToID < 0 || m.Owner < 0 || m.TaskID < 0 || m.Assignee < 0 || m.DueAt < 0 {
 		return refuse("invalid_id")
 	}
 	switch m.Kind {
@@ -235,6 +253,18 @@ func (m Mutation) Validate() error {
 			return err
 		}
 		return need(m.Owner > 0, "missing_owner")
+	case MutTaskAdd:
+		if err := need(m.PersonID > 0, "missing_person"); err != nil {
+			return err
+		}
+		return need(strings.TrimSpace(m.Text) != "", "empty_text")
+	case MutTaskEdit:
+		if err := need(m.TaskID > 0, "missing_task"); err != nil {
+			return err
+		}
+		return need(strings.TrimSpace(m.Text) != "", "empty_text")
+	case MutTaskDone, MutTaskDelete:
+		return need(m.TaskID > 0, "missing_task")
 	case "":
 		return refuse("missing_kind")
 	}
@@ -317,10 +347,14 @@ func ParseMutationResult(b []byte) (MutationResult, error) {
 	if err := decodeLenient(b, &r); err != nil {
 		return MutationResult{}, err
 	}
+	var rows core.RowSet
 	if r.Message != nil {
-		return r, ValidateRows(core.RowSet{Messages: []core.MessageRow{*r.Message}})
+		rows.Messages = []core.MessageRow{*r.Message}
 	}
-	return r, nil
+	if r.Task != nil {
+		rows.Tasks = []core.Task{*r.Task}
+	}
+	return r, ValidateRows(rows)
 }
 
 // decodeLenient decodes what the hub sends: unknown fields are allowed, so a newer hub can add
@@ -370,6 +404,11 @@ func ValidateRows(r core.RowSet) error {
 		}
 		if m.Sender == "" {
 			return refuse("invalid_message")
+		}
+	}
+	for _, t := range r.Tasks {
+		if t.ID <= 0 || t.PersonID <= 0 || t.AssigneeID <= 0 || !utf8.ValidString(t.Title) {
+			return refuse("invalid_task")
 		}
 	}
 	for _, ids := range [][]int64{r.Gone.People, r.Gone.Chats, r.Gone.Messages} {
