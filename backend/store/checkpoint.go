@@ -26,9 +26,16 @@ import (
 //
 // ckptIdle is long so that a trickle of messages (the app's usual day) costs a pair of fsyncs
 // now and then, not one per message, and short enough that the backstop never fires then.
+//
+// A round that could not copy the whole WAL (busy: a backstop checkpoint or a reader's snapshot
+// in the way; an error from the file system) tries again after ckptRetry, a few times, instead
+// of leaving the rest to the next ckptEvery commits or ckptIdle (a test under wine, where file
+// locks are slower, once waited out its 10 s on just that).
 const (
-	ckptEvery = 16
-	ckptIdle  = 30 * time.Second
+	ckptEvery   = 16
+	ckptIdle    = 30 * time.Second
+	ckptRetry   = 250 * time.Millisecond
+	ckptRetries = 8
 )
 
 type checkpointer struct {
@@ -73,6 +80,7 @@ func (c *checkpointer) run(sig <-chan struct{}) {
 	idle := time.NewTimer(ckptIdle)
 	idle.Stop()
 	waiting := false // idle is armed
+	retries := 0     // rounds in a row that left part of the WAL
 	for {
 		select {
 		case <-c.stop:
@@ -93,10 +101,24 @@ func (c *checkpointer) run(sig <-chan struct{}) {
 			waiting = false
 		}
 		last = c.commits.Load()
-		// Busy (a backstop checkpoint running in a commit) is not an error: the next round
-		// copies what this one could not.
-		if _, err := c.db.ExecContext(context.Background(), `PRAGMA wal_checkpoint(PASSIVE)`); err != nil {
-			slog.Warn("store: background checkpoint", "err", err)
+		if c.checkpoint() || retries >= ckptRetries {
+			retries = 0
+			continue
 		}
+		retries++
+		idle.Reset(ckptRetry)
+		waiting = true
 	}
+}
+
+// checkpoint runs one PASSIVE checkpoint and says whether it copied the whole WAL. Busy (a
+// backstop checkpoint running in a commit) is not an error: a later round copies the rest.
+func (c *checkpointer) checkpoint() bool {
+	var busy, frames, copied int
+	err := c.db.QueryRowContext(context.Background(), `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &frames, &copied)
+	if err != nil {
+		slog.Warn("store: background checkpoint", "err", err)
+		return false
+	}
+	return busy == 0 && copied >= frames
 }
