@@ -585,6 +585,25 @@ func TestReplicaEditsArchivesAndRefusesWhatItCannot(t *testing.T) {
 		ms := withText(everything(t, a.st), "a note for Bob")
 		return len(ms) == 1 && ms[0].ID > 0
 	})
+	// Bob's desktop logs the tag addressed to Bob (its app notifies him); nobody else is tagged.
+	noteID := withText(everything(t, b.st), "a note for Bob")[0].ID
+	mentionsOf := func(st *store.Store) map[int64]int {
+		evs, err := st.EventsAfter(ctx, 0, 100000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		to := map[int64]int{}
+		for _, e := range evs {
+			if e.Kind == core.EventNoteMention && e.MessageID == noteID {
+				to[e.ManagerID]++
+			}
+		}
+		return to
+	}
+	if got := mentionsOf(b.st); len(got) != 1 || got[h.ids["Bob"]] != 1 {
+		t.Fatalf("the tag on Bob's desktop: %v, want one addressed to Bob", got)
+	}
+
 	if err := a.eng.Inbox.SetTunnelOff(ctx, chat, true); err != nil {
 		t.Fatal(err)
 	}

@@ -564,7 +564,26 @@ ON CONFLICT (id) DO UPDATE SET `+updateCols(messageRowCols), m); err != nil {
 	if err := tx.GetContext(ctx, &personID, `SELECT COALESCE((SELECT person_id FROM chats WHERE id = ?), 0)`, m.ChatID); err != nil {
 		return err
 	}
-	return appendEvent(ctx, tx, kind, personID, m.ChatID, m.ID, at)
+	if err := appendEvent(ctx, tx, kind, personID, m.ChatID, m.ID, at); err != nil {
+		return err
+	}
+	// A new note tagging managers logs one note.mention per manager, addressed to them, as AddNote
+	// does on the hub: the app notifies the tagged manager on this desktop. A note first heard of
+	// long after it was written (a snapshot's) is not news.
+	if existed || core.MessageKind(m.Kind) != core.KindNote || m.Mentions == "" || m.CreatedAt < at-staleDue.Milliseconds() {
+		return nil
+	}
+	var mentions []int64
+	if err := json.Unmarshal([]byte(m.Mentions), &mentions); err != nil {
+		return fmt.Errorf("note %d mentions: %w", m.ID, err)
+	}
+	for _, mid := range mentions {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO events (kind, person_id, chat_id, message_id, manager_id, at)
+VALUES (?, ?, ?, ?, ?, ?)`, core.EventNoteMention, personID, m.ChatID, m.ID, mid, at); err != nil {
+			return fmt.Errorf("store: append event %s: %w", core.EventNoteMention, err)
+		}
+	}
+	return nil
 }
 
 func applyGone(ctx context.Context, tx *sqlx.Tx, g core.GoneRows, at int64) error {
