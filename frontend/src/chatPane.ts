@@ -1,4 +1,7 @@
-// The chat pane, loaded after the first screen (lazyParts.ts).
+// The chat pane and the card's tasks, loaded after the first screen (lazyParts.ts).
 export { Composer } from './features/composer/Composer';
 export { History } from './features/history/History';
 export { HistoryFilterBar } from './features/history/HistoryFilterBar';
+export { ClaimControl, OwnerLine } from './features/claims/Claim';
+export { DialoguePanel } from './features/dialogues/DialoguePanel';
+export { TaskSection } from './features/tasks/TaskSection';

@@ -1,12 +1,13 @@
 // Right pane: the quick client card (name, channels, plans, tags, phone, email, status, tasks),
 // the button to the full card, archive/blacklist, the person's logs and the per-chat switches.
+import { Suspense } from 'react';
 import { Avatar } from '../../lib/Avatar';
 import { formatDateTime } from '../../lib/format';
 import { useI18n, useWords } from '../../lib/i18n';
 import { cardWords, logKey, logParamOrder } from './card-i18n';
 import { ChannelIcon, IconArchive, IconBlock, IconCard } from '../../lib/icons';
 import type { Chat, ClientCard, LogEntry, Manager, Task } from '../../lib/types';
-import { TaskSection } from '../tasks/TaskSection';
+import { TaskSection } from '../../lazyParts';
 
 interface Props {
   card: ClientCard;
@@ -146,7 +147,9 @@ export function ClientPanel({ card, me, managers, onChanged, chat, onOpenFull, o
           </label>
         </div>
       )}
-      <TaskSection personId={p.id} tasks={card.tasks ?? []} me={me} managers={managers} onChanged={onChanged} />
+      <Suspense fallback={null}>
+        <TaskSection personId={p.id} tasks={card.tasks ?? []} me={me} managers={managers} onChanged={onChanged} />
+      </Suspense>
       <section className="card-section">
         <h3>{t('card.logs')}</h3>
         <LogList logs={card.logs ?? []} limit={8} />

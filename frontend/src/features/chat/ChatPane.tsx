@@ -4,11 +4,9 @@ import { Suspense, useCallback, useState } from 'react';
 import { useI18n } from '../../lib/i18n';
 import { useReportError } from '../../lib/toast';
 import type { Manager } from '../../lib/types';
-import { Composer, History, HistoryFilterBar } from '../../lazyParts';
+import { ClaimControl, Composer, DialoguePanel, History, HistoryFilterBar, OwnerLine } from '../../lazyParts';
 import { channelsStore } from '../workspace/channels';
 import { listControl, loadCard, markRead, setReplyTo, workspace } from '../workspace/store';
-import { ClaimControl, OwnerLine } from '../claims/Claim';
-import { DialoguePanel } from '../dialogues/DialoguePanel';
 import { ChatHead } from './ChatHead';
 import { waitReason } from './waitReason';
 
@@ -55,9 +53,17 @@ export function ChatPane({ me, managers }: { me: Manager; managers: Map<number, 
         name={name}
         chats={chats}
         chatId={sel.chatId}
-        claim={chat && <ClaimControl chat={chat} me={me} managers={managers} onChanged={() => void loadCard(sel.personId).catch(report)} />}
+        claim={
+          chat && (
+            <Suspense fallback={null}>
+              <ClaimControl chat={chat} me={me} managers={managers} onChanged={() => void loadCard(sel.personId).catch(report)} />
+            </Suspense>
+          )
+        }
       />
-      <DialoguePanel key={sel.chatId} chatId={sel.chatId} me={me} managers={managers} />
+      <Suspense fallback={null}>
+        <DialoguePanel key={sel.chatId} chatId={sel.chatId} me={me} managers={managers} />
+      </Suspense>
       <Suspense fallback={<div className="history" aria-busy="true" />}>
         {histFilterOpen && <HistoryFilterBar value={histFilter} onChange={onFilter} />}
         <History
