@@ -265,6 +265,12 @@ func (r *Replica) poll(ctx context.Context, seq int64, b *backoff) error {
 // feedPing is how often the replica pings the hub over the feed, and how long a pong may take.
 const feedPing = 20 * time.Second
 
+// olderWait bounds a request for older history, which a chat's opening waits for.
+const olderWait = 3 * time.Second
+
+// errNotOnline: older history is asked for only while the replica follows the hub.
+var errNotOnline = errors.New("replica: not online")
+
 // LoadOlder fetches a page of a chat's history older than the oldest message held locally, and
 // keeps it; it returns how many messages came and whether older ones remain.
 //
@@ -274,6 +280,13 @@ func (r *Replica) LoadOlder(ctx context.Context, chatID int64) (int, bool, error
 	if _, complete := r.fromStart.Load(chatID); complete {
 		return 0, false, nil
 	}
+	// Opening a chat waits for this: offline it asks nothing (the held page is shown), and
+	// online it waits olderWait at most, not the client's minute for a hub gone silent.
+	if r.Status().State != StateOnline {
+		return 0, true, errNotOnline
+	}
+	ctx, cancel := context.WithTimeout(ctx, olderWait)
+	defer cancel()
 	before, err := r.st.OldestHubMessage(ctx, chatID)
 	if err != nil {
 		return 0, false, err

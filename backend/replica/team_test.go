@@ -853,3 +853,25 @@ func TestTasksTravelAndEachImportantTabIsOwn(t *testing.T) {
 		t.Fatalf("a task for nobody: %q %v", inbox.ErrorCode(err), err)
 	}
 }
+
+// A replica that is not following the hub opens a chat with what it holds at once: older
+// history is asked for only while online, so a silent hub never holds up a chat's opening.
+func TestOlderHistoryIsNotAskedForWhenNotOnline(t *testing.T) {
+	h := startHub(t)
+	for i := 0; i < 60; i++ {
+		h.fake.PushText(1001, "Ann", fmt.Sprintf("note%02d", i))
+	}
+	waitFor(t, "the hub to take 60 messages", 30*time.Second, func() bool { return messages(t, h.st) == 60 })
+	a := openDesk(t, h, "Alice")
+	a.start(t)
+	waitFor(t, "the snapshot", 10*time.Second, func() bool { return messages(t, a.st) == 50 })
+	chat := withText(everything(t, a.st), "note59")[0].ChatID
+	a.eng.Stop()
+	page, err := a.eng.Inbox.History(context.Background(), core.HistoryQuery{ChatID: chat, Limit: 50})
+	if err != nil || len(page.Messages) != 50 {
+		t.Fatalf("the held page: %d messages, %v", len(page.Messages), err)
+	}
+	if messages(t, a.st) != 50 {
+		t.Fatalf("a stopped replica fetched older history: %d messages held", messages(t, a.st))
+	}
+}
