@@ -5,7 +5,9 @@
 #      session in the OS keyring, as Settings → Team leaves them after signing in.
 #   2. The app starts as a replica over <data>/team: it renders the hub's people, not the demo's,
 #      and the solo inbox is left as it was.
-#   3. A reply typed into the app (real clicks and keys) reaches the client through the hub, once.
+#   3. A reply typed into the app (real clicks and keys) reaches the client through the hub, once,
+#      and shows on a second desktop (a headless replica signed in as another manager).
+#   4. A message sent from that second desktop reaches the client once and shows in the app.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,7 +22,7 @@ H=$PWD/build/bin/switchboard-hub
 APP=$PWD/build/bin/switchboard
 fail() {
   echo "smoke-team: FAIL - $*"
-  for f in hub.log app.log tg.log; do [[ -s $work/$f ]] && { echo "--- $f"; tail -n 20 "$work/$f"; }; done
+  for f in hub.log app.log tg.log desk2.log; do [[ -s $work/$f ]] && { echo "--- $f"; tail -n 20 "$work/$f"; }; done
   echo "smoke-team: 0 passed, 1 failed"
   exit 1
 }
@@ -36,6 +38,8 @@ read -r tg_url tg_token <tg.addr
 "$H" channel add telegram --token-file bot.token --api-url "$tg_url" --data hub --tokens file >/dev/null
 (umask 077 && printf 'vera-password-1\n' >vera.password)
 "$H" user add --data hub --email vera@example.com --name Vera --role admin <vera.password >/dev/null
+(umask 077 && printf 'oleg-password-1\n' >oleg.password && printf 'oleg@example.com\noleg-password-1\n' >oleg.credentials)
+"$H" user add --data hub --email oleg@example.com --name Oleg --role manager <oleg.password >/dev/null
 port=$(( (RANDOM % 2000) + 40000 ))
 setsid "$H" serve --data hub --tokens file --telegram-api "$tg_url" --listen "127.0.0.1:$port" >hub.log 2>&1 &
 pids+=($!)
@@ -44,11 +48,15 @@ hub=http://127.0.0.1:$port
 for _ in $(seq 1 100); do curl -fs "$hub/api/v1/version" >/dev/null && break; sleep 0.1; done
 curl -fs "$hub/api/v1/version" >/dev/null || fail "the hub did not answer on $hub"
 "$H" demo --data desk --people 50 --messages 300 --seed 3 >/dev/null 2>&1
+# The second desktop: Oleg's, without a window.
+setsid "$H" replica --hub "$hub" --data desk2 --credentials oleg.credentials >desk2.log 2>&1 &
+pids+=($!)
+disown
 
 export SWITCHBOARD_READY_FILE=$work/ready.json
 setsid "$OLDPWD/scripts/with-desktop.sh" sh -c '
   set -e
-  hub=$1 app=$2
+  hub=$1 app=$2 H=$3
   # What Settings → Team leaves after signing in: the session in the keyring, the membership
   # (no secret) in the data directory'"'"'s own settings.
   curl -fs -X POST "$hub/api/v1/login" -H "Content-Type: application/json" \
@@ -75,12 +83,25 @@ setsid "$OLDPWD/scripts/with-desktop.sh" sh -c '
     xdotool key --clearmodifiers ctrl+Return
     for i in $(seq 1 40); do grep -q "Hello from the team" tg.log && break; sleep 0.25; done
     import -window "$wid" chat.png
+    # Oleg answers in the same chat from his desktop; the open chat in the app shows it.
+    chat=$(sqlite3 hub/switchboard.db "SELECT chat_id FROM messages WHERE text = \"Hello from the team\" LIMIT 1")
+    for i in $(seq 1 40); do
+      [ "$(sqlite3 desk2/switchboard.db "SELECT count(*) FROM messages WHERE text = \"Hello from the team\"" 2>/dev/null)" = 1 ] && break
+      sleep 0.25
+    done
+    [ -n "$chat" ] && "$H" send --data desk2 --chat "$chat" --text "Oleg here too" >/dev/null
+    for i in $(seq 1 40); do
+      [ "$(sqlite3 desk/team/switchboard.db "SELECT count(*) FROM messages WHERE text = \"Oleg here too\"" 2>/dev/null)" = 1 ] && break
+      sleep 0.25
+    done
+    sleep 0.5
+    import -window "$wid" second.png
   fi
   kill -TERM $pid
   for i in $(seq 1 20); do kill -0 $pid 2>/dev/null || exit 0; sleep 0.5; done
   kill -KILL $pid
   exit 3
-' sh "$hub" "$APP" >desktop.log 2>&1 &
+' sh "$hub" "$APP" "$H" >desktop.log 2>&1 &
 pids+=($!)
 status=0
 wait "${pids[-1]}" || status=$?
@@ -95,10 +116,17 @@ echo "smoke-team: the app ran as a replica over desk/team (the hub's $team peopl
 [[ -s chat.png ]] || fail "no window to type into (xdotool found none)"
 sent=$(grep -c 'the bot sent to chat [0-9]*: "Hello from the team"' tg.log || true)
 [[ $sent == 1 ]] || fail "the reply typed into the app reached the client $sent times, want once"
+count() { sqlite3 "$1" "SELECT count(*) FROM messages WHERE text = '$2'" 2>/dev/null || echo 0; }
+[[ $(count desk2/switchboard.db 'Hello from the team') == 1 ]] || fail "the app's reply is on the second desktop $(count desk2/switchboard.db 'Hello from the team') times, want once"
+sent=$(grep -c 'the bot sent to chat [0-9]*: "Oleg here too"' tg.log || true)
+[[ $sent == 1 ]] || fail "the second desktop's message reached the client $sent times, want once"
+[[ $(count desk/team/switchboard.db 'Oleg here too') == 1 ]] || fail "the second desktop's message is in the app's copy $(count desk/team/switchboard.db 'Oleg here too') times, want once"
+echo "smoke-team: the reply showed on the second desktop once; its own message reached the client and the app once"
 [[ $status -eq 0 ]] || fail "the app did not quit on SIGTERM (status $status)"
-grep -q "$tg_token" app.log hub.log desktop.log && fail "a token is in a log"
+grep -q "$tg_token" app.log hub.log desktop.log desk2.log && fail "a token is in a log"
 mkdir -p "$OLDPWD/build/bin/smoke"
 cp list.png "$OLDPWD/build/bin/smoke/team-list.png"
 cp chat.png "$OLDPWD/build/bin/smoke/team-chat.png"
+[[ -s second.png ]] && cp second.png "$OLDPWD/build/bin/smoke/team-second.png"
 echo "smoke-team: a reply typed into the app reached the client once, through the hub"
 echo "smoke-team: 1 passed, 0 failed"
