@@ -79,8 +79,11 @@ type RowSet struct {
 	Chats    []ChatRow    `json:"chats,omitempty"`
 	Messages []MessageRow `json:"messages,omitempty"`
 	// Tasks are all the tasks of every person in People: a task of theirs not listed is gone.
-	Tasks []Task   `json:"tasks,omitempty"`
-	Gone  GoneRows `json:"gone"`
+	Tasks []Task `json:"tasks,omitempty"`
+	// Logs are entries of people in People, append-only: new ones for a feed message (logged
+	// since its events began), each person's newest for a snapshot page.
+	Logs []LogEntry `json:"logs,omitempty"`
+	Gone GoneRows   `json:"gone"`
 }
 
 // GoneRows are ids of deleted rows.
@@ -92,6 +95,6 @@ type GoneRows struct {
 
 // Empty says whether the set changes nothing.
 func (r RowSet) Empty() bool {
-	return len(r.Managers)+len(r.Channels)+len(r.People)+len(r.Chats)+len(r.Messages)+len(r.Tasks)+
+	return len(r.Managers)+len(r.Channels)+len(r.People)+len(r.Chats)+len(r.Messages)+len(r.Tasks)+len(r.Logs)+
 		len(r.Gone.People)+len(r.Gone.Chats)+len(r.Gone.Messages) == 0
 }

@@ -139,6 +139,7 @@ func New(cfg Config) (*Engine, error) {
 func (e *Engine) asReplica(cfg Config) (*Engine, error) {
 	rc := *cfg.Replica
 	rc.Store, rc.Logger = cfg.Store, cfg.Logger
+	cfg.Store.SetReplica(true)
 	if rc.MinBackoff == 0 {
 		rc.MinBackoff, rc.MaxBackoff = cfg.MinBackoff, cfg.MaxBackoff
 	}

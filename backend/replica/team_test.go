@@ -875,3 +875,77 @@ func TestOlderHistoryIsNotAskedForWhenNotOnline(t *testing.T) {
 		t.Fatalf("a stopped replica fetched older history: %d messages held", messages(t, a.st))
 	}
 }
+
+// A person's logs are the same on every desktop: an entry the hub logs for one manager's action
+// reaches the others live, and a desktop that joins later has it from its snapshot, under the
+// hub's ids.
+func TestPersonLogsAreTheSameOnEveryDesktop(t *testing.T) {
+	h := startHub(t)
+	h.fake.PushText(1001, "Ann", "hi")
+	a := openDesk(t, h, "Alice")
+	b := openDesk(t, h, "Bob")
+	a.start(t)
+	b.start(t)
+	ctx := context.Background()
+	for _, d := range []*desk{a, b} {
+		waitFor(t, d.who+" online with Ann", 10*time.Second, func() bool {
+			st, _ := d.eng.ReplicaStatus()
+			return st.State == replica.StateOnline && len(everything(t, d.st).People) == 1
+		})
+	}
+	rows := everything(t, a.st)
+	ann, chat := rows.People[0].ID, rows.Chats[0].ID
+	if err := a.eng.Inbox.SetArchived(ctx, ann, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.eng.Inbox.SetTunnelOff(ctx, chat, true); err != nil {
+		t.Fatal(err)
+	}
+	logs := func(st *store.Store) []core.LogEntry {
+		card, err := st.ClientCard(ctx, ann)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return card.Logs
+	}
+	var atHub []core.LogEntry
+	waitFor(t, "both entries at the hub", 10*time.Second, func() bool {
+		atHub = logs(h.st)
+		return len(atHub) >= 2
+	})
+	same := func(got []core.LogEntry) bool {
+		if len(got) != len(atHub) {
+			return false
+		}
+		for i := range got {
+			if got[i].ID != atHub[i].ID || got[i].Kind != atHub[i].Kind || got[i].At != atHub[i].At ||
+				fmt.Sprint(got[i].Params) != fmt.Sprint(atHub[i].Params) {
+				return false
+			}
+		}
+		return true
+	}
+	for _, d := range []*desk{a, b} {
+		waitFor(t, "the hub's entries on "+d.who+"'s desktop", 10*time.Second, func() bool { return same(logs(d.st)) })
+	}
+	kinds := map[core.LogKind]bool{}
+	for _, l := range atHub {
+		kinds[l.Kind] = true
+	}
+	if !kinds[core.LogArchived] || !kinds[core.LogTunnelOff] {
+		t.Fatalf("the hub logged %+v, want archived and tunnel_off", atHub)
+	}
+	// Bob's second desktop starts now: its snapshot brings the same entries, once.
+	c := openDesk(t, h, "Bob")
+	c.start(t)
+	waitFor(t, "the entries on a desktop that joined later", 10*time.Second, func() bool {
+		return len(everything(t, c.st).People) == 1 && same(logs(c.st))
+	})
+	// A feed message that repeats entries (a catch-up from an older cursor) adds nothing.
+	if err := b.st.ApplyRows(ctx, core.RowSet{People: everything(t, b.st).People, Logs: atHub}, 0, "", 0, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if !same(logs(b.st)) {
+		t.Fatalf("entries applied twice: %+v", logs(b.st))
+	}
+}

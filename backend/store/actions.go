@@ -117,7 +117,7 @@ func (s *Store) setChatFlag(ctx context.Context, chatID int64, column string, on
 		if err := tx.GetContext(ctx, &channel, `SELECT ch.name FROM chats c JOIN channels ch ON ch.id = c.channel_id WHERE c.id = ?`, chatID); err != nil {
 			return fmt.Errorf("store: channel of chat %d: %w", chatID, err)
 		}
-		if err := addLog(ctx, tx, personID, logKind, core.LogParams{core.ParamChannel: channel}, now.UnixMilli()); err != nil {
+		if err := s.logAction(ctx, tx, personID, logKind, core.LogParams{core.ParamChannel: channel}, now.UnixMilli()); err != nil {
 			return err
 		}
 		return appendEvent(ctx, tx, core.EventChatChanged, personID, chatID, 0, now.UnixMilli())
@@ -152,7 +152,7 @@ func (s *Store) setPersonFlag(ctx context.Context, personID int64, flag core.Per
 			}
 			return nil
 		}
-		if err := addLog(ctx, tx, personID, core.PersonFlagLog(flag, on), nil, now.UnixMilli()); err != nil {
+		if err := s.logAction(ctx, tx, personID, core.PersonFlagLog(flag, on), nil, now.UnixMilli()); err != nil {
 			return err
 		}
 		return appendEvent(ctx, tx, core.EventPersonChanged, personID, 0, 0, now.UnixMilli())

@@ -49,7 +49,7 @@ JOIN channels ch ON ch.id = c.channel_id WHERE c.person_id = ? ORDER BY c.last_m
 	if card.Tasks, err = s.Tasks(ctx, personID); err != nil {
 		return core.ClientCard{}, fmt.Errorf("store: card %d: %w", personID, err)
 	}
-	if card.Logs, err = s.personLogs(ctx, personID, 50); err != nil {
+	if card.Logs, err = s.personLogs(ctx, personID, cardLogs); err != nil {
 		return core.ClientCard{}, fmt.Errorf("store: card %d logs: %w", personID, err)
 	}
 	return card, nil

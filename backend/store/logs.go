@@ -32,19 +32,20 @@ func addLog(ctx context.Context, tx sqlx.ExecerContext, personID int64, kind cor
 	return nil
 }
 
-// personLogs returns a person's newest log entries, newest first.
-func (s *Store) personLogs(ctx context.Context, personID int64, limit int) ([]core.LogEntry, error) {
-	var rows []struct {
-		ID       int64  `db:"id"`
-		PersonID int64  `db:"person_id"`
-		Kind     string `db:"kind"`
-		Params   string `db:"params"`
-		At       int64  `db:"at"`
-	}
-	if err := s.read.SelectContext(ctx, &rows, `SELECT id, person_id, kind, params, at FROM person_logs
-WHERE person_id = ? ORDER BY at DESC, id DESC LIMIT ?`, personID, limit); err != nil {
-		return nil, err
-	}
+// cardLogs is how many of a person's newest log entries the card shows, and so how many a
+// replica's snapshot brings.
+const cardLogs = 50
+
+// logRow is a person_logs row as stored; entries decodes its parameters.
+type logRow struct {
+	ID       int64  `db:"id"`
+	PersonID int64  `db:"person_id"`
+	Kind     string `db:"kind"`
+	Params   string `db:"params"`
+	At       int64  `db:"at"`
+}
+
+func entries(rows []logRow) ([]core.LogEntry, error) {
 	logs := make([]core.LogEntry, len(rows))
 	for i, r := range rows {
 		logs[i] = core.LogEntry{ID: r.ID, PersonID: r.PersonID, Kind: core.LogKind(r.Kind), Params: core.LogParams{}, At: r.At}
@@ -53,4 +54,51 @@ WHERE person_id = ? ORDER BY at DESC, id DESC LIMIT ?`, personID, limit); err !=
 		}
 	}
 	return logs, nil
+}
+
+// personLogs returns a person's newest log entries, newest first.
+func (s *Store) personLogs(ctx context.Context, personID int64, limit int) ([]core.LogEntry, error) {
+	var rows []logRow
+	if err := s.read.SelectContext(ctx, &rows, `SELECT id, person_id, kind, params, at FROM person_logs
+WHERE person_id = ? ORDER BY at DESC, id DESC LIMIT ?`, personID, limit); err != nil {
+		return nil, err
+	}
+	return entries(rows)
+}
+
+// logsOf reads the log entries a replica needs of people: with since > 0 those logged at or
+// after since (what a batch of events added: entries are append-only), else each person's
+// newest cardLogs (a snapshot).
+func logsOf(ctx context.Context, tx *sqlx.Tx, people []core.PersonRow, since int64) ([]core.LogEntry, error) {
+	ids := make([]int64, len(people))
+	for i, p := range people {
+		ids[i] = p.ID
+	}
+	var rows []logRow
+	var err error
+	if since > 0 {
+		err = selectIn(ctx, tx, &rows, `SELECT id, person_id, kind, params, at FROM person_logs
+WHERE person_id IN (?) AND at >= `+fmt.Sprint(since), ids)
+	} else {
+		err = selectIn(ctx, tx, &rows, `SELECT id, person_id, kind, params, at FROM (
+  SELECT l.*, ROW_NUMBER() OVER (PARTITION BY person_id ORDER BY at DESC, id DESC) AS rn
+  FROM person_logs l WHERE person_id IN (?)) WHERE rn <= `+fmt.Sprint(cardLogs), ids)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("logs: %w", err)
+	}
+	return entries(rows)
+}
+
+// applyLogs keeps the hub's log entries under the hub's ids. Entries never change, so one
+// already held is the same entry; one of a person this replica does not hold is skipped.
+func applyLogs(ctx context.Context, tx *sqlx.Tx, logs []core.LogEntry) error {
+	for _, l := range logs {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO person_logs (id, person_id, kind, params, at)
+SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM people WHERE id = ?)
+ON CONFLICT (id) DO NOTHING`, l.ID, l.PersonID, l.Kind, logParamsJSON(l.Params), l.At, l.PersonID); err != nil {
+			return fmt.Errorf("log %d: %w", l.ID, err)
+		}
+	}
+	return nil
 }

@@ -91,12 +91,38 @@ func (s *Store) RowsFor(ctx context.Context, evs []core.Event) (core.RowSet, err
 		for _, m := range rs.Messages {
 			chats.add(m.ChatID)
 		}
-		return s.chatsAndPeople(ctx, tx, &rs, chats, people)
+		if err := s.chatsAndPeople(ctx, tx, &rs, chats, people); err != nil {
+			return err
+		}
+		if since := logsSince(evs); since > 0 {
+			var err error
+			rs.Logs, err = logsOf(ctx, tx, rs.People, since)
+			return err
+		}
+		return nil
 	})
 	if err != nil {
 		return core.RowSet{}, fmt.Errorf("store: rows for events: %w", err)
 	}
 	return rs, nil
+}
+
+// logClockSlack is how far before its event a log entry may be stamped: both come from one
+// transaction's clock, but the margin keeps an entry whose clock stepped back from being missed.
+const logClockSlack = int64(time.Minute / time.Millisecond)
+
+// logsSince is the time from which a batch of events may have logged entries (0: none stamped).
+func logsSince(evs []core.Event) int64 {
+	var since int64
+	for _, e := range evs {
+		if e.At > 0 && (since == 0 || e.At < since) {
+			since = e.At
+		}
+	}
+	if since == 0 {
+		return 0
+	}
+	return max(1, since-logClockSlack)
 }
 
 // chatsAndPeople reads the chats (with drafts), their people and channels into rs, and which
@@ -306,6 +332,10 @@ func (s *Store) SnapshotPage(ctx context.Context, after int64, people, perChat i
 			rs.Channels = channelsFirst
 		}
 		rs.People = rs.People[:len(ids)] // chatsAndPeople re-read the same people; keep one copy
+		var err error
+		if rs.Logs, err = logsOf(ctx, tx, rs.People, 0); err != nil {
+			return err
+		}
 		return selectIn(ctx, tx, &rs.Messages, `SELECT `+messageRowCols+` FROM (
   SELECT m.*, ROW_NUMBER() OVER (PARTITION BY chat_id ORDER BY created_at DESC, id DESC) AS rn
   FROM messages m WHERE chat_id IN (?)) WHERE rn <= `+fmt.Sprint(perChat), chats.ids)
@@ -468,6 +498,9 @@ ON CONFLICT (id) DO UPDATE SET `+updateCols(personRowCols), p); err != nil {
 			if err := appendEvent(ctx, tx, core.EventPersonChanged, p.ID, 0, 0, at); err != nil {
 				return err
 			}
+		}
+		if err := applyLogs(ctx, tx, rs.Logs); err != nil {
+			return err
 		}
 		if err := applyTasks(ctx, tx, rs.People, rs.Tasks, at); err != nil {
 			return err

@@ -25,6 +25,8 @@ import (
 
 	"github.com/jmoiron/sqlx"
 	"github.com/mattn/go-sqlite3"
+
+	"switchboard/backend/core"
 )
 
 // driverName is go-sqlite3 with per-connection tuning. Reads of the people list and the tab
@@ -79,6 +81,21 @@ type Store struct {
 	subs    map[chan struct{}]struct{}
 	commits atomic.Int64 // committed write transactions, for the checkpointer
 	ckpt    *checkpointer
+	// replica: this store is a copy of a team hub's (SetReplica).
+	replica atomic.Bool
+}
+
+// SetReplica marks the store as a replica's copy of a team hub. The hub keeps the person logs:
+// an action taken here (archive, a chat switch) changes the local row at once but logs nothing;
+// the hub's entry for it arrives with the hub's rows, under the hub's id.
+func (s *Store) SetReplica(on bool) { s.replica.Store(on) }
+
+// logAction logs a person's entry for an action taken in this store (none on a replica).
+func (s *Store) logAction(ctx context.Context, tx *sqlx.Tx, personID int64, kind core.LogKind, params core.LogParams, at int64) error {
+	if s.replica.Load() {
+		return nil
+	}
+	return addLog(ctx, tx, personID, kind, params, at)
 }
 
 // Open opens (creating if needed) the database file at path and applies pending migrations.

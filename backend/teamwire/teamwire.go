@@ -411,6 +411,11 @@ func ValidateRows(r core.RowSet) error {
 			return refuse("invalid_task")
 		}
 	}
+	for _, l := range r.Logs {
+		if l.ID <= 0 || l.PersonID <= 0 || l.Kind == "" || !utf8.ValidString(string(l.Kind)) {
+			return refuse("invalid_log")
+		}
+	}
 	for _, ids := range [][]int64{r.Gone.People, r.Gone.Chats, r.Gone.Messages} {
 		for _, id := range ids {
 			if id <= 0 {
