@@ -70,6 +70,7 @@ var errorCodes = []struct {
 	{ErrTaskDue, "task_due"},
 	{store.ErrUnknownAssignee, "unknown_assignee"},
 	{store.ErrAssigneeDisabled, "assignee_disabled"},
+	{store.ErrMentionDisabled, "mention_disabled"},
 	{store.ErrClaimed, "claimed"},
 	{ErrAdminOnly, "admin_only"},
 	{core.ErrDialogueClosed, "dialogue_closed"},

@@ -949,3 +949,36 @@ func TestPersonLogsAreTheSameOnEveryDesktop(t *testing.T) {
 		t.Fatalf("entries applied twice: %+v", logs(b.st))
 	}
 }
+
+// A tag of a disabled manager is refused by the hub with its reason, which the note's local
+// copy then shows; nothing reaches the hub's history.
+func TestTaggingADisabledManagerIsRefused(t *testing.T) {
+	h := startHub(t)
+	h.fake.PushText(1001, "Ann", "hi")
+	a := openDesk(t, h, "Alice")
+	a.start(t)
+	ctx := context.Background()
+	waitFor(t, "Alice online with Ann", 10*time.Second, func() bool {
+		st, _ := a.eng.ReplicaStatus()
+		return st.State == replica.StateOnline && len(withText(everything(t, a.st), "hi")) == 1
+	})
+	if _, err := h.st.Accounts().SetDisabled(ctx, h.ids["Bob"], true, time.Now().UnixMilli()); err != nil {
+		t.Fatal(err)
+	}
+	chat := withText(everything(t, a.st), "hi")[0].ChatID
+	if _, err := a.eng.Inbox.AddNote(ctx, chat, "Bob, see this", []int64{h.ids["Bob"]}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the note refused on Alice's desktop", 10*time.Second, func() bool {
+		notes := withText(everything(t, a.st), "Bob, see this")
+		return len(notes) == 1 && notes[0].Status == "failed" && notes[0].Error == "mention_disabled"
+	})
+	if n := len(withText(everything(t, h.st), "Bob, see this")); n != 0 {
+		t.Fatalf("the hub kept %d refused notes", n)
+	}
+	// Tagging an active manager still works.
+	if _, err := a.eng.Inbox.AddNote(ctx, chat, "Alice notes", []int64{h.ids["Alice"]}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the other note at the hub", 10*time.Second, func() bool { return len(withText(everything(t, h.st), "Alice notes")) == 1 })
+}

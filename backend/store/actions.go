@@ -196,12 +196,14 @@ func (s *Store) AddNoteKeyed(ctx context.Context, key string, chatID, managerID 
 				continue
 			}
 			seen[id] = true
-			var ok bool
-			if err := tx.GetContext(ctx, &ok, `SELECT EXISTS (SELECT 1 FROM managers WHERE id = ?)`, id); err != nil {
+			exists, disabled, err := managerState(ctx, tx, id)
+			switch {
+			case err != nil:
 				return fmt.Errorf("store: note mention %d: %w", id, err)
-			}
-			if !ok {
+			case !exists:
 				return fmt.Errorf("store: note mentions manager %d: %w", id, ErrNotFound)
+			case disabled:
+				return fmt.Errorf("store: note mentions manager %d: %w", id, ErrMentionDisabled)
 			}
 			uniq = append(uniq, id)
 		}

@@ -17,6 +17,8 @@ var (
 	ErrUnknownAssignee = errors.New("store: unknown assignee")
 	// ErrAssigneeDisabled: a task names a manager whose account is disabled.
 	ErrAssigneeDisabled = errors.New("store: assignee disabled")
+	// ErrMentionDisabled: a note tags a manager whose account is disabled.
+	ErrMentionDisabled = errors.New("store: tagged manager disabled")
 )
 
 const taskCols = `id, person_id, assignee_id, title, due_at, done, done_at`
@@ -45,21 +47,28 @@ func (s *Store) Task(ctx context.Context, id int64) (core.Task, error) {
 	return t, nil
 }
 
-// checkAssignee fails with ErrUnknownAssignee for a manager who does not exist and with
-// ErrAssigneeDisabled for one whose hub account is disabled (solo mode has no accounts).
-func checkAssignee(ctx context.Context, tx *sqlx.Tx, managerID int64) error {
+// managerState says whether a manager exists and whether their hub account is disabled (solo
+// mode has no accounts).
+func managerState(ctx context.Context, tx *sqlx.Tx, managerID int64) (exists, disabled bool, err error) {
 	var row struct {
 		Exists   bool `db:"present"`
 		Disabled bool `db:"disabled"`
 	}
-	if err := tx.GetContext(ctx, &row, `SELECT EXISTS (SELECT 1 FROM managers WHERE id = ?1) AS present,
-  EXISTS (SELECT 1 FROM accounts WHERE manager_id = ?1 AND disabled = 1) AS disabled`, managerID); err != nil {
+	err = tx.GetContext(ctx, &row, `SELECT EXISTS (SELECT 1 FROM managers WHERE id = ?1) AS present,
+  EXISTS (SELECT 1 FROM accounts WHERE manager_id = ?1 AND disabled = 1) AS disabled`, managerID)
+	return row.Exists, row.Disabled, err
+}
+
+// checkAssignee fails with ErrUnknownAssignee for a manager who does not exist and with
+// ErrAssigneeDisabled for one whose hub account is disabled.
+func checkAssignee(ctx context.Context, tx *sqlx.Tx, managerID int64) error {
+	exists, disabled, err := managerState(ctx, tx, managerID)
+	switch {
+	case err != nil:
 		return fmt.Errorf("store: task assignee %d: %w", managerID, err)
-	}
-	if !row.Exists {
+	case !exists:
 		return fmt.Errorf("store: task assignee %d: %w", managerID, ErrUnknownAssignee)
-	}
-	if row.Disabled {
+	case disabled:
 		return fmt.Errorf("store: task assignee %d: %w", managerID, ErrAssigneeDisabled)
 	}
 	return nil

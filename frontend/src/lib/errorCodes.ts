@@ -43,6 +43,7 @@ export const goErrorCodes = [
   'task_due',
   'unknown_assignee',
   'assignee_disabled',
+  'mention_disabled',
   'claimed',
   'admin_only',
   'dialogue_closed',

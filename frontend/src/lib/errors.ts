@@ -157,6 +157,10 @@ export const errorWords: Record<ErrorCode, Words> = {
     en: 'This manager’s account is disabled: choose another assignee.',
     ru: 'Учётная запись этого менеджера отключена: выберите другого исполнителя.',
   },
+  mention_disabled: {
+    en: 'A manager you tagged has a disabled account and would never see it: remove them from the note.',
+    ru: 'Учётная запись отмеченного менеджера отключена, и он не увидит отметку: уберите его из заметки.',
+  },
   claimed: {
     en: '{owner} has already taken this chat.',
     ru: 'Этот чат уже взял(а) {owner}.',
