@@ -69,6 +69,7 @@ test-frontend: deps
 
 test-e2e: deps frontend hub
 	bash scripts/e2e.sh
+	bash scripts/e2e-team.sh
 
 test-smoke: app hub
 	bash scripts/smoke.sh

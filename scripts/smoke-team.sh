@@ -53,16 +53,18 @@ setsid "$H" replica --hub "$hub" --data desk2 --credentials oleg.credentials >de
 pids+=($!)
 disown
 
+(umask 077 && curl -fs -X POST "$hub/api/v1/login" -H "Content-Type: application/json" \
+  -d '{"email":"vera@example.com","password":"vera-password-1"}' >vera.login)
+jq -c --arg hub "$hub" '{hubUrl: $hub, email: "vera@example.com", account: .account}' vera.login >vera.membership
+
 export SWITCHBOARD_READY_FILE=$work/ready.json
 setsid "$OLDPWD/scripts/with-desktop.sh" sh -c '
   set -e
   hub=$1 app=$2 H=$3
   # What Settings → Team leaves after signing in: the session in the keyring, the membership
-  # (no secret) in the data directory'"'"'s own settings.
-  curl -fs -X POST "$hub/api/v1/login" -H "Content-Type: application/json" \
-    -d "{\"email\":\"vera@example.com\",\"password\":\"vera-password-1\"}" | jq -j .token |
-    secret-tool store --label "Switchboard hub session" service switchboard username hub-session
-  sqlite3 desk/switchboard.db "INSERT OR REPLACE INTO settings (key, value) VALUES (\"team_hub\", json_object(\"hubUrl\", \"$hub\", \"email\", \"vera@example.com\"))"
+  # (the hub and the account, no secret) in the data directory'"'"'s own settings.
+  jq -j .token vera.login | secret-tool store --label "Switchboard hub session" service switchboard username hub-session
+  sqlite3 desk/switchboard.db "INSERT OR REPLACE INTO settings (key, value) VALUES (\"team_hub\", CAST(readfile(\"vera.membership\") AS TEXT))"
   "$app" --data desk >app.log 2>&1 &
   pid=$!
   for i in $(seq 1 60); do [ -s "$SWITCHBOARD_READY_FILE" ] && break; sleep 0.5; done

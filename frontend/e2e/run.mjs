@@ -26,10 +26,14 @@ const filter = (process.env.E2E_ONLY || process.argv.slice(2).find((a) => !a.sta
   .map((x) => x.trim())
   .filter(Boolean);
 
+// E2E_SUITE=team (scripts/e2e-team.sh) runs only the specs of e2e/team-mode, against a desktop
+// that is a replica of a team hub; every other run leaves them out.
+const suite = process.env.E2E_SUITE === 'team' ? 'team-mode' : '';
 const specs = [];
 let currentFile = 'run';
 const spec = (name, fn) => specs.push({ name, fn, file: currentFile });
-const selected = (s) => filter.length === 0 || filter.some((f) => s.name.includes(f) || s.file.includes(f));
+const inSuite = (s) => (suite ? s.file.startsWith(`${suite}/`) : !s.file.includes('/'));
+const selected = (s) => inSuite(s) && (filter.length === 0 || filter.some((f) => s.name.includes(f) || s.file.includes(f)));
 
 // ---------- specs ----------
 spec('tabs: Important opens by default when not empty; All and Unread switch', async ({ page }) => {
@@ -303,18 +307,20 @@ spec('sending a text queues it (demo channels are not connected)', async ({ page
 // registers them with spec() and gets the helpers above. They run after the specs in this file,
 // in file-name order.
 {
-  const here = path.dirname(fileURLToPath(import.meta.url));
+  const here = path.join(path.dirname(fileURLToPath(import.meta.url)), suite);
   for (const f of (await readdir(here)).filter((n) => n.endsWith('.spec.mjs')).sort()) {
     const mod = await import(pathToFileURL(path.join(here, f)).href);
     if (typeof mod.default !== 'function') {
       console.log(`note: ${f} has no default-exported register function; skipped`);
       continue;
     }
-    currentFile = f.replace(/\.spec\.mjs$/, '');
+    currentFile = (suite ? `${suite}/` : '') + f.replace(/\.spec\.mjs$/, '');
     await mod.default({ spec, shot, waitRows, search, openTab, openHostile, cardField, rowNames, rows, count, listSettled, HOSTILE_NAME });
   }
 }
 
+// The policy holds in both suites.
+currentFile = suite ? `${suite}/csp` : 'run';
 spec('the page runs under a strict Content-Security-Policy that blocks injected scripts', async ({ page, violations }) => {
   const resp = await page.request.get(URL + '/');
   const csp = resp.headers()['content-security-policy'] || '';
