@@ -36,9 +36,10 @@ func slept(wall, mono, every time.Duration) bool {
 	return wall-mono > 2*every
 }
 
-// wakeEngine makes the pollers and the outbox retry now (after sleep, or when the UI sees the
-// network come back).
-func (a *shell) wakeEngine() { a.inbox.Wake() }
+// wakeEngine makes the engine retry now (after sleep, or when the UI sees the network come
+// back): in solo mode the pollers and the outbox; as a team replica, the hub's feed, whose socket
+// may have died silently with the sleep, and the writes waiting for the hub.
+func (a *shell) wakeEngine() { a.eng.Wake() }
 
 // NetworkOnline is called by the UI when the webview reports the network is back.
 func (a *Desktop) NetworkOnline() { a.wakeEngine() }

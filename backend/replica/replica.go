@@ -121,7 +121,8 @@ func New(cfg Config) (*Replica, error) {
 		return nil, fmt.Errorf("replica: hub URL %q: want http:// or https://", cfg.HubURL)
 	}
 	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = &http.Client{Timeout: 60 * time.Second}
+		// Its own connection pool: Wake closes it, which must not touch anyone else's.
+		cfg.HTTPClient = &http.Client{Timeout: 60 * time.Second, Transport: http.DefaultTransport.(*http.Transport).Clone()}
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -198,6 +199,9 @@ func (r *Replica) Wake() {
 		r.dropFeed()
 	}
 	r.mu.Unlock()
+	// Kept-alive connections to the hub died with the sleep as the socket did: a request sent on
+	// one would wait out the client's timeout.
+	r.cfg.HTTPClient.CloseIdleConnections()
 	signal(r.wake)
 	signal(r.kickUp)
 }
