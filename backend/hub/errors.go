@@ -27,6 +27,7 @@ const (
 	CodeInvalidMutation  = "invalid_mutation"   // params.reason: teamwire's (unknown_kind, missing_chat, …)
 	CodeMutationRefused  = "mutation_refused"   // params.reason: the inbox's error code (text_too_long, …)
 	CodeNoSync           = "sync_unavailable"   // this hub serves accounts only (no engine behind it)
+	CodeDiskFull         = "disk_full"          // the hub's disk (or its --max-db-mb) is full: retry later, nothing was changed
 )
 
 // ErrorCodes lists every code, for the desktop's table of words (a test there can enumerate it).
@@ -34,7 +35,7 @@ var ErrorCodes = []string{
 	CodeUnauthorized, CodeForbidden, CodeNotFound, CodeBadRequest, CodeRequestTooLarge,
 	CodeInvalidEmail, CodeInvalidRole, CodeInvalidName, CodePasswordTooShort, CodePasswordTooLong,
 	CodeLoginFailed, CodeLoginRateLimited, CodeEmailTaken, CodeLastAdmin, CodeInternal,
-	CodeInvalidMutation, CodeMutationRefused, CodeNoSync,
+	CodeInvalidMutation, CodeMutationRefused, CodeNoSync, CodeDiskFull,
 }
 
 // apiError is an answer that is not a success: an HTTP status and a code with parameters.

@@ -279,6 +279,11 @@ func (s *Server) accountError(what string, err error) *apiError {
 }
 
 func (s *Server) internal(what string, err error) *apiError {
+	if errors.Is(err, store.ErrDiskFull) {
+		// Not a refusal: the same request succeeds once there is room, so a desktop keeps it.
+		s.log.Error("hub: "+what+": the disk is full", "err", err)
+		return newError(http.StatusInsufficientStorage, CodeDiskFull, nil)
+	}
 	s.log.Error("hub: "+what, "err", err)
 	return newError(http.StatusInternalServerError, CodeInternal, nil)
 }

@@ -226,7 +226,7 @@ func (s *Server) apply(ctx context.Context, st *store.Store, manager int64, admi
 		// A missing chat or message is a refusal like any other (reason not_found): a 404 from
 		// this route means a hub without the sync API, which a desktop waits out.
 		code := inbox.ErrorCode(err)
-		if code == inbox.CodeInternal {
+		if code == inbox.CodeInternal || errors.Is(err, store.ErrDiskFull) {
 			return res, s.internal("mutation "+m.Kind, err)
 		}
 		params := map[string]any{"reason": code}

@@ -35,6 +35,7 @@ const (
 	CodeEmailTaken    = "hub_email_taken"        //
 	CodeLastAdmin     = "hub_last_admin"         // the company would have no active admin left
 	CodeBadRequest    = "hub_bad_request"        // the hub refused the request's form (a bug on one side)
+	CodeDiskFull      = "hub_disk_full"          // the hub's disk is full: writes wait and go later
 )
 
 // ErrorCodes lists every code, for the UI's table of words (backend/inbox.ErrorCodes adds them).
@@ -42,7 +43,7 @@ var ErrorCodes = []string{
 	CodeBadURL, CodeInsecureURL, CodeUnreachable, CodeTLS, CodeNotAHub, CodeOtherVersion, CodeServerError,
 	CodeLoginFailed, CodeRateLimited, CodeSessionEnded, CodeForbidden, CodeNotFound, CodeNotConnected,
 	CodeInvalidEmail, CodeInvalidName, CodeInvalidRole, CodePasswordShort, CodePasswordLong, CodeEmailTaken,
-	CodeLastAdmin, CodeBadRequest,
+	CodeLastAdmin, CodeBadRequest, CodeDiskFull,
 }
 
 // apiCodes maps the hub's own answer codes (backend/hub/errors.go) to the client's.
@@ -62,6 +63,7 @@ var apiCodes = map[string]string{
 	"email_taken":        CodeEmailTaken,
 	"last_admin":         CodeLastAdmin,
 	"internal":           CodeServerError,
+	"disk_full":          CodeDiskFull,
 }
 
 // Error is a failed hub call: a stable Code for the person, an optional Detail for the words'

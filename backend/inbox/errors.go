@@ -53,6 +53,7 @@ var errorCodes = []struct {
 	{ErrInvalid, "invalid"},
 	{ErrTeamUnsupported, "team_unsupported"},
 	{store.ErrNotFound, "not_found"},
+	{store.ErrDiskFull, "disk_full"},
 	{store.ErrNotFailed, "not_failed"},
 	{voice.ErrNoMicrophone, "no_microphone"},
 	{voice.ErrMicrophoneLost, "microphone_lost"},

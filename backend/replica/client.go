@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"strconv"
 
+	"switchboard/backend/hubclient"
+	"switchboard/backend/store"
 	"switchboard/backend/teamwire"
 )
 
@@ -29,10 +31,19 @@ func (e *hubError) Error() string {
 var errSignedOut = errors.New("replica: signed out")
 
 // code is what the status shows for err: the hub's code, or "network".
+// codeDiskFull: this computer's disk is full (the inbox's code for store.ErrDiskFull).
+const codeDiskFull = "disk_full"
+
 func code(err error) string {
 	var he *hubError
 	if errors.As(err, &he) {
+		if he.Code == "disk_full" {
+			return hubclient.CodeDiskFull // the hub's disk, worded apart from this computer's
+		}
 		return he.Code
+	}
+	if errors.Is(err, store.ErrDiskFull) {
+		return codeDiskFull
 	}
 	if errors.Is(err, errSignedOut) {
 		return "unauthorized"

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"switchboard/backend/hubclient"
 	"switchboard/backend/store"
 	"switchboard/backend/teamwire"
 )
@@ -45,9 +46,11 @@ func (r *Replica) uplink(ctx context.Context) {
 				}
 				r.log.Info("replica: mutation not delivered yet", "id", p.ID, "kind", p.Kind, "err", err)
 				r.st.PendingRetry(ctx, p.ID, code(err))
+				r.noteUplink(code(err))
 				failed = true
 				break
 			}
+			r.noteUplink("")
 			b.reset()
 		}
 		r.refreshPending(ctx)
@@ -55,6 +58,17 @@ func (r *Replica) uplink(ctx context.Context) {
 			return
 		}
 	}
+}
+
+// noteUplink shows in the status why writes wait when the person can act on it (a full disk, on
+// this computer or at the hub); a delivery clears it.
+func (r *Replica) noteUplink(c string) {
+	full := func(c string) bool { return c == codeDiskFull || c == hubclient.CodeDiskFull }
+	r.setStatus(func(s *Status) {
+		if full(c) || (c == "" && full(s.LastError)) {
+			s.LastError = c
+		}
+	})
 }
 
 // post delivers one mutation. It returns an error only when the mutation should be tried again.

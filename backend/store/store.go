@@ -243,18 +243,53 @@ func (s *Store) applyMigration(ctx context.Context, name string, n int) error {
 	return tx.Commit()
 }
 
+// ErrDiskFull: a write found no room (the disk is full, or the database reached the size it
+// is allowed, LimitSize). The transaction was rolled back whole: nothing was half written, and
+// the same write succeeds once there is room.
+var ErrDiskFull = errors.New("store: disk full")
+
+// diskFull marks SQLite's "database or disk is full" as ErrDiskFull, keeping the cause.
+func diskFull(err error) error {
+	var se sqlite3.Error
+	if errors.As(err, &se) && se.Code == sqlite3.ErrFull && !errors.Is(err, ErrDiskFull) {
+		return fmt.Errorf("%w: %w", ErrDiskFull, err)
+	}
+	return err
+}
+
 // runTx runs fn in one transaction on db and commits it, or rolls back on error.
 func runTx(ctx context.Context, db *sqlx.DB, fn func(tx *sqlx.Tx) error) error {
 	tx, err := db.BeginTxx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("store: begin: %w", err)
+		return diskFull(fmt.Errorf("store: begin: %w", err))
 	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
-		return err
+		return diskFull(err)
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("store: commit: %w", err)
+		return diskFull(fmt.Errorf("store: commit: %w", err))
+	}
+	return nil
+}
+
+// LimitSize caps how large the database may grow, in bytes (0: no cap beyond the disk's): a
+// write that would pass it fails with ErrDiskFull, as on a full disk, and changes nothing; a cap
+// below the present size holds the database at that size. A hub
+// on a disk it shares with other services keeps room for them this way (serve --max-db-mb).
+func (s *Store) LimitSize(maxBytes int64) error {
+	ctx := context.Background()
+	var pageSize int64
+	if err := s.write.GetContext(ctx, &pageSize, `PRAGMA page_size`); err != nil {
+		return fmt.Errorf("store: page size: %w", err)
+	}
+	pages := int64(0xfffffffe) // SQLite's largest page count: no cap
+	if maxBytes > 0 {
+		pages = max(1, maxBytes/pageSize)
+	}
+	// The writer is the one connection that ever grows the file.
+	if _, err := s.write.ExecContext(ctx, fmt.Sprintf(`PRAGMA max_page_count = %d`, pages)); err != nil {
+		return fmt.Errorf("store: limit size: %w", err)
 	}
 	return nil
 }

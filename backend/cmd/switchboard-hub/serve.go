@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -27,14 +28,23 @@ func runServe(args []string) error {
 	tokens := tokensFlag(fs)
 	syncEvery := fs.Duration("sync", 10*time.Second, "how often to pick up channels added or removed by `channel add/remove`")
 	api := hubAPIFlags(fs)
+	maxDBMB := fs.Int64("max-db-mb", 0, "stop taking writes before the database passes this many MB, answering disk_full as on a full disk (0: no cap; for a disk shared with other services)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *maxDBMB < 0 {
+		return errors.New("serve: --max-db-mb must be 0 or more")
 	}
 	st, err := store.OpenDir(*dir)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	if *maxDBMB > 0 {
+		if err := st.LimitSize(*maxDBMB << 20); err != nil {
+			return err
+		}
+	}
 	sec, where, err := tokenStore(*tokens, *dir)
 	if err != nil {
 		return err

@@ -27,6 +27,7 @@ export const goErrorCodes = [
   'invalid',
   'team_unsupported',
   'not_found',
+  'disk_full',
   'not_failed',
   'no_microphone',
   'microphone_lost',
@@ -83,6 +84,7 @@ export const goErrorCodes = [
   'hub_email_taken',
   'hub_last_admin',
   'hub_bad_request',
+  'hub_disk_full',
 ] as const;
 
 export type GoErrorCode = (typeof goErrorCodes)[number];

@@ -186,6 +186,14 @@ export const errorWords: Record<ErrorCode, Words> = {
     en: 'No token is stored for this channel: connect it again in Settings → Channels.',
     ru: 'Для этого канала не сохранён токен: подключите его заново в Настройках → Каналы.',
   },
+  disk_full: {
+    en: 'This computer’s disk is full: nothing was changed. Free some space and try again.',
+    ru: 'Диск этого компьютера заполнен: ничего не изменено. Освободите место и повторите.',
+  },
+  hub_disk_full: {
+    en: 'The team hub’s disk is full: your changes wait on this computer and go as soon as the hub has room.',
+    ru: 'Диск сервера команды заполнен: ваши изменения ждут на этом компьютере и уйдут, как только на сервере появится место.',
+  },
   store_failed: {
     en: 'Incoming messages could not be saved on this computer; they will come again. Check the free disk space.',
     ru: 'Входящие сообщения не удалось сохранить на этом компьютере; они придут снова. Проверьте свободное место на диске.',

@@ -21,6 +21,17 @@ describe('ReplicaStatusLine', () => {
     expect(replicaWords.t.ru(key, vars)).toBe('Нет связи — ждут отправки: 3');
   });
 
+  it('says whose disk is full, as a warning, in both languages', () => {
+    const hub: ReplicaStatus = { ...base, state: 'online', pending: 2, lastError: 'hub_disk_full' };
+    render(<ReplicaStatusLine status={hub} />);
+    const line = screen.getByRole('status');
+    expect(line.textContent).toBe('The team hub’s disk is full — 2 changes waiting here until it has room');
+    expect(line.className).toContain('pill-warn');
+    const [key, vars] = replicaLine({ ...base, state: 'offline', lastError: 'disk_full' })!;
+    expect(key).toBe('replica.diskFull');
+    expect(replicaWords.t.ru(key, vars)).toBe('Диск этого компьютера заполнен: новые сообщения команды ждут, пока вы не освободите место');
+  });
+
   it('shows snapshot progress and a sign-out', () => {
     expect(replicaLine({ ...base, state: 'bootstrapping', done: 200, total: 1000 })).toEqual(['replica.bootstrapping', { done: 200, total: 1000 }]);
     expect(replicaWords.t.en('replica.bootstrapping', { done: 200, total: 1000 })).toBe('Downloading the team’s chats: 200 of 1000');

@@ -17,6 +17,11 @@ export interface ReplicaStatus {
 /** The words for a status, or null when there is nothing to say. */
 export function replicaLine(s: ReplicaStatus | null): [ReplicaKey, Record<string, number>] | null {
   if (!s) return null;
+  // A full disk is something the person can act on: say so rather than only "offline".
+  if (s.state === 'offline' || s.state === 'online') {
+    if (s.lastError === 'disk_full') return ['replica.diskFull', { n: s.pending }];
+    if (s.lastError === 'hub_disk_full') return ['replica.hubDiskFull', { n: s.pending }];
+  }
   switch (s.state) {
     case 'connecting':
       return ['replica.connecting', {}];
@@ -33,13 +38,15 @@ export function replicaLine(s: ReplicaStatus | null): [ReplicaKey, Record<string
   }
 }
 
+const fullDisk: ReadonlySet<ReplicaKey> = new Set<ReplicaKey>(['replica.diskFull', 'replica.hubDiskFull']);
+
 export function ReplicaStatusLine({ status }: { status: ReplicaStatus | null }): ReactNode {
   const { t } = useWords(replicaWords);
   const line = replicaLine(status);
   if (!line) return null;
   return (
     <span
-      className={status?.state === 'online' || status?.state === 'bootstrapping' ? 'pill' : 'pill pill-warn'}
+      className={(status?.state === 'online' || status?.state === 'bootstrapping') && !fullDisk.has(line[0]) ? 'pill' : 'pill pill-warn'}
       role="status"
       data-state={status?.state}
       data-testid="replica-status"
