@@ -57,8 +57,8 @@ type ReportGroup struct {
 	ManagerID        int64  `db:"manager_id" json:"managerId"`
 	Manager          string `db:"manager" json:"manager"`
 	Type             string `db:"type" json:"type"`
-	Cycles           int    `db:"cycles" json:"cycles"` // opened in the period (owner's line)
-	Closed           int    `db:"closed" json:"closed"` // of those, closed by now
+	Cycles           int    `db:"cycles" json:"cycles"`                       // opened in the period (owner's line)
+	Closed           int    `db:"closed" json:"closed"`                       // of those, closed by now
 	FirstResponseSum int64  `db:"first_response_sum" json:"firstResponseSum"` // ms, over the responder's lines
 	FirstResponseN   int    `db:"first_response_n" json:"firstResponseN"`
 	ResolutionSum    int64  `db:"resolution_sum" json:"resolutionSum"` // ms, over the closed cycles
