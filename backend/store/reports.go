@@ -82,7 +82,7 @@ type ReportGroup struct {
 // Every lookup is an index seek: cycles by dialogue_cycles_opened (0015), messages by the
 // partial messages_manager (0015) for manager messages and messages_history for the client's.
 const reportCycles = `
-WITH cyc AS (
+WITH cyc AS MATERIALIZED (
   SELECT cy.dialogue_id, cy.number, cy.opened_at, cy.opened_by, cy.closed_at, cy.closed_by,
          cy.client_rating, cy.manager_rating, cy.rating_message_id, d.chat_id, d.type, d.status,
          MAX(COALESCE((SELECT p.closed_at FROM dialogue_cycles p
@@ -92,14 +92,14 @@ WITH cyc AS (
                          AND m.status <> 'failed' AND m.created_at < cy.opened_at), 0)) AS waiting_since
   FROM dialogue_cycles cy JOIN dialogues d ON d.id = cy.dialogue_id
   WHERE cy.opened_at >= ? AND cy.opened_at < ?
-), asked AS (
+), asked AS MATERIALIZED (
   SELECT c.*,
          (SELECT MIN(m.created_at) FROM messages m
           WHERE m.chat_id = c.chat_id AND m.created_at > c.waiting_since
             AND (c.closed_at = 0 OR m.created_at <= c.closed_at)
             AND m.kind = 'message' AND m.sender = 'client') AS asked_at
   FROM cyc c
-), measured AS (
+), measured AS MATERIALIZED (
   SELECT a.*, COALESCE(r.created_at, 0) AS replied_at, COALESCE(r.manager_id, 0) AS responder_id
   FROM asked a
   LEFT JOIN messages r ON r.id = (
@@ -169,4 +169,21 @@ ORDER BY manager, l.manager_id, l.type`, from.UnixMilli(), to.UnixMilli())
 		return nil, fmt.Errorf("store: report %s..%s: %w", from.Format(time.RFC3339), to.Format(time.RFC3339), err)
 	}
 	return out, nil
+}
+
+// ReportSpan is when the first and the last dialogue cycle were opened (zero times when there
+// is none): the bench asks for periods where the dataset has dialogues, whenever it was made.
+func (s *Store) ReportSpan(ctx context.Context) (first, last time.Time, err error) {
+	var span struct {
+		First int64 `db:"first"`
+		Last  int64 `db:"last"`
+	}
+	if err := s.read.GetContext(ctx, &span, `
+SELECT COALESCE(MIN(opened_at), 0) AS first, COALESCE(MAX(opened_at), 0) AS last FROM dialogue_cycles`); err != nil {
+		return time.Time{}, time.Time{}, fmt.Errorf("store: report span: %w", err)
+	}
+	if span.Last == 0 {
+		return time.Time{}, time.Time{}, nil
+	}
+	return time.UnixMilli(span.First), time.UnixMilli(span.Last), nil
 }
