@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"switchboard/backend/store"
 )
@@ -227,15 +228,21 @@ func (s *Service) DialoguesReportCSV(ctx context.Context, from, to time.Time, lo
 	return b.String(), nil
 }
 
-// cell keeps a name a client (or anyone) chose from being read as a formula by a spreadsheet:
-// a cell starting with = + - @ or a control character gets a leading apostrophe, which
-// spreadsheets show as text and do not evaluate.
+// cell keeps a name a client (or anyone) chose from acting on what reads the file: a cell
+// starting with = + - @ gets a leading apostrophe, which spreadsheets show as text and do not
+// evaluate as a formula; line breaks and tabs become spaces (one cycle, one line) and other
+// control characters (a terminal's escape sequences, when the CSV is printed) become U+FFFD.
 func cell(s string) string {
-	if s == "" {
-		return s
-	}
-	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r':
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case r == '\n' || r == '\r' || r == '\t':
+			return ' '
+		case unicode.IsControl(r):
+			return '\uFFFD'
+		}
+		return r
+	}, s)
+	if s != "" && strings.ContainsRune("=+-@", rune(s[0])) {
 		return "'" + s
 	}
 	return s

@@ -16,7 +16,7 @@ import (
 // manager says so, and the CSV row carries the same figures with the name kept as text.
 func TestDialoguesReportAndCSV(t *testing.T) {
 	ctx := context.Background()
-	e := newComposeEnv(t, core.Telegram, "=HYPERLINK(\"http://evil\")")
+	e := newComposeEnv(t, core.Telegram, "=HYPERLINK(\"http://evil\")\x1b[2J\nBob")
 	s, err := New(e.st)
 	if err != nil {
 		t.Fatal(err)
@@ -74,7 +74,7 @@ func TestDialoguesReportAndCSV(t *testing.T) {
 	for i, k := range recs[0] {
 		row[k] = recs[1][i]
 	}
-	if row["client"] != `'=HYPERLINK("http://evil")` || row["type"] != "Billing" || row["status"] != "closed" ||
+	if row["client"] != "'=HYPERLINK(\"http://evil\")\uFFFD[2J Bob" || row["type"] != "Billing" || row["status"] != "closed" ||
 		row["first_response_s"] != "240" || row["resolution_s"] != "600" || row["manager_rating"] != "4" || row["client_rating"] != "" ||
 		row["opened_at"] != composeNow.Format(time.RFC3339) || row["client_first_message_at"] != composeNow.Format(time.RFC3339) || row["cycle"] != "1" {
 		t.Errorf("csv row = %v", row)
