@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -69,9 +70,11 @@ type ReportGroup struct {
 }
 
 // reportCycles selects the cycles opened in [?, ?) with their measures. Per cycle:
-//   - waiting_since: the later of the previous cycle's close and the chat's last manager message
-//     before the cycle opened: a client message after it had not been answered by a person when
-//     the cycle began, so the wait counts from it even if the manager opened the dialogue later;
+//   - waiting_since: the latest of the previous cycle's close, the chat's last manager message
+//     before the cycle opened, and ReportLookback before the opening: a client message after it
+//     had not been answered by a person when the cycle began, so the wait counts from it even if
+//     the manager opened the dialogue later. The lookback keeps an old conversation the bot
+//     handled (weeks before anyone opened a dialogue) from counting as a wait;
 //   - asked_at: the client's first message after waiting_since (and not after the close);
 //   - the first reply: the first manager message at or after asked_at, up to the close, that was
 //     not refused by the messenger and is not the cycle's own rating request. Bot messages and
@@ -81,11 +84,18 @@ type ReportGroup struct {
 //
 // Every lookup is an index seek: cycles by dialogue_cycles_opened (0015), messages by the
 // partial messages_manager (0015) for manager messages and messages_history for the client's.
-const reportCycles = `
+// ReportLookback is how long before a cycle opened a client's unanswered message still starts
+// the cycle's wait for a first response.
+const ReportLookback = 24 * time.Hour
+
+var reportLookbackMs = strconv.FormatInt(ReportLookback.Milliseconds(), 10)
+
+var reportCycles = `
 WITH cyc AS MATERIALIZED (
   SELECT cy.dialogue_id, cy.number, cy.opened_at, cy.opened_by, cy.closed_at, cy.closed_by,
          cy.client_rating, cy.manager_rating, cy.rating_message_id, d.chat_id, d.type, d.status,
-         MAX(COALESCE((SELECT p.closed_at FROM dialogue_cycles p
+         MAX(cy.opened_at - ` + reportLookbackMs + `,
+             COALESCE((SELECT p.closed_at FROM dialogue_cycles p
                        WHERE p.dialogue_id = cy.dialogue_id AND p.number = cy.number - 1), 0),
              COALESCE((SELECT MAX(m.created_at) FROM messages m INDEXED BY messages_manager
                        WHERE m.chat_id = d.chat_id AND m.kind = 'message' AND m.sender = 'manager'

@@ -317,3 +317,19 @@ func TestReportOutboundDialogueWaitsFromTheClientsAnswer(t *testing.T) {
 		t.Fatalf("cycles = %+v", got)
 	}
 }
+
+// A conversation the bot handled two days before is not what the dialogue is about: the wait
+// starts at most ReportLookback before the cycle opened, so the question of ten minutes ago
+// starts it.
+func TestReportWaitLooksBackADayAtMost(t *testing.T) {
+	w := newReportWorld(t)
+	chat := w.client("1", t0.Add(-48*time.Hour))
+	w.bot("1", t0.Add(-48*time.Hour+time.Second))
+	w.client("1", t0.Add(-10*minute))
+	w.open(chat, w.me, "Support", t0)
+	w.reply(chat, w.me, t0.Add(5*minute))
+	got := w.cycles(t0, dayEnd)
+	if len(got) != 1 || got[0].AskedAt != t0.Add(-10*minute).UnixMilli() || got[0].FirstResponse() != 15*minute {
+		t.Fatalf("cycles = %+v", got)
+	}
+}
