@@ -27,8 +27,17 @@ const line = (over: Partial<ReportLine>): ReportLine => ({
   ...over,
 });
 
-const anna = line({ managerId: 2, name: '<img src=x onerror=alert(1)>Анна', cycles: 3, closed: 2, firstResponseMs: 5 * min, firstResponseN: 2,
-  resolutionMs: 80 * min, clientRating: 4.5, clientRatingN: 2 });
+const anna = line({
+  managerId: 2,
+  name: '<img src=x onerror=alert(1)>Анна',
+  cycles: 3,
+  closed: 2,
+  firstResponseMs: 5 * min,
+  firstResponseN: 2,
+  resolutionMs: 80 * min,
+  clientRating: 4.5,
+  clientRatingN: 2,
+});
 const nobody = line({ managerId: 0, name: '', cycles: 1 });
 const total = line({ cycles: 4, closed: 2, firstResponseMs: 5 * min, firstResponseN: 2, resolutionMs: 80 * min, clientRating: 4.5, clientRatingN: 2 });
 const billing = line({ name: 'Billing', cycles: 4, closed: 2, firstResponseMs: 45_000, firstResponseN: 1 });
@@ -72,7 +81,10 @@ describe('periodRange', () => {
     expect(periodRange('today', now, { from: '', to: '' })).toEqual({ from: today, to: tomorrow });
     expect(periodRange('7d', now, { from: '', to: '' })).toEqual({ from: new Date(2026, 2, 4).getTime(), to: tomorrow });
     expect(periodRange('30d', now, { from: '', to: '' })).toEqual({ from: new Date(2026, 1, 9).getTime(), to: tomorrow });
-    expect(periodRange('custom', now, { from: '2026-03-01', to: '2026-03-01' })).toEqual({ from: new Date(2026, 2, 1).getTime(), to: new Date(2026, 2, 2).getTime() });
+    expect(periodRange('custom', now, { from: '2026-03-01', to: '2026-03-01' })).toEqual({
+      from: new Date(2026, 2, 1).getTime(),
+      to: new Date(2026, 2, 2).getTime(),
+    });
     expect(periodRange('custom', now, { from: '2026-03-02', to: '2026-03-01' })).toBeNull();
     expect(periodRange('custom', now, { from: '', to: '2026-03-01' })).toBeNull();
     expect(dayInput(now)).toBe('2026-03-10');
@@ -82,8 +94,14 @@ describe('periodRange', () => {
   it('writes spans in their two largest units', () => {
     expect(spanParts(45_000)).toEqual([{ unit: 's', n: 45 }]);
     expect(spanParts(5 * min)).toEqual([{ unit: 'min', n: 5 }]);
-    expect(spanParts(80 * min)).toEqual([{ unit: 'h', n: 1 }, { unit: 'min', n: 20 }]);
-    expect(spanParts(51 * 60 * min)).toEqual([{ unit: 'd', n: 2 }, { unit: 'h', n: 3 }]);
+    expect(spanParts(80 * min)).toEqual([
+      { unit: 'h', n: 1 },
+      { unit: 'min', n: 20 },
+    ]);
+    expect(spanParts(51 * 60 * min)).toEqual([
+      { unit: 'd', n: 2 },
+      { unit: 'h', n: 3 },
+    ]);
   });
 });
 
@@ -106,7 +124,13 @@ describe('ReportScreen', () => {
     expect(bars.map((b) => b.getAttribute('data-value'))).toEqual(['3', '1']);
     expect(Number(bars[0]!.querySelector('rect')!.getAttribute('width'))).toBeGreaterThan(Number(bars[1]!.querySelector('rect')!.getAttribute('width')));
     fireEvent.change(screen.getByTestId('report-chart-metric'), { target: { value: 'firstResponse' } });
-    const shown = screen.getAllByTestId('report-bar').map((b) => [b.querySelector('title')!.textContent, b.querySelector('.report-chart-name')!.textContent, b.querySelector('.report-chart-label')!.textContent]);
+    const shown = screen
+      .getAllByTestId('report-bar')
+      .map((b) => [
+        b.querySelector('title')!.textContent,
+        b.querySelector('.report-chart-name')!.textContent,
+        b.querySelector('.report-chart-label')!.textContent,
+      ]);
     expect(shown).toEqual([
       ['<img src=x onerror=alert(1)>Анна', '<img src=x onerror=aler…', '5 min'],
       ['Nobody', 'Nobody', '—'],
@@ -139,7 +163,9 @@ describe('ReportScreen', () => {
     await screen.findByTestId('report-table');
     fireEvent.click(screen.getByTestId('report-export'));
     await screen.findByTestId('report-saved');
-    expect(calls.exports).toEqual([[new Date(2026, 2, 4).getTime(), new Date(2026, 2, 11).getTime(), 'Save the dialogues report', 'dialogues-2026-03-04-2026-03-10.csv']]);
+    expect(calls.exports).toEqual([
+      [new Date(2026, 2, 4).getTime(), new Date(2026, 2, 11).getTime(), 'Save the dialogues report', 'dialogues-2026-03-04-2026-03-10.csv'],
+    ]);
     expect(screen.getByTestId('report-saved').textContent).toBe('Saved: /home/olga/dialogues.csv');
   });
 

@@ -74,7 +74,14 @@ export function ReportScreen({ onClose, now }: Props) {
       <div className="report-controls">
         <div className="segmented" role="group" aria-label={t('report.period')}>
           {PERIODS.map((p) => (
-            <button key={p} type="button" aria-pressed={period === p} className={period === p ? 'on' : ''} data-testid={`report-period-${p}`} onClick={() => setPeriod(p)}>
+            <button
+              key={p}
+              type="button"
+              aria-pressed={period === p}
+              className={period === p ? 'on' : ''}
+              data-testid={`report-period-${p}`}
+              onClick={() => setPeriod(p)}
+            >
               {t(`report.period.${p}`)}
             </button>
           ))}
@@ -83,23 +90,40 @@ export function ReportScreen({ onClose, now }: Props) {
           <span className="report-custom">
             <label>
               {t('report.from')}{' '}
-              <input type="date" value={custom.from} data-testid="report-from" onChange={(e) => {
+              <input
+                type="date"
+                value={custom.from}
+                data-testid="report-from"
+                onChange={(e) => {
                   const v = e.currentTarget.value;
                   setCustom((c) => ({ ...c, from: v }));
-                }} />
+                }}
+              />
             </label>
             <label>
               {t('report.to')}{' '}
-              <input type="date" value={custom.to} data-testid="report-to" onChange={(e) => {
+              <input
+                type="date"
+                value={custom.to}
+                data-testid="report-to"
+                onChange={(e) => {
                   const v = e.currentTarget.value;
                   setCustom((c) => ({ ...c, to: v }));
-                }} />
+                }}
+              />
             </label>
           </span>
         )}
         <div className="segmented" role="group" aria-label={t('report.groupBy')}>
           {(['manager', 'type'] as ReportGroupBy[]).map((g) => (
-            <button key={g} type="button" aria-pressed={groupBy === g} className={groupBy === g ? 'on' : ''} data-testid={`report-by-${g}`} onClick={() => setGroupBy(g)}>
+            <button
+              key={g}
+              type="button"
+              aria-pressed={groupBy === g}
+              className={groupBy === g ? 'on' : ''}
+              data-testid={`report-by-${g}`}
+              onClick={() => setGroupBy(g)}
+            >
               {t(`report.by.${g}`)}
             </button>
           ))}
@@ -163,13 +187,7 @@ export function ReportScreen({ onClose, now }: Props) {
             title={t('report.chartOf', { what: t(COLUMN_OF_METRIC[metric]) })}
             bars={lines.map((l) => {
               const v = chartValue(l, metric);
-              const label = !v
-                ? t('report.none')
-                : metric === 'cycles'
-                  ? String(v)
-                  : metric === 'clientRating'
-                    ? formatRating(v, locale)
-                    : span(v);
+              const label = !v ? t('report.none') : metric === 'cycles' ? String(v) : metric === 'clientRating' ? formatRating(v, locale) : span(v);
               return { name: nameOf(l), value: v, label };
             })}
           />
@@ -244,7 +262,15 @@ function BarChart({ title, bars }: { title: string; bars: Array<{ name: string; 
   const width = labelW + barW + 90;
   const max = Math.max(0, ...bars.map((b) => b.value));
   return (
-    <svg className="report-chart" role="img" aria-label={title} data-testid="report-chart" width={width} height={bars.length * rowH + 4} viewBox={`0 0 ${width} ${bars.length * rowH + 4}`}>
+    <svg
+      className="report-chart"
+      role="img"
+      aria-label={title}
+      data-testid="report-chart"
+      width={width}
+      height={bars.length * rowH + 4}
+      viewBox={`0 0 ${width} ${bars.length * rowH + 4}`}
+    >
       <title>{title}</title>
       {bars.map((b, i) => {
         const w = max > 0 ? Math.max(b.value > 0 ? 2 : 0, Math.round((b.value / max) * barW)) : 0;

@@ -59,9 +59,20 @@ export function spanParts(ms: number): Array<{ unit: 'd' | 'h' | 'min' | 's'; n:
   const min = Math.round(s / 60);
   if (min < 60) return [{ unit: 'min', n: min }];
   const h = Math.floor(min / 60);
-  if (h < 24) return min % 60 ? [{ unit: 'h', n: h }, { unit: 'min', n: min % 60 }] : [{ unit: 'h', n: h }];
+  if (h < 24)
+    return min % 60
+      ? [
+          { unit: 'h', n: h },
+          { unit: 'min', n: min % 60 },
+        ]
+      : [{ unit: 'h', n: h }];
   const d = Math.floor(h / 24);
-  return h % 24 ? [{ unit: 'd', n: d }, { unit: 'h', n: h % 24 }] : [{ unit: 'd', n: d }];
+  return h % 24
+    ? [
+        { unit: 'd', n: d },
+        { unit: 'h', n: h % 24 },
+      ]
+    : [{ unit: 'd', n: d }];
 }
 
 /** A rating average with two decimals in the locale's way (3.50 / 3,50). */
