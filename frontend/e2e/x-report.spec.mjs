@@ -89,7 +89,10 @@ export default function register({ spec }) {
     const lists = page.getByTestId('settings-dialogues');
     await lists.getByTestId('dlg-add-name-type').fill(type);
     await lists.getByTestId('dlg-add-type').click();
-    await lists.getByTestId('dlg-list-type').getByText(type).waitFor();
+    await page.waitForFunction(
+      (t) => [...document.querySelectorAll('[data-testid="dlg-list-type"] [data-testid="dlg-option-name"]')].some((i) => i.value === t),
+      type,
+    );
     await page.keyboard.press('Escape');
     await page.getByTestId('settings').waitFor({ state: 'detached' });
 
