@@ -19,6 +19,8 @@ type window interface {
 	SetPosition(x, y int)
 	// OpenFiles shows the native multi-file picker.
 	OpenFiles(title string) ([]string, error)
+	// SaveFile shows the native save dialog; "" when the person cancelled.
+	SaveFile(title, defaultName string) (string, error)
 }
 
 // wailsWindow is the real window, valid only with the context Wails gave OnStartup.
@@ -37,6 +39,10 @@ func (w wailsWindow) SetPosition(x, y int) { wruntime.WindowSetPosition(w.ctx, x
 func (w wailsWindow) OpenFiles(title string) ([]string, error) {
 	return wruntime.OpenMultipleFilesDialog(w.ctx, wruntime.OpenDialogOptions{Title: title})
 }
+func (w wailsWindow) SaveFile(title, defaultName string) (string, error) {
+	return wruntime.SaveFileDialog(w.ctx, wruntime.SaveDialogOptions{Title: title, DefaultFilename: defaultName,
+		Filters: []wruntime.FileFilter{{DisplayName: "CSV (*.csv)", Pattern: "*.csv"}}})
+}
 
 // noWindow stands in before OnStartup and after shutdown: events are dropped, not fatal.
 type noWindow struct{}
@@ -51,3 +57,6 @@ func (noWindow) SetPosition(int, int) {}
 
 // OpenFiles without a window has nothing to show the picker on.
 func (noWindow) OpenFiles(string) ([]string, error) { return nil, errNoWindow }
+
+// SaveFile without a window has nothing to show the dialog on.
+func (noWindow) SaveFile(string, string) (string, error) { return "", errNoWindow }

@@ -18,6 +18,7 @@ import { ReplicaStatusLine } from './features/replica/ReplicaStatusLine';
 import { useReplicaStatus } from './features/replica/useReplicaStatus';
 import { ListPane } from './features/list/ListPane';
 import { NotificationBell } from './features/notifications/NotificationBell';
+import { ReportButton } from './features/report/ReportButton';
 import { GearButton } from './features/settings/GearButton';
 import { channelsStore, followChannels, isDemoChannel } from './features/workspace/channels';
 import { Dialogs } from './features/workspace/Dialogs';
@@ -179,6 +180,7 @@ function TopBar({
         <>
           <ReplicaStatusLine status={replica} />
           <NotificationBell onOpenChat={onOpenChat} />
+          <ReportButton />
           <GearButton onClick={() => openSettings()} />
         </>
       }

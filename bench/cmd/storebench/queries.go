@@ -152,8 +152,42 @@ func benchQueries(dbPath string, n int, seed uint64, out samples.Sink) error {
 			fts = append(fts, ms(time.Since(t0)))
 		}
 	}
-	return out.Put(Metric{ID: "fts_messages", Unit: "ms", Samples: fts,
-		Note: "store.SearchMessages (50 newest hits) for a word, two words or a 3-5 letter prefix taken from a random message"})
+	if err := out.Put(Metric{ID: "fts_messages", Unit: "ms", Samples: fts,
+		Note: "store.SearchMessages (50 newest hits) for a word, two words or a 3-5 letter prefix taken from a random message"}); err != nil {
+		return err
+	}
+	return benchReport(ctx, st, rng, n, warm, out)
+}
+
+// benchReport times the dialogues report screen: store.ReportGroups over a period of 1, 7 or 30
+// days ending on a random day among the dataset's dialogues (anchored to the data, not the
+// clock, so a cached dataset is measured over the same dialogues whenever the bench runs). The
+// report is asked for far less often than a list page, so it gets a fifth of the inputs.
+func benchReport(ctx context.Context, st *store.Store, rng *rand.Rand, n, warm int, out samples.Sink) error {
+	first, last, err := st.ReportSpan(ctx)
+	if err != nil {
+		return err
+	}
+	if last.IsZero() {
+		return errors.New("queries: the dataset holds no dialogues for the report")
+	}
+	inputs := max(n/5, 20)
+	warm = min(warm, 10)
+	spanDays := int(last.Sub(first)/(24*time.Hour)) + 1
+	var report []float64
+	for i := 0; i < warm+inputs; i++ {
+		days := []int{1, 7, 30}[i%3]
+		to := first.Truncate(24 * time.Hour).Add(time.Duration(1+rng.IntN(spanDays)) * 24 * time.Hour)
+		t0 := time.Now()
+		if _, err := st.ReportGroups(ctx, to.Add(-time.Duration(days)*24*time.Hour), to); err != nil {
+			return fmt.Errorf("report of %d days to %s: %w", days, to, err)
+		}
+		if i >= warm {
+			report = append(report, ms(time.Since(t0)))
+		}
+	}
+	return out.Put(Metric{ID: "dialogue_report", Unit: "ms", Samples: report,
+		Note: "store.ReportGroups (the dialogues report: cycles, first response, resolution, ratings per manager and type) over 1, 7 or 30 days among the dataset's dialogues"})
 }
 
 // peopleSearches returns what managers type into quick search, taken from random people: a
