@@ -164,6 +164,16 @@ func run(assets fs.FS, args []string) error {
 		return err
 	}
 	dir := *dataDir
+	if dir == "" && generatingBindings {
+		// Writing the bindings runs this program once at build time: it must not open (and
+		// migrate) the developer's own data with whatever branch is being built.
+		tmp, err := os.MkdirTemp("", "switchboard-bindings-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		dir = tmp
+	}
 	if dir == "" {
 		d, err := store.DefaultDataDir()
 		if err != nil {
