@@ -35,13 +35,8 @@ func fill(t *testing.T, st *store.Store) {
 func TestHubDiskFullKeepsWritesWaiting(t *testing.T) {
 	h := startHub(t)
 	h.fake.PushText(1001, "Ann", "hi")
-	b := openDesk(t, h, "Bob")
-	b.start(t)
+	b := onlineWith(t, h, "Bob", "hi")
 	ctx := context.Background()
-	waitFor(t, "Bob online with Ann", 10*time.Second, func() bool {
-		st, _ := b.eng.ReplicaStatus()
-		return st.State == replica.StateOnline && len(withText(everything(t, b.st), "hi")) == 1
-	})
 	chat := withText(everything(t, b.st), "hi")[0].ChatID
 	fill(t, h.st)
 	text := "a long answer" + strings.Repeat(" with details", 300)
@@ -83,12 +78,7 @@ func TestHubDiskFullKeepsWritesWaiting(t *testing.T) {
 func TestReplicaDiskFullCatchesUpOnceThereIsRoom(t *testing.T) {
 	h := startHub(t)
 	h.fake.PushText(1001, "Ann", "hi")
-	b := openDesk(t, h, "Bob")
-	b.start(t)
-	waitFor(t, "Bob online with Ann", 10*time.Second, func() bool {
-		st, _ := b.eng.ReplicaStatus()
-		return st.State == replica.StateOnline && len(withText(everything(t, b.st), "hi")) == 1
-	})
+	b := onlineWith(t, h, "Bob", "hi")
 	fill(t, b.st)
 	long := "a long question" + strings.Repeat(" with details", 300)
 	for i := range 3 { // more than the free room a page or two may still hold
@@ -110,4 +100,16 @@ func TestReplicaDiskFullCatchesUpOnceThereIsRoom(t *testing.T) {
 	if diff := sameMessages(everything(t, h.st), everything(t, b.st)); diff != "" {
 		t.Fatal(diff)
 	}
+}
+
+// onlineWith starts who's desktop on h and waits until it is online and holds the message text.
+func onlineWith(t *testing.T, h *teamHub, who, text string) *desk {
+	t.Helper()
+	d := openDesk(t, h, who)
+	d.start(t)
+	waitFor(t, who+" online with "+text, 10*time.Second, func() bool {
+		st, _ := d.eng.ReplicaStatus()
+		return st.State == replica.StateOnline && len(withText(everything(t, d.st), text)) == 1
+	})
+	return d
 }

@@ -955,13 +955,8 @@ func TestPersonLogsAreTheSameOnEveryDesktop(t *testing.T) {
 func TestTaggingADisabledManagerIsRefused(t *testing.T) {
 	h := startHub(t)
 	h.fake.PushText(1001, "Ann", "hi")
-	a := openDesk(t, h, "Alice")
-	a.start(t)
+	a := onlineWith(t, h, "Alice", "hi")
 	ctx := context.Background()
-	waitFor(t, "Alice online with Ann", 10*time.Second, func() bool {
-		st, _ := a.eng.ReplicaStatus()
-		return st.State == replica.StateOnline && len(withText(everything(t, a.st), "hi")) == 1
-	})
 	if _, err := h.st.Accounts().SetDisabled(ctx, h.ids["Bob"], true, time.Now().UnixMilli()); err != nil {
 		t.Fatal(err)
 	}
