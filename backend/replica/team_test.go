@@ -244,21 +244,25 @@ func twoReplicas(t *testing.T, longPoll bool) {
 		})
 	}
 
-	// Mark read and a draft from B reach the hub and A.
+	// Mark read from B reaches the hub and A; B's draft reaches the hub, and stays B's own.
 	if err := b.eng.Composer.SaveDraft(ctx, chat, "draft from Bob", "", 0); err != nil {
 		t.Fatal(err)
 	}
 	if err := b.eng.Inbox.MarkRead(ctx, chat); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the draft and the read mark on A", 10*time.Second, func() bool {
+	waitFor(t, "the draft at the hub and the read mark on A", 10*time.Second, func() bool {
+		ds, _ := h.st.ManagerDrafts(ctx, h.ids["Bob"], []int64{chat})
 		for _, c := range everything(t, a.st).Chats {
 			if c.ID == chat {
-				return c.Draft != nil && c.Draft.Text == "draft from Bob" && c.Unread == 0
+				return len(ds) == 1 && ds[0].Text == "draft from Bob" && c.Unread == 0
 			}
 		}
 		return false
 	})
+	if d, _ := a.st.Draft(ctx, chat); d.Text != "" {
+		t.Fatalf("Bob's draft reached Alice: %+v", d)
+	}
 
 	// B goes offline: 1,000 client messages arrive meanwhile and B queues 50 replies.
 	b.eng.Stop()
