@@ -175,6 +175,10 @@ func (s *Server) mutate(w http.ResponseWriter, r *http.Request, c *caller) *apiE
 }
 
 // apply runs one mutation through the inbox, as the manager who sent it (an admin or not).
+// Every manager may act on every chat of the company (a claim assigns, it does not hide); what
+// is one manager's own (drafts, addressed events) never reaches another. A mutation naming a
+// chat, person, message, task or manager that is not there, or a message of another chat, is
+// refused as not_found.
 func (s *Server) apply(ctx context.Context, st *store.Store, manager int64, admin bool, key string, m teamwire.Mutation) (teamwire.MutationResult, *apiError) {
 	ib := s.cfg.Inbox
 	res := teamwire.MutationResult{Key: key}

@@ -25,7 +25,7 @@ import (
 // SaveManagerDraft keeps a manager's draft of a chat at the hub, unless the hub has a newer one;
 // d.UpdatedAt is when it was written (0, or later than now: now, so a desktop whose clock runs
 // ahead cannot pin its draft over later ones). It answers the draft the hub now holds. A chat
-// that does not exist is ErrNotFound.
+// that does not exist, or a reply to a message not in the chat, is ErrNotFound.
 func (s *Store) SaveManagerDraft(ctx context.Context, managerID int64, d core.Draft, now time.Time) (core.Draft, error) {
 	if d.UpdatedAt <= 0 || d.UpdatedAt > now.UnixMilli() {
 		d.UpdatedAt = now.UnixMilli()
@@ -35,6 +35,16 @@ func (s *Store) SaveManagerDraft(ctx context.Context, managerID int64, d core.Dr
 		personID, err := chatPerson(ctx, tx, d.ChatID)
 		if err != nil {
 			return err
+		}
+		if d.ReplyToID != 0 {
+			// A reply to a message of this chat only, as a send checks.
+			var ok bool
+			if err := tx.GetContext(ctx, &ok, `SELECT EXISTS (SELECT 1 FROM messages WHERE id = ? AND chat_id = ?)`, d.ReplyToID, d.ChatID); err != nil {
+				return err
+			}
+			if !ok {
+				return fmt.Errorf("reply to message %d: %w", d.ReplyToID, ErrNotFound)
+			}
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO manager_drafts (chat_id, manager_id, text, constructor, reply_to_id, updated_at)
 VALUES (?, ?, ?, ?, ?, ?)
