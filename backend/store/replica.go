@@ -391,18 +391,6 @@ VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, managerID, key, status, result, 
 	})
 }
 
-// AnnounceChat logs a chat.changed event for a change that does not log one itself (a draft's
-// text changing while the chat keeps its draft mark): replicas follow the log.
-func (s *Store) AnnounceChat(ctx context.Context, chatID int64, now time.Time) error {
-	return s.inTx(ctx, func(tx *sqlx.Tx) error {
-		personID, err := chatPerson(ctx, tx, chatID)
-		if err != nil {
-			return err
-		}
-		return appendEvent(ctx, tx, core.EventChatChanged, personID, chatID, 0, now.UnixMilli())
-	})
-}
-
 // ResetReplica empties everything a replica copies from the hub (people with their chats,
 // messages, drafts and the rest that hangs off them, channels, managers) before a snapshot is
 // applied again. Pending mutations stay: they are the manager's writes, still to deliver.
