@@ -137,10 +137,32 @@ func TestServeKill9DuringReplicaCatchUpLosesNothing(t *testing.T) {
 	if kills == 0 {
 		t.Fatal("the replica caught up before the hub could be killed once: the test proves nothing")
 	}
-	eventually("the replica to catch up and deliver its replies", 120*time.Second, func() bool {
+	atTelegram := func() int {
+		n := 0
+		for _, m := range fake.Messages(7001) {
+			if strings.HasPrefix(m.Text, "queued reply ") {
+				n++
+			}
+		}
+		return n
+	}
+	eventually("the replica to catch up and its replies to reach Telegram", 120*time.Second, func() bool {
 		state, pending, seq := replicaProgress(r.logs.String())
 		last, _ := hubSt.LastSeq(ctx)
-		return state == "online" && pending == 0 && seq == last && fake.Pending() == 0
+		return state == "online" && pending == 0 && seq == last && fake.Pending() == 0 && atTelegram() >= replies
+	}, r, h)
+	// The replies' final state (sent) has its own events: the replica follows them too.
+	eventually("the hub to record the replies sent and the replica to follow", 30*time.Second, func() bool {
+		ms, _, _ := hubSt.HistoryRows(ctx, 1, 0, 4*replies) // chat 1: the first client's, where the replies go
+		sent := 0
+		for _, m := range ms {
+			if strings.HasPrefix(m.Text, "queued reply ") && m.Status == string(core.StatusSent) {
+				sent++
+			}
+		}
+		_, _, seq := replicaProgress(r.logs.String())
+		last, _ := hubSt.LastSeq(ctx)
+		return sent == replies && seq == last
 	}, r, h)
 	r.stop(t)
 	h.stop(t)
