@@ -46,10 +46,7 @@ func TestServeKill9DuringReplicaCatchUpLosesNothing(t *testing.T) {
 	fake.PushText(7001, "Client 1", "first")
 	dir := t.TempDir()
 	hubDir, vera := filepath.Join(dir, "hub"), filepath.Join(dir, "vera")
-	if out, err := hubCmd(bin, []string{"SB_TEST_TG_TOKEN=" + fake.Token()}, "channel", "add", "telegram", "--token-env", "SB_TEST_TG_TOKEN",
-		"--api-url", fake.URL(), "--data", hubDir, "--tokens", "file").CombinedOutput(); err != nil {
-		t.Fatalf("channel add: %v\n%s", err, out)
-	}
+	addFakeTelegram(t, bin, fake, hubDir)
 	pw := filepath.Join(dir, "vera.password")
 	cred := filepath.Join(dir, "vera.cred")
 	os.WriteFile(pw, []byte("vera-password-1\n"), 0o600)
@@ -203,6 +200,15 @@ func TestServeKill9DuringReplicaCatchUpLosesNothing(t *testing.T) {
 	t.Logf("%d messages and %d replies through %d kills during the catch-up: the replica equals the hub", inbound+1, replies, kills)
 	if strings.Contains(h.logs.String()+r.logs.String(), "vera-password-1") {
 		t.Fatal("the password appeared in the logs")
+	}
+}
+
+// addFakeTelegram adds the fake's bot as a channel of the hub in data (its token in a 0600 file).
+func addFakeTelegram(t *testing.T, bin string, fake *fakeapi.Telegram, data string) {
+	t.Helper()
+	if out, err := hubCmd(bin, []string{"SB_TEST_TG_TOKEN=" + fake.Token()}, "channel", "add", "telegram", "--token-env", "SB_TEST_TG_TOKEN",
+		"--api-url", fake.URL(), "--data", data, "--tokens", "file").CombinedOutput(); err != nil {
+		t.Fatalf("channel add: %v\n%s", err, out)
 	}
 }
 

@@ -126,11 +126,7 @@ func TestServeKill9UnderSteadyStreamKeepsFeedExact(t *testing.T) {
 	bin := buildHub(t)
 	fake := fakeapi.NewTelegram(t)
 	data := t.TempDir()
-	add := hubCmd(bin, []string{"SB_TEST_TG_TOKEN=" + fake.Token()}, "channel", "add", "telegram", "--token-env", "SB_TEST_TG_TOKEN",
-		"--api-url", fake.URL(), "--data", data, "--tokens", "file")
-	if out, err := add.CombinedOutput(); err != nil {
-		t.Fatalf("channel add: %v\n%s", err, out)
-	}
+	addFakeTelegram(t, bin, fake, data)
 	const email, password = "lead@example.com", "a long enough password for the test"
 	user := hubCmd(bin, nil, "user", "add", "--data", data, "--email", email, "--name", "Lead", "--role", "admin", "--password-file", "-")
 	user.Stdin = strings.NewReader(password + "\n")

@@ -20,10 +20,7 @@ func TestServePrunesTheEventLogToItsBound(t *testing.T) {
 	bin := buildHub(t)
 	fake := fakeapi.NewTelegram(t)
 	data := filepath.Join(t.TempDir(), "hub")
-	if out, err := hubCmd(bin, []string{"SB_TEST_TG_TOKEN=" + fake.Token()}, "channel", "add", "telegram", "--token-env", "SB_TEST_TG_TOKEN",
-		"--api-url", fake.URL(), "--data", data, "--tokens", "file").CombinedOutput(); err != nil {
-		t.Fatalf("channel add: %v\n%s", err, out)
-	}
+	addFakeTelegram(t, bin, fake, data)
 	const keep = 30
 	h := startServe(t, bin, "--data", data, "--tokens", "file", "--telegram-api", fake.URL(), "--listen", freeLoopbackAddr(t),
 		"--keep-events", fmt.Sprint(keep), "--prune-every", "20ms")
