@@ -167,14 +167,23 @@ func applyOwnDrafts(ctx context.Context, tx *sqlx.Tx, drafts []core.Draft, at in
 	return nil
 }
 
-// refreshDraftMark recomputes a person's has_draft from this store's drafts: the hub's person
-// rows carry the hub's mark, which says nothing about this manager's drafts.
+// refreshDraftMark recomputes the people's has_draft from this store's drafts: the hub's person
+// rows carry the hub's mark, which says nothing about this manager's drafts. One statement per
+// chunk of people, touching only the rows whose mark is wrong, so a catch-up of thousands of
+// people pays a few statements, not one per person.
 func refreshDraftMark(ctx context.Context, tx *sqlx.Tx, personIDs ...int64) error {
-	for _, id := range personIDs {
-		if _, err := tx.ExecContext(ctx, `UPDATE people SET has_draft = EXISTS (SELECT 1 FROM drafts d JOIN chats c ON c.id = d.chat_id
-  WHERE c.person_id = people.id AND (d.text <> '' OR d.constructor <> '')) WHERE id = ?`, id); err != nil {
-			return fmt.Errorf("draft mark of person %d: %w", id, err)
+	const mine = `EXISTS (SELECT 1 FROM drafts d JOIN chats c ON c.id = d.chat_id
+  WHERE c.person_id = people.id AND (d.text <> '' OR d.constructor <> ''))`
+	for len(personIDs) > 0 {
+		n := min(len(personIDs), inChunk)
+		q, args, err := sqlx.In(`UPDATE people SET has_draft = `+mine+` WHERE id IN (?) AND has_draft <> `+mine, personIDs[:n])
+		if err != nil {
+			return err
 		}
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+			return fmt.Errorf("draft marks: %w", err)
+		}
+		personIDs = personIDs[n:]
 	}
 	return nil
 }
