@@ -194,7 +194,7 @@ func (s *Server) apply(ctx context.Context, st *store.Store, manager int64, admi
 		err = ib.MarkRead(ctx, m.ChatID)
 	case teamwire.MutDraft:
 		// The sender's own draft: it reaches only their other desktops (drafts_team.go in store).
-		_, err = st.SaveManagerDraft(ctx, manager, core.Draft{ChatID: m.ChatID, Text: m.Text, Constructor: m.Constructor,
+		err = st.SaveManagerDraft(ctx, manager, core.Draft{ChatID: m.ChatID, Text: m.Text, Constructor: m.Constructor,
 			ReplyToID: m.ReplyToID, UpdatedAt: m.WrittenAt}, s.cfg.Now())
 	case teamwire.MutEdit:
 		msg, err = ib.EditMessage(ctx, m.MessageID, m.Text)

@@ -262,6 +262,9 @@ func twoReplicas(t *testing.T, longPoll bool) {
 		t.Fatal(err)
 	}
 	waitFor(t, "the draft at the hub and the read mark on A", 10*time.Second, func() bool {
+		if st, _ := b.eng.ReplicaStatus(); st.Pending != 0 {
+			return false // both delivered
+		}
 		ds, _ := h.st.ManagerDrafts(ctx, h.ids["Bob"], []int64{chat})
 		for _, c := range everything(t, a.st).Chats {
 			if c.ID == chat {

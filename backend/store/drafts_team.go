@@ -24,13 +24,12 @@ import (
 
 // SaveManagerDraft keeps a manager's draft of a chat at the hub, unless the hub has a newer one;
 // d.UpdatedAt is when it was written (0, or later than now: now, so a desktop whose clock runs
-// ahead cannot pin its draft over later ones). It answers the draft the hub now holds. A chat
-// that does not exist, or a reply to a message not in the chat, is ErrNotFound.
-func (s *Store) SaveManagerDraft(ctx context.Context, managerID int64, d core.Draft, now time.Time) (core.Draft, error) {
+// ahead cannot pin its draft over later ones). A chat that does not exist, or a reply to a
+// message not in the chat, is ErrNotFound.
+func (s *Store) SaveManagerDraft(ctx context.Context, managerID int64, d core.Draft, now time.Time) error {
 	if d.UpdatedAt <= 0 || d.UpdatedAt > now.UnixMilli() {
 		d.UpdatedAt = now.UnixMilli()
 	}
-	var kept core.Draft
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		personID, err := chatPerson(ctx, tx, d.ChatID)
 		if err != nil {
@@ -55,19 +54,19 @@ WHERE excluded.updated_at >= manager_drafts.updated_at`,
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n > 0 {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO events (kind, person_id, chat_id, message_id, manager_id, at)
-VALUES (?, ?, ?, 0, ?, ?)`, core.EventDraftChanged, personID, d.ChatID, managerID, now.UnixMilli()); err != nil {
-				return fmt.Errorf("append event %s: %w", core.EventDraftChanged, err)
-			}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil // a newer draft is kept: nothing changed
 		}
-		return tx.GetContext(ctx, &kept, `SELECT chat_id, text, constructor, reply_to_id, updated_at
-FROM manager_drafts WHERE chat_id = ? AND manager_id = ?`, d.ChatID, managerID)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO events (kind, person_id, chat_id, message_id, manager_id, at)
+VALUES (?, ?, ?, 0, ?, ?)`, core.EventDraftChanged, personID, d.ChatID, managerID, now.UnixMilli()); err != nil {
+			return fmt.Errorf("append event %s: %w", core.EventDraftChanged, err)
+		}
+		return nil
 	})
 	if err != nil {
-		return core.Draft{}, fmt.Errorf("store: save draft of chat %d for manager %d: %w", d.ChatID, managerID, err)
+		return fmt.Errorf("store: save draft of chat %d for manager %d: %w", d.ChatID, managerID, err)
 	}
-	return kept, nil
+	return nil
 }
 
 // ManagerDrafts reads a manager's drafts of the chats (the hub's snapshot sends them along).
