@@ -27,7 +27,8 @@ type PersonRow struct {
 	Kinds         int64  `db:"kinds" json:"kinds"`
 }
 
-// ChatRow is a chats row with the chat's draft (nil: none), which travels with its chat.
+// ChatRow is a chats row. A chat's drafts do not travel with it: each is one manager's own
+// (RowSet.Drafts).
 type ChatRow struct {
 	ID                int64  `db:"id" json:"id"`
 	PersonID          int64  `db:"person_id" json:"personId"`
@@ -42,7 +43,6 @@ type ChatRow struct {
 	LastReadMessageID int64  `db:"last_read_message_id" json:"lastReadMessageId"`
 	CreatedAt         int64  `db:"created_at" json:"createdAt"`
 	OwnerID           int64  `db:"owner_id" json:"ownerId"` // the manager who claimed it, 0 = unassigned
-	Draft             *Draft `db:"-" json:"draft,omitempty"`
 }
 
 // MessageRow is a messages row. MutationKey is the Idempotency-Key of the desktop write that
@@ -83,7 +83,10 @@ type RowSet struct {
 	// Logs are entries of people in People, append-only: new ones for a feed message (logged
 	// since its events began), each person's newest for a snapshot page.
 	Logs []LogEntry `json:"logs,omitempty"`
-	Gone GoneRows   `json:"gone"`
+	// Drafts are the receiving manager's own drafts, never another manager's: an empty text and
+	// constructor is a cleared draft, UpdatedAt when it was written (the newest wins).
+	Drafts []Draft  `json:"drafts,omitempty"`
+	Gone   GoneRows `json:"gone"`
 }
 
 // GoneRows are ids of deleted rows.
@@ -95,6 +98,6 @@ type GoneRows struct {
 
 // Empty says whether the set changes nothing.
 func (r RowSet) Empty() bool {
-	return len(r.Managers)+len(r.Channels)+len(r.People)+len(r.Chats)+len(r.Messages)+len(r.Tasks)+len(r.Logs)+
+	return len(r.Managers)+len(r.Channels)+len(r.People)+len(r.Chats)+len(r.Messages)+len(r.Tasks)+len(r.Logs)+len(r.Drafts)+
 		len(r.Gone.People)+len(r.Gone.Chats)+len(r.Gone.Messages) == 0
 }

@@ -372,4 +372,7 @@ const (
 	EventNoteMention    = "note.mention"
 	EventTaskChanged    = "task.changed"     // created, edited, completed, reopened, deleted
 	EventDialogue       = "dialogue.changed" // created, edited, closed, reopened, rated
+	// EventDraftChanged is a manager's draft of a chat changing at the hub, addressed to that
+	// manager (ManagerID): it reaches only their own desktops.
+	EventDraftChanged = "draft.changed"
 )

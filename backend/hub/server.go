@@ -53,6 +53,9 @@ type Config struct {
 	// state feed (sync.go). Without them the sync routes answer sync_unavailable.
 	Inbox    *inbox.Service
 	Composer *inbox.Composer
+	// Prune bounds the event log the feed serves from (prune.go); Events must then be an
+	// EventPruner. Zero: the log is kept whole.
+	Prune PruneConfig
 	// Now is the clock (tests move it); default time.Now.
 	Now func() time.Time
 	Log *slog.Logger
@@ -146,6 +149,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if _, ok := cfg.Events.(EventPruner); cfg.Prune.Enabled() && !ok {
+		return nil, errors.New("hub: pruning needs an event log that can prune")
+	}
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
@@ -171,7 +177,7 @@ func New(cfg Config) (*Server, error) {
 	return s, nil
 }
 
-// Start runs the revocation watcher until Close.
+// Start runs the revocation watcher (and the log's pruning, when configured) until Close.
 func (s *Server) Start(ctx context.Context) {
 	ctx, s.stop = context.WithCancel(ctx)
 	s.stopped.Add(1)
@@ -179,6 +185,13 @@ func (s *Server) Start(ctx context.Context) {
 		defer s.stopped.Done()
 		s.watchRevocations(ctx)
 	}()
+	if s.cfg.Prune.Enabled() {
+		s.stopped.Add(1)
+		go func() {
+			defer s.stopped.Done()
+			s.pruneLog(ctx, s.cfg.Events.(EventPruner), s.cfg.Prune)
+		}()
+	}
 }
 
 // Close stops the watcher, closes every open feed socket (http.Server.Shutdown does not touch

@@ -52,7 +52,7 @@ func queryInt(r *http.Request, name string) (int64, *apiError) {
 // snapshot serves one page: ?after=<person id> (0: the first page) and ?seq=<the first page's
 // seq>, which every later page echoes. The first page takes the seq before it reads, so every
 // change after it comes through the feed as well.
-func (s *Server) snapshot(w http.ResponseWriter, r *http.Request, _ *caller) *apiError {
+func (s *Server) snapshot(w http.ResponseWriter, r *http.Request, c *caller) *apiError {
 	st, e := s.syncStore()
 	if e != nil {
 		return e
@@ -82,6 +82,9 @@ func (s *Server) snapshot(w http.ResponseWriter, r *http.Request, _ *caller) *ap
 	page.Rows, page.Next, err = st.SnapshotPage(ctx, after, snapshotPeople, snapshotPerChat)
 	if err != nil {
 		return s.internal("snapshot", err)
+	}
+	if page.Rows.Drafts, err = st.ManagerDrafts(ctx, c.account.ManagerID, chatIDs(page.Rows.Chats)); err != nil {
+		return s.internal("snapshot: drafts", err)
 	}
 	writeJSON(w, http.StatusOK, page)
 	return nil
@@ -172,8 +175,12 @@ func (s *Server) mutate(w http.ResponseWriter, r *http.Request, c *caller) *apiE
 }
 
 // apply runs one mutation through the inbox, as the manager who sent it (an admin or not).
+// Every manager may act on every chat of the company (a claim assigns, it does not hide); what
+// is one manager's own (drafts, addressed events) never reaches another. A mutation naming a
+// chat, person, message, task or manager that is not there, or a message of another chat, is
+// refused as not_found.
 func (s *Server) apply(ctx context.Context, st *store.Store, manager int64, admin bool, key string, m teamwire.Mutation) (teamwire.MutationResult, *apiError) {
-	ib, comp := s.cfg.Inbox, s.cfg.Composer
+	ib := s.cfg.Inbox
 	res := teamwire.MutationResult{Key: key}
 	var msg core.Message
 	var err error
@@ -186,10 +193,9 @@ func (s *Server) apply(ctx context.Context, st *store.Store, manager int64, admi
 	case teamwire.MutMarkRead:
 		err = ib.MarkRead(ctx, m.ChatID)
 	case teamwire.MutDraft:
-		if err = comp.SaveDraft(ctx, m.ChatID, m.Text, m.Constructor, m.ReplyToID); err == nil {
-			// SaveDraft logs only when the draft mark changes; other desktops need every text.
-			err = st.AnnounceChat(ctx, m.ChatID, s.cfg.Now())
-		}
+		// The sender's own draft: it reaches only their other desktops (drafts_team.go in store).
+		err = st.SaveManagerDraft(ctx, manager, core.Draft{ChatID: m.ChatID, Text: m.Text, Constructor: m.Constructor,
+			ReplyToID: m.ReplyToID, UpdatedAt: m.WrittenAt}, s.cfg.Now())
 	case teamwire.MutEdit:
 		msg, err = ib.EditMessage(ctx, m.MessageID, m.Text)
 	case teamwire.MutDelete:
@@ -370,4 +376,12 @@ func taskResult(t core.Task, err error) (*core.Task, error) {
 		return nil, err
 	}
 	return &t, nil
+}
+
+func chatIDs(chats []core.ChatRow) []int64 {
+	ids := make([]int64, len(chats))
+	for i, c := range chats {
+		ids[i] = c.ID
+	}
+	return ids
 }

@@ -56,7 +56,8 @@ type tailSnapshot struct {
 }
 
 // encodedKey names one batch as a socket sends it: the events after `after` up to `last`, seen
-// by a manager (0 when the batch holds no events addressed to one manager, so all share it).
+// by a manager (0 when the batch holds no event addressed to this manager: every such socket
+// sees the same events, the unaddressed ones, and shares one encoding).
 type encodedKey struct {
 	kind                 string // feedKind.name
 	after, last, manager int64
@@ -198,8 +199,11 @@ func (s *tailSnapshot) after(after int64, limit int) ([]core.Event, bool) {
 // same: any change made since then has its own event past this batch, sent with its rows.
 func (t *logTail) encode(kind string, after, managerID int64, evs []core.Event, message func() (any, error)) ([]byte, error) {
 	key := encodedKey{kind: kind, after: after, last: evs[len(evs)-1].Seq}
+	// Only a manager with an event of their own in the batch needs an encoding of their own: a
+	// draft being typed is addressed to its writer, and every other socket sharing one encoding
+	// keeps that from costing a read of the rows per manager.
 	for _, e := range evs {
-		if e.ManagerID != 0 {
+		if e.ManagerID != 0 && e.ManagerID == managerID {
 			key.manager = managerID
 			break
 		}

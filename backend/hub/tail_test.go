@@ -2,6 +2,7 @@ package hub
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -86,4 +87,35 @@ func TestFeedSocketsShareOneReadOfTheLog(t *testing.T) {
 		t.Fatalf("%d reads of the log for %d commits and %d sockets (limit %d): sockets are not sharing the tail", reads, commits, sockets, limit)
 	}
 	t.Logf("%d commits, %d sockets: %d reads of the log", commits, sockets+1, reads)
+}
+
+// A batch with an event addressed to one manager is encoded apart for that manager only; every
+// other socket shares one encoding, built without the addressed event.
+func TestAddressedEventsAreEncodedApartOnlyForTheirManager(t *testing.T) {
+	tail := &logTail{encoded: map[encodedKey][]byte{}}
+	evs := []core.Event{{Seq: 1, Kind: core.EventMessageNew}, {Seq: 2, Kind: core.EventDraftChanged, ManagerID: 7}, {Seq: 3, Kind: core.EventChatChanged}}
+	builds := 0
+	encode := func(manager int64) string {
+		b, err := tail.encode("state", 0, manager, evs, func() (any, error) {
+			builds++
+			return forManager(evs, manager), nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	others := encode(5)
+	for _, m := range []int64{6, 8, 9} {
+		if got := encode(m); got != others {
+			t.Fatalf("manager %d got %s, manager 5 %s", m, got, others)
+		}
+	}
+	own := encode(7)
+	if builds != 2 {
+		t.Fatalf("%d encodings built for four managers without the event and its own manager, want 2", builds)
+	}
+	if strings.Contains(others, "draft.changed") || !strings.Contains(own, "draft.changed") {
+		t.Fatalf("the addressed event went astray: others %s, its manager %s", others, own)
+	}
 }

@@ -8,8 +8,9 @@ import (
 
 // APIVersion is the version of this API. A desktop checks it before signing in, so a desktop
 // and a hub that would misunderstand each other say so instead of failing on some later call.
-// Raise it on any change an older desktop would get wrong.
-const APIVersion = 1
+// Raise it on any change an older desktop would get wrong. 2: drafts are each manager's own
+// (chat rows carry none; RowSet.Drafts, Mutation.WrittenAt).
+const APIVersion = 2
 
 // Product names a Switchboard hub in the version answer: a desktop pointed at another server
 // (a web site, a proxy's page) tells "not a hub" from "a hub of another version" by it.

@@ -22,7 +22,8 @@ import (
 )
 
 // APIVersion is the hub API this client speaks; the hub's GET /api/v1/version must answer it.
-const APIVersion = 1
+// 2: drafts are each manager's own (teamwire: RowSet.Drafts, Mutation.WrittenAt).
+const APIVersion = 2
 
 // Product is what a Switchboard hub names itself in GET /api/v1/version.
 const Product = "switchboard-hub"
@@ -169,13 +170,20 @@ func (c *Client) Version(ctx context.Context) (HubVersion, error) {
 	if err != nil {
 		return v, err
 	}
+	return v, CheckVersion(v)
+}
+
+// CheckVersion says whether a version answer is a Switchboard hub's of this API: CodeNotAHub or
+// CodeOtherVersion (Detail: the hub's version) when not. The replica asks it on every
+// connection, so a hub upgraded under a running desktop is told, not misread.
+func CheckVersion(v HubVersion) error {
 	if v.Product != Product {
-		return v, &Error{Code: CodeNotAHub, Err: fmt.Errorf("product %q", v.Product)}
+		return &Error{Code: CodeNotAHub, Err: fmt.Errorf("product %q", v.Product)}
 	}
 	if v.API != APIVersion {
-		return v, &Error{Code: CodeOtherVersion, Detail: v.Version, Err: fmt.Errorf("hub API %d, client %d", v.API, APIVersion)}
+		return &Error{Code: CodeOtherVersion, Detail: v.Version, Err: fmt.Errorf("hub API %d, client %d", v.API, APIVersion)}
 	}
-	return v, nil
+	return nil
 }
 
 // Login checks that the address is a hub of this version, signs in and returns the session.
@@ -294,7 +302,7 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		return transportError(err)
+		return TransportError(err)
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))

@@ -280,7 +280,7 @@ func TestTheWayToTheHubFailsWithACode(t *testing.T) {
 
 	newer := serve(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
-		w.Write([]byte(`{"product":"switchboard-hub","api":2,"version":"9.0.0"}`))
+		w.Write([]byte(`{"product":"switchboard-hub","api":99,"version":"9.0.0"}`))
 	})
 	_, err = client(t, newer).Login(ctx, "a@example.com", adminPassword)
 	if e := wantCode(t, "a newer hub", err, hubclient.CodeOtherVersion); e.Detail != "9.0.0" {

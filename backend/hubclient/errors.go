@@ -108,8 +108,10 @@ func CodeOf(err error) string {
 	return ""
 }
 
-// transportError classifies a failure to get any HTTP answer: a TLS problem, or unreachable.
-func transportError(err error) *Error {
+// TransportError classifies a failure to get any HTTP answer: a TLS problem, or unreachable.
+// The replica words its feed's failures with it too, so a certificate problem while following
+// reads the same as when connecting.
+func TransportError(err error) *Error {
 	var (
 		verify    *tls.CertificateVerificationError
 		unknownCA x509.UnknownAuthorityError

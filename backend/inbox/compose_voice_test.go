@@ -123,7 +123,21 @@ func TestVoiceNoteReachesTelegramAsOggOpus(t *testing.T) {
 	if chat, ok := e.c.Recording(); !ok || chat != e.chatID {
 		t.Fatalf("Recording() = %d, %v", chat, ok)
 	}
-	time.Sleep(700 * time.Millisecond) // ~2.8 s of audio at 4×
+	// ~2.8 s of audio at 4×: waited for by what was recorded, not by the clock, so a busy
+	// machine (CI) records as much as an idle one.
+	recorded := time.Now().Add(20 * time.Second)
+	for {
+		mu.Lock()
+		var got time.Duration
+		if len(levels) > 0 {
+			got = levels[len(levels)-1].Elapsed
+		}
+		mu.Unlock()
+		if got >= 2800*time.Millisecond || time.Now().After(recorded) {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 	msg, err := e.c.StopVoice(context.Background())
 	if err != nil {
 		t.Fatal(err)

@@ -47,7 +47,15 @@ func (r *Replica) follow(ctx context.Context) {
 
 // followOnce signs in if needed, bootstraps if needed, and follows the feed until it drops.
 func (r *Replica) followOnce(ctx context.Context, b *backoff) error {
+	// The hub's version is asked beside who we are, not before, so a reconnection (after
+	// sleep) still takes one round trip before the feed; a hub of another version explains
+	// whatever else failed, so its error comes first.
+	version := make(chan error, 1)
+	go func() { version <- r.checkVersion(ctx) }()
 	me, err := r.whoAmI(ctx)
+	if verr := <-version; verr != nil {
+		return verr
+	}
 	if err != nil {
 		return err
 	}

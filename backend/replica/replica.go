@@ -53,7 +53,8 @@ type Status struct {
 	// Progress of a snapshot download (State bootstrapping): people applied of the total.
 	Done  int64 `json:"done"`
 	Total int64 `json:"total"`
-	// LastError is a code (the hub's error code, or "network"), worded by the UI.
+	// LastError is a code, worded by the UI: the hub's error code, or hubclient's (hub_unreachable,
+	// hub_tls, hub_other_version, hub_not_a_hub, hub_server_error).
 	LastError string `json:"lastError"`
 }
 

@@ -44,6 +44,12 @@ type teamHub struct {
 
 func startHub(t *testing.T) *teamHub {
 	t.Helper()
+	return startHubWith(t, nil)
+}
+
+// startHubWith starts a hub whose API config tune changes first (nil: as is).
+func startHubWith(t *testing.T, tune func(*hub.Config)) *teamHub {
+	t.Helper()
 	keyring.MockInit()
 	ctx := context.Background()
 	st, err := store.Open(filepath.Join(t.TempDir(), store.DBFile))
@@ -78,8 +84,12 @@ func startHub(t *testing.T) *teamHub {
 		}
 		ids[a.name] = acc.ManagerID
 	}
-	srv, err := hub.New(hub.Config{Accounts: st.Accounts(), Events: st, Inbox: eng.Inbox, Composer: eng.Composer,
-		Password: cheap, Log: slog.New(slog.DiscardHandler), LoginLimits: hub.LoginLimits{PerAddressEvery: time.Millisecond, PerAddressBurst: 1000, PerAccountEvery: time.Millisecond, PerAccountBurst: 1000}})
+	cfg := hub.Config{Accounts: st.Accounts(), Events: st, Inbox: eng.Inbox, Composer: eng.Composer,
+		Password: cheap, Log: slog.New(slog.DiscardHandler), LoginLimits: hub.LoginLimits{PerAddressEvery: time.Millisecond, PerAddressBurst: 1000, PerAccountEvery: time.Millisecond, PerAccountBurst: 1000}}
+	if tune != nil {
+		tune(&cfg)
+	}
+	srv, err := hub.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -244,21 +254,28 @@ func twoReplicas(t *testing.T, longPoll bool) {
 		})
 	}
 
-	// Mark read and a draft from B reach the hub and A.
+	// Mark read from B reaches the hub and A; B's draft reaches the hub, and stays B's own.
 	if err := b.eng.Composer.SaveDraft(ctx, chat, "draft from Bob", "", 0); err != nil {
 		t.Fatal(err)
 	}
 	if err := b.eng.Inbox.MarkRead(ctx, chat); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the draft and the read mark on A", 10*time.Second, func() bool {
+	waitFor(t, "the draft at the hub and the read mark on A", 10*time.Second, func() bool {
+		if st, _ := b.eng.ReplicaStatus(); st.Pending != 0 {
+			return false // both delivered
+		}
+		ds, _ := h.st.ManagerDrafts(ctx, h.ids["Bob"], []int64{chat})
 		for _, c := range everything(t, a.st).Chats {
 			if c.ID == chat {
-				return c.Draft != nil && c.Draft.Text == "draft from Bob" && c.Unread == 0
+				return len(ds) == 1 && ds[0].Text == "draft from Bob" && c.Unread == 0
 			}
 		}
 		return false
 	})
+	if d, _ := a.st.Draft(ctx, chat); d.Text != "" {
+		t.Fatalf("Bob's draft reached Alice: %+v", d)
+	}
 
 	// B goes offline: 1,000 client messages arrive meanwhile and B queues 50 replies.
 	b.eng.Stop()
@@ -491,20 +508,34 @@ func TestReplicaBootstrapsAgainWhenTheHubAsks(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.fake.PushText(1001, "Ann", "after")
-	var mu sync.Mutex
-	var states []string
-	a.eng, _ = engine.New(engine.Config{Store: a.st, MinBackoff: 20 * time.Millisecond, MaxBackoff: 200 * time.Millisecond,
-		Logger: slog.New(slog.DiscardHandler), Replica: &replica.Config{HubURL: h.url, Email: "alice@example.com",
-			Password: "correct horse Alice", OnStatus: func(s replica.Status) { mu.Lock(); states = append(states, s.State); mu.Unlock() }}})
-	a.start(t)
+	states := a.startRecordingStates(t)
 	waitFor(t, "the new snapshot", 10*time.Second, func() bool {
 		rs := everything(t, a.st)
 		return len(withText(rs, "before")) == 1 && len(withText(rs, "after")) == 1
 	})
-	mu.Lock()
-	defer mu.Unlock()
-	if !strings.Contains(strings.Join(states, ","), replica.StateBootstrapping) {
-		t.Fatalf("states %v: no bootstrap", states)
+	if !strings.Contains(strings.Join(states(), ","), replica.StateBootstrapping) {
+		t.Fatalf("states %v: no bootstrap", states())
+	}
+}
+
+// startRecordingStates starts the desk again on a new engine that records every state its
+// replica passes through; the answer reads them so far.
+func (d *desk) startRecordingStates(t *testing.T) func() []string {
+	t.Helper()
+	var mu sync.Mutex
+	var states []string
+	eng, err := engine.New(engine.Config{Store: d.st, MinBackoff: 20 * time.Millisecond, MaxBackoff: 200 * time.Millisecond,
+		Logger: slog.New(slog.DiscardHandler), Replica: &replica.Config{HubURL: d.h.url, Email: strings.ToLower(d.who) + "@example.com",
+			Password: "correct horse " + d.who, OnStatus: func(s replica.Status) { mu.Lock(); states = append(states, s.State); mu.Unlock() }}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.eng = eng
+	d.start(t)
+	return func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]string(nil), states...)
 	}
 }
 

@@ -63,18 +63,22 @@ func (r *Replica) MarkRead(ctx context.Context, chatID int64) error {
 	return r.st.MarkRead(ctx, chatID, r.cfg.Now())
 }
 
-// SaveDraft queues a draft (replacing an unsent earlier one of the chat) and saves it locally.
+// SaveDraft queues the manager's draft (replacing an unsent earlier one of the chat) and saves
+// it locally, both stamped with the time it was written: the newest write of the manager's
+// draft wins at the hub and on each of their desktops (store.SaveManagerDraft).
 func (r *Replica) SaveDraft(ctx context.Context, d core.Draft) error {
+	now := r.cfg.Now()
+	d.UpdatedAt = now.UnixMilli()
 	body, err := mutationBody(teamwire.Mutation{Kind: teamwire.MutDraft, ChatID: d.ChatID, Text: d.Text,
-		Constructor: d.Constructor, ReplyToID: d.ReplyToID})
+		Constructor: d.Constructor, ReplyToID: d.ReplyToID, WrittenAt: d.UpdatedAt})
 	if err != nil {
 		return fmt.Errorf("replica: draft: %w", err)
 	}
-	if _, err := r.st.QueueMutation(ctx, teamwire.MutDraft, d.ChatID, body, true, r.cfg.Now()); err != nil {
+	if _, err := r.st.QueueMutation(ctx, teamwire.MutDraft, d.ChatID, body, true, now); err != nil {
 		return err
 	}
 	r.queued(ctx)
-	return r.st.SaveDraft(ctx, d, r.cfg.Now())
+	return r.st.SaveOwnDraft(ctx, d, now)
 }
 
 // Mutate stores any mutation for the hub without a local effect (inbox.Remote: edits, deletes,

@@ -91,11 +91,14 @@ func (s *Store) RowsFor(ctx context.Context, evs []core.Event) (core.RowSet, err
 		for _, m := range rs.Messages {
 			chats.add(m.ChatID)
 		}
+		var err error
+		if rs.Drafts, err = addressedDrafts(ctx, tx, evs); err != nil {
+			return err
+		}
 		if err := s.chatsAndPeople(ctx, tx, &rs, chats, people); err != nil {
 			return err
 		}
 		if since := logsSince(evs); since > 0 {
-			var err error
 			rs.Logs, err = logsOf(ctx, tx, rs.People, since)
 			return err
 		}
@@ -125,7 +128,7 @@ func logsSince(evs []core.Event) int64 {
 	return max(1, since-logClockSlack)
 }
 
-// chatsAndPeople reads the chats (with drafts), their people and channels into rs, and which
+// chatsAndPeople reads the chats, their people and channels into rs, and which
 // of the asked-for chats and people are gone.
 func (s *Store) chatsAndPeople(ctx context.Context, tx *sqlx.Tx, rs *core.RowSet, chats idSet, people idSet) error {
 	// A person's event brings the person's chats: a merge moves chats to the person kept and
@@ -146,21 +149,6 @@ func (s *Store) chatsAndPeople(ctx context.Context, tx *sqlx.Tx, rs *core.RowSet
 	for _, c := range rs.Chats {
 		people.add(c.PersonID)
 		channels.add(c.ChannelID)
-	}
-	var drafts []core.Draft
-	chatIDs := make([]int64, len(rs.Chats))
-	for i, c := range rs.Chats {
-		chatIDs[i] = c.ID
-	}
-	if err := selectIn(ctx, tx, &drafts, `SELECT chat_id, text, constructor, reply_to_id, updated_at FROM drafts WHERE chat_id IN (?)`, chatIDs); err != nil {
-		return err
-	}
-	byChat := map[int64]*core.Draft{}
-	for i := range drafts {
-		byChat[drafts[i].ChatID] = &drafts[i]
-	}
-	for i := range rs.Chats {
-		rs.Chats[i].Draft = byChat[rs.Chats[i].ID]
 	}
 	if err := selectIn(ctx, tx, &rs.People, `SELECT `+personRowCols+` FROM people WHERE id IN (?)`, people.ids); err != nil {
 		return err
@@ -291,7 +279,7 @@ func missingIDs[T any](asked []int64, found []T, id func(T) int64) []int64 {
 	return out
 }
 
-// SnapshotPage reads up to `people` people with id > after, their chats (with drafts), and the
+// SnapshotPage reads up to `people` people with id > after, their chats, and the
 // newest perChat messages of each chat; the first page (after == 0) adds the managers and
 // channels. next is the last person's id, 0 when no people remain.
 func (s *Store) SnapshotPage(ctx context.Context, after int64, people, perChat int) (rs core.RowSet, next int64, err error) {
@@ -432,18 +420,6 @@ VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, managerID, key, status, result, 
 	})
 }
 
-// AnnounceChat logs a chat.changed event for a change that does not log one itself (a draft's
-// text changing while the chat keeps its draft mark): replicas follow the log.
-func (s *Store) AnnounceChat(ctx context.Context, chatID int64, now time.Time) error {
-	return s.inTx(ctx, func(tx *sqlx.Tx) error {
-		personID, err := chatPerson(ctx, tx, chatID)
-		if err != nil {
-			return err
-		}
-		return appendEvent(ctx, tx, core.EventChatChanged, personID, chatID, 0, now.UnixMilli())
-	})
-}
-
 // ResetReplica empties everything a replica copies from the hub (people with their chats,
 // messages, drafts and the rest that hangs off them, channels, managers) before a snapshot is
 // applied again. Pending mutations stay: they are the manager's writes, still to deliver.
@@ -518,12 +494,23 @@ ON CONFLICT (id) DO UPDATE SET `+updateCols(personRowCols), p); err != nil {
 ON CONFLICT (id) DO UPDATE SET `+updateCols(chatRowCols), c); err != nil {
 				return fmt.Errorf("chat %d: %w", c.ID, err)
 			}
-			if err := applyDraft(ctx, tx, c); err != nil {
-				return err
-			}
 			if err := appendEvent(ctx, tx, core.EventChatChanged, c.PersonID, c.ID, 0, at); err != nil {
 				return err
 			}
+		}
+		// The hub's people rows carry its own draft mark; here the mark is this manager's.
+		var marked idSet
+		for _, p := range rs.People {
+			marked.add(p.ID)
+		}
+		for _, c := range rs.Chats {
+			marked.add(c.PersonID)
+		}
+		if err := refreshDraftMark(ctx, tx, marked.ids...); err != nil {
+			return err
+		}
+		if err := applyOwnDrafts(ctx, tx, rs.Drafts, at); err != nil {
+			return err
 		}
 		for _, m := range rs.Messages {
 			if err := applyMessage(ctx, tx, m, at); err != nil {
@@ -552,25 +539,6 @@ ON CONFLICT (key) DO UPDATE SET value = excluded.value`, cursorKey, fmt.Sprint(s
 		return fmt.Errorf("store: apply hub rows: %w", err)
 	}
 	return nil
-}
-
-// applyDraft writes the hub's draft of a chat, unless this desktop has a newer one on its way
-// to the hub (a pending "draft" mutation, teamwire.MutDraft): the manager's typing is not undone
-// by a state read before it arrived.
-func applyDraft(ctx context.Context, tx *sqlx.Tx, c core.ChatRow) error {
-	var mine bool
-	if err := tx.GetContext(ctx, &mine, `SELECT EXISTS (SELECT 1 FROM pending_mutations WHERE kind = 'draft' AND chat_id = ?)`, c.ID); err != nil || mine {
-		return err
-	}
-	if c.Draft == nil {
-		_, err := tx.ExecContext(ctx, `DELETE FROM drafts WHERE chat_id = ?`, c.ID)
-		return err
-	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO drafts (chat_id, text, constructor, reply_to_id, updated_at) VALUES (?, ?, ?, ?, ?)
-ON CONFLICT (chat_id) DO UPDATE SET text = excluded.text, constructor = excluded.constructor,
-  reply_to_id = excluded.reply_to_id, updated_at = excluded.updated_at`,
-		c.ID, c.Draft.Text, c.Draft.Constructor, c.Draft.ReplyToID, c.Draft.UpdatedAt)
-	return err
 }
 
 // applyMessage writes one hub message. A message the replica queued itself arrives with its

@@ -14,8 +14,9 @@ func hubRows(text string) core.RowSet {
 		Managers: []core.Manager{{ID: 7, Name: "Vera"}},
 		Channels: []core.Channel{{ID: 3, Kind: core.Telegram, Name: "Shop", ExternalID: "42", Enabled: true, CreatedAt: 1}},
 		People:   []core.PersonRow{{ID: 11, Name: "Anna Pavlova", Phone: "+7 916 123-45-67", Status: "subscribed", CreatedAt: 1, LastChatID: 21, LastMessageAt: 5, Unread: 1, FirstUnreadAt: 5, Kinds: 1}},
-		Chats:    []core.ChatRow{{ID: 21, PersonID: 11, ChannelID: 3, ExternalChatID: "1001", Unread: 1, FirstUnreadAt: 5, LastMessageAt: 5, CreatedAt: 1, Draft: &core.Draft{ChatID: 21, Text: "half a thought", UpdatedAt: 4}}},
+		Chats:    []core.ChatRow{{ID: 21, PersonID: 11, ChannelID: 3, ExternalChatID: "1001", Unread: 1, FirstUnreadAt: 5, LastMessageAt: 5, CreatedAt: 1}},
 		Messages: []core.MessageRow{{ID: 31, ChatID: 21, Kind: "message", ExternalID: "9", Sender: "client", Text: text, Status: "received", CreatedAt: 5}},
+		Drafts:   []core.Draft{{ChatID: 21, Text: "half a thought", UpdatedAt: 4}},
 	}
 }
 
@@ -34,9 +35,12 @@ func TestApplyRowsKeepsHubIdsAndSearch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rs.People) != 1 || rs.People[0].ID != 11 || len(rs.Chats) != 1 || rs.Chats[0].ID != 21 ||
-		rs.Chats[0].Draft == nil || rs.Chats[0].Draft.Text != "half a thought" || len(rs.Messages) != 1 || rs.Messages[0].ID != 31 {
+	if len(rs.People) != 1 || rs.People[0].ID != 11 || !rs.People[0].HasDraft || len(rs.Chats) != 1 || rs.Chats[0].ID != 21 ||
+		len(rs.Messages) != 1 || rs.Messages[0].ID != 31 {
 		t.Fatalf("applied twice: %+v", rs)
+	}
+	if d, err := st.Draft(ctx, 21); err != nil || d.Text != "half a thought" {
+		t.Fatalf("the manager's draft: %+v %v", d, err)
 	}
 	if me, err := st.Me(ctx); err != nil || me.ID != 7 {
 		t.Fatalf("me: %+v %v", me, err)
@@ -93,7 +97,7 @@ func TestApplyRowsKeepsHubIdsAndSearch(t *testing.T) {
 }
 
 // A replica's queued send shows at once with a negative id and the mutation's key; the hub's
-// row with that key replaces it, and a pending draft is not undone by an older state.
+// row with that key replaces it, and a draft typed here is not undone by an older state.
 func TestLocalSendIsReplacedByTheHubsRow(t *testing.T) {
 	st := openTest(t)
 	ctx := context.Background()
@@ -112,11 +116,11 @@ func TestLocalSendIsReplacedByTheHubsRow(t *testing.T) {
 	if n, _ := st.PendingCount(ctx); n != 1 {
 		t.Fatalf("pending %d", n)
 	}
-	if _, err := st.QueueMutation(ctx, "draft", 21, `{"kind":"draft"}`, true, now); err != nil {
+	// Typed here at 10 and on its way to the hub: the hub's older state (at 4) does not undo it.
+	if err := st.SaveOwnDraft(ctx, core.Draft{ChatID: 21, Text: "typed here", UpdatedAt: 10}, now); err != nil {
 		t.Fatal(err)
 	}
 	hub := hubRows("hi")
-	hub.Chats[0].Draft = nil // a state read before the draft reached the hub
 	hub.Messages = append(hub.Messages, core.MessageRow{ID: 32, ChatID: 21, Kind: "message", Sender: "manager", ManagerID: 7,
 		Text: "on my way", Status: "sent", CreatedAt: 6, MutationKey: "client-abc:" + strconv.FormatInt(mid, 10)})
 	if err := st.ApplyRows(ctx, hub, 7, "", 0, now); err != nil {
@@ -131,7 +135,7 @@ func TestLocalSendIsReplacedByTheHubsRow(t *testing.T) {
 			t.Fatalf("the local copy stayed: %+v", m)
 		}
 	}
-	if rs.Chats[0].Draft == nil || rs.Chats[0].Draft.Text != "half a thought" {
-		t.Fatalf("a pending draft was undone: %+v", rs.Chats[0].Draft)
+	if d, _ := st.Draft(ctx, 21); d.Text != "typed here" {
+		t.Fatalf("a newer draft typed here was undone by an older state: %+v", d)
 	}
 }

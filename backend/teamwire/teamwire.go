@@ -76,7 +76,7 @@ type HistoryPage struct {
 const (
 	MutSendText    = "send_text"     // ChatID, Text, ReplyToID
 	MutMarkRead    = "mark_read"     // ChatID
-	MutDraft       = "draft"         // ChatID, Text, Constructor, ReplyToID
+	MutDraft       = "draft"         // ChatID, Text, Constructor, ReplyToID, WrittenAt: the sender's own draft
 	MutEdit        = "edit"          // MessageID, Text
 	MutDelete      = "delete"        // MessageID
 	MutArchive     = "archive"       // PersonID, On
@@ -121,6 +121,9 @@ type Mutation struct {
 	TaskID      int64   `json:"taskId,omitempty"`
 	DueAt       int64   `json:"dueAt,omitempty"`
 	Assignee    int64   `json:"assignee,omitempty"`
+	// WrittenAt is when a draft was written (Unix ms, the desktop's clock): the newest write of a
+	// manager's draft wins, whichever of their desktops delivers it last.
+	WrittenAt int64 `json:"writtenAt,omitempty"`
 }
 
 // Refusal is a mutation the hub refused (mutation_refused): the inbox's code and the data its
@@ -214,7 +217,7 @@ func (m Mutation) Validate() error {
 	if len(m.Mentions) > MaxMentions {
 		return refuse("too_many_mentions")
 	}
-	if m.ChatID < 0 || m.PersonID < 0 || m.MessageID < 0 || m.ReplyToID < 0 || m.Owner < 0 || m.TaskID < 0 || m.Assignee < 0 || m.DueAt < 0 {
+	if m.ChatID < 0 || m.PersonID < 0 || m.MessageID < 0 || m.ReplyToID < 0 || m.Owner < 0 || m.TaskID < 0 || m.Assignee < 0 || m.DueAt < 0 || m.WrittenAt < 0 {
 		return refuse("invalid_id")
 	}
 	switch m.Kind {
@@ -389,8 +392,13 @@ func ValidateRows(r core.RowSet) error {
 		}
 	}
 	for _, c := range r.Chats {
-		if c.ID <= 0 || c.PersonID <= 0 || c.ChannelID <= 0 || (c.Draft != nil && c.Draft.ChatID != c.ID) {
+		if c.ID <= 0 || c.PersonID <= 0 || c.ChannelID <= 0 {
 			return refuse("invalid_chat")
+		}
+	}
+	for _, d := range r.Drafts {
+		if d.ChatID <= 0 || d.UpdatedAt < 0 || !utf8.ValidString(d.Text) {
+			return refuse("invalid_draft")
 		}
 	}
 	for _, m := range r.Messages {

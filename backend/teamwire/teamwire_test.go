@@ -57,7 +57,8 @@ func TestFeedMessageRoundTrips(t *testing.T) {
 	in := FeedMessage{Type: FeedChanges, Seq: 7, Rows: core.RowSet{
 		Channels: []core.Channel{{ID: 1, Kind: core.Telegram, Name: "Shop"}},
 		People:   []core.PersonRow{{ID: 2, Name: "Ann", Unread: 1}},
-		Chats:    []core.ChatRow{{ID: 3, PersonID: 2, ChannelID: 1, Draft: &core.Draft{ChatID: 3, Text: "x"}}},
+		Chats:    []core.ChatRow{{ID: 3, PersonID: 2, ChannelID: 1}},
+		Drafts:   []core.Draft{{ChatID: 3, Text: "x", UpdatedAt: 6}},
 		Messages: []core.MessageRow{{ID: 4, ChatID: 3, Kind: "message", Sender: "client", Text: "<b>hi</b>", MutationKey: "c:1"}},
 		Gone:     core.GoneRows{Messages: []int64{5}},
 	}}
@@ -66,14 +67,15 @@ func TestFeedMessageRoundTrips(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if out.Seq != 7 || out.Rows.Chats[0].Draft.Text != "x" || out.Rows.Messages[0].Text != "<b>hi</b>" ||
+	if out.Seq != 7 || out.Rows.Drafts[0].Text != "x" || out.Rows.Drafts[0].UpdatedAt != 6 || out.Rows.Messages[0].Text != "<b>hi</b>" ||
 		out.Rows.Messages[0].MutationKey != "c:1" || out.Rows.Gone.Messages[0] != 5 {
 		t.Fatalf("round trip: %+v", out)
 	}
 	for _, bad := range []string{`{"type":"nope"}`, `{"type":"changes","seq":-1}`,
 		`{"type":"changes","rows":{"chats":[{"id":3,"personId":0,"channelId":1}]}}`,
 		`{"type":"changes","rows":{"messages":[{"id":3,"chatId":1,"kind":"evil","sender":"client"}]}}`,
-		`{"type":"changes","rows":{"gone":{"people":[0]}}}`} {
+		`{"type":"changes","rows":{"gone":{"people":[0]}}}`,
+		`{"type":"changes","rows":{"drafts":[{"chatId":0,"text":"x"}]}}`} {
 		if _, err := ParseFeedMessage([]byte(bad)); Reason(err) == "" {
 			t.Errorf("%s accepted", bad)
 		}

@@ -126,11 +126,7 @@ func TestServeKill9UnderSteadyStreamKeepsFeedExact(t *testing.T) {
 	bin := buildHub(t)
 	fake := fakeapi.NewTelegram(t)
 	data := t.TempDir()
-	add := hubCmd(bin, []string{"SB_TEST_TG_TOKEN=" + fake.Token()}, "channel", "add", "telegram", "--token-env", "SB_TEST_TG_TOKEN",
-		"--api-url", fake.URL(), "--data", data, "--tokens", "file")
-	if out, err := add.CombinedOutput(); err != nil {
-		t.Fatalf("channel add: %v\n%s", err, out)
-	}
+	addFakeTelegram(t, bin, fake, data)
 	const email, password = "lead@example.com", "a long enough password for the test"
 	user := hubCmd(bin, nil, "user", "add", "--data", data, "--email", email, "--name", "Lead", "--role", "admin", "--password-file", "-")
 	user.Stdin = strings.NewReader(password + "\n")
@@ -141,20 +137,8 @@ func TestServeKill9UnderSteadyStreamKeepsFeedExact(t *testing.T) {
 	addr := freeLoopbackPort(t)
 	var allLogs strings.Builder
 	serve := func() (*servedHub, string) {
-		cmd := hubCmd(bin, nil, "serve", "--data", data, "--tokens", "file", "--telegram-api", fake.URL(), "--listen", addr)
-		logs := &syncBuffer{}
-		cmd.Stderr = logs
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		for start := time.Now(); teamAPIURL.FindStringSubmatch(logs.String()) == nil; {
-			if time.Since(start) > 20*time.Second {
-				cmd.Process.Kill()
-				t.Fatalf("serve did not listen\n%s", logs.String())
-			}
-			time.Sleep(5 * time.Millisecond)
-		}
-		return &servedHub{cmd: cmd, logs: logs}, teamAPIURL.FindStringSubmatch(logs.String())[1]
+		h := startServe(t, bin, "--data", data, "--tokens", "file", "--telegram-api", fake.URL(), "--listen", addr)
+		return h, teamAPIURL.FindStringSubmatch(h.logs.String())[1]
 	}
 	proc, base := serve()
 
@@ -295,6 +279,25 @@ func TestServeKill9UnderSteadyStreamKeepsFeedExact(t *testing.T) {
 		}
 	}
 	t.Logf("%d messages through %d kills; the follower saw all %d events once, in order, over %d connections", want, len(pauses), len(log), follower.dials)
+}
+
+// startServe starts `serve` with args and waits until its team API listens.
+func startServe(t *testing.T, bin string, args ...string) *servedHub {
+	t.Helper()
+	cmd := hubCmd(bin, nil, append([]string{"serve"}, args...)...)
+	logs := &syncBuffer{}
+	cmd.Stderr = logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for start := time.Now(); teamAPIURL.FindStringSubmatch(logs.String()) == nil; {
+		if time.Since(start) > 20*time.Second {
+			cmd.Process.Kill()
+			t.Fatalf("serve did not listen\n%s", logs.String())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return &servedHub{cmd: cmd, logs: logs}
 }
 
 // servedHub is a running serve and its log.

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"switchboard/backend/engine"
 	"switchboard/backend/hub"
@@ -19,6 +20,9 @@ import (
 type hubAPI struct {
 	listen, dsn, tlsCert, tlsKey *string
 	insecure                     *bool
+	keepLog                      *time.Duration
+	keepEvents                   *int64
+	pruneEvery                   *time.Duration
 }
 
 // hubAPIFlags registers serve's API flags.
@@ -29,6 +33,11 @@ func hubAPIFlags(fs *flag.FlagSet) *hubAPI {
 		tlsCert:  fs.String("tls-cert", "", "TLS certificate (PEM) for --listen"),
 		tlsKey:   fs.String("tls-key", "", "TLS private key (PEM) for --listen"),
 		insecure: fs.Bool("allow-insecure-listen", false, "allow plain HTTP on a non-loopback address (behind a TLS-terminating reverse proxy)"),
+		keepLog: fs.Duration("keep-log", 30*24*time.Hour,
+			"keep the event log this long; a desktop away longer downloads a snapshot again (0: no bound by age)"),
+		keepEvents: fs.Int64("keep-events", 5_000_000,
+			"keep at most this many of the newest events; a desktop further behind downloads a snapshot again (0: no bound by count)"),
+		pruneEvery: fs.Duration("prune-every", time.Minute, "how often to prune the event log (in small batches)"),
 	}
 }
 
@@ -46,7 +55,8 @@ func (a *hubAPI) start(ctx context.Context, st *store.Store, eng *engine.Engine)
 		}
 		accounts, closeBook = pg, func() { pg.Close() }
 	}
-	srv, err := hub.New(hub.Config{Accounts: accounts, Events: st, Inbox: eng.Inbox, Composer: eng.Composer})
+	srv, err := hub.New(hub.Config{Accounts: accounts, Events: st, Inbox: eng.Inbox, Composer: eng.Composer,
+		Prune: hub.PruneConfig{KeepFor: *a.keepLog, KeepEvents: *a.keepEvents, Every: *a.pruneEvery}})
 	if err != nil {
 		closeBook()
 		return nil, err

@@ -1,6 +1,7 @@
 import { render, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { ReplicaStatusLine, replicaLine, type ReplicaStatus } from './ReplicaStatusLine';
+import { errorCodeText, errorWords } from '../../lib/errors';
+import { ReplicaStatusLine, replicaLine, replicaReason, type ReplicaStatus } from './ReplicaStatusLine';
 import { replicaWords } from './replica-i18n';
 
 const base: ReplicaStatus = { state: 'online', pending: 0, seq: 10, done: 0, total: 0, lastError: '' };
@@ -14,7 +15,7 @@ describe('ReplicaStatusLine', () => {
   });
 
   it('words offline with the changes waiting, in both languages', () => {
-    const s: ReplicaStatus = { ...base, state: 'offline', pending: 3, lastError: 'network' };
+    const s: ReplicaStatus = { ...base, state: 'offline', pending: 3, lastError: 'hub_unreachable' };
     render(<ReplicaStatusLine status={s} />);
     expect(screen.getByRole('status').textContent).toBe('Offline — 3 changes waiting');
     const [key, vars] = replicaLine(s)!;
@@ -37,5 +38,19 @@ describe('ReplicaStatusLine', () => {
     expect(replicaWords.t.en('replica.bootstrapping', { done: 200, total: 1000 })).toBe('Downloading the team’s chats: 200 of 1000');
     expect(replicaLine({ ...base, state: 'signed_out' })?.[0]).toBe('replica.signedOut');
     expect(replicaLine({ ...base, state: 'offline' })?.[0]).toBe('replica.offlineNothing');
+  });
+
+  it('tells why it is offline when the manager can act on it: TLS, another version, not a hub', () => {
+    const s: ReplicaStatus = { ...base, state: 'offline', pending: 2, lastError: 'hub_other_version' };
+    render(<ReplicaStatusLine status={s} />);
+    expect(screen.getByRole('status').textContent).toBe(
+      'Offline — 2 changes waiting. The hub runs another version of Switchboard: update the hub or this app so they match.',
+    );
+    expect(screen.getByTestId('replica-reason').textContent).toContain(errorWords.hub_other_version.en.slice(0, 20));
+    expect(replicaReason({ ...s, lastError: 'hub_tls' })).toBe('hub_tls');
+    expect(errorCodeText('hub_other_version', 'ru')).toBe('На хабе другая версия Switchboard: обновите хаб или это приложение, чтобы версии совпали.');
+    // Unreachable needs no more words than "offline"; online says nothing.
+    expect(replicaReason({ ...s, lastError: 'hub_unreachable' })).toBeNull();
+    expect(replicaReason({ ...s, state: 'online' })).toBeNull();
   });
 });

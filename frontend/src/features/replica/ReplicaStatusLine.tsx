@@ -2,6 +2,7 @@
 // when the desktop is in solo mode (status null) or online with nothing waiting. The status is
 // Go's replica.Status (engine.ReplicaStatus, and the event the app forwards on every change).
 import type { ReactNode } from 'react';
+import { errorCodeText } from '../../lib/errors';
 import { useWords } from '../../lib/i18n';
 import { replicaWords, type ReplicaKey } from './replica-i18n';
 
@@ -40,10 +41,20 @@ export function replicaLine(s: ReplicaStatus | null): [ReplicaKey, Record<string
 
 const fullDisk: ReadonlySet<ReplicaKey> = new Set<ReplicaKey>(['replica.diskFull', 'replica.hubDiskFull']);
 
+// The reasons worth telling beside "offline": ones the manager (or the admin) can act on. A hub
+// that cannot be reached at all needs no more words than "offline".
+const toldReasons: ReadonlySet<string> = new Set(['hub_tls', 'hub_other_version', 'hub_not_a_hub', 'hub_server_error']);
+
+/** The code of why the replica is offline, when it is worth telling; null otherwise. */
+export function replicaReason(s: ReplicaStatus | null): string | null {
+  return s && s.state === 'offline' && toldReasons.has(s.lastError) ? s.lastError : null;
+}
+
 export function ReplicaStatusLine({ status }: { status: ReplicaStatus | null }): ReactNode {
-  const { t } = useWords(replicaWords);
+  const { t, locale } = useWords(replicaWords);
   const line = replicaLine(status);
   if (!line) return null;
+  const reason = replicaReason(status);
   return (
     <span
       className={(status?.state === 'online' || status?.state === 'bootstrapping') && !fullDisk.has(line[0]) ? 'pill' : 'pill pill-warn'}
@@ -52,6 +63,7 @@ export function ReplicaStatusLine({ status }: { status: ReplicaStatus | null }):
       data-testid="replica-status"
     >
       {t(line[0], line[1])}
+      {reason && <span data-testid="replica-reason">{'. ' + errorCodeText(reason, locale)}</span>}
     </span>
   );
 }
