@@ -66,8 +66,9 @@ type Server struct {
 	access   map[string]access // by mux pattern
 	limiter  *loginLimiter
 	feeds    *feedRegistry
-	tail     *logTail      // the event log near its head, read once for every socket
-	fanout   chan struct{} // places for sockets sending a batch (sendNext)
+	presence *presenceBoard // who is typing or viewing (presence.go): memory only
+	tail     *logTail       // the event log near its head, read once for every socket
+	fanout   chan struct{}  // places for sockets sending a batch (sendNext)
 	log      *slog.Logger
 	// dummyHash is verified against when an e-mail is unknown, so the answer takes as long as
 	// for a wrong password and does not tell which e-mails have accounts.
@@ -155,7 +156,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{
 		cfg: cfg, accounts: cfg.Accounts, mux: http.NewServeMux(), access: map[string]access{},
-		limiter: newLoginLimiter(cfg.LoginLimits), feeds: newFeedRegistry(), log: cfg.Log, dummyHash: dummy,
+		limiter: newLoginLimiter(cfg.LoginLimits), feeds: newFeedRegistry(), presence: newPresenceBoard(cfg.Now), log: cfg.Log, dummyHash: dummy,
 		stop: func() {}, stopping: make(chan struct{}), fanout: make(chan struct{}, max(2, runtime.GOMAXPROCS(0))),
 	}
 	s.tail = newLogTail(cfg.Events, s.feeds.count)

@@ -151,7 +151,7 @@ func (r *Replica) stream(ctx context.Context, seq int64, b *backoff) error {
 	r.mu.Lock()
 	r.dropFeed = drop
 	r.mu.Unlock()
-	u := "ws" + strings.TrimPrefix(r.cfg.HubURL, "http") + teamwire.PathFeed + "?state=1&seq=" + itoa(seq)
+	u := "ws" + strings.TrimPrefix(r.cfg.HubURL, "http") + teamwire.PathFeed + "?state=1&presence=1&seq=" + itoa(seq)
 	h := http.Header{}
 	h.Set("Authorization", "Bearer "+token)
 	if r.cfg.LongPoll {
@@ -172,6 +172,7 @@ func (r *Replica) stream(ctx context.Context, seq int64, b *backoff) error {
 		return fmt.Errorf("replica: dial feed: %w", err)
 	}
 	defer conn.CloseNow()
+	defer r.forgetPresence()
 	conn.SetReadLimit(teamwire.MaxFeedMessage)
 	b.reset()
 	r.setStatus(func(s *Status) { s.State, s.LastError = StateOnline, "" })
@@ -198,6 +199,7 @@ func (r *Replica) stream(ctx context.Context, seq int64, b *backoff) error {
 			}
 		}
 	}()
+	go r.sendPresence(pingCtx, conn)
 	for {
 		_, data, err := conn.Read(ctx)
 		if err != nil {
@@ -206,6 +208,12 @@ func (r *Replica) stream(ctx context.Context, seq int64, b *backoff) error {
 				return &hubError{Status: http.StatusUnauthorized, Code: "unauthorized"}
 			}
 			return fmt.Errorf("replica: feed: %w", err)
+		}
+		if teamwire.IsPresenceFrame(data) {
+			if err := r.applyPresence(data); err != nil {
+				r.log.Warn("replica: presence frame", "err", err) // a hint, not worth the feed
+			}
+			continue
 		}
 		if seq, err = r.apply(ctx, data, seq); err != nil {
 			return err
