@@ -1,9 +1,15 @@
 package replica_test
 
 import (
+	"context"
 	"errors"
+	"net/http"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/coder/websocket"
 
 	"switchboard/backend/replica"
 	"switchboard/backend/teamwire"
@@ -102,3 +108,111 @@ func TestPresenceTravelsBetweenDesktops(t *testing.T) {
 		t.Fatalf("presence outlived the socket by %v", d)
 	}
 }
+
+// A raw socket speaks presence as a hostile desktop would: junk and unknown chats are dropped,
+// a flood is cut to the hub's rate, and the feed itself goes on. Alice's replica is the witness.
+func TestPresenceFromAHostileSocket(t *testing.T) {
+	h := startHub(t)
+	a := openDesk(t, h, "Alice")
+	a.start(t)
+	h.fake.PushText(1001, "Ann", "hello")
+	waitFor(t, "Alice has the chat", 10*time.Second, func() bool { return len(withText(everything(t, a.st), "hello")) == 1 })
+	chat := withText(everything(t, a.st), "hello")[0].ChatID
+	waitFor(t, "Alice online", 10*time.Second, func() bool { return a.eng.Replica().Status().State == replica.StateOnline })
+
+	bob := signIn(t, h, "Bob")
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	u := "ws" + strings.TrimPrefix(h.url, "http") + teamwire.PathFeed + "?state=1&presence=1&seq=0"
+	conn, _, err := websocket.Dial(ctx, u, &websocket.DialOptions{HTTPHeader: http.Header{"Authorization": {"Bearer " + bob.token}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.CloseNow()
+	conn.SetReadLimit(teamwire.MaxFeedMessage)
+	frames := make(chan teamwire.PresenceFrame, 100)
+	feedMessages := make(chan struct{}, 100)
+	go func() {
+		for {
+			_, b, err := conn.Read(ctx)
+			if err != nil {
+				close(frames)
+				return
+			}
+			if teamwire.IsPresenceFrame(b) {
+				f, err := teamwire.ParsePresenceFrame(b)
+				if err != nil {
+					t.Errorf("the hub sent a bad frame %s: %v", b, err)
+				}
+				frames <- f
+			} else {
+				feedMessages <- struct{}{}
+			}
+		}
+	}()
+	// The first frame is the whole picture: nobody shows anything yet.
+	select {
+	case f := <-frames:
+		if !f.Full || len(f.Entries) != 0 {
+			t.Fatalf("first frame %+v, want a full and empty one", f)
+		}
+	case <-ctx.Done():
+		t.Fatal("no first presence frame")
+	}
+	send := func(s string) {
+		if err := conn.Write(ctx, websocket.MessageText, []byte(s)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, junk := range []string{`{`, `{"type":"presence","chatId":` + itoa(chat) + `,"state":"typing","text":"x"}`,
+		`{"type":"presence","chatId":987654,"state":"typing"}`, `{"type":"presence","chatId":` + itoa(chat) + `,"state":"yelling"}`} {
+		send(junk)
+	}
+	time.Sleep(400 * time.Millisecond)
+	if ps := a.eng.Replica().Presence(); len(ps) != 0 {
+		t.Fatalf("junk became presence: %+v", ps)
+	}
+	// A flood: 40 updates at once, alternating; the hub passes on at most its burst of them.
+	for i := range 40 {
+		state := teamwire.PresenceTyping
+		if i%2 == 1 {
+			state = teamwire.PresenceViewing
+		}
+		send(`{"type":"presence","chatId":` + itoa(chat) + `,"state":"` + state + `"}`)
+	}
+	waitFor(t, "Alice sees Bob", 3*time.Second, func() bool { return len(presenceOf(a, chat)) == 1 })
+	// Bob's own updates never come back to his socket.
+	select {
+	case f := <-frames:
+		t.Fatalf("the sender got a frame of its own: %+v", f)
+	case <-time.After(300 * time.Millisecond):
+	}
+	// Alice types: Bob's socket hears it, with her manager id and a TTL.
+	if err := a.eng.Replica().SetPresence(chat, teamwire.PresenceTyping); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case f := <-frames:
+		if f.Full || len(f.Entries) != 1 || f.Entries[0].ManagerID != h.ids["Alice"] || f.Entries[0].State != teamwire.PresenceTyping ||
+			f.Entries[0].ChatID != chat || f.Entries[0].TTLMillis <= 0 {
+			t.Fatalf("Bob heard %+v", f)
+		}
+	case <-time.After(3 * time.Second):
+		t.Fatal("Bob's socket did not hear Alice typing")
+	}
+	// Binary data is not presence: the socket is closed.
+	if err := conn.Write(ctx, websocket.MessageBinary, []byte{1, 2, 3}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the socket closed", 3*time.Second, func() bool {
+		select {
+		case _, ok := <-frames:
+			return !ok
+		default:
+			return false
+		}
+	})
+	waitFor(t, "Bob's presence gone with his socket", 2*time.Second, func() bool { return len(presenceOf(a, chat)) == 0 })
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
