@@ -39,24 +39,28 @@ export function PresenceBar({ chatId, managers }: { chatId: number; managers: Ma
   const others = usePresenceOf(chatId);
   const { lines, viewers } = presenceLines(mine, others, (id) => managers.get(id)?.name ?? '', t('presence.someone'));
   if (lines.length === 0 && viewers.length === 0) return null;
+  // The anchor takes no height: the bar floats over the bottom of the history, so starting and
+  // stopping to type never moves the messages.
   return (
-    <div className="presence-bar" role="status" aria-label={t('presence.label')} data-testid="presence-bar">
-      {lines.map((l) => (
-        <span key={l.key} className="presence-line" data-testid="presence-line" data-key={l.key}>
-          {t(l.key, { names: l.names })}
-        </span>
-      ))}
-      {viewers.length > 0 && (
-        <span className="presence-viewers" data-testid="presence-viewers">
-          {t('presence.alsoViewing')}
-          {viewers.map((v) => (
-            <span key={v.id} className="presence-viewer" data-testid="presence-viewer">
-              <Avatar id={v.id} name={v.name} size={18} />
-              {v.name}
-            </span>
-          ))}
-        </span>
-      )}
+    <div className="presence-anchor">
+      <div className="presence-bar" role="status" aria-label={t('presence.label')} data-testid="presence-bar">
+        {lines.map((l) => (
+          <span key={l.key} className="presence-line" data-testid="presence-line" data-key={l.key}>
+            {t(l.key, { names: l.names })}
+          </span>
+        ))}
+        {viewers.length > 0 && (
+          <span className="presence-viewers" data-testid="presence-viewers">
+            {t('presence.alsoViewing')}
+            {viewers.map((v) => (
+              <span key={v.id} className="presence-viewer" data-testid="presence-viewer">
+                <Avatar id={v.id} name={v.name} size={18} />
+                {v.name}
+              </span>
+            ))}
+          </span>
+        )}
+      </div>
     </div>
   );
 }
