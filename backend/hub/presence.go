@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/http"
 	"sync"
 	"time"
 
@@ -38,14 +39,18 @@ type presenceSocket struct {
 	id        int64 // the Conn of its entries
 	managerID int64
 	wake      chan struct{} // something is pending for it
+	// polled: a desktop on the long-poll fallback (one per session), which posts its presence
+	// and asks for the others' (postPresence, getPresence) instead of riding a socket.
+	polled bool
 
 	mu      sync.Mutex
 	full    bool                     // the next frame replaces what the desktop knows
 	pending map[int64]presenceRecord // other sockets' presence to send, by socket id
 
-	// the socket's own update budget (a token bucket), touched only by its reader
+	// the socket's own update budget (a token bucket), under mu
 	tokens float64
 	last   time.Time
+	seen   time.Time // a polled one: when it last asked or told (under presenceBoard.mu)
 }
 
 // presenceRecord is a socket's presence as the hub keeps it.
@@ -72,32 +77,85 @@ func (p presenceRecord) entry(now time.Time) teamwire.PresenceEntry {
 type presenceBoard struct {
 	now func() time.Time
 
-	mu      sync.Mutex
-	lastID  int64
-	sockets map[*presenceSocket]presenceRecord // the record is idle when the socket shows nothing
-	known   map[int64]time.Time                // chat ids seen to exist, and when
+	mu        sync.Mutex
+	lastID    int64
+	sockets   map[*presenceSocket]presenceRecord // the record is idle when the socket shows nothing
+	bySession map[int64]*presenceSocket          // the polled ones, by session
+	known     map[int64]time.Time                // chat ids seen to exist, and when
 }
 
 func newPresenceBoard(now func() time.Time) *presenceBoard {
-	return &presenceBoard{now: now, sockets: map[*presenceSocket]presenceRecord{}, known: map[int64]time.Time{}}
+	return &presenceBoard{now: now, sockets: map[*presenceSocket]presenceRecord{}, bySession: map[int64]*presenceSocket{},
+		known: map[int64]time.Time{}}
+}
+
+// newSocketLocked adds a socket showing nothing; the caller holds b.mu.
+func (b *presenceBoard) newSocketLocked(managerID int64) *presenceSocket {
+	b.lastID++
+	ps := &presenceSocket{id: b.lastID, managerID: managerID, wake: make(chan struct{}, 1),
+		pending: map[int64]presenceRecord{}, tokens: presenceBurst}
+	b.sockets[ps] = presenceRecord{socket: ps.id, managerID: managerID, state: teamwire.PresenceIdle}
+	return ps
+}
+
+// liveLocked is every socket's live presence but except's; the caller holds b.mu.
+func (b *presenceBoard) liveLocked(except *presenceSocket) []presenceRecord {
+	now := b.now()
+	var out []presenceRecord
+	for other, rec := range b.sockets {
+		if other != except && rec.state != teamwire.PresenceIdle && rec.expiresAt.After(now) {
+			out = append(out, rec)
+		}
+	}
+	return out
 }
 
 // join adds a socket; its first frame is everyone else's live presence.
 func (b *presenceBoard) join(managerID int64) *presenceSocket {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.lastID++
-	ps := &presenceSocket{id: b.lastID, managerID: managerID, wake: make(chan struct{}, 1),
-		pending: map[int64]presenceRecord{}, full: true, tokens: presenceBurst}
-	now := b.now()
-	for other, rec := range b.sockets {
-		if rec.state != teamwire.PresenceIdle && rec.expiresAt.After(now) {
-			ps.pending[other.id] = rec
-		}
+	ps := b.newSocketLocked(managerID)
+	ps.full = true
+	for _, rec := range b.liveLocked(ps) {
+		ps.pending[rec.socket] = rec
 	}
-	b.sockets[ps] = presenceRecord{socket: ps.id, managerID: managerID, state: teamwire.PresenceIdle}
 	wakeUp(ps.wake)
 	return ps
+}
+
+// polledFor is the polled socket of a session on the long-poll fallback, made on first use. A
+// polled socket has no close to take its presence back: it lapses by its TTL, and the socket
+// itself is forgotten once unused for longer than any TTL.
+func (b *presenceBoard) polledFor(sessionID, managerID int64) *presenceSocket {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	now := b.now()
+	for sid, ps := range b.bySession {
+		if now.Sub(ps.seen) > teamwire.PresenceViewingTTL {
+			delete(b.bySession, sid)
+			delete(b.sockets, ps)
+		}
+	}
+	ps := b.bySession[sessionID]
+	if ps == nil {
+		ps = b.newSocketLocked(managerID)
+		ps.polled = true
+		b.bySession[sessionID] = ps
+	}
+	ps.seen = now
+	return ps
+}
+
+// frameFor is the whole picture for a polled socket: everyone else's live presence.
+func (b *presenceBoard) frameFor(ps *presenceSocket) teamwire.PresenceFrame {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	now := b.now()
+	f := teamwire.PresenceFrame{Type: teamwire.FeedPresence, Full: true, Entries: []teamwire.PresenceEntry{}}
+	for _, rec := range b.liveLocked(ps) {
+		f.Entries = append(f.Entries, rec.entry(now))
+	}
+	return f
 }
 
 // leave removes a socket; whatever it showed is gone for everyone at once.
@@ -133,8 +191,8 @@ func (b *presenceBoard) set(ps *presenceSocket, chatID int64, state string) {
 // broadcast queues rec for every socket but its own; the caller holds b.mu.
 func (b *presenceBoard) broadcast(from *presenceSocket, rec presenceRecord) {
 	for ps := range b.sockets {
-		if ps == from {
-			continue
+		if ps == from || ps.polled {
+			continue // a polled socket asks for the whole picture instead
 		}
 		ps.mu.Lock()
 		ps.pending[rec.socket] = rec
@@ -185,6 +243,8 @@ func (ps *presenceSocket) take(now time.Time) (teamwire.PresenceFrame, bool) {
 
 // allow spends one of the socket's update tokens, if it has one.
 func (ps *presenceSocket) allow(now time.Time) bool {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
 	if !ps.last.IsZero() {
 		ps.tokens = min(presenceBurst, ps.tokens+now.Sub(ps.last).Seconds()*presenceRate)
 	}
@@ -231,20 +291,49 @@ func (s *Server) openPresence(conn *websocket.Conn, managerID int64) (readCtx co
 }
 
 // presenceUpdate applies one update a desktop sent. A bad or excess update is dropped: the
-// socket's feed goes on, and presence is a hint that the next refresh corrects.
-func (s *Server) presenceUpdate(ps *presenceSocket, b []byte) {
+// socket's feed goes on, and presence is a hint that the next refresh corrects. The parse error
+// is returned for the long-poll's answer.
+func (s *Server) presenceUpdate(ps *presenceSocket, b []byte) error {
 	if !ps.allow(s.cfg.Now()) {
-		return
+		return nil
 	}
 	u, err := teamwire.ParsePresenceUpdate(b)
 	if err != nil {
 		s.log.Debug("hub: presence update refused", "reason", teamwire.Reason(err))
-		return
+		return err
 	}
 	if u.State != teamwire.PresenceIdle && !s.chatExists(u.ChatID) {
-		return
+		return nil
 	}
 	s.presence.set(ps, u.ChatID, u.State)
+	return nil
+}
+
+// postPresence is presence on the long-poll fallback: the desktop's own, as on a socket (the
+// same checks and rate); the answer is 204 whether it was taken or dropped, as a socket hears
+// nothing either, and bad_request for what does not parse.
+func (s *Server) postPresence(w http.ResponseWriter, r *http.Request, c *caller) *apiError {
+	if _, e := s.syncStore(); e != nil {
+		return e
+	}
+	body, e := readBodyUpTo(w, r, teamwire.MaxPresenceUpdate)
+	if e != nil {
+		return e
+	}
+	if err := s.presenceUpdate(s.presence.polledFor(c.session.ID, c.account.ManagerID), body); err != nil {
+		return badRequest(teamwire.Reason(err))
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// getPresence answers a desktop on the long-poll fallback with everyone else's live presence.
+func (s *Server) getPresence(w http.ResponseWriter, r *http.Request, c *caller) *apiError {
+	if _, e := s.syncStore(); e != nil {
+		return e
+	}
+	writeJSON(w, http.StatusOK, s.presence.frameFor(s.presence.polledFor(c.session.ID, c.account.ManagerID)))
+	return nil
 }
 
 // chatExists checks a chat id an update names. Every manager of the company may see every chat

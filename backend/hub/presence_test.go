@@ -83,3 +83,33 @@ func TestPresenceUpdatesAreRateLimitedPerSocket(t *testing.T) {
 		}
 	}
 }
+
+// Desktops on the long-poll fallback: one polled socket per session, the whole picture on asking,
+// nothing queued for them, and forgotten once unused for longer than any TTL.
+func TestPolledPresence(t *testing.T) {
+	clk := &clock{t: time.Date(2026, 12, 6, 1, 0, 0, 0, time.UTC)}
+	b := newPresenceBoard(clk.Now)
+	live := b.join(1)
+	live.take(clk.Now())
+	polled := b.polledFor(10, 2)
+	if again := b.polledFor(10, 2); again != polled {
+		t.Fatal("a session got a second polled socket")
+	}
+	b.set(polled, 7, teamwire.PresenceTyping)
+	if f, _ := live.take(clk.Now()); len(f.Entries) != 1 || f.Entries[0].ManagerID != 2 {
+		t.Fatalf("the socket heard %+v of the polled desktop", f)
+	}
+	b.set(live, 7, teamwire.PresenceViewing)
+	if len(polled.pending) != 0 {
+		t.Fatalf("%d entries queued for a polled socket", len(polled.pending))
+	}
+	f := b.frameFor(polled)
+	if !f.Full || len(f.Entries) != 1 || f.Entries[0].ManagerID != 1 || f.Entries[0].State != teamwire.PresenceViewing {
+		t.Fatalf("the polled desktop's picture %+v", f)
+	}
+	clk.Advance(teamwire.PresenceViewingTTL + time.Second)
+	b.polledFor(11, 3) // any use sweeps
+	if _, ok := b.sockets[polled]; ok {
+		t.Fatal("an unused polled socket was kept")
+	}
+}

@@ -113,6 +113,8 @@ func (s *Server) routes() []route {
 		{"GET " + teamwire.PathSnapshot, member, s.snapshot},
 		{"GET /api/v1/chats/{id}/history", member, s.history},
 		{"POST " + teamwire.PathMutations, member, s.mutate},
+		{"POST " + teamwire.PathPresence, member, s.postPresence},
+		{"GET " + teamwire.PathPresence, member, s.getPresence},
 		{"GET /api/v1/users", admin, s.listUsers},
 		{"POST /api/v1/users", admin, s.addUser},
 		{"GET /api/v1/users/{id}/sessions", admin, s.userSessions},

@@ -250,6 +250,17 @@ func (r *Replica) apply(ctx context.Context, data []byte, seq int64) (int64, err
 // poll follows the state feed over plain HTTP (teamwire.PathFeedPoll), one long-poll after
 // another, until a request fails.
 func (r *Replica) poll(ctx context.Context, seq int64, b *backoff) error {
+	presCtx, stopPresence := context.WithCancel(ctx)
+	presDone := make(chan struct{})
+	go func() {
+		defer close(presDone)
+		r.pollPresence(presCtx)
+	}()
+	defer func() {
+		stopPresence()
+		<-presDone
+		r.forgetPresence()
+	}()
 	for first := true; ; first = false {
 		wait := "25"
 		if first {

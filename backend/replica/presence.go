@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/http"
 	"sort"
 	"sync"
 	"time"
@@ -233,4 +234,53 @@ func mustJSON(v any) []byte {
 		panic(err) // only this package's plain structs come here
 	}
 	return b
+}
+
+// presencePollWait bounds one presence request on the long-poll fallback.
+const presencePollWait = 5 * time.Second
+
+// pollPresence is presence on the long-poll fallback (no socket to ride): this desktop's own
+// goes up when the app says it (teamwire.PathPresence, POST), and the others' whole picture
+// comes down every teamwire.PresenceRefreshActive and after each update (GET), until ctx ends.
+// Nothing closes here when the app dies: the hub lets a polled desktop's presence lapse by its TTL.
+func (r *Replica) pollPresence(ctx context.Context) {
+	tick := time.NewTicker(teamwire.PresenceRefreshActive)
+	defer tick.Stop()
+	kick := r.pres.kicked()
+	var sentAt time.Time
+	for {
+		r.pres.mu.Lock()
+		u, at := r.pres.mine, r.pres.mineAt
+		r.pres.mu.Unlock()
+		if at.After(sentAt) {
+			sentAt = at
+			rctx, cancel := context.WithTimeout(ctx, presencePollWait)
+			_, _, err := r.do(rctx, http.MethodPost, teamwire.PathPresence, nil, mustJSON(u))
+			cancel()
+			if err != nil && ctx.Err() == nil {
+				r.log.Debug("replica: presence post", "err", err)
+			}
+		}
+		rctx, cancel := context.WithTimeout(ctx, presencePollWait)
+		_, body, err := r.do(rctx, http.MethodGet, teamwire.PathPresence, nil, nil)
+		cancel()
+		if err == nil {
+			err = r.applyPresence(body)
+		}
+		if err != nil && ctx.Err() == nil {
+			r.log.Debug("replica: presence poll", "err", err)
+			r.forgetPresence() // nothing tells us what we showed still holds
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		case <-kick:
+		}
+		select { // space the requests: a burst of changes goes as its last one
+		case <-ctx.Done():
+			return
+		case <-time.After(presenceMinGap):
+		}
+	}
 }

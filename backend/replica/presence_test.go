@@ -216,3 +216,42 @@ func TestPresenceFromAHostileSocket(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// A desktop on the long-poll fallback posts its presence and polls the others': Bob long-polls,
+// Alice rides a socket; each sees the other. Bob's app dying has no socket to close, so his
+// presence lapses by its TTL.
+func TestPresenceOnTheLongPollFallback(t *testing.T) {
+	h := startHub(t)
+	a := openDesk(t, h, "Alice")
+	b := openDesk(t, h, "Bob", true)
+	a.start(t)
+	b.start(t)
+	h.fake.PushText(1001, "Ann", "hello")
+	for _, d := range []*desk{a, b} {
+		waitFor(t, d.who+" has the chat", 10*time.Second, func() bool { return len(withText(everything(t, d.st), "hello")) == 1 })
+		waitFor(t, d.who+" online", 10*time.Second, func() bool { return d.eng.Replica().Status().State == replica.StateOnline })
+	}
+	chat := withText(everything(t, a.st), "hello")[0].ChatID
+	alice, bob := h.ids["Alice"], h.ids["Bob"]
+
+	if err := a.eng.Replica().SetPresence(chat, teamwire.PresenceViewing); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.eng.Replica().SetPresence(chat, teamwire.PresenceTyping); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "Alice sees Bob typing", 3*time.Second, func() bool { return shows(a, chat, bob, teamwire.PresenceTyping) })
+	waitFor(t, "Bob sees Alice viewing", 4*time.Second, func() bool { return shows(b, chat, alice, teamwire.PresenceViewing) })
+	if err := a.eng.Replica().SetPresence(chat, teamwire.PresenceRecording); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "Bob sees Alice recording", 4*time.Second, func() bool { return shows(b, chat, alice, teamwire.PresenceRecording) })
+
+	// Bob refreshes his typing, then his app dies: gone on Alice's desktop within the TTL.
+	if err := b.eng.Replica().SetPresence(chat, teamwire.PresenceTyping); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(500 * time.Millisecond)
+	b.eng.Stop()
+	waitFor(t, "Bob's typing to lapse", teamwire.PresenceActiveTTL+2*time.Second, func() bool { return shows(a, chat, 0, "") })
+}
