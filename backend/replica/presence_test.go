@@ -34,24 +34,28 @@ func shows(d *desk, chat, manager int64, state string) bool {
 	return len(ps) == 1 && ps[0].ManagerID == manager && ps[0].State == state
 }
 
-// One hub, two replica engines on loopback: typing, recording and viewing go from one desktop
-// to the other through the hub, expire after their TTL, and vanish at once with the socket.
-func TestPresenceTravelsBetweenDesktops(t *testing.T) {
+// twoDesksOnAChat starts a hub and Alice's and Bob's replicas (Bob's on the long-poll fallback
+// when asked), online, with one client chat; it returns the chat's id.
+func twoDesksOnAChat(t *testing.T, bobLongPolls bool) (*teamHub, *desk, *desk, int64) {
+	t.Helper()
 	h := startHub(t)
 	a := openDesk(t, h, "Alice")
-	b := openDesk(t, h, "Bob")
+	b := openDesk(t, h, "Bob", bobLongPolls)
 	a.start(t)
 	b.start(t)
-
 	h.fake.PushText(1001, "Ann", "hello")
 	for _, d := range []*desk{a, b} {
 		waitFor(t, d.who+" has the chat", 10*time.Second, func() bool { return len(withText(everything(t, d.st), "hello")) == 1 })
-	}
-	chat := withText(everything(t, a.st), "hello")[0].ChatID
-	alice, bob := h.ids["Alice"], h.ids["Bob"]
-	for _, d := range []*desk{a, b} {
 		waitFor(t, d.who+" online", 10*time.Second, func() bool { return d.eng.Replica().Status().State == replica.StateOnline })
 	}
+	return h, a, b, withText(everything(t, a.st), "hello")[0].ChatID
+}
+
+// One hub, two replica engines on loopback: typing, recording and viewing go from one desktop
+// to the other through the hub, expire after their TTL, and vanish at once with the socket.
+func TestPresenceTravelsBetweenDesktops(t *testing.T) {
+	h, a, b, chat := twoDesksOnAChat(t, false)
+	alice, bob := h.ids["Alice"], h.ids["Bob"]
 
 	// Both open the chat: each sees the other viewing, and never itself.
 	if err := a.eng.Replica().SetPresence(chat, teamwire.PresenceViewing); err != nil {
@@ -221,17 +225,7 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 // Alice rides a socket; each sees the other. Bob's app dying has no socket to close, so his
 // presence lapses by its TTL.
 func TestPresenceOnTheLongPollFallback(t *testing.T) {
-	h := startHub(t)
-	a := openDesk(t, h, "Alice")
-	b := openDesk(t, h, "Bob", true)
-	a.start(t)
-	b.start(t)
-	h.fake.PushText(1001, "Ann", "hello")
-	for _, d := range []*desk{a, b} {
-		waitFor(t, d.who+" has the chat", 10*time.Second, func() bool { return len(withText(everything(t, d.st), "hello")) == 1 })
-		waitFor(t, d.who+" online", 10*time.Second, func() bool { return d.eng.Replica().Status().State == replica.StateOnline })
-	}
-	chat := withText(everything(t, a.st), "hello")[0].ChatID
+	h, a, b, chat := twoDesksOnAChat(t, true)
 	alice, bob := h.ids["Alice"], h.ids["Bob"]
 
 	if err := a.eng.Replica().SetPresence(chat, teamwire.PresenceViewing); err != nil {
