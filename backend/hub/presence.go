@@ -32,6 +32,9 @@ const (
 	knownChatFor = time.Minute
 	// chatCheckTimeout bounds the store look-up of a chat id an update names.
 	chatCheckTimeout = 2 * time.Second
+	// presenceFrameGap spaces the frames to one socket: what changes meanwhile goes in the
+	// next, so a busy company costs each desktop a few frames a second, not one per change.
+	presenceFrameGap = 200 * time.Millisecond
 )
 
 // presenceSocket is one feed socket that takes part in presence.
@@ -60,6 +63,7 @@ type presenceRecord struct {
 	chatID    int64
 	state     string
 	expiresAt time.Time
+	sentAt    time.Time // when the others were last sent it
 }
 
 func (p presenceRecord) entry(now time.Time) teamwire.PresenceEntry {
@@ -179,12 +183,23 @@ func (b *presenceBoard) set(ps *presenceSocket, chatID int64, state string) {
 	if !ok {
 		return // left meanwhile
 	}
+	now := b.now()
 	rec := presenceRecord{socket: ps.id, managerID: ps.managerID, chatID: chatID, state: state,
-		expiresAt: b.now().Add(teamwire.PresenceTTL(state))}
-	b.sockets[ps] = rec
+		expiresAt: now.Add(teamwire.PresenceTTL(state)), sentAt: now}
 	if state == teamwire.PresenceIdle && prev.state == teamwire.PresenceIdle {
+		b.sockets[ps] = rec
 		return // nothing was shown, nothing to take back
 	}
+	if state == teamwire.PresenceViewing && prev.state == state && prev.chatID == chatID &&
+		now.Sub(prev.sentAt) < teamwire.PresenceViewingTTL/2 {
+		// Every open desktop refreshes its viewing: passed on each time, that is every
+		// desktop's frame to every other one every 10 s. The others' copy outlives the next
+		// refresh (sent at most TTL/2 + one refresh period after this one), so this one waits.
+		rec.sentAt = prev.sentAt
+		b.sockets[ps] = rec
+		return
+	}
+	b.sockets[ps] = rec
 	b.broadcast(ps, rec)
 }
 
@@ -382,6 +397,11 @@ func (s *Server) writePresence(ctx context.Context, conn *websocket.Conn, ps *pr
 		if err != nil {
 			conn.CloseNow()
 			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(presenceFrameGap):
 		}
 	}
 }

@@ -58,6 +58,26 @@ func TestPresenceBoardPassesOnAndForgets(t *testing.T) {
 	if f, ok := bob.take(clk.Now()); ok {
 		t.Fatalf("a silent socket's leaving sent %+v", f)
 	}
+	// Viewing refreshes reach the others only every half TTL; a change of chat at once.
+	b.set(bob, 8, teamwire.PresenceViewing)
+	anna2 := b.join(1)
+	anna2.take(clk.Now())
+	clk.Advance(teamwire.PresenceRefreshViewing)
+	b.set(bob, 8, teamwire.PresenceViewing)
+	if f, ok := anna2.take(clk.Now()); ok {
+		t.Fatalf("a viewing refresh 10 s after the last was passed on: %+v", f)
+	}
+	clk.Advance(teamwire.PresenceRefreshViewing)
+	b.set(bob, 8, teamwire.PresenceViewing)
+	if f, _ := anna2.take(clk.Now()); len(f.Entries) != 1 || f.Entries[0].TTLMillis != teamwire.PresenceViewingTTL.Milliseconds() {
+		t.Fatalf("the refresh 20 s after was not passed on: %+v", f)
+	}
+	b.set(bob, 9, teamwire.PresenceViewing)
+	if f, _ := anna2.take(clk.Now()); len(f.Entries) != 1 || f.Entries[0].ChatID != 9 {
+		t.Fatalf("a change of chat waited: %+v", f)
+	}
+	b.leave(anna2)
+	bob.take(clk.Now())
 	if b.count() != 2 {
 		t.Fatalf("%d sockets on the board, want 2", b.count())
 	}
