@@ -96,6 +96,21 @@ describe('PresenceBar', () => {
     expect(told.at(-1)).toEqual([5, 'idle']);
   });
 
+  it('tells Go idle while the window is hidden, and viewing again when it is shown', () => {
+    renderBar();
+    const hidden = (on: boolean) =>
+      act(() => {
+        Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (on ? 'hidden' : 'visible') });
+        document.dispatchEvent(new Event('visibilitychange'));
+      });
+    hidden(true);
+    expect(told.at(-1)).toEqual([5, 'idle']);
+    act(() => vi.advanceTimersByTime(30000));
+    expect(told.at(-1)).toEqual([5, 'idle']);
+    hidden(false);
+    expect(told.at(-1)).toEqual([5, 'viewing']);
+  });
+
   it('shows the others from the team, names as text, in Russian too', () => {
     setPresenceForTest([p(2, 'typing'), p(3, 'viewing'), p(3, 'typing', 9)]);
     renderBar('ru');
