@@ -45,6 +45,25 @@ export default function register({ spec, shot, openHostile }) {
     assert.deepEqual(dialogs, []);
   });
 
+  spec('presence: holding the voice button says "You are recording a voice note…"; discarding ends it', async ({ page }) => {
+    await openHostile(page);
+    const btn = page.getByTestId('voice-button');
+    const box = await btn.boundingBox();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    try {
+      // The e2e app records from the null audio backend (scripts/e2e.sh), so recording starts.
+      await page.waitForFunction(() => document.querySelector('[data-testid="voice-button"]')?.dataset.phase === 'recording', null, { timeout: 8000 });
+      await line(page).waitFor();
+      assert.equal(await line(page).textContent(), 'You are recording a voice note…');
+      await shot(page, 'presence-05-recording-en');
+      await page.keyboard.press('Escape');
+      await page.getByTestId('presence-bar').waitFor({ state: 'detached', timeout: 5000 });
+    } finally {
+      await page.mouse.up();
+    }
+  });
+
   // The others' presence comes from Go as the "presence:changed" event (replica.Presence, every
   // chat). Here the page raises that event itself, as Go would in team mode, with the demo's
   // managers (2 Анна Смирнова, 4 Emily Carter): the UI side of what presence_test.go proves
