@@ -50,6 +50,7 @@ type presence struct {
 	shown   []Presence    // what the app was last told
 	kick    chan struct{} // mine changed: the socket's writer sends it
 	kickSet sync.Once
+	tellMu  sync.Mutex // held while telling the app (tellPresence)
 }
 
 func (p *presence) kicked() chan struct{} {
@@ -163,8 +164,11 @@ func (r *Replica) expirePresence() {
 	r.tellPresence()
 }
 
-// tellPresence calls OnPresence when what the app shows would change.
+// tellPresence calls OnPresence when what the app shows would change. The feed's reader and
+// the sweeper both tell; one at a time, so the app never hears an older list after a newer.
 func (r *Replica) tellPresence() {
+	r.pres.tellMu.Lock()
+	defer r.pres.tellMu.Unlock()
 	r.pres.mu.Lock()
 	now := r.presenceLocked()
 	same := len(now) == len(r.pres.shown)
