@@ -21,6 +21,11 @@ export function noteTyping(chatId: number, now = Date.now()): void {
   localPresence.set((s) => ({ chatId, typedAt: now, recording: s.chatId === chatId && s.recording }));
 }
 
+/** The message was sent: the manager no longer types in chatId. */
+export function stopTyping(chatId: number): void {
+  localPresence.set((s) => (s.chatId === chatId ? { typedAt: 0 } : {}));
+}
+
 /** A voice note starts or stops being recorded in chatId. */
 export function noteRecording(chatId: number, on: boolean): void {
   localPresence.set((s) => ({ chatId, recording: on, typedAt: s.chatId === chatId ? s.typedAt : 0 }));

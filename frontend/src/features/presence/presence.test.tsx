@@ -4,7 +4,7 @@ import { I18nProvider, makeT } from '../../lib/i18n';
 import type { Presence } from '../../lib/presenceApi';
 import type { Locale, Manager } from '../../lib/types';
 import { fakeGo } from '../../test/bindings';
-import { localPresence, noteRecording, noteTyping, TYPING_LINGER_MS } from './localPresence';
+import { localPresence, noteRecording, noteTyping, stopTyping, TYPING_LINGER_MS } from './localPresence';
 import { PresenceBar } from './PresenceBar';
 import { presenceWords } from './presence-i18n';
 import { presenceLines } from './presenceLine';
@@ -89,6 +89,11 @@ describe('PresenceBar', () => {
     act(() => vi.advanceTimersByTime(TYPING_LINGER_MS));
     expect(screen.queryByTestId('presence-bar')).toBeNull();
     expect(told.at(-1)).toEqual([5, 'viewing']);
+    // Sending ends the typing at once.
+    act(() => noteTyping(5));
+    expect(screen.getByTestId('presence-line').textContent).toBe('You are typing…');
+    act(() => stopTyping(5));
+    expect(screen.queryByTestId('presence-bar')).toBeNull();
     // Typing in another chat says nothing here.
     act(() => noteTyping(6));
     expect(screen.queryByTestId('presence-bar')).toBeNull();
