@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/coder/websocket"
@@ -199,7 +200,11 @@ func (r *Replica) stream(ctx context.Context, seq int64, b *backoff) error {
 			}
 		}
 	}()
-	go r.sendPresence(pingCtx, conn)
+	// Presence goes up only once the hub has shown it speaks it (its first frame comes right
+	// after the upgrade): a hub from before presence closes a socket that sends it anything.
+	hubSpeaksPresence := make(chan struct{})
+	var heardPresence sync.Once
+	go r.sendPresence(pingCtx, conn, hubSpeaksPresence)
 	for {
 		_, data, err := conn.Read(ctx)
 		if err != nil {
@@ -210,6 +215,7 @@ func (r *Replica) stream(ctx context.Context, seq int64, b *backoff) error {
 			return fmt.Errorf("replica: feed: %w", err)
 		}
 		if teamwire.IsPresenceFrame(data) {
+			heardPresence.Do(func() { close(hubSpeaksPresence) })
 			if err := r.applyPresence(data); err != nil {
 				r.log.Warn("replica: presence frame", "err", err) // a hint, not worth the feed
 			}

@@ -198,9 +198,15 @@ func (r *Replica) sweepPresence(ctx context.Context) {
 	}
 }
 
-// sendPresence writes this desktop's presence on the feed socket: once when the socket opens
-// (if the app said it lately), then on every change the app makes, until ctx ends.
-func (r *Replica) sendPresence(ctx context.Context, conn *websocket.Conn) {
+// sendPresence writes this desktop's presence on the feed socket: once the hub has sent its
+// first presence frame (hubSpeaks closed), the app's latest if it said it lately, then on every
+// change the app makes, until ctx ends.
+func (r *Replica) sendPresence(ctx context.Context, conn *websocket.Conn, hubSpeaks <-chan struct{}) {
+	select {
+	case <-ctx.Done():
+		return
+	case <-hubSpeaks:
+	}
 	kick := r.pres.kicked()
 	first := true
 	for {

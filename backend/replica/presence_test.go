@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -248,4 +250,45 @@ func TestPresenceOnTheLongPollFallback(t *testing.T) {
 	time.Sleep(500 * time.Millisecond)
 	b.eng.Stop()
 	waitFor(t, "Bob's typing to lapse", teamwire.PresenceActiveTTL+2*time.Second, func() bool { return shows(a, chat, 0, "") })
+}
+
+// A hub from before presence (here: one whose requests lose presence=1 on the way) never sends a
+// presence frame, so the replica never sends presence on its socket, which such a hub would close:
+// the feed stays on its first socket and the desktop shows nobody.
+func TestPresenceWaitsForAHubThatSpeaksIt(t *testing.T) {
+	h := startHub(t)
+	var mu sync.Mutex
+	dials := 0
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == teamwire.PathFeed {
+			mu.Lock()
+			dials++
+			mu.Unlock()
+			q := r.URL.Query()
+			q.Del("presence")
+			r.URL.RawQuery = q.Encode()
+		}
+		h.api.ServeHTTP(w, r)
+	}))
+	t.Cleanup(proxy.Close)
+	h.url = proxy.URL
+	a := openDesk(t, h, "Alice")
+	a.start(t)
+	h.fake.PushText(1001, "Ann", "hello")
+	waitFor(t, "Alice has the chat", 10*time.Second, func() bool { return len(withText(everything(t, a.st), "hello")) == 1 })
+	waitFor(t, "Alice online", 10*time.Second, func() bool { return a.eng.Replica().Status().State == replica.StateOnline })
+	chat := withText(everything(t, a.st), "hello")[0].ChatID
+	for _, state := range []string{teamwire.PresenceViewing, teamwire.PresenceTyping, teamwire.PresenceIdle} {
+		if err := a.eng.Replica().SetPresence(chat, state); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(400 * time.Millisecond)
+	}
+	h.fake.PushText(1001, "Ann", "still following")
+	waitFor(t, "the feed goes on", 10*time.Second, func() bool { return len(withText(everything(t, a.st), "still following")) == 1 })
+	mu.Lock()
+	defer mu.Unlock()
+	if dials != 1 {
+		t.Fatalf("the feed socket was dialled %d times: presence sent to a hub without it cut the feed", dials)
+	}
 }
