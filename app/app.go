@@ -121,6 +121,7 @@ func newApp(cfg engine.Config) (*App, error) {
 	if cfg.Replica != nil {
 		rc := *cfg.Replica
 		rc.OnStatus = func(st replica.Status) { sh.currentWindow().Emit(EventReplicaStatus, st) }
+		rc.OnPresence = func(ps []replica.Presence) { sh.currentWindow().Emit(EventPresence, ps) }
 		cfg.Replica = &rc
 	}
 	eng, err := engine.New(cfg)

@@ -73,9 +73,17 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request, c *caller) *apiErr
 		return nil // Accept has answered the client
 	}
 	defer conn.CloseNow()
-	// The read side only answers pings and notices the client leaving; cancelling its context
-	// would drop the socket without a close frame, so an ended session is signalled apart.
-	readCtx := conn.CloseRead(context.Background())
+	// The read side only answers pings and notices the client leaving (and, on a presence
+	// socket, reads the desktop's presence); cancelling its context would drop the socket
+	// without a close frame, so an ended session is signalled apart.
+	var readCtx context.Context
+	if state && r.URL.Query().Get("presence") == "1" {
+		var leave func()
+		readCtx, leave = s.openPresence(conn, c.account.ManagerID)
+		defer leave()
+	} else {
+		readCtx = conn.CloseRead(context.Background())
+	}
 	kind := feedKind{name: "events", batch: feedBatch, build: eventsMessage}
 	if state {
 		kind = feedKind{name: "state", batch: stateFeedBatch, build: s.stateMessage}

@@ -69,8 +69,9 @@ type Server struct {
 	access   map[string]access // by mux pattern
 	limiter  *loginLimiter
 	feeds    *feedRegistry
-	tail     *logTail      // the event log near its head, read once for every socket
-	fanout   chan struct{} // places for sockets sending a batch (sendNext)
+	presence *presenceBoard // who is typing or viewing (presence.go): memory only
+	tail     *logTail       // the event log near its head, read once for every socket
+	fanout   chan struct{}  // places for sockets sending a batch (sendNext)
 	log      *slog.Logger
 	// dummyHash is verified against when an e-mail is unknown, so the answer takes as long as
 	// for a wrong password and does not tell which e-mails have accounts.
@@ -115,6 +116,8 @@ func (s *Server) routes() []route {
 		{"GET " + teamwire.PathSnapshot, member, s.snapshot},
 		{"GET /api/v1/chats/{id}/history", member, s.history},
 		{"POST " + teamwire.PathMutations, member, s.mutate},
+		{"POST " + teamwire.PathPresence, member, s.postPresence},
+		{"GET " + teamwire.PathPresence, member, s.getPresence},
 		{"GET /api/v1/users", admin, s.listUsers},
 		{"POST /api/v1/users", admin, s.addUser},
 		{"GET /api/v1/users/{id}/sessions", admin, s.userSessions},
@@ -161,7 +164,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{
 		cfg: cfg, accounts: cfg.Accounts, mux: http.NewServeMux(), access: map[string]access{},
-		limiter: newLoginLimiter(cfg.LoginLimits), feeds: newFeedRegistry(), log: cfg.Log, dummyHash: dummy,
+		limiter: newLoginLimiter(cfg.LoginLimits), feeds: newFeedRegistry(), presence: newPresenceBoard(cfg.Now), log: cfg.Log, dummyHash: dummy,
 		stop: func() {}, stopping: make(chan struct{}), fanout: make(chan struct{}, max(2, runtime.GOMAXPROCS(0))),
 	}
 	s.tail = newLogTail(cfg.Events, s.feeds.count)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/coder/websocket"
@@ -159,7 +160,7 @@ func (r *Replica) stream(ctx context.Context, seq int64, b *backoff) error {
 	r.mu.Lock()
 	r.dropFeed = drop
 	r.mu.Unlock()
-	u := "ws" + strings.TrimPrefix(r.cfg.HubURL, "http") + teamwire.PathFeed + "?state=1&seq=" + itoa(seq)
+	u := "ws" + strings.TrimPrefix(r.cfg.HubURL, "http") + teamwire.PathFeed + "?state=1&presence=1&seq=" + itoa(seq)
 	h := http.Header{}
 	h.Set("Authorization", "Bearer "+token)
 	if r.cfg.LongPoll {
@@ -180,6 +181,7 @@ func (r *Replica) stream(ctx context.Context, seq int64, b *backoff) error {
 		return fmt.Errorf("replica: dial feed: %w", err)
 	}
 	defer conn.CloseNow()
+	defer r.forgetPresence()
 	conn.SetReadLimit(teamwire.MaxFeedMessage)
 	b.reset()
 	r.setStatus(func(s *Status) { s.State, s.LastError = StateOnline, "" })
@@ -206,6 +208,11 @@ func (r *Replica) stream(ctx context.Context, seq int64, b *backoff) error {
 			}
 		}
 	}()
+	// Presence goes up only once the hub has shown it speaks it (its first frame comes right
+	// after the upgrade): a hub from before presence closes a socket that sends it anything.
+	hubSpeaksPresence := make(chan struct{})
+	var heardPresence sync.Once
+	go r.sendPresence(pingCtx, conn, hubSpeaksPresence)
 	for {
 		_, data, err := conn.Read(ctx)
 		if err != nil {
@@ -214,6 +221,13 @@ func (r *Replica) stream(ctx context.Context, seq int64, b *backoff) error {
 				return &hubError{Status: http.StatusUnauthorized, Code: "unauthorized"}
 			}
 			return fmt.Errorf("replica: feed: %w", err)
+		}
+		if teamwire.IsPresenceFrame(data) {
+			heardPresence.Do(func() { close(hubSpeaksPresence) })
+			if err := r.applyPresence(data); err != nil {
+				r.log.Warn("replica: presence frame", "err", err) // a hint, not worth the feed
+			}
+			continue
 		}
 		if seq, err = r.apply(ctx, data, seq); err != nil {
 			return err
@@ -250,6 +264,17 @@ func (r *Replica) apply(ctx context.Context, data []byte, seq int64) (int64, err
 // poll follows the state feed over plain HTTP (teamwire.PathFeedPoll), one long-poll after
 // another, until a request fails.
 func (r *Replica) poll(ctx context.Context, seq int64, b *backoff) error {
+	presCtx, stopPresence := context.WithCancel(ctx)
+	presDone := make(chan struct{})
+	go func() {
+		defer close(presDone)
+		r.pollPresence(presCtx)
+	}()
+	defer func() {
+		stopPresence()
+		<-presDone
+		r.forgetPresence()
+	}()
 	for first := true; ; first = false {
 		wait := "25"
 		if first {

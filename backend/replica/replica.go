@@ -80,6 +80,9 @@ type Config struct {
 	LongPoll bool
 	// OnStatus hears every change of Status (the app forwards it to the UI).
 	OnStatus func(Status)
+	// OnPresence hears every change of the other managers' presence (presence.go): the whole
+	// list, which the app forwards to the UI.
+	OnPresence func([]Presence)
 	// Now is the clock; default time.Now.
 	Now func() time.Time
 }
@@ -107,6 +110,7 @@ type Replica struct {
 	stop      context.CancelFunc
 	running   sync.WaitGroup
 	signInMu  sync.Mutex
+	pres      presence // who types or views where (presence.go): memory only
 }
 
 // New builds a replica over cfg.Store; nothing runs until Start.
@@ -174,10 +178,14 @@ func New(cfg Config) (*Replica, error) {
 func (r *Replica) Start(ctx context.Context) {
 	ctx, r.stop = context.WithCancel(ctx)
 	r.setStatus(func(s *Status) { s.State = StateConnecting })
-	r.running.Add(2)
+	r.running.Add(3)
 	go func() {
 		defer r.running.Done()
 		r.follow(ctx)
+	}()
+	go func() {
+		defer r.running.Done()
+		r.sweepPresence(ctx)
 	}()
 	go func() {
 		defer r.running.Done()

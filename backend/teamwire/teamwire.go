@@ -29,6 +29,7 @@ const (
 	PathFeedPoll  = "/api/v1/feed/poll"        // GET ?seq=N&wait=S: one FeedMessage (the long-poll fallback)
 	PathMutations = "/api/v1/mutations"        // POST Mutation with IdempotencyHeader
 	PathHistory   = "/api/v1/chats/%d/history" // GET ?before=ID&limit=N
+	PathPresence  = "/api/v1/presence"         // POST PresenceUpdate, GET PresenceFrame: presence on the long-poll fallback
 )
 
 // IdempotencyHeader carries a mutation's key: "<client id>:<mutation id>".

@@ -5,3 +5,4 @@ export { HistoryFilterBar } from './features/history/HistoryFilterBar';
 export { ClaimControl, OwnerLine } from './features/claims/Claim';
 export { DialoguePanel } from './features/dialogues/DialoguePanel';
 export { TaskSection } from './features/tasks/TaskSection';
+export { PresenceBar } from './features/presence/PresenceBar';

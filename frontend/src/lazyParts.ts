@@ -14,6 +14,7 @@ export const ClaimControl = lazy(() => chatPane().then((m) => ({ default: m.Clai
 export const OwnerLine = lazy(() => chatPane().then((m) => ({ default: m.OwnerLine })));
 export const DialoguePanel = lazy(() => chatPane().then((m) => ({ default: m.DialoguePanel })));
 export const TaskSection = lazy(() => chatPane().then((m) => ({ default: m.TaskSection })));
+export const PresenceBar = lazy(() => chatPane().then((m) => ({ default: m.PresenceBar })));
 export const FullCard = lazy(() => dialogs().then((m) => ({ default: m.FullCard })));
 export const NoteForm = lazy(() => dialogs().then((m) => ({ default: m.NoteForm })));
 

@@ -4,7 +4,7 @@ import { Suspense, useCallback, useState } from 'react';
 import { useI18n } from '../../lib/i18n';
 import { useReportError } from '../../lib/toast';
 import type { Manager } from '../../lib/types';
-import { ClaimControl, Composer, DialoguePanel, History, HistoryFilterBar, OwnerLine } from '../../lazyParts';
+import { ClaimControl, Composer, DialoguePanel, History, HistoryFilterBar, OwnerLine, PresenceBar } from '../../lazyParts';
 import { channelsStore } from '../workspace/channels';
 import { listControl, loadCard, markRead, setReplyTo, workspace } from '../workspace/store';
 import { ChatHead } from './ChatHead';
@@ -80,6 +80,7 @@ export function ChatPane({ me, managers }: { me: Manager; managers: Map<number, 
           queuedReason={queuedReason}
         />
         {chat && <OwnerLine chat={chat} me={me} managers={managers} />}
+        <PresenceBar chatId={sel.chatId} managers={managers} />
         <Composer
           chatId={sel.chatId}
           channelKind={channelKind}

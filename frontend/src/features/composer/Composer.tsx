@@ -10,6 +10,7 @@ import { errorText } from '../../lib/errors';
 import { useI18n } from '../../lib/i18n';
 import { IconAt, IconClose, IconReadAll, IconReply, IconSend } from '../../lib/icons';
 import { useToast } from '../../lib/toast';
+import { noteTyping, stopTyping } from '../presence/localPresence';
 import { TEXT_LIMIT, type ChannelKind, type Message } from '../../lib/types';
 import { AttachButton, AttachmentTray, hasFiles, useAttachments } from './AttachmentTray';
 import { insertIntoTextarea } from './caret';
@@ -67,6 +68,7 @@ export function Composer({ chatId, channelKind, replyTo, replyName, onCancelRepl
 
   const changeText = (v: string) => {
     setText(v);
+    noteTyping(chatId);
     draft.save({ text: v, constructorJson: ctorJson, replyToId: replyId });
     if (error) setError('');
   };
@@ -96,6 +98,7 @@ export function Composer({ chatId, channelKind, replyTo, replyName, onCancelRepl
         onSent(await api.SendText(chatId, body, replyId));
       }
       setText('');
+      stopTyping(chatId);
       draft.clear({ constructorJson: ctorJson });
       onCancelReply();
     } catch (e) {

@@ -9,6 +9,7 @@ import { IconMic } from '../../lib/icons';
 import type { Message } from '../../lib/types';
 import { useComposerT } from './composer-i18n';
 import { errorCodeText, errorText } from '../../lib/errors';
+import { noteRecording } from '../presence/localPresence';
 
 type VoiceApi = Pick<typeof composeApi, 'StartVoice' | 'StopVoice' | 'CancelVoice'>;
 type VoiceEvents = Pick<typeof composeEvents, 'onVoiceLevel' | 'onVoiceAuto'>;
@@ -37,6 +38,8 @@ export function VoiceButton({ chatId, replyToId, disabled, onSent, onError, onIn
   const [level, setLevel] = useState<VoiceLevel | null>(null);
   const phaseRef = useRef<Phase>('idle');
   const released = useRef(false); // let go while StartVoice was still answering
+  // The presence bar words "You are recording a voice note…" and tells the team.
+  useEffect(() => noteRecording(chatId, phase === 'recording'), [chatId, phase]);
   const setPhase = (p: Phase) => {
     phaseRef.current = p;
     setPhaseState(p);
