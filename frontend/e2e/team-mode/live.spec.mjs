@@ -45,6 +45,16 @@ async function mutate(token, m) {
   assert.equal(res.status, 200, `mutation ${m.kind}: ${await res.clone().text()}`);
 }
 
+/** Oleg's desktop says what he does in a chat (the hub's presence route, as on the long-poll fallback). */
+async function presence(token, chatId, state) {
+  const res = await fetch(`${HUB}/api/v1/presence`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ type: 'presence', chatId, state }),
+  });
+  assert.ok(res.status >= 200 && res.status < 300, `presence ${state}: ${res.status} ${await res.text()}`);
+}
+
 /** What Oleg's replica holds of a chat, as `switchboard-hub history` prints it. */
 async function olegHistory(chatId) {
   const { stdout } = await run(HUB_BIN, ['history', '--data', OLEG_DATA, '--chat', String(chatId), '--limit', '100']);
@@ -122,5 +132,29 @@ export default function register({ spec, shot, rowNames }) {
     const note = page.locator('[data-testid="message"][data-kind="note"]', { hasText: 'please call' }).first();
     assert.equal(await note.locator('b').count(), 0, 'the comment renders as text, never HTML');
     await page.getByTestId('lang-en').click();
+  });
+
+  spec('team: another manager typing shows above the composer, with mine, and goes (en, ru)', async ({ page }) => {
+    const token = await olegSession();
+    const { chatOf } = await hubState(token);
+    const chat = chatOf('Client 1');
+    await openPerson(page, 'Client 1');
+    const bar = page.getByTestId('presence-bar');
+    const lines = () => page.getByTestId('presence-line').allInnerTexts();
+    await presence(token, chat.id, 'typing');
+    await until('Oleg typing', async () => (await lines()).includes('Oleg is typing…'));
+    // Vera types too: one line names both, her first.
+    await page.getByTestId('composer-input').pressSequentially('On it');
+    await until('both typing', async () => (await lines()).includes('You, Oleg are typing…'));
+    await shot(page, 'team-04-typing');
+    await page.getByTestId('lang-ru').click();
+    await until('in Russian', async () => (await lines()).includes('Вы, Oleg печатают…'));
+    await page.getByTestId('lang-en').click();
+    await page.getByTestId('composer-input').fill('');
+    // Oleg records a voice note, then stops: the line follows, then goes.
+    await presence(token, chat.id, 'recording');
+    await until('Oleg recording', async () => (await lines()).includes('Oleg is recording a voice note…'));
+    await presence(token, chat.id, 'idle');
+    await until('nobody typing', async () => (await bar.count()) === 0 || (await lines()).every((l) => !l.includes('Oleg')));
   });
 }
