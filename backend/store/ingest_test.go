@@ -13,6 +13,9 @@ import (
 
 func openTest(t testing.TB) *Store {
 	t.Helper()
+	if onPostgres {
+		return openTestPostgres(t)
+	}
 	s, err := Open(filepath.Join(t.TempDir(), "sb.db"))
 	if err != nil {
 		t.Fatal(err)

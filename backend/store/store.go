@@ -79,6 +79,7 @@ type Store struct {
 	subs    map[chan struct{}]struct{}
 	commits atomic.Int64 // committed write transactions, for the checkpointer
 	ckpt    *checkpointer
+	pg      *pgState // nil on SQLite (store_pg.go)
 }
 
 // Open opens (creating if needed) the database file at path and applies pending migrations.
@@ -166,7 +167,7 @@ func pingUnlocked(db *sqlx.DB) error {
 
 // Close stops the checkpointer and closes the read, scan and write pools.
 func (s *Store) Close() error {
-	return errors.Join(s.stopCheckpointer(), s.scan.Close(), s.read.Close(), s.write.Close())
+	return errors.Join(s.stopCheckpointer(), s.stopPostgres(), s.scan.Close(), s.read.Close(), s.write.Close())
 }
 
 // Path is the database file.
@@ -245,7 +246,11 @@ func runTx(ctx context.Context, db *sqlx.DB, fn func(tx *sqlx.Tx) error) error {
 // inTx runs fn in one write transaction and commits it, or rolls back on error; a commit wakes
 // the event log's followers.
 func (s *Store) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
-	if err := runTx(ctx, s.write, fn); err != nil {
+	run := runTx
+	if s.pg != nil {
+		run = func(ctx context.Context, _ *sqlx.DB, fn func(tx *sqlx.Tx) error) error { return s.pgTx(ctx, fn) }
+	}
+	if err := run(ctx, s.write, fn); err != nil {
 		return err
 	}
 	s.commits.Add(1)
