@@ -21,7 +21,8 @@ import (
 //   - INSERT OR IGNORE becomes INSERT … ON CONFLICT DO NOTHING;
 //   - the scalar MAX(a, b) / MIN(a, b) become GREATEST / LEAST, iif(c, a, b) a CASE;
 //   - json_each(?) becomes json_array_elements_text, json_extract(col, '$.key') col::json ->> 'key';
-//   - INDEXED BY hints are dropped, a FROM (VALUES …) list gets the alias PostgreSQL requires;
+//   - INDEXED BY hints are dropped, a subquery or VALUES list in FROM gets the name PostgreSQL
+//     requires;
 //   - people_fts / messages_fts MATCH ? becomes a call of sb_fts_match (migrations_pg/0014);
 //   - a flag column as a CASE condition (WHEN m.deleted THEN) is compared with 0.
 //
@@ -216,7 +217,6 @@ var (
 	insertOrIgnore = regexp.MustCompile(`(?i)\bINSERT\s+OR\s+IGNORE\s+INTO\b`)
 	indexedBy      = regexp.MustCompile(`(?i)\s+INDEXED\s+BY\s+\w+`)
 	returningTail  = regexp.MustCompile(`(?is)\sRETURNING\s.*$`)
-	valuesNoAlias  = regexp.MustCompile(`(?i)\bFROM\s+\(VALUES\b`)
 	jsonIDsIn      = regexp.MustCompile(`(?i)\bid\s+IN\s+\(SELECT\s+value\s+FROM\s+json_each\(\?\)\)`)
 	jsonEach       = regexp.MustCompile(`(?i)\bjson_each\(\?\)`)
 	jsonExtract    = regexp.MustCompile(`(?i)\bjson_extract\((\w+),\s*'\$\.(\w+)'\)`)
@@ -236,7 +236,7 @@ func translatePostgres(q string) string {
 		q = strings.TrimRight(strings.TrimSuffix(q, tail), " \n\t;") + " ON CONFLICT DO NOTHING" + tail
 	}
 	q = indexedBy.ReplaceAllString(q, "")
-	q = aliasValues(q)
+	q = aliasSubqueries(q)
 	q = jsonIDsIn.ReplaceAllString(q, `id IN (SELECT j.value::BIGINT FROM json_array_elements_text(?::json) AS j(value))`)
 	q = jsonEach.ReplaceAllString(q, `json_array_elements_text(?::json) AS j(value)`)
 	q = jsonExtract.ReplaceAllString(q, `(CASE WHEN $1 <> '' THEN $1::json ->> '$2' END)`)
@@ -266,23 +266,37 @@ func translatePostgres(q string) string {
 	return dollarPlaceholders(q)
 }
 
-// aliasValues names each FROM (VALUES …) list, which PostgreSQL requires (its columns are
-// column1, column2, … in both dialects).
-func aliasValues(q string) string {
+// aliasSubqueries names each FROM (…) or JOIN (…) that has no name (a VALUES list or a
+// subquery), which PostgreSQL requires; a VALUES list's columns are column1, column2, … in
+// both dialects.
+func aliasSubqueries(q string) string {
+	n := 0
 	for from := 0; ; {
-		loc := valuesNoAlias.FindStringIndex(q[from:])
+		loc := unnamedFrom.FindStringIndex(q[from:])
 		if loc == nil {
 			return q
 		}
-		open := from + loc[0] + strings.Index(q[from+loc[0]:], "(")
+		open := from + loc[1] - 1
 		end, _ := splitArgs(q, open)
 		if end < 0 {
 			return q
 		}
-		q = q[:end+1] + " AS v" + q[end+1:]
-		from = end + 1
+		from = open + 1 // the subquery itself may hold more
+		if m := nextWord.FindStringSubmatch(q[end+1:]); m != nil && !sqlKeywords[strings.ToUpper(m[1])] {
+			continue // AS x, or a bare name
+		}
+		n++
+		q = q[:end+1] + " AS sb_sub" + strconv.Itoa(n) + q[end+1:]
 	}
 }
+
+var (
+	unnamedFrom = regexp.MustCompile(`(?i)\b(?:FROM|JOIN)\s*\(`)
+	nextWord    = regexp.MustCompile(`^\s*([A-Za-z_]\w*)`)
+	sqlKeywords = map[string]bool{"WHERE": true, "ORDER": true, "GROUP": true, "LIMIT": true, "JOIN": true,
+		"LEFT": true, "INNER": true, "CROSS": true, "ON": true, "UNION": true, "EXCEPT": true, "INTERSECT": true,
+		"HAVING": true, "RETURNING": true, "OFFSET": true, "WINDOW": true}
+)
 
 // rewriteCalls replaces each call name(args…) outside string literals by what fn returns for
 // its top-level arguments (already rewritten themselves), or leaves it when fn returns "".

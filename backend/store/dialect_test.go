@@ -117,8 +117,10 @@ func TestTranslatePostgres(t *testing.T) {
 		{`SELECT 1 FROM people_fts WHERE people_fts MATCH ? AND rowid = p.id`,
 			`SELECT 1 FROM people_fts WHERE rowid IN (SELECT x.rowid FROM people_fts x WHERE sb_fts_match(concat_ws(' ', x.name, x.email, x.phone, x.phone_digits), $1)) AND rowid = p.id`},
 		{`INSERT INTO e (k) SELECT column1 FROM (VALUES (?),(?)) WHERE column1 IS NOT NULL`,
-			`INSERT INTO e (k) SELECT column1 FROM (VALUES ($1),($2)) AS v WHERE column1 IS NOT NULL`},
-		{`FROM (SELECT column1 AS cid FROM (VALUES (?, ?))) AS d`, `FROM (SELECT column1 AS cid FROM (VALUES ($1, $2)) AS v) AS d`},
+			`INSERT INTO e (k) SELECT column1 FROM (VALUES ($1),($2)) AS sb_sub1 WHERE column1 IS NOT NULL`},
+		{`FROM (SELECT column1 AS cid FROM (VALUES (?, ?))) AS d`, `FROM (SELECT column1 AS cid FROM (VALUES ($1, $2)) AS sb_sub1) AS d`},
+		{`SELECT COUNT(*) FROM (SELECT 1 FROM a) JOIN (SELECT 2) b ON 1 WHERE x IN (SELECT y FROM (SELECT y FROM z))`,
+			`SELECT COUNT(*) FROM (SELECT 1 FROM a) AS sb_sub1 JOIN (SELECT 2) b ON 1 WHERE x IN (SELECT y FROM (SELECT y FROM z) AS sb_sub2)`},
 		{`SELECT pg_advisory_xact_lock($1)`, `SELECT pg_advisory_xact_lock($1)`},
 	} {
 		if got := translatePostgres(tc.in); got != tc.want {

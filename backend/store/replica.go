@@ -444,7 +444,7 @@ ON CONFLICT (id) DO UPDATE SET name = excluded.name, avatar_url = excluded.avata
 			}
 		}
 		if len(rs.Managers) > 0 && me > 0 {
-			if _, err := tx.ExecContext(ctx, `UPDATE managers SET is_me = (id = ?)`, me); err != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE managers SET is_me = CASE WHEN id = ? THEN 1 ELSE 0 END`, me); err != nil {
 				return err
 			}
 		}

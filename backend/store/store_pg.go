@@ -150,3 +150,18 @@ func (s *Store) stopPostgres() error {
 	<-s.pg.done
 	return nil
 }
+
+// pgBulkFinish ends a bulk load on PostgreSQL: the loader wrote its own ids, which an identity
+// does not notice, so each identity moves past the largest id (the next insert would collide
+// otherwise); then the planner's statistics.
+func pgBulkFinish(ctx context.Context, s *Store) error {
+	for t := range idTables {
+		if _, err := s.write.ExecContext(ctx, `SELECT setval(pg_get_serial_sequence('`+t+`', 'id'), COALESCE(MAX(id), 0) + 1, false) FROM `+t); err != nil {
+			return fmt.Errorf("store: bulk finish: move the ids of %s: %w", t, err)
+		}
+	}
+	if _, err := s.write.ExecContext(ctx, `ANALYZE`); err != nil {
+		return fmt.Errorf("store: bulk finish: analyze: %w", err)
+	}
+	return nil
+}
