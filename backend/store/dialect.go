@@ -20,8 +20,10 @@ import (
 //   - placeholders: ? and ?N become $n;
 //   - INSERT OR IGNORE becomes INSERT … ON CONFLICT DO NOTHING;
 //   - the scalar MAX(a, b) / MIN(a, b) become GREATEST / LEAST, iif(c, a, b) a CASE;
-//   - json_each(?) becomes json_array_elements_text, json_extract(col, '$.key') col::json ->> 'key';
-//   - INDEXED BY hints are dropped, a subquery or VALUES list in FROM gets the name PostgreSQL
+//   - json_each(?) becomes json_array_elements_text, json_extract(col, '$.key') col::json ->> 'key',
+//     json_array json_build_array;
+//   - INDEXED BY hints are dropped, and CROSS JOIN … ON (SQLite's join-order hint) is a JOIN;
+//   - a subquery or VALUES list in FROM gets the name PostgreSQL
 //     requires;
 //   - people_fts / messages_fts MATCH ? becomes a call of sb_fts_match (migrations_pg/0014);
 //   - a flag column as a CASE condition (WHEN m.deleted THEN) is compared with 0.
@@ -216,9 +218,11 @@ func toPostgres(query string) string {
 var (
 	insertOrIgnore = regexp.MustCompile(`(?i)\bINSERT\s+OR\s+IGNORE\s+INTO\b`)
 	indexedBy      = regexp.MustCompile(`(?i)\s+INDEXED\s+BY\s+\w+`)
+	crossJoinOn    = regexp.MustCompile(`(?i)\bCROSS\s+JOIN(\s+\w+(?:\s+\w+)?\s+ON\b)`)
 	returningTail  = regexp.MustCompile(`(?is)\sRETURNING\s.*$`)
 	jsonIDsIn      = regexp.MustCompile(`(?i)\bid\s+IN\s+\(SELECT\s+value\s+FROM\s+json_each\(\?\)\)`)
 	jsonEach       = regexp.MustCompile(`(?i)\bjson_each\(\?\)`)
+	jsonArray      = regexp.MustCompile(`(?i)\bjson_array\(`)
 	jsonExtract    = regexp.MustCompile(`(?i)\bjson_extract\((\w+),\s*'\$\.(\w+)'\)`)
 	ftsMatch       = map[string]string{
 		"people_fts":   `rowid IN (SELECT x.rowid FROM people_fts x WHERE sb_fts_match(concat_ws(' ', x.name, x.email, x.phone, x.phone_digits), %s))`,
@@ -236,9 +240,11 @@ func translatePostgres(q string) string {
 		q = strings.TrimRight(strings.TrimSuffix(q, tail), " \n\t;") + " ON CONFLICT DO NOTHING" + tail
 	}
 	q = indexedBy.ReplaceAllString(q, "")
+	q = crossJoinOn.ReplaceAllString(q, "JOIN$1")
 	q = aliasSubqueries(q)
 	q = jsonIDsIn.ReplaceAllString(q, `id IN (SELECT j.value::BIGINT FROM json_array_elements_text(?::json) AS j(value))`)
 	q = jsonEach.ReplaceAllString(q, `json_array_elements_text(?::json) AS j(value)`)
+	q = jsonArray.ReplaceAllString(q, "json_build_array(")
 	q = jsonExtract.ReplaceAllString(q, `(CASE WHEN $1 <> '' THEN $1::json ->> '$2' END)`)
 	q = ftsMatchRe.ReplaceAllStringFunc(q, func(m string) string {
 		sm := ftsMatchRe.FindStringSubmatch(m)

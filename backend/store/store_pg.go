@@ -25,6 +25,7 @@ var pgFollowEvery = 200 * time.Millisecond
 // pgState is what a Store on PostgreSQL has beyond the pools: the poll that wakes followers
 // for other instances' commits.
 type pgState struct {
+	dsn      string // as given, for a second store on the same database (tests)
 	stop     chan struct{}
 	done     chan struct{}
 	stopOnce sync.Once
@@ -38,6 +39,7 @@ func OpenPostgres(ctx context.Context, dsn string) (*Store, error) {
 	if err := registerPG(); err != nil {
 		return nil, err
 	}
+	given := dsn
 	dsn = withExecMode(dsn)
 	open := func(conns int) (*sqlx.DB, error) {
 		db, err := sqlx.Open(pgDriverName, dsn)
@@ -74,7 +76,7 @@ func OpenPostgres(ctx context.Context, dsn string) (*Store, error) {
 		return nil, err
 	}
 	s := &Store{read: read, scan: scan, write: write, changes: make(chan struct{}, 1),
-		pg: &pgState{stop: make(chan struct{}), done: make(chan struct{})}}
+		pg: &pgState{dsn: given, stop: make(chan struct{}), done: make(chan struct{})}}
 	var last int64
 	if err := read.GetContext(ctx, &last, `SELECT COALESCE(MAX(seq), 0) FROM events`); err != nil {
 		scan.Close()

@@ -275,15 +275,11 @@ func TestTakeDueTasksOncePerDueTime(t *testing.T) {
 }
 
 // Two managers claiming one unassigned chat at once, through two connections to the same
-// database file as two processes would: exactly one wins, every loser is told who.
+// database as two processes (or two hub instances) would: exactly one wins, every loser is told who.
 func TestClaimRaceHasOneWinner(t *testing.T) {
 	f := fixture(t)
 	ctx := context.Background()
-	other, err := Open(f.s.Path())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
+	other := openSameDatabase(t, f.s)
 	for round := 0; round < 5; round++ {
 		chat := f.chatIvan
 		if err := f.s.SetChatOwner(ctx, chat, 0, ownerOf(t, f.s, chat), fxNow); err != nil {

@@ -288,10 +288,10 @@ CREATE TABLE people_fts (
 CREATE VIEW messages_fts AS SELECT id AS rowid, text FROM messages WHERE text <> '';
 
 -- sb_fts_match answers the FTS5 queries the store builds (ftsWordsQuery, the quick search, the
--- phone lookup): alternatives separated by OR, each a list of terms separated by spaces, all
--- required; a term is a word, "word" (a whole word) or "word"* (a word starting so), optionally
--- after a column name and a colon, which is ignored (the store's column filters only narrow a
--- search whose hits the caller checks again). Words are compared in lower case. It is a scan,
+-- phone lookup): alternatives separated by OR, each a list of terms separated by spaces or
+-- AND, all required, in parentheses or not; a term is a word, "word" (a whole word) or "word"*
+-- (a word starting so), optionally after a column name and a colon, which is ignored (the
+-- store's column filters only narrow a search whose hits the caller checks again). Words are compared in lower case. It is a scan,
 -- not an index: correct, and slow on large data; an index (pg_trgm or tsvector) is the next step.
 CREATE FUNCTION sb_fts_match(doc TEXT, query TEXT) RETURNS BOOLEAN
 LANGUAGE plpgsql IMMUTABLE AS $$
@@ -303,10 +303,12 @@ DECLARE
     ok     BOOLEAN;
     ldoc   TEXT := lower(doc);
 BEGIN
+    -- Column filters, grouping and AND say nothing a scan of every column needs.
+    query := regexp_replace(query, '[A-Za-z_]+\s*:\s*', '', 'g');
+    query := translate(query, '()', '  ');
     FOR alt IN SELECT a FROM regexp_split_to_table(btrim(query), '\s+OR\s+') AS a LOOP
         ok := TRUE;
-        FOR term IN SELECT t FROM regexp_split_to_table(btrim(alt), '\s+') AS t WHERE t <> '' LOOP
-            term := regexp_replace(term, '^[A-Za-z_]+:', '');
+        FOR term IN SELECT t FROM regexp_split_to_table(btrim(alt), '\s+') AS t WHERE t NOT IN ('', 'AND') LOOP
             prefix := right(term, 1) = '*';
             IF prefix THEN
                 term := left(term, -1);
