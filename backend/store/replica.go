@@ -50,7 +50,12 @@ func selectIn[T any](ctx context.Context, q sqlx.QueryerContext, dst *[]T, query
 
 // readTx runs fn in one read transaction: every statement sees the same committed state.
 func (s *Store) readTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
-	tx, err := s.read.BeginTxx(ctx, &sql.TxOptions{ReadOnly: true})
+	opts := &sql.TxOptions{ReadOnly: true}
+	if s.pg != nil {
+		// PostgreSQL's default, READ COMMITTED, takes a new snapshot per statement.
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	tx, err := s.read.BeginTxx(ctx, opts)
 	if err != nil {
 		return fmt.Errorf("store: begin read: %w", err)
 	}
