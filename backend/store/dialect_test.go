@@ -14,7 +14,7 @@ var onPostgres bool
 
 func openTestPostgres(t testing.TB) *Store {
 	t.Helper()
-	s, err := OpenPostgres(context.Background(), testpg.DSN(t))
+	s, err := OpenPostgres(context.Background(), testpg.DSN(t), "")
 	if err != nil {
 		t.Fatal(err)
 	}

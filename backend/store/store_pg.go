@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -32,15 +34,32 @@ type pgState struct {
 }
 
 // OpenPostgres opens the engine's store in the PostgreSQL database at dsn (postgres://…) and
-// applies the pending migrations of migrations_pg. The program must link pgx's database/sql
+// applies the pending migrations of migrations_pg. dataDir is the instance's local data
+// directory (created private if missing; "" for none): files kept beside the database (media
+// caches, uploads) live there, and Path names the database file's place in it, as on SQLite,
+// though no such file is written. The program must link pgx's database/sql
 // driver (switchboard-hub does; see dialect.go). The store's queries are the SQLite ones,
 // translated by the driver; see dialect.go for what runs differently.
-func OpenPostgres(ctx context.Context, dsn string) (*Store, error) {
+func OpenPostgres(ctx context.Context, dsn, dataDir string) (*Store, error) {
 	if err := registerPG(); err != nil {
 		return nil, err
 	}
 	given := dsn
 	dsn = withExecMode(dsn)
+	path := ""
+	if dataDir != "" {
+		if err := os.MkdirAll(dataDir, 0o700); err != nil {
+			return nil, fmt.Errorf("store: create data dir %s: %w", dataDir, err)
+		}
+		if err := makePrivate(dataDir); err != nil {
+			return nil, fmt.Errorf("store: restrict data dir %s to the user: %w", dataDir, err)
+		}
+		abs, err := filepath.Abs(dataDir)
+		if err != nil {
+			return nil, err
+		}
+		path = filepath.Join(abs, DBFile)
+	}
 	open := func(conns int) (*sqlx.DB, error) {
 		db, err := sqlx.Open(pgDriverName, dsn)
 		if err != nil {
@@ -75,7 +94,7 @@ func OpenPostgres(ctx context.Context, dsn string) (*Store, error) {
 		write.Close()
 		return nil, err
 	}
-	s := &Store{read: read, scan: scan, write: write, changes: make(chan struct{}, 1),
+	s := &Store{read: read, scan: scan, write: write, path: path, changes: make(chan struct{}, 1),
 		pg: &pgState{dsn: given, stop: make(chan struct{}), done: make(chan struct{})}}
 	var last int64
 	if err := read.GetContext(ctx, &last, `SELECT COALESCE(MAX(seq), 0) FROM events`); err != nil {

@@ -17,7 +17,7 @@ func openSameDatabase(t testing.TB, s *Store) *Store {
 	var other *Store
 	var err error
 	if s.Postgres() {
-		other, err = OpenPostgres(context.Background(), s.pg.dsn)
+		other, err = OpenPostgres(context.Background(), s.pg.dsn, "")
 	} else {
 		other, err = Open(s.Path())
 	}

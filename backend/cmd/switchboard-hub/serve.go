@@ -12,7 +12,6 @@ import (
 
 	"switchboard/backend/core"
 	"switchboard/backend/engine"
-	"switchboard/backend/store"
 )
 
 func init() { commands["serve"] = runServe }
@@ -30,7 +29,7 @@ func runServe(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	st, err := store.OpenDir(*dir)
+	st, err := openEngineStore(context.Background(), *dir, *api.dsn)
 	if err != nil {
 		return err
 	}
@@ -39,7 +38,7 @@ func runServe(args []string) error {
 	if err != nil {
 		return err
 	}
-	slog.Info("serve", "data", *dir, "tokens", where)
+	slog.Info("serve", "data", *dir, "tokens", where, "postgres", st.Postgres())
 
 	eng, err := engine.New(engine.Config{
 		Store: st, Secrets: sec, TelegramAPI: *tgAPI,
