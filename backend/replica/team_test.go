@@ -46,11 +46,7 @@ func startHub(t *testing.T) *teamHub {
 	t.Helper()
 	keyring.MockInit()
 	ctx := context.Background()
-	st, err := store.Open(filepath.Join(t.TempDir(), store.DBFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := openHubStore(t)
 	eng, err := engine.New(engine.Config{Store: st, MinBackoff: 20 * time.Millisecond, MaxBackoff: 100 * time.Millisecond,
 		Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
