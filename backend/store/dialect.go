@@ -442,35 +442,34 @@ func bindArgs(q string, args []driver.NamedValue) (string, []driver.NamedValue) 
 // forEachPlaceholder calls fn with the span and number of each $n outside string literals and
 // quoted names.
 func forEachPlaceholder(q string, fn func(start, end, n int)) {
-	var quote byte
-	for i := 0; i < len(q); i++ {
-		c := q[i]
-		switch {
-		case quote != 0:
-			if c == quote {
-				quote = 0
-			}
-		case c == '\'' || c == '"':
-			quote = c
-		case c == '$':
-			j := i + 1
-			for j < len(q) && q[j] >= '0' && q[j] <= '9' {
-				j++
-			}
-			if j > i+1 {
-				n, _ := strconv.Atoi(q[i+1 : j])
-				fn(i, j, n)
-				i = j - 1
-			}
+	scanMarks(q, '$', func(start, end int, digits string) {
+		if digits != "" {
+			n, _ := strconv.Atoi(digits)
+			fn(start, end, n)
 		}
-	}
+	})
 }
 
 // dollarPlaceholders turns ? into $1, $2, … in order and ?N into $N, outside string literals
 // and quoted names.
 func dollarPlaceholders(q string) string {
 	var out strings.Builder
-	n := 0
+	n, last := 0, 0
+	scanMarks(q, '?', func(start, end int, digits string) {
+		if digits == "" {
+			n++
+			digits = strconv.Itoa(n)
+		}
+		out.WriteString(q[last:start] + "$" + digits)
+		last = end
+	})
+	out.WriteString(q[last:])
+	return out.String()
+}
+
+// scanMarks calls fn for each mark (? or $) outside string literals and quoted names, with its
+// span and the digits that follow it ("" for none).
+func scanMarks(q string, mark byte, fn func(start, end int, digits string)) {
 	var quote byte
 	for i := 0; i < len(q); i++ {
 		c := q[i]
@@ -481,21 +480,13 @@ func dollarPlaceholders(q string) string {
 			}
 		case c == '\'' || c == '"':
 			quote = c
-		case c == '?':
+		case c == mark:
 			j := i + 1
 			for j < len(q) && q[j] >= '0' && q[j] <= '9' {
 				j++
 			}
-			if j > i+1 {
-				out.WriteString("$" + q[i+1:j])
-				i = j - 1
-				continue
-			}
-			n++
-			out.WriteString("$" + strconv.Itoa(n))
-			continue
+			fn(i, j, q[i+1:j])
+			i = j - 1
 		}
-		out.WriteByte(c)
 	}
-	return out.String()
 }
