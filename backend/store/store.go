@@ -80,6 +80,7 @@ type Store struct {
 	commits atomic.Int64 // committed write transactions, for the checkpointer
 	ckpt    *checkpointer
 	pg      *pgState // nil on SQLite (store_pg.go)
+	lockDB  *sqlx.DB // PostgreSQL: the poll locks' connection (polllock.go)
 }
 
 // Open opens (creating if needed) the database file at path and applies pending migrations.

@@ -31,6 +31,7 @@ type pgState struct {
 	stop     chan struct{}
 	done     chan struct{}
 	stopOnce sync.Once
+	locks    pollLocks // polllock.go
 }
 
 // OpenPostgres opens the engine's store in the PostgreSQL database at dsn (postgres://…) and
@@ -94,10 +95,20 @@ func OpenPostgres(ctx context.Context, dsn, dataDir string) (*Store, error) {
 		write.Close()
 		return nil, err
 	}
-	s := &Store{read: read, scan: scan, write: write, path: path, changes: make(chan struct{}, 1),
+	// The poll locks' connection (polllock.go), opened when the first channel is locked.
+	locks, err := sqlx.Open(pgDriverName, dsn)
+	if err != nil {
+		scan.Close()
+		read.Close()
+		write.Close()
+		return nil, fmt.Errorf("store: open postgres: %w", err)
+	}
+	locks.SetMaxOpenConns(1)
+	s := &Store{read: read, scan: scan, write: write, lockDB: locks, path: path, changes: make(chan struct{}, 1),
 		pg: &pgState{dsn: given, stop: make(chan struct{}), done: make(chan struct{})}}
 	var last int64
 	if err := read.GetContext(ctx, &last, `SELECT COALESCE(MAX(seq), 0) FROM events`); err != nil {
+		locks.Close()
 		scan.Close()
 		read.Close()
 		write.Close()
@@ -167,9 +178,12 @@ func (s *Store) stopPostgres() error {
 	if s.pg == nil {
 		return nil
 	}
-	s.pg.stopOnce.Do(func() { close(s.pg.stop) })
+	s.pg.stopOnce.Do(func() {
+		close(s.pg.stop)
+		s.closePollLocks()
+	})
 	<-s.pg.done
-	return nil
+	return s.lockDB.Close()
 }
 
 // pgBulkFinish ends a bulk load on PostgreSQL: the loader wrote its own ids, which an identity
