@@ -125,6 +125,94 @@ func TestServeOnPostgresSurvivesKill9(t *testing.T) {
 	}
 }
 
+// TestTwoServeInstancesOnOnePostgres runs two hub instances on one database and one bot: only
+// one polls it (the other holds back while the first lives), and when the polling one is killed
+// the other takes the bot over at its next channel sync and ingests the rest of the backlog;
+// every update is stored once.
+func TestTwoServeInstancesOnOnePostgres(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the hub binary")
+	}
+	dsn := testpg.DSN(t)
+	bin := buildHub(t)
+	fake := fakeapi.NewTelegram(t)
+	const first, second = 40, 60
+	for i := range first {
+		fake.PushText(1001, "Client", fmt.Sprintf("before %d", i))
+	}
+	tokenEnv := "SB_TEST_TG_TOKEN=" + fake.Token()
+	dataA, dataB := t.TempDir(), t.TempDir()
+	add := hubCmd(bin, []string{tokenEnv}, "channel", "add", "telegram", "--token-env", "SB_TEST_TG_TOKEN",
+		"--api-url", fake.URL(), "--data", dataA, "--tokens", "file", "--db", dsn)
+	if out, err := add.CombinedOutput(); err != nil {
+		t.Fatalf("channel add: %v\n%s", err, out)
+	}
+	serve := func(data string) (*exec.Cmd, *syncBuffer) {
+		// The token comes from the environment in both instances (each has its own data
+		// directory, as on two machines).
+		cmd := hubCmd(bin, []string{"SWITCHBOARD_TOKEN_1=" + fake.Token()}, "serve", "--data", data, "--tokens", "file",
+			"--telegram-api", fake.URL(), "--db", dsn, "--sync", "300ms")
+		logs := &syncBuffer{}
+		cmd.Stderr = logs
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		return cmd, logs
+	}
+	polling := func(logs *syncBuffer) bool { return strings.Contains(logs.String(), "state=polling") }
+	a, logsA := serve(dataA)
+	waitFor(t, 30*time.Second, func() bool { return polling(logsA) && fake.Pending() == 0 }, "a polls the bot and drains it")
+	b, logsB := serve(dataB)
+	defer func() { b.Process.Kill(); b.Wait() }()
+	waitFor(t, 30*time.Second, func() bool { return strings.Contains(logsB.String(), "msg=serve") }, "b starts")
+	time.Sleep(time.Second) // several of b's channel syncs
+	if polling(logsB) {
+		t.Fatalf("b polls the bot while a does:\n%s", logsB.String())
+	}
+	a.Process.Signal(syscall.SIGKILL)
+	a.Wait()
+	for i := range second {
+		fake.PushText(1001, "Client", fmt.Sprintf("after %d", i))
+	}
+	waitFor(t, 30*time.Second, func() bool { return polling(logsB) && fake.Pending() == 0 }, "b takes the bot over and drains it")
+
+	ctx := context.Background()
+	st, err := store.OpenPostgres(ctx, dsn, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	c, err := st.ChatByExternal(ctx, 1, "1001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := st.History(ctx, core.HistoryQuery{ChatID: c.ID, Limit: core.MaxPageSize})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, m := range page.Messages {
+		if seen[m.Text] {
+			t.Fatalf("%q stored twice", m.Text)
+		}
+		seen[m.Text] = true
+	}
+	if len(seen) != first+second {
+		t.Fatalf("stored %d messages, want %d", len(seen), first+second)
+	}
+}
+
+func waitFor(t *testing.T, limit time.Duration, ok func() bool, what string) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out: %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 func lastLines(s string, n int) string {
 	lines := strings.Split(strings.TrimSpace(s), "\n")
 	return strings.Join(lines[max(0, len(lines)-n):], "\n")
