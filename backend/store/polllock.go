@@ -10,14 +10,21 @@ import (
 )
 
 // Several hub instances share one PostgreSQL database, and a bot allows one poller (Telegram
-// answers a second getUpdates with 409): each channel is polled by the instance holding its
-// advisory lock. The locks are session locks held on one connection per instance, so
-// PostgreSQL drops them the moment that instance dies or loses the connection, and another
-// instance takes the channel at its next channel sync.
+// answers a second getUpdates with 409). One instance at a time polls the bots and delivers
+// the outbox: the one holding the pollers' advisory lock. Every channel's poll loop and the
+// outbox worker hold it (PollLock; a session lock is re-entrant, so each holder takes it once
+// more), on one connection per instance, so PostgreSQL drops it the moment that instance dies
+// or loses the connection, and another instance takes over at its next channel sync. One
+// instance for all of them, not one per bot: the outbox needs the connector of every channel
+// it delivers to, and rows left in flight may only be settled by whoever took over from a dead
+// poller. The other instances serve the API and the feed.
 
-// pgPollLockClass is the first key of a channel's lock (the second is the channel id). Locks
-// with two 32-bit keys never collide with the one-key locks above.
-const pgPollLockClass int32 = 0x5342 // "SB"
+// pgPollLockClass and pgPollLockKey name the pollers' lock. Locks with two 32-bit keys never
+// collide with the one-key locks above.
+const (
+	pgPollLockClass int32 = 0x5342 // "SB"
+	pgPollLockKey   int32 = 1
+)
 
 // pollLockCheck is how often an instance checks that the connection holding its locks lives.
 var pollLockCheck = 2 * time.Second
@@ -32,10 +39,11 @@ type pollLocks struct {
 	closed bool
 }
 
-// PollLock takes the right to poll a channel. held is false when another instance has it (try
-// again later). onLost is called, once and from another goroutine, if the lock is lost while
-// held (the connection holding it broke; another instance may poll the channel now). release
-// gives the lock back. On SQLite, one process serves the database: the lock is always held.
+// PollLock takes the right to poll a channel (channelID 0: to deliver the outbox). held is
+// false when another instance polls (try again later). onLost is called, once and from another
+// goroutine, if the lock is lost while held (the connection holding it broke; another instance
+// may poll now). release gives this holder's share back. On SQLite, one process serves the
+// database: the lock is always held.
 func (s *Store) PollLock(ctx context.Context, channelID int64, onLost func()) (release func(), held bool, err error) {
 	if s.pg == nil {
 		return func() {}, true, nil
@@ -47,7 +55,7 @@ func (s *Store) PollLock(ctx context.Context, channelID int64, onLost func()) (r
 		return nil, false, fmt.Errorf("store: poll lock of channel %d: the store is closed", channelID)
 	}
 	if _, ok := pl.held[channelID]; ok {
-		return nil, false, nil // this instance polls it already
+		return nil, false, nil // held here already: one holder per channel
 	}
 	if pl.conn == nil {
 		conn, err := s.lockDB.Conn(ctx)
@@ -60,7 +68,7 @@ func (s *Store) PollLock(ctx context.Context, channelID int64, onLost func()) (r
 			go s.watchPollLocks()
 		}
 	}
-	if err := pl.conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock($1::int, $2::int)`, pgPollLockClass, int32(channelID)).Scan(&held); err != nil {
+	if err := pl.conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock($1::int, $2::int)`, pgPollLockClass, pgPollLockKey).Scan(&held); err != nil {
 		return nil, false, fmt.Errorf("store: poll lock of channel %d: %w", channelID, err)
 	}
 	if !held {
@@ -77,7 +85,7 @@ func (s *Store) PollLock(ctx context.Context, channelID int64, onLost func()) (r
 		delete(pl.held, channelID)
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_unlock($1::int, $2::int)`, pgPollLockClass, int32(channelID)); err != nil {
+		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_unlock($1::int, $2::int)`, pgPollLockClass, pgPollLockKey); err != nil {
 			slog.Warn("store: poll lock release", "channel", channelID, "err", err)
 		}
 	}, true, nil
