@@ -27,7 +27,8 @@ var pgFollowEvery = 200 * time.Millisecond
 // pgState is what a Store on PostgreSQL has beyond the pools: the poll that wakes followers
 // for other instances' commits.
 type pgState struct {
-	dsn      string // as given, for a second store on the same database (tests)
+	dsn      string        // as given, for a second store on the same database (tests)
+	grew     chan struct{} // the poll saw the log grow (LogGrew)
 	stop     chan struct{}
 	done     chan struct{}
 	stopOnce sync.Once
@@ -105,7 +106,7 @@ func OpenPostgres(ctx context.Context, dsn, dataDir string) (*Store, error) {
 	}
 	locks.SetMaxOpenConns(1)
 	s := &Store{read: read, scan: scan, write: write, lockDB: locks, path: path, changes: make(chan struct{}, 1),
-		pg: &pgState{dsn: given, stop: make(chan struct{}), done: make(chan struct{})}}
+		pg: &pgState{dsn: given, grew: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}}
 	var last int64
 	if err := read.GetContext(ctx, &last, `SELECT COALESCE(MAX(seq), 0) FROM events`); err != nil {
 		locks.Close()
@@ -169,8 +170,23 @@ func (s *Store) followOtherInstances(last int64) {
 		if err == nil && head > last {
 			last = head
 			s.notify()
+			select {
+			case s.pg.grew <- struct{}{}:
+			default:
+			}
 		}
 	}
+}
+
+// LogGrew gets a value (buffered 1) when the event log has grown since the last look, by a
+// commit of this instance or another one sharing the database, seen by the poll every
+// pgFollowEvery. Work that another instance can queue (an outbox row written through its API)
+// waits on it. nil on SQLite, where one process writes.
+func (s *Store) LogGrew() <-chan struct{} {
+	if s.pg == nil {
+		return nil
+	}
+	return s.pg.grew
 }
 
 // stopPostgres stops the follower poll (a no-op on SQLite).
