@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"slices"
 	"sync"
 	"testing"
@@ -181,11 +180,7 @@ func TestTaskAssigneeMustExistAndBeEnabled(t *testing.T) {
 // Each due time is handed out once: a second check, a restart (the store reopened) and other
 // managers' checks get nothing more; moving the due time arms it again.
 func TestTakeDueTasksOncePerDueTime(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "sb.db")
-	s, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := openTest(t)
 	ctx := context.Background()
 	me, err := s.Me(ctx)
 	if err != nil {
@@ -246,11 +241,7 @@ func TestTakeDueTasksOncePerDueTime(t *testing.T) {
 		t.Fatalf("fired twice: %v", got)
 	}
 	s.Close()
-	s, err = Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s = openSameDatabase(t, s)
 	if got := take(s, me.ID, later.Add(time.Hour)); len(got) != 0 {
 		t.Fatalf("fired again after a restart: %v", got)
 	}
