@@ -256,7 +256,9 @@ func twoReplicas(t *testing.T, longPoll bool) {
 		return false
 	})
 
-	// B goes offline: 1,000 client messages arrive meanwhile and B queues 50 replies.
+	// B goes offline: 1,000 client messages arrive meanwhile and B queues 50 replies. (First
+	// B hears the hub's answers to its draft and read mark: A can see them before B does.)
+	waitFor(t, "B's earlier writes answered", 10*time.Second, func() bool { st, _ := b.eng.ReplicaStatus(); return st.Pending == 0 })
 	b.eng.Stop()
 	for i := 0; i < 1000; i++ {
 		h.fake.PushText(int64(2001+i%20), fmt.Sprintf("Client %d", i%20), fmt.Sprintf("inbound %d", i))
@@ -604,6 +606,8 @@ func TestReplicaEditsArchivesAndRefusesWhatItCannot(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, "the switch on B", 10*time.Second, func() bool { return everything(t, b.st).Chats[0].TunnelOff })
+	// B can see the switch before A has heard the hub's answer to it.
+	waitFor(t, "A's switch answered", 10*time.Second, func() bool { st, _ := a.eng.ReplicaStatus(); return st.Pending == 0 })
 	if _, err := a.eng.Inbox.MarkAllRead(ctx); inbox.ErrorCode(err) != "team_unsupported" {
 		t.Fatalf("read-all on a replica: %v", err)
 	}
