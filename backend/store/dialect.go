@@ -23,15 +23,20 @@ import (
 //   - json_each(?) becomes json_array_elements_text, json_extract(col, '$.key') col::json ->> 'key',
 //     json_array json_build_array;
 //   - INDEXED BY hints are dropped, and CROSS JOIN … ON (SQLite's join-order hint) is a JOIN;
-//   - a subquery or VALUES list in FROM gets the name PostgreSQL
-//     requires;
+//   - a subquery or VALUES list in FROM gets the name PostgreSQL requires;
 //   - people_fts / messages_fts MATCH ? becomes a call of sb_fts_match (migrations_pg/0014);
-//   - a flag column as a CASE condition (WHEN m.deleted THEN) is compared with 0.
+//   - a flag column as a CASE condition (WHEN m.deleted THEN) is compared with 0;
+//   - per call (bindArgs, CheckNamedValue): a Go bool is bound as 0/1, a parameter bound to an
+//     integer is typed bigint, arguments no placeholder names are dropped; an INSERT into a
+//     table with an id identity returns its id, so Result.LastInsertId works.
+//
+// Four store statements were made portable instead (CASE WHEN … THEN 1 ELSE 0 END for a
+// boolean stored in an integer column, 1 = 1 for SQLite's bare 1 as a condition).
 //
 // SQL that works in both as written (ON CONFLICT … DO UPDATE, RETURNING, row values, CASE) is
 // left alone, so most statements pass through with only their placeholders changed. Statements
 // about SQLite itself (PRAGMA, sqlite_master, FTS5 maintenance) belong to paths that do not run
-// on PostgreSQL (the bulk loader, the WAL checkpointer).
+// on PostgreSQL (the bulk loader's dropping and rebuilding of indexes, the WAL checkpointer).
 //
 // The pgx driver is registered as "pgx" by the programs that serve PostgreSQL (switchboard-hub
 // and the tests), so the desktop app links neither pgx nor this driver's use of it.
