@@ -25,7 +25,7 @@ const pgWriteLock int64 = 0x5357_4842_0003 // "SWHB" 3
 var pgFollowEvery = 200 * time.Millisecond
 
 // pgState is what a Store on PostgreSQL has beyond the pools: the poll that wakes followers
-// for other instances' commits.
+// for other instances' commits, and the pollers' lock.
 type pgState struct {
 	dsn      string        // as given, for a second store on the same database (tests)
 	grew     chan struct{} // the poll saw the log grow (LogGrew)
@@ -39,9 +39,9 @@ type pgState struct {
 // applies the pending migrations of migrations_pg. dataDir is the instance's local data
 // directory (created private if missing; "" for none): files kept beside the database (media
 // caches, uploads) live there, and Path names the database file's place in it, as on SQLite,
-// though no such file is written. The program must link pgx's database/sql
-// driver (switchboard-hub does; see dialect.go). The store's queries are the SQLite ones,
-// translated by the driver; see dialect.go for what runs differently.
+// though no such file is written. The program must link pgx's database/sql driver
+// (switchboard-hub does; see dialect.go). The store's queries are the SQLite ones, translated
+// by the driver; see dialect.go for what runs differently.
 func OpenPostgres(ctx context.Context, dsn, dataDir string) (*Store, error) {
 	if err := registerPG(); err != nil {
 		return nil, err
