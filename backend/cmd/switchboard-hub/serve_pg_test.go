@@ -123,6 +123,15 @@ func TestServeOnPostgresSurvivesKill9(t *testing.T) {
 	if newMessages != users*perUser {
 		t.Fatalf("%d message.new events for %d messages", newMessages, users*perUser)
 	}
+	// The read-only tools read the same database.
+	out, err := hubCmd(bin, nil, "stats", "--data", data, "--db", dsn).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), fmt.Sprintf("messages\t%d\n", users*perUser)) {
+		t.Fatalf("stats --db: %v\n%s", err, out)
+	}
+	out, err = hubCmd(bin, nil, "history", "--data", data, "--db", dsn, "--chat", "1", "--limit", "3").CombinedOutput()
+	if err != nil || !strings.Contains(string(out), fmt.Sprintf("message %d", perUser-1)) {
+		t.Fatalf("history --db: %v\n%s", err, out)
+	}
 }
 
 // TestTwoServeInstancesOnOnePostgres runs two hub instances on one database and one bot: only
