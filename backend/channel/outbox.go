@@ -123,13 +123,43 @@ func (w *OutboxWorker) Wake() {
 	w.Kick()
 }
 
+// outboxLockRetry is how often a hub instance that does not poll asks again whether it should
+// (the polling one may have died).
+var outboxLockRetry = 2 * time.Second
+
 func (w *OutboxWorker) run(ctx context.Context) {
+	pl, shared := w.cfg.Store.(PollLocker)
+	if !shared {
+		w.deliverAll(ctx, nil)
+		return
+	}
+	// A store shared by several hub instances: the outbox is delivered by the instance that
+	// polls (PollLocker; channel 0 is the outbox), which has every channel's connector. Rows
+	// another instance left in flight are settled only after taking over from it.
+	for ctx.Err() == nil {
+		var lost atomic.Bool
+		release, held, err := pl.PollLock(ctx, 0, func() { lost.Store(true); w.Kick() })
+		if err != nil {
+			w.cfg.Logger.Warn("outbox: poll lock", "err", err)
+		}
+		if !held {
+			w.wait(ctx, outboxLockRetry)
+			continue
+		}
+		w.deliverAll(ctx, &lost)
+		release()
+	}
+}
+
+// deliverAll recovers the rows a crashed run left in flight, then delivers rows as they come
+// due until ctx ends or lost (when given) is set.
+func (w *OutboxWorker) deliverAll(ctx context.Context, lost *atomic.Bool) {
 	if n, err := w.cfg.Store.RecoverOutbox(ctx, w.cfg.Now()); err != nil {
 		w.cfg.Logger.Error("outbox: recover rows left in flight", "err", err)
 	} else if n > 0 {
 		w.cfg.Logger.Warn("outbox: rows were in flight when the last run stopped", "rows", n)
 	}
-	for ctx.Err() == nil {
+	for ctx.Err() == nil && (lost == nil || !lost.Load()) {
 		now := w.cfg.Now()
 		dueBy := now
 		if w.wakeAll.Swap(false) {

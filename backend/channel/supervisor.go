@@ -24,6 +24,14 @@ type ChannelStore interface {
 	ApplyBatch(ctx context.Context, channelID int64, b core.Batch, now time.Time) (core.ApplyResult, error)
 }
 
+// PollLocker is implemented by a store several hub instances share (the store on PostgreSQL):
+// a bot allows one poller, so a channel is polled only by the instance holding its lock, and
+// the others take it over when that instance stops or dies (at their next Sync). Without it
+// every channel is polled here.
+type PollLocker interface {
+	PollLock(ctx context.Context, channelID int64, onLost func()) (release func(), held bool, err error)
+}
+
 // MediaStore finds attachments and records where their bytes were cached (lazy downloads).
 type MediaStore interface {
 	AttachmentRef(ctx context.Context, messageID int64, index int) (core.AttachmentRef, error)
@@ -155,13 +163,27 @@ func (s *Supervisor) StartChannel(ctx context.Context, id int64) error {
 	}
 	s.mu.Unlock()
 
+	release := func() {}
+	if pl, ok := s.cfg.Store.(PollLocker); ok {
+		r, held, err := pl.PollLock(ctx, id, func() { s.yield(id) })
+		if err != nil {
+			return fmt.Errorf("supervisor: lock channel %d: %w", id, err)
+		}
+		if !held {
+			s.cfg.Logger.Debug("channel polled by another hub instance", "channel", id)
+			return nil // no status: Sync asks again
+		}
+		release = r
+	}
 	token, err := s.cfg.Tokens.Get(id)
 	if err != nil {
+		release()
 		s.publish(core.ChannelStatus{ChannelID: id, State: core.StateStopped, LastError: core.FailNoToken})
 		return fmt.Errorf("supervisor: token of channel %d: %w", id, err)
 	}
 	conn, err := s.cfg.Factory(ch, token)
 	if err != nil {
+		release()
 		s.publish(core.ChannelStatus{ChannelID: id, State: core.StateStopped, LastError: core.FailRejected})
 		return fmt.Errorf("supervisor: connector of channel %d: %w", id, err)
 	}
@@ -171,6 +193,7 @@ func (s *Supervisor) StartChannel(ctx context.Context, id int64) error {
 	if s.stopped || s.loops[id] != nil {
 		s.mu.Unlock()
 		cancel()
+		release()
 		return nil
 	}
 	s.loops[id] = l
@@ -179,9 +202,19 @@ func (s *Supervisor) StartChannel(ctx context.Context, id int64) error {
 	s.mu.Unlock()
 	go func() {
 		defer s.wg.Done()
+		defer release()
 		s.run(lctx, l)
 	}()
 	return nil
+}
+
+// yield stops a channel whose poll lock was lost (another instance may poll it now) and
+// forgets its status, so Sync tries to take it again.
+func (s *Supervisor) yield(id int64) {
+	s.StopChannel(id)
+	s.mu.Lock()
+	delete(s.status, id)
+	s.mu.Unlock()
 }
 
 // StopChannel stops one channel's loop and waits for it to end.

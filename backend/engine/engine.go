@@ -81,6 +81,9 @@ type Engine struct {
 	// stopDue ends the due-task watcher; dueDone closes when it has.
 	stopDue context.CancelFunc
 	dueDone chan struct{}
+	// stopWake ends the goroutine that wakes the outbox for other hub instances' writes.
+	stopWake context.CancelFunc
+	wakeDone chan struct{}
 }
 
 // New composes the engine over cfg.Store. Nothing runs until Start.
@@ -184,6 +187,23 @@ func (e *Engine) Start(ctx context.Context) error {
 			return err
 		}
 		e.channels.Outbox.Start()
+		if grew := e.Store.LogGrew(); grew != nil {
+			// Several hub instances on one PostgreSQL: a send through another instance's API
+			// queues an outbox row this one may have to deliver, and nothing here kicked it.
+			wakeCtx, cancel := context.WithCancel(ctx)
+			e.stopWake, e.wakeDone = cancel, make(chan struct{})
+			go func() {
+				defer close(e.wakeDone)
+				for {
+					select {
+					case <-wakeCtx.Done():
+						return
+					case <-grew:
+						e.channels.Outbox.Kick()
+					}
+				}
+			}()
+		}
 	}
 	if e.Notifier != nil {
 		// A task of this desktop's manager that becomes due raises one notification.
@@ -208,6 +228,11 @@ func (e *Engine) Stop() {
 	if e.replica != nil {
 		e.replica.Stop()
 		return
+	}
+	if e.stopWake != nil {
+		e.stopWake()
+		<-e.wakeDone
+		e.stopWake = nil
 	}
 	e.channels.Outbox.Stop()
 	e.channels.Supervisor.Stop()

@@ -40,8 +40,8 @@ func (c *clock) Advance(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
-// testHub is a real hub over httptest: a SQLite store (the event log, and the account book in
-// the "sqlite" variant) and, in the "postgres" variant, the account book in PostgreSQL.
+// testHub is a real hub over httptest: its store (the event log and the account book) in
+// SQLite, or in the "postgres" variant in PostgreSQL.
 type testHub struct {
 	t        *testing.T
 	st       *store.Store
@@ -55,19 +55,18 @@ type hubOption func(*Config)
 
 func newTestHub(t *testing.T, book string, opts ...hubOption) *testHub {
 	t.Helper()
-	st, err := store.Open(filepath.Join(t.TempDir(), store.DBFile))
+	var st *store.Store
+	var err error
+	if book == "postgres" {
+		st, err = store.OpenPostgres(context.Background(), testpg.DSN(t), t.TempDir())
+	} else {
+		st, err = store.Open(filepath.Join(t.TempDir(), store.DBFile))
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
 	accounts := st.Accounts()
-	if book == "postgres" {
-		accounts, err = store.OpenAccountsPostgres(context.Background(), testpg.DSN(t))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { accounts.Close() })
-	}
 	clk := &clock{t: time.Date(2026, 12, 6, 1, 0, 0, 0, time.UTC)}
 	cfg := Config{Accounts: accounts, Events: st, Password: testParams, Now: clk.Now, RevocationPoll: 50 * time.Millisecond,
 		Log: slog.New(slog.DiscardHandler)}

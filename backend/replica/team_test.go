@@ -52,11 +52,7 @@ func startHubWith(t *testing.T, tune func(*hub.Config)) *teamHub {
 	t.Helper()
 	keyring.MockInit()
 	ctx := context.Background()
-	st, err := store.Open(filepath.Join(t.TempDir(), store.DBFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := openHubStore(t)
 	eng, err := engine.New(engine.Config{Store: st, MinBackoff: 20 * time.Millisecond, MaxBackoff: 100 * time.Millisecond,
 		Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
@@ -277,7 +273,9 @@ func twoReplicas(t *testing.T, longPoll bool) {
 		t.Fatalf("Bob's draft reached Alice: %+v", d)
 	}
 
-	// B goes offline: 1,000 client messages arrive meanwhile and B queues 50 replies.
+	// B goes offline: 1,000 client messages arrive meanwhile and B queues 50 replies. (First
+	// B hears the hub's answers to its draft and read mark: A can see them before B does.)
+	waitFor(t, "B's earlier writes answered", 10*time.Second, func() bool { st, _ := b.eng.ReplicaStatus(); return st.Pending == 0 })
 	b.eng.Stop()
 	for i := 0; i < 1000; i++ {
 		h.fake.PushText(int64(2001+i%20), fmt.Sprintf("Client %d", i%20), fmt.Sprintf("inbound %d", i))
@@ -639,6 +637,8 @@ func TestReplicaEditsArchivesAndRefusesWhatItCannot(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, "the switch on B", 10*time.Second, func() bool { return everything(t, b.st).Chats[0].TunnelOff })
+	// B can see the switch before A has heard the hub's answer to it.
+	waitFor(t, "A's switch answered", 10*time.Second, func() bool { st, _ := a.eng.ReplicaStatus(); return st.Pending == 0 })
 	if _, err := a.eng.Inbox.MarkAllRead(ctx); inbox.ErrorCode(err) != "team_unsupported" {
 		t.Fatalf("read-all on a replica: %v", err)
 	}

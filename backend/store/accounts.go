@@ -30,7 +30,7 @@ type Accounts struct {
 // Accounts returns the account book kept in this SQLite store (tables from migration 0009).
 // It shares the store's pools; closing the store closes it.
 func (s *Store) Accounts() *Accounts {
-	return &Accounts{read: s.read, write: s.write, inTx: s.inTx, closeDB: func() error { return nil }}
+	return &Accounts{read: s.read, write: s.write, inTx: s.inTx, pg: s.pg != nil, closeDB: func() error { return nil }}
 }
 
 //go:embed migrations_pg/*.sql
@@ -60,7 +60,7 @@ func OpenAccountsPostgres(ctx context.Context, dsn string) (*Accounts, error) {
 	}
 	a := &Accounts{read: db, write: db, pg: true, closeDB: db.Close}
 	a.inTx = a.pgTx
-	if err := a.migratePostgres(ctx); err != nil {
+	if err := migratePostgres(ctx, db); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -95,10 +95,10 @@ func (a *Accounts) lockAccounts(ctx context.Context, tx *sqlx.Tx) error {
 // schema_migrations, each in its own transaction under an advisory lock. Numbers are recorded
 // one by one (not as a high-water mark) because the PostgreSQL directory shares numbers with the
 // SQLite one and starts at 0009: a later port of 0001–0008 still runs.
-func (a *Accounts) migratePostgres(ctx context.Context) error {
+func migratePostgres(ctx context.Context, db *sqlx.DB) error {
 	// CREATE TABLE IF NOT EXISTS is not safe against a concurrent twin (both pass the check,
 	// one fails on the catalog's unique index), hence the lock here too.
-	err := a.pgTx(ctx, func(tx *sqlx.Tx) error {
+	err := runTx(ctx, db, func(tx *sqlx.Tx) error {
 		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, pgMigrationLock); err != nil {
 			return err
 		}
@@ -126,7 +126,7 @@ func (a *Accounts) migratePostgres(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		err = a.pgTx(ctx, func(tx *sqlx.Tx) error {
+		err = runTx(ctx, db, func(tx *sqlx.Tx) error {
 			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, pgMigrationLock); err != nil {
 				return err
 			}

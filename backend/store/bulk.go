@@ -66,6 +66,13 @@ const (
 // NewBulk starts a bulk load. The store should be empty or the caller's ids must not collide.
 func (s *Store) NewBulk(ctx context.Context) (*Bulk, error) {
 	b := &Bulk{s: s, ctx: ctx, stmts: map[string]*sql.Stmt{}, Batch: BulkBatch}
+	if s.Postgres() {
+		// PostgreSQL keeps its indexes and triggers through the load (pgBulkFinish).
+		if err := b.begin(); err != nil {
+			return nil, err
+		}
+		return b, nil
+	}
 	// A larger page cache keeps the growing indexes in memory during the load.
 	if _, err := s.write.ExecContext(ctx, `PRAGMA cache_size = -262144`); err != nil {
 		return nil, fmt.Errorf("store: bulk cache size: %w", err)
@@ -389,6 +396,9 @@ func (b *Bulk) Finish() error {
 		return err
 	}
 	b.deferredCounts = nil
+	if b.s.Postgres() {
+		return pgBulkFinish(ctx, b.s)
+	}
 	for _, q := range []string{
 		// Merge the FTS b-trees the batches left behind into one per index: searches then read
 		// one segment instead of dozens.

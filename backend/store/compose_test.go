@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -49,11 +48,7 @@ func hasDraft(t *testing.T, s *Store, personID int64) bool {
 
 func TestDraftSurvivesReopenAndDrivesHasDraft(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "sb.db")
-	s, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := openTest(t)
 	c := composeChat(t, s, "501")
 	if hasDraft(t, s, c.PersonID) {
 		t.Fatal("has_draft before any draft")
@@ -82,11 +77,7 @@ func TestDraftSurvivesReopenAndDrivesHasDraft(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	s2, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s2.Close()
+	s2 := openSameDatabase(t, s)
 	got, err := s2.Draft(ctx, c.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -129,11 +120,7 @@ func TestDraftSurvivesReopenAndDrivesHasDraft(t *testing.T) {
 
 func TestDraftOnlyConstructorKeepsMarkAndUnknownChatFails(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(filepath.Join(t.TempDir(), "sb.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openTest(t)
 	c := composeChat(t, s, "502")
 	if err := s.SaveDraft(ctx, core.Draft{ChatID: c.ID, Constructor: `{"parts":[]}`}, composeT0); err != nil {
 		t.Fatal(err)
@@ -141,7 +128,7 @@ func TestDraftOnlyConstructorKeepsMarkAndUnknownChatFails(t *testing.T) {
 	if !hasDraft(t, s, c.PersonID) {
 		t.Fatal("a constructor-only draft must mark the person")
 	}
-	err = s.SaveDraft(ctx, core.Draft{ChatID: 99999, Text: "x"}, composeT0)
+	err := s.SaveDraft(ctx, core.Draft{ChatID: 99999, Text: "x"}, composeT0)
 	if !errors.Is(err, ErrNotFound) {
 		t.Fatalf("draft for a missing chat: %v, want ErrNotFound", err)
 	}
@@ -149,11 +136,7 @@ func TestDraftOnlyConstructorKeepsMarkAndUnknownChatFails(t *testing.T) {
 
 func TestTemplateCRUD(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(filepath.Join(t.TempDir(), "sb.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openTest(t)
 	a, err := s.SaveTemplate(ctx, core.Template{Name: " Greeting ", Value: "Hello, {first_name}!"})
 	if err != nil {
 		t.Fatal(err)

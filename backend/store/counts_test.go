@@ -16,13 +16,15 @@ func checkPeopleCounts(t *testing.T, s *Store, when string) {
 	t.Helper()
 	ctx := context.Background()
 	const fresh = `
-SELECT 0 AS facet, 0 AS facet_id, archived, blacklisted, unread > 0 AS unread, kinds, status, phone <> '' AS has_phone, email <> '' AS has_email, source, tool, COUNT(*) AS n
+SELECT 0 AS facet, 0 AS facet_id, archived, blacklisted, CASE WHEN unread > 0 THEN 1 ELSE 0 END AS unread, kinds, status, CASE WHEN phone <> '' THEN 1 ELSE 0 END AS has_phone, CASE WHEN email <> '' THEN 1 ELSE 0 END AS has_email, source, tool, COUNT(*) AS n
 FROM people GROUP BY 3, 4, 5, 6, 7, 8, 9, 10, 11
 UNION ALL
-SELECT 1, pp.plan_id, p.archived, p.blacklisted, p.unread > 0, p.kinds, p.status, p.phone <> '', p.email <> '', p.source, p.tool, COUNT(*)
+SELECT 1, pp.plan_id, p.archived, p.blacklisted, CASE WHEN p.unread > 0 THEN 1 ELSE 0 END, p.kinds, p.status,
+       CASE WHEN p.phone <> '' THEN 1 ELSE 0 END, CASE WHEN p.email <> '' THEN 1 ELSE 0 END, p.source, p.tool, COUNT(*)
 FROM person_plans pp JOIN people p ON p.id = pp.person_id GROUP BY 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
 UNION ALL
-SELECT 2, pt.tag_id, p.archived, p.blacklisted, p.unread > 0, p.kinds, p.status, p.phone <> '', p.email <> '', p.source, p.tool, COUNT(*)
+SELECT 2, pt.tag_id, p.archived, p.blacklisted, CASE WHEN p.unread > 0 THEN 1 ELSE 0 END, p.kinds, p.status,
+       CASE WHEN p.phone <> '' THEN 1 ELSE 0 END, CASE WHEN p.email <> '' THEN 1 ELSE 0 END, p.source, p.tool, COUNT(*)
 FROM person_tags pt JOIN people p ON p.id = pt.person_id GROUP BY 2, 3, 4, 5, 6, 7, 8, 9, 10, 11`
 	var diff []string
 	if err := s.read.SelectContext(ctx, &diff, `

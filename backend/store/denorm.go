@@ -45,8 +45,8 @@ UPDATE people SET
   unread = COALESCE((SELECT SUM(unread) FROM chats WHERE person_id = people.id), 0),
   first_unread_at = COALESCE((SELECT MIN(first_unread_at) FROM chats WHERE person_id = people.id
                               AND unread > 0), 0),
-  has_draft = EXISTS (SELECT 1 FROM drafts d JOIN chats c ON c.id = d.chat_id
-                      WHERE c.person_id = people.id AND (d.text <> '' OR d.constructor <> '')),
+  has_draft = CASE WHEN EXISTS (SELECT 1 FROM drafts d JOIN chats c ON c.id = d.chat_id
+                      WHERE c.person_id = people.id AND (d.text <> '' OR d.constructor <> '')) THEN 1 ELSE 0 END,
   kinds = COALESCE((SELECT SUM(DISTINCT CASE ch.kind WHEN 'telegram' THEN 1 WHEN 'vk' THEN 2 ELSE 0 END)
                     FROM chats c JOIN channels ch ON ch.id = c.channel_id WHERE c.person_id = people.id), 0)
 `

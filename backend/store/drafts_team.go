@@ -171,8 +171,9 @@ func applyOwnDrafts(ctx context.Context, tx *sqlx.Tx, drafts []core.Draft, at in
 // chunk of people, touching only the rows whose mark is wrong, so a catch-up of thousands of
 // people pays a few statements, not one per person.
 func refreshDraftMark(ctx context.Context, tx *sqlx.Tx, personIDs ...int64) error {
-	const mine = `EXISTS (SELECT 1 FROM drafts d JOIN chats c ON c.id = d.chat_id
-  WHERE c.person_id = people.id AND (d.text <> '' OR d.constructor <> ''))`
+	// 1 or 0 rather than a bare EXISTS, which PostgreSQL will not compare with an integer column.
+	const mine = `(CASE WHEN EXISTS (SELECT 1 FROM drafts d JOIN chats c ON c.id = d.chat_id
+  WHERE c.person_id = people.id AND (d.text <> '' OR d.constructor <> '')) THEN 1 ELSE 0 END)`
 	for len(personIDs) > 0 {
 		n := min(len(personIDs), inChunk)
 		q, args, err := sqlx.In(`UPDATE people SET has_draft = `+mine+` WHERE id IN (?) AND has_draft <> `+mine, personIDs[:n])

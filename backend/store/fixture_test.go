@@ -23,6 +23,9 @@ func at(d time.Duration) int64 { return fxNow.Add(-d).UnixMilli() }
 
 func openTemp(t *testing.T) *Store {
 	t.Helper()
+	if onPostgres {
+		return openTestPostgres(t)
+	}
 	s, err := Open(filepath.Join(t.TempDir(), "sb.db"))
 	if err != nil {
 		t.Fatal(err)

@@ -108,7 +108,11 @@ func dump(t *testing.T, s *Store) map[string]string {
 			t.Fatalf("message.new events out of order: %d after %d", newIDs[i], newIDs[i-1])
 		}
 	}
-	// The full-text index must hold exactly the messages' text (external content check).
+	// The full-text index must hold exactly the messages' text (external content check). On
+	// PostgreSQL search reads the messages themselves: there is no index to disagree.
+	if s.Postgres() {
+		return out
+	}
 	if _, err := s.write.Exec(`INSERT INTO messages_fts (messages_fts) VALUES ('integrity-check')`); err != nil {
 		t.Fatalf("messages_fts integrity: %v", err)
 	}

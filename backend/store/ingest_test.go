@@ -13,6 +13,9 @@ import (
 
 func openTest(t testing.TB) *Store {
 	t.Helper()
+	if onPostgres {
+		return openTestPostgres(t)
+	}
 	s, err := Open(filepath.Join(t.TempDir(), "sb.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -129,9 +132,16 @@ func TestApplyBatchFailureStoresNeitherRowsNorCursor(t *testing.T) {
 	s := openTest(t)
 	ch := addTestChannel(t, s, core.Telegram, "100")
 	// Make the second row of the batch fail inside SQLite, after the first was written.
-	if _, err := s.write.Exec(`CREATE TEMP TRIGGER boom BEFORE INSERT ON messages WHEN NEW.text = 'boom'
-		BEGIN SELECT RAISE(ABORT, 'disk said no'); END`); err != nil {
-		t.Fatal(err)
+	boom := []string{`CREATE TEMP TRIGGER boom BEFORE INSERT ON messages WHEN NEW.text = 'boom'
+		BEGIN SELECT RAISE(ABORT, 'disk said no'); END`}
+	if s.Postgres() {
+		boom = []string{`CREATE FUNCTION boom() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE 'disk said no'; END $$`,
+			`CREATE TRIGGER boom BEFORE INSERT ON messages FOR EACH ROW WHEN (NEW.text = 'boom') EXECUTE FUNCTION boom()`}
+	}
+	for _, q := range boom {
+		if _, err := s.write.Exec(q); err != nil {
+			t.Fatal(err)
+		}
 	}
 	bad := core.Batch{Cursor: "9", Updates: []core.Update{msgUpd("1", "1", "kept?", t0.UnixMilli()), msgUpd("1", "2", "boom", t0.UnixMilli())}}
 	if _, err := s.ApplyBatch(ctx, ch.ID, bad, t0); err == nil || !strings.Contains(err.Error(), "disk said no") {

@@ -148,7 +148,7 @@ func listWhere(q core.ListQuery, me int64) (w where) {
 		w.counts.ok = false
 		w.columns.terms = append(w.columns.terms, "NOT EXISTS (SELECT 1 FROM chats c WHERE c.person_id = p.id AND c.owner_id <> 0)")
 		if len(w.countSets) == 0 {
-			w.countSets = append(w.countSets, countSet{ids: `SELECT id FROM people`, exists: `1`})
+			w.countSets = append(w.countSets, countSet{ids: `SELECT id FROM people`, exists: `1 = 1`})
 		}
 	}
 	return w
@@ -415,7 +415,7 @@ func (s *Store) TabCounts(ctx context.Context, q core.ListQuery, me int64, now t
 		if sets[d].unique {
 			distinct = ""
 		}
-		terms := append([]string{"1"}, w.columns.terms...)
+		terms := append([]string{"1 = 1"}, w.columns.terms...)
 		args := append(append(append([]any{}, sets[d].args...), countWork), w.columns.args...)
 		for i, st := range sets {
 			if i != d {

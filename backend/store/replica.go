@@ -50,7 +50,12 @@ func selectIn[T any](ctx context.Context, q sqlx.QueryerContext, dst *[]T, query
 
 // readTx runs fn in one read transaction: every statement sees the same committed state.
 func (s *Store) readTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
-	tx, err := s.read.BeginTxx(ctx, &sql.TxOptions{ReadOnly: true})
+	opts := &sql.TxOptions{ReadOnly: true}
+	if s.pg != nil {
+		// PostgreSQL's default, READ COMMITTED, takes a new snapshot per statement.
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	tx, err := s.read.BeginTxx(ctx, opts)
 	if err != nil {
 		return fmt.Errorf("store: begin read: %w", err)
 	}
@@ -450,7 +455,7 @@ ON CONFLICT (id) DO UPDATE SET name = excluded.name, avatar_url = excluded.avata
 			}
 		}
 		if len(rs.Managers) > 0 && me > 0 {
-			if _, err := tx.ExecContext(ctx, `UPDATE managers SET is_me = (id = ?)`, me); err != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE managers SET is_me = CASE WHEN id = ? THEN 1 ELSE 0 END`, me); err != nil {
 				return err
 			}
 		}

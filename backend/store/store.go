@@ -81,6 +81,8 @@ type Store struct {
 	subs    map[chan struct{}]struct{}
 	commits atomic.Int64 // committed write transactions, for the checkpointer
 	ckpt    *checkpointer
+	pg      *pgState // nil on SQLite (store_pg.go)
+	lockDB  *sqlx.DB // PostgreSQL: the poll locks' connection (polllock.go)
 	// replica: this store is a copy of a team hub's (SetReplica).
 	replica atomic.Bool
 }
@@ -183,7 +185,7 @@ func pingUnlocked(db *sqlx.DB) error {
 
 // Close stops the checkpointer and closes the read, scan and write pools.
 func (s *Store) Close() error {
-	return errors.Join(s.stopCheckpointer(), s.scan.Close(), s.read.Close(), s.write.Close())
+	return errors.Join(s.stopCheckpointer(), s.stopPostgres(), s.scan.Close(), s.read.Close(), s.write.Close())
 }
 
 // Path is the database file.
@@ -248,10 +250,16 @@ func (s *Store) applyMigration(ctx context.Context, name string, n int) error {
 // the same write succeeds once there is room.
 var ErrDiskFull = errors.New("store: disk full")
 
-// diskFull marks SQLite's "database or disk is full" as ErrDiskFull, keeping the cause.
+// diskFull marks SQLite's "database or disk is full", and PostgreSQL's disk_full (SQLSTATE
+// 53100, read through the error's SQLState method so the store need not import pgx), as
+// ErrDiskFull, keeping the cause.
 func diskFull(err error) error {
+	if err == nil || errors.Is(err, ErrDiskFull) {
+		return err
+	}
 	var se sqlite3.Error
-	if errors.As(err, &se) && se.Code == sqlite3.ErrFull && !errors.Is(err, ErrDiskFull) {
+	var pe interface{ SQLState() string }
+	if (errors.As(err, &se) && se.Code == sqlite3.ErrFull) || (errors.As(err, &pe) && pe.SQLState() == "53100") {
 		return fmt.Errorf("%w: %w", ErrDiskFull, err)
 	}
 	return err
@@ -278,6 +286,9 @@ func runTx(ctx context.Context, db *sqlx.DB, fn func(tx *sqlx.Tx) error) error {
 // below the present size holds the database at that size. A hub
 // on a disk it shares with other services keeps room for them this way (serve --max-db-mb).
 func (s *Store) LimitSize(maxBytes int64) error {
+	if s.pg != nil {
+		return errors.New("store: a size cap is SQLite's; on PostgreSQL the database's own quota and disk apply")
+	}
 	ctx := context.Background()
 	var pageSize int64
 	if err := s.write.GetContext(ctx, &pageSize, `PRAGMA page_size`); err != nil {
@@ -297,7 +308,11 @@ func (s *Store) LimitSize(maxBytes int64) error {
 // inTx runs fn in one write transaction and commits it, or rolls back on error; a commit wakes
 // the event log's followers.
 func (s *Store) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
-	if err := runTx(ctx, s.write, fn); err != nil {
+	run := runTx
+	if s.pg != nil {
+		run = func(ctx context.Context, _ *sqlx.DB, fn func(tx *sqlx.Tx) error) error { return s.pgTx(ctx, fn) }
+	}
+	if err := run(ctx, s.write, fn); err != nil {
 		return err
 	}
 	s.commits.Add(1)

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"slices"
 	"sync"
 	"testing"
@@ -181,11 +180,7 @@ func TestTaskAssigneeMustExistAndBeEnabled(t *testing.T) {
 // Each due time is handed out once: a second check, a restart (the store reopened) and other
 // managers' checks get nothing more; moving the due time arms it again.
 func TestTakeDueTasksOncePerDueTime(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "sb.db")
-	s, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := openTest(t)
 	ctx := context.Background()
 	me, err := s.Me(ctx)
 	if err != nil {
@@ -246,11 +241,7 @@ func TestTakeDueTasksOncePerDueTime(t *testing.T) {
 		t.Fatalf("fired twice: %v", got)
 	}
 	s.Close()
-	s, err = Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s = openSameDatabase(t, s)
 	if got := take(s, me.ID, later.Add(time.Hour)); len(got) != 0 {
 		t.Fatalf("fired again after a restart: %v", got)
 	}
@@ -275,15 +266,11 @@ func TestTakeDueTasksOncePerDueTime(t *testing.T) {
 }
 
 // Two managers claiming one unassigned chat at once, through two connections to the same
-// database file as two processes would: exactly one wins, every loser is told who.
+// database as two processes (or two hub instances) would: exactly one wins, every loser is told who.
 func TestClaimRaceHasOneWinner(t *testing.T) {
 	f := fixture(t)
 	ctx := context.Background()
-	other, err := Open(f.s.Path())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
+	other := openSameDatabase(t, f.s)
 	for round := 0; round < 5; round++ {
 		chat := f.chatIvan
 		if err := f.s.SetChatOwner(ctx, chat, 0, ownerOf(t, f.s, chat), fxNow); err != nil {

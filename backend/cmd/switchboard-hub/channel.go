@@ -66,12 +66,12 @@ func readToken(file, env string) (string, error) {
 
 // openInbox opens the data directory's store and composes the engine over it with the token
 // store the flags chose; nothing polls (a running `serve` picks the change up).
-func openInbox(dir, tokens string) (*store.Store, *inbox.Service, string, error) {
+func openInbox(dir, tokens, dsn string) (*store.Store, *inbox.Service, string, error) {
 	sec, where, err := tokenStore(tokens, dir)
 	if err != nil {
 		return nil, nil, "", err
 	}
-	st, err := store.OpenDir(dir)
+	st, err := openEngineStore(context.Background(), dir, dsn)
 	if err != nil {
 		return nil, nil, "", err
 	}
@@ -86,6 +86,7 @@ func openInbox(dir, tokens string) (*store.Store, *inbox.Service, string, error)
 func channelAdd(kind core.ChannelKind, args []string) error {
 	fs := flag.NewFlagSet("channel add "+string(kind), flag.ContinueOnError)
 	dir := dataDirFlag(fs)
+	dsn := dbFlag(fs)
 	tokens := tokensFlag(fs)
 	tokenFile := fs.String("token-file", "", "file holding the token (mode 600)")
 	tokenEnv := fs.String("token-env", "", "environment variable holding the token")
@@ -98,7 +99,7 @@ func channelAdd(kind core.ChannelKind, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, svc, where, err := openInbox(*dir, *tokens)
+	st, svc, where, err := openInbox(*dir, *tokens, *dsn)
 	if err != nil {
 		return err
 	}
@@ -125,11 +126,12 @@ func channelAdd(kind core.ChannelKind, args []string) error {
 func channelList(args []string) error {
 	fs := flag.NewFlagSet("channel list", flag.ContinueOnError)
 	dir := dataDirFlag(fs)
+	dsn := dbFlag(fs)
 	tokens := tokensFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	st, err := store.OpenDir(*dir)
+	st, err := openEngineStore(context.Background(), *dir, *dsn)
 	if err != nil {
 		return err
 	}
@@ -157,6 +159,7 @@ func channelList(args []string) error {
 func channelRemove(args []string) error {
 	fs := flag.NewFlagSet("channel remove", flag.ContinueOnError)
 	dir := dataDirFlag(fs)
+	dsn := dbFlag(fs)
 	tokens := tokensFlag(fs)
 	// The id may come before or after the flags.
 	var idArg string
@@ -173,7 +176,7 @@ func channelRemove(args []string) error {
 	if err != nil || id <= 0 {
 		return fmt.Errorf("channel remove: %q is not a channel id", idArg)
 	}
-	st, svc, _, err := openInbox(*dir, *tokens)
+	st, svc, _, err := openInbox(*dir, *tokens, *dsn)
 	if err != nil {
 		return err
 	}

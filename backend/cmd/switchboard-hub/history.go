@@ -11,7 +11,6 @@ import (
 	"unicode"
 
 	"switchboard/backend/core"
-	"switchboard/backend/store"
 )
 
 func init() { commands["history"] = runHistory }
@@ -20,6 +19,7 @@ func init() { commands["history"] = runHistory }
 func runHistory(args []string) error {
 	fs := flag.NewFlagSet("history", flag.ContinueOnError)
 	dir := dataDirFlag(fs)
+	dsn := dbFlag(fs)
 	chat := fs.Int64("chat", 0, "chat id")
 	limit := fs.Int("limit", 50, "how many of the newest entries")
 	if err := fs.Parse(args); err != nil {
@@ -28,7 +28,7 @@ func runHistory(args []string) error {
 	if *chat <= 0 {
 		return fmt.Errorf("history: --chat is required")
 	}
-	st, err := store.OpenDir(*dir)
+	st, err := openEngineStore(context.Background(), *dir, *dsn)
 	if err != nil {
 		return err
 	}

@@ -11,7 +11,8 @@ import (
 	"switchboard/backend/hub"
 	"switchboard/backend/store"
 
-	// The PostgreSQL driver for --db (store.OpenAccountsPostgres); only the hub links it.
+	// The PostgreSQL driver for --db (store.OpenPostgres, store.OpenAccountsPostgres); only the hub
+	// links it.
 	_ "github.com/jackc/pgx/v5/stdlib"
 )
 
@@ -29,7 +30,7 @@ type hubAPI struct {
 func hubAPIFlags(fs *flag.FlagSet) *hubAPI {
 	return &hubAPI{
 		listen:   fs.String("listen", "", "serve the team API (HTTP + WebSocket) on host:port; empty: no API"),
-		dsn:      fs.String("db", "", "PostgreSQL DSN (postgres://…) for the accounts; default: the data directory's SQLite"),
+		dsn:      dbFlag(fs),
 		tlsCert:  fs.String("tls-cert", "", "TLS certificate (PEM) for --listen"),
 		tlsKey:   fs.String("tls-key", "", "TLS private key (PEM) for --listen"),
 		insecure: fs.Bool("allow-insecure-listen", false, "allow plain HTTP on a non-loopback address (behind a TLS-terminating reverse proxy)"),
@@ -47,8 +48,9 @@ func (a *hubAPI) start(ctx context.Context, st *store.Store, eng *engine.Engine)
 	if *a.listen == "" {
 		return func() {}, nil
 	}
+	// With --db the store itself is in PostgreSQL and holds the accounts (migrations_pg/0009).
 	accounts, closeBook := st.Accounts(), func() {}
-	if *a.dsn != "" {
+	if *a.dsn != "" && !st.Postgres() {
 		pg, err := store.OpenAccountsPostgres(ctx, *a.dsn)
 		if err != nil {
 			return nil, err

@@ -13,7 +13,6 @@ import (
 
 	"switchboard/backend/core"
 	"switchboard/backend/engine"
-	"switchboard/backend/store"
 )
 
 func init() { commands["serve"] = runServe }
@@ -35,7 +34,7 @@ func runServe(args []string) error {
 	if *maxDBMB < 0 {
 		return errors.New("serve: --max-db-mb must be 0 or more")
 	}
-	st, err := store.OpenDir(*dir)
+	st, err := openEngineStore(context.Background(), *dir, *api.dsn)
 	if err != nil {
 		return err
 	}
@@ -49,7 +48,7 @@ func runServe(args []string) error {
 	if err != nil {
 		return err
 	}
-	slog.Info("serve", "data", *dir, "tokens", where)
+	slog.Info("serve", "data", *dir, "tokens", where, "postgres", st.Postgres())
 
 	eng, err := engine.New(engine.Config{
 		Store: st, Secrets: sec, TelegramAPI: *tgAPI,

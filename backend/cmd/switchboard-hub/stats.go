@@ -14,17 +14,20 @@ import (
 func runStats(args []string) error {
 	fs := flag.NewFlagSet("stats", flag.ContinueOnError)
 	dir := dataDirFlag(fs)
+	dsn := dbFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	path := filepath.Join(*dir, store.DBFile)
-	if _, err := os.Stat(path); err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("no store at %s", path)
+	if *dsn == "" {
+		path := filepath.Join(*dir, store.DBFile)
+		if _, err := os.Stat(path); err != nil {
+			if errors.Is(err, os.ErrNotExist) {
+				return fmt.Errorf("no store at %s", path)
+			}
+			return err
 		}
-		return err
 	}
-	st, err := store.OpenDir(*dir)
+	st, err := openEngineStore(context.Background(), *dir, *dsn)
 	if err != nil {
 		return err
 	}
