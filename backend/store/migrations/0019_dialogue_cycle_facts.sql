@@ -83,21 +83,25 @@ END;
 -- A client or manager message at time t can change only the cycles of its chat that were open
 -- at t (closed_at 0 or >= t) and had no reply before t (a later message is neither the first
 -- question nor the first reply; the next cycle's wait is that cycle's own business, and its
--- reply, if any, comes after it opened, so after t). Usually that is no cycle: the lookup
--- through dialogues_chat finds the chat has no dialogue, or one already answered.
+-- reply, if any, comes after it opened, so after t); a client's message, only those that had no
+-- question before t either (the question is the first client message, the wait is set by
+-- managers' messages). Usually that is no cycle: the lookup through dialogues_chat finds the
+-- chat has no dialogue, or one already answered, or a client writing on while they wait.
 CREATE TRIGGER dialogue_facts_message_insert AFTER INSERT ON messages
 WHEN new.kind = 'message' AND new.sender IN ('client', 'manager') BEGIN
   UPDATE dialogue_cycles SET (asked_at, replied_at, responder_id) =
     (SELECT f.asked_at, f.replied_at, f.responder_id FROM dialogue_cycle_facts f WHERE f.id = dialogue_cycles.id)
   WHERE dialogue_id IN (SELECT d.id FROM dialogues d WHERE d.chat_id = new.chat_id)
-    AND (closed_at = 0 OR new.created_at <= closed_at) AND (replied_at = 0 OR new.created_at <= replied_at);
+    AND (closed_at = 0 OR new.created_at <= closed_at) AND (replied_at = 0 OR new.created_at <= replied_at)
+    AND (new.sender = 'manager' OR asked_at = 0 OR new.created_at <= asked_at);
 END;
 CREATE TRIGGER dialogue_facts_message_delete AFTER DELETE ON messages
 WHEN old.kind = 'message' AND old.sender IN ('client', 'manager') BEGIN
   UPDATE dialogue_cycles SET (asked_at, replied_at, responder_id) =
     (SELECT f.asked_at, f.replied_at, f.responder_id FROM dialogue_cycle_facts f WHERE f.id = dialogue_cycles.id)
   WHERE dialogue_id IN (SELECT d.id FROM dialogues d WHERE d.chat_id = old.chat_id)
-    AND (closed_at = 0 OR old.created_at <= closed_at) AND (replied_at = 0 OR old.created_at <= replied_at);
+    AND (closed_at = 0 OR old.created_at <= closed_at) AND (replied_at = 0 OR old.created_at <= replied_at)
+    AND (old.sender = 'manager' OR asked_at = 0 OR old.created_at <= asked_at);
 END;
 -- Sent, delivered and edited change nothing; refused (or sent again after a refusal), moved in
 -- time or to another chat, another kind or sender, another author do.
