@@ -206,3 +206,45 @@ func TestBulkLoadFillsCycleFacts(t *testing.T) {
 		t.Fatalf("%d cycles answered by the new reply, want 1", replied)
 	}
 }
+
+// Migration 0019 fills the facts of the cycles already stored, by the definition: the bot's
+// answer, a refused reply and the cycle's own rating request are no reply; the manager's is.
+func TestMigration0019FillsTheFactsOfStoredCycles(t *testing.T) {
+	path, db := migratedBelow(t, 19)
+	for _, q := range []string{
+		`INSERT INTO channels (id, kind, external_id, created_at) VALUES (1, 'telegram', 't', 0)`,
+		`INSERT INTO people (id, name, created_at) VALUES (1, 'Client', 0)`,
+		`INSERT INTO chats (id, person_id, channel_id, external_chat_id, created_at) VALUES (1, 1, 1, 'a', 0)`,
+		`INSERT INTO managers (id, name) VALUES (7, 'Anna')`,
+		`INSERT INTO messages (id, chat_id, sender, manager_id, status, created_at) VALUES
+			(1, 1, 'client', 0, 'received', 100000), (2, 1, 'bot', 0, 'sent', 100500),
+			(3, 1, 'manager', 7, 'failed', 101000), (4, 1, 'manager', 7, 'sent', 160000),
+			(5, 1, 'client', 0, 'received', 400000), (6, 1, 'manager', 7, 'sent', 500000)`,
+		`INSERT INTO dialogues (id, chat_id, type, status, created_at, closed_at) VALUES (1, 1, 'Billing', 'closed', 100200, 500000)`,
+		`INSERT INTO dialogue_cycles (dialogue_id, number, opened_at, closed_at, rating_message_id) VALUES
+			(1, 1, 100200, 300000, 0), (1, 2, 350000, 500000, 6)`,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatalf("%.60s: %v", q, err)
+		}
+	}
+	db.Close()
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	checkCycleFacts(t, s, "migrated")
+	var got []struct {
+		Asked     int64 `db:"asked_at"`
+		Replied   int64 `db:"replied_at"`
+		Responder int64 `db:"responder_id"`
+	}
+	if err := s.read.Select(&got, `SELECT asked_at, replied_at, responder_id FROM dialogue_cycles ORDER BY number`); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].Asked != 100000 || got[0].Replied != 160000 || got[0].Responder != 7 ||
+		got[1].Asked != 400000 || got[1].Replied != 0 || got[1].Responder != 0 {
+		t.Fatalf("facts = %+v", got)
+	}
+}
