@@ -35,6 +35,9 @@ type Bulk struct {
 	// people before their chats and Finish then sets every person's list columns, so the
 	// triggers would move nearly every person's count twice; Finish rebuilds the table once.
 	deferredCounts []string
+	// deferredFacts holds the CREATE statements of the triggers that keep dialogue cycles'
+	// first-response facts; Finish fills the facts once, with the messages indexes back.
+	deferredFacts []string
 }
 
 // BulkBatch is the default rows per transaction: large enough to amortise commits, small enough
@@ -81,6 +84,10 @@ func (s *Store) NewBulk(ctx context.Context) (*Bulk, error) {
 		return nil, err
 	}
 	if err := b.deferPeopleCounts(ctx); err != nil {
+		b.Abort()
+		return nil, err
+	}
+	if err := b.deferCycleFacts(ctx); err != nil {
 		b.Abort()
 		return nil, err
 	}
@@ -132,32 +139,62 @@ func (b *Bulk) restoreMessageIndexes(ctx context.Context) error {
 
 // deferPeopleCounts drops the triggers that keep people_counts for the load.
 func (b *Bulk) deferPeopleCounts(ctx context.Context) error {
+	var err error
+	b.deferredCounts, err = b.dropTriggers(ctx, "people_counts", peopleCountsTriggers)
+	return err
+}
+
+// deferCycleFacts drops the triggers that keep the dialogue cycles' first-response facts
+// (migration 0019) for the load: dialogues come before their chats' messages, so every message
+// would recompute its chat's cycles, over a messages table whose indexes are deferred.
+func (b *Bulk) deferCycleFacts(ctx context.Context) error {
+	var err error
+	b.deferredFacts, err = b.dropTriggers(ctx, "dialogue cycle facts", cycleFactsTriggers)
+	return err
+}
+
+// dropTriggers drops the triggers listed (name, sql) and returns their CREATE statements.
+func (b *Bulk) dropTriggers(ctx context.Context, what, list string) ([]string, error) {
 	var triggers []struct {
 		Name string `db:"name"`
 		SQL  string `db:"sql"`
 	}
-	if err := b.s.write.SelectContext(ctx, &triggers, peopleCountsTriggers); err != nil {
-		return fmt.Errorf("store: bulk: list people_counts triggers: %w", err)
+	if err := b.s.write.SelectContext(ctx, &triggers, list); err != nil {
+		return nil, fmt.Errorf("store: bulk: list %s triggers: %w", what, err)
 	}
+	var dropped []string
 	for _, t := range triggers {
 		if _, err := b.s.write.ExecContext(ctx, `DROP TRIGGER "`+t.Name+`"`); err != nil {
-			return fmt.Errorf("store: bulk: drop trigger %s: %w", t.Name, err)
+			return dropped, fmt.Errorf("store: bulk: drop trigger %s: %w", t.Name, err)
 		}
-		b.deferredCounts = append(b.deferredCounts, t.SQL)
+		dropped = append(dropped, t.SQL)
 	}
-	return nil
+	return dropped, nil
 }
 
 // restorePeopleCounts rebuilds people_counts from what is stored and recreates its triggers,
 // in tx (Finish) or on the write connection (Abort).
-func (b *Bulk) restorePeopleCounts(ctx context.Context, exec func(ctx context.Context, query string, args ...any) (sql.Result, error)) error {
-	if len(b.deferredCounts) == 0 {
+func (b *Bulk) restorePeopleCounts(ctx context.Context, exec execFunc) error {
+	return restoreTriggers(ctx, exec, "people_counts", rebuildPeopleCountsSQL, b.deferredCounts)
+}
+
+// restoreCycleFacts fills every dialogue cycle's first-response facts and recreates their
+// triggers, in tx (Finish, after the messages indexes are back) or on the write connection (Abort).
+func (b *Bulk) restoreCycleFacts(ctx context.Context, exec execFunc) error {
+	return restoreTriggers(ctx, exec, "dialogue cycle facts", fillCycleFactsSQL, b.deferredFacts)
+}
+
+type execFunc func(ctx context.Context, query string, args ...any) (sql.Result, error)
+
+// restoreTriggers runs rebuild, which recomputes what the triggers keep, then recreates them.
+func restoreTriggers(ctx context.Context, exec execFunc, what, rebuild string, triggers []string) error {
+	if len(triggers) == 0 {
 		return nil
 	}
-	if _, err := exec(ctx, rebuildPeopleCountsSQL); err != nil {
-		return fmt.Errorf("store: bulk: rebuild people_counts: %w", err)
+	if _, err := exec(ctx, rebuild); err != nil {
+		return fmt.Errorf("store: bulk: rebuild %s: %w", what, err)
 	}
-	for _, q := range b.deferredCounts {
+	for _, q := range triggers {
 		if _, err := exec(ctx, q); err != nil {
 			return fmt.Errorf("store: bulk: restore %q: %w", q, err)
 		}
@@ -226,6 +263,10 @@ func (b *Bulk) Abort() {
 		slog.Error("store: bulk abort could not restore people_counts", "err", err)
 	}
 	b.deferredCounts = nil
+	if err := b.restoreCycleFacts(context.Background(), b.s.write.ExecContext); err != nil {
+		slog.Error("store: bulk abort could not restore the dialogue cycle facts", "err", err)
+	}
+	b.deferredFacts = nil
 }
 
 // Manager inserts a manager with its id.
@@ -390,12 +431,15 @@ func (b *Bulk) Finish() error {
 		if err := b.restorePeopleCounts(ctx, tx.ExecContext); err != nil {
 			return err
 		}
+		if err := b.restoreCycleFacts(ctx, tx.ExecContext); err != nil {
+			return err
+		}
 		return appendEvent(ctx, tx, "workspace.loaded", 0, 0, 0, time.Now().UnixMilli())
 	})
 	if err != nil {
 		return err
 	}
-	b.deferredCounts = nil
+	b.deferredCounts, b.deferredFacts = nil, nil
 	if b.s.Postgres() {
 		return pgBulkFinish(ctx, b.s)
 	}

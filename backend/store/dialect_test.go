@@ -81,6 +81,13 @@ var postgresTests = []struct {
 	{"TestDraftOnlyConstructorKeepsMarkAndUnknownChatFails", TestDraftOnlyConstructorKeepsMarkAndUnknownChatFails},
 	{"TestTemplateCRUD", TestTemplateCRUD},
 	{"TestPruneEventsKeepsAnUnbrokenTail", TestPruneEventsKeepsAnUnbrokenTail},
+	{"TestReportCases", TestReportCases},
+	{"TestReportOutboundDialogueWaitsFromTheClientsAnswer", TestReportOutboundDialogueWaitsFromTheClientsAnswer},
+	{"TestReportWaitLooksBackADayAtMost", TestReportWaitLooksBackADayAtMost},
+	{"TestReportFactsFollowLateClientMessages", TestReportFactsFollowLateClientMessages},
+	{"TestReportFactsFollowARefusedReplyAfterTheClose", TestReportFactsFollowARefusedReplyAfterTheClose},
+	{"TestReportFactsOfCycleRowsWrittenDirectly", TestReportFactsOfCycleRowsWrittenDirectly},
+	{"TestReportFactsStayCurrentThroughTheReportCases", TestReportFactsStayCurrentThroughTheReportCases},
 }
 
 // TestOnPostgres runs postgresTests with the store on PostgreSQL (skipped without

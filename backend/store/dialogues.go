@@ -17,6 +17,12 @@ import (
 // Dialogues (core/dialogue.go): a dialogue row holds what the manager chose and the state of its
 // current cycle; dialogue_cycles holds every open..close span with its ratings, for the report.
 
+// dialogueCycleColumns are the columns of core.DialogueCycle. The row also keeps the report's
+// first-response facts (asked_at, replied_at, responder_id: migration 0019), which are the
+// report's business, not the dialogue card's.
+const dialogueCycleColumns = `id, dialogue_id, number, opened_at, opened_by, closed_at, closed_by, rating_requested_at,
+  rating_message_id, client_rating, client_rated_at, manager_rating, manager_rated_at`
+
 // ErrOptionExists is returned when a dialogue list already has an entry of that name.
 var ErrOptionExists = errors.New("the list already has an entry with this name")
 
@@ -130,7 +136,7 @@ func loadDialogues(ctx context.Context, q sqlx.QueryerContext, where string, arg
 			return nil, err
 		}
 		d.Cycles = []core.DialogueCycle{}
-		if err := sqlx.SelectContext(ctx, q, &d.Cycles, `SELECT * FROM dialogue_cycles WHERE dialogue_id = ? ORDER BY number`, d.ID); err != nil {
+		if err := sqlx.SelectContext(ctx, q, &d.Cycles, `SELECT `+dialogueCycleColumns+` FROM dialogue_cycles WHERE dialogue_id = ? ORDER BY number`, d.ID); err != nil {
 			return nil, err
 		}
 		out = append(out, d)

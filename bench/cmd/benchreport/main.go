@@ -56,6 +56,7 @@ var budgets = []Budget{
 	{"filter_counts", "switch tab / apply a filter: tab counts (store)", "p95", 50, false},
 	{"fts_messages", "full-text search over the messages (store)", "p95", 50, false},
 	{"dialogue_report", "dialogues report: a period's figures per manager and type (store)", "p95", 200, false},
+	{"dialogue_report_cycle", "  the same, per dialogue cycle, over all of the dataset's cycles", "median", 0, false},
 	{"ingest_ratio", "ingestion / bare batched insert of the same rows, same run", "median", 0.9, true},
 	{"ingest_rate", "  ingestion: fake Telegram -> SQLite, batches of 100", "median", 0, true},
 	{"bare_insert_rate", "  bare batched INSERT of the same rows", "median", 0, true},
