@@ -79,8 +79,13 @@ type RowSet struct {
 	Chats    []ChatRow    `json:"chats,omitempty"`
 	Messages []MessageRow `json:"messages,omitempty"`
 	// Tasks are all the tasks of every person in People: a task of theirs not listed is gone.
-	Tasks []Task   `json:"tasks,omitempty"`
-	Gone  GoneRows `json:"gone"`
+	Tasks []Task `json:"tasks,omitempty"`
+	// Dialogues are all the dialogues (with managers and cycles) of every chat in Chats: a
+	// dialogue of theirs not listed is gone.
+	Dialogues []Dialogue `json:"dialogues,omitempty"`
+	// Settings, when set, are the whole of the company's shared settings (settings.go).
+	Settings *CompanySettings `json:"settings,omitempty"`
+	Gone     GoneRows         `json:"gone"`
 }
 
 // GoneRows are ids of deleted rows.
@@ -92,6 +97,6 @@ type GoneRows struct {
 
 // Empty says whether the set changes nothing.
 func (r RowSet) Empty() bool {
-	return len(r.Managers)+len(r.Channels)+len(r.People)+len(r.Chats)+len(r.Messages)+len(r.Tasks)+
-		len(r.Gone.People)+len(r.Gone.Chats)+len(r.Gone.Messages) == 0
+	return len(r.Managers)+len(r.Channels)+len(r.People)+len(r.Chats)+len(r.Messages)+len(r.Tasks)+len(r.Dialogues)+
+		len(r.Gone.People)+len(r.Gone.Chats)+len(r.Gone.Messages) == 0 && r.Settings == nil
 }

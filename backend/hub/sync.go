@@ -221,6 +221,8 @@ func (s *Server) apply(ctx context.Context, st *store.Store, manager int64, admi
 		res.Task, err = taskResult(ib.SetTaskDone(ctx, m.TaskID, m.On))
 	case teamwire.MutTaskDelete:
 		err = ib.DeleteTask(ctx, m.TaskID)
+	default: // dialogues and the company's settings (company.go)
+		res.CompanyResult, err = s.applyCompany(ctx, manager, m)
 	}
 	if err != nil {
 		// A missing chat or message is a refusal like any other (reason not_found): a 404 from

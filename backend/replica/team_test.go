@@ -614,7 +614,7 @@ func TestReplicaEditsArchivesAndRefusesWhatItCannot(t *testing.T) {
 	if _, err := a.eng.Composer.SendParts(ctx, chat, []inbox.Part{{Kind: inbox.PartText, Text: "x"}}, 0); inbox.ErrorCode(err) != "team_unsupported" {
 		t.Fatalf("parts on a replica: %v", err)
 	}
-	// Dialogues and merges have no mutation yet: made only in the local copy they would be lost
+	// Merges have no mutation yet: made only in the local copy they would be lost
 	// at the hub's next state, so they are refused in words.
 	if err := a.eng.Inbox.MergePeople(ctx, person, person+1); inbox.ErrorCode(err) != "team_unsupported" {
 		t.Fatalf("a merge on a replica: %v", err)
@@ -805,15 +805,7 @@ func TestTasksTravelAndEachImportantTabIsOwn(t *testing.T) {
 		t.Fatalf("a task for Bob: %+v %v", his, err)
 	}
 	important := func(d *desk, me int64) []int64 {
-		page, err := d.st.ListPeople(ctx, core.ListQuery{Tab: core.TabImportant, Limit: 50}, me, time.Now())
-		if err != nil {
-			t.Fatal(err)
-		}
-		var ids []int64
-		for _, r := range page.Rows {
-			ids = append(ids, r.PersonID)
-		}
-		return ids
+		return listedPeople(t, d, core.ListQuery{Tab: core.TabImportant, Limit: 50}, me)
 	}
 	waitFor(t, "each Important tab with its own person", 10*time.Second, func() bool {
 		ia, ib := important(a, alice), important(b, bob)

@@ -120,6 +120,9 @@ func Enqueue(ctx context.Context, st *store.Store, m teamwire.Mutation) error {
 // ErrNotAReplica: the data directory has never followed a hub.
 var ErrNotAReplica = errors.New("replica: this data directory is not a hub replica")
 
+// reasonAdminOnly is the inbox's code for a change only an admin may make (inbox.ErrAdminOnly).
+const reasonAdminOnly = "admin_only"
+
 // directClient is the suffix of the client id in the keys of mutations posted at once, apart
 // from the pending table's numbering.
 const directClient = "-direct"
@@ -148,6 +151,9 @@ func (r *Replica) PostNow(ctx context.Context, m teamwire.Mutation) (teamwire.Mu
 		params := he.Params
 		delete(params, "reason")
 		return teamwire.MutationResult{}, &teamwire.Refusal{Reason: he.Reason, Params: params}
+	case errors.As(err, &he) && he.Status == http.StatusForbidden:
+		// A company setting from a manager's session: the hub's own check, in the inbox's words.
+		return teamwire.MutationResult{}, &teamwire.Refusal{Reason: reasonAdminOnly}
 	case errors.As(err, &he) && he.Status == http.StatusUnauthorized:
 		return teamwire.MutationResult{}, &hubclient.Error{Code: hubclient.CodeSessionEnded, Err: err}
 	case errors.As(err, &he) || errors.Is(err, errSignedOut):

@@ -91,6 +91,12 @@ func (s *Store) RowsFor(ctx context.Context, evs []core.Event) (core.RowSet, err
 		for _, m := range rs.Messages {
 			chats.add(m.ChatID)
 		}
+		if settingsChanged(evs) {
+			var err error
+			if rs.Settings, err = companySettings(ctx, tx); err != nil {
+				return err
+			}
+		}
 		return s.chatsAndPeople(ctx, tx, &rs, chats, people)
 	})
 	if err != nil {
@@ -136,6 +142,10 @@ func (s *Store) chatsAndPeople(ctx context.Context, tx *sqlx.Tx, rs *core.RowSet
 	for i := range rs.Chats {
 		rs.Chats[i].Draft = byChat[rs.Chats[i].ID]
 	}
+	var err error
+	if rs.Dialogues, err = dialoguesOfChats(ctx, tx, chatIDs); err != nil {
+		return err
+	}
 	if err := selectIn(ctx, tx, &rs.People, `SELECT `+personRowCols+` FROM people WHERE id IN (?)`, people.ids); err != nil {
 		return err
 	}
@@ -156,6 +166,7 @@ func (s *Store) chatsAndPeople(ctx context.Context, tx *sqlx.Tx, rs *core.RowSet
 	for _, c := range rs.Chats {
 		managers.add(c.OwnerID)
 	}
+	dialogueManagerIDs(rs.Dialogues, &managers)
 	var named []core.Manager
 	if err := selectIn(ctx, tx, &named, `SELECT id, name, avatar_url, 0 AS is_me FROM managers WHERE id IN (?)`, managers.ids); err != nil {
 		return err
@@ -275,6 +286,10 @@ func (s *Store) SnapshotPage(ctx context.Context, after int64, people, perChat i
 				return err
 			}
 			if err := tx.SelectContext(ctx, &rs.Channels, `SELECT `+channelRowCols+` FROM channels ORDER BY id`); err != nil {
+				return err
+			}
+			var err error
+			if rs.Settings, err = companySettings(ctx, tx); err != nil {
 				return err
 			}
 		}
@@ -491,6 +506,12 @@ ON CONFLICT (id) DO UPDATE SET `+updateCols(chatRowCols), c); err != nil {
 			if err := appendEvent(ctx, tx, core.EventChatChanged, c.PersonID, c.ID, 0, at); err != nil {
 				return err
 			}
+		}
+		if err := applyDialogues(ctx, tx, rs.Chats, rs.Dialogues, at); err != nil {
+			return err
+		}
+		if err := applySettings(ctx, tx, rs.Settings, at); err != nil {
+			return err
 		}
 		for _, m := range rs.Messages {
 			if err := applyMessage(ctx, tx, m, at); err != nil {

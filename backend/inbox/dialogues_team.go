@@ -1,0 +1,81 @@
+package inbox
+
+import (
+	"context"
+	"fmt"
+
+	"switchboard/backend/core"
+	"switchboard/backend/teamwire"
+)
+
+// Dialogues and the company's settings on a replica: the hub applies each at once through the
+// use cases above (as the manager who asked), so the desktop gets the hub's row with the hub's
+// id, or the hub's refusal in the same words as in solo; the rows reach every desktop through
+// the feed. Settings are for admins: the hub refuses a manager's (admin_only).
+
+// inputFields puts a dialogue form on the wire.
+func inputFields(in core.DialogueInput) teamwire.DialogueFields {
+	return teamwire.DialogueFields{Type: in.Type, Reasons: in.Reasons, Components: in.Components, Status: in.Status, Managers: in.Managers}
+}
+
+// postNow has the hub apply m now and answers what it made, as pick finds it in the answer.
+func postNow[T any](ctx context.Context, remote Remote, m teamwire.Mutation, pick func(teamwire.MutationResult) *T) (T, error) {
+	var zero T
+	if err := m.Validate(); err != nil {
+		return zero, invalid("%s: %s", m.Kind, teamwire.Reason(err))
+	}
+	res, err := remote.PostNow(ctx, m)
+	if err != nil {
+		return zero, err
+	}
+	if pick == nil {
+		return zero, nil
+	}
+	got := pick(res)
+	if got == nil {
+		return zero, fmt.Errorf("inbox: the hub answered %s without what it made", m.Kind)
+	}
+	return *got, nil
+}
+
+func dialogueOf(r teamwire.MutationResult) *core.Dialogue     { return r.Dialogue }
+func optionOf(r teamwire.MutationResult) *core.DialogueOption { return r.Option }
+func templateOf(r teamwire.MutationResult) *core.Template     { return r.Template }
+
+// remoteDialogue has the hub apply a dialogue mutation now and answers its dialogue.
+func (s *Service) remoteDialogue(ctx context.Context, m teamwire.Mutation) (core.Dialogue, error) {
+	return postNow(ctx, s.Remote, m, dialogueOf)
+}
+
+// remoteOption saves a dialogue list entry at the hub.
+func (s *Service) remoteOption(ctx context.Context, o core.DialogueOption) (core.DialogueOption, error) {
+	if o.ID == 0 && !core.ValidOptionKind(o.Kind) {
+		return core.DialogueOption{}, invalid("dialogue list %q", o.Kind)
+	}
+	list := o.Kind
+	if o.ID != 0 {
+		list = "" // an entry keeps its own list
+	}
+	return postNow(ctx, s.Remote, teamwire.Mutation{Kind: teamwire.MutOptionSave,
+		DialogueFields: teamwire.DialogueFields{OptionID: o.ID, List: list, Name: o.Name}}, optionOf)
+}
+
+// remoteDeleteOption removes a dialogue list entry at the hub.
+func (s *Service) remoteDeleteOption(ctx context.Context, id int64) error {
+	_, err := postNow[struct{}](ctx, s.Remote, teamwire.Mutation{Kind: teamwire.MutOptionDelete,
+		DialogueFields: teamwire.DialogueFields{OptionID: id}}, nil)
+	return err
+}
+
+// remoteTemplate saves a chat template at the hub (admins only).
+func (c *Composer) remoteTemplate(ctx context.Context, t core.Template) (core.Template, error) {
+	return postNow(ctx, c.Remote, teamwire.Mutation{Kind: teamwire.MutTemplateSave, Text: t.Value,
+		DialogueFields: teamwire.DialogueFields{TemplateID: t.ID, Name: t.Name}}, templateOf)
+}
+
+// remoteDeleteTemplate removes a chat template at the hub (admins only).
+func (c *Composer) remoteDeleteTemplate(ctx context.Context, id int64) error {
+	_, err := postNow[struct{}](ctx, c.Remote, teamwire.Mutation{Kind: teamwire.MutTemplateDelete,
+		DialogueFields: teamwire.DialogueFields{TemplateID: id}}, nil)
+	return err
+}

@@ -1,0 +1,214 @@
+package teamwire
+
+import (
+	"unicode/utf8"
+
+	"switchboard/backend/core"
+)
+
+// Dialogues and the company's settings on the wire: the mutations' fields, their checks, and
+// the results and rows that answer them. The inbox applies its own rules at the hub (the
+// lists, the statuses, who may be added); the wire only keeps what it carries bounded and
+// well-formed.
+
+// Bounds of the dialogue fields (generous: the inbox's own limits, core.MaxDialogue*, are
+// applied at the hub after cleaning; these only keep a body bounded).
+const (
+	MaxDialogueNames = 100       // reasons or components in one mutation
+	MaxName          = 1000      // bytes of one name: a dialogue type, reason, component, list entry or template name
+	maxRowID         = 1<<53 - 1 // ids a JavaScript UI reads exactly
+)
+
+// DialogueFields are a mutation's fields for dialogues and the company's settings.
+type DialogueFields struct {
+	DialogueID int64    `json:"dialogueId,omitempty"`
+	Type       string   `json:"type,omitempty"`       // a dialogue's type
+	Reasons    []string `json:"reasons,omitempty"`    // a dialogue's reasons
+	Components []string `json:"components,omitempty"` // a dialogue's components
+	Status     string   `json:"status,omitempty"`     // a dialogue's status (core.DialogueStatuses)
+	Managers   []int64  `json:"managers,omitempty"`   // the managers of a dialogue
+	Score      int      `json:"score,omitempty"`      // a rating, 1..5
+	OptionID   int64    `json:"optionId,omitempty"`   // an entry of a dialogue list
+	List       string   `json:"list,omitempty"`       // which dialogue list: core.OptionType, OptionReason, OptionComponent
+	Name       string   `json:"name,omitempty"`       // a list entry's or a template's name
+	TemplateID int64    `json:"templateId,omitempty"` // a chat template
+}
+
+// CompanyResult is what a dialogue or settings mutation made or changed.
+type CompanyResult struct {
+	Dialogue *core.Dialogue       `json:"dialogue,omitempty"`
+	Option   *core.DialogueOption `json:"option,omitempty"`
+	Template *core.Template       `json:"template,omitempty"`
+}
+
+// companyKind: a dialogue or settings mutation (posted at once: the UI shows what it made).
+func companyKind(kind string) bool {
+	switch kind {
+	case MutDialogueCreate, MutDialogueEdit, MutDialogueStatus, MutDialogueClose, MutDialogueReopen, MutDialogueRate:
+		return true
+	}
+	return settingsKind(kind)
+}
+
+// settingsKind: a change to the company's settings, which only admins make.
+func settingsKind(kind string) bool {
+	switch kind {
+	case MutOptionSave, MutOptionDelete, MutTemplateSave, MutTemplateDelete:
+		return true
+	}
+	return false
+}
+
+func validName(s string) bool { return len(s) <= MaxName && utf8.ValidString(s) }
+
+func validNames(names []string) bool {
+	if len(names) > MaxDialogueNames {
+		return false
+	}
+	for _, n := range names {
+		if !validName(n) {
+			return false
+		}
+	}
+	return true
+}
+
+// validateCompany checks the fields of a dialogue or settings mutation.
+func (m Mutation) validateCompany() error {
+	f := m.DialogueFields
+	if f.DialogueID < 0 || f.OptionID < 0 || f.TemplateID < 0 {
+		return refuse("invalid_id")
+	}
+	if !validName(f.Type) || !validName(f.Name) || !validNames(f.Reasons) || !validNames(f.Components) {
+		return refuse("invalid_name")
+	}
+	if f.Status != "" && !core.ValidDialogueStatus(f.Status) {
+		return refuse("invalid_status")
+	}
+	if len(f.Managers) > MaxMentions {
+		return refuse("too_many_managers")
+	}
+	for _, id := range f.Managers {
+		if id <= 0 {
+			return refuse("invalid_id")
+		}
+	}
+	if f.Score != 0 && !core.ValidRating(f.Score) {
+		return refuse("invalid_score")
+	}
+	if f.List != "" && !core.ValidOptionKind(f.List) {
+		return refuse("invalid_list")
+	}
+	need := func(ok bool, reason string) error {
+		if !ok {
+			return refuse(reason)
+		}
+		return nil
+	}
+	switch m.Kind {
+	case MutDialogueCreate:
+		if err := need(m.ChatID > 0, "missing_chat"); err != nil {
+			return err
+		}
+		return need(f.Status != core.DialogueClosed, "invalid_status")
+	case MutDialogueEdit, MutDialogueClose, MutDialogueReopen:
+		return need(f.DialogueID > 0, "missing_dialogue")
+	case MutDialogueStatus:
+		if err := need(f.DialogueID > 0, "missing_dialogue"); err != nil {
+			return err
+		}
+		return need(f.Status != "", "missing_status")
+	case MutDialogueRate:
+		if err := need(f.DialogueID > 0, "missing_dialogue"); err != nil {
+			return err
+		}
+		return need(f.Score != 0, "missing_score")
+	case MutOptionSave:
+		return need(f.OptionID > 0 || f.List != "", "missing_list")
+	case MutOptionDelete:
+		return need(f.OptionID > 0, "missing_option")
+	case MutTemplateSave:
+		return nil // the inbox refuses an empty name in its own words
+	case MutTemplateDelete:
+		return need(f.TemplateID > 0, "missing_template")
+	}
+	return refuse("unknown_kind")
+}
+
+// validate checks what a dialogue or settings mutation answered.
+func (r CompanyResult) validate() error {
+	if r.Dialogue != nil {
+		if err := validateDialogue(*r.Dialogue); err != nil {
+			return err
+		}
+	}
+	if r.Option != nil && !validOption(*r.Option) {
+		return refuse("invalid_option")
+	}
+	if r.Template != nil && !validTemplate(*r.Template) {
+		return refuse("invalid_template")
+	}
+	return nil
+}
+
+func validOption(o core.DialogueOption) bool {
+	return o.ID > 0 && o.ID <= maxRowID && core.ValidOptionKind(o.Kind) && utf8.ValidString(o.Name)
+}
+
+func validTemplate(t core.Template) bool {
+	return t.ID > 0 && t.ID <= maxRowID && utf8.ValidString(t.Name) && utf8.ValidString(t.Value)
+}
+
+// validateDialogue checks a dialogue row as the hub sends it: ids, a known status, ratings in
+// range, cycles of this dialogue numbered from 1 up.
+func validateDialogue(d core.Dialogue) error {
+	bad := refuse("invalid_dialogue")
+	if d.ID <= 0 || d.ChatID <= 0 || !core.ValidDialogueStatus(d.Status) || !utf8.ValidString(d.Type) ||
+		d.ClientRating < 0 || d.ClientRating > core.MaxRating || d.ManagerRating < 0 || d.ManagerRating > core.MaxRating {
+		return bad
+	}
+	for _, names := range [][]string{d.Reasons, d.Components} {
+		for _, n := range names {
+			if !utf8.ValidString(n) {
+				return bad
+			}
+		}
+	}
+	for _, m := range d.Managers {
+		if m <= 0 {
+			return bad
+		}
+	}
+	numbers := map[int]bool{}
+	for _, c := range d.Cycles {
+		if c.ID <= 0 || c.DialogueID != d.ID || c.Number <= 0 || numbers[c.Number] ||
+			c.ClientRating < 0 || c.ClientRating > core.MaxRating || c.ManagerRating < 0 || c.ManagerRating > core.MaxRating {
+			return bad
+		}
+		numbers[c.Number] = true
+	}
+	return nil
+}
+
+// validateCompanyRows checks the dialogues and settings of a feed message or a snapshot page.
+func validateCompanyRows(r core.RowSet) error {
+	for _, d := range r.Dialogues {
+		if err := validateDialogue(d); err != nil {
+			return err
+		}
+	}
+	if r.Settings == nil {
+		return nil
+	}
+	for _, o := range r.Settings.DialogueOptions {
+		if !validOption(o) {
+			return refuse("invalid_option")
+		}
+	}
+	for _, t := range r.Settings.Templates {
+		if !validTemplate(t) {
+			return refuse("invalid_template")
+		}
+	}
+	return nil
+}
