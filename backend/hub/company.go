@@ -15,7 +15,7 @@ import (
 // through the feed.
 func (s *Server) applyCompany(ctx context.Context, manager int64, m teamwire.Mutation) (teamwire.CompanyResult, error) {
 	ib := s.cfg.Inbox
-	f := m.DialogueFields
+	f := m.CompanyFields
 	in := core.DialogueInput{Type: f.Type, Reasons: f.Reasons, Components: f.Components, Status: f.Status, Managers: f.Managers}
 	var res teamwire.CompanyResult
 	dialogue := func(d core.Dialogue, err error) (teamwire.CompanyResult, error) {
@@ -54,6 +54,14 @@ func (s *Server) applyCompany(ctx context.Context, manager int64, m teamwire.Mut
 		res.Template = &t
 	case teamwire.MutTemplateDelete:
 		return res, s.cfg.Composer.DeleteTemplate(ctx, f.TemplateID)
+	case teamwire.MutLeadLinkAdd:
+		v, err := ib.AddLeadLink(ctx, *f.LeadLink)
+		if err != nil {
+			return res, err
+		}
+		res.LeadLink = &v.Link
+	case teamwire.MutLeadLinkDelete:
+		return res, ib.DeleteLeadLink(ctx, f.LeadLink.ID)
 	default:
 		return res, fmt.Errorf("hub: mutation %q has no use case", m.Kind)
 	}

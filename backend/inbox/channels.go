@@ -461,6 +461,9 @@ func (s *Service) AddLeadLink(ctx context.Context, l core.LeadLink) (LeadLinkVie
 	if err != nil {
 		return LeadLinkView{}, err
 	}
+	if s.Remote != nil { // the hub's pollers read the codes: the link lives there (admins only)
+		return s.remoteLeadLink(ctx, ch, l)
+	}
 	saved, err := s.Store.AddLeadLink(ctx, l)
 	if err != nil {
 		if strings.Contains(err.Error(), "UNIQUE") {
@@ -473,6 +476,9 @@ func (s *Service) AddLeadLink(ctx context.Context, l core.LeadLink) (LeadLinkVie
 
 // DeleteLeadLink removes a lead link.
 func (s *Service) DeleteLeadLink(ctx context.Context, id int64) error {
+	if s.Remote != nil {
+		return s.remoteDeleteLeadLink(ctx, id)
+	}
 	return s.Store.DeleteLeadLink(ctx, id)
 }
 

@@ -134,7 +134,7 @@ func (s *Service) checkDialogueInput(ctx context.Context, me int64, in core.Dial
 // managers default to me. Errors: ErrUnknownOption, store.ErrNotFound (chat or manager).
 func (s *Service) CreateDialogue(ctx context.Context, chatID int64, in core.DialogueInput) (core.Dialogue, error) {
 	if s.Remote != nil {
-		return s.remoteDialogue(ctx, teamwire.Mutation{Kind: teamwire.MutDialogueCreate, ChatID: chatID, DialogueFields: inputFields(in)})
+		return s.remoteDialogue(ctx, teamwire.Mutation{Kind: teamwire.MutDialogueCreate, ChatID: chatID, CompanyFields: inputFields(in)})
 	}
 	return s.CreateDialogueAs(ctx, s.Me, chatID, in)
 }
@@ -166,7 +166,7 @@ func (s *Service) EditDialogue(ctx context.Context, id int64, in core.DialogueIn
 	if s.Remote != nil {
 		f := inputFields(in)
 		f.DialogueID, f.Status = id, ""
-		return s.remoteDialogue(ctx, teamwire.Mutation{Kind: teamwire.MutDialogueEdit, DialogueFields: f})
+		return s.remoteDialogue(ctx, teamwire.Mutation{Kind: teamwire.MutDialogueEdit, CompanyFields: f})
 	}
 	return s.EditDialogueAs(ctx, s.Me, id, in)
 }
@@ -196,7 +196,7 @@ func (s *Service) SetDialogueStatus(ctx context.Context, id int64, status string
 	}
 	if s.Remote != nil {
 		return s.remoteDialogue(ctx, teamwire.Mutation{Kind: teamwire.MutDialogueStatus,
-			DialogueFields: teamwire.DialogueFields{DialogueID: id, Status: status}})
+			CompanyFields: teamwire.CompanyFields{DialogueID: id, Status: status}})
 	}
 	return s.SetDialogueStatusAs(ctx, s.Me, id, status)
 }
@@ -235,7 +235,7 @@ func (s *Service) SetDialogueStatusAs(ctx context.Context, me, id int64, status 
 func (s *Service) CloseDialogue(ctx context.Context, id int64, ratingText string) (core.Dialogue, error) {
 	if s.Remote != nil {
 		return s.remoteDialogue(ctx, teamwire.Mutation{Kind: teamwire.MutDialogueClose, Text: strings.TrimSpace(ratingText),
-			DialogueFields: teamwire.DialogueFields{DialogueID: id}})
+			CompanyFields: teamwire.CompanyFields{DialogueID: id}})
 	}
 	return s.CloseDialogueAs(ctx, s.Me, id, ratingText)
 }
@@ -257,7 +257,7 @@ func (s *Service) CloseDialogueAs(ctx context.Context, me, id int64, ratingText 
 // ReopenDialogue starts a new cycle of a closed dialogue. Errors: core.ErrDialogueOpen.
 func (s *Service) ReopenDialogue(ctx context.Context, id int64) (core.Dialogue, error) {
 	if s.Remote != nil {
-		return s.remoteDialogue(ctx, teamwire.Mutation{Kind: teamwire.MutDialogueReopen, DialogueFields: teamwire.DialogueFields{DialogueID: id}})
+		return s.remoteDialogue(ctx, teamwire.Mutation{Kind: teamwire.MutDialogueReopen, CompanyFields: teamwire.CompanyFields{DialogueID: id}})
 	}
 	return s.ReopenDialogueAs(ctx, s.Me, id)
 }
@@ -278,7 +278,7 @@ func (s *Service) RateClient(ctx context.Context, id int64, score int) (core.Dia
 	}
 	if s.Remote != nil {
 		return s.remoteDialogue(ctx, teamwire.Mutation{Kind: teamwire.MutDialogueRate,
-			DialogueFields: teamwire.DialogueFields{DialogueID: id, Score: score}})
+			CompanyFields: teamwire.CompanyFields{DialogueID: id, Score: score}})
 	}
 	d, err := s.Store.RateClient(ctx, id, score, s.now())
 	if err != nil {

@@ -14,8 +14,8 @@ import (
 // the feed. Settings are for admins: the hub refuses a manager's (admin_only).
 
 // inputFields puts a dialogue form on the wire.
-func inputFields(in core.DialogueInput) teamwire.DialogueFields {
-	return teamwire.DialogueFields{Type: in.Type, Reasons: in.Reasons, Components: in.Components, Status: in.Status, Managers: in.Managers}
+func inputFields(in core.DialogueInput) teamwire.CompanyFields {
+	return teamwire.CompanyFields{Type: in.Type, Reasons: in.Reasons, Components: in.Components, Status: in.Status, Managers: in.Managers}
 }
 
 // postNow has the hub apply m now and answers what it made, as pick finds it in the answer.
@@ -57,25 +57,45 @@ func (s *Service) remoteOption(ctx context.Context, o core.DialogueOption) (core
 		list = "" // an entry keeps its own list
 	}
 	return postNow(ctx, s.Remote, teamwire.Mutation{Kind: teamwire.MutOptionSave,
-		DialogueFields: teamwire.DialogueFields{OptionID: o.ID, List: list, Name: o.Name}}, optionOf)
+		CompanyFields: teamwire.CompanyFields{OptionID: o.ID, List: list, Name: o.Name}}, optionOf)
 }
 
 // remoteDeleteOption removes a dialogue list entry at the hub.
 func (s *Service) remoteDeleteOption(ctx context.Context, id int64) error {
 	_, err := postNow[struct{}](ctx, s.Remote, teamwire.Mutation{Kind: teamwire.MutOptionDelete,
-		DialogueFields: teamwire.DialogueFields{OptionID: id}}, nil)
+		CompanyFields: teamwire.CompanyFields{OptionID: id}}, nil)
 	return err
 }
 
 // remoteTemplate saves a chat template at the hub (admins only).
 func (c *Composer) remoteTemplate(ctx context.Context, t core.Template) (core.Template, error) {
 	return postNow(ctx, c.Remote, teamwire.Mutation{Kind: teamwire.MutTemplateSave, Text: t.Value,
-		DialogueFields: teamwire.DialogueFields{TemplateID: t.ID, Name: t.Name}}, templateOf)
+		CompanyFields: teamwire.CompanyFields{TemplateID: t.ID, Name: t.Name}}, templateOf)
 }
 
 // remoteDeleteTemplate removes a chat template at the hub (admins only).
 func (c *Composer) remoteDeleteTemplate(ctx context.Context, id int64) error {
 	_, err := postNow[struct{}](ctx, c.Remote, teamwire.Mutation{Kind: teamwire.MutTemplateDelete,
-		DialogueFields: teamwire.DialogueFields{TemplateID: id}}, nil)
+		CompanyFields: teamwire.CompanyFields{TemplateID: id}}, nil)
+	return err
+}
+
+func leadLinkOf(r teamwire.MutationResult) *core.LeadLink { return r.LeadLink }
+
+// remoteLeadLink adds a lead link of channel ch at the hub (admins only): its pollers are the
+// ones that meet the code.
+func (s *Service) remoteLeadLink(ctx context.Context, ch core.Channel, l core.LeadLink) (LeadLinkView, error) {
+	l.ID = 0
+	saved, err := postNow(ctx, s.Remote, teamwire.Mutation{Kind: teamwire.MutLeadLinkAdd, CompanyFields: teamwire.CompanyFields{LeadLink: &l}}, leadLinkOf)
+	if err != nil {
+		return LeadLinkView{}, err
+	}
+	return LeadLinkView{Link: saved, URL: DeepLink(ch, saved.Code)}, nil
+}
+
+// remoteDeleteLeadLink removes a lead link at the hub (admins only).
+func (s *Service) remoteDeleteLeadLink(ctx context.Context, id int64) error {
+	_, err := postNow[struct{}](ctx, s.Remote, teamwire.Mutation{Kind: teamwire.MutLeadLinkDelete,
+		CompanyFields: teamwire.CompanyFields{LeadLink: &core.LeadLink{ID: id}}}, nil)
 	return err
 }

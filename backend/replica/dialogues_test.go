@@ -250,6 +250,7 @@ func TestCompanySettingsAreTheAdminsAndTravel(t *testing.T) {
 	h.fake.PushText(1001, "Ann", "hi")
 	a, b, _ := teamOnline(t, h, "hi")
 	ctx := context.Background()
+	channel := everything(t, a.st).Channels[0].ID
 
 	if _, err := b.eng.Inbox.SaveDialogueOption(ctx, core.DialogueOption{Kind: core.OptionType, Name: "Sneaky"}); inbox.ErrorCode(err) != "admin_only" {
 		t.Fatalf("a manager adds to a list: %q %v", inbox.ErrorCode(err), err)
@@ -302,6 +303,8 @@ func TestCompanySettingsAreTheAdminsAndTravel(t *testing.T) {
 		fmt.Sprintf(`{"kind":"dialogue_option_delete","optionId":%d}`, opt.ID),
 		`{"kind":"template_save","name":"sig","text":"Bob"}`,
 		`{"kind":"template_delete","templateId":1}`,
+		fmt.Sprintf(`{"kind":"lead_link_add","leadLink":{"channelId":%d,"source":"x"}}`, channel),
+		`{"kind":"lead_link_delete","leadLink":{"id":1}}`,
 	} {
 		key := map[string]string{teamwire.IdempotencyHeader: fmt.Sprintf("bob-api-client:%d", i+1)}
 		if st, b := bob.call("POST", teamwire.PathMutations, key, body); st != 403 || !jsonHasCode(b, "forbidden") {
@@ -312,6 +315,42 @@ func TestCompanySettingsAreTheAdminsAndTravel(t *testing.T) {
 	if len(opts) != 1 || opts[0].Name != "Money back" {
 		t.Fatalf("the hub's lists after a manager's attempts: %+v", opts)
 	}
+	// Lead links live at the hub, whose pollers meet the codes: an admin adds one from her
+	// desktop, a manager reads it (with its URL) and cannot add one; a client coming through it
+	// is attributed at the hub and on both desktops.
+	if _, err := b.eng.Inbox.AddLeadLink(ctx, core.LeadLink{ChannelID: channel, Source: "Sneaky"}); inbox.ErrorCode(err) != "admin_only" {
+		t.Fatalf("a manager adds a lead link: %q %v", inbox.ErrorCode(err), err)
+	}
+	link, err := a.eng.Inbox.AddLeadLink(ctx, core.LeadLink{ChannelID: channel, Plan: "Webinar", Source: "Instagram", Tool: "Bio link"})
+	if err != nil || link.Link.ID <= 0 || link.Link.Code == "" || link.URL == "" {
+		t.Fatalf("the admin adds a lead link: %+v %v", link, err)
+	}
+	waitFor(t, "the lead link on Bob's desktop", 10*time.Second, func() bool {
+		ls, err := b.eng.Inbox.LeadLinks(ctx, channel)
+		return err == nil && len(ls) == 1 && ls[0].Link == link.Link && ls[0].URL == link.URL
+	})
+	h.fake.PushText(2002, "Lena", "/start "+link.Link.Code)
+	for _, x := range []*desk{a, b} {
+		waitFor(t, "the attributed subscriber on "+x.who, 10*time.Second, func() bool {
+			for _, p := range everything(t, x.st).People {
+				if p.Name == "Lena" {
+					return p.Source == "Instagram" && p.Tool == "Bio link"
+				}
+			}
+			return false
+		})
+	}
+	if err := b.eng.Inbox.DeleteLeadLink(ctx, link.Link.ID); inbox.ErrorCode(err) != "admin_only" {
+		t.Fatalf("a manager removes a lead link: %q %v", inbox.ErrorCode(err), err)
+	}
+	if err := a.eng.Inbox.DeleteLeadLink(ctx, link.Link.ID); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the removal on Bob's desktop", 10*time.Second, func() bool {
+		ls, err := b.eng.Inbox.LeadLinks(ctx, channel)
+		return err == nil && len(ls) == 0
+	})
+
 	// A new desktop gets the settings with its snapshot.
 	c := openDesk(t, h, "Bob")
 	c.start(t)

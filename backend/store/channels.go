@@ -162,9 +162,13 @@ func (s *Store) AddLeadLink(ctx context.Context, l core.LeadLink) (core.LeadLink
 			l.Code = code
 		}
 		err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-			return tx.GetContext(ctx, &l.ID, `
+			if err := tx.GetContext(ctx, &l.ID, `
 INSERT INTO lead_links (channel_id, code, plan, source, tool) VALUES (?, ?, ?, ?, ?)
-RETURNING id`, l.ChannelID, l.Code, l.Plan, l.Source, l.Tool)
+RETURNING id`, l.ChannelID, l.Code, l.Plan, l.Source, l.Tool); err != nil {
+				return err
+			}
+			// A team's desktops follow the log (core.CompanySettings).
+			return appendEvent(ctx, tx, core.EventLeadLinks, 0, 0, 0, time.Now().UnixMilli())
 		})
 		if err == nil {
 			return l, nil
@@ -187,7 +191,7 @@ func (s *Store) DeleteLeadLink(ctx context.Context, id int64) error {
 		if n, _ := res.RowsAffected(); n == 0 {
 			return fmt.Errorf("store: delete lead link %d: %w", id, ErrNotFound)
 		}
-		return nil
+		return appendEvent(ctx, tx, core.EventLeadLinks, 0, 0, 0, time.Now().UnixMilli())
 	})
 }
 

@@ -96,6 +96,10 @@ func (s *Store) RowsFor(ctx context.Context, evs []core.Event) (core.RowSet, err
 			if rs.Settings, err = companySettings(ctx, tx); err != nil {
 				return err
 			}
+			// Every channel comes along: a lead link names one a desktop may not have yet.
+			if err := tx.SelectContext(ctx, &rs.Channels, `SELECT `+channelRowCols+` FROM channels ORDER BY id`); err != nil {
+				return err
+			}
 		}
 		return s.chatsAndPeople(ctx, tx, &rs, chats, people)
 	})

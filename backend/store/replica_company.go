@@ -68,12 +68,15 @@ func dialogueManagerIDs(ds []core.Dialogue, into *idSet) {
 
 // companySettings reads the whole of the company's shared settings.
 func companySettings(ctx context.Context, q sqlx.QueryerContext) (*core.CompanySettings, error) {
-	cs := &core.CompanySettings{DialogueOptions: []core.DialogueOption{}, Templates: []core.Template{}}
+	cs := &core.CompanySettings{DialogueOptions: []core.DialogueOption{}, Templates: []core.Template{}, LeadLinks: []core.LeadLink{}}
 	if err := sqlx.SelectContext(ctx, q, &cs.DialogueOptions, `SELECT id, kind, name, position FROM dialogue_options ORDER BY id`); err != nil {
 		return nil, fmt.Errorf("dialogue options: %w", err)
 	}
 	if err := sqlx.SelectContext(ctx, q, &cs.Templates, `SELECT id, name, value FROM templates ORDER BY id`); err != nil {
 		return nil, fmt.Errorf("templates: %w", err)
+	}
+	if err := sqlx.SelectContext(ctx, q, &cs.LeadLinks, `SELECT id, channel_id, code, plan, source, tool FROM lead_links ORDER BY id`); err != nil {
+		return nil, fmt.Errorf("lead links: %w", err)
 	}
 	return cs, nil
 }
@@ -81,7 +84,7 @@ func companySettings(ctx context.Context, q sqlx.QueryerContext) (*core.CompanyS
 // settingsChanged says whether events include a change to the company's settings.
 func settingsChanged(evs []core.Event) bool {
 	for _, e := range evs {
-		if e.Kind == core.EventDialogueOptions || e.Kind == core.EventTemplates {
+		if e.Kind == core.EventDialogueOptions || e.Kind == core.EventTemplates || e.Kind == core.EventLeadLinks {
 			return true
 		}
 	}
@@ -248,6 +251,22 @@ func applySettings(ctx context.Context, tx *sqlx.Tx, cs *core.CompanySettings, a
 			}
 		}
 		if err := appendEvent(ctx, tx, core.EventTemplates, 0, 0, 0, at); err != nil {
+			return err
+		}
+	}
+	if !reflect.DeepEqual(held.LeadLinks, nonNil(cs.LeadLinks)) {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM lead_links`); err != nil {
+			return err
+		}
+		for _, l := range cs.LeadLinks {
+			// The settings travel with every channel (RowsFor), written before them; a link of a
+			// channel this desktop still lacks waits for the next set rather than failing the batch.
+			if _, err := tx.ExecContext(ctx, `INSERT INTO lead_links (id, channel_id, code, plan, source, tool)
+SELECT ?, id, ?, ?, ?, ? FROM channels WHERE id = ?`, l.ID, l.Code, l.Plan, l.Source, l.Tool, l.ChannelID); err != nil {
+				return fmt.Errorf("lead link %d: %w", l.ID, err)
+			}
+		}
+		if err := appendEvent(ctx, tx, core.EventLeadLinks, 0, 0, 0, at); err != nil {
 			return err
 		}
 	}

@@ -19,8 +19,8 @@ const (
 	maxRowID         = 1<<53 - 1 // ids a JavaScript UI reads exactly
 )
 
-// DialogueFields are a mutation's fields for dialogues and the company's settings.
-type DialogueFields struct {
+// CompanyFields are a mutation's fields for dialogues and the company's settings.
+type CompanyFields struct {
 	DialogueID int64    `json:"dialogueId,omitempty"`
 	Type       string   `json:"type,omitempty"`       // a dialogue's type
 	Reasons    []string `json:"reasons,omitempty"`    // a dialogue's reasons
@@ -32,6 +32,9 @@ type DialogueFields struct {
 	List       string   `json:"list,omitempty"`       // which dialogue list: core.OptionType, OptionReason, OptionComponent
 	Name       string   `json:"name,omitempty"`       // a list entry's or a template's name
 	TemplateID int64    `json:"templateId,omitempty"` // a chat template
+	// LeadLink is a lead link to add (ID 0, a channel, what it records, an optional code) or,
+	// with its ID only, to delete.
+	LeadLink *core.LeadLink `json:"leadLink,omitempty"`
 }
 
 // CompanyResult is what a dialogue or settings mutation made or changed.
@@ -39,6 +42,7 @@ type CompanyResult struct {
 	Dialogue *core.Dialogue       `json:"dialogue,omitempty"`
 	Option   *core.DialogueOption `json:"option,omitempty"`
 	Template *core.Template       `json:"template,omitempty"`
+	LeadLink *core.LeadLink       `json:"leadLink,omitempty"`
 }
 
 // companyKind: a dialogue or settings mutation (posted at once: the UI shows what it made).
@@ -53,7 +57,7 @@ func companyKind(kind string) bool {
 // settingsKind: a change to the company's settings, which only admins make.
 func settingsKind(kind string) bool {
 	switch kind {
-	case MutOptionSave, MutOptionDelete, MutTemplateSave, MutTemplateDelete:
+	case MutOptionSave, MutOptionDelete, MutTemplateSave, MutTemplateDelete, MutLeadLinkAdd, MutLeadLinkDelete:
 		return true
 	}
 	return false
@@ -75,7 +79,7 @@ func validNames(names []string) bool {
 
 // validateCompany checks the fields of a dialogue or settings mutation.
 func (m Mutation) validateCompany() error {
-	f := m.DialogueFields
+	f := m.CompanyFields
 	if f.DialogueID < 0 || f.OptionID < 0 || f.TemplateID < 0 {
 		return refuse("invalid_id")
 	}
@@ -98,6 +102,9 @@ func (m Mutation) validateCompany() error {
 	}
 	if f.List != "" && !core.ValidOptionKind(f.List) {
 		return refuse("invalid_list")
+	}
+	if l := f.LeadLink; l != nil && (l.ID < 0 || l.ChannelID < 0 || !validName(l.Code) || !validName(l.Plan) || !validName(l.Source) || !validName(l.Tool)) {
+		return refuse("invalid_lead_link")
 	}
 	need := func(ok bool, reason string) error {
 		if !ok {
@@ -131,6 +138,10 @@ func (m Mutation) validateCompany() error {
 		return nil // the inbox refuses an empty name in its own words
 	case MutTemplateDelete:
 		return need(f.TemplateID > 0, "missing_template")
+	case MutLeadLinkAdd:
+		return need(f.LeadLink != nil && f.LeadLink.ChannelID > 0 && f.LeadLink.ID == 0, "missing_channel")
+	case MutLeadLinkDelete:
+		return need(f.LeadLink != nil && f.LeadLink.ID > 0, "missing_lead_link")
 	}
 	return refuse("unknown_kind")
 }
@@ -148,11 +159,19 @@ func (r CompanyResult) validate() error {
 	if r.Template != nil && !validTemplate(*r.Template) {
 		return refuse("invalid_template")
 	}
+	if r.LeadLink != nil && !validLeadLink(*r.LeadLink) {
+		return refuse("invalid_lead_link")
+	}
 	return nil
 }
 
 func validOption(o core.DialogueOption) bool {
 	return o.ID > 0 && o.ID <= maxRowID && core.ValidOptionKind(o.Kind) && utf8.ValidString(o.Name)
+}
+
+func validLeadLink(l core.LeadLink) bool {
+	return l.ID > 0 && l.ID <= maxRowID && l.ChannelID > 0 && l.Code != "" && utf8.ValidString(l.Code) &&
+		utf8.ValidString(l.Plan) && utf8.ValidString(l.Source) && utf8.ValidString(l.Tool)
 }
 
 func validTemplate(t core.Template) bool {
@@ -208,6 +227,11 @@ func validateCompanyRows(r core.RowSet) error {
 	for _, t := range r.Settings.Templates {
 		if !validTemplate(t) {
 			return refuse("invalid_template")
+		}
+	}
+	for _, l := range r.Settings.LeadLinks {
+		if !validLeadLink(l) {
+			return refuse("invalid_lead_link")
 		}
 	}
 	return nil

@@ -38,6 +38,13 @@ func TestDialogueAndSettingsMutationsAreChecked(t *testing.T) {
 		{`{"kind":"template_save","name":"hi","text":"Hello"}`, ""},
 		{`{"kind":"template_delete"}`, "missing_template"},
 		{`{"kind":"template_delete","templateId":2,"bogus":1}`, "unknown_field"},
+		{`{"kind":"lead_link_add","leadLink":{"channelId":1,"source":"Instagram"}}`, ""},
+		{`{"kind":"lead_link_add","leadLink":{"source":"Instagram"}}`, "missing_channel"},
+		{`{"kind":"lead_link_add","leadLink":{"id":3,"channelId":1}}`, "missing_channel"},
+		{`{"kind":"lead_link_add","leadLink":{"channelId":-1}}`, "invalid_lead_link"},
+		{`{"kind":"lead_link_add","leadLink":{"channelId":1,"code":"` + long + `"}}`, "invalid_lead_link"},
+		{`{"kind":"lead_link_delete"}`, "missing_lead_link"},
+		{`{"kind":"lead_link_delete","leadLink":{"id":3}}`, ""},
 	}
 	for _, c := range cases {
 		_, err := ParseMutation([]byte(c.body))
@@ -45,7 +52,7 @@ func TestDialogueAndSettingsMutationsAreChecked(t *testing.T) {
 			t.Errorf("%.120s: reason %q, want %q (err %v)", c.body, got, c.reason, err)
 		}
 	}
-	for _, k := range []string{MutOptionSave, MutOptionDelete, MutTemplateSave, MutTemplateDelete, MutMarkAllRead} {
+	for _, k := range []string{MutOptionSave, MutOptionDelete, MutTemplateSave, MutTemplateDelete, MutLeadLinkAdd, MutLeadLinkDelete, MutMarkAllRead} {
 		if !AdminOnly(k) {
 			t.Errorf("%s is not for admins only", k)
 		}
@@ -96,6 +103,8 @@ func TestDialoguesAndSettingsRoundTrip(t *testing.T) {
 		`{"type":"changes","rows":{"dialogues":[{"id":5,"chatId":3,"status":"open","cycles":[{"id":6,"dialogueId":5,"number":1},{"id":7,"dialogueId":5,"number":1}]}]}}`,
 		`{"type":"changes","rows":{"settings":{"dialogueOptions":[{"id":1,"kind":"colour","name":"x"}]}}}`,
 		`{"type":"changes","rows":{"settings":{"templates":[{"id":0,"name":"x"}]}}}`,
+		`{"type":"changes","rows":{"settings":{"leadLinks":[{"id":1,"channelId":0,"code":"abc"}]}}}`,
+		`{"type":"changes","rows":{"settings":{"leadLinks":[{"id":1,"channelId":2,"code":""}]}}}`,
 	} {
 		if _, err := ParseFeedMessage([]byte(bad)); Reason(err) == "" {
 			t.Errorf("%s accepted", bad)
@@ -113,6 +122,7 @@ func FuzzParseMutationResult(f *testing.F) {
 	f.Add([]byte(`{"key":"c:2","option":{"id":1,"kind":"type","name":"Sales"}}`))
 	f.Add([]byte(`{"key":"c:3","template":{"id":1,"name":"hi","value":"Hello"}}`))
 	f.Add([]byte(`{"key":"c:4","task":{"id":1,"personId":2,"assigneeId":3,"title":"call"}}`))
+	f.Add([]byte(`{"key":"c:5","leadLink":{"id":1,"channelId":2,"code":"abc","source":"Instagram"}}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		r, err := ParseMutationResult(b)
 		if err != nil {

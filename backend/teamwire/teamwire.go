@@ -103,6 +103,8 @@ const (
 	MutOptionDelete   = "dialogue_option_delete" // OptionID
 	MutTemplateSave   = "template_save"          // TemplateID (0 = new), Name, Text (the value)
 	MutTemplateDelete = "template_delete"        // TemplateID
+	MutLeadLinkAdd    = "lead_link_add"          // LeadLink: ChannelID, Code ("" = generated), Plan, Source, Tool
+	MutLeadLinkDelete = "lead_link_delete"       // LeadLink: ID
 )
 
 // Immediate says which mutations a desktop posts at once and waits for, instead of queueing:
@@ -133,7 +135,7 @@ type Mutation struct {
 	TaskID      int64   `json:"taskId,omitempty"`
 	DueAt       int64   `json:"dueAt,omitempty"`
 	Assignee    int64   `json:"assignee,omitempty"`
-	DialogueFields
+	CompanyFields
 }
 
 // Refusal is a mutation the hub refused (mutation_refused): the inbox's code and the data its

@@ -90,6 +90,7 @@ func FuzzParseMutation(f *testing.F) {
 	f.Add([]byte(`{"kind":"dialogue_rate","dialogueId":4,"score":5}`))
 	f.Add([]byte(`{"kind":"dialogue_option_save","list":"reason","name":"Late"}`))
 	f.Add([]byte(`{"kind":"template_save","templateId":2,"name":"hi","text":"Hello, {name}"}`))
+	f.Add([]byte(`{"kind":"lead_link_add","leadLink":{"channelId":1,"code":"spring","plan":"Webinar"}}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		m, err := ParseMutation(b)
 		if err != nil {

@@ -1,6 +1,7 @@
 // Settings → Dialogues: the admin's lists of dialogue types, reasons and components. Each entry
 // can be added, renamed in place and removed; dialogues keep the names they already chose. On a
 // team hub's desktop they are the company's: a manager reads them, an admin changes them.
+import { AdminOnlyNote } from '../settings/AdminOnlyNote';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useStoreChanges } from '../../lib/changes';
 import { dialoguesApi } from '../../lib/dialoguesApi';
@@ -9,7 +10,6 @@ import { useWords } from '../../lib/i18n';
 import { useToast } from '../../lib/toast';
 import type { DialogueOption, DialogueOptionKind } from '../../lib/types';
 import { ConfirmDialog } from '../settings/Dialog';
-import { useSettingsT } from '../settings/settings-i18n';
 import { useCompanyReadOnly } from '../settings/useCompanyReadOnly';
 import { dialoguesWords, type DialoguesKey } from './dialogues-i18n';
 import './dialogues.css';
@@ -154,7 +154,6 @@ export function DialogueListsSection() {
   const [items, setItems] = useState<DialogueOption[] | null>(null);
   const [error, setError] = useState('');
   const readOnly = useCompanyReadOnly();
-  const { t: ts } = useSettingsT();
   const load = useCallback(async () => {
     try {
       setItems((await dialoguesApi.DialogueOptions()) ?? []);
@@ -175,11 +174,7 @@ export function DialogueListsSection() {
     <section className="sb-set-section" aria-labelledby="sb-set-dlg-h" data-testid="settings-dialogues" data-read-only={readOnly || undefined}>
       <h2 id="sb-set-dlg-h">{t('lists.title')}</h2>
       <p className="sb-set-intro">{t('lists.intro')}</p>
-      {readOnly && (
-        <p className="sb-set-notice" role="note" data-testid="dlg-read-only">
-          {ts('settings.adminOnly')}
-        </p>
-      )}
+      {readOnly && <AdminOnlyNote testid="dlg-read-only" />}
       {error && (
         <p className="sb-set-error" role="alert">
           {error}

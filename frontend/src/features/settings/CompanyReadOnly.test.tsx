@@ -5,11 +5,13 @@ import { act, cleanup, render, screen, waitFor, within } from '@testing-library/
 import { afterEach, describe, expect, it } from 'vitest';
 import { I18nProvider, makeT } from '../../lib/i18n';
 import type { Locale, DialogueOption } from '../../lib/types';
-import type { Template } from '../../lib/settingsApi';
+import type { LeadLinkView, Template } from '../../lib/settingsApi';
 import type { TeamStatus } from '../../lib/teamApi';
 import { fakeGo } from '../../test/bindings';
 import { DialogueListsSection } from '../dialogues/DialogueListsSection';
+import { LeadLinksSection } from './LeadLinksSection';
 import { TemplatesSection } from './TemplatesSection';
+import type { ChannelsState } from './useChannels';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
 
@@ -30,11 +32,12 @@ function install(st: TeamStatus, templates: Template[], options: DialogueOption[
   emit = (kinds) => {
     for (const cb of listeners) cb({ seq: 1, kinds, chatIds: null, personIds: null });
   };
-  const box = { templates, options };
+  const box = { templates, options, links: [LINK] };
   window.go = fakeGo({
     TeamStatus: async () => st,
     Templates: async () => box.templates,
     DialogueOptions: async () => box.options,
+    LeadLinks: async () => box.links,
   });
   window.runtime = {
     EventsOn: (name: string, cb: (e: unknown) => void) => {
@@ -46,11 +49,32 @@ function install(st: TeamStatus, templates: Template[], options: DialogueOption[
   return box;
 }
 
+const LINK: LeadLinkView = {
+  link: { id: 7, channelId: 1, code: 'spring', plan: 'Webinar', source: HOSTILE, tool: 'Bio link' },
+  url: 'https://t.me/shop_bot?start=spring',
+};
+
+const channels: ChannelsState = {
+  views: [
+    {
+      channel: { id: 1, kind: 'telegram', name: 'Shop', externalId: '100', username: 'shop_bot', avatarUrl: '', apiUrl: '', enabled: true, createdAt: 0 },
+      status: null,
+      link: 'https://t.me/shop_bot',
+      notify: true,
+    },
+  ],
+  loading: false,
+  error: null,
+  reload: async () => undefined,
+  setNotify: () => undefined,
+};
+
 function renderBoth(locale: Locale = 'en') {
   return render(
     <I18nProvider value={{ locale, t: makeT(locale) }}>
       <TemplatesSection />
       <DialogueListsSection />
+      <LeadLinksSection channels={channels} />
     </I18nProvider>,
   );
 }
@@ -77,6 +101,12 @@ describe('company settings on a team desktop', () => {
     expect(screen.queryByTestId('dlg-option-name')).toBeNull();
     expect(screen.queryByTestId('dlg-option-delete')).toBeNull();
     expect(screen.queryByTestId('dlg-add-type')).toBeNull();
+    // Lead links: read and copied, never added or removed.
+    expect((await screen.findByTestId('ll-read-only')).textContent).toBe('Изменять это может только администратор команды.');
+    expect(((await screen.findByTestId('ll-url')) as HTMLInputElement).value).toBe(LINK.url);
+    expect(screen.getByTestId('ll-copy')).toBeTruthy();
+    expect(screen.queryByTestId('ll-add')).toBeNull();
+    expect(screen.queryByTestId('ll-delete')).toBeNull();
     expect(container.querySelector('img')).toBeNull();
     cleanup();
     install(status('connected', 'manager'), [], []);
@@ -92,6 +122,9 @@ describe('company settings on a team desktop', () => {
       await screen.findByTestId('dlg-option-name');
       expect(screen.getByTestId('tpl-add')).toBeTruthy();
       expect(screen.getByTestId('dlg-add-type')).toBeTruthy();
+      await screen.findByTestId('ll-delete');
+      expect(screen.getByTestId('ll-add')).toBeTruthy();
+      expect(screen.queryByTestId('ll-read-only')).toBeNull();
       expect(screen.queryByTestId('tpl-read-only')).toBeNull();
       expect(screen.queryByTestId('dlg-read-only')).toBeNull();
       cleanup();
@@ -104,7 +137,10 @@ describe('company settings on a team desktop', () => {
     await screen.findByTestId('tpl-read-only');
     box.templates = [{ id: 4, name: 'sig', value: 'Best, {manager}' }];
     box.options = [{ id: 5, kind: 'component', name: 'Courier', position: 1 }];
-    act(() => emit(['templates.changed', 'dialogue_options.changed']));
+    await screen.findByTestId('ll-row');
+    box.links = [];
+    act(() => emit(['templates.changed', 'dialogue_options.changed', 'lead_links.changed']));
+    await waitFor(() => expect(screen.queryByTestId('ll-row')).toBeNull());
     await waitFor(() => expect(screen.getByTestId('tpl-row-name').textContent).toBe('sig'));
     await waitFor(() => expect(within(screen.getByTestId('dlg-list-component')).getByTestId('dlg-option-text').textContent).toBe('Courier'));
   });

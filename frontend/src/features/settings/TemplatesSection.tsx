@@ -1,5 +1,6 @@
 // Settings → Chat templates: variables of the "chat template" type (name, value). The composer's
 // template button lists them; placeholders are filled when one is inserted.
+import { AdminOnlyNote } from './AdminOnlyNote';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useStoreChanges } from '../../lib/changes';
 import { useToast } from '../../lib/toast';
@@ -119,9 +120,7 @@ export function TemplatesSection() {
       <p className="sb-set-intro">{t('tpl.intro')}</p>
       <p className="sb-set-hint">{t('tpl.placeholders')}</p>
       {readOnly ? (
-        <p className="sb-set-notice" role="note" data-testid="tpl-read-only">
-          {t('settings.adminOnly')}
-        </p>
+        <AdminOnlyNote testid="tpl-read-only" />
       ) : (
         <div className="sb-set-toolbar">
           <button type="button" className="sb-set-btn primary" onClick={() => setEditing({ id: 0, name: '', value: '' })} data-testid="tpl-add">
