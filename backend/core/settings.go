@@ -9,6 +9,7 @@ const (
 	EventDialogueOptions = "dialogue_options.changed"
 	EventTemplates       = "templates.changed"
 	EventLeadLinks       = "lead_links.changed"
+	EventChannels        = "channels.changed" // added, removed, switched on or off
 )
 
 // CompanySettings is the whole of the company's shared settings, as a replica copies them.
@@ -16,4 +17,7 @@ type CompanySettings struct {
 	DialogueOptions []DialogueOption `json:"dialogueOptions"`
 	Templates       []Template       `json:"templates"`
 	LeadLinks       []LeadLink       `json:"leadLinks"`
+	// ChannelIDs are every channel the hub has (their rows travel beside, in RowSet.Channels):
+	// a channel a desktop holds that is not listed was removed at the hub.
+	ChannelIDs []int64 `json:"channelIds"`
 }

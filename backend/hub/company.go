@@ -62,6 +62,23 @@ func (s *Server) applyCompany(ctx context.Context, manager int64, m teamwire.Mut
 		res.LeadLink = &v.Link
 	case teamwire.MutLeadLinkDelete:
 		return res, ib.DeleteLeadLink(ctx, f.LeadLink.ID)
+	case teamwire.MutChannelAdd:
+		// The token is checked, stored in this hub's secret store (never its database) and
+		// polled from here; it is neither recorded with the answer nor logged.
+		var ch core.Channel
+		var err error
+		if f.ChannelKind == string(core.VK) {
+			ch, err = ib.AddVKChannel(ctx, f.Token, f.GroupID)
+		} else {
+			ch, err = ib.AddTelegramChannel(ctx, f.Token, f.APIURL)
+		}
+		if err != nil {
+			return res, err
+		}
+		ch.APIURL, ch.Cursor = "", "" // what a desktop needs of a channel is its identity
+		res.Channel = &ch
+	case teamwire.MutChannelRemove:
+		return res, ib.RemoveChannel(ctx, f.ChannelID)
 	default:
 		return res, fmt.Errorf("hub: mutation %q has no use case", m.Kind)
 	}

@@ -99,3 +99,20 @@ func (s *Service) remoteDeleteLeadLink(ctx context.Context, id int64) error {
 		CompanyFields: teamwire.CompanyFields{LeadLink: &core.LeadLink{ID: id}}}, nil)
 	return err
 }
+
+func channelOf(r teamwire.MutationResult) *core.Channel { return r.Channel }
+
+// remoteChannel connects a channel at the hub (admins only): the token goes to the hub once, in
+// this request, and is kept only in the hub's secret store; the hub checks it, starts polling,
+// and the channel reaches every desktop through the feed.
+func (s *Service) remoteChannel(ctx context.Context, f teamwire.CompanyFields) (core.Channel, error) {
+	return postNow(ctx, s.Remote, teamwire.Mutation{Kind: teamwire.MutChannelAdd, CompanyFields: f}, channelOf)
+}
+
+// remoteRemoveChannel removes a channel at the hub (admins only): its poller stops there and
+// its token is forgotten.
+func (s *Service) remoteRemoveChannel(ctx context.Context, id int64) error {
+	_, err := postNow[struct{}](ctx, s.Remote, teamwire.Mutation{Kind: teamwire.MutChannelRemove,
+		CompanyFields: teamwire.CompanyFields{ChannelID: id}}, nil)
+	return err
+}

@@ -33,6 +33,15 @@ func teamOnline(t *testing.T, h *teamHub, text string) (a, b *desk, chat int64) 
 	return a, b, withText(everything(t, a.st), text)[0].ChatID
 }
 
+// startTeam starts a hub whose client Ann has said "hi", with Alice's and Bob's desktops online.
+func startTeam(t *testing.T) (h *teamHub, a, b *desk, chat int64) {
+	t.Helper()
+	h = startHub(t)
+	h.fake.PushText(1001, "Ann", "hi")
+	a, b, chat = teamOnline(t, h, "hi")
+	return h, a, b, chat
+}
+
 // dialogueOn reads dialogue id as desk d holds it (zero if it does not).
 func dialogueOn(t *testing.T, d *desk, chat, id int64) core.Dialogue {
 	t.Helper()
@@ -246,9 +255,7 @@ func ratingIndicators(t *testing.T, d *desk, chat int64) int {
 // The company's settings are an admin's: the hub itself refuses a manager's change (through the
 // API too), and an admin's reaches every desktop.
 func TestCompanySettingsAreTheAdminsAndTravel(t *testing.T) {
-	h := startHub(t)
-	h.fake.PushText(1001, "Ann", "hi")
-	a, b, _ := teamOnline(t, h, "hi")
+	h, a, b, _ := startTeam(t)
 	ctx := context.Background()
 	channel := everything(t, a.st).Channels[0].ID
 

@@ -136,6 +136,12 @@ func (r *Replica) PostNow(ctx context.Context, m teamwire.Mutation) (teamwire.Mu
 	if !teamwire.Immediate(m.Kind) {
 		return teamwire.MutationResult{}, fmt.Errorf("replica: %s is queued, not posted at once", m.Kind)
 	}
+	if m.Token != "" {
+		// A channel's token crosses the network only encrypted, or not at all (loopback).
+		if _, err := hubclient.ParseURL(r.cfg.HubURL); err != nil {
+			return teamwire.MutationResult{}, err
+		}
+	}
 	body, err := mutationBody(m)
 	if err != nil {
 		return teamwire.MutationResult{}, err

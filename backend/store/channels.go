@@ -42,7 +42,8 @@ RETURNING id`, ch.Kind, ch.Name, ch.ExternalID, ch.Username, ch.AvatarURL, ch.AP
 		if err := tx.GetContext(ctx, &out, `SELECT `+channelCols+` FROM channels WHERE id = ?`, id); err != nil {
 			return fmt.Errorf("store: add channel: %w", err)
 		}
-		return nil
+		// A team's desktops follow the log (core.CompanySettings).
+		return appendEvent(ctx, tx, core.EventChannels, 0, 0, 0, now.UnixMilli())
 	})
 	return out, err
 }
@@ -68,7 +69,7 @@ func (s *Store) RemoveChannel(ctx context.Context, id int64) error {
 		if n, _ := res.RowsAffected(); n == 0 {
 			return fmt.Errorf("store: remove channel %d: %w", id, ErrNotFound)
 		}
-		return nil
+		return appendEvent(ctx, tx, core.EventChannels, 0, 0, 0, time.Now().UnixMilli())
 	})
 }
 
@@ -82,7 +83,7 @@ func (s *Store) SetChannelEnabled(ctx context.Context, id int64, enabled bool) e
 		if n, _ := res.RowsAffected(); n == 0 {
 			return fmt.Errorf("store: enable channel %d: %w", id, ErrNotFound)
 		}
-		return nil
+		return appendEvent(ctx, tx, core.EventChannels, 0, 0, 0, time.Now().UnixMilli())
 	})
 }
 

@@ -68,7 +68,8 @@ func dialogueManagerIDs(ds []core.Dialogue, into *idSet) {
 
 // companySettings reads the whole of the company's shared settings.
 func companySettings(ctx context.Context, q sqlx.QueryerContext) (*core.CompanySettings, error) {
-	cs := &core.CompanySettings{DialogueOptions: []core.DialogueOption{}, Templates: []core.Template{}, LeadLinks: []core.LeadLink{}}
+	cs := &core.CompanySettings{DialogueOptions: []core.DialogueOption{}, Templates: []core.Template{}, LeadLinks: []core.LeadLink{},
+		ChannelIDs: []int64{}}
 	if err := sqlx.SelectContext(ctx, q, &cs.DialogueOptions, `SELECT id, kind, name, position FROM dialogue_options ORDER BY id`); err != nil {
 		return nil, fmt.Errorf("dialogue options: %w", err)
 	}
@@ -78,13 +79,17 @@ func companySettings(ctx context.Context, q sqlx.QueryerContext) (*core.CompanyS
 	if err := sqlx.SelectContext(ctx, q, &cs.LeadLinks, `SELECT id, channel_id, code, plan, source, tool FROM lead_links ORDER BY id`); err != nil {
 		return nil, fmt.Errorf("lead links: %w", err)
 	}
+	if err := sqlx.SelectContext(ctx, q, &cs.ChannelIDs, `SELECT id FROM channels ORDER BY id`); err != nil {
+		return nil, fmt.Errorf("channels: %w", err)
+	}
 	return cs, nil
 }
 
 // settingsChanged says whether events include a change to the company's settings.
 func settingsChanged(evs []core.Event) bool {
 	for _, e := range evs {
-		if e.Kind == core.EventDialogueOptions || e.Kind == core.EventTemplates || e.Kind == core.EventLeadLinks {
+		switch e.Kind {
+		case core.EventDialogueOptions, core.EventTemplates, core.EventLeadLinks, core.EventChannels:
 			return true
 		}
 	}
@@ -224,6 +229,22 @@ func applySettings(ctx context.Context, tx *sqlx.Tx, cs *core.CompanySettings, a
 	held, err := companySettings(ctx, tx)
 	if err != nil {
 		return err
+	}
+	if !reflect.DeepEqual(held.ChannelIDs, nonNil(cs.ChannelIDs)) {
+		// The hub deletes only a channel that never had a chat (it disables the others), so
+		// nothing a manager reads goes with it. The rows of those listed came with the settings.
+		q, args := `DELETE FROM channels`, []any{}
+		if len(cs.ChannelIDs) > 0 {
+			if q, args, err = sqlx.In(q+` WHERE id NOT IN (?)`, cs.ChannelIDs); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+			return fmt.Errorf("removed channels: %w", err)
+		}
+		if err := appendEvent(ctx, tx, core.EventChannels, 0, 0, 0, at); err != nil {
+			return err
+		}
 	}
 	if !reflect.DeepEqual(held.DialogueOptions, nonNil(cs.DialogueOptions)) {
 		// Names are unique per list, so a rename that swaps two names must not pass through a

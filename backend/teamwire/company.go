@@ -35,6 +35,13 @@ type CompanyFields struct {
 	// LeadLink is a lead link to add (ID 0, a channel, what it records, an optional code) or,
 	// with its ID only, to delete.
 	LeadLink *core.LeadLink `json:"leadLink,omitempty"`
+	// A channel to connect at the hub: its kind, its token (a secret: the hub keeps it in its own
+	// secret store, a desktop never stores or logs it), and its Bot API server or VK group id.
+	ChannelID   int64  `json:"channelId,omitempty"`
+	ChannelKind string `json:"channelKind,omitempty"`
+	Token       string `json:"token,omitempty"`
+	APIURL      string `json:"apiUrl,omitempty"`
+	GroupID     string `json:"groupId,omitempty"`
 }
 
 // CompanyResult is what a dialogue or settings mutation made or changed.
@@ -43,6 +50,7 @@ type CompanyResult struct {
 	Option   *core.DialogueOption `json:"option,omitempty"`
 	Template *core.Template       `json:"template,omitempty"`
 	LeadLink *core.LeadLink       `json:"leadLink,omitempty"`
+	Channel  *core.Channel        `json:"channel,omitempty"` // without its API server and cursor
 }
 
 // companyKind: a dialogue or settings mutation (posted at once: the UI shows what it made).
@@ -57,10 +65,24 @@ func companyKind(kind string) bool {
 // settingsKind: a change to the company's settings, which only admins make.
 func settingsKind(kind string) bool {
 	switch kind {
-	case MutOptionSave, MutOptionDelete, MutTemplateSave, MutTemplateDelete, MutLeadLinkAdd, MutLeadLinkDelete:
+	case MutOptionSave, MutOptionDelete, MutTemplateSave, MutTemplateDelete, MutLeadLinkAdd, MutLeadLinkDelete,
+		MutChannelAdd, MutChannelRemove:
 		return true
 	}
 	return false
+}
+
+// MaxToken bounds a channel token's bytes (Telegram's are under 50, VK's under 250).
+const MaxToken = 1024
+
+// printable: ASCII without spaces or control characters, what tokens, URLs and ids are made of.
+func printable(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] <= ' ' || s[i] >= 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 func validName(s string) bool { return len(s) <= MaxName && utf8.ValidString(s) }
@@ -103,6 +125,13 @@ func (m Mutation) validateCompany() error {
 	if f.List != "" && !core.ValidOptionKind(f.List) {
 		return refuse("invalid_list")
 	}
+	if f.ChannelID < 0 || len(f.Token) > MaxToken || len(f.APIURL) > MaxName || len(f.GroupID) > MaxName ||
+		!printable(f.Token) || !printable(f.APIURL) || !printable(f.GroupID) {
+		return refuse("invalid_channel")
+	}
+	if f.ChannelKind != "" && f.ChannelKind != string(core.Telegram) && f.ChannelKind != string(core.VK) {
+		return refuse("invalid_channel")
+	}
 	if l := f.LeadLink; l != nil && (l.ID < 0 || l.ChannelID < 0 || !validName(l.Code) || !validName(l.Plan) || !validName(l.Source) || !validName(l.Tool)) {
 		return refuse("invalid_lead_link")
 	}
@@ -138,6 +167,13 @@ func (m Mutation) validateCompany() error {
 		return nil // the inbox refuses an empty name in its own words
 	case MutTemplateDelete:
 		return need(f.TemplateID > 0, "missing_template")
+	case MutChannelAdd:
+		if err := need(f.ChannelKind != "", "missing_channel_kind"); err != nil {
+			return err
+		}
+		return need(f.Token != "", "missing_token")
+	case MutChannelRemove:
+		return need(f.ChannelID > 0, "missing_channel")
 	case MutLeadLinkAdd:
 		return need(f.LeadLink != nil && f.LeadLink.ChannelID > 0 && f.LeadLink.ID == 0, "missing_channel")
 	case MutLeadLinkDelete:
@@ -161,6 +197,9 @@ func (r CompanyResult) validate() error {
 	}
 	if r.LeadLink != nil && !validLeadLink(*r.LeadLink) {
 		return refuse("invalid_lead_link")
+	}
+	if c := r.Channel; c != nil && (c.ID <= 0 || (c.Kind != core.Telegram && c.Kind != core.VK)) {
+		return refuse("invalid_channel")
 	}
 	return nil
 }
@@ -227,6 +266,11 @@ func validateCompanyRows(r core.RowSet) error {
 	for _, t := range r.Settings.Templates {
 		if !validTemplate(t) {
 			return refuse("invalid_template")
+		}
+	}
+	for _, id := range r.Settings.ChannelIDs {
+		if id <= 0 {
+			return refuse("invalid_channel")
 		}
 	}
 	for _, l := range r.Settings.LeadLinks {

@@ -45,6 +45,15 @@ func TestDialogueAndSettingsMutationsAreChecked(t *testing.T) {
 		{`{"kind":"lead_link_add","leadLink":{"channelId":1,"code":"` + long + `"}}`, "invalid_lead_link"},
 		{`{"kind":"lead_link_delete"}`, "missing_lead_link"},
 		{`{"kind":"lead_link_delete","leadLink":{"id":3}}`, ""},
+		{`{"kind":"channel_add","channelKind":"telegram","token":"123:abc","apiUrl":"https://bots.example"}`, ""},
+		{`{"kind":"channel_add","channelKind":"vk","token":"vk1.a.xyz","groupId":"42"}`, ""},
+		{`{"kind":"channel_add","channelKind":"telegram"}`, "missing_token"},
+		{`{"kind":"channel_add","token":"123:abc"}`, "missing_channel_kind"},
+		{`{"kind":"channel_add","channelKind":"icq","token":"123:abc"}`, "invalid_channel"},
+		{`{"kind":"channel_add","channelKind":"telegram","token":"123:abc\ndef"}`, "invalid_channel"},
+		{`{"kind":"channel_add","channelKind":"telegram","token":"` + strings.Repeat("t", MaxToken+1) + `"}`, "invalid_channel"},
+		{`{"kind":"channel_remove"}`, "missing_channel"},
+		{`{"kind":"channel_remove","channelId":3}`, ""},
 	}
 	for _, c := range cases {
 		_, err := ParseMutation([]byte(c.body))
@@ -52,7 +61,7 @@ func TestDialogueAndSettingsMutationsAreChecked(t *testing.T) {
 			t.Errorf("%.120s: reason %q, want %q (err %v)", c.body, got, c.reason, err)
 		}
 	}
-	for _, k := range []string{MutOptionSave, MutOptionDelete, MutTemplateSave, MutTemplateDelete, MutLeadLinkAdd, MutLeadLinkDelete, MutMarkAllRead} {
+	for _, k := range []string{MutOptionSave, MutOptionDelete, MutTemplateSave, MutTemplateDelete, MutLeadLinkAdd, MutLeadLinkDelete, MutChannelAdd, MutChannelRemove, MutMarkAllRead} {
 		if !AdminOnly(k) {
 			t.Errorf("%s is not for admins only", k)
 		}
@@ -105,6 +114,7 @@ func TestDialoguesAndSettingsRoundTrip(t *testing.T) {
 		`{"type":"changes","rows":{"settings":{"templates":[{"id":0,"name":"x"}]}}}`,
 		`{"type":"changes","rows":{"settings":{"leadLinks":[{"id":1,"channelId":0,"code":"abc"}]}}}`,
 		`{"type":"changes","rows":{"settings":{"leadLinks":[{"id":1,"channelId":2,"code":""}]}}}`,
+		`{"type":"changes","rows":{"settings":{"channelIds":[0]}}}`,
 	} {
 		if _, err := ParseFeedMessage([]byte(bad)); Reason(err) == "" {
 			t.Errorf("%s accepted", bad)
@@ -122,6 +132,7 @@ func FuzzParseMutationResult(f *testing.F) {
 	f.Add([]byte(`{"key":"c:2","option":{"id":1,"kind":"type","name":"Sales"}}`))
 	f.Add([]byte(`{"key":"c:3","template":{"id":1,"name":"hi","value":"Hello"}}`))
 	f.Add([]byte(`{"key":"c:4","task":{"id":1,"personId":2,"assigneeId":3,"title":"call"}}`))
+	f.Add([]byte(`{"key":"c:6","channel":{"id":2,"kind":"vk","name":"Shop"}}`))
 	f.Add([]byte(`{"key":"c:5","leadLink":{"id":1,"channelId":2,"code":"abc","source":"Instagram"}}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		r, err := ParseMutationResult(b)

@@ -105,6 +105,8 @@ const (
 	MutTemplateDelete = "template_delete"        // TemplateID
 	MutLeadLinkAdd    = "lead_link_add"          // LeadLink: ChannelID, Code ("" = generated), Plan, Source, Tool
 	MutLeadLinkDelete = "lead_link_delete"       // LeadLink: ID
+	MutChannelAdd     = "channel_add"            // ChannelKind, Token, APIURL (Telegram) or GroupID (VK)
+	MutChannelRemove  = "channel_remove"         // ChannelID
 )
 
 // Immediate says which mutations a desktop posts at once and waits for, instead of queueing:

@@ -91,6 +91,7 @@ func FuzzParseMutation(f *testing.F) {
 	f.Add([]byte(`{"kind":"dialogue_option_save","list":"reason","name":"Late"}`))
 	f.Add([]byte(`{"kind":"template_save","templateId":2,"name":"hi","text":"Hello, {name}"}`))
 	f.Add([]byte(`{"kind":"lead_link_add","leadLink":{"channelId":1,"code":"spring","plan":"Webinar"}}`))
+	f.Add([]byte(`{"kind":"channel_add","channelKind":"telegram","token":"123:abc","apiUrl":"https://bots.example"}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		m, err := ParseMutation(b)
 		if err != nil {
