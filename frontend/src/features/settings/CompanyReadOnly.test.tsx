@@ -9,9 +9,10 @@ import type { LeadLinkView, Template } from '../../lib/settingsApi';
 import type { TeamStatus } from '../../lib/teamApi';
 import { fakeGo } from '../../test/bindings';
 import { DialogueListsSection } from '../dialogues/DialogueListsSection';
+import { ChannelsSection } from './ChannelsSection';
 import { LeadLinksSection } from './LeadLinksSection';
 import { TemplatesSection } from './TemplatesSection';
-import type { ChannelsState } from './useChannels';
+import { useChannels, type ChannelsState } from './useChannels';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
 
@@ -32,12 +33,14 @@ function install(st: TeamStatus, templates: Template[], options: DialogueOption[
   emit = (kinds) => {
     for (const cb of listeners) cb({ seq: 1, kinds, chatIds: null, personIds: null });
   };
-  const box = { templates, options, links: [LINK] };
+  const box = { templates, options, links: [LINK], channels: channels.views };
   window.go = fakeGo({
     TeamStatus: async () => st,
     Templates: async () => box.templates,
     DialogueOptions: async () => box.options,
     LeadLinks: async () => box.links,
+    KeyringStatus: async () => '',
+    SettingsChannels: async () => box.channels,
   });
   window.runtime = {
     EventsOn: (name: string, cb: (e: unknown) => void) => {
@@ -75,6 +78,7 @@ function renderBoth(locale: Locale = 'en') {
       <TemplatesSection />
       <DialogueListsSection />
       <LeadLinksSection channels={channels} />
+      <ChannelsSection channels={channels} />
     </I18nProvider>,
   );
 }
@@ -107,6 +111,12 @@ describe('company settings on a team desktop', () => {
     expect(screen.getByTestId('ll-copy')).toBeTruthy();
     expect(screen.queryByTestId('ll-add')).toBeNull();
     expect(screen.queryByTestId('ll-delete')).toBeNull();
+    // Channels: listed, never connected or removed from here.
+    expect(screen.getByTestId('channels-read-only')).toBeTruthy();
+    expect(screen.getAllByTestId('channel-row')).toHaveLength(1);
+    expect(screen.queryByTestId('add-telegram')).toBeNull();
+    expect(screen.queryByTestId('add-vk')).toBeNull();
+    expect(screen.queryByTestId('channel-remove')).toBeNull();
     expect(container.querySelector('img')).toBeNull();
     cleanup();
     install(status('connected', 'manager'), [], []);
@@ -125,6 +135,9 @@ describe('company settings on a team desktop', () => {
       await screen.findByTestId('ll-delete');
       expect(screen.getByTestId('ll-add')).toBeTruthy();
       expect(screen.queryByTestId('ll-read-only')).toBeNull();
+      expect(screen.getByTestId('add-telegram')).toBeTruthy();
+      expect(screen.getByTestId('channel-remove')).toBeTruthy();
+      expect(screen.queryByTestId('channels-read-only')).toBeNull();
       expect(screen.queryByTestId('tpl-read-only')).toBeNull();
       expect(screen.queryByTestId('dlg-read-only')).toBeNull();
       cleanup();
@@ -143,5 +156,18 @@ describe('company settings on a team desktop', () => {
     await waitFor(() => expect(screen.queryByTestId('ll-row')).toBeNull());
     await waitFor(() => expect(screen.getByTestId('tpl-row-name').textContent).toBe('sig'));
     await waitFor(() => expect(within(screen.getByTestId('dlg-list-component')).getByTestId('dlg-option-text').textContent).toBe('Courier'));
+  });
+
+  it('lists a channel an admin connected on another desktop', async () => {
+    const box = install(status('connected', 'manager'), [], []);
+    function Probe() {
+      const { views } = useChannels();
+      return <span data-testid="probe">{views.map((v) => v.channel.name).join(',')}</span>;
+    }
+    render(<Probe />);
+    await waitFor(() => expect(screen.getByTestId('probe').textContent).toBe('Shop'));
+    box.channels = [...box.channels, { ...box.channels[0]!, channel: { ...box.channels[0]!.channel, id: 2, name: 'Second' } }];
+    act(() => emit(['channels.changed']));
+    await waitFor(() => expect(screen.getByTestId('probe').textContent).toBe('Shop,Second'));
   });
 });
