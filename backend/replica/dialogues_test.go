@@ -8,7 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"switchboard/backend/channel/fakeapi"
 	"switchboard/backend/core"
+	"switchboard/backend/engine"
 	"switchboard/backend/inbox"
 	"switchboard/backend/replica"
 	"switchboard/backend/teamwire"
@@ -367,4 +369,70 @@ func TestCompanySettingsAreTheAdminsAndTravel(t *testing.T) {
 func jsonHasCode(b []byte, code string) bool {
 	var e struct{ Code string }
 	return json.Unmarshal(b, &e) == nil && e.Code == code
+}
+
+// The rating request over VK, through the hub: a keyboard with a payload per button; the
+// client's tap arrives as a message carrying the payload, the first one wins, on every desktop.
+func TestVKRatingThroughTheHub(t *testing.T) {
+	vk := fakeapi.NewVK(t)
+	h := startHubWith(t, func(c *engine.Config) { c.VKAPI = vk.URL() })
+	h.fake.PushText(1001, "Ann", "hi")
+	a, b, _ := teamOnline(t, h, "hi")
+	ctx := context.Background()
+	if _, err := a.eng.Inbox.AddVKChannel(ctx, vk.Token(), strconv.FormatInt(vk.GroupID(), 10)); err != nil {
+		t.Fatalf("the admin connects a VK community: %v", err)
+	}
+	const client = 5550001
+	vk.SetUser(client, "Olga", "Petrova")
+	// A new community starts from VK's current ts: push once the poller is listening from one.
+	waitFor(t, "the hub's long poll listening", 10*time.Second, func() bool { return len(vk.CallsTo("a_check")) > 0 })
+	vk.PushText(client, "Where is my parcel?")
+	for _, x := range []*desk{a, b} {
+		waitFor(t, "the VK client on "+x.who, 10*time.Second, func() bool { return len(withText(everything(t, x.st), "Where is my parcel?")) == 1 })
+	}
+	chat := withText(everything(t, b.st), "Where is my parcel?")[0].ChatID
+
+	d, err := b.eng.Inbox.CreateDialogue(ctx, chat, core.DialogueInput{Status: core.DialogueInProgress})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d, err = b.eng.Inbox.CloseDialogue(ctx, d.ID, "Rate us, please"); err != nil {
+		t.Fatal(err)
+	}
+	var msgID int64
+	waitFor(t, "the rating request at VK", 10*time.Second, func() bool {
+		m, err := h.st.Message(ctx, d.Cycles[0].RatingMessageID)
+		msgID, _ = strconv.ParseInt(m.ExternalID, 10, 64)
+		return err == nil && m.Status == core.StatusSent
+	})
+	if sent := vk.Messages(client); len(sent) != 1 || !sent[0].Inline || len(sent[0].Buttons) != 1 || len(sent[0].Buttons[0]) != 5 {
+		t.Fatalf("the keyboard VK got: %+v", sent)
+	}
+	if _, err := vk.Press(client, msgID, "5"); err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range []*desk{a, b} {
+		waitFor(t, "the client's 5 on "+x.who, 10*time.Second, func() bool { return dialogueOn(t, x, chat, d.ID).ClientRating == 5 })
+	}
+	if _, err := vk.Press(client, msgID, "2"); err != nil { // a repeated tap
+		t.Fatal(err)
+	}
+	clientMessages := func(x *desk) int {
+		n := 0
+		for _, m := range everything(t, x.st).Messages {
+			if m.ChatID == chat && m.Kind == string(core.KindMessage) && m.Sender == string(core.SenderClient) {
+				n++
+			}
+		}
+		return n
+	}
+	for _, x := range []*desk{a, b} {
+		waitFor(t, "the repeated tap as a message on "+x.who, 10*time.Second, func() bool { return clientMessages(x) == 3 })
+		if got := dialogueOn(t, x, chat, d.ID); got.ClientRating != 5 || got.Cycles[0].ClientRating != 5 {
+			t.Fatalf("after the repeated tap on %s: %+v", x.who, got)
+		}
+		if n := ratingIndicators(t, x, chat); n != 1 {
+			t.Fatalf("%d rating indicators on %s, want 1", n, x.who)
+		}
+	}
 }

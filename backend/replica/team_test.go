@@ -44,6 +44,12 @@ type teamHub struct {
 
 func startHub(t *testing.T) *teamHub {
 	t.Helper()
+	return startHubWith(t, nil)
+}
+
+// startHubWith is startHub with the hub engine's config adjusted by adjust (a fake VK's address).
+func startHubWith(t *testing.T, adjust func(*engine.Config)) *teamHub {
+	t.Helper()
 	keyring.MockInit()
 	ctx := context.Background()
 	st, err := store.Open(filepath.Join(t.TempDir(), store.DBFile))
@@ -51,8 +57,12 @@ func startHub(t *testing.T) *teamHub {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	eng, err := engine.New(engine.Config{Store: st, MinBackoff: 20 * time.Millisecond, MaxBackoff: 100 * time.Millisecond,
-		Logger: slog.New(slog.DiscardHandler)})
+	cfg := engine.Config{Store: st, MinBackoff: 20 * time.Millisecond, MaxBackoff: 100 * time.Millisecond,
+		Logger: slog.New(slog.DiscardHandler)}
+	if adjust != nil {
+		adjust(&cfg)
+	}
+	eng, err := engine.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
