@@ -154,6 +154,7 @@ export function DialogueListsSection() {
   const [items, setItems] = useState<DialogueOption[] | null>(null);
   const [error, setError] = useState('');
   const readOnly = useCompanyReadOnly();
+  const editable = readOnly === false; // unknown yet: neither the forms nor the note
   const load = useCallback(async () => {
     try {
       setItems((await dialoguesApi.DialogueOptions()) ?? []);
@@ -190,7 +191,7 @@ export function DialogueListsSection() {
             title={l.title}
             items={items.filter((o) => o.kind === l.kind)}
             reload={() => void load()}
-            readOnly={readOnly}
+            readOnly={!editable}
           />
         ))
       )}

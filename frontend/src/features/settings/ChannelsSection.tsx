@@ -26,6 +26,7 @@ export function ChannelsSection({ channels }: { channels: ChannelsState }) {
   const [busy, setBusy] = useState(false);
   const { views, loading, error, reload } = channels;
   const readOnly = useCompanyReadOnly();
+  const editable = readOnly === false; // unknown yet: neither the forms nor the note
 
   useEffect(() => {
     let live = true;
@@ -91,9 +92,8 @@ export function ChannelsSection({ channels }: { channels: ChannelsState }) {
         </div>
       )}
 
-      {readOnly ? (
-        <AdminOnlyNote testid="channels-read-only" />
-      ) : (
+      {readOnly && <AdminOnlyNote testid="channels-read-only" />}
+      {editable && (
         <div className="sb-set-toolbar">
           <button type="button" className="sb-set-btn primary" onClick={() => setAdding('telegram')} data-testid="add-telegram">
             <ChannelIcon kind="telegram" /> {t('ch.addTelegram')}
@@ -143,18 +143,18 @@ export function ChannelsSection({ channels }: { channels: ChannelsState }) {
                   )}
                   {sv.explain && <p className="sb-set-explain">{t(sv.explain)}</p>}
                   {!v.channel.enabled && <p className="sb-set-explain">{t('ch.reconnectHint')}</p>}
-                  {sv.retry && !readOnly && (
+                  {sv.retry && editable && (
                     <button type="button" className="sb-set-btn" onClick={() => void reconnect(v.channel.id)} data-testid="channel-retry">
                       {t('ch.retry')}
                     </button>
                   )}
-                  {sv.webhook && !readOnly && (
+                  {sv.webhook && editable && (
                     <button type="button" className="sb-set-btn" onClick={() => void removeWebhook(v.channel.id)} data-testid="channel-remove-webhook">
                       {t('ch.removeWebhook')}
                     </button>
                   )}
                 </div>
-                {v.channel.enabled && !readOnly && (
+                {v.channel.enabled && editable && (
                   <button
                     type="button"
                     className="sb-set-btn danger"

@@ -47,6 +47,7 @@ export function LeadLinksSection({ channels }: { channels: ChannelsState }) {
   const [busy, setBusy] = useState(false);
   const [deleting, setDeleting] = useState<LeadLinkView | null>(null);
   const readOnly = useCompanyReadOnly();
+  const editable = readOnly === false; // unknown yet: neither the forms nor the note
   const views = channels.views;
   const selected = views.some((v) => v.channel.id === channelId) ? channelId : (views[0]?.channel.id ?? 0);
 
@@ -137,7 +138,7 @@ export function LeadLinksSection({ channels }: { channels: ChannelsState }) {
           </label>
 
           {readOnly && <AdminOnlyNote testid="ll-read-only" />}
-          {!readOnly && (
+          {editable && (
             <form className="sb-set-grid-form" onSubmit={(e) => void add(e)}>
               <label className="sb-set-field">
                 <span>{t('ll.plan')}</span>
@@ -203,7 +204,7 @@ export function LeadLinksSection({ channels }: { channels: ChannelsState }) {
                         <button type="button" className="sb-set-btn" onClick={() => void copy(l.url)} data-testid="ll-copy">
                           {t('ll.copy')}
                         </button>
-                        {!readOnly && (
+                        {editable && (
                           <button type="button" className="sb-set-btn danger" onClick={() => setDeleting(l)} data-testid="ll-delete">
                             {t('settings.delete')}
                           </button>

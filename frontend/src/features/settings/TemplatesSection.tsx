@@ -83,6 +83,7 @@ export function TemplatesSection() {
   const [deleting, setDeleting] = useState<Template | null>(null);
   const [error, setError] = useState('');
   const readOnly = useCompanyReadOnly();
+  const editable = readOnly === false; // unknown yet: neither the forms nor the note
 
   const load = useCallback(async () => {
     try {
@@ -119,9 +120,8 @@ export function TemplatesSection() {
       <h2 id="sb-set-tpl-h">{t('nav.templates')}</h2>
       <p className="sb-set-intro">{t('tpl.intro')}</p>
       <p className="sb-set-hint">{t('tpl.placeholders')}</p>
-      {readOnly ? (
-        <AdminOnlyNote testid="tpl-read-only" />
-      ) : (
+      {readOnly && <AdminOnlyNote testid="tpl-read-only" />}
+      {editable && (
         <div className="sb-set-toolbar">
           <button type="button" className="sb-set-btn primary" onClick={() => setEditing({ id: 0, name: '', value: '' })} data-testid="tpl-add">
             {t('tpl.add')}
@@ -145,7 +145,7 @@ export function TemplatesSection() {
                 <strong data-testid="tpl-row-name">{it.name}</strong>
                 <p className="sb-set-template-value">{it.value}</p>
               </div>
-              {!readOnly && (
+              {editable && (
                 <div className="sb-set-row-actions">
                   <button type="button" className="sb-set-btn" onClick={() => setEditing(it)} data-testid="tpl-edit">
                     {t('settings.edit')}
