@@ -436,3 +436,40 @@ func TestVKRatingThroughTheHub(t *testing.T) {
 		}
 	}
 }
+
+// Every refusal of a dialogue or settings mutation is the inbox's code (422), never a fault of
+// the hub (5xx), and a replay gets the same answer.
+func TestDialogueAndSettingsRefusalsAreTheInboxs(t *testing.T) {
+	h, _, _, chat := startTeam(t)
+	alice := signIn(t, h, "Alice")
+	for i, c := range []struct{ body, reason string }{
+		{fmt.Sprintf(`{"kind":"dialogue_create","chatId":%d,"type":"Nowhere"}`, chat), "dialogue_option_unknown"},
+		{`{"kind":"dialogue_create","chatId":987654}`, "not_found"},
+		{fmt.Sprintf(`{"kind":"dialogue_create","chatId":%d,"managers":[987654]}`, chat), "not_found"},
+		{`{"kind":"dialogue_edit","dialogueId":987654}`, "not_found"},
+		{`{"kind":"dialogue_status","dialogueId":987654,"status":"waiting"}`, "not_found"},
+		{`{"kind":"dialogue_close","dialogueId":987654,"text":"Rate us"}`, "not_found"},
+		{`{"kind":"dialogue_reopen","dialogueId":987654}`, "not_found"},
+		{`{"kind":"dialogue_rate","dialogueId":987654,"score":3}`, "not_found"},
+		{`{"kind":"dialogue_option_save","list":"type","name":"   "}`, "dialogue_option_name"},
+		{`{"kind":"dialogue_option_save","optionId":987654,"name":"x"}`, "not_found"},
+		{`{"kind":"template_save","name":"","text":"x"}`, "template_name"},
+		{`{"kind":"lead_link_add","leadLink":{"channelId":987654,"source":"x"}}`, "not_found"},
+		{`{"kind":"lead_link_add","leadLink":{"channelId":1}}`, "lead_link_empty"},
+		{`{"kind":"lead_link_delete","leadLink":{"id":987654}}`, "not_found"},
+		{fmt.Sprintf(`{"kind":"channel_add","channelKind":"telegram","token":"1:wrong","apiUrl":%q}`, h.fake.URL()), "token_rejected"},
+		{`{"kind":"channel_remove","channelId":987654}`, "not_found"},
+	} {
+		key := map[string]string{teamwire.IdempotencyHeader: fmt.Sprintf("alice-api-client:%d", i+1)}
+		st1, b1 := alice.call("POST", teamwire.PathMutations, key, c.body)
+		st2, b2 := alice.call("POST", teamwire.PathMutations, key, c.body)
+		var e struct {
+			Code   string
+			Params map[string]any
+		}
+		json.Unmarshal(b1, &e)
+		if st1 != 422 || e.Code != "mutation_refused" || e.Params["reason"] != c.reason || st2 != st1 || string(b1) != string(b2) {
+			t.Errorf("%s: %d %s (replay %d %s), want 422 %s", c.body, st1, b1, st2, b2, c.reason)
+		}
+	}
+}
