@@ -232,10 +232,11 @@ func applySettings(ctx context.Context, tx *sqlx.Tx, cs *core.CompanySettings, a
 	}
 	if !reflect.DeepEqual(held.ChannelIDs, nonNil(cs.ChannelIDs)) {
 		// The hub deletes only a channel that never had a chat (it disables the others), so
-		// nothing a manager reads goes with it. The rows of those listed came with the settings.
-		q, args := `DELETE FROM channels`, []any{}
+		// nothing a manager reads goes with it; one that has chats here stays until they go.
+		// The rows of those listed came with the settings.
+		q, args := `DELETE FROM channels WHERE id NOT IN (SELECT channel_id FROM chats)`, []any{}
 		if len(cs.ChannelIDs) > 0 {
-			if q, args, err = sqlx.In(q+` WHERE id NOT IN (?)`, cs.ChannelIDs); err != nil {
+			if q, args, err = sqlx.In(q+` AND id NOT IN (?)`, cs.ChannelIDs); err != nil {
 				return err
 			}
 		}
@@ -275,15 +276,29 @@ func applySettings(ctx context.Context, tx *sqlx.Tx, cs *core.CompanySettings, a
 			return err
 		}
 	}
-	if !reflect.DeepEqual(held.LeadLinks, nonNil(cs.LeadLinks)) {
+	// The settings travel with every channel (RowsFor), written before them; a link of a channel
+	// this desktop still lacks waits for the next set rather than failing the batch.
+	var here []int64
+	if err := tx.SelectContext(ctx, &here, `SELECT id FROM channels`); err != nil {
+		return err
+	}
+	present := map[int64]bool{}
+	for _, id := range here {
+		present[id] = true
+	}
+	links := []core.LeadLink{}
+	for _, l := range cs.LeadLinks {
+		if present[l.ChannelID] {
+			links = append(links, l)
+		}
+	}
+	if !reflect.DeepEqual(held.LeadLinks, links) {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM lead_links`); err != nil {
 			return err
 		}
-		for _, l := range cs.LeadLinks {
-			// The settings travel with every channel (RowsFor), written before them; a link of a
-			// channel this desktop still lacks waits for the next set rather than failing the batch.
-			if _, err := tx.ExecContext(ctx, `INSERT INTO lead_links (id, channel_id, code, plan, source, tool)
-SELECT ?, id, ?, ?, ?, ? FROM channels WHERE id = ?`, l.ID, l.Code, l.Plan, l.Source, l.Tool, l.ChannelID); err != nil {
+		for _, l := range links {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO lead_links (id, channel_id, code, plan, source, tool) VALUES (?, ?, ?, ?, ?, ?)`,
+				l.ID, l.ChannelID, l.Code, l.Plan, l.Source, l.Tool); err != nil {
 				return fmt.Errorf("lead link %d: %w", l.ID, err)
 			}
 		}
