@@ -208,7 +208,7 @@ func (s *Server) apply(ctx context.Context, st *store.Store, manager int64, admi
 			return s.replayed(ctx, st, key)
 		}
 	case teamwire.MutMarkAllRead:
-		_, err = ib.MarkAllRead(ctx)
+		res.Marked, err = ib.MarkAllRead(ctx)
 	case teamwire.MutClaim:
 		err = ib.ClaimChatAs(ctx, manager, admin, m.ChatID, m.Owner)
 	case teamwire.MutRelease:

@@ -13,6 +13,7 @@ import (
 	"switchboard/backend/engine"
 	"switchboard/backend/inbox"
 	"switchboard/backend/replica"
+	"switchboard/backend/store"
 	"switchboard/backend/teamwire"
 )
 
@@ -472,4 +473,33 @@ func TestDialogueAndSettingsRefusalsAreTheInboxs(t *testing.T) {
 			t.Errorf("%s: %d %s (replay %d %s), want 422 %s", c.body, st1, b1, st2, b2, c.reason)
 		}
 	}
+}
+
+// "Read all" is a company action: an admin's from her desktop marks every chat read at the hub
+// and on every desktop; a manager's is refused by the hub.
+func TestReadAllIsTheAdminsAtTheHub(t *testing.T) {
+	h, a, b, _ := startTeam(t)
+	h.fake.PushText(1002, "Ben", "hello")
+	unread := func(st *store.Store) int64 {
+		n := int64(0)
+		for _, c := range everything(t, st).Chats {
+			n += c.Unread
+		}
+		return n
+	}
+	for _, x := range []*desk{a, b} {
+		waitFor(t, "two unread chats on "+x.who, 10*time.Second, func() bool { return unread(x.st) == 2 })
+	}
+	ctx := context.Background()
+	if _, err := b.eng.Inbox.MarkAllRead(ctx); inbox.ErrorCode(err) != "admin_only" {
+		t.Fatalf("a manager's read-all: %q %v", inbox.ErrorCode(err), err)
+	}
+	if unread(b.st) != 2 || unread(h.st) != 2 {
+		t.Fatal("a refused read-all marked something read")
+	}
+	n, err := a.eng.Inbox.MarkAllRead(ctx)
+	if err != nil || n != 2 {
+		t.Fatalf("the admin's read-all: %d %v", n, err)
+	}
+	waitFor(t, "everything read at the hub and on Bob's desktop", 10*time.Second, func() bool { return unread(h.st) == 0 && unread(b.st) == 0 })
 }

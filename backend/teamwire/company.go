@@ -51,11 +51,15 @@ type CompanyResult struct {
 	Template *core.Template       `json:"template,omitempty"`
 	LeadLink *core.LeadLink       `json:"leadLink,omitempty"`
 	Channel  *core.Channel        `json:"channel,omitempty"` // without its API server and cursor
+	Marked   int                  `json:"marked,omitempty"`  // how many chats "read all" marked read
 }
 
-// companyKind: a dialogue or settings mutation (posted at once: the UI shows what it made).
+// companyKind: a dialogue or settings mutation, or "read all" (posted at once: the UI shows what
+// it made, or that only an admin may).
 func companyKind(kind string) bool {
 	switch kind {
+	case MutMarkAllRead:
+		return true
 	case MutDialogueCreate, MutDialogueEdit, MutDialogueStatus, MutDialogueClose, MutDialogueReopen, MutDialogueRate:
 		return true
 	}
@@ -197,6 +201,9 @@ func (r CompanyResult) validate() error {
 	}
 	if r.LeadLink != nil && !validLeadLink(*r.LeadLink) {
 		return refuse("invalid_lead_link")
+	}
+	if r.Marked < 0 {
+		return refuse("invalid_count")
 	}
 	if c := r.Channel; c != nil && (c.ID <= 0 || (c.Kind != core.Telegram && c.Kind != core.VK)) {
 		return refuse("invalid_channel")

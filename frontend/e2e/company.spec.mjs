@@ -1,7 +1,8 @@
 // E2E spec of the company's settings on a team desktop, registered into e2e/run.mjs: signed in
 // to a real hub as a manager (not an admin), Settings shows the chat templates, the dialogue
-// lists, the lead links and the channels read-only, worded in English and Russian; the hub would
-// refuse a manager's change anyway. It leaves the hub at the end, so later specs meet a solo app.
+// lists, the lead links and the channels read-only and offers no "read all", worded in English
+// and Russian; the hub would refuse a manager's change anyway. It leaves the hub at the end, so
+// later specs meet a solo app.
 import assert from 'node:assert/strict';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, startHub } from './team.spec.mjs';
 
@@ -61,6 +62,7 @@ export default function register({ spec, shot }) {
           ['dialogues', 'dlg-read-only', ['dlg-add-type', 'dlg-option-delete']],
           ['leadLinks', null, ['ll-add', 'll-delete']],
           ['channels', 'channels-read-only', ['add-telegram', 'add-vk', 'channel-remove']],
+          ['company', 'company-read-only', ['read-all']],
         ]) {
           await openSection(page, section);
           if (note) assert.equal(await page.getByTestId(note).textContent(), NOTE[locale], `${section}: the note`);

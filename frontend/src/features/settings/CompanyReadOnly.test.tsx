@@ -10,6 +10,7 @@ import type { TeamStatus } from '../../lib/teamApi';
 import { fakeGo } from '../../test/bindings';
 import { DialogueListsSection } from '../dialogues/DialogueListsSection';
 import { ChannelsSection } from './ChannelsSection';
+import { CompanySection } from './CompanySection';
 import { LeadLinksSection } from './LeadLinksSection';
 import { TemplatesSection } from './TemplatesSection';
 import { useChannels, type ChannelsState } from './useChannels';
@@ -79,6 +80,7 @@ function renderBoth(locale: Locale = 'en') {
       <DialogueListsSection />
       <LeadLinksSection channels={channels} />
       <ChannelsSection channels={channels} />
+      <CompanySection />
     </I18nProvider>,
   );
 }
@@ -117,6 +119,9 @@ describe('company settings on a team desktop', () => {
     expect(screen.queryByTestId('add-telegram')).toBeNull();
     expect(screen.queryByTestId('add-vk')).toBeNull();
     expect(screen.queryByTestId('channel-remove')).toBeNull();
+    // "Read all" is a company action: not offered.
+    expect(screen.getByTestId('company-read-only')).toBeTruthy();
+    expect(screen.queryByTestId('read-all')).toBeNull();
     expect(container.querySelector('img')).toBeNull();
     cleanup();
     install(status('connected', 'manager'), [], []);
@@ -138,6 +143,8 @@ describe('company settings on a team desktop', () => {
       expect(screen.getByTestId('add-telegram')).toBeTruthy();
       expect(screen.getByTestId('channel-remove')).toBeTruthy();
       expect(screen.queryByTestId('channels-read-only')).toBeNull();
+      expect(screen.getByTestId('read-all')).toBeTruthy();
+      expect(screen.queryByTestId('company-read-only')).toBeNull();
       expect(screen.queryByTestId('tpl-read-only')).toBeNull();
       expect(screen.queryByTestId('dlg-read-only')).toBeNull();
       cleanup();
