@@ -137,6 +137,15 @@ func TestDialoguesTravelAndTheClientsTapShowsEverywhere(t *testing.T) {
 		t.Fatalf("status on a replica: %+v %v", d, err)
 	}
 	waitFor(t, "the status on Bob's desktop", 10*time.Second, func() bool { return dialogueOn(t, b, chat, d.ID).Status == core.DialogueWaiting })
+	// Alice hands it over to herself alone and drops the component; Bob sees it.
+	if d, err = a.eng.Inbox.EditDialogue(ctx, d.ID, core.DialogueInput{Type: "Delivery", Reasons: []string{"Late"}, Managers: []int64{alice}}); err != nil ||
+		len(d.Managers) != 1 || d.Managers[0] != alice || len(d.Components) != 0 {
+		t.Fatalf("edit on a replica: %+v %v", d, err)
+	}
+	waitFor(t, "the edit on Bob's desktop", 10*time.Second, func() bool {
+		got := dialogueOn(t, b, chat, d.ID)
+		return len(got.Managers) == 1 && got.Managers[0] == alice && len(got.Components) == 0 && got.Status == core.DialogueWaiting
+	})
 
 	// Bob closes it asking for a rating: the hub's outbox sends the buttons to the client.
 	if d, err = b.eng.Inbox.CloseDialogue(ctx, d.ID, "  How did we do?  "); err != nil || d.Status != core.DialogueClosed {
