@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 
 	"switchboard/backend/core"
@@ -134,7 +135,15 @@ func (s *Service) checkDialogueInput(ctx context.Context, me int64, in core.Dial
 // managers default to me. Errors: ErrUnknownOption, store.ErrNotFound (chat or manager).
 func (s *Service) CreateDialogue(ctx context.Context, chatID int64, in core.DialogueInput) (core.Dialogue, error) {
 	if s.Remote != nil {
-		return s.remoteDialogue(ctx, teamwire.Mutation{Kind: teamwire.MutDialogueCreate, ChatID: chatID, CompanyFields: inputFields(in)})
+		d, err := s.remoteDialogue(ctx, teamwire.Mutation{Kind: teamwire.MutDialogueCreate, ChatID: chatID, CompanyFields: inputFields(in)})
+		if err != nil {
+			return core.Dialogue{}, err
+		}
+		// Shown at once, not only when the feed brings it (which then changes nothing).
+		if err := s.Store.ApplyDialogueAnswer(ctx, d, s.now()); err != nil {
+			slog.Warn("inbox: keep a new dialogue before the feed brings it", "dialogue", d.ID, "err", err)
+		}
+		return d, nil
 	}
 	return s.CreateDialogueAs(ctx, s.Me, chatID, in)
 }

@@ -117,6 +117,9 @@ func TestDialoguesTravelAndTheClientsTapShowsEverywhere(t *testing.T) {
 	if err != nil || d.ID <= 0 || d.Status != core.DialogueOpen || len(d.Cycles) != 1 || d.Cycles[0].OpenedBy != bob {
 		t.Fatalf("create on a replica: %+v %v", d, err)
 	}
+	if here := dialogueOn(t, b, chat, d.ID); here.ID != d.ID { // at once, without waiting for the feed
+		t.Fatalf("the new dialogue is not on Bob's desktop at once: %+v", here)
+	}
 	for _, x := range []*desk{a, b} {
 		waitFor(t, "the dialogue on "+x.who, 10*time.Second, func() bool {
 			got := dialogueOn(t, x, chat, d.ID)

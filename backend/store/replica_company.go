@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 
@@ -314,4 +315,28 @@ func nonNil[T any](s []T) []T {
 		return []T{}
 	}
 	return s
+}
+
+// ApplyDialogueAnswer writes a dialogue a replica's mutation just made at the hub, unless the
+// feed brought it first (whose state, read later, stays): the chat's dialogue bar shows it at
+// once. Only a dialogue not here yet is taken, so an answer never undoes a newer state.
+func (s *Store) ApplyDialogueAnswer(ctx context.Context, d core.Dialogue, now time.Time) error {
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var here bool
+		if err := tx.GetContext(ctx, &here, `SELECT EXISTS (SELECT 1 FROM dialogues WHERE id = ?)`, d.ID); err != nil || here {
+			return err
+		}
+		var personID int64
+		if err := tx.GetContext(ctx, &personID, `SELECT COALESCE((SELECT person_id FROM chats WHERE id = ?), 0)`, d.ChatID); err != nil || personID == 0 {
+			return err // a chat not here yet: the feed brings both
+		}
+		if err := writeDialogue(ctx, tx, d); err != nil {
+			return err
+		}
+		return appendEvent(ctx, tx, core.EventDialogue, personID, d.ChatID, 0, now.UnixMilli())
+	})
+	if err != nil {
+		return fmt.Errorf("store: apply a dialogue answer: %w", err)
+	}
+	return nil
 }
