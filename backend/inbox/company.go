@@ -8,10 +8,11 @@ import (
 	"switchboard/backend/teamwire"
 )
 
-// Dialogues and the company's settings on a replica: the hub applies each at once through the
-// use cases above (as the manager who asked), so the desktop gets the hub's row with the hub's
-// id, or the hub's refusal in the same words as in solo; the rows reach every desktop through
-// the feed. Settings are for admins: the hub refuses a manager's (admin_only).
+// Dialogues and the company's settings (dialogue lists, templates, lead links, channels, "read
+// all") on a replica: the hub applies each at once through the same use cases (dialogues.go,
+// compose.go, channels.go, read.go) as the manager who asked, so the desktop gets the hub's row
+// with the hub's id, or the hub's refusal in the same words as in solo; the rows reach every
+// desktop through the feed. Settings are for admins: the hub refuses a manager's (admin_only).
 
 // inputFields puts a dialogue form on the wire.
 func inputFields(in core.DialogueInput) teamwire.CompanyFields {
