@@ -85,8 +85,13 @@ type RowSet struct {
 	Logs []LogEntry `json:"logs,omitempty"`
 	// Drafts are the receiving manager's own drafts, never another manager's: an empty text and
 	// constructor is a cleared draft, UpdatedAt when it was written (the newest wins).
-	Drafts []Draft  `json:"drafts,omitempty"`
-	Gone   GoneRows `json:"gone"`
+	Drafts []Draft `json:"drafts,omitempty"`
+	// Dialogues are all the dialogues (with managers and cycles) of every chat in Chats: a
+	// dialogue of theirs not listed is gone.
+	Dialogues []Dialogue `json:"dialogues,omitempty"`
+	// Settings, when set, are the whole of the company's shared settings (settings.go).
+	Settings *CompanySettings `json:"settings,omitempty"`
+	Gone     GoneRows         `json:"gone"`
 }
 
 // GoneRows are ids of deleted rows.
@@ -99,5 +104,5 @@ type GoneRows struct {
 // Empty says whether the set changes nothing.
 func (r RowSet) Empty() bool {
 	return len(r.Managers)+len(r.Channels)+len(r.People)+len(r.Chats)+len(r.Messages)+len(r.Tasks)+len(r.Logs)+len(r.Drafts)+
-		len(r.Gone.People)+len(r.Gone.Chats)+len(r.Gone.Messages) == 0
+		len(r.Dialogues)+len(r.Gone.People)+len(r.Gone.Chats)+len(r.Gone.Messages) == 0 && r.Settings == nil
 }

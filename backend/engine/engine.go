@@ -107,6 +107,7 @@ func New(cfg Config) (*Engine, error) {
 		cfg.CacheDir = filepath.Join(filepath.Dir(cfg.Store.Path()), "media")
 	}
 	e := &Engine{Store: cfg.Store, Inbox: ib}
+	ib.Checks = factory // a replica checks a bot's token itself before handing it to the hub
 	if cfg.Replica != nil {
 		return e.asReplica(cfg)
 	}

@@ -214,7 +214,7 @@ func (s *Server) apply(ctx context.Context, st *store.Store, manager int64, admi
 			return s.replayed(ctx, st, key)
 		}
 	case teamwire.MutMarkAllRead:
-		_, err = ib.MarkAllRead(ctx)
+		res.Marked, err = ib.MarkAllRead(ctx)
 	case teamwire.MutClaim:
 		err = ib.ClaimChatAs(ctx, manager, admin, m.ChatID, m.Owner)
 	case teamwire.MutRelease:
@@ -227,6 +227,8 @@ func (s *Server) apply(ctx context.Context, st *store.Store, manager int64, admi
 		res.Task, err = taskResult(ib.SetTaskDone(ctx, m.TaskID, m.On))
 	case teamwire.MutTaskDelete:
 		err = ib.DeleteTask(ctx, m.TaskID)
+	default: // dialogues and the company's settings (company.go)
+		res.CompanyResult, err = s.applyCompany(ctx, manager, m)
 	}
 	if err != nil {
 		// A missing chat or message is a refusal like any other (reason not_found): a 404 from

@@ -13,6 +13,7 @@ import (
 	"switchboard/backend/channel"
 	"switchboard/backend/core"
 	"switchboard/backend/secrets"
+	"switchboard/backend/teamwire"
 )
 
 // The channel use cases of Settings → Channels and the hub's `channel` command: check a token,
@@ -81,6 +82,19 @@ type LeadLinkView struct {
 	URL  string        `json:"url"`
 }
 
+// connectorFactory makes connectors for checking a token before it is stored: the running
+// channels' factory, or on a replica (which runs none) Checks, so the add dialog still says
+// whose bot a token is, and can delete a webhook, before the token goes to the hub.
+func (s *Service) connectorFactory() (channel.Factory, error) {
+	if s.Channels != nil {
+		return s.Channels.Factory, nil
+	}
+	if s.Checks != nil {
+		return s.Checks, nil
+	}
+	return nil, ErrNoEngine
+}
+
 func (s *Service) channels() (*Channels, error) {
 	if s.Channels == nil {
 		return nil, ErrNoEngine
@@ -94,6 +108,9 @@ type keyringProbe interface{ Available() error }
 // SecretsAvailable says whether tokens can be stored: nil when the token store answers,
 // otherwise why not (secrets.ErrNoKeyring; the UI blocks adding channels).
 func (s *Service) SecretsAvailable() error {
+	if s.Remote != nil {
+		return nil // a replica's channel tokens go to the hub, which keeps them in its own store
+	}
 	c, err := s.channels()
 	if err != nil {
 		return err
@@ -173,11 +190,11 @@ func (s *Service) CheckVKToken(ctx context.Context, token, groupID string) (core
 }
 
 func (s *Service) checkToken(ctx context.Context, ch core.Channel, token string) (core.BotInfo, error) {
-	c, err := s.channels()
+	factory, err := s.connectorFactory()
 	if err != nil {
 		return core.BotInfo{}, err
 	}
-	conn, err := c.Factory(ch, token)
+	conn, err := factory(ch, token)
 	if err != nil {
 		return core.BotInfo{}, fmt.Errorf("check %s token: %w", ch.Kind, err)
 	}
@@ -198,6 +215,9 @@ func (s *Service) AddTelegramChannel(ctx context.Context, token, apiURL string) 
 	if err != nil {
 		return core.Channel{}, err
 	}
+	if s.Remote != nil {
+		return s.remoteChannel(ctx, teamwire.CompanyFields{ChannelKind: string(core.Telegram), Token: token, APIURL: apiURL})
+	}
 	ch, err := s.addChannel(ctx, core.Channel{Kind: core.Telegram, APIURL: apiURL}, token, true)
 	if err != nil {
 		return core.Channel{}, fmt.Errorf("add telegram bot: %w", err)
@@ -211,6 +231,9 @@ func (s *Service) AddVKChannel(ctx context.Context, token, groupID string) (core
 	token, groupID, err := VKArgs(token, groupID)
 	if err != nil {
 		return core.Channel{}, err
+	}
+	if s.Remote != nil {
+		return s.remoteChannel(ctx, teamwire.CompanyFields{ChannelKind: string(core.VK), Token: token, GroupID: groupID})
 	}
 	ch, err := s.addChannel(ctx, core.Channel{Kind: core.VK, ExternalID: groupID}, token, true)
 	if err != nil {
@@ -296,7 +319,7 @@ func (s *Service) DeleteWebhook(ctx context.Context, channelID int64) error {
 // DeleteWebhookForToken removes the webhook of a bot that is not stored yet (the "remove
 // webhook?" answer while adding a bot); the UI then adds the channel again.
 func (s *Service) DeleteWebhookForToken(ctx context.Context, token, apiURL string) error {
-	c, err := s.channels()
+	factory, err := s.connectorFactory()
 	if err != nil {
 		return err
 	}
@@ -304,7 +327,7 @@ func (s *Service) DeleteWebhookForToken(ctx context.Context, token, apiURL strin
 	if err != nil {
 		return err
 	}
-	conn, err := c.Factory(core.Channel{Kind: core.Telegram, APIURL: apiURL}, token)
+	conn, err := factory(core.Channel{Kind: core.Telegram, APIURL: apiURL}, token)
 	if err != nil {
 		return fmt.Errorf("delete telegram webhook: %w", err)
 	}
@@ -324,6 +347,9 @@ func (s *Service) DeleteWebhookForToken(ctx context.Context, token, apiURL strin
 // RemoveChannel stops polling, forgets the token and removes the channel (a channel with chats
 // stays, disabled, so its history reads).
 func (s *Service) RemoveChannel(ctx context.Context, channelID int64) error {
+	if s.Remote != nil {
+		return s.remoteRemoveChannel(ctx, channelID)
+	}
 	c, err := s.channels()
 	if err != nil {
 		return err
@@ -461,6 +487,9 @@ func (s *Service) AddLeadLink(ctx context.Context, l core.LeadLink) (LeadLinkVie
 	if err != nil {
 		return LeadLinkView{}, err
 	}
+	if s.Remote != nil { // the hub's pollers read the codes: the link lives there (admins only)
+		return s.remoteLeadLink(ctx, ch, l)
+	}
 	saved, err := s.Store.AddLeadLink(ctx, l)
 	if err != nil {
 		if strings.Contains(err.Error(), "UNIQUE") {
@@ -473,6 +502,9 @@ func (s *Service) AddLeadLink(ctx context.Context, l core.LeadLink) (LeadLinkVie
 
 // DeleteLeadLink removes a lead link.
 func (s *Service) DeleteLeadLink(ctx context.Context, id int64) error {
+	if s.Remote != nil {
+		return s.remoteDeleteLeadLink(ctx, id)
+	}
 	return s.Store.DeleteLeadLink(ctx, id)
 }
 

@@ -110,11 +110,17 @@ func (c *Composer) Templates(ctx context.Context) ([]core.Template, error) {
 
 // SaveTemplate creates (ID 0) or changes a chat template.
 func (c *Composer) SaveTemplate(ctx context.Context, t core.Template) (core.Template, error) {
+	if c.Remote != nil {
+		return c.remoteTemplate(ctx, t)
+	}
 	return c.Store.SaveTemplate(ctx, t)
 }
 
 // DeleteTemplate removes a chat template.
 func (c *Composer) DeleteTemplate(ctx context.Context, id int64) error {
+	if c.Remote != nil {
+		return c.remoteDeleteTemplate(ctx, id)
+	}
 	return c.Store.DeleteTemplate(ctx, id)
 }
 

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"time"
 
+	"switchboard/backend/channel"
 	"switchboard/backend/store"
 )
 
@@ -37,6 +38,9 @@ type Service struct {
 	// Remote, in replica mode (team), takes the writes it covers instead of the local outbox
 	// (team.go); nil in solo mode and on the hub.
 	Remote Remote
+	// Checks makes connectors that only check a token (who the bot is, a webhook) where no
+	// channels run: a replica, whose hub runs them (channels.go).
+	Checks channel.Factory
 }
 
 // ErrInvalid marks input the UI should not have sent; the message says what was wrong.

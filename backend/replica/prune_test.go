@@ -16,7 +16,7 @@ import (
 // away are delivered once.
 func TestReplicaBehindThePrunedLogBootstrapsAgain(t *testing.T) {
 	const keep = 40
-	h := startHubWith(t, func(c *hub.Config) {
+	h := startHubWith(t, nil, func(c *hub.Config) {
 		c.Prune = hub.PruneConfig{KeepEvents: keep, Every: 20 * time.Millisecond, Batch: 7}
 	})
 	ctx := context.Background()

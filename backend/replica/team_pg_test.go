@@ -52,6 +52,10 @@ var teamTestsOnPostgres = []struct {
 	{"TestPersonLogsAreTheSameOnEveryDesktop", TestPersonLogsAreTheSameOnEveryDesktop},
 	{"TestTaggingADisabledManagerIsRefused", TestTaggingADisabledManagerIsRefused},
 	{"TestSnapshotSurvivesAHubRestartMidway", TestSnapshotSurvivesAHubRestartMidway},
+	{"TestDialoguesTravelAndTheClientsTapShowsEverywhere", TestDialoguesTravelAndTheClientsTapShowsEverywhere},
+	{"TestCompanySettingsAreTheAdminsAndTravel", TestCompanySettingsAreTheAdminsAndTravel},
+	{"TestDialogueAndSettingsRefusalsAreTheInboxs", TestDialogueAndSettingsRefusalsAreTheInboxs},
+	{"TestReadAllIsTheAdminsAtTheHub", TestReadAllIsTheAdminsAtTheHub},
 }
 
 // TestTeamOnPostgres runs the team tests with the hub's store in PostgreSQL: ingestion by the

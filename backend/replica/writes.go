@@ -124,6 +124,9 @@ func Enqueue(ctx context.Context, st *store.Store, m teamwire.Mutation) error {
 // ErrNotAReplica: the data directory has never followed a hub.
 var ErrNotAReplica = errors.New("replica: this data directory is not a hub replica")
 
+// reasonAdminOnly is the inbox's code for a change only an admin may make (inbox.ErrAdminOnly).
+const reasonAdminOnly = "admin_only"
+
 // directClient is the suffix of the client id in the keys of mutations posted at once, apart
 // from the pending table's numbering.
 const directClient = "-direct"
@@ -136,6 +139,12 @@ const directClient = "-direct"
 func (r *Replica) PostNow(ctx context.Context, m teamwire.Mutation) (teamwire.MutationResult, error) {
 	if !teamwire.Immediate(m.Kind) {
 		return teamwire.MutationResult{}, fmt.Errorf("replica: %s is queued, not posted at once", m.Kind)
+	}
+	if m.Token != "" {
+		// A channel's token crosses the network only encrypted, or not at all (loopback).
+		if _, err := hubclient.ParseURL(r.cfg.HubURL); err != nil {
+			return teamwire.MutationResult{}, err
+		}
 	}
 	body, err := mutationBody(m)
 	if err != nil {
@@ -152,6 +161,9 @@ func (r *Replica) PostNow(ctx context.Context, m teamwire.Mutation) (teamwire.Mu
 		params := he.Params
 		delete(params, "reason")
 		return teamwire.MutationResult{}, &teamwire.Refusal{Reason: he.Reason, Params: params}
+	case errors.As(err, &he) && he.Status == http.StatusForbidden:
+		// A company setting from a manager's session: the hub's own check, in the inbox's words.
+		return teamwire.MutationResult{}, &teamwire.Refusal{Reason: reasonAdminOnly}
 	case errors.As(err, &he) && he.Status == http.StatusUnauthorized:
 		return teamwire.MutationResult{}, &hubclient.Error{Code: hubclient.CodeSessionEnded, Err: err}
 	case errors.As(err, &he) || errors.Is(err, errSignedOut):

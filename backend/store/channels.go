@@ -42,7 +42,8 @@ RETURNING id`, ch.Kind, ch.Name, ch.ExternalID, ch.Username, ch.AvatarURL, ch.AP
 		if err := tx.GetContext(ctx, &out, `SELECT `+channelCols+` FROM channels WHERE id = ?`, id); err != nil {
 			return fmt.Errorf("store: add channel: %w", err)
 		}
-		return nil
+		// A team's desktops follow the log (core.CompanySettings).
+		return appendEvent(ctx, tx, core.EventChannels, 0, 0, 0, now.UnixMilli())
 	})
 	return out, err
 }
@@ -68,7 +69,7 @@ func (s *Store) RemoveChannel(ctx context.Context, id int64) error {
 		if n, _ := res.RowsAffected(); n == 0 {
 			return fmt.Errorf("store: remove channel %d: %w", id, ErrNotFound)
 		}
-		return nil
+		return appendEvent(ctx, tx, core.EventChannels, 0, 0, 0, time.Now().UnixMilli())
 	})
 }
 
@@ -82,7 +83,7 @@ func (s *Store) SetChannelEnabled(ctx context.Context, id int64, enabled bool) e
 		if n, _ := res.RowsAffected(); n == 0 {
 			return fmt.Errorf("store: enable channel %d: %w", id, ErrNotFound)
 		}
-		return nil
+		return appendEvent(ctx, tx, core.EventChannels, 0, 0, 0, time.Now().UnixMilli())
 	})
 }
 
@@ -162,9 +163,13 @@ func (s *Store) AddLeadLink(ctx context.Context, l core.LeadLink) (core.LeadLink
 			l.Code = code
 		}
 		err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-			return tx.GetContext(ctx, &l.ID, `
+			if err := tx.GetContext(ctx, &l.ID, `
 INSERT INTO lead_links (channel_id, code, plan, source, tool) VALUES (?, ?, ?, ?, ?)
-RETURNING id`, l.ChannelID, l.Code, l.Plan, l.Source, l.Tool)
+RETURNING id`, l.ChannelID, l.Code, l.Plan, l.Source, l.Tool); err != nil {
+				return err
+			}
+			// A team's desktops follow the log (core.CompanySettings).
+			return appendEvent(ctx, tx, core.EventLeadLinks, 0, 0, 0, time.Now().UnixMilli())
 		})
 		if err == nil {
 			return l, nil
@@ -187,7 +192,7 @@ func (s *Store) DeleteLeadLink(ctx context.Context, id int64) error {
 		if n, _ := res.RowsAffected(); n == 0 {
 			return fmt.Errorf("store: delete lead link %d: %w", id, ErrNotFound)
 		}
-		return nil
+		return appendEvent(ctx, tx, core.EventLeadLinks, 0, 0, 0, time.Now().UnixMilli())
 	})
 }
 

@@ -144,9 +144,16 @@ func loadDialogues(ctx context.Context, q sqlx.QueryerContext, where string, arg
 	return out, nil
 }
 
-// ChatDialogues lists a chat's dialogues, newest first.
+// ChatDialogues lists a chat's dialogues, newest first. One read transaction: a dialogue's row
+// and its cycles come from the same state (a tap committing in between must not show a rated
+// cycle under an unrated dialogue).
 func (s *Store) ChatDialogues(ctx context.Context, chatID int64) ([]core.Dialogue, error) {
-	ds, err := loadDialogues(ctx, s.read, `chat_id = ?`, chatID)
+	var ds []core.Dialogue
+	err := s.readTx(ctx, func(tx *sqlx.Tx) error {
+		var err error
+		ds, err = loadDialogues(ctx, tx, `chat_id = ?`, chatID)
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("store: dialogues of chat %d: %w", chatID, err)
 	}
@@ -164,9 +171,14 @@ func getDialogue(ctx context.Context, q sqlx.QueryerContext, id int64) (core.Dia
 	return ds[0], nil
 }
 
-// Dialogue reads one dialogue with its managers and cycles.
+// Dialogue reads one dialogue with its managers and cycles, in one read transaction.
 func (s *Store) Dialogue(ctx context.Context, id int64) (core.Dialogue, error) {
-	d, err := getDialogue(ctx, s.read, id)
+	var d core.Dialogue
+	err := s.readTx(ctx, func(tx *sqlx.Tx) error {
+		var err error
+		d, err = getDialogue(ctx, tx, id)
+		return err
+	})
 	if err != nil {
 		return core.Dialogue{}, fmt.Errorf("store: %w", err)
 	}

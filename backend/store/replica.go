@@ -100,6 +100,15 @@ func (s *Store) RowsFor(ctx context.Context, evs []core.Event) (core.RowSet, err
 		if rs.Drafts, err = addressedDrafts(ctx, tx, evs); err != nil {
 			return err
 		}
+		if settingsChanged(evs) {
+			if rs.Settings, err = companySettings(ctx, tx); err != nil {
+				return err
+			}
+			// Every channel comes along: a lead link names one a desktop may not have yet.
+			if err := tx.SelectContext(ctx, &rs.Channels, `SELECT `+channelRowCols+` FROM channels ORDER BY id`); err != nil {
+				return err
+			}
+		}
 		if err := s.chatsAndPeople(ctx, tx, &rs, chats, people); err != nil {
 			return err
 		}
@@ -155,6 +164,14 @@ func (s *Store) chatsAndPeople(ctx context.Context, tx *sqlx.Tx, rs *core.RowSet
 		people.add(c.PersonID)
 		channels.add(c.ChannelID)
 	}
+	chatIDs := make([]int64, len(rs.Chats))
+	for i, c := range rs.Chats {
+		chatIDs[i] = c.ID
+	}
+	var err error
+	if rs.Dialogues, err = dialoguesOfChats(ctx, tx, chatIDs); err != nil {
+		return err
+	}
 	if err := selectIn(ctx, tx, &rs.People, `SELECT `+personRowCols+` FROM people WHERE id IN (?)`, people.ids); err != nil {
 		return err
 	}
@@ -175,6 +192,7 @@ func (s *Store) chatsAndPeople(ctx context.Context, tx *sqlx.Tx, rs *core.RowSet
 	for _, c := range rs.Chats {
 		managers.add(c.OwnerID)
 	}
+	dialogueManagerIDs(rs.Dialogues, &managers)
 	var named []core.Manager
 	if err := selectIn(ctx, tx, &named, `SELECT id, name, avatar_url, 0 AS is_me FROM managers WHERE id IN (?)`, managers.ids); err != nil {
 		return err
@@ -294,6 +312,10 @@ func (s *Store) SnapshotPage(ctx context.Context, after int64, people, perChat i
 				return err
 			}
 			if err := tx.SelectContext(ctx, &rs.Channels, `SELECT `+channelRowCols+` FROM channels ORDER BY id`); err != nil {
+				return err
+			}
+			var err error
+			if rs.Settings, err = companySettings(ctx, tx); err != nil {
 				return err
 			}
 		}
@@ -515,6 +537,12 @@ ON CONFLICT (id) DO UPDATE SET `+updateCols(chatRowCols), c); err != nil {
 			return err
 		}
 		if err := applyOwnDrafts(ctx, tx, rs.Drafts, at); err != nil {
+			return err
+		}
+		if err := applyDialogues(ctx, tx, rs.Chats, rs.Dialogues, at); err != nil {
+			return err
+		}
+		if err := applySettings(ctx, tx, rs.Settings, at); err != nil {
 			return err
 		}
 		for _, m := range rs.Messages {

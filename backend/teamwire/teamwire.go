@@ -92,6 +92,22 @@ const (
 	MutTaskEdit    = "task_edit"     // TaskID, Text (title), DueAt, Assignee
 	MutTaskDone    = "task_done"     // TaskID, On (done or open again)
 	MutTaskDelete  = "task_delete"   // TaskID
+	// Dialogues (dialogues.go in this package checks their fields).
+	MutDialogueCreate = "dialogue_create" // ChatID, Type, Reasons, Components, Status, Managers (none = the sender)
+	MutDialogueEdit   = "dialogue_edit"   // DialogueID, Type, Reasons, Components, Managers
+	MutDialogueStatus = "dialogue_status" // DialogueID, Status
+	MutDialogueClose  = "dialogue_close"  // DialogueID, Text: the rating request ("" asks for none)
+	MutDialogueReopen = "dialogue_reopen" // DialogueID
+	MutDialogueRate   = "dialogue_rate"   // DialogueID, Score: the manager's rating of the client
+	// The company's settings: admins only.
+	MutOptionSave     = "dialogue_option_save"   // OptionID (0 = new), List, Name
+	MutOptionDelete   = "dialogue_option_delete" // OptionID
+	MutTemplateSave   = "template_save"          // TemplateID (0 = new), Name, Text (the value)
+	MutTemplateDelete = "template_delete"        // TemplateID
+	MutLeadLinkAdd    = "lead_link_add"          // LeadLink: ChannelID, Code ("" = generated), Plan, Source, Tool
+	MutLeadLinkDelete = "lead_link_delete"       // LeadLink: ID
+	MutChannelAdd     = "channel_add"            // ChannelKind, Token, APIURL (Telegram) or GroupID (VK)
+	MutChannelRemove  = "channel_remove"         // ChannelID
 )
 
 // Immediate says which mutations a desktop posts at once and waits for, instead of queueing:
@@ -101,11 +117,11 @@ func Immediate(kind string) bool {
 	case MutClaim, MutRelease, MutTaskAdd, MutTaskEdit, MutTaskDone, MutTaskDelete:
 		return true
 	}
-	return false
+	return companyKind(kind)
 }
 
 // AdminOnly says which mutation kinds need an admin's session.
-func AdminOnly(kind string) bool { return kind == MutMarkAllRead }
+func AdminOnly(kind string) bool { return kind == MutMarkAllRead || settingsKind(kind) }
 
 // Mutation is one write of a desktop.
 type Mutation struct {
@@ -125,6 +141,7 @@ type Mutation struct {
 	// WrittenAt is when a draft was written (Unix ms, the desktop's clock): the newest write of a
 	// manager's draft wins, whichever of their desktops delivers it last.
 	WrittenAt int64 `json:"writtenAt,omitempty"`
+	CompanyFields
 }
 
 // Refusal is a mutation the hub refused (mutation_refused): the inbox's code and the data its
@@ -142,6 +159,7 @@ type MutationResult struct {
 	Key     string           `json:"key"`
 	Message *core.MessageRow `json:"message,omitempty"`
 	Task    *core.Task       `json:"task,omitempty"` // the task a task mutation made or changed
+	CompanyResult
 }
 
 // Limits of what the wire accepts.
@@ -272,6 +290,9 @@ func (m Mutation) Validate() error {
 	case "":
 		return refuse("missing_kind")
 	}
+	if companyKind(m.Kind) {
+		return m.validateCompany()
+	}
 	return refuse("unknown_kind")
 }
 
@@ -358,6 +379,9 @@ func ParseMutationResult(b []byte) (MutationResult, error) {
 	if r.Task != nil {
 		rows.Tasks = []core.Task{*r.Task}
 	}
+	if err := r.CompanyResult.validate(); err != nil {
+		return MutationResult{}, err
+	}
 	return r, ValidateRows(rows)
 }
 
@@ -424,6 +448,9 @@ func ValidateRows(r core.RowSet) error {
 		if l.ID <= 0 || l.PersonID <= 0 || l.Kind == "" || !utf8.ValidString(string(l.Kind)) {
 			return refuse("invalid_log")
 		}
+	}
+	if err := validateCompanyRows(r); err != nil {
+		return err
 	}
 	for _, ids := range [][]int64{r.Gone.People, r.Gone.Chats, r.Gone.Messages} {
 		for _, id := range ids {

@@ -88,6 +88,12 @@ func FuzzParseMutation(f *testing.F) {
 	f.Add([]byte(`{"kind":"send_text","chatId":3,"text":"hi"}`))
 	f.Add([]byte(`{"kind":"draft","chatId":3,"constructor":"{}"}`))
 	f.Add([]byte(`{"kind":"note","chatId":1,"text":"a","mentions":[1,2]}`))
+	f.Add([]byte(`{"kind":"dialogue_create","chatId":1,"type":"Delivery","reasons":["Late"],"components":["Courier"],"managers":[2]}`))
+	f.Add([]byte(`{"kind":"dialogue_rate","dialogueId":4,"score":5}`))
+	f.Add([]byte(`{"kind":"dialogue_option_save","list":"reason","name":"Late"}`))
+	f.Add([]byte(`{"kind":"template_save","templateId":2,"name":"hi","text":"Hello, {name}"}`))
+	f.Add([]byte(`{"kind":"lead_link_add","leadLink":{"channelId":1,"code":"spring","plan":"Webinar"}}`))
+	f.Add([]byte(`{"kind":"channel_add","channelKind":"telegram","token":"123:abc","apiUrl":"https://bots.example"}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		m, err := ParseMutation(b)
 		if err != nil {
@@ -106,6 +112,7 @@ func FuzzParseMutation(f *testing.F) {
 func FuzzParseFeedMessage(f *testing.F) {
 	f.Add([]byte(`{"type":"changes","seq":1,"rows":{"people":[{"id":1}],"gone":{}}}`))
 	f.Add([]byte(`{"type":"bootstrap"}`))
+	f.Add([]byte(`{"type":"changes","seq":2,"rows":{"chats":[{"id":3,"personId":2,"channelId":1}],"dialogues":[{"id":5,"chatId":3,"status":"closed","clientRating":4,"managers":[1],"cycles":[{"id":6,"dialogueId":5,"number":1,"clientRating":4}]}],"settings":{"dialogueOptions":[{"id":1,"kind":"type","name":"Sales"}],"templates":[{"id":1,"name":"hi","value":"Hello"}]},"gone":{}}}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		m, err := ParseFeedMessage(b)
 		if err != nil {

@@ -11,9 +11,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const HUB_BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../build/bin/switchboard-hub');
-const ADMIN_EMAIL = 'anna.admin@example.com';
+export const ADMIN_EMAIL = 'anna.admin@example.com';
 const ADMIN_NAME = 'Анна <img src=x onerror=alert(1)> Admin';
-const ADMIN_PASSWORD = 'e2e admin password 1';
+export const ADMIN_PASSWORD = 'e2e admin password 1';
 
 /** Runs the hub binary to completion; stdin is written and closed. */
 function hubCommand(args, stdin = '') {
@@ -37,7 +37,7 @@ async function freePort() {
 }
 
 /** A real hub on loopback with one admin; close() stops it and removes its data. */
-async function startHub() {
+export async function startHub() {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'sb-e2e-hub-'));
   await hubCommand(['user', 'add', '--data', dir, '--email', ADMIN_EMAIL, '--name', ADMIN_NAME, '--role', 'admin'], `${ADMIN_PASSWORD}\n`);
   const port = await freePort();

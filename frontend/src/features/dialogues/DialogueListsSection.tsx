@@ -1,12 +1,16 @@
 // Settings → Dialogues: the admin's lists of dialogue types, reasons and components. Each entry
-// can be added, renamed in place and removed; dialogues keep the names they already chose.
+// can be added, renamed in place and removed; dialogues keep the names they already chose. On a
+// team hub's desktop they are the company's: a manager reads them, an admin changes them.
+import { AdminOnlyNote } from '../settings/AdminOnlyNote';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useStoreChanges } from '../../lib/changes';
 import { dialoguesApi } from '../../lib/dialoguesApi';
 import { errorText } from '../../lib/errors';
 import { useWords } from '../../lib/i18n';
 import { useToast } from '../../lib/toast';
 import type { DialogueOption, DialogueOptionKind } from '../../lib/types';
 import { ConfirmDialog } from '../settings/Dialog';
+import { useCompanyReadOnly } from '../settings/useCompanyReadOnly';
 import { dialoguesWords, type DialoguesKey } from './dialogues-i18n';
 import './dialogues.css';
 
@@ -49,7 +53,29 @@ function OptionRow({ option, onSaved, onDelete }: { option: DialogueOption; onSa
   );
 }
 
-function OptionList({ kind, title, items, reload }: { kind: DialogueOptionKind; title: DialoguesKey; items: DialogueOption[]; reload: () => void }) {
+function ReadOnlyRow({ option }: { option: DialogueOption }) {
+  return (
+    <li className="sb-set-template" data-testid="dlg-option">
+      <span className="sb-set-template-main" data-testid="dlg-option-text">
+        {option.name}
+      </span>
+    </li>
+  );
+}
+
+function OptionList({
+  kind,
+  title,
+  items,
+  reload,
+  readOnly,
+}: {
+  kind: DialogueOptionKind;
+  title: DialoguesKey;
+  items: DialogueOption[];
+  reload: () => void;
+  readOnly: boolean;
+}) {
   const { t, locale } = useWords(dialoguesWords);
   const { notify } = useToast();
   const [name, setName] = useState('');
@@ -73,24 +99,30 @@ function OptionList({ kind, title, items, reload }: { kind: DialogueOptionKind; 
         <p className="sb-set-empty">{t('lists.empty')}</p>
       ) : (
         <ul className="sb-set-list">
-          {items.map((o) => (
-            <OptionRow key={`${o.id}:${o.name}`} option={o} onSaved={reload} onDelete={() => setDeleting(o)} />
-          ))}
+          {items.map((o) =>
+            readOnly ? (
+              <ReadOnlyRow key={o.id} option={o} />
+            ) : (
+              <OptionRow key={`${o.id}:${o.name}`} option={o} onSaved={reload} onDelete={() => setDeleting(o)} />
+            ),
+          )}
         </ul>
       )}
-      <form className="sb-set-toolbar" onSubmit={(e) => void add(e)}>
-        <input
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-          maxLength={100}
-          placeholder={t('lists.newName')}
-          aria-label={t('lists.newName')}
-          data-testid={`dlg-add-name-${kind}`}
-        />
-        <button type="submit" className="sb-set-btn primary" disabled={!name.trim()} data-testid={`dlg-add-${kind}`}>
-          {t('lists.add')}
-        </button>
-      </form>
+      {!readOnly && (
+        <form className="sb-set-toolbar" onSubmit={(e) => void add(e)}>
+          <input
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            maxLength={100}
+            placeholder={t('lists.newName')}
+            aria-label={t('lists.newName')}
+            data-testid={`dlg-add-name-${kind}`}
+          />
+          <button type="submit" className="sb-set-btn primary" disabled={!name.trim()} data-testid={`dlg-add-${kind}`}>
+            {t('lists.add')}
+          </button>
+        </form>
+      )}
       {error && (
         <p className="sb-set-error" role="alert">
           {error}
@@ -121,6 +153,8 @@ export function DialogueListsSection() {
   const { t, locale } = useWords(dialoguesWords);
   const [items, setItems] = useState<DialogueOption[] | null>(null);
   const [error, setError] = useState('');
+  const readOnly = useCompanyReadOnly();
+  const editable = readOnly === false; // unknown yet: neither the forms nor the note
   const load = useCallback(async () => {
     try {
       setItems((await dialoguesApi.DialogueOptions()) ?? []);
@@ -133,10 +167,15 @@ export function DialogueListsSection() {
   useEffect(() => {
     void load();
   }, [load]);
+  // Another desktop of the team (an admin's) may change them.
+  useStoreChanges((c) => {
+    if (c.kinds.has('dialogue_options.changed')) void load();
+  });
   return (
-    <section className="sb-set-section" aria-labelledby="sb-set-dlg-h" data-testid="settings-dialogues">
+    <section className="sb-set-section" aria-labelledby="sb-set-dlg-h" data-testid="settings-dialogues" data-read-only={readOnly || undefined}>
       <h2 id="sb-set-dlg-h">{t('lists.title')}</h2>
       <p className="sb-set-intro">{t('lists.intro')}</p>
+      {readOnly && <AdminOnlyNote testid="dlg-read-only" />}
       {error && (
         <p className="sb-set-error" role="alert">
           {error}
@@ -145,7 +184,16 @@ export function DialogueListsSection() {
       {items === null ? (
         <p className="sb-set-muted">{t('lists.loading')}</p>
       ) : (
-        lists.map((l) => <OptionList key={l.kind} kind={l.kind} title={l.title} items={items.filter((o) => o.kind === l.kind)} reload={() => void load()} />)
+        lists.map((l) => (
+          <OptionList
+            key={l.kind}
+            kind={l.kind}
+            title={l.title}
+            items={items.filter((o) => o.kind === l.kind)}
+            reload={() => void load()}
+            readOnly={!editable}
+          />
+        ))
       )}
     </section>
   );

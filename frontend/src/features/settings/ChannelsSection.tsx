@@ -1,5 +1,7 @@
 // Settings → Channels: connected bots and communities with their live status and last error,
 // adding (token checked first) and removing (with confirmation), and the keyring warning.
+import { AdminOnlyNote } from './AdminOnlyNote';
+import { useCompanyReadOnly } from './useCompanyReadOnly';
 import { useEffect, useState } from 'react';
 import { Avatar } from '../../lib/Avatar';
 import { ChannelIcon } from '../../lib/icons';
@@ -23,6 +25,8 @@ export function ChannelsSection({ channels }: { channels: ChannelsState }) {
   const [removing, setRemoving] = useState<ChannelView | null>(null);
   const [busy, setBusy] = useState(false);
   const { views, loading, error, reload } = channels;
+  const readOnly = useCompanyReadOnly();
+  const editable = readOnly === false; // unknown yet: neither the forms nor the note
 
   useEffect(() => {
     let live = true;
@@ -77,7 +81,7 @@ export function ChannelsSection({ channels }: { channels: ChannelsState }) {
   const noKeyring = keyring !== null && keyring !== '';
 
   return (
-    <section className="sb-set-section" aria-labelledby="sb-set-channels-h" data-testid="settings-channels">
+    <section className="sb-set-section" aria-labelledby="sb-set-channels-h" data-testid="settings-channels" data-read-only={readOnly || undefined}>
       <h2 id="sb-set-channels-h">{t('nav.channels')}</h2>
       <p className="sb-set-intro">{t('ch.intro')}</p>
 
@@ -88,14 +92,17 @@ export function ChannelsSection({ channels }: { channels: ChannelsState }) {
         </div>
       )}
 
-      <div className="sb-set-toolbar">
-        <button type="button" className="sb-set-btn primary" onClick={() => setAdding('telegram')} data-testid="add-telegram">
-          <ChannelIcon kind="telegram" /> {t('ch.addTelegram')}
-        </button>
-        <button type="button" className="sb-set-btn" onClick={() => setAdding('vk')} data-testid="add-vk">
-          <ChannelIcon kind="vk" /> {t('ch.addVK')}
-        </button>
-      </div>
+      {readOnly && <AdminOnlyNote testid="channels-read-only" />}
+      {editable && (
+        <div className="sb-set-toolbar">
+          <button type="button" className="sb-set-btn primary" onClick={() => setAdding('telegram')} data-testid="add-telegram">
+            <ChannelIcon kind="telegram" /> {t('ch.addTelegram')}
+          </button>
+          <button type="button" className="sb-set-btn" onClick={() => setAdding('vk')} data-testid="add-vk">
+            <ChannelIcon kind="vk" /> {t('ch.addVK')}
+          </button>
+        </div>
+      )}
 
       {error !== null && (
         <p className="sb-set-error" role="alert">
@@ -136,18 +143,18 @@ export function ChannelsSection({ channels }: { channels: ChannelsState }) {
                   )}
                   {sv.explain && <p className="sb-set-explain">{t(sv.explain)}</p>}
                   {!v.channel.enabled && <p className="sb-set-explain">{t('ch.reconnectHint')}</p>}
-                  {sv.retry && (
+                  {sv.retry && editable && (
                     <button type="button" className="sb-set-btn" onClick={() => void reconnect(v.channel.id)} data-testid="channel-retry">
                       {t('ch.retry')}
                     </button>
                   )}
-                  {sv.webhook && (
+                  {sv.webhook && editable && (
                     <button type="button" className="sb-set-btn" onClick={() => void removeWebhook(v.channel.id)} data-testid="channel-remove-webhook">
                       {t('ch.removeWebhook')}
                     </button>
                   )}
                 </div>
-                {v.channel.enabled && (
+                {v.channel.enabled && editable && (
                   <button
                     type="button"
                     className="sb-set-btn danger"

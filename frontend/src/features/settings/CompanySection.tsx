@@ -1,9 +1,12 @@
 // Settings → Company → Company actions → "Read all messages". It cannot be undone, so the
-// confirmation asks the manager to type a word rather than click through a yes/no.
+// confirmation asks the manager to type a word rather than click through a yes/no. On a team
+// hub's desktop it is the hub's to do, and an admin's only.
 import { useState, type FormEvent } from 'react';
 import { settingsApi } from '../../lib/settingsApi';
+import { AdminOnlyNote } from './AdminOnlyNote';
 import { Dialog } from './Dialog';
 import { useSettingsT } from './settings-i18n';
+import { useCompanyReadOnly } from './useCompanyReadOnly';
 import { useSettingsError } from './useSettingsError';
 
 export function CompanySection({ onAllRead }: { onAllRead?: () => void }) {
@@ -14,6 +17,8 @@ export function CompanySection({ onAllRead }: { onAllRead?: () => void }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
   const [done, setDone] = useState<number | null>(null);
+  const readOnly = useCompanyReadOnly();
+  const editable = readOnly === false; // unknown yet: neither the button nor the note
   const word = t('co.word');
   // The word in bold inside the sentence, wherever the language puts it.
   const typePrompt = t('co.typeToConfirm', { word: '\u0000' }).split('\u0000');
@@ -42,7 +47,7 @@ export function CompanySection({ onAllRead }: { onAllRead?: () => void }) {
   };
 
   return (
-    <section className="sb-set-section" aria-labelledby="sb-set-co-h" data-testid="settings-company">
+    <section className="sb-set-section" aria-labelledby="sb-set-co-h" data-testid="settings-company" data-read-only={readOnly || undefined}>
       <h2 id="sb-set-co-h">{t('nav.company')}</h2>
       <div className="sb-set-card">
         <h3>{t('co.actions')}</h3>
@@ -51,18 +56,21 @@ export function CompanySection({ onAllRead }: { onAllRead?: () => void }) {
             <strong>{t('co.readAll')}</strong>
             <p className="sb-set-muted">{t('co.readAllHint')}</p>
           </div>
-          <button
-            type="button"
-            className="sb-set-btn danger"
-            onClick={() => {
-              setDone(null);
-              setOpen(true);
-            }}
-            data-testid="read-all"
-          >
-            {t('co.readAll')}
-          </button>
+          {editable && (
+            <button
+              type="button"
+              className="sb-set-btn danger"
+              onClick={() => {
+                setDone(null);
+                setOpen(true);
+              }}
+              data-testid="read-all"
+            >
+              {t('co.readAll')}
+            </button>
+          )}
         </div>
+        {readOnly && <AdminOnlyNote testid="company-read-only" />}
         {done !== null && (
           <p className="sb-set-notice" role="status" data-testid="read-all-done">
             {t('co.done', { n: done })}

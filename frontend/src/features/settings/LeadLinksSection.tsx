@@ -1,12 +1,17 @@
 // Settings → Lead-generation links: named deep links per channel (sales plan/tunnel, traffic
-// source, tool), each with its t.me/…?start= or vk.me/…?ref= link and a Copy button.
+// source, tool), each with its t.me/…?start= or vk.me/…?ref= link and a Copy button. On a team
+// hub's desktop the links live at the hub (its pollers meet the codes): a manager reads and
+// copies them, an admin adds and removes them.
+import { AdminOnlyNote } from './AdminOnlyNote';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useStoreChanges } from '../../lib/changes';
 import { useToast } from '../../lib/toast';
 import { settingsApi, type LeadLinkView } from '../../lib/settingsApi';
 import { ConfirmDialog } from './Dialog';
 import { validLeadCode } from './model';
 import { useSettingsT } from './settings-i18n';
 import type { ChannelsState } from './useChannels';
+import { useCompanyReadOnly } from './useCompanyReadOnly';
 import { useSettingsError } from './useSettingsError';
 
 interface ClipboardRuntime {
@@ -41,6 +46,8 @@ export function LeadLinksSection({ channels }: { channels: ChannelsState }) {
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
   const [deleting, setDeleting] = useState<LeadLinkView | null>(null);
+  const readOnly = useCompanyReadOnly();
+  const editable = readOnly === false; // unknown yet: neither the forms nor the note
   const views = channels.views;
   const selected = views.some((v) => v.channel.id === channelId) ? channelId : (views[0]?.channel.id ?? 0);
 
@@ -62,6 +69,11 @@ export function LeadLinksSection({ channels }: { channels: ChannelsState }) {
   useEffect(() => {
     void load(selected);
   }, [selected, load]);
+
+  // Another desktop of the team (an admin's) may change them.
+  useStoreChanges((c) => {
+    if (c.kinds.has('lead_links.changed')) void load(selected);
+  });
 
   const add = async (e: FormEvent) => {
     e.preventDefault();
@@ -107,7 +119,7 @@ export function LeadLinksSection({ channels }: { channels: ChannelsState }) {
   };
 
   return (
-    <section className="sb-set-section" aria-labelledby="sb-set-ll-h" data-testid="settings-leadlinks">
+    <section className="sb-set-section" aria-labelledby="sb-set-ll-h" data-testid="settings-leadlinks" data-read-only={readOnly || undefined}>
       <h2 id="sb-set-ll-h">{t('nav.leadLinks')}</h2>
       <p className="sb-set-intro">{t('ll.intro')}</p>
       {views.length === 0 ? (
@@ -125,30 +137,33 @@ export function LeadLinksSection({ channels }: { channels: ChannelsState }) {
             </select>
           </label>
 
-          <form className="sb-set-grid-form" onSubmit={(e) => void add(e)}>
-            <label className="sb-set-field">
-              <span>{t('ll.plan')}</span>
-              <input value={plan} onChange={(e) => setPlan(e.target.value)} maxLength={200} data-testid="ll-plan" />
-            </label>
-            <label className="sb-set-field">
-              <span>{t('ll.source')}</span>
-              <input value={source} onChange={(e) => setSource(e.target.value)} maxLength={200} data-testid="ll-source" />
-            </label>
-            <label className="sb-set-field">
-              <span>{t('ll.tool')}</span>
-              <input value={tool} onChange={(e) => setTool(e.target.value)} maxLength={200} data-testid="ll-tool" />
-            </label>
-            <label className="sb-set-field">
-              <span>{t('ll.code')}</span>
-              <input value={code} onChange={(e) => setCode(e.target.value)} maxLength={64} spellCheck={false} data-testid="ll-code" />
-              <small>{t('ll.codeHint')}</small>
-            </label>
-            <div className="sb-set-grid-actions">
-              <button type="submit" className="sb-set-btn primary" disabled={busy} data-testid="ll-add">
-                {t('ll.add')}
-              </button>
-            </div>
-          </form>
+          {readOnly && <AdminOnlyNote testid="ll-read-only" />}
+          {editable && (
+            <form className="sb-set-grid-form" onSubmit={(e) => void add(e)}>
+              <label className="sb-set-field">
+                <span>{t('ll.plan')}</span>
+                <input value={plan} onChange={(e) => setPlan(e.target.value)} maxLength={200} data-testid="ll-plan" />
+              </label>
+              <label className="sb-set-field">
+                <span>{t('ll.source')}</span>
+                <input value={source} onChange={(e) => setSource(e.target.value)} maxLength={200} data-testid="ll-source" />
+              </label>
+              <label className="sb-set-field">
+                <span>{t('ll.tool')}</span>
+                <input value={tool} onChange={(e) => setTool(e.target.value)} maxLength={200} data-testid="ll-tool" />
+              </label>
+              <label className="sb-set-field">
+                <span>{t('ll.code')}</span>
+                <input value={code} onChange={(e) => setCode(e.target.value)} maxLength={64} spellCheck={false} data-testid="ll-code" />
+                <small>{t('ll.codeHint')}</small>
+              </label>
+              <div className="sb-set-grid-actions">
+                <button type="submit" className="sb-set-btn primary" disabled={busy} data-testid="ll-add">
+                  {t('ll.add')}
+                </button>
+              </div>
+            </form>
+          )}
           {error && (
             <p className="sb-set-error" role="alert">
               {error}
@@ -189,9 +204,11 @@ export function LeadLinksSection({ channels }: { channels: ChannelsState }) {
                         <button type="button" className="sb-set-btn" onClick={() => void copy(l.url)} data-testid="ll-copy">
                           {t('ll.copy')}
                         </button>
-                        <button type="button" className="sb-set-btn danger" onClick={() => setDeleting(l)} data-testid="ll-delete">
-                          {t('settings.delete')}
-                        </button>
+                        {editable && (
+                          <button type="button" className="sb-set-btn danger" onClick={() => setDeleting(l)} data-testid="ll-delete">
+                            {t('settings.delete')}
+                          </button>
+                        )}
                       </div>
                     </td>
                   </tr>

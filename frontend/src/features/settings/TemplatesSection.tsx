@@ -1,11 +1,14 @@
 // Settings → Chat templates: variables of the "chat template" type (name, value). The composer's
 // template button lists them; placeholders are filled when one is inserted.
+import { AdminOnlyNote } from './AdminOnlyNote';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useStoreChanges } from '../../lib/changes';
 import { useToast } from '../../lib/toast';
 import { settingsApi, type Template } from '../../lib/settingsApi';
 import { ConfirmDialog, Dialog } from './Dialog';
 import { usedPlaceholders } from './model';
 import { useSettingsT } from './settings-i18n';
+import { useCompanyReadOnly } from './useCompanyReadOnly';
 import { useSettingsError } from './useSettingsError';
 
 function TemplateForm({ initial, onSaved, onClose }: { initial: Template; onSaved: () => void; onClose: () => void }) {
@@ -79,6 +82,8 @@ export function TemplatesSection() {
   const [editing, setEditing] = useState<Template | null>(null);
   const [deleting, setDeleting] = useState<Template | null>(null);
   const [error, setError] = useState('');
+  const readOnly = useCompanyReadOnly();
+  const editable = readOnly === false; // unknown yet: neither the forms nor the note
 
   const load = useCallback(async () => {
     try {
@@ -94,6 +99,11 @@ export function TemplatesSection() {
     void load();
   }, [load]);
 
+  // Another desktop of the team (an admin's) may change them.
+  useStoreChanges((c) => {
+    if (c.kinds.has('templates.changed')) void load();
+  });
+
   const remove = async () => {
     if (!deleting) return;
     try {
@@ -106,15 +116,18 @@ export function TemplatesSection() {
   };
 
   return (
-    <section className="sb-set-section" aria-labelledby="sb-set-tpl-h" data-testid="settings-templates">
+    <section className="sb-set-section" aria-labelledby="sb-set-tpl-h" data-testid="settings-templates" data-read-only={readOnly || undefined}>
       <h2 id="sb-set-tpl-h">{t('nav.templates')}</h2>
       <p className="sb-set-intro">{t('tpl.intro')}</p>
       <p className="sb-set-hint">{t('tpl.placeholders')}</p>
-      <div className="sb-set-toolbar">
-        <button type="button" className="sb-set-btn primary" onClick={() => setEditing({ id: 0, name: '', value: '' })} data-testid="tpl-add">
-          {t('tpl.add')}
-        </button>
-      </div>
+      {readOnly && <AdminOnlyNote testid="tpl-read-only" />}
+      {editable && (
+        <div className="sb-set-toolbar">
+          <button type="button" className="sb-set-btn primary" onClick={() => setEditing({ id: 0, name: '', value: '' })} data-testid="tpl-add">
+            {t('tpl.add')}
+          </button>
+        </div>
+      )}
       {error && (
         <p className="sb-set-error" role="alert">
           {error}
@@ -132,14 +145,16 @@ export function TemplatesSection() {
                 <strong data-testid="tpl-row-name">{it.name}</strong>
                 <p className="sb-set-template-value">{it.value}</p>
               </div>
-              <div className="sb-set-row-actions">
-                <button type="button" className="sb-set-btn" onClick={() => setEditing(it)} data-testid="tpl-edit">
-                  {t('settings.edit')}
-                </button>
-                <button type="button" className="sb-set-btn danger" onClick={() => setDeleting(it)} data-testid="tpl-delete">
-                  {t('settings.delete')}
-                </button>
-              </div>
+              {editable && (
+                <div className="sb-set-row-actions">
+                  <button type="button" className="sb-set-btn" onClick={() => setEditing(it)} data-testid="tpl-edit">
+                    {t('settings.edit')}
+                  </button>
+                  <button type="button" className="sb-set-btn danger" onClick={() => setDeleting(it)} data-testid="tpl-delete">
+                    {t('settings.delete')}
+                  </button>
+                </div>
+              )}
             </li>
           ))}
         </ul>

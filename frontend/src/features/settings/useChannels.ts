@@ -1,5 +1,6 @@
 // The connected channels with their live status: loaded once, then kept current by the
 // "channel:status" event the Go side emits whenever a poller's state changes.
+import { useStoreChanges } from '../../lib/changes';
 import { useCallback, useEffect, useState } from 'react';
 import { onChannelStatus, settingsApi, type ChannelView } from '../../lib/settingsApi';
 
@@ -30,6 +31,11 @@ export function useChannels(): ChannelsState {
       setLoading(false);
     }
   }, []);
+
+  // A team's channels change at the hub (an admin's desktop, the hub's CLI).
+  useStoreChanges((c) => {
+    if (c.kinds.has('channels.changed')) void reload();
+  });
 
   useEffect(() => {
     void reload();
