@@ -33,6 +33,9 @@ export function ReportScreen({ onClose, now }: Props) {
   const [metric, setMetric] = useState<ChartMetric>('cycles');
   const [report, setReport] = useState<DialoguesReport | null>(null);
   const [loading, setLoading] = useState(false);
+  // The period the report on screen is for: until the new one comes, the table says it is
+  // loading (a click on another period renders before the effect that fetches it runs).
+  const [reportFor, setReportFor] = useState('');
   const [saved, setSaved] = useState('');
   const range = useMemo(() => periodRange(period, clock, custom), [period, clock, custom]);
 
@@ -43,7 +46,11 @@ export function ReportScreen({ onClose, now }: Props) {
     setSaved('');
     reportApi
       .DialoguesReport({ from: range.from, to: range.to, groupBy })
-      .then((r) => live && setReport(r))
+      .then((r) => {
+        if (!live) return;
+        setReport(r);
+        setReportFor(`${range.from}:${range.to}`);
+      })
       .catch((e) => live && reportError(e))
       .finally(() => live && setLoading(false));
     return () => {
@@ -150,7 +157,7 @@ export function ReportScreen({ onClose, now }: Props) {
       )}
       {range && shown && lines.length > 0 && (
         <>
-          <table className="report-table" data-testid="report-table" data-loading={loading ? 'true' : 'false'}>
+          <table className="report-table" data-testid="report-table" data-loading={loading || reportFor !== `${range.from}:${range.to}` ? 'true' : 'false'}>
             <thead>
               <tr>
                 <th scope="col">{t(`report.by.${groupBy}`)}</th>
