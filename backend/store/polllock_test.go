@@ -64,7 +64,7 @@ func TestPollLockOneInstancePolls(t *testing.T) {
 		t.Fatal("a takes channel 6")
 	}
 	if _, err := b.write.ExecContext(ctx, `SELECT pg_terminate_backend(pid) FROM pg_locks
-WHERE locktype = 'advisory' AND classid = $1 AND objid = $2 AND granted`, pgPollLockClass, pgPollLockKey); err != nil {
+WHERE locktype = 'advisory' AND classid = $1 AND objid = $2 AND granted`, pgPollLockClass, a.pg.pollKey); err != nil {
 		t.Fatal(err)
 	}
 	for range 2 {

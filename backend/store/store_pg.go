@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"hash/fnv"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -27,12 +28,17 @@ var pgFollowEvery = 200 * time.Millisecond
 // pgState is what a Store on PostgreSQL has beyond the pools: the poll that wakes followers
 // for other instances' commits, and the pollers' lock.
 type pgState struct {
-	dsn      string        // as given, for a second store on the same database (tests)
-	grew     chan struct{} // the poll saw the log grow (LogGrew)
-	stop     chan struct{}
-	done     chan struct{}
-	stopOnce sync.Once
-	locks    pollLocks // polllock.go
+	// writeLock and pollKey are the locks' keys for this store's schema: advisory locks belong
+	// to the database, so two companies (or two tests) in schemas of one database would
+	// otherwise share them. One company per database keeps "public" and the same keys.
+	writeLock int64
+	pollKey   int32
+	dsn       string        // as given, for a second store on the same database (tests)
+	grew      chan struct{} // the poll saw the log grow (LogGrew)
+	stop      chan struct{}
+	done      chan struct{}
+	stopOnce  sync.Once
+	locks     pollLocks // polllock.go
 }
 
 // OpenPostgres opens the engine's store in the PostgreSQL database at dsn (postgres://…) and
@@ -107,6 +113,18 @@ func OpenPostgres(ctx context.Context, dsn, dataDir string) (*Store, error) {
 	locks.SetMaxOpenConns(1)
 	s := &Store{read: read, scan: scan, write: write, lockDB: locks, path: path, changes: make(chan struct{}, 1),
 		pg: &pgState{dsn: given, grew: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}}
+	var schema string
+	if err := read.GetContext(ctx, &schema, `SELECT current_schema()`); err != nil {
+		locks.Close()
+		scan.Close()
+		read.Close()
+		write.Close()
+		return nil, fmt.Errorf("store: read the schema: %w", err)
+	}
+	h := fnv.New32a()
+	h.Write([]byte(schema))
+	s.pg.pollKey = int32(h.Sum32() & 0x7fffffff)
+	s.pg.writeLock = pgWriteLock ^ int64(s.pg.pollKey)
 	var last int64
 	if err := read.GetContext(ctx, &last, `SELECT COALESCE(MAX(seq), 0) FROM events`); err != nil {
 		locks.Close()
@@ -142,7 +160,7 @@ func (s *Store) Postgres() bool { return s.pg != nil }
 // pgTx is inTx's PostgreSQL half: the transaction takes pgWriteLock before fn runs.
 func (s *Store) pgTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 	return runTx(ctx, s.write, func(tx *sqlx.Tx) error {
-		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, pgWriteLock); err != nil {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, s.pg.writeLock); err != nil {
 			return fmt.Errorf("store: take the write lock: %w", err)
 		}
 		return fn(tx)
