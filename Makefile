@@ -21,7 +21,7 @@ help:
 	@echo "make run    - build and open the app on a demo workspace ($(DEMO_DIR))"
 	@echo "make test   - vet, Go tests (-race), frontend checks, browser e2e, app smoke test"
 	@echo "make bench  - performance budgets on 100k people / 1M messages"
-	@echo "make bench-hub  - team mode alone: a hub, 200 and 2,000 desktops on its feed"
+	@echo "make bench-hub  - team mode alone: a hub, 200 and 2,000 desktops on its feed; its write rate on PostgreSQL too"
 	@echo "make bench-scale - the cost curve: store, start-up and memory at 10k/100k/1M people"
 	@echo "make release       - dist/: Linux binaries and .deb, Windows .exe and installer, SHA-256 sums"
 	@echo "make release-check - install and run what make release built (clean Debian root, wine)"
@@ -82,7 +82,8 @@ SCALE ?=
 bench: app hub
 	BENCH_SCALE="$(SCALE)" bash scripts/bench.sh
 
-# The team rows alone (a hub process, simulated desktops): scripts/bench-hub.sh.
+# The team rows alone (a hub process, simulated desktops; the write rate also on a throw-away
+# PostgreSQL from scripts/with-postgres.sh): scripts/bench-hub.sh.
 bench-hub: hub
 	bash scripts/bench-hub.sh
 

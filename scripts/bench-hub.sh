@@ -2,14 +2,18 @@
 # The team rows of `make bench` (make bench-hub runs them alone): a real `switchboard-hub serve`
 # on loopback over SQLite, the fake Telegram (faketelegram, its own process) fed client
 # messages, and simulated desktops (WebSocket clients of the feed, one session each) in
-# bench/cmd/hubbench. See hubbench's doc comment for what each row measures.
+# bench/cmd/hubbench. See hubbench's doc comment for what each row measures. Then the write-rate
+# step again with the hub's store in PostgreSQL (serve --db; rows hub_pg_*), on a throw-away
+# cluster from scripts/with-postgres.sh (fsync off there, as for the tests).
 #
 #   scripts/bench-hub.sh              table of the hub_ rows, bench/results/hub-<UTC stamp>.json
 #   scripts/bench-hub.sh FILE.jsonl   only append the samples to FILE (scripts/bench.sh)
 #
 # Knobs (environment): BENCH_HUB_DESKTOPS ("200,2000"), BENCH_HUB_DURATION (20s per delivery
 # run), BENCH_HUB_PROFILE (a path prefix: CPU profiles of the hub, PREFIX-write and PREFIX-N,
-# read with `go tool pprof -top build/bin/switchboard-hub PREFIX-2000`).
+# read with `go tool pprof -top build/bin/switchboard-hub PREFIX-2000`; the PostgreSQL run's is
+# PREFIX-pg-write), BENCH_HUB_PG_BACKLOG (30000 client messages: a shorter backlog than SQLite's
+# 110,000, to keep the run short), BENCH_HUB_PG=0 skips the PostgreSQL run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TAGS=$(sed -nE 's/.*"build:tags": *"([^"]*)".*/\1/p' wails.json)
@@ -25,6 +29,13 @@ run() {
   # to the hard one (the hub inherits it) and says so when even that is too low.
   build/bin/hubbench -hub "$HUB" -faketelegram build/bin/faketelegram -out "$1" \
     -desktops "${BENCH_HUB_DESKTOPS:-200,2000}" -duration "${BENCH_HUB_DURATION:-20s}" "${profile[@]}"
+  [[ ${BENCH_HUB_PG:-1} == 0 ]] && return
+  profile=()
+  [[ -n ${BENCH_HUB_PROFILE:-} ]] && profile=(-hub-cpuprofile "$BENCH_HUB_PROFILE-pg")
+  # The same first desktop count as the SQLite write rate follows the feed; the DSN comes from
+  # the environment (-db-env), not this command line.
+  bash scripts/with-postgres.sh build/bin/hubbench -db-env -hub "$HUB" -faketelegram build/bin/faketelegram -out "$1" \
+    -desktops "${BENCH_HUB_DESKTOPS%%,*}" -backlog "${BENCH_HUB_PG_BACKLOG:-30000}" "${profile[@]}"
 }
 
 if [[ $# -gt 0 ]]; then

@@ -93,50 +93,76 @@ func BareInsert(ups []Message) (time.Duration, error) {
 	db.SetMaxOpenConns(1)
 
 	t0 := time.Now()
+	if err := insertBatched(ctx, db, ch.ID, ups, sqliteBare); err != nil {
+		return 0, err
+	}
+	return time.Since(t0), nil
+}
+
+// bareStatements are one database's INSERTs of the bare batched insert, and how an inserted
+// row's id comes back (SQLite: LastInsertId; PostgreSQL: RETURNING id).
+type bareStatements struct {
+	person, chat, message string
+	insertID              func(ctx context.Context, stmt *sql.Stmt, args ...any) (int64, error)
+}
+
+var sqliteBare = bareStatements{
+	person:  `INSERT INTO people (name, status, created_at) VALUES (?, 'subscribed', ?)`,
+	chat:    `INSERT INTO chats (person_id, channel_id, external_chat_id, created_at) VALUES (?, ?, ?, ?)`,
+	message: `INSERT INTO messages (chat_id, kind, external_id, sender, sender_name, text, status, created_at) VALUES (?, 'message', ?, 'client', ?, ?, 'received', ?)`,
+	insertID: func(ctx context.Context, stmt *sql.Stmt, args ...any) (int64, error) {
+		res, err := stmt.ExecContext(ctx, args...)
+		if err != nil {
+			return 0, err
+		}
+		return res.LastInsertId()
+	},
+}
+
+// insertBatched inserts ups' people, chats and messages with prepared statements, one
+// transaction per 100 messages.
+func insertBatched(ctx context.Context, db *sql.DB, channelID int64, ups []Message, q bareStatements) error {
 	chats := map[int64]int64{}
 	msgNo := map[int64]int{}
 	now := time.Now().UnixMilli()
 	for at := 0; at < len(ups); at += 100 {
 		tx, err := db.BeginTx(ctx, nil)
 		if err != nil {
-			return 0, err
+			return err
 		}
-		insPerson, err1 := tx.PrepareContext(ctx, `INSERT INTO people (name, status, created_at) VALUES (?, 'subscribed', ?)`)
-		insChat, err2 := tx.PrepareContext(ctx, `INSERT INTO chats (person_id, channel_id, external_chat_id, created_at) VALUES (?, ?, ?, ?)`)
-		insMsg, err3 := tx.PrepareContext(ctx, `INSERT INTO messages (chat_id, kind, external_id, sender, sender_name, text, status, created_at) VALUES (?, 'message', ?, 'client', ?, ?, 'received', ?)`)
+		insPerson, err1 := tx.PrepareContext(ctx, q.person)
+		insChat, err2 := tx.PrepareContext(ctx, q.chat)
+		insMsg, err3 := tx.PrepareContext(ctx, q.message)
 		if err1 != nil || err2 != nil || err3 != nil {
 			tx.Rollback()
-			return 0, fmt.Errorf("prepare: %v %v %v", err1, err2, err3)
+			return fmt.Errorf("prepare: %v %v %v", err1, err2, err3)
 		}
 		for _, u := range ups[at:min(at+100, len(ups))] {
 			chatID, ok := chats[u.UserID]
 			if !ok {
-				res, err := insPerson.ExecContext(ctx, u.Name, now)
+				pid, err := q.insertID(ctx, insPerson, u.Name, now)
 				if err != nil {
 					tx.Rollback()
-					return 0, err
+					return err
 				}
-				pid, _ := res.LastInsertId()
-				res, err = insChat.ExecContext(ctx, pid, ch.ID, chatIDString(u.UserID), now)
-				if err != nil {
+				if chatID, err = q.insertID(ctx, insChat, pid, channelID, chatIDString(u.UserID), now); err != nil {
 					tx.Rollback()
-					return 0, err
+					return err
 				}
-				chatID, _ = res.LastInsertId()
 				chats[u.UserID] = chatID
 			}
 			msgNo[u.UserID]++
 			if _, err := insMsg.ExecContext(ctx, chatID, fmt.Sprint(msgNo[u.UserID]), u.Name, u.Text, now); err != nil {
 				tx.Rollback()
-				return 0, err
+				return err
 			}
 		}
 		insPerson.Close()
 		insChat.Close()
 		insMsg.Close()
 		if err := tx.Commit(); err != nil {
-			return 0, err
+			return err
 		}
 	}
-	return time.Since(t0), nil
+	return nil
 }

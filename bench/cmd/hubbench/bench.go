@@ -30,6 +30,9 @@ type benchConfig struct {
 	catchupRuns int
 	seed        uint64
 	hubProfile  string
+	// pgBase, when set, is a PostgreSQL database: the run is the write-rate step alone, with the
+	// hub's store (serve --db) and the bare insert each in a fresh schema of it (rows hub_pg_*).
+	pgBase string
 }
 
 // managers is how many accounts the desktops' sessions are spread over (a department; each
@@ -59,9 +62,28 @@ func benchHub(cfg benchConfig, out samples.Sink) error {
 	}
 	defer fake.close()
 
+	var dsn string
+	var dbArgs []string
+	if cfg.pgBase != "" {
+		var drop func() error
+		dsn, drop, err = freshSchema(cfg.pgBase, "hubbench")
+		if err != nil {
+			return err
+		}
+		defer func() {
+			if err := drop(); err != nil {
+				slog.Warn("hubbench: drop the hub's schema", "err", err)
+			}
+		}()
+		dbArgs = []string{"--db", dsn}
+	}
+
 	// Every message the run pushes, made up front: the backlog first, then the steady runs. The
 	// index in the text ties a stored message back to the moment it entered the fake.
 	steady := cfg.rate * int(cfg.duration.Seconds()) * len(cfg.desktops)
+	if cfg.pgBase != "" {
+		steady = 0 // the write-rate step alone
+	}
 	msgs := inbound.Generate(rand.New(rand.NewPCG(cfg.seed, 0x4b)), cfg.backlog+steady)
 	for i := range msgs {
 		msgs[i].Text += " #" + strconv.Itoa(i)
@@ -69,16 +91,16 @@ func benchHub(cfg benchConfig, out samples.Sink) error {
 	pushedAt := make([]time.Duration, len(msgs))
 
 	slog.Info("hubbench: setting up", "dir", dir, "desktops", cfg.desktops)
-	if err := hubCommand(cfg.hubBin, "", []string{"SB_BENCH_TG_TOKEN=" + fake.token}, "channel", "add", "telegram",
-		"--token-env", "SB_BENCH_TG_TOKEN", "--api-url", fake.url, "--data", dir, "--tokens", "file"); err != nil {
+	if err := hubCommand(cfg.hubBin, "", []string{"SB_BENCH_TG_TOKEN=" + fake.token}, append([]string{"channel", "add", "telegram",
+		"--token-env", "SB_BENCH_TG_TOKEN", "--api-url", fake.url, "--data", dir, "--tokens", "file"}, dbArgs...)...); err != nil {
 		return err
 	}
-	if err := hubCommand(cfg.hubBin, adminPassword+"\n", nil, "user", "add", "--data", dir, "--email", adminEmail,
-		"--name", "Bench admin", "--role", "admin", "--password-file", "-"); err != nil {
+	if err := hubCommand(cfg.hubBin, adminPassword+"\n", nil, append([]string{"user", "add", "--data", dir, "--email", adminEmail,
+		"--name", "Bench admin", "--role", "admin", "--password-file", "-"}, dbArgs...)...); err != nil {
 		return err
 	}
 	maxDesktops := cfg.desktops[len(cfg.desktops)-1]
-	tokens, err := desktopSessions(dir, maxDesktops, managers)
+	tokens, err := desktopSessions(dir, dsn, maxDesktops, managers)
 	if err != nil {
 		return err
 	}
@@ -87,7 +109,7 @@ func benchHub(cfg benchConfig, out samples.Sink) error {
 	if cfg.hubProfile != "" {
 		env = append(env, "SWITCHBOARD_PPROF=127.0.0.1:0")
 	}
-	h, err := startHub(cfg.hubBin, dir, fake.url, env)
+	h, err := startHub(cfg.hubBin, dir, fake.url, env, dbArgs)
 	if err != nil {
 		return err
 	}
@@ -144,6 +166,16 @@ func benchHub(cfg benchConfig, out samples.Sink) error {
 		}
 	}
 	hubSecs := (t1 - t0).Seconds()
+	if cfg.pgBase != "" {
+		stopped = true
+		for _, d := range desks {
+			d.close()
+		}
+		if err := h.stop(); err != nil {
+			return err
+		}
+		return putPostgresWriteRate(cfg, out, msgs[:cfg.backlog], len(msgs), len(desks), head, hubSecs, cpuPercent(before, after))
+	}
 	bare, err := inbound.BareInsert(msgs[:cfg.backlog])
 	if err != nil {
 		return fmt.Errorf("bare insert: %w", err)
@@ -258,6 +290,44 @@ func benchHub(cfg benchConfig, out samples.Sink) error {
 		}
 		if err := out.Put(Metric{ID: fmt.Sprintf("hub_bench_cpu_%d", n), Unit: "%", Samples: []float64{run.benchCPU},
 			Note: "the bench process's CPU over the run (the desktops' sockets and the fake Telegram), % of one core: it shares the machine with the hub"}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// putPostgresWriteRate runs the bare insert of the backlog into a fresh schema of the same
+// PostgreSQL and writes the hub_pg_ rows: the SQLite rows' twins, measured the same way.
+func putPostgresWriteRate(cfg benchConfig, out samples.Sink, backlog []inbound.Message, clients, desktops int, head int64, hubSecs, hubCPU float64) error {
+	bareDSN, drop, err := freshSchema(cfg.pgBase, "hubbench_bare")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := drop(); err != nil {
+			slog.Warn("hubbench: drop the bare insert's schema", "err", err)
+		}
+	}()
+	slog.Info("hubbench: bare insert into PostgreSQL", "messages", len(backlog))
+	bare, err := inbound.BareInsertPostgres(bareDSN, backlog)
+	if err != nil {
+		return fmt.Errorf("bare insert into PostgreSQL: %w", err)
+	}
+	note := fmt.Sprintf("PostgreSQL (serve --db, a fresh schema): %d client messages from %d clients queued on the fake Telegram at once, %d desktops following the feed from seq 0; events: the store's log",
+		len(backlog), max(1, clients/20), desktops)
+	rows := []Metric{
+		{ID: "hub_pg_write_rate", Unit: "events/s", Samples: []float64{float64(head) / hubSecs},
+			Note: note + fmt.Sprintf("; %d events in %.2f s, from the first push to the last message delivered to a desktop", head, hubSecs)},
+		{ID: "hub_pg_write_messages", Unit: "messages/s", Samples: []float64{float64(len(backlog)) / hubSecs}, Note: note},
+		{ID: "hub_pg_bare_insert_rate", Unit: "rows/s", Samples: []float64{float64(len(backlog)) / bare.Seconds()},
+			Note: "the same people/chats/messages into PostgreSQL as plain prepared INSERTs, one transaction per 100, one connection, same schema (migrations_pg), no events (bench/inbound)"},
+		{ID: "hub_pg_write_ratio", Unit: "x", Samples: []float64{bare.Seconds() / hubSecs},
+			Note: "hub's messages/s on PostgreSQL with fan-out running / bare batched insert of the same rows into the same PostgreSQL, same run"},
+		{ID: "hub_pg_write_cpu", Unit: "%", Samples: []float64{hubCPU},
+			Note: "the hub process's user+system CPU through the PostgreSQL write-rate run, % of one core (the PostgreSQL server's processes not counted)"},
+	}
+	for _, m := range rows {
+		if err := out.Put(m); err != nil {
 			return err
 		}
 	}

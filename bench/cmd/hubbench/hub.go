@@ -65,9 +65,10 @@ func hubCommand(bin string, stdin string, env []string, args ...string) error {
 var apiURLLine = regexp.MustCompile(`msg="team API" url=(http://[^\s]+)`)
 
 // startHub runs serve on a free loopback port and waits for its API to listen.
-func startHub(bin, dir, telegramAPI string, env []string) (*hubProcess, error) {
-	cmd := exec.Command(bin, "serve", "--data", dir, "--tokens", "file", "--telegram-api", telegramAPI,
-		"--listen", "127.0.0.1:0", "--sync", "1h")
+// dbArgs are extra arguments (--db DSN for a store in PostgreSQL).
+func startHub(bin, dir, telegramAPI string, env, dbArgs []string) (*hubProcess, error) {
+	cmd := exec.Command(bin, append([]string{"serve", "--data", dir, "--tokens", "file", "--telegram-api", telegramAPI,
+		"--listen", "127.0.0.1:0", "--sync", "1h"}, dbArgs...)...)
 	cmd.Env = append(os.Environ(), env...)
 	logs := &lockedBuffer{}
 	cmd.Stderr = logs
@@ -158,14 +159,20 @@ func newToken() (token, hash string) {
 	return token, hex.EncodeToString(sum[:])
 }
 
-// desktopSessions writes n sessions, spread over managers accounts, into the data directory
-// before serve starts, as a sign-in would after checking the password: 2,000 sign-ins through
+// desktopSessions writes n sessions, spread over managers accounts, into the hub's store (the
+// data directory's SQLite, or PostgreSQL at dsn) before serve starts, as a sign-in would after checking the password: 2,000 sign-ins through
 // the API would wait out its rate limits (per address and per account) and cost 2,000 argon2id
 // hashes, which measure nothing the feed does. Each desktop still has its own session, checked
 // by the hub on connect like any other.
-func desktopSessions(dir string, n, managers int) ([]string, error) {
+func desktopSessions(dir, dsn string, n, managers int) ([]string, error) {
 	ctx := context.Background()
-	st, err := store.OpenDir(dir)
+	var st *store.Store
+	var err error
+	if dsn != "" {
+		st, err = store.OpenPostgres(ctx, dsn, dir)
+	} else {
+		st, err = store.OpenDir(dir)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@
 // desktops (real WebSocket clients of the feed, each with its own session) in this process too.
 //
 //	hubbench -hub build/bin/switchboard-hub -out metrics.jsonl [-desktops 200,2000] [-rate 100] [-duration 20s]
+//	hubbench -db-env -desktops 200 -backlog 30000 -out metrics.jsonl   (under scripts/with-postgres.sh)
 //
 // It writes JSON lines of raw samples for benchreport (rows hub_*):
 //   - write rate: a backlog of -backlog client messages ingested while -desktops' first figure
@@ -11,6 +12,10 @@
 //   - catch-up: a client -catchup events behind the head reading up to it;
 //   - delivery: -rate client messages per second for -duration, from the update entering the
 //     fake to each desktop receiving its event, at each desktop count, with the hub's RSS and CPU.
+//
+// With -db (or -db-env) the run is the write-rate step alone on PostgreSQL (rows hub_pg_*): the
+// hub runs `serve --db` on a fresh schema of that database, and the bare batched insert goes into
+// another fresh schema of it in the same run; both schemas are dropped at the end.
 package main
 
 import (
@@ -49,9 +54,16 @@ func run() error {
 	flag.IntVar(&cfg.catchupRuns, "catchup-runs", 3, "catch-up runs")
 	flag.Uint64Var(&cfg.seed, "seed", 1, "seed of the generated messages")
 	flag.StringVar(&cfg.hubProfile, "hub-cpuprofile", "", "ask the hub for CPU profiles of the write-rate run and each delivery run, into FILE-write and FILE-N (through SWITCHBOARD_PPROF)")
+	flag.StringVar(&cfg.pgBase, "db", "", "PostgreSQL DSN (postgres://…): measure the write rate with the hub's store there (serve --db) instead of the whole SQLite run")
+	dbEnv := flag.Bool("db-env", false, "take -db from "+pgEnvDSN+" (scripts/with-postgres.sh exports it), keeping the password off this command line")
 	flag.Parse()
 	if *out == "" {
 		return fmt.Errorf("-out is required")
+	}
+	if *dbEnv {
+		if cfg.pgBase = os.Getenv(pgEnvDSN); cfg.pgBase == "" {
+			return fmt.Errorf("-db-env: %s is not set (run under scripts/with-postgres.sh)", pgEnvDSN)
+		}
 	}
 	for _, f := range strings.Split(*desktops, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(f))
