@@ -356,7 +356,7 @@ func (s *Store) fillChannels(ctx context.Context, rows []core.ListRow) error {
 		PersonID int64  `db:"person_id"`
 		Kind     string `db:"kind"`
 	}
-	err := s.read.SelectContext(ctx, &kinds, `SELECT DISTINCT c.person_id, ch.kind FROM chats c
+	err := s.list.SelectContext(ctx, &kinds, `SELECT DISTINCT c.person_id, ch.kind FROM chats c
 JOIN channels ch ON ch.id = c.channel_id WHERE c.person_id IN (`+marks(len(ids))+`) ORDER BY c.person_id, ch.kind`, ids...)
 	if err != nil {
 		return fmt.Errorf("store: list people channels: %w", err)
