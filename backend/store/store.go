@@ -76,6 +76,14 @@ func init() {
 // unmaps what it read (see Open).
 var idleConnLife = 10 * time.Second
 
+// walkConnLife is the same for the pools that walk indexes through the memory map (list pages,
+// tab counts): a walk leaves what it touched mapped, up to 26 MB for a page of the Important tab
+// (its people are fetched by id, each row read mapping the pages around it), so those
+// connections close once the list has been still for 2 s. The pages are clean file cache, mapped
+// again at a minor fault each; reopening costs the next list page or count ~1-5 ms (SQLite reads
+// the schema again).
+var walkConnLife = 2 * time.Second
+
 //go:embed migrations/*.sql
 var migrations embed.FS
 
@@ -137,8 +145,9 @@ func Open(path string) (*Store, error) {
 	// Every page a connection's memory map touched stays mapped, and counted in the app's memory,
 	// while the connection lives: the first badges on the 100k dataset left 75 MB mapped (the
 	// kernel maps 64 KB around each page read), the first page of Important 18 MB. So read
-	// connections close after 10 s without a query, and the pages go back to being the OS's file
-	// cache; while the manager works they stay open and warm. Scans of large parts of the file
+	// connections close after 10 s without a query (the walking pools after 2 s: walkConnLife), and
+	// the pages go back to being the OS's file cache; while the manager works they stay open and
+	// warm. Scans of large parts of the file
 	// (the tab counts walk whole list indexes) get connections of their own, so the pages they
 	// map are not kept alive by the chat switches in between.
 	read.SetMaxOpenConns(4)
@@ -153,7 +162,7 @@ func Open(path string) (*Store, error) {
 		return nil, fmt.Errorf("store: open %s for the list: %w", abs, err)
 	}
 	list.SetMaxOpenConns(2)
-	list.SetConnMaxIdleTime(idleConnLife)
+	list.SetConnMaxIdleTime(walkConnLife)
 	s.list = list
 	scan, err := sqlx.Open(driverName, dsn+"&mode=ro")
 	if err != nil {
@@ -164,7 +173,7 @@ func Open(path string) (*Store, error) {
 	}
 	scan.SetMaxOpenConns(3)
 	scan.SetMaxIdleConns(3)
-	scan.SetConnMaxIdleTime(idleConnLife)
+	scan.SetConnMaxIdleTime(walkConnLife)
 	s.scan = scan
 	if err := s.startCheckpointer(dsn); err != nil {
 		scan.Close()

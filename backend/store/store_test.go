@@ -99,8 +99,8 @@ func TestCheckpointerCopiesTheWALInTheBackground(t *testing.T) {
 // Read connections close once idle, so what their memory maps touched (whole list indexes, for
 // the tab counts) stops counting in the app's memory; the counts have connections of their own.
 func TestIdleReadConnectionsClose(t *testing.T) {
-	defer func(d time.Duration) { idleConnLife = d }(idleConnLife)
-	idleConnLife = 200 * time.Millisecond
+	defer func(d, w time.Duration) { idleConnLife, walkConnLife = d, w }(idleConnLife, walkConnLife)
+	idleConnLife, walkConnLife = 200*time.Millisecond, 200*time.Millisecond
 	f := fixture(t)
 	ctx := context.Background()
 	counts, err := f.s.TabCounts(ctx, core.ListQuery{}, fxMe, fxNow)
