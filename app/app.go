@@ -151,6 +151,7 @@ func Run(assets fs.FS) {
 }
 
 func run(assets fs.FS, args []string) error {
+	tuneMemory()
 	fl := flag.NewFlagSet("switchboard", flag.ContinueOnError)
 	dataDir := fl.String("data", "", "data directory (default: the per-user data directory)")
 	showVersion := fl.Bool("version", false, "print the version and exit")

@@ -27,7 +27,33 @@ export default defineConfig(({ command }) => ({
   // Each dev server gets its own pre-bundled deps: several servers sharing node_modules/.vite
   // re-optimise under each other and answer 504 "Outdated Optimize Dep".
   cacheDir: command === 'serve' && !process.env.VITEST ? path.join(os.tmpdir(), `switchboard-vite-${process.pid}`) : 'node_modules/.vite',
-  build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 800 },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 800,
+    rollupOptions: {
+      output: {
+        // Everything the first screen imports goes into the entry's own chunk. Rollup would
+        // otherwise put what the entry shares with the lazy parts (Preact, the i18n, the API, the
+        // icons) into a chunk of its own, and WebKitGTK asks for that chunk only once it has
+        // parsed the entry (it does not act on the modulepreload hint): one more round trip
+        // through the asset server before the first render. The lazy parts stay as they were.
+        manualChunks(id, meta) {
+          const todo = [id];
+          const seen = new Set(todo);
+          for (let i = 0; i < todo.length; i++) {
+            const info = meta.getModuleInfo(todo[i]);
+            if (info?.isEntry) return 'index';
+            for (const m of info?.importers ?? []) {
+              if (!seen.has(m)) todo.push(m);
+              seen.add(m);
+            }
+          }
+          return undefined;
+        },
+      },
+    },
+  },
   test: {
     environment: 'jsdom',
     include: ['src/**/*.test.{ts,tsx}'],

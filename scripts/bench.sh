@@ -69,7 +69,7 @@ PORT=${BENCH_PORT:-34177}
 WEBKIT_WAIT=${BENCH_WEBKIT_WAIT:-300}
 load_start=$(cat /proc/loadavg)
 
-APP=build/bin/switchboard
+APP=${BENCH_APP:-build/bin/switchboard}
 HUB=build/bin/switchboard-hub
 BARE=build/bin/barewails
 # The Go build tags the app is built with (wails.json), so the bench compiles the same store.
@@ -302,6 +302,22 @@ group_pss() {
   echo "$kb"
 }
 mb() { awk -v k="$1" 'BEGIN{printf "%.1f", k*1024/1e6}'; }
+# dump_memory PID NAME: with BENCH_MEM_DUMP, keeps the smaps of PID and its descendants
+# (NAME-<comm>-<pid>.smaps) and, when the app serves Go's profiler (a pprof build, started with
+# SWITCHBOARD_PPROF), its heap profile after a GC (NAME.heap).
+dump_memory() {
+  [[ -n ${BENCH_MEM_DUMP:-} ]] || return 0
+  mkdir -p "$BENCH_MEM_DUMP"
+  local p url
+  for p in "$1" $(descendants "$1"); do
+    cp "/proc/$p/smaps" "$BENCH_MEM_DUMP/$2-$(ps -o comm= -p "$p" | tr -c 'A-Za-z0-9\n' _)-$p.smaps" 2>/dev/null || true
+  done
+  url=$(sed -nE 's/.*msg=pprof url=(http[^ ]*).*/\1/p' "$work/app.log" | tail -n1)
+  if [[ -n $url && $2 != bare* ]]; then
+    curl -fsS "$url/debug/pprof/heap?gc=1" -o "$BENCH_MEM_DUMP/$2.heap" || true
+    curl -fsS "$url/debug/pprof/goroutine?debug=1" -o "$BENCH_MEM_DUMP/$2.goroutines" || true
+  fi
+}
 
 if ! skip memory; then
   log "memory: $MEM_RUNS runs each of opening 100 chats with Ctrl+Shift+Down and of the idle bare window, interleaved"
@@ -312,7 +328,7 @@ if ! skip memory; then
     if ! wait_webkit_alone; then memory_refused=1; break; fi
     ready=$work/ready-mem-$i.json
     rm -f "$ready"
-    SWITCHBOARD_READY_FILE=$ready launch "$APP" --data "$data"
+    SWITCHBOARD_PPROF=${BENCH_MEM_DUMP:+127.0.0.1:0} SWITCHBOARD_READY_FILE=$ready launch "$APP" --data "$data"
     pid=$launched_pid
     if ! wait_ready "$ready" 60 >/dev/null; then
       echo "bench: the app did not start"; tail -n 30 "$work/app.log"; stop_group "$pid"; continue
@@ -360,6 +376,7 @@ if ! skip memory; then
     appm+=("$(mb "$app_kb")") app_anon+=("$(mb "$app_anon_kb")")
     wk+=("$(mb "$kids_kb")") wk_anon+=("$(mb "$kids_anon_kb")")
     tot+=("$(mb "$((app_kb + kids_kb))")") tot_anon+=("$(mb "$((app_anon_kb + kids_anon_kb))")")
+    dump_memory "$pid" "app-$i"
     stop_group "$pid"
     [[ $i == 1 ]] && cp "$work/memory-1.png" build/bin/bench-memory.png 2>/dev/null || true
 
@@ -378,6 +395,7 @@ if ! skip memory; then
         kb=$(group_pss "$pid" Pss)
         echo "bench: bare window run $i: $kb kB (Go process: $(pss_split "$pid"); WebKit: $(pss_split $(descendants "$pid")))"
         bare_mb+=("$(mb "$kb")") bare_anon+=("$(mb "$(group_pss "$pid" Pss_Anon)")")
+        dump_memory "$pid" "bare-$i"
       fi
     fi
     stop_group "$pid"

@@ -214,7 +214,7 @@ type countSet struct {
 func (s *Store) planSets(ctx context.Context, w *where, many int) error {
 	for _, st := range w.sets {
 		var n int
-		if err := s.read.GetContext(ctx, &n, `SELECT COUNT(*) FROM (`+st.probe+` LIMIT ?)`, append(st.args, many)...); err != nil {
+		if err := s.list.GetContext(ctx, &n, `SELECT COUNT(*) FROM (`+st.probe+` LIMIT ?)`, append(st.args, many)...); err != nil {
 			return fmt.Errorf("store: list people: measure filter: %w", err)
 		}
 		if n >= many {
@@ -318,7 +318,7 @@ FROM ` + from + ` WHERE ` + strings.Join(terms, " AND ") + ` ORDER BY ` + order 
 		FirstUnreadAt int64 `db:"first_unread_at"`
 	}
 	observe(query, args)
-	if err := s.read.SelectContext(ctx, &rows, query, args...); err != nil {
+	if err := s.list.SelectContext(ctx, &rows, query, args...); err != nil {
 		return core.ListPage{}, fmt.Errorf("store: list people: %w", err)
 	}
 	page := core.ListPage{Rows: make([]core.ListRow, 0, len(rows))}
@@ -356,7 +356,7 @@ func (s *Store) fillChannels(ctx context.Context, rows []core.ListRow) error {
 		PersonID int64  `db:"person_id"`
 		Kind     string `db:"kind"`
 	}
-	err := s.read.SelectContext(ctx, &kinds, `SELECT DISTINCT c.person_id, ch.kind FROM chats c
+	err := s.list.SelectContext(ctx, &kinds, `SELECT DISTINCT c.person_id, ch.kind FROM chats c
 JOIN channels ch ON ch.id = c.channel_id WHERE c.person_id IN (`+marks(len(ids))+`) ORDER BY c.person_id, ch.kind`, ids...)
 	if err != nil {
 		return fmt.Errorf("store: list people channels: %w", err)
@@ -390,7 +390,7 @@ func (s *Store) TabCounts(ctx context.Context, q core.ListQuery, me int64, now t
 		args:   []any{me, core.ImportantDueBefore(now)}}
 	sets := append(append([]countSet{}, w.countSets...), important)
 	for i := range sets {
-		if err := s.read.GetContext(ctx, &sets[i].size, `SELECT COUNT(*) FROM (`+sets[i].ids+` LIMIT ?)`, append(sets[i].args, countWork+1)...); err != nil {
+		if err := s.list.GetContext(ctx, &sets[i].size, `SELECT COUNT(*) FROM (`+sets[i].ids+` LIMIT ?)`, append(sets[i].args, countWork+1)...); err != nil {
 			return core.TabCounts{}, fmt.Errorf("store: tab counts: measure filter: %w", err)
 		}
 	}

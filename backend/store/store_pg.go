@@ -111,7 +111,8 @@ func OpenPostgres(ctx context.Context, dsn, dataDir string) (*Store, error) {
 		return nil, fmt.Errorf("store: open postgres: %w", err)
 	}
 	locks.SetMaxOpenConns(1)
-	s := &Store{read: read, scan: scan, write: write, lockDB: locks, path: path, changes: make(chan struct{}, 1),
+	// No memory map to keep apart on PostgreSQL: the list's pages read through the read pool.
+	s := &Store{read: read, list: read, scan: scan, write: write, lockDB: locks, path: path, changes: make(chan struct{}, 1),
 		pg: &pgState{dsn: given, grew: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}}
 	var schema string
 	if err := read.GetContext(ctx, &schema, `SELECT current_schema()`); err != nil {

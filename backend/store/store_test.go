@@ -99,8 +99,8 @@ func TestCheckpointerCopiesTheWALInTheBackground(t *testing.T) {
 // Read connections close once idle, so what their memory maps touched (whole list indexes, for
 // the tab counts) stops counting in the app's memory; the counts have connections of their own.
 func TestIdleReadConnectionsClose(t *testing.T) {
-	defer func(d time.Duration) { idleConnLife = d }(idleConnLife)
-	idleConnLife = 200 * time.Millisecond
+	defer func(d, w time.Duration) { idleConnLife, walkConnLife = d, w }(idleConnLife, walkConnLife)
+	idleConnLife, walkConnLife = 200*time.Millisecond, 200*time.Millisecond
 	f := fixture(t)
 	ctx := context.Background()
 	counts, err := f.s.TabCounts(ctx, core.ListQuery{}, fxMe, fxNow)
@@ -113,15 +113,49 @@ func TestIdleReadConnectionsClose(t *testing.T) {
 	if n := f.s.scan.Stats().OpenConnections; n == 0 {
 		t.Fatal("the counts did not run on the scan connections")
 	}
+	if n := f.s.list.Stats().OpenConnections; n == 0 {
+		t.Fatal("the list page did not run on the list connections")
+	}
 	deadline := time.Now().Add(5 * time.Second)
-	for f.s.scan.Stats().OpenConnections+f.s.read.Stats().OpenConnections > 0 {
+	for f.s.scan.Stats().OpenConnections+f.s.list.Stats().OpenConnections+f.s.read.Stats().OpenConnections > 0 {
 		if time.Now().After(deadline) {
-			t.Fatalf("idle connections still open: scan %d, read %d", f.s.scan.Stats().OpenConnections, f.s.read.Stats().OpenConnections)
+			t.Fatalf("idle connections still open: scan %d, list %d, read %d", f.s.scan.Stats().OpenConnections,
+				f.s.list.Stats().OpenConnections, f.s.read.Stats().OpenConnections)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
 	// And the next query simply opens one again.
 	if again, err := f.s.TabCounts(ctx, core.ListQuery{}, fxMe, fxNow); err != nil || again != counts {
 		t.Fatalf("counts after idle %+v, %v", again, err)
+	}
+}
+
+// Point reads (history, card, settings) go through read(2) into a small page cache, so what they
+// touch is not kept mapped in the app; the people list's walks and the counts keep the map.
+func TestPoolsMapTheFileOnlyForIndexWalks(t *testing.T) {
+	f := fixture(t)
+	for _, c := range []struct {
+		name string
+		db   interface {
+			Get(any, string, ...any) error
+		}
+		mapped    bool
+		cacheSize int64
+	}{
+		{"read", f.s.read, false, -2048},
+		{"list", f.s.list, true, -16384},
+		{"scan", f.s.scan, true, -16384},
+		{"write", f.s.write, true, -16384},
+	} {
+		var mmap, cache int64
+		if err := c.db.Get(&mmap, `PRAGMA mmap_size`); err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if err := c.db.Get(&cache, `PRAGMA cache_size`); err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if (mmap > 0) != c.mapped || cache != c.cacheSize {
+			t.Errorf("%s pool: mmap_size %d, cache_size %d; want mapped %v, %d", c.name, mmap, cache, c.mapped, c.cacheSize)
+		}
 	}
 }
