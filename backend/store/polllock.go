@@ -19,12 +19,12 @@ import (
 // it delivers to, and rows left in flight may only be settled by whoever took over from a dead
 // poller. The other instances serve the API and the feed.
 
-// pgPollLockClass and pgPollLockKey name the pollers' lock. Locks with two 32-bit keys never
-// collide with the one-key locks above.
-const (
-	pgPollLockClass int32 = 0x5342 // "SB"
-	pgPollLockKey   int32 = 1
-)
+// pgPollLockClass and the schema's hash name the pollers' lock. Locks with two 32-bit keys never
+// collide with the one-key locks above. Advisory locks are the whole database's, so the schema
+// is in the key: two hubs in two schemas of one database (the tests' parallel schemas on one
+// cluster) each poll their own bots instead of one waiting for the other to stop; the instances
+// of one hub share a DSN, so a schema, so the key.
+const pgPollLockClass int32 = 0x5342 // "SB"
 
 // pollLockCheck is how often an instance checks that the connection holding its locks lives.
 var pollLockCheck = 2 * time.Second
@@ -68,7 +68,7 @@ func (s *Store) PollLock(ctx context.Context, channelID int64, onLost func()) (r
 			go s.watchPollLocks()
 		}
 	}
-	if err := pl.conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock($1::int, $2::int)`, pgPollLockClass, pgPollLockKey).Scan(&held); err != nil {
+	if err := pl.conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock($1::int, hashtext(current_schema()))`, pgPollLockClass).Scan(&held); err != nil {
 		return nil, false, fmt.Errorf("store: poll lock of channel %d: %w", channelID, err)
 	}
 	if !held {
@@ -85,7 +85,7 @@ func (s *Store) PollLock(ctx context.Context, channelID int64, onLost func()) (r
 		delete(pl.held, channelID)
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_unlock($1::int, $2::int)`, pgPollLockClass, pgPollLockKey); err != nil {
+		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_unlock($1::int, hashtext(current_schema()))`, pgPollLockClass); err != nil {
 			slog.Warn("store: poll lock release", "channel", channelID, "err", err)
 		}
 	}, true, nil
