@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"switchboard/backend/core"
+	"switchboard/backend/hubclient"
 	"switchboard/backend/replica"
 	"switchboard/backend/store/testpg"
 	"switchboard/backend/teamwire"
@@ -277,19 +278,20 @@ func TestPostgresRestartsUnderLoad(t *testing.T) {
 	defer statesMu.Unlock()
 	t.Logf("the desktop's status: %+v", states)
 	// The desktop tells the person: either its feed broke (the hub failed a read) and it showed
-	// offline with the hub's code, or it stayed connected and the writes made meanwhile waited
-	// with the code ("N changes waiting") until the hub could take them.
+	// offline with the hub's error ("Offline. The hub answered with an error…"), or it stayed
+	// connected and the writes made meanwhile waited with that code ("N changes waiting")
+	// until the hub could take them.
 	t.Logf("writes waited with %v", waitingWith)
 	wentOffline := false
 	for _, st := range states {
-		if st.State == replica.StateOffline && st.LastError != "" {
+		if st.State == replica.StateOffline && st.LastError == hubclient.CodeServerError {
 			wentOffline = true
 		}
 		if st.State != replica.StateOnline && st.State != replica.StateOffline {
 			t.Errorf("the desktop's status went %q", st.State)
 		}
 	}
-	if !wentOffline && !waitingWith["internal"] {
+	if !wentOffline && !waitingWith[hubclient.CodeServerError] {
 		t.Errorf("the desktop never showed the outage: status %+v, writes waited with %v", states, waitingWith)
 	}
 	if last := states[len(states)-1]; last.State != replica.StateOnline {
