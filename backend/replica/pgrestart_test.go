@@ -103,8 +103,8 @@ func (p *pgCutter) restart(down time.Duration) {
 // PostgreSQL restarts twice under a steady load of client messages and replies from a
 // desktop: every client message is stored once at the hub and on the desktop, every reply
 // reaches Telegram once, the hub polls again after each restart (its poll lock is taken again),
-// a call during the outage gets a coded error rather than a hang, and the desktop's status
-// says offline and then online again.
+// a call during the outage gets a coded error rather than a hang, and the desktop shows the
+// hub's error (offline with it, or writes waiting with it) and ends online with nothing waiting.
 func TestPostgresRestartsUnderLoad(t *testing.T) {
 	testpg.DSN(t)
 	var cutter *pgCutter
