@@ -84,7 +84,12 @@ type Engine struct {
 	// stopWake ends the goroutine that wakes the outbox for other hub instances' writes.
 	stopWake context.CancelFunc
 	wakeDone chan struct{}
+	log      *slog.Logger
 }
+
+// pollLockRetry is how often a hub on PostgreSQL asks again for the poll locks of channels
+// nobody here polls (as the outbox does, every outboxLockRetry).
+var pollLockRetry = 2 * time.Second
 
 // New composes the engine over cfg.Store. Nothing runs until Start.
 func New(cfg Config) (*Engine, error) {
@@ -106,7 +111,10 @@ func New(cfg Config) (*Engine, error) {
 	if cfg.CacheDir == "" {
 		cfg.CacheDir = filepath.Join(filepath.Dir(cfg.Store.Path()), "media")
 	}
-	e := &Engine{Store: cfg.Store, Inbox: ib}
+	e := &Engine{Store: cfg.Store, Inbox: ib, log: cfg.Logger}
+	if e.log == nil {
+		e.log = slog.Default()
+	}
 	ib.Checks = factory // a replica checks a bot's token itself before handing it to the hub
 	if cfg.Replica != nil {
 		return e.asReplica(cfg)
@@ -191,16 +199,25 @@ func (e *Engine) Start(ctx context.Context) error {
 		if grew := e.Store.LogGrew(); grew != nil {
 			// Several hub instances on one PostgreSQL: a send through another instance's API
 			// queues an outbox row this one may have to deliver, and nothing here kicked it.
+			// And a channel whose poll lock was lost (PostgreSQL restarted, or the polling
+			// instance died) is taken again here within pollLockRetry, as the outbox is, not
+			// only at the hub's next --sync (10 s by default): until then nobody polls the bot.
 			wakeCtx, cancel := context.WithCancel(ctx)
 			e.stopWake, e.wakeDone = cancel, make(chan struct{})
 			go func() {
 				defer close(e.wakeDone)
+				retake := time.NewTicker(pollLockRetry)
+				defer retake.Stop()
 				for {
 					select {
 					case <-wakeCtx.Done():
 						return
 					case <-grew:
 						e.channels.Outbox.Kick()
+					case <-retake.C:
+						if err := e.channels.Supervisor.Sync(wakeCtx); err != nil && wakeCtx.Err() == nil {
+							e.log.Warn("channel sync", "err", err)
+						}
 					}
 				}
 			}()

@@ -47,6 +47,11 @@ func code(err error) string {
 		if he.Code == "disk_full" {
 			return hubclient.CodeDiskFull // the hub's disk, worded apart from this computer's
 		}
+		if he.Code == "internal" {
+			// The hub failed (its PostgreSQL restarting, say): worded as the hub's error, not
+			// as this app's ("restart Switchboard" would be the wrong advice).
+			return hubclient.CodeServerError
+		}
 		return he.Code
 	}
 	if errors.Is(err, store.ErrDiskFull) {

@@ -13,6 +13,10 @@ import (
 // SQLite, as desktops do). TestTeamOnPostgres sets it while it runs the team tests again.
 var hubOnPostgres bool
 
+// hubPGThrough, when set, turns the hub's PostgreSQL DSN into the one it dials (through a
+// proxy that can cut its connections, as a PostgreSQL restart does).
+var hubPGThrough func(t *testing.T, dsn string) string
+
 // openHubStore opens the hub's store: a fresh SQLite file, or with hubOnPostgres a fresh
 // PostgreSQL schema.
 func openHubStore(t *testing.T) *store.Store {
@@ -20,7 +24,11 @@ func openHubStore(t *testing.T) *store.Store {
 	var st *store.Store
 	var err error
 	if hubOnPostgres {
-		st, err = store.OpenPostgres(context.Background(), testpg.DSN(t), t.TempDir())
+		dsn := testpg.DSN(t)
+		if hubPGThrough != nil {
+			dsn = hubPGThrough(t, dsn)
+		}
+		st, err = store.OpenPostgres(context.Background(), dsn, t.TempDir())
 	} else {
 		st, err = store.Open(filepath.Join(t.TempDir(), store.DBFile))
 	}

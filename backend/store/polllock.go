@@ -19,8 +19,11 @@ import (
 // it delivers to, and rows left in flight may only be settled by whoever took over from a dead
 // poller. The other instances serve the API and the feed.
 
-// pgPollLockClass and the store's pollKey (its schema's, pgState) name the pollers' lock. Locks
-// with two 32-bit keys never collide with the one-key locks above.
+// pgPollLockClass and the schema's key (pgState.pollKey) name the pollers' lock. Locks with two
+// 32-bit keys never collide with the one-key locks above. Advisory locks are the whole
+// database's, so the schema is in the key: two hubs in two schemas of one database (the tests'
+// parallel schemas on one cluster) each poll their own bots instead of one waiting for the
+// other to stop; the instances of one hub share a DSN, so a schema, so the key.
 const pgPollLockClass int32 = 0x5342 // "SB"
 
 // pollLockCheck is how often an instance checks that the connection holding its locks lives.

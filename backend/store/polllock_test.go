@@ -64,7 +64,7 @@ func TestPollLockOneInstancePolls(t *testing.T) {
 		t.Fatal("a takes channel 6")
 	}
 	if _, err := b.write.ExecContext(ctx, `SELECT pg_terminate_backend(pid) FROM pg_locks
-WHERE locktype = 'advisory' AND classid = $1 AND objid = $2 AND granted`, pgPollLockClass, a.pg.pollKey); err != nil {
+WHERE locktype = 'advisory' AND classid = $1 AND objid = $2 AND objsubid = 2 AND granted`, pgPollLockClass, a.pg.pollKey); err != nil {
 		t.Fatal(err)
 	}
 	for range 2 {
@@ -79,5 +79,18 @@ WHERE locktype = 'advisory' AND classid = $1 AND objid = $2 AND granted`, pgPoll
 	}
 	if _, held, err := a.PollLock(ctx, 7, nil); err != nil || held {
 		t.Fatalf("a, on a new connection, took the lock b holds: %v %v", held, err)
+	}
+}
+
+// Advisory locks are the whole database's: two hubs in two schemas of one database (here, two
+// tests on the shared cluster) each hold their own pollers' lock.
+func TestPollLockIsTheSchemas(t *testing.T) {
+	ctx := context.Background()
+	a, b := openTestPostgres(t), openTestPostgres(t)
+	if _, held, err := a.PollLock(ctx, 1, nil); err != nil || !held {
+		t.Fatalf("a takes its lock: %v %v", held, err)
+	}
+	if _, held, err := b.PollLock(ctx, 1, nil); err != nil || !held {
+		t.Fatalf("b, in another schema, takes its own while a holds a's: %v %v", held, err)
 	}
 }
