@@ -23,19 +23,19 @@ go build -tags "$TAGS" -o build/bin/hubbench ./bench/cmd/hubbench
 go build -o build/bin/faketelegram ./backend/channel/fakeapi/faketelegram
 
 run() {
-  local profile=()
+  local profile=() desktops=${BENCH_HUB_DESKTOPS:-200,2000}
   [[ -n ${BENCH_HUB_PROFILE:-} ]] && profile=(-hub-cpuprofile "$BENCH_HUB_PROFILE")
   # 2,000 desktops are 2,000 sockets on each side: hubbench raises the soft open-files limit
   # to the hard one (the hub inherits it) and says so when even that is too low.
   build/bin/hubbench -hub "$HUB" -faketelegram build/bin/faketelegram -out "$1" \
-    -desktops "${BENCH_HUB_DESKTOPS:-200,2000}" -duration "${BENCH_HUB_DURATION:-20s}" "${profile[@]}"
+    -desktops "$desktops" -duration "${BENCH_HUB_DURATION:-20s}" "${profile[@]}"
   [[ ${BENCH_HUB_PG:-1} == 0 ]] && return
   profile=()
   [[ -n ${BENCH_HUB_PROFILE:-} ]] && profile=(-hub-cpuprofile "$BENCH_HUB_PROFILE-pg")
   # The same first desktop count as the SQLite write rate follows the feed; the DSN comes from
   # the environment (-db-env), not this command line.
   bash scripts/with-postgres.sh build/bin/hubbench -db-env -hub "$HUB" -faketelegram build/bin/faketelegram -out "$1" \
-    -desktops "${BENCH_HUB_DESKTOPS%%,*}" -backlog "${BENCH_HUB_PG_BACKLOG:-30000}" "${profile[@]}"
+    -desktops "${desktops%%,*}" -backlog "${BENCH_HUB_PG_BACKLOG:-30000}" "${profile[@]}"
 }
 
 if [[ $# -gt 0 ]]; then
