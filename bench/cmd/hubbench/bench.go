@@ -63,7 +63,7 @@ func benchHub(cfg benchConfig, out samples.Sink) error {
 	defer fake.close()
 
 	var dsn string
-	var dbArgs []string
+	var dbArgs, dbEnv []string
 	if cfg.pgBase != "" {
 		var drop func() error
 		dsn, drop, err = freshSchema(cfg.pgBase, "hubbench")
@@ -75,7 +75,10 @@ func benchHub(cfg benchConfig, out samples.Sink) error {
 				slog.Warn("hubbench: drop the hub's schema", "err", err)
 			}
 		}()
-		dbArgs = []string{"--db", dsn}
+		// The password goes to the hub's commands in PGPASSWORD (which pgx reads), never on
+		// their command lines, where every user of the machine could read it.
+		bare, password := splitPassword(dsn)
+		dbArgs, dbEnv = []string{"--db", bare}, []string{"PGPASSWORD=" + password}
 	}
 
 	// Every message the run pushes, made up front: the backlog first, then the steady runs. The
@@ -91,11 +94,11 @@ func benchHub(cfg benchConfig, out samples.Sink) error {
 	pushedAt := make([]time.Duration, len(msgs))
 
 	slog.Info("hubbench: setting up", "dir", dir, "desktops", cfg.desktops)
-	if err := hubCommand(cfg.hubBin, "", []string{"SB_BENCH_TG_TOKEN=" + fake.token}, append([]string{"channel", "add", "telegram",
+	if err := hubCommand(cfg.hubBin, "", append([]string{"SB_BENCH_TG_TOKEN=" + fake.token}, dbEnv...), append([]string{"channel", "add", "telegram",
 		"--token-env", "SB_BENCH_TG_TOKEN", "--api-url", fake.url, "--data", dir, "--tokens", "file"}, dbArgs...)...); err != nil {
 		return err
 	}
-	if err := hubCommand(cfg.hubBin, adminPassword+"\n", nil, append([]string{"user", "add", "--data", dir, "--email", adminEmail,
+	if err := hubCommand(cfg.hubBin, adminPassword+"\n", dbEnv, append([]string{"user", "add", "--data", dir, "--email", adminEmail,
 		"--name", "Bench admin", "--role", "admin", "--password-file", "-"}, dbArgs...)...); err != nil {
 		return err
 	}
@@ -105,7 +108,7 @@ func benchHub(cfg benchConfig, out samples.Sink) error {
 		return err
 	}
 
-	var env []string
+	env := dbEnv
 	if cfg.hubProfile != "" {
 		env = append(env, "SWITCHBOARD_PPROF=127.0.0.1:0")
 	}

@@ -51,3 +51,14 @@ func freshSchema(base, prefix string) (dsn string, drop func() error, err error)
 	u.RawQuery = q.Encode()
 	return u.String(), drop, nil
 }
+
+// splitPassword takes the password out of a postgres:// DSN: the DSN without it, and it ("" if none).
+func splitPassword(dsn string) (bare, password string) {
+	u, err := url.Parse(dsn)
+	if err != nil || u.User == nil {
+		return dsn, ""
+	}
+	password, _ = u.User.Password()
+	u.User = url.User(u.User.Username())
+	return u.String(), password
+}
