@@ -12,7 +12,6 @@ import (
 	"switchboard/backend/core"
 	"switchboard/backend/engine"
 	"switchboard/backend/inbox"
-	"switchboard/backend/replica"
 	"switchboard/backend/store"
 	"switchboard/backend/teamwire"
 )
@@ -24,15 +23,7 @@ import (
 // hold the client's chat.
 func teamOnline(t *testing.T, h *teamHub, text string) (a, b *desk, chat int64) {
 	t.Helper()
-	a, b = openDesk(t, h, "Alice"), openDesk(t, h, "Bob")
-	a.start(t)
-	b.start(t)
-	for _, d := range []*desk{a, b} {
-		waitFor(t, d.who+" online with the chat", 10*time.Second, func() bool {
-			st, _ := d.eng.ReplicaStatus()
-			return st.State == replica.StateOnline && len(withText(everything(t, d.st), text)) == 1 && d.eng.Replica().Me() > 0
-		})
-	}
+	a, b = onlineWith(t, h, "Alice", text), onlineWith(t, h, "Bob", text)
 	return a, b, withText(everything(t, a.st), text)[0].ChatID
 }
 

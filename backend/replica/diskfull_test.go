@@ -101,15 +101,3 @@ func TestReplicaDiskFullCatchesUpOnceThereIsRoom(t *testing.T) {
 		t.Fatal(diff)
 	}
 }
-
-// onlineWith starts who's desktop on h and waits until it is online and holds the message text.
-func onlineWith(t *testing.T, h *teamHub, who, text string) *desk {
-	t.Helper()
-	d := openDesk(t, h, who)
-	d.start(t)
-	waitFor(t, who+" online with "+text, 10*time.Second, func() bool {
-		st, _ := d.eng.ReplicaStatus()
-		return st.State == replica.StateOnline && len(withText(everything(t, d.st), text)) == 1
-	})
-	return d
-}

@@ -142,6 +142,19 @@ func (d *desk) start(t *testing.T) {
 	t.Cleanup(d.eng.Stop)
 }
 
+// onlineWith starts who's desktop on h and waits until it is online, signed in, and holds the
+// message text.
+func onlineWith(t *testing.T, h *teamHub, who, text string) *desk {
+	t.Helper()
+	d := openDesk(t, h, who)
+	d.start(t)
+	waitFor(t, who+" online with "+text, 10*time.Second, func() bool {
+		st, _ := d.eng.ReplicaStatus()
+		return st.State == replica.StateOnline && len(withText(everything(t, d.st), text)) == 1 && d.eng.Replica().Me() > 0
+	})
+	return d
+}
+
 // everything reads all rows of a store (people, chats with drafts, every message).
 func everything(t *testing.T, st *store.Store) core.RowSet {
 	t.Helper()
@@ -547,13 +560,8 @@ func (d *desk) startRecordingStates(t *testing.T) func() []string {
 func TestDisabledManagersReplicaIsCutOff(t *testing.T) {
 	h := startHub(t)
 	h.fake.PushText(1001, "Ann", "hi")
-	b := openDesk(t, h, "Bob")
-	b.start(t)
+	b := onlineWith(t, h, "Bob", "hi")
 	ctx := context.Background()
-	waitFor(t, "Bob's replica online", 10*time.Second, func() bool {
-		st, _ := b.eng.ReplicaStatus()
-		return st.State == replica.StateOnline && len(withText(everything(t, b.st), "hi")) == 1
-	})
 	if _, err := h.st.Accounts().SetDisabled(ctx, h.ids["Bob"], true, time.Now().UnixMilli()); err != nil {
 		t.Fatal(err)
 	}
@@ -733,17 +741,9 @@ func TestReplicaFallsBackToLongPolls(t *testing.T) {
 func TestClaimsAreDecidedByTheHub(t *testing.T) {
 	h := startHub(t)
 	h.fake.PushText(1001, "Ann", "hi")
-	a := openDesk(t, h, "Alice") // an admin
-	b := openDesk(t, h, "Bob")   // a manager
-	a.start(t)
-	b.start(t)
+	a := onlineWith(t, h, "Alice", "hi") // an admin
+	b := onlineWith(t, h, "Bob", "hi")   // a manager
 	ctx := context.Background()
-	for _, d := range []*desk{a, b} {
-		waitFor(t, d.who+" online with the chat", 10*time.Second, func() bool {
-			st, _ := d.eng.ReplicaStatus()
-			return st.State == replica.StateOnline && len(withText(everything(t, d.st), "hi")) == 1 && d.eng.Replica().Me() > 0
-		})
-	}
 	chat := withText(everything(t, a.st), "hi")[0].ChatID
 	alice, bob := a.eng.Replica().Me(), b.eng.Replica().Me()
 	owner := func(d *desk) int64 {
@@ -907,17 +907,9 @@ func TestOlderHistoryIsNotAskedForWhenNotOnline(t *testing.T) {
 func TestPersonLogsAreTheSameOnEveryDesktop(t *testing.T) {
 	h := startHub(t)
 	h.fake.PushText(1001, "Ann", "hi")
-	a := openDesk(t, h, "Alice")
-	b := openDesk(t, h, "Bob")
-	a.start(t)
-	b.start(t)
+	a := onlineWith(t, h, "Alice", "hi")
+	b := onlineWith(t, h, "Bob", "hi")
 	ctx := context.Background()
-	for _, d := range []*desk{a, b} {
-		waitFor(t, d.who+" online with Ann", 10*time.Second, func() bool {
-			st, _ := d.eng.ReplicaStatus()
-			return st.State == replica.StateOnline && len(everything(t, d.st).People) == 1
-		})
-	}
 	rows := everything(t, a.st)
 	ann, chat := rows.People[0].ID, rows.Chats[0].ID
 	if err := a.eng.Inbox.SetArchived(ctx, ann, true); err != nil {
