@@ -79,4 +79,10 @@ if [[ $status -ne 0 ]]; then
   for f in wails-dev.log hub.log oleg.log tg.log; do echo "--- $f"; tail -n 40 "$work/$f"; done
 fi
 if grep -q "$tg_token" "$work/hub.log" "$work/oleg.log" "$log"; then echo "a token is in a log"; status=1; fi
+# Vera's hub session lives in the keyring only: not in a log, nor in either store of her desktop.
+session=$(jq -r .token "$work/vera.login")
+if grep -aqF "$session" "$work/hub.log" "$work/oleg.log" "$log" "$work/vera/switchboard.db" "$work/vera/team/switchboard.db"; then
+  echo "the hub session token is in a log or a store"
+  status=1
+fi
 exit $status

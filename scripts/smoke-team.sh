@@ -126,6 +126,10 @@ sent=$(grep -c 'the bot sent to chat [0-9]*: "Oleg here too"' tg.log || true)
 echo "smoke-team: the reply showed on the second desktop once; its own message reached the client and the app once"
 [[ $status -eq 0 ]] || fail "the app did not quit on SIGTERM (status $status)"
 grep -q "$tg_token" app.log hub.log desktop.log desk2.log && fail "a token is in a log"
+# The hub session lives in the keyring only: not in a log, nor in either store of the desktop.
+session=$(jq -r .token vera.login)
+grep -aqF "$session" app.log hub.log desktop.log desk2.log desk/switchboard.db desk/team/switchboard.db &&
+  fail "the hub session token is in a log or a store"
 mkdir -p "$OLDPWD/build/bin/smoke"
 cp list.png "$OLDPWD/build/bin/smoke/team-list.png"
 cp chat.png "$OLDPWD/build/bin/smoke/team-chat.png"

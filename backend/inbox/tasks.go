@@ -127,7 +127,7 @@ func (s *Service) DeleteTask(ctx context.Context, id int64) error {
 		return invalid("no task")
 	}
 	if s.Remote != nil {
-		_, err := s.remoteTask(ctx, teamwire.Mutation{Kind: teamwire.MutTaskDelete, TaskID: id})
+		_, err := postNow[core.Task](ctx, s.Remote, teamwire.Mutation{Kind: teamwire.MutTaskDelete, TaskID: id}, nil)
 		return err
 	}
 	return s.Store.DeleteTask(ctx, id, s.now())
@@ -135,11 +135,7 @@ func (s *Service) DeleteTask(ctx context.Context, id int64) error {
 
 // remoteTask has the hub apply a task mutation now and answers its task.
 func (s *Service) remoteTask(ctx context.Context, m teamwire.Mutation) (core.Task, error) {
-	res, err := s.Remote.PostNow(ctx, m)
-	if err != nil || res.Task == nil {
-		return core.Task{}, err
-	}
-	return *res.Task, nil
+	return postNow(ctx, s.Remote, m, func(r teamwire.MutationResult) *core.Task { return r.Task })
 }
 
 // isAdmin says whether I may take over or release other managers' chats. Solo mode has one

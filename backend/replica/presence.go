@@ -154,14 +154,18 @@ func (r *Replica) forgetPresence() {
 // expirePresence drops the others' presence whose TTL ran out, then tells the app if it changed.
 func (r *Replica) expirePresence() {
 	now := r.cfg.Now()
+	expired := false
 	r.pres.mu.Lock()
 	for k, o := range r.pres.others {
 		if !o.expiresAt.After(now) {
 			delete(r.pres.others, k)
+			expired = true
 		}
 	}
 	r.pres.mu.Unlock()
-	r.tellPresence()
+	if expired { // the sweep runs twice a second: most of them change nothing to tell
+		r.tellPresence()
+	}
 }
 
 // tellPresence calls OnPresence when what the app shows would change. The feed's reader and

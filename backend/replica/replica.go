@@ -21,6 +21,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"switchboard/backend/store"
@@ -89,10 +90,14 @@ type Config struct {
 
 // Replica follows a hub into the local store and carries local writes to it.
 type Replica struct {
-	cfg      Config
-	st       *store.Store
-	log      *slog.Logger
-	clientID string
+	cfg Config
+	st  *store.Store
+	log *slog.Logger
+	// directKeys numbers the mutations posted at once (PostNow): seeded with the start time in
+	// ns so a later run's keys are new to the hub too, then counted, so two posts on one clock
+	// reading never share a key (the hub would answer the second with the first's result).
+	directKeys atomic.Int64
+	clientID   string
 
 	mu     sync.Mutex
 	token  string
@@ -158,6 +163,7 @@ func New(cfg Config) (*Replica, error) {
 	}
 	r := &Replica{cfg: cfg, st: cfg.Store, log: cfg.Logger, clientID: client, token: cfg.Token,
 		wake: make(chan struct{}, 1), kickUp: make(chan struct{}, 1), stop: func() {}}
+	r.directKeys.Store(time.Now().UnixNano())
 	if v, ok, err := cfg.Store.Setting(ctx, keyMe); err == nil && ok {
 		r.me, _ = strconv.ParseInt(v, 10, 64)
 	}

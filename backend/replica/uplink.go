@@ -45,8 +45,9 @@ func (r *Replica) uplink(ctx context.Context) {
 					return
 				}
 				r.log.Info("replica: mutation not delivered yet", "id", p.ID, "kind", p.Kind, "err", err)
-				r.st.PendingRetry(ctx, p.ID, code(err))
-				r.noteUplink(code(err))
+				c := code(err)
+				r.st.PendingRetry(ctx, p.ID, c)
+				r.noteUplink(c)
 				failed = true
 				break
 			}

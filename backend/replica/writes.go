@@ -151,7 +151,7 @@ func (r *Replica) PostNow(ctx context.Context, m teamwire.Mutation) (teamwire.Mu
 		return teamwire.MutationResult{}, err
 	}
 	h := http.Header{}
-	h.Set(teamwire.IdempotencyHeader, teamwire.Key{Client: r.clientID + directClient, ID: r.cfg.Now().UnixNano()}.String())
+	h.Set(teamwire.IdempotencyHeader, teamwire.Key{Client: r.clientID + directClient, ID: r.directKeys.Add(1)}.String())
 	_, b, err := r.do(ctx, http.MethodPost, teamwire.PathMutations, h, []byte(body))
 	var he *hubError
 	switch {

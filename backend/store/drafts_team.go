@@ -72,19 +72,9 @@ VALUES (?, ?, ?, 0, ?, ?)`, core.EventDraftChanged, personID, d.ChatID, managerI
 // ManagerDrafts reads a manager's drafts of the chats (the hub's snapshot sends them along).
 func (s *Store) ManagerDrafts(ctx context.Context, managerID int64, chatIDs []int64) ([]core.Draft, error) {
 	var out []core.Draft
-	for len(chatIDs) > 0 {
-		n := min(len(chatIDs), inChunk)
-		q, args, err := sqlx.In(`SELECT chat_id, text, constructor, reply_to_id, updated_at FROM manager_drafts
-WHERE manager_id = ? AND chat_id IN (?)`, managerID, chatIDs[:n])
-		if err != nil {
-			return nil, err
-		}
-		var part []core.Draft
-		if err := s.read.SelectContext(ctx, &part, q, args...); err != nil {
-			return nil, fmt.Errorf("store: drafts of manager %d: %w", managerID, err)
-		}
-		out = append(out, part...)
-		chatIDs = chatIDs[n:]
+	if err := selectIn(ctx, s.read, &out, `SELECT chat_id, text, constructor, reply_to_id, updated_at FROM manager_drafts
+WHERE chat_id IN (?) AND manager_id = ?`, chatIDs, managerID); err != nil {
+		return nil, fmt.Errorf("store: drafts of manager %d: %w", managerID, err)
 	}
 	return out, nil
 }

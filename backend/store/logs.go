@@ -77,8 +77,10 @@ func logsOf(ctx context.Context, tx *sqlx.Tx, people []core.PersonRow, since int
 	var rows []logRow
 	var err error
 	if since > 0 {
+		// since is bound, not spliced: one statement text for every batch (PostgreSQL's
+		// translation cache keeps each text it sees).
 		err = selectIn(ctx, tx, &rows, `SELECT id, person_id, kind, params, at FROM person_logs
-WHERE person_id IN (?) AND at >= `+fmt.Sprint(since), ids)
+WHERE person_id IN (?) AND at >= ?`, ids, since)
 	} else {
 		err = selectIn(ctx, tx, &rows, `SELECT id, person_id, kind, params, at FROM (
   SELECT l.*, ROW_NUMBER() OVER (PARTITION BY person_id ORDER BY at DESC, id DESC) AS rn

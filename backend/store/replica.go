@@ -30,11 +30,12 @@ const (
 // inChunk bounds the ids of one IN (…) list (SQLite's default limit is 32766 variables).
 const inChunk = 500
 
-// selectIn runs query (with one "(?)" to expand) over ids in chunks and appends to dst.
-func selectIn[T any](ctx context.Context, q sqlx.QueryerContext, dst *[]T, query string, ids []int64) error {
+// selectIn runs query (with one "(?)" to expand) over ids in chunks and appends to dst; more
+// are the arguments of the placeholders after it.
+func selectIn[T any](ctx context.Context, q sqlx.QueryerContext, dst *[]T, query string, ids []int64, more ...any) error {
 	for len(ids) > 0 {
 		n := min(len(ids), inChunk)
-		qs, args, err := sqlx.In(query, ids[:n])
+		qs, args, err := sqlx.In(query, append([]any{ids[:n]}, more...)...)
 		if err != nil {
 			return err
 		}

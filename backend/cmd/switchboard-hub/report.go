@@ -31,10 +31,11 @@ func runReport(args []string) error {
 
 func report(args []string, out io.Writer) error {
 	if len(args) == 0 || args[0] != "dialogues" {
-		return errors.New("report: usage: report dialogues --from YYYY-MM-DD --to YYYY-MM-DD [--by manager|type] [--csv] [--data DIR]")
+		return errors.New("report: usage: report dialogues --from YYYY-MM-DD --to YYYY-MM-DD [--by manager|type] [--csv] [--data DIR] [--db DSN]")
 	}
 	fs := flag.NewFlagSet("report dialogues", flag.ContinueOnError)
 	dir := dataDirFlag(fs)
+	dsn := dbFlag(fs)
 	fromFlag := fs.String("from", "", "first day of the period, YYYY-MM-DD (local time)")
 	toFlag := fs.String("to", "", "last day of the period, YYYY-MM-DD, included (default: --from)")
 	by := fs.String("by", inbox.ReportByManager, "group the table by manager or type")
@@ -53,10 +54,12 @@ func report(args []string, out io.Writer) error {
 		}
 	}
 	to := lastDay.AddDate(0, 0, 1) // the start of the day after: whole days, DST included
-	if _, err := os.Stat(filepath.Join(*dir, store.DBFile)); err != nil {
-		return fmt.Errorf("report: no store at %s: %w", *dir, err)
+	if *dsn == "" { // a hub on PostgreSQL keeps nothing to find here
+		if _, err := os.Stat(filepath.Join(*dir, store.DBFile)); err != nil {
+			return fmt.Errorf("report: no store at %s: %w", *dir, err)
+		}
 	}
-	st, err := store.OpenDir(*dir)
+	st, err := openEngineStore(context.Background(), *dir, *dsn)
 	if err != nil {
 		return err
 	}

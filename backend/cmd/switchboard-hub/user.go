@@ -27,7 +27,7 @@ func runUser(args []string) error {
 	sub, args := args[0], args[1:]
 	fs := flag.NewFlagSet("user "+sub, flag.ContinueOnError)
 	dir := dataDirFlag(fs)
-	dsn := fs.String("db", "", "PostgreSQL DSN (postgres://…) holding the accounts; default: the data directory's SQLite")
+	dsn := dbFlag(fs)
 	email := fs.String("email", "", "the account's e-mail")
 	var name, role, passwordFile *string
 	switch sub {
@@ -127,6 +127,7 @@ func runUser(args []string) error {
 // SQLite store.
 func openAccounts(ctx context.Context, dir, dsn string) (*store.Accounts, func(), error) {
 	if dsn != "" {
+		warnPasswordInDSN(dsn)
 		a, err := store.OpenAccountsPostgres(ctx, dsn)
 		if err != nil {
 			return nil, nil, err

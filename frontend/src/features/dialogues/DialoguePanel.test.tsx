@@ -56,10 +56,13 @@ function dialogue(patch: Partial<Dialogue> = {}): Dialogue {
 
 /** A backend double holding the chat's dialogues; it records the calls the panel makes. */
 function backend(initial: Dialogue[]) {
-  const state = { dialogues: initial, calls: [] as [string, ...unknown[]][] };
+  const state = { dialogues: initial, calls: [] as [string, ...unknown[]][], loads: 0 };
   const listeners: ((e: unknown) => void)[] = [];
   window.go = fakeGo({
-    ChatDialogues: async () => state.dialogues,
+    ChatDialogues: async () => {
+      state.loads++;
+      return state.dialogues;
+    },
     DialogueOptions: async () => options,
     CreateDialogue: async (chatId: number, input: DialogueInput) => {
       state.calls.push(['CreateDialogue', chatId, input]);
@@ -152,8 +155,15 @@ describe('DialoguePanel', () => {
     renderPanel('ru');
     await waitFor(() => expect(screen.getByTestId('dialogue-client-rating').textContent).toBe('запрошена, ответа пока нет'));
     be.state.dialogues = [dialogue({ status: 'closed', clientRating: 4, cycles: [cycle({ closedAt: 5, ratingRequestedAt: 5, clientRating: 4 })] })];
-    // A change in another chat is not ours; this chat's is.
-    await act(async () => be.emit({ seq: 3, kinds: ['message.new'], chatIds: [99], personIds: [] }));
+    // A change in another chat is not ours, nor a plain message in this one; a dialogue's is.
+    // The store's changes come grouped after 50 ms: wait past that before asserting nothing came.
+    const before = be.state.loads;
+    const grouped = () => act(() => new Promise((r) => setTimeout(r, 120)));
+    await act(async () => be.emit({ seq: 3, kinds: ['dialogue.changed'], chatIds: [99], personIds: [] }));
+    await grouped();
+    await act(async () => be.emit({ seq: 3, kinds: ['message.new'], chatIds: [42], personIds: [] }));
+    await grouped();
+    expect(be.state.loads).toBe(before);
     expect(screen.getByTestId('dialogue-client-rating').getAttribute('data-score')).toBe('0');
     await act(async () => be.emit({ seq: 4, kinds: ['dialogue.changed', 'message.new'], chatIds: [42], personIds: [] }));
     await waitFor(() => expect(screen.getByTestId('dialogue-client-rating').getAttribute('data-score')).toBe('4'));

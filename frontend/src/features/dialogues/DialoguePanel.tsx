@@ -89,7 +89,9 @@ export function DialoguePanel({ chatId, me, managers }: { chatId: number; me: Ma
   }, [load]);
 
   useStoreChanges((c) => {
-    if (c.chatIds.has(chatId) || c.kinds.has('dialogue_options.changed')) void load();
+    // A message in this chat is not a dialogue's change: only dialogue.changed (and the
+    // admin's lists) reload the panel.
+    if ((c.kinds.has('dialogue.changed') && c.chatIds.has(chatId)) || c.kinds.has('dialogue_options.changed')) void load();
   });
 
   const act = (p: Promise<unknown>) => {

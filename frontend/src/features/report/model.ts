@@ -1,5 +1,6 @@
 // The report screen's rules as plain functions: the period a choice means (local days) and how
 // figures read.
+import { dayKey } from '../../lib/format';
 import type { Locale } from '../../lib/types';
 import type { ReportLine } from '../../lib/reportApi';
 
@@ -15,11 +16,7 @@ export function startOfDay(ms: number): number {
 }
 
 /** YYYY-MM-DD of ms's local day (what <input type=date> holds). */
-export function dayInput(ms: number): string {
-  const d = new Date(ms);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
-}
+export const dayInput = dayKey;
 
 function parseDay(s: string): number | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
