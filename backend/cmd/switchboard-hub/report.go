@@ -54,7 +54,8 @@ func report(args []string, out io.Writer) error {
 		}
 	}
 	to := lastDay.AddDate(0, 0, 1) // the start of the day after: whole days, DST included
-	if *dsn == "" {                // a hub on PostgreSQL keeps nothing to find here
+	// A hub on PostgreSQL keeps no database file to look for.
+	if *dsn == "" {
 		if _, err := os.Stat(filepath.Join(*dir, store.DBFile)); err != nil {
 			return fmt.Errorf("report: no store at %s: %w", *dir, err)
 		}
