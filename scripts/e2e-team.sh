@@ -39,11 +39,15 @@ read -r tg_url tg_token <"$work/tg.addr"
   printf 'oleg@example.com\noleg-password-1\n' >"$work/oleg.credentials")
 "$H" user add --data "$work/hub" --email vera@example.com --name Vera --role admin <"$work/vera.password" >/dev/null
 "$H" user add --data "$work/hub" --email oleg@example.com --name Oleg --role manager <"$work/oleg.password" >/dev/null
-hub_port=$(( (RANDOM % 2000) + 42000 ))
-setsid "$H" serve --data "$work/hub" --tokens file --telegram-api "$tg_url" --listen "127.0.0.1:$hub_port" >"$work/hub.log" 2>&1 &
+# Port 0: the system picks a free port, and the hub logs its URL.
+setsid "$H" serve --data "$work/hub" --tokens file --telegram-api "$tg_url" --listen 127.0.0.1:0 >"$work/hub.log" 2>&1 &
 pids+=($!)
-hub=http://127.0.0.1:$hub_port
-for _ in $(seq 1 100); do curl -fs "$hub/api/v1/version" >/dev/null && break; sleep 0.1; done
+hub=
+for _ in $(seq 1 100); do
+  hub=$(grep -oE 'url=http://127\.0\.0\.1:[0-9]+' "$work/hub.log" | head -n1 | cut -d= -f2) || true
+  [[ -n $hub ]] && curl -fs "$hub/api/v1/version" >/dev/null && break
+  sleep 0.1
+done
 curl -fs "$hub/api/v1/version" >/dev/null || { echo "the hub did not answer"; cat "$work/hub.log"; exit 1; }
 setsid "$H" replica --hub "$hub" --data "$work/oleg" --credentials "$work/oleg.credentials" >"$work/oleg.log" 2>&1 &
 pids+=($!)

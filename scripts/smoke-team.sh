@@ -40,12 +40,16 @@ read -r tg_url tg_token <tg.addr
 "$H" user add --data hub --email vera@example.com --name Vera --role admin <vera.password >/dev/null
 (umask 077 && printf 'oleg-password-1\n' >oleg.password && printf 'oleg@example.com\noleg-password-1\n' >oleg.credentials)
 "$H" user add --data hub --email oleg@example.com --name Oleg --role manager <oleg.password >/dev/null
-port=$(( (RANDOM % 2000) + 40000 ))
-setsid "$H" serve --data hub --tokens file --telegram-api "$tg_url" --listen "127.0.0.1:$port" >hub.log 2>&1 &
+# Port 0: the system picks a free port (a random one was once taken), and the hub logs its URL.
+setsid "$H" serve --data hub --tokens file --telegram-api "$tg_url" --listen 127.0.0.1:0 >hub.log 2>&1 &
 pids+=($!)
 disown
-hub=http://127.0.0.1:$port
-for _ in $(seq 1 100); do curl -fs "$hub/api/v1/version" >/dev/null && break; sleep 0.1; done
+hub=
+for _ in $(seq 1 100); do
+  hub=$(grep -oE 'url=http://127\.0\.0\.1:[0-9]+' hub.log | head -n1 | cut -d= -f2) || true
+  [[ -n $hub ]] && curl -fs "$hub/api/v1/version" >/dev/null && break
+  sleep 0.1
+done
 curl -fs "$hub/api/v1/version" >/dev/null || fail "the hub did not answer on $hub"
 "$H" demo --data desk --people 50 --messages 300 --seed 3 >/dev/null 2>&1
 # The second desktop: Oleg's, without a window.
