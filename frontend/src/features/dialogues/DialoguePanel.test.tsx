@@ -278,8 +278,12 @@ describe('DialogueListsSection', () => {
     let opts: DialogueOption[] = [{ id: 1, kind: 'reason', name: HOSTILE, position: 1 }];
     const saved: unknown[] = [];
     const deleted: number[] = [];
+    let reads = 0;
     window.go = fakeGo({
-      DialogueOptions: async () => opts,
+      DialogueOptions: async () => {
+        reads++;
+        return opts;
+      },
       SaveDialogueOption: async (o: DialogueOption) => {
         saved.push(o);
         const out = { ...o, id: o.id || 9, position: 1 };
@@ -309,5 +313,8 @@ describe('DialogueListsSection', () => {
     fireEvent.click(within(screen.getByTestId('dlg-list-type')).getByTestId('dlg-option-delete'));
     fireEvent.click(await screen.findByTestId('confirm-yes'));
     await waitFor(() => expect(deleted).toEqual([9]));
+    await waitFor(() => expect(within(screen.getByTestId('dlg-list-type')).queryAllByTestId('dlg-option')).toHaveLength(0));
+    // Each change showed what its call answered: the lists were read once, when the section opened.
+    expect(reads).toBe(1);
   });
 });

@@ -14,9 +14,15 @@ let inFlight: Promise<void> | null = null;
 // The change set the last refresh answered: every reader hears the same coalesced set, and the
 // first of them asks for all.
 let answered: { change: ChangeSet; done: Promise<void> } | null = null;
+// Each read and each answer of a change takes a number: a read that comes after a newer one, or
+// after a change's answer, is dropped.
+let generation = 0;
 
 function fetchOptions(): Promise<void> {
-  const p = dialoguesApi.DialogueOptions().then((opts) => optionsStore.set({ options: opts ?? [] }));
+  const mine = ++generation;
+  const p = dialoguesApi.DialogueOptions().then((opts) => {
+    if (mine === generation) optionsStore.set({ options: opts ?? [] });
+  });
   inFlight = p;
   const clear = () => {
     if (inFlight === p) inFlight = null;
@@ -35,11 +41,13 @@ function byListOrder(a: DialogueOption, b: DialogueOption): number {
 
 /** An entry as a save answered it: added or renamed in the window's copy. */
 export function optionSaved(o: DialogueOption): void {
+  generation++;
   optionsStore.set((s) => ({ options: [...(s.options ?? []).filter((x) => x.id !== o.id), o].sort(byListOrder) }));
 }
 
 /** An entry removed by a delete that succeeded. */
 export function optionDeleted(id: number): void {
+  generation++;
   optionsStore.set((s) => ({ options: (s.options ?? []).filter((x) => x.id !== id) }));
 }
 
@@ -67,6 +75,7 @@ export function useDialogueOptions(onError: (e: unknown) => void): DialogueOptio
 
 /** Forgets the lists (tests: each starts from a window that has asked nothing). */
 export function resetDialogueOptions(): void {
+  generation++;
   inFlight = null;
   answered = null;
   optionsStore.reset();
