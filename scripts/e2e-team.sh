@@ -13,51 +13,13 @@ cd "$(dirname "$0")/.."
 
 PORT=${E2E_TEAM_PORT:-34299}
 WAILS=(go run github.com/wailsapp/wails/v2/cmd/wails@v2.12.0)
-H=$PWD/build/bin/switchboard-hub
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill -TERM -- "-$p" 2>/dev/null || kill -TERM "$p" 2>/dev/null || true; done
-  sleep 1
-  for p in "${pids[@]}"; do kill -KILL -- "-$p" 2>/dev/null || kill -KILL "$p" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-go build -o "$work/faketelegram" ./backend/channel/fakeapi/faketelegram
-(
-  cd "$work"
-  setsid ./faketelegram --addr-file tg.addr --messages 2 --keep --timeout 30m >tg.log 2>&1 &
-  echo $! >tg.pid
-)
-pids+=("$(cat "$work/tg.pid")")
-for _ in $(seq 1 100); do [[ -s $work/tg.addr ]] && break; sleep 0.1; done
-read -r tg_url tg_token <"$work/tg.addr"
-(umask 077 && printf '%s' "$tg_token" >"$work/bot.token")
-"$H" channel add telegram --token-file "$work/bot.token" --api-url "$tg_url" --data "$work/hub" --tokens file >/dev/null
-(umask 077 && printf 'vera-password-1\n' >"$work/vera.password" && printf 'oleg-password-1\n' >"$work/oleg.password" &&
-  printf 'oleg@example.com\noleg-password-1\n' >"$work/oleg.credentials")
-"$H" user add --data "$work/hub" --email vera@example.com --name Vera --role admin <"$work/vera.password" >/dev/null
-"$H" user add --data "$work/hub" --email oleg@example.com --name Oleg --role manager <"$work/oleg.password" >/dev/null
-# Port 0: the system picks a free port, and the hub logs its URL.
-setsid "$H" serve --data "$work/hub" --tokens file --telegram-api "$tg_url" --listen 127.0.0.1:0 >"$work/hub.log" 2>&1 &
-pids+=($!)
-hub=
-for _ in $(seq 1 100); do
-  hub=$(grep -oE 'url=http://127\.0\.0\.1:[0-9]+' "$work/hub.log" | head -n1 | cut -d= -f2) || true
-  [[ -n $hub ]] && curl -fs "$hub/api/v1/version" >/dev/null && break
-  sleep 0.1
-done
-curl -fs "$hub/api/v1/version" >/dev/null || { echo "the hub did not answer"; cat "$work/hub.log"; exit 1; }
-setsid "$H" replica --hub "$hub" --data "$work/oleg" --credentials "$work/oleg.credentials" >"$work/oleg.log" 2>&1 &
-pids+=($!)
+# shellcheck source=scripts/hub-fixture.sh
+source scripts/hub-fixture.sh
+hub_fixture_start 30m || exit 1
 
 # Vera's data directory: a small solo inbox and what Settings → Team leaves after signing in:
 # the membership (the hub, the account; no secret) in its settings, the session in the keyring.
 "$H" demo --data "$work/vera" --people 20 --messages 100 --seed 3 >/dev/null 2>&1
-(umask 077 && curl -fs -X POST "$hub/api/v1/login" -H "Content-Type: application/json" \
-  -d '{"email":"vera@example.com","password":"vera-password-1"}' >"$work/vera.login")
-jq -c --arg hub "$hub" '{hubUrl: $hub, email: "vera@example.com", account: .account}' "$work/vera.login" >"$work/vera.membership"
 sqlite3 "$work/vera/switchboard.db" "INSERT OR REPLACE INTO settings (key, value) VALUES ('team_hub', CAST(readfile('$work/vera.membership') AS TEXT))"
 
 log=$work/wails-dev.log
@@ -82,11 +44,6 @@ E2E_SUITE=team E2E_URL="http://localhost:$PORT" E2E_HUB="$hub" E2E_HUB_BIN="$H" 
 if [[ $status -ne 0 ]]; then
   for f in wails-dev.log hub.log oleg.log tg.log; do echo "--- $f"; tail -n 40 "$work/$f"; done
 fi
-if grep -q "$tg_token" "$work/hub.log" "$work/oleg.log" "$log"; then echo "a token is in a log"; status=1; fi
-# Vera's hub session lives in the keyring only: not in a log, nor in either store of her desktop.
-session=$(jq -r .token "$work/vera.login")
-if grep -aqF "$session" "$work/hub.log" "$work/oleg.log" "$log" "$work/vera/switchboard.db" "$work/vera/team/switchboard.db"; then
-  echo "the hub session token is in a log or a store"
-  status=1
-fi
+# The bot's token and Vera's hub session live in keyrings only: in no log, in neither store of her desktop.
+hub_fixture_leak "$work/hub.log" "$work/oleg.log" "$log" "$work/vera/switchboard.db" "$work/vera/team/switchboard.db" && status=1
 exit $status

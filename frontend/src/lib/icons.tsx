@@ -175,3 +175,10 @@ export const IconBell = (p: P) => (
     <path {...stroke} d="M6 16V11a6 6 0 1 1 12 0v5l1.5 2h-15L6 16zM10 20a2 2 0 0 0 4 0" />
   </Svg>
 );
+
+/** A bar chart: the dialogues report. */
+export const IconReport = (p: P) => (
+  <Svg {...p}>
+    <path {...stroke} strokeWidth={1.8} d="M4 20h16M7 16v-5M12 16V6M17 16v-8" />
+  </Svg>
+);

@@ -1,5 +1,6 @@
 // The dialogue panel's two forms: create/edit (type, reasons, components, status, managers, all
-// picked from the admin's lists) and close (optionally with a one-tap rating request).
+// picked from the admin's lists) and close (optionally with a one-tap rating request). Each hands
+// onDone the dialogue its call answered.
 import { useState, type FormEvent } from 'react';
 import { Modal } from '../../lib/Modal';
 import { errorText } from '../../lib/errors';
@@ -53,7 +54,7 @@ export function DialogueForm({
   options: DialogueOption[];
   managers: Map<number, Manager>;
   me: Manager;
-  onDone: () => void;
+  onDone: (d: Dialogue) => void;
   onClose: () => void;
 }) {
   const { t, locale } = useWords(dialoguesWords);
@@ -75,9 +76,7 @@ export function DialogueForm({
     setError('');
     const input: DialogueInput = { type, reasons, components, status: initial ? '' : status, managers: picked };
     try {
-      if (initial) await dialoguesApi.EditDialogue(initial.id, input);
-      else await dialoguesApi.CreateDialogue(chatId, input);
-      onDone();
+      onDone(initial ? await dialoguesApi.EditDialogue(initial.id, input) : await dialoguesApi.CreateDialogue(chatId, input));
     } catch (err) {
       setError(errorText(err, locale));
       setBusy(false);
@@ -139,7 +138,7 @@ export function DialogueForm({
   );
 }
 
-export function CloseDialogueForm({ dialogue, onDone, onClose }: { dialogue: Dialogue; onDone: () => void; onClose: () => void }) {
+export function CloseDialogueForm({ dialogue, onDone, onClose }: { dialogue: Dialogue; onDone: (d: Dialogue) => void; onClose: () => void }) {
   const { t, locale } = useWords(dialoguesWords);
   const [ask, setAsk] = useState(true);
   const [text, setText] = useState(() => t('dlg.requestDefault'));
@@ -155,8 +154,7 @@ export function CloseDialogueForm({ dialogue, onDone, onClose }: { dialogue: Dia
     setBusy(true);
     setError('');
     try {
-      await dialoguesApi.CloseDialogue(dialogue.id, ask ? text : '');
-      onDone();
+      onDone(await dialoguesApi.CloseDialogue(dialogue.id, ask ? text : ''));
     } catch (err) {
       setError(errorText(err, locale));
       setBusy(false);

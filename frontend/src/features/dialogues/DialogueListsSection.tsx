@@ -1,9 +1,9 @@
 // Settings → Dialogues: the admin's lists of dialogue types, reasons and components. Each entry
 // can be added, renamed in place and removed; dialogues keep the names they already chose. On a
-// team hub's desktop they are the company's: a manager reads them, an admin changes them.
+// team hub's desktop they are the company's: a manager reads them, an admin changes them. They
+// are the window's one copy (optionsStore): a change here shows what its call answered.
 import { AdminOnlyNote } from '../settings/AdminOnlyNote';
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { useStoreChanges } from '../../lib/changes';
+import { useState, type FormEvent } from 'react';
 import { dialoguesApi } from '../../lib/dialoguesApi';
 import { errorText } from '../../lib/errors';
 import { useWords } from '../../lib/i18n';
@@ -12,6 +12,7 @@ import type { DialogueOption, DialogueOptionKind } from '../../lib/types';
 import { ConfirmDialog } from '../settings/Dialog';
 import { useCompanyReadOnly } from '../settings/useCompanyReadOnly';
 import { dialoguesWords, type DialoguesKey } from './dialogues-i18n';
+import { optionDeleted, optionSaved, useDialogueOptions } from './optionsStore';
 import './dialogues.css';
 
 const lists: { kind: DialogueOptionKind; title: DialoguesKey }[] = [
@@ -20,7 +21,7 @@ const lists: { kind: DialogueOptionKind; title: DialoguesKey }[] = [
   { kind: 'component', title: 'lists.component' },
 ];
 
-function OptionRow({ option, onSaved, onDelete }: { option: DialogueOption; onSaved: () => void; onDelete: () => void }) {
+function OptionRow({ option, onDelete }: { option: DialogueOption; onDelete: () => void }) {
   const { t, locale } = useWords(dialoguesWords);
   const { notify } = useToast();
   const [name, setName] = useState(option.name);
@@ -28,8 +29,7 @@ function OptionRow({ option, onSaved, onDelete }: { option: DialogueOption; onSa
   const rename = async (e: FormEvent) => {
     e.preventDefault();
     try {
-      await dialoguesApi.SaveDialogueOption({ id: option.id, kind: option.kind, name });
-      onSaved();
+      optionSaved(await dialoguesApi.SaveDialogueOption({ id: option.id, kind: option.kind, name }));
     } catch (err) {
       notify(errorText(err, locale), 'error');
     }
@@ -63,19 +63,7 @@ function ReadOnlyRow({ option }: { option: DialogueOption }) {
   );
 }
 
-function OptionList({
-  kind,
-  title,
-  items,
-  reload,
-  readOnly,
-}: {
-  kind: DialogueOptionKind;
-  title: DialoguesKey;
-  items: DialogueOption[];
-  reload: () => void;
-  readOnly: boolean;
-}) {
+function OptionList({ kind, title, items, readOnly }: { kind: DialogueOptionKind; title: DialoguesKey; items: DialogueOption[]; readOnly: boolean }) {
   const { t, locale } = useWords(dialoguesWords);
   const { notify } = useToast();
   const [name, setName] = useState('');
@@ -84,10 +72,9 @@ function OptionList({
   const add = async (e: FormEvent) => {
     e.preventDefault();
     try {
-      await dialoguesApi.SaveDialogueOption({ id: 0, kind, name });
+      optionSaved(await dialoguesApi.SaveDialogueOption({ id: 0, kind, name }));
       setName('');
       setError('');
-      reload();
     } catch (err) {
       setError(errorText(err, locale));
     }
@@ -100,11 +87,7 @@ function OptionList({
       ) : (
         <ul className="sb-set-list">
           {items.map((o) =>
-            readOnly ? (
-              <ReadOnlyRow key={o.id} option={o} />
-            ) : (
-              <OptionRow key={`${o.id}:${o.name}`} option={o} onSaved={reload} onDelete={() => setDeleting(o)} />
-            ),
+            readOnly ? <ReadOnlyRow key={o.id} option={o} /> : <OptionRow key={`${o.id}:${o.name}`} option={o} onDelete={() => setDeleting(o)} />,
           )}
         </ul>
       )}
@@ -136,8 +119,8 @@ function OptionList({
           onConfirm={async () => {
             try {
               await dialoguesApi.DeleteDialogueOption(deleting.id);
+              optionDeleted(deleting.id);
               setDeleting(null);
-              reload();
             } catch (err) {
               notify(errorText(err, locale), 'error');
             }
@@ -151,49 +134,26 @@ function OptionList({
 
 export function DialogueListsSection() {
   const { t, locale } = useWords(dialoguesWords);
-  const [items, setItems] = useState<DialogueOption[] | null>(null);
   const [error, setError] = useState('');
+  // A failed first read leaves the lists unknown: the section says why instead of "loading".
+  const items = useDialogueOptions((e) => setError(errorText(e, locale)));
   const readOnly = useCompanyReadOnly();
   const editable = readOnly === false; // unknown yet: neither the forms nor the note
-  const load = useCallback(async () => {
-    try {
-      setItems((await dialoguesApi.DialogueOptions()) ?? []);
-      setError('');
-    } catch (e) {
-      setItems([]);
-      setError(errorText(e, locale));
-    }
-  }, [locale]);
-  useEffect(() => {
-    void load();
-  }, [load]);
-  // Another desktop of the team (an admin's) may change them.
-  useStoreChanges((c) => {
-    if (c.kinds.has('dialogue_options.changed')) void load();
-  });
   return (
     <section className="sb-set-section" aria-labelledby="sb-set-dlg-h" data-testid="settings-dialogues" data-read-only={readOnly || undefined}>
       <h2 id="sb-set-dlg-h">{t('lists.title')}</h2>
       <p className="sb-set-intro">{t('lists.intro')}</p>
       {readOnly && <AdminOnlyNote testid="dlg-read-only" />}
-      {error && (
-        <p className="sb-set-error" role="alert">
-          {error}
-        </p>
-      )}
       {items === null ? (
-        <p className="sb-set-muted">{t('lists.loading')}</p>
+        error ? (
+          <p className="sb-set-error" role="alert">
+            {error}
+          </p>
+        ) : (
+          <p className="sb-set-muted">{t('lists.loading')}</p>
+        )
       ) : (
-        lists.map((l) => (
-          <OptionList
-            key={l.kind}
-            kind={l.kind}
-            title={l.title}
-            items={items.filter((o) => o.kind === l.kind)}
-            reload={() => void load()}
-            readOnly={!editable}
-          />
-        ))
+        lists.map((l) => <OptionList key={l.kind} kind={l.kind} title={l.title} items={items.filter((o) => o.kind === l.kind)} readOnly={!editable} />)
       )}
     </section>
   );

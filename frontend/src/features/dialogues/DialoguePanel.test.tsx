@@ -5,6 +5,7 @@ import type { Dialogue, DialogueInput, DialogueOption, Manager } from '../../lib
 import { fakeGo } from '../../test/bindings';
 import { DialoguePanel } from './DialoguePanel';
 import { DialogueListsSection } from './DialogueListsSection';
+import { resetDialogueOptions } from './optionsStore';
 
 const me: Manager = { id: 1, name: 'Anna Manager', avatarUrl: '', isMe: true };
 const managers = new Map([[1, me]]);
@@ -56,14 +57,17 @@ function dialogue(patch: Partial<Dialogue> = {}): Dialogue {
 
 /** A backend double holding the chat's dialogues; it records the calls the panel makes. */
 function backend(initial: Dialogue[]) {
-  const state = { dialogues: initial, calls: [] as [string, ...unknown[]][], loads: 0 };
+  const state = { dialogues: initial, calls: [] as [string, ...unknown[]][], loads: 0, optionLoads: 0 };
   const listeners: ((e: unknown) => void)[] = [];
   window.go = fakeGo({
     ChatDialogues: async () => {
       state.loads++;
       return state.dialogues;
     },
-    DialogueOptions: async () => options,
+    DialogueOptions: async () => {
+      state.optionLoads++;
+      return options;
+    },
     CreateDialogue: async (chatId: number, input: DialogueInput) => {
       state.calls.push(['CreateDialogue', chatId, input]);
       const d = dialogue({ type: input.type, reasons: input.reasons, components: input.components, status: input.status || 'open' });
@@ -96,17 +100,26 @@ function backend(initial: Dialogue[]) {
   return { state, emit: (e: unknown) => listeners.forEach((l) => l(e)) };
 }
 
-function renderPanel(locale: 'en' | 'ru' = 'en') {
-  return render(
+function panelOf(chatId: number, locale: 'en' | 'ru' = 'en') {
+  // Keyed by the chat, as the chat pane mounts it: a switch is a new panel.
+  return (
     <I18nProvider value={{ locale, t: makeT(locale) }}>
-      <DialoguePanel chatId={42} me={me} managers={managers} />
-    </I18nProvider>,
+      <DialoguePanel key={chatId} chatId={chatId} me={me} managers={managers} />
+    </I18nProvider>
   );
 }
+
+function renderPanel(locale: 'en' | 'ru' = 'en') {
+  return render(panelOf(42, locale));
+}
+
+/** Past the store's grouping of changes (50 ms) and the calls it starts. */
+const grouped = () => act(() => new Promise((r) => setTimeout(r, 120)));
 
 afterEach(() => {
   delete window.go;
   delete window.runtime;
+  resetDialogueOptions();
 });
 
 describe('DialoguePanel', () => {
@@ -158,7 +171,6 @@ describe('DialoguePanel', () => {
     // A change in another chat is not ours, nor a plain message in this one; a dialogue's is.
     // The store's changes come grouped after 50 ms: wait past that before asserting nothing came.
     const before = be.state.loads;
-    const grouped = () => act(() => new Promise((r) => setTimeout(r, 120)));
     await act(async () => be.emit({ seq: 3, kinds: ['dialogue.changed'], chatIds: [99], personIds: [] }));
     await grouped();
     await act(async () => be.emit({ seq: 3, kinds: ['message.new'], chatIds: [42], personIds: [] }));
@@ -182,6 +194,58 @@ describe('DialoguePanel', () => {
     fireEvent.change(screen.getByTestId('dialogue-status'), { target: { value: 'closed' } });
     expect(screen.getByTestId('dialogue-close-form')).toBeTruthy();
     expect(be.state.calls.map((c) => c[0])).toEqual(['RateClient', 'SetDialogueStatus']);
+  });
+});
+
+describe('DialoguePanel calls', () => {
+  it('asks the company’s lists once for every chat it shows, and takes an action’s answer instead of asking again', async () => {
+    const be = backend([dialogue()]);
+    const { rerender } = render(panelOf(42));
+    await screen.findByTestId('dialogue-rate-3');
+    for (const chat of [43, 42]) {
+      rerender(panelOf(chat));
+      await waitFor(() => expect(be.state.loads).toBe(chat === 43 ? 2 : 3));
+    }
+    await screen.findByTestId('dialogue-rate-3');
+    expect(be.state.optionLoads).toBe(1);
+
+    // An action shows what its call answered: the chat's dialogues are not asked again…
+    fireEvent.click(screen.getByTestId('dialogue-rate-3'));
+    await waitFor(() => expect(screen.getByTestId('dialogue-manager-rating').getAttribute('data-score')).toBe('3'));
+    fireEvent.change(screen.getByTestId('dialogue-status'), { target: { value: 'waiting' } });
+    await waitFor(() => expect(screen.getByTestId('dialogue-bar').getAttribute('data-status')).toBe('waiting'));
+    fireEvent.click(screen.getByTestId('dialogue-close'));
+    fireEvent.click(screen.getByTestId('dialogue-close-confirm'));
+    await waitFor(() => expect(screen.getByTestId('dialogue-bar').getAttribute('data-status')).toBe('closed'));
+    fireEvent.click(screen.getByTestId('dialogue-new'));
+    fireEvent.click(screen.getByTestId('dialogue-save'));
+    await waitFor(() => expect(screen.getByTestId('dialogue-bar').getAttribute('data-status')).toBe('open'));
+    await grouped();
+    expect(be.state.calls.map((c) => c[0])).toEqual(['RateClient', 'SetDialogueStatus', 'CloseDialogue', 'CreateDialogue']);
+    expect(be.state.loads).toBe(3);
+    // …until the store says the chat's dialogues changed: once for the whole burst of them.
+    for (let seq = 5; seq < 9; seq++) be.emit({ seq, kinds: ['dialogue.changed'], chatIds: [42], personIds: [] });
+    await grouped();
+    expect(be.state.loads).toBe(4);
+    expect(be.state.optionLoads).toBe(1);
+  });
+
+  it('asks the lists again when they change, once for the panel and Settings → Dialogues together', async () => {
+    const be = backend([dialogue()]);
+    render(
+      <>
+        {panelOf(42)}
+        <I18nProvider value={{ locale: 'en', t: makeT('en') }}>
+          <DialogueListsSection />
+        </I18nProvider>
+      </>,
+    );
+    await screen.findByTestId('dlg-list-type');
+    expect(be.state.optionLoads).toBe(1);
+    await act(async () => be.emit({ seq: 9, kinds: ['dialogue_options.changed'], chatIds: [], personIds: [] }));
+    await grouped();
+    expect(be.state.optionLoads).toBe(2);
+    expect(be.state.loads).toBe(1);
   });
 });
 
@@ -214,8 +278,12 @@ describe('DialogueListsSection', () => {
     let opts: DialogueOption[] = [{ id: 1, kind: 'reason', name: HOSTILE, position: 1 }];
     const saved: unknown[] = [];
     const deleted: number[] = [];
+    let reads = 0;
     window.go = fakeGo({
-      DialogueOptions: async () => opts,
+      DialogueOptions: async () => {
+        reads++;
+        return opts;
+      },
       SaveDialogueOption: async (o: DialogueOption) => {
         saved.push(o);
         const out = { ...o, id: o.id || 9, position: 1 };
@@ -245,5 +313,8 @@ describe('DialogueListsSection', () => {
     fireEvent.click(within(screen.getByTestId('dlg-list-type')).getByTestId('dlg-option-delete'));
     fireEvent.click(await screen.findByTestId('confirm-yes'));
     await waitFor(() => expect(deleted).toEqual([9]));
+    await waitFor(() => expect(within(screen.getByTestId('dlg-list-type')).queryAllByTestId('dlg-option')).toHaveLength(0));
+    // Each change showed what its call answered: the lists were read once, when the section opened.
+    expect(reads).toBe(1);
   });
 });

@@ -1,31 +1,21 @@
 // The dialogue bar above a chat's history: the chat's current dialogue in one compact line
 // (status, type, reasons, components, managers, both ratings of its current cycle) with its
-// actions, or a button to start one. It refetches when the store reports a change in this chat
-// (a client's tap arrives as one) or in the admin's lists.
+// actions, or a button to start one. It refetches the chat's dialogues when the store reports a
+// dialogue's change in this chat (a client's tap arrives as one); an action of its own shows the
+// dialogue the call answered. The admin's lists are the window's one copy (optionsStore).
 import { useCallback, useEffect, useState } from 'react';
 import { formatDateTime } from '../../lib/format';
 import { useWords } from '../../lib/i18n';
 import { useStoreChanges } from '../../lib/changes';
 import { dialoguesApi } from '../../lib/dialoguesApi';
 import { useReportError } from '../../lib/toast';
-import { dialogueStatuses, type Dialogue, type DialogueOption, type DialogueStatus, type Manager } from '../../lib/types';
+import { dialogueStatuses, type Dialogue, type DialogueStatus, type Manager } from '../../lib/types';
 import { dialoguesWords } from './dialogues-i18n';
 import { CloseDialogueForm, DialogueForm } from './DialogueForms';
-import { clientRatingState, currentCycle, currentDialogue } from './model';
+import { clientRatingState, currentCycle, currentDialogue, withDialogue } from './model';
+import { useDialogueOptions } from './optionsStore';
+import { STAR_OFF, STAR_ON, Stars } from './Stars';
 import './dialogues.css';
-
-function Stars({ score, testid }: { score: number; testid: string }) {
-  const { t } = useWords(dialoguesWords);
-  return (
-    <span className="dlg-stars" data-testid={testid} data-score={score} title={t('dlg.stars', { n: score })}>
-      <span aria-hidden="true">
-        {'★'.repeat(score)}
-        {'☆'.repeat(5 - score)}
-      </span>
-      <span className="dlg-stars-n">{t('dlg.stars', { n: score })}</span>
-    </span>
-  );
-}
 
 /** Every dialogue of the chat with each cycle's span and both ratings, newest dialogue first. */
 function DialogueHistory({ dialogues }: { dialogues: Dialogue[] }) {
@@ -67,15 +57,13 @@ export function DialoguePanel({ chatId, me, managers }: { chatId: number; me: Ma
   const { t } = useWords(dialoguesWords);
   const report = useReportError();
   const [dialogues, setDialogues] = useState<Dialogue[] | null>(null);
-  const [options, setOptions] = useState<DialogueOption[]>([]);
+  const options = useDialogueOptions(report) ?? [];
   const [form, setForm] = useState<'new' | 'edit' | 'close' | null>(null);
   const [showHistory, setShowHistory] = useState(false);
 
   const load = useCallback(async () => {
     try {
-      const [ds, opts] = await Promise.all([dialoguesApi.ChatDialogues(chatId), dialoguesApi.DialogueOptions()]);
-      setDialogues(ds ?? []);
-      setOptions(opts ?? []);
+      setDialogues((await dialoguesApi.ChatDialogues(chatId)) ?? []);
     } catch (e) {
       setDialogues([]);
       report(e);
@@ -89,17 +77,21 @@ export function DialoguePanel({ chatId, me, managers }: { chatId: number; me: Ma
   }, [load]);
 
   useStoreChanges((c) => {
-    // A message in this chat is not a dialogue's change: only dialogue.changed (and the
-    // admin's lists) reload the panel.
-    if ((c.kinds.has('dialogue.changed') && c.chatIds.has(chatId)) || c.kinds.has('dialogue_options.changed')) void load();
+    // A message in this chat is not a dialogue's change: only dialogue.changed reloads it.
+    if (c.kinds.has('dialogue.changed') && c.chatIds.has(chatId)) void load();
   });
 
-  const act = (p: Promise<unknown>) => {
-    p.then(() => load()).catch(report);
+  // The call's answer is the dialogue as it now is: shown at once, without asking again (the
+  // store's dialogue.changed that follows reloads once, and brings what others did meanwhile).
+  const took = (d: Dialogue) => {
+    if (d.chatId === chatId) setDialogues((ds) => withDialogue(ds ?? [], d));
   };
-  const done = () => {
+  const act = (p: Promise<Dialogue>) => {
+    p.then(took).catch(report);
+  };
+  const done = (d: Dialogue) => {
     setForm(null);
-    void load();
+    took(d);
   };
 
   if (dialogues === null) return <div className="dlg-bar" aria-busy="true" data-testid="dialogue-bar" />;
@@ -162,7 +154,7 @@ export function DialoguePanel({ chatId, me, managers }: { chatId: number; me: Ma
           <span className="dlg-rating" title={t('dlg.clientRating')}>
             <span className="dlg-rating-label">{t('dlg.clientRating')}:</span>{' '}
             {rating?.kind === 'rated' ? (
-              <Stars score={rating.score} testid="dialogue-client-rating" />
+              <Stars score={rating.score} words={t('dlg.stars', { n: rating.score })} testid="dialogue-client-rating" />
             ) : (
               <span className="dlg-muted" data-testid="dialogue-client-rating" data-score={0}>
                 {rating?.kind === 'asked' ? t('dlg.ratingAsked') : t('dlg.notRated')}
@@ -188,7 +180,7 @@ export function DialoguePanel({ chatId, me, managers }: { chatId: number; me: Ma
                 data-testid={`dialogue-rate-${n}`}
                 onClick={() => act(dialoguesApi.RateClient(d.id, n))}
               >
-                {(cycle?.managerRating ?? 0) >= n ? '★' : '☆'}
+                {(cycle?.managerRating ?? 0) >= n ? STAR_ON : STAR_OFF}
               </button>
             ))}
           </span>

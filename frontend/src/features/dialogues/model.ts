@@ -20,6 +20,11 @@ export function clientRatingState(d: Dialogue): { kind: 'rated'; score: number }
   return { kind: 'none' };
 }
 
+/** The chat's dialogues with d as a call answered it: in its place, or first when new (newest first). */
+export function withDialogue(ds: Dialogue[], d: Dialogue): Dialogue[] {
+  return ds.some((x) => x.id === d.id) ? ds.map((x) => (x.id === d.id ? d : x)) : [d, ...ds];
+}
+
 /** The names of one list, in the admin's order. */
 export function optionNames(opts: DialogueOption[], kind: DialogueOptionKind): string[] {
   return opts.filter((o) => o.kind === kind).map((o) => o.name);

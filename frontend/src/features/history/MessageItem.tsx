@@ -10,6 +10,7 @@ import { AttachmentView } from './Attachments';
 import { historyWords, reasonKey, type HistoryKey } from './history-i18n';
 import { useMenuPlacement } from './menuPlacement';
 import { AudioPlayer } from '../composer/AudioPlayer';
+import { Stars } from '../dialogues/Stars';
 import { mediaURL } from '../../lib/composeApi';
 import { failureText } from '../../lib/errors';
 
@@ -63,12 +64,8 @@ function IndicatorView({ ind }: { ind: Indicator }) {
           <>
             <div>
               <dt>{t('ind.score')}</dt>
-              <dd data-testid="ind-score" data-score={ind.score} aria-label={t('ind.scoreValue', { score: ind.score ?? 0 })}>
-                <span className="ind-stars" aria-hidden="true">
-                  {'★'.repeat(ind.score ?? 0)}
-                  {'☆'.repeat(Math.max(0, 5 - (ind.score ?? 0)))}
-                </span>{' '}
-                {t('ind.scoreValue', { score: ind.score ?? 0 })}
+              <dd>
+                <Stars score={ind.score ?? 0} words={t('ind.scoreValue', { score: ind.score ?? 0 })} testid="ind-score" />
               </dd>
             </div>
             <div>

@@ -4,7 +4,7 @@ import { I18nProvider, makeT } from '../../lib/i18n';
 import type { Presence } from '../../lib/presenceApi';
 import type { Locale, Manager } from '../../lib/types';
 import { fakeGo } from '../../test/bindings';
-import { localPresence, noteRecording, noteTyping, stopTyping, TYPING_LINGER_MS } from './localPresence';
+import { localPresence, noteRecording, noteTyping, resetLocalPresence, stopTyping, TYPING_LINGER_MS } from './localPresence';
 import { PresenceBar } from './PresenceBar';
 import { presenceWords } from './presence-i18n';
 import { presenceLines } from './presenceLine';
@@ -50,18 +50,21 @@ describe('PresenceBar', () => {
   const bob: Manager = { id: 3, name: 'Bob', avatarUrl: '', isMe: false };
   const managers = new Map([me, hostile, bob].map((m) => [m.id, m]));
   let told: [number, string][];
+  let toldAt: number[];
 
   beforeEach(() => {
     vi.useFakeTimers();
     told = [];
+    toldAt = [];
     window.go = fakeGo({
       SetPresence: (chatId: number, state: string) => {
         told.push([chatId, state]);
+        toldAt.push(Date.now());
         return Promise.resolve();
       },
       Presence: () => Promise.resolve([]),
     });
-    localPresence.reset();
+    resetLocalPresence();
     setPresenceForTest([]);
   });
   afterEach(() => {
@@ -99,6 +102,33 @@ describe('PresenceBar', () => {
     expect(screen.queryByTestId('presence-bar')).toBeNull();
     unmount();
     expect(told.at(-1)).toEqual([5, 'idle']);
+  });
+
+  it('writes the store and tells Go when typing starts and ends, not on every keystroke, and the line stays while the keys come', () => {
+    renderBar();
+    let writes = 0;
+    const off = localPresence.subscribe(() => writes++);
+    const started = told.length;
+    // Ten seconds of typing, a key every 150 ms.
+    for (let t = 0; t < 10_000; t += 150) {
+      act(() => noteTyping(5));
+      act(() => vi.advanceTimersByTime(150));
+      expect(screen.getByTestId('presence-line').textContent).toBe('You are typing…');
+    }
+    expect(writes).toBe(1);
+    const pings = toldAt.slice(started);
+    expect(told.slice(started).every(([chat, state]) => chat === 5 && state === 'typing')).toBe(true);
+    // Typing lasts 6 s at the hub: a ping every 2 s keeps it, and none comes sooner.
+    expect(pings.length).toBe(6);
+    for (let i = 1; i < pings.length; i++) expect(pings[i]! - pings[i - 1]!).toBeGreaterThanOrEqual(2000);
+    // The keys stop: the line stays for TYPING_LINGER_MS after the last one, then goes, with one write.
+    act(() => vi.advanceTimersByTime(TYPING_LINGER_MS - 150 - 1));
+    expect(screen.getByTestId('presence-line').textContent).toBe('You are typing…');
+    act(() => vi.advanceTimersByTime(1));
+    expect(screen.queryByTestId('presence-bar')).toBeNull();
+    expect(writes).toBe(2);
+    expect(told.at(-1)).toEqual([5, 'viewing']);
+    off();
   });
 
   it('tells Go idle while the window is hidden, and viewing again when it is shown', () => {

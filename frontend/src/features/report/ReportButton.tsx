@@ -1,6 +1,7 @@
 // The header's report button: opens the dialogues report, which is loaded when first opened.
 import { Suspense, lazy, useState } from 'react';
 import { useWords } from '../../lib/i18n';
+import { IconReport } from '../../lib/icons';
 import { reportWords } from './report-i18n';
 
 const ReportScreen = lazy(() => import('./ReportScreen').then((m) => ({ default: m.ReportScreen })));
@@ -11,10 +12,7 @@ export function ReportButton() {
   return (
     <>
       <button type="button" className="icon-btn" aria-label={t('report.open')} title={t('report.open')} onClick={() => setOpen(true)} data-testid="open-report">
-        <svg width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" aria-hidden="true">
-          <path d="M4 20h16" />
-          <path d="M7 16v-5M12 16V6M17 16v-8" />
-        </svg>
+        <IconReport size={18} />
       </button>
       {open && (
         <Suspense fallback={null}>

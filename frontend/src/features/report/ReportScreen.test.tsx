@@ -1,4 +1,4 @@
-import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { I18nProvider, makeT } from '../../lib/i18n';
 import type { DialoguesReport, ReportGroupBy, ReportLine } from '../../lib/reportApi';
@@ -173,5 +173,40 @@ describe('ReportScreen', () => {
     renderScreen('en', true);
     expect((await screen.findByTestId('report-empty')).textContent).toBe('No dialogues were opened in this period.');
     expect(screen.queryByTestId('report-chart')).toBeNull();
+  });
+
+  it('is loading from a click until the report asked for comes, and a failed one ends it too', async () => {
+    const pending: Array<{ q: { from: number; to: number; groupBy: ReportGroupBy }; answer: (r: DialoguesReport) => void; fail: (e: unknown) => void }> = [];
+    window.go = fakeGo({
+      DialoguesReport: (q: { from: number; to: number; groupBy: ReportGroupBy }) =>
+        new Promise<DialoguesReport>((answer, fail) => pending.push({ q, answer, fail })),
+    });
+    render(
+      <I18nProvider value={{ locale: 'en', t: makeT('en') }}>
+        <ToastProvider>
+          <ReportScreen onClose={() => undefined} now={now} />
+        </ToastProvider>
+      </I18nProvider>,
+    );
+    expect(screen.getByText('Loading…')).toBeTruthy();
+    const first = pending.shift()!;
+    await act(async () => first.answer({ ...first.q, lines: [anna], total }));
+    const table = screen.getByTestId('report-table');
+    expect(table.getAttribute('data-loading')).toBe('false');
+    // Another period: the last report stays on screen, marked as loading, until its own comes.
+    fireEvent.click(screen.getByTestId('report-period-30d'));
+    expect(screen.getByTestId('report-table').getAttribute('data-loading')).toBe('true');
+    await waitFor(() => expect(pending).toHaveLength(1));
+    const second = pending.shift()!;
+    await act(async () => second.answer({ ...second.q, lines: [anna, nobody], total }));
+    expect(screen.getByTestId('report-table').getAttribute('data-loading')).toBe('false');
+    expect(screen.getAllByTestId('report-row')).toHaveLength(2);
+    // A failure ends the loading: the toast says why and the last report stays.
+    fireEvent.click(screen.getByTestId('report-period-7d'));
+    expect(screen.getByTestId('report-table').getAttribute('data-loading')).toBe('true');
+    await waitFor(() => expect(pending).toHaveLength(1));
+    await act(async () => pending.shift()!.fail({ code: 'db_busy' }));
+    await waitFor(() => expect(screen.getByTestId('report-table').getAttribute('data-loading')).toBe('false'));
+    expect(screen.getAllByTestId('report-row')).toHaveLength(2);
   });
 });

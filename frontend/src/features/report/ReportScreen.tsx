@@ -31,28 +31,30 @@ export function ReportScreen({ onClose, now }: Props) {
   const [custom, setCustom] = useState(() => ({ from: dayInput(clock - 6 * 86_400_000), to: dayInput(clock) }));
   const [groupBy, setGroupBy] = useState<ReportGroupBy>('manager');
   const [metric, setMetric] = useState<ChartMetric>('cycles');
-  const [report, setReport] = useState<DialoguesReport | null>(null);
-  const [loading, setLoading] = useState(false);
-  // The period the report on screen is for: until the new one comes, the table says it is
-  // loading (a click on another period renders before the effect that fetches it runs).
-  const [reportFor, setReportFor] = useState('');
+  // The last report that came and what it was asked for (the period and the grouping). The
+  // screen is loading while that is not what is asked now: a click on another period renders
+  // before the effect that fetches it runs. A failed request ends it too (the toast says why;
+  // the last report stays).
+  const [answer, setAnswer] = useState<{ asked: string; report: DialoguesReport | null }>({ asked: '', report: null });
   const [saved, setSaved] = useState('');
   const range = useMemo(() => periodRange(period, clock, custom), [period, clock, custom]);
+  const asked = range ? `${range.from}:${range.to}:${groupBy}` : '';
+  const loading = asked !== '' && answer.asked !== asked;
+  const report = answer.report;
 
   useEffect(() => {
     if (!range) return;
     let live = true;
-    setLoading(true);
+    const key = `${range.from}:${range.to}:${groupBy}`;
     setSaved('');
     reportApi
       .DialoguesReport({ from: range.from, to: range.to, groupBy })
-      .then((r) => {
+      .then((r) => live && setAnswer({ asked: key, report: r }))
+      .catch((e) => {
         if (!live) return;
-        setReport(r);
-        setReportFor(`${range.from}:${range.to}`);
-      })
-      .catch((e) => live && reportError(e))
-      .finally(() => live && setLoading(false));
+        setAnswer((a) => ({ asked: key, report: a.report }));
+        reportError(e);
+      });
     return () => {
       live = false;
     };
@@ -157,7 +159,7 @@ export function ReportScreen({ onClose, now }: Props) {
       )}
       {range && shown && lines.length > 0 && (
         <>
-          <table className="report-table" data-testid="report-table" data-loading={loading || reportFor !== `${range.from}:${range.to}` ? 'true' : 'false'}>
+          <table className="report-table" data-testid="report-table" data-loading={loading ? 'true' : 'false'}>
             <thead>
               <tr>
                 <th scope="col">{t(`report.by.${groupBy}`)}</th>

@@ -14,6 +14,8 @@ import { CompanySection } from './CompanySection';
 import { LeadLinksSection } from './LeadLinksSection';
 import { TemplatesSection } from './TemplatesSection';
 import { useChannels, type ChannelsState } from './useChannels';
+import { resetTeamStatus } from './teamStatus';
+import { resetDialogueOptions } from '../dialogues/optionsStore';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
 
@@ -89,6 +91,8 @@ afterEach(() => {
   cleanup();
   delete window.go;
   delete window.runtime;
+  resetTeamStatus();
+  resetDialogueOptions();
 });
 
 describe('company settings on a team desktop', () => {

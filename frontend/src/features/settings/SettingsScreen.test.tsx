@@ -9,6 +9,9 @@ import type { ChannelView, LeadLinkView, Template } from '../../lib/settingsApi'
 import { SettingsScreen, type SettingsSectionId } from './SettingsScreen';
 import { setValue } from '../../test/fields';
 import { fakeGo } from '../../test/bindings';
+import { resetTeamStatus } from './teamStatus';
+import type { TeamStatus } from '../../lib/teamApi';
+import { resetDialogueOptions } from '../dialogues/optionsStore';
 
 const BAD = '123456:BAD-token-never-shown';
 const GOOD = '654321:GOOD-token-never-shown';
@@ -27,6 +30,8 @@ interface Fake {
   webhookSet: boolean;
   emit: (name: string, data: unknown) => void;
   clipboard: string[];
+  /** Team.TeamStatus's answer; none: an app without the Team service (solo). */
+  team: TeamStatus | null;
 }
 
 function install(): Fake {
@@ -40,6 +45,7 @@ function install(): Fake {
     warning: '',
     webhookSet: false,
     clipboard: [],
+    team: null,
     emit: (name, data) => {
       for (const cb of listeners.get(name) ?? []) cb(data);
     },
@@ -47,6 +53,7 @@ function install(): Fake {
   const reject = (code: string, message: string) => Promise.reject({ code, message });
   const impl: Record<string, (...a: never[]) => Promise<unknown>> = {
     SettingsChannels: async () => fake.channels,
+    TeamStatus: async () => fake.team ?? reject('not_available', 'TeamStatus'),
     KeyringStatus: async () => fake.keyring,
     CheckTelegramToken: async (token: string) => {
       if (token !== GOOD) return reject('token_rejected', 'telegram getMe: Unauthorized');
@@ -141,6 +148,8 @@ afterEach(() => {
   cleanup();
   delete window.go;
   delete window.runtime;
+  resetTeamStatus();
+  resetDialogueOptions();
 });
 
 describe('Channels', () => {
@@ -301,7 +310,7 @@ describe('Company → Read all messages', () => {
   it('does nothing on cancel and needs the word typed before it marks everything read', async () => {
     const onAllRead = vi.fn();
     render(<Harness section="company" onAllRead={onAllRead} />);
-    fireEvent.click(screen.getByTestId('read-all'));
+    fireEvent.click(await screen.findByTestId('read-all'));
     const dialog = screen.getByTestId('read-all-dialog');
     expect(dialog.textContent).toMatch(/cannot be undone/);
     fireEvent.click(within(dialog).getByTestId('read-all-cancel'));
@@ -415,11 +424,47 @@ describe('Esc', () => {
   it('closes the innermost dialog first, then Settings', async () => {
     const onClose = vi.fn();
     render(<Harness section="company" onClose={onClose} />);
-    fireEvent.click(screen.getByTestId('read-all'));
+    fireEvent.click(await screen.findByTestId('read-all'));
     fireEvent.keyDown(screen.getByTestId('read-all-input'), { key: 'Escape' });
     expect(screen.queryByTestId('read-all-dialog')).toBeNull();
     expect(onClose).not.toHaveBeenCalled();
     fireEvent.keyDown(document.body, { key: 'Escape' });
     expect(onClose).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('Team status', () => {
+  const account = { id: 2, name: 'Anna', avatarUrl: '', email: 'anna@example.com', disabled: false, createdAt: 0, updatedAt: 0 };
+  const member = (role: 'admin' | 'manager'): TeamStatus => ({
+    mode: 'connected',
+    hubUrl: 'https://hub.example.com',
+    email: 'anna@example.com',
+    account: { ...account, role },
+    problem: '',
+  });
+  const replica = (state: string, lastError = '', pending = 0) =>
+    act(() => fake.emit('replica:status', { state, pending, seq: 1, done: 0, total: 0, lastError }));
+
+  it('is read once for every section opened, and again when the replica’s connection changes', async () => {
+    fake.team = member('admin');
+    render(<Harness section="company" />);
+    await screen.findByTestId('read-all');
+    for (const s of ['channels', 'leadLinks', 'templates', 'dialogues', 'preferences', 'company'] as const) {
+      fireEvent.click(screen.getByTestId(`settings-nav-${s}`));
+    }
+    await screen.findByTestId('read-all');
+    expect(called(fake, 'TeamStatus')).toHaveLength(1);
+
+    // The hub made Anna a manager; her desktop reconnects: the section she has open says so.
+    fake.team = member('manager');
+    replica('online', '', 3);
+    expect(called(fake, 'TeamStatus')).toHaveLength(2);
+    expect(await screen.findByTestId('company-read-only')).toBeTruthy();
+    expect(screen.queryByTestId('read-all')).toBeNull();
+    // Only a change of state or error: the queue's count going down asks nothing.
+    replica('online', '', 1);
+    replica('online', '', 0);
+    replica('offline', 'hub_unreachable');
+    expect(called(fake, 'TeamStatus')).toHaveLength(3);
   });
 });

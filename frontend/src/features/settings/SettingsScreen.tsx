@@ -13,6 +13,7 @@ import { TeamSection } from './TeamSection';
 import { TemplatesSection } from './TemplatesSection';
 import { useTeamT, type TeamKey } from './team-i18n';
 import { useSettingsT, type SettingsKey } from './settings-i18n';
+import { useTeamStatusFollowed } from './teamStatus';
 import { useChannels } from './useChannels';
 import './settings.css';
 
@@ -45,6 +46,8 @@ export function SettingsScreen({ onClose, theme, onLocale, onTheme, onAllRead, i
   const { t: tt } = useTeamT();
   const [section, setSection] = useState<SettingsSectionId>(initialSection);
   const channels = useChannels();
+  // One read of the team membership for every section opened here (teamStatus.ts).
+  useTeamStatusFollowed();
   const rootRef = useRef<HTMLDivElement>(null);
 
   const closeRef = useRef(onClose);

@@ -9,6 +9,7 @@ import type { HubAccount, HubSession, NewHubUser, TeamStatus } from '../../lib/t
 import { fakeGo } from '../../test/bindings';
 import { setValue } from '../../test/fields';
 import { TeamSection } from './TeamSection';
+import { resetTeamStatus } from './teamStatus';
 
 const HUB = 'https://hub.example.com';
 const HOSTILE = '<img src=x onerror=alert(1)>Анна';
@@ -126,7 +127,9 @@ beforeEach(() => {
   fake = install();
 });
 afterEach(() => {
+  cleanup();
   delete window.go;
+  resetTeamStatus();
 });
 
 describe('Settings → Team, solo', () => {

@@ -2,12 +2,13 @@
 // form; connected shows the hub, who is signed in and "Leave the hub"; an admin also manages the
 // company's accounts (TeamUsers). The password goes to Go and the hub only; the session token
 // never reaches the UI. Every text from the hub (names, e-mails) renders as text.
-import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { teamApi, type TeamStatus } from '../../lib/teamApi';
 import { Dialog } from './Dialog';
 import { TeamUsers } from './TeamUsers';
 import { useTeamT, type TeamT } from './team-i18n';
 import { useSettingsT } from './settings-i18n';
+import { publishTeamStatus, refreshTeamStatus, useTeamStatus } from './teamStatus';
 import { useBusyCall } from './useBusyCall';
 import { useSettingsError } from './useSettingsError';
 import { errorCodeText } from '../../lib/errors';
@@ -20,7 +21,7 @@ export function TeamSection() {
   const { t, locale } = useTeamT();
   const { t: ts } = useSettingsT();
   const errText = useSettingsError();
-  const [status, setStatus] = useState<TeamStatus | null>(null);
+  const { status, error: readError, fresh } = useTeamStatus();
   const [checking, setChecking] = useState(false);
   const [error, setError] = useState('');
   const [notice, setNotice] = useState('');
@@ -33,40 +34,35 @@ export function TeamSection() {
     [],
   );
 
-  // What this desktop keeps first (at once), then the hub's own answer.
-  const load = useCallback(async () => {
-    try {
-      const st = await teamApi.Status();
-      if (!alive.current) return;
-      setStatus(st);
-      if (st.mode !== 'connected') return;
-      setChecking(true);
-      const checked = await teamApi.Check();
-      if (alive.current) setStatus(checked);
-    } catch (e) {
-      if (alive.current) setError(errText(e));
-    } finally {
-      if (alive.current) setChecking(false);
-    }
-  }, [errText]);
-
+  // What this desktop keeps comes first (the Settings screen's read), then the hub's own
+  // answer, asked once per opening of the section.
+  const checked = useRef(false);
   useEffect(() => {
-    void load();
-  }, [load]);
+    if (!fresh || checked.current) return;
+    checked.current = true;
+    if (status?.mode !== 'connected') return;
+    setChecking(true);
+    teamApi
+      .Check()
+      .then(publishTeamStatus)
+      .catch((e) => alive.current && setError(errText(e)))
+      .finally(() => alive.current && setChecking(false));
+  }, [fresh, status, errText]);
 
   const connected = (st: TeamStatus) => {
     setError('');
     setNotice('');
-    setStatus(st);
+    publishTeamStatus(st);
   };
+  const shownError = error || (readError ? errText(readError) : '');
 
   return (
     <section className="sb-set-section" aria-labelledby="sb-set-team-h" data-testid="settings-team" data-mode={status?.mode ?? ''}>
       <h2 id="sb-set-team-h">{t('nav.team')}</h2>
       <p className="sb-set-hint">{t('team.intro')}</p>
-      {error && (
+      {shownError && (
         <p className="sb-set-error" role="alert">
-          {error}
+          {shownError}
         </p>
       )}
       {notice && (
@@ -86,7 +82,7 @@ export function TeamSection() {
         </div>
       )}
       {status === null ? (
-        !error && <p className="sb-set-muted">{ts('settings.loading')}</p>
+        !shownError && <p className="sb-set-muted">{ts('settings.loading')}</p>
       ) : status.mode === 'solo' ? (
         <div className="sb-set-card" data-testid="team-connect-card">
           <h3>{t('team.connectTitle')}</h3>
@@ -140,8 +136,8 @@ export function TeamSection() {
           onLeft={() => {
             setLeaving(false);
             setNotice(t('team.left'));
-            setStatus({ ...status, mode: 'solo', problem: '' });
-            void load();
+            publishTeamStatus({ ...status, mode: 'solo', problem: '' });
+            refreshTeamStatus();
           }}
         />
       )}

@@ -5,28 +5,13 @@
 // read-only: the one manager of a solo desktop is its admin.
 //
 // undefined until this desktop's membership is known: a section then offers neither its forms
-// nor the read-only note, so neither flashes. The last answer is kept for the next section
-// opened, and asked again each time (connecting or leaving changes it).
-import { useEffect, useState } from 'react';
-import { teamApi } from '../../lib/teamApi';
-
-let lastKnown: boolean | undefined;
+// nor the read-only note, so neither flashes. The membership is the Settings screen's one read
+// (teamStatus.ts), kept for its next opening.
+import { useTeamStatus } from './teamStatus';
 
 export function useCompanyReadOnly(): boolean | undefined {
-  const [readOnly, setReadOnly] = useState<boolean | undefined>(lastKnown);
-  useEffect(() => {
-    let alive = true;
-    const known = (v: boolean) => {
-      lastKnown = v;
-      if (alive) setReadOnly(v);
-    };
-    teamApi
-      .Status()
-      .then((st) => known(st.mode === 'connected' && st.account?.role !== 'admin'))
-      .catch(() => known(false));
-    return () => {
-      alive = false;
-    };
-  }, []);
-  return readOnly;
+  const { status, error } = useTeamStatus();
+  if (error) return false;
+  if (!status) return undefined;
+  return status.mode === 'connected' && status.account?.role !== 'admin';
 }
