@@ -57,11 +57,7 @@ WHERE excluded.updated_at >= manager_drafts.updated_at`,
 		if n, _ := res.RowsAffected(); n == 0 {
 			return nil // a newer draft is kept: nothing changed
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO events (kind, person_id, chat_id, message_id, manager_id, at)
-VALUES (?, ?, ?, 0, ?, ?)`, core.EventDraftChanged, personID, d.ChatID, managerID, now.UnixMilli()); err != nil {
-			return fmt.Errorf("append event %s: %w", core.EventDraftChanged, err)
-		}
-		return nil
+		return appendAddressed(ctx, tx, core.EventDraftChanged, personID, d.ChatID, 0, now.UnixMilli(), managerID)
 	})
 	if err != nil {
 		return fmt.Errorf("store: save draft of chat %d for manager %d: %w", d.ChatID, managerID, err)

@@ -612,13 +612,7 @@ ON CONFLICT (id) DO UPDATE SET `+updateCols(messageRowCols), m); err != nil {
 	if err := json.Unmarshal([]byte(m.Mentions), &mentions); err != nil {
 		return fmt.Errorf("note %d mentions: %w", m.ID, err)
 	}
-	for _, mid := range mentions {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO events (kind, person_id, chat_id, message_id, manager_id, at)
-VALUES (?, ?, ?, ?, ?, ?)`, core.EventNoteMention, personID, m.ChatID, m.ID, mid, at); err != nil {
-			return fmt.Errorf("store: append event %s: %w", core.EventNoteMention, err)
-		}
-	}
-	return nil
+	return appendAddressed(ctx, tx, core.EventNoteMention, personID, m.ChatID, m.ID, at, mentions...)
 }
 
 func applyGone(ctx context.Context, tx *sqlx.Tx, g core.GoneRows, at int64) error {
