@@ -143,8 +143,8 @@ func logsSince(evs []core.Event) int64 {
 	return max(1, since-logClockSlack)
 }
 
-// chatsAndPeople reads the chats, their people and channels into rs, and which
-// of the asked-for chats and people are gone.
+// chatsAndPeople reads the chats, the chats of the people, their people and channels into rs,
+// and which of the asked-for chats and people are gone.
 func (s *Store) chatsAndPeople(ctx context.Context, tx *sqlx.Tx, rs *core.RowSet, chats idSet, people idSet) error {
 	// A person's event brings the person's chats: a merge moves chats to the person kept and
 	// logs only the two people, and a replica must re-home those chats before it deletes the
@@ -159,29 +159,32 @@ func (s *Store) chatsAndPeople(ctx context.Context, tx *sqlx.Tx, rs *core.RowSet
 	if err := selectIn(ctx, tx, &rs.Chats, `SELECT `+chatRowCols+` FROM chats WHERE id IN (?)`, chats.ids); err != nil {
 		return err
 	}
-	rs.Gone.Chats = missingIDs(chats.ids, rs.Chats, func(c core.ChatRow) int64 { return c.ID })
+	rs.Gone.Chats = missingIDs(chats.ids, rs.Chats, chatRowID)
 	var channels idSet
 	for _, c := range rs.Chats {
 		people.add(c.PersonID)
 		channels.add(c.ChannelID)
 	}
-	chatIDs := make([]int64, len(rs.Chats))
-	for i, c := range rs.Chats {
-		chatIDs[i] = c.ID
-	}
 	var err error
-	if rs.Dialogues, err = dialoguesOfChats(ctx, tx, chatIDs); err != nil {
+	if rs.Dialogues, err = dialoguesOfChats(ctx, tx, idsOf(rs.Chats, chatRowID)); err != nil {
 		return err
 	}
-	if err := selectIn(ctx, tx, &rs.People, `SELECT `+personRowCols+` FROM people WHERE id IN (?)`, people.ids); err != nil {
+	// People rs holds already (a snapshot page's) are not read again.
+	held := make(map[int64]bool, len(rs.People))
+	for _, p := range rs.People {
+		held[p.ID] = true
+	}
+	var unread []int64
+	for _, id := range people.ids {
+		if !held[id] {
+			unread = append(unread, id)
+		}
+	}
+	if err := selectIn(ctx, tx, &rs.People, `SELECT `+personRowCols+` FROM people WHERE id IN (?)`, unread); err != nil {
 		return err
 	}
-	rs.Gone.People = missingIDs(people.ids, rs.People, func(p core.PersonRow) int64 { return p.ID })
-	found := make([]int64, len(rs.People))
-	for i, p := range rs.People {
-		found[i] = p.ID
-	}
-	if err := selectIn(ctx, tx, &rs.Tasks, `SELECT `+taskRowCols+` FROM tasks WHERE person_id IN (?)`, found); err != nil {
+	rs.Gone.People = missingIDs(people.ids, rs.People, personRowID)
+	if err := selectIn(ctx, tx, &rs.Tasks, `SELECT `+taskRowCols+` FROM tasks WHERE person_id IN (?)`, idsOf(rs.People, personRowID)); err != nil {
 		return err
 	}
 	// The managers the rows name (a task's assignee, a chat's owner) come along: one added at
@@ -289,6 +292,18 @@ func (s *idSet) add(id int64) {
 	s.ids = append(s.ids, id)
 }
 
+func chatRowID(c core.ChatRow) int64     { return c.ID }
+func personRowID(p core.PersonRow) int64 { return p.ID }
+
+// idsOf is the id of each row.
+func idsOf[T any](rows []T, id func(T) int64) []int64 {
+	out := make([]int64, len(rows))
+	for i, r := range rows {
+		out[i] = id(r)
+	}
+	return out
+}
+
 func missingIDs[T any](asked []int64, found []T, id func(T) int64) []int64 {
 	have := make(map[int64]bool, len(found))
 	for _, f := range found {
@@ -327,34 +342,26 @@ func (s *Store) SnapshotPage(ctx context.Context, after int64, people, perChat i
 			rs.People = rs.People[:people]
 			next = rs.People[people-1].ID
 		}
-		ids := make([]int64, len(rs.People))
-		for i, p := range rs.People {
-			ids[i] = p.ID
-		}
-		var chats idSet
-		var found []core.ChatRow
-		if err := selectIn(ctx, tx, &found, `SELECT id FROM chats WHERE person_id IN (?)`, ids); err != nil {
-			return err
-		}
-		for _, c := range found {
-			chats.add(c.ID)
+		var page idSet
+		for _, p := range rs.People {
+			page.add(p.ID)
 		}
 		channelsFirst := rs.Channels
 		rs.Channels = nil
-		if err := s.chatsAndPeople(ctx, tx, &rs, chats, idSet{}); err != nil {
+		// The page's people are read: chatsAndPeople adds their chats and what those name.
+		if err := s.chatsAndPeople(ctx, tx, &rs, idSet{}, page); err != nil {
 			return err
 		}
 		if after == 0 {
 			rs.Channels = channelsFirst
 		}
-		rs.People = rs.People[:len(ids)] // chatsAndPeople re-read the same people; keep one copy
 		var err error
 		if rs.Logs, err = logsOf(ctx, tx, rs.People, 0); err != nil {
 			return err
 		}
 		return selectIn(ctx, tx, &rs.Messages, `SELECT `+messageRowCols+` FROM (
   SELECT m.*, ROW_NUMBER() OVER (PARTITION BY chat_id ORDER BY created_at DESC, id DESC) AS rn
-  FROM messages m WHERE chat_id IN (?)) WHERE rn <= `+fmt.Sprint(perChat), chats.ids)
+  FROM messages m WHERE chat_id IN (?)) WHERE rn <= `+fmt.Sprint(perChat), idsOf(rs.Chats, chatRowID))
 	})
 	if err != nil {
 		return core.RowSet{}, 0, fmt.Errorf("store: snapshot page after %d: %w", after, err)
