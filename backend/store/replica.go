@@ -221,38 +221,99 @@ func containsManager(ms []core.Manager, id int64) bool {
 // staleDue is how long past its due time a task first heard of counts as old news.
 const staleDue = 10 * time.Minute
 
-// applyTasks makes the tasks of each person in people the hub's: a person's row travels with all
-// of their tasks (chatsAndPeople), so a task of theirs not listed was deleted at the hub. A
-// person whose tasks changed logs task.changed (the card and the Important tab follow).
-func applyTasks(ctx context.Context, tx *sqlx.Tx, people []core.PersonRow, tasks []core.Task, at int64) error {
-	listed := map[int64][]int64{}
-	changed := map[int64]bool{}
-	for _, t := range tasks {
-		var known bool
-		if err := tx.GetContext(ctx, &known, `SELECT EXISTS (SELECT 1 FROM tasks WHERE id = ?)`, t.ID); err != nil {
-			return err
-		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO tasks (`+taskRowCols+`) VALUES (?, ?, ?, ?, ?, ?, ?)
+// applyTasks* upsert a snapshot's or a feed batch's tasks in one statement per chunk (padding
+// rows, whose id is NULL, are dropped), returning the person of each task that changed. Every
+// column is NOT NULL, so a row value's <> says "changed" in both dialects (PostgreSQL has no
+// row IS NOT row).
+const (
+	applyTasksHead = `INSERT INTO tasks (` + taskRowCols + `)
+SELECT column1, column2, column3, column4, column5, column6, column7 FROM (VALUES `
+	applyTasksRow  = `(?, ?, ?, ?, ?, ?, ?)`
+	applyTasksTail = `) WHERE column1 IS NOT NULL
 ON CONFLICT (id) DO UPDATE SET person_id = excluded.person_id, assignee_id = excluded.assignee_id, title = excluded.title,
   due_at = excluded.due_at, done = excluded.done, done_at = excluded.done_at
 WHERE (tasks.person_id, tasks.assignee_id, tasks.title, tasks.due_at, tasks.done, tasks.done_at)
-  IS NOT (excluded.person_id, excluded.assignee_id, excluded.title, excluded.due_at, excluded.done, excluded.done_at)`,
-			t.ID, t.PersonID, t.AssigneeID, t.Title, t.DueAt, t.Done, t.DoneAt)
-		if err != nil {
-			return fmt.Errorf("task %d: %w", t.ID, err)
+  <> (excluded.person_id, excluded.assignee_id, excluded.title, excluded.due_at, excluded.done, excluded.done_at)
+RETURNING person_id`
+	// A task first heard of long past its due time: its alert counts as given.
+	applyTaskAlertsHead = `INSERT INTO task_alerts (task_id, due_at) SELECT column1, column2 FROM (VALUES `
+	applyTaskAlertsRow  = `(?, ?)`
+	applyTaskAlertsTail = `) WHERE column1 IS NOT NULL ON CONFLICT DO NOTHING`
+)
+
+// paddedRows runs one padded multi-row statement (rowsSQL) per chunk of n rows: row(i) gives the
+// arguments of row i, and each chunk is padded with rows of NULLs up to a multiple of padRows,
+// which the statement's tail drops (see padRows: a few statement texts, not one per count).
+// scan, when set, reads what the statement returns.
+func paddedRows(ctx context.Context, tx *sqlx.Tx, head, row, tail string, n, width int, args func(i int) []any, scan func(*sql.Rows) error) error {
+	return inChunks(n, func(lo, hi int) error {
+		rows := padded(hi - lo)
+		all := make([]any, 0, rows*width)
+		for i := lo; i < hi; i++ {
+			all = append(all, args(i)...)
 		}
-		if n, _ := res.RowsAffected(); n > 0 {
-			changed[t.PersonID] = true
+		q := rowsSQL(head, row, tail, rows)
+		if scan == nil {
+			_, err := tx.ExecContext(ctx, q, padArgs(all, nil)...)
+			return err
 		}
+		return queryEach(ctx, tx, q, padArgs(all, nil), scan)
+	})
+}
+
+// applyTasks makes the tasks of each person in people the hub's: a person's row travels with all
+// of their tasks (chatsAndPeople), so a task of theirs not listed was deleted at the hub. A
+// person whose tasks changed logs task.changed (the card and the Important tab follow). The
+// tasks go in a few statements, not several per task: a snapshot brings every task at once.
+func applyTasks(ctx context.Context, tx *sqlx.Tx, people []core.PersonRow, tasks []core.Task, at int64) error {
+	// One row per id (the last): PostgreSQL refuses an upsert that touches a row twice.
+	byID := make(map[int64]int, len(tasks))
+	var unique []core.Task
+	for _, t := range tasks {
+		if i, ok := byID[t.ID]; ok {
+			unique[i] = t
+			continue
+		}
+		byID[t.ID] = len(unique)
+		unique = append(unique, t)
+	}
+	tasks = unique
+	taskIDs := make([]int64, len(tasks))
+	for i, t := range tasks {
+		taskIDs[i] = t.ID
+	}
+	var knownIDs []int64
+	if err := selectIn(ctx, tx, &knownIDs, `SELECT id FROM tasks WHERE id IN (?)`, taskIDs); err != nil {
+		return fmt.Errorf("tasks held: %w", err)
+	}
+	known := make(map[int64]bool, len(knownIDs))
+	for _, id := range knownIDs {
+		known[id] = true
+	}
+	changed := map[int64]bool{}
+	err := paddedRows(ctx, tx, applyTasksHead, applyTasksRow, applyTasksTail, len(tasks), 7, func(i int) []any {
+		t := tasks[i]
+		return []any{t.ID, t.PersonID, t.AssigneeID, t.Title, t.DueAt, t.Done, t.DoneAt}
+	}, intoSet(changed))
+	if err != nil {
+		return fmt.Errorf("tasks: %w", err)
+	}
+	// A task this desktop first hears of long past its due time (a snapshot of old tasks) is
+	// not news: it does not raise a notification, as migration 0013 decided for old tasks.
+	// One due now, just made by a colleague, does.
+	var stale []core.Task
+	listed := map[int64][]int64{}
+	for _, t := range tasks {
 		listed[t.PersonID] = append(listed[t.PersonID], t.ID)
-		// A task this desktop first hears of long past its due time (a snapshot of old tasks) is
-		// not news: it does not raise a notification, as migration 0013 decided for old tasks.
-		// One due now, just made by a colleague, does.
-		if !known && !t.Done && t.DueAt <= at-staleDue.Milliseconds() {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO task_alerts (task_id, due_at) VALUES (?, ?) ON CONFLICT DO NOTHING`, t.ID, t.DueAt); err != nil {
-				return err
-			}
+		if !known[t.ID] && !t.Done && t.DueAt <= at-staleDue.Milliseconds() {
+			stale = append(stale, t)
 		}
+	}
+	err = paddedRows(ctx, tx, applyTaskAlertsHead, applyTaskAlertsRow, applyTaskAlertsTail, len(stale), 2, func(i int) []any {
+		return []any{stale[i].ID, stale[i].DueAt}
+	}, nil)
+	if err != nil {
+		return fmt.Errorf("task alerts: %w", err)
 	}
 	for _, p := range people {
 		q, args := `DELETE FROM tasks WHERE person_id = ?`, []any{p.ID}
