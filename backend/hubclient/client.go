@@ -122,6 +122,17 @@ func New(rawURL string) (*Client, error) {
 	}, nil
 }
 
+// Over is a client of a hub address the caller has checked itself, through the caller's HTTP
+// client (its TLS roots and timeouts): the replica asks the hub's version with it, so a hub is
+// judged by the same rules whoever asks.
+func Over(base string, hc *http.Client) (*Client, error) {
+	u, err := url.Parse(strings.TrimRight(base, "/"))
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return nil, &Error{Code: CodeBadURL, Err: err}
+	}
+	return &Client{base: u, http: hc, UserAgent: "Switchboard desktop"}, nil
+}
+
 // ParseURL checks a hub address typed by a person and returns it in canonical form (no path,
 // query or fragment; a trailing slash dropped).
 func ParseURL(raw string) (*url.URL, error) {
