@@ -19,6 +19,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"switchboard/backend/loopback"
 )
 
 // APIVersion is the hub API this client speaks; the hub's GET /api/v1/version must answer it.
@@ -142,18 +144,10 @@ func ParseURL(raw string) (*url.URL, error) {
 		u.RawQuery != "" || u.Fragment != "" || strings.Trim(u.Path, "/") != "" {
 		return nil, &Error{Code: CodeBadURL}
 	}
-	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+	if u.Scheme == "http" && !loopback.Host(u.Hostname()) {
 		return nil, &Error{Code: CodeInsecureURL}
 	}
 	return &url.URL{Scheme: u.Scheme, Host: u.Host}, nil
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // URL is the hub's address in canonical form.
