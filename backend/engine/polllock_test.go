@@ -10,7 +10,6 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"switchboard/backend/channel/fakeapi"
-	"switchboard/backend/core"
 	"switchboard/backend/engine"
 	"switchboard/backend/store"
 	"switchboard/backend/store/testpg"
@@ -50,27 +49,10 @@ func TestPollLockIsTakenWithinTheRetryOnceReleased(t *testing.T) {
 		t.Fatalf("the other instance takes the lock: %v %v", held, err)
 	}
 
-	st, err := store.OpenPostgres(ctx, dsn, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
 	var polls atomic.Int32
 	asked := &refusals{}
-	eng, err := engine.New(engine.Config{Store: st, MinBackoff: 20 * time.Millisecond, MaxBackoff: 50 * time.Millisecond,
-		Logger: slog.New(asked),
-		OnStatus: func(s core.ChannelStatus) {
-			if s.State == core.StatePolling {
-				polls.Add(1)
-			}
-		}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := eng.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	defer eng.Stop()
+	eng, st := startPGEngine(t, dsn, slog.New(asked), &polls)
+	defer func() { eng.Stop(); st.Close() }()
 	if _, err := eng.Inbox.AddTelegramChannel(ctx, fake.Token(), fake.URL()); err != nil {
 		t.Fatal(err)
 	}
