@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -15,6 +14,7 @@ import (
 	"unicode"
 
 	"switchboard/backend/core"
+	"switchboard/backend/loopback"
 )
 
 // Connector is one messenger account (a Telegram bot or a VK community) with its token.
@@ -134,16 +134,8 @@ func CheckAPIURL(raw string) error {
 	if err != nil || u.Host == "" || u.User != nil || (u.Scheme != "https" && u.Scheme != "http") {
 		return fmt.Errorf("Bot API server address %q is not an http(s) URL", raw)
 	}
-	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+	if u.Scheme == "http" && !loopback.Host(u.Hostname()) {
 		return fmt.Errorf("Bot API server address %q is plain http:// to another machine, which would send the bot's token unencrypted; use https://", raw)
 	}
 	return nil
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

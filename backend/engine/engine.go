@@ -61,6 +61,11 @@ type Config struct {
 	Logger         *slog.Logger
 	// MinBackoff/MaxBackoff override the retry delays (tests).
 	MinBackoff, MaxBackoff time.Duration
+	// SyncEvery is how often the pollers are matched to the channels table, picking up channels
+	// another process added or removed (the hub's --sync); 0: never, on SQLite. On PostgreSQL
+	// they are matched at least every pollLockRetry whatever it says: that is also how a lost
+	// poll lock is taken again.
+	SyncEvery time.Duration
 	// Replica, when set, makes this engine a replica of a team hub: HubURL and a session Token
 	// (or Email and Password), OnStatus for "offline — N changes waiting". Its Store, Logger
 	// and backoffs are filled from this Config.
@@ -81,14 +86,18 @@ type Engine struct {
 	// stopDue ends the due-task watcher; dueDone closes when it has.
 	stopDue context.CancelFunc
 	dueDone chan struct{}
-	// stopWake ends the goroutine that wakes the outbox for other hub instances' writes.
-	stopWake context.CancelFunc
-	wakeDone chan struct{}
-	log      *slog.Logger
+	// stopSync ends the channel loop (startSyncing); syncDone closes when it has.
+	stopSync context.CancelFunc
+	syncDone chan struct{}
+	// syncEvery is Config.SyncEvery.
+	syncEvery time.Duration
+	log       *slog.Logger
 }
 
 // pollLockRetry is how often a hub on PostgreSQL asks again for the poll locks of channels
-// nobody here polls (as the outbox does, every outboxLockRetry).
+// nobody here polls (as the outbox does, every outboxLockRetry): a channel whose lock was lost
+// (PostgreSQL restarted, or the polling instance died) is polled again within it, by whichever
+// instance asks first, in an engine with or without a SyncEvery.
 var pollLockRetry = 2 * time.Second
 
 // New composes the engine over cfg.Store. Nothing runs until Start.
@@ -111,7 +120,7 @@ func New(cfg Config) (*Engine, error) {
 	if cfg.CacheDir == "" {
 		cfg.CacheDir = filepath.Join(filepath.Dir(cfg.Store.Path()), "media")
 	}
-	e := &Engine{Store: cfg.Store, Inbox: ib, log: cfg.Logger}
+	e := &Engine{Store: cfg.Store, Inbox: ib, syncEvery: cfg.SyncEvery, log: cfg.Logger}
 	if e.log == nil {
 		e.log = slog.Default()
 	}
@@ -196,32 +205,7 @@ func (e *Engine) Start(ctx context.Context) error {
 			return err
 		}
 		e.channels.Outbox.Start()
-		if grew := e.Store.LogGrew(); grew != nil {
-			// Several hub instances on one PostgreSQL: a send through another instance's API
-			// queues an outbox row this one may have to deliver, and nothing here kicked it.
-			// And a channel whose poll lock was lost (PostgreSQL restarted, or the polling
-			// instance died) is taken again here within pollLockRetry, as the outbox is, not
-			// only at the hub's next --sync (10 s by default): until then nobody polls the bot.
-			wakeCtx, cancel := context.WithCancel(ctx)
-			e.stopWake, e.wakeDone = cancel, make(chan struct{})
-			go func() {
-				defer close(e.wakeDone)
-				retake := time.NewTicker(pollLockRetry)
-				defer retake.Stop()
-				for {
-					select {
-					case <-wakeCtx.Done():
-						return
-					case <-grew:
-						e.channels.Outbox.Kick()
-					case <-retake.C:
-						if err := e.channels.Supervisor.Sync(wakeCtx); err != nil && wakeCtx.Err() == nil {
-							e.log.Warn("channel sync", "err", err)
-						}
-					}
-				}
-			}()
-		}
+		e.startSyncing(ctx)
 	}
 	if e.Notifier != nil {
 		// A task of this desktop's manager that becomes due raises one notification.
@@ -236,6 +220,40 @@ func (e *Engine) Start(ctx context.Context) error {
 	return nil
 }
 
+// startSyncing runs the engine's one channel loop, when it has one (see Config.SyncEvery): it
+// matches the pollers to the channels table every SyncEvery, at least every pollLockRetry on
+// PostgreSQL, and there also kicks the outbox whenever the event log grows: several hub instances
+// on one PostgreSQL, and a send through another instance's API queues an outbox row this one may
+// have to deliver, which nothing here kicked.
+func (e *Engine) startSyncing(ctx context.Context) {
+	every, grew := e.syncEvery, e.Store.LogGrew() // grew: nil on SQLite, where nothing else writes
+	if grew != nil && (every <= 0 || every > pollLockRetry) {
+		every = pollLockRetry
+	}
+	if every <= 0 {
+		return
+	}
+	syncCtx, cancel := context.WithCancel(ctx)
+	e.stopSync, e.syncDone = cancel, make(chan struct{})
+	go func() {
+		defer close(e.syncDone)
+		tick := time.NewTicker(every)
+		defer tick.Stop()
+		for {
+			select {
+			case <-syncCtx.Done():
+				return
+			case <-grew:
+				e.channels.Outbox.Kick()
+			case <-tick.C:
+				if err := e.channels.Supervisor.Sync(syncCtx); err != nil && syncCtx.Err() == nil {
+					e.log.Warn("channel sync", "err", err)
+				}
+			}
+		}
+	}()
+}
+
 // Stop stops the pollers and the outbox worker and waits for their goroutines.
 func (e *Engine) Stop() {
 	if e.stopDue != nil {
@@ -247,10 +265,10 @@ func (e *Engine) Stop() {
 		e.replica.Stop()
 		return
 	}
-	if e.stopWake != nil {
-		e.stopWake()
-		<-e.wakeDone
-		e.stopWake = nil
+	if e.stopSync != nil {
+		e.stopSync()
+		<-e.syncDone
+		e.stopSync = nil
 	}
 	e.channels.Outbox.Stop()
 	e.channels.Supervisor.Stop()

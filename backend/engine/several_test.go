@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"log/slog"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -24,25 +25,7 @@ func TestTwoEnginesOnOnePostgresShareOneBot(t *testing.T) {
 	keyring.MockInit()
 	ctx := context.Background()
 	fake := fakeapi.NewTelegram(t)
-	start := func(polls *atomic.Int32) (*engine.Engine, *store.Store) {
-		st, err := store.OpenPostgres(ctx, dsn, t.TempDir())
-		if err != nil {
-			t.Fatal(err)
-		}
-		eng, err := engine.New(engine.Config{Store: st, MinBackoff: 20 * time.Millisecond, MaxBackoff: 50 * time.Millisecond,
-			OnStatus: func(s core.ChannelStatus) {
-				if s.State == core.StatePolling {
-					polls.Add(1)
-				}
-			}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := eng.Start(ctx); err != nil {
-			t.Fatal(err)
-		}
-		return eng, st
-	}
+	start := func(polls *atomic.Int32) (*engine.Engine, *store.Store) { return startPGEngine(t, dsn, nil, polls) }
 	var pollsA, pollsB atomic.Int32
 	engA, stA := start(&pollsA)
 	stopA := func() { engA.Stop(); stA.Close() }
@@ -114,4 +97,29 @@ func TestTwoEnginesOnOnePostgresShareOneBot(t *testing.T) {
 		}
 		return false
 	})
+}
+
+// startPGEngine opens a store on dsn and starts an engine over it (logging to logger, when set)
+// that counts in polls the times a channel starts polling. The caller stops and closes them.
+func startPGEngine(t *testing.T, dsn string, logger *slog.Logger, polls *atomic.Int32) (*engine.Engine, *store.Store) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.OpenPostgres(ctx, dsn, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := engine.New(engine.Config{Store: st, MinBackoff: 20 * time.Millisecond, MaxBackoff: 50 * time.Millisecond,
+		Logger: logger,
+		OnStatus: func(s core.ChannelStatus) {
+			if s.State == core.StatePolling {
+				polls.Add(1)
+			}
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := eng.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return eng, st
 }

@@ -8,8 +8,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"strings"
 	"time"
+
+	"switchboard/backend/loopback"
 )
 
 // ListenConfig is where and how the API listens.
@@ -43,7 +44,8 @@ func Listen(cfg ListenConfig) (net.Listener, error) {
 			return nil, fmt.Errorf("hub: TLS certificate: %w", err)
 		}
 		tlsConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
-	} else if !IsLoopback(host) && !cfg.AllowInsecure {
+	} else if !loopback.Host(host) && !cfg.AllowInsecure {
+		// An empty host (":8080") listens on every interface: not loopback either.
 		return nil, ErrInsecureListen
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
@@ -54,16 +56,6 @@ func Listen(cfg ListenConfig) (net.Listener, error) {
 		ln = tls.NewListener(ln, tlsConfig)
 	}
 	return ln, nil
-}
-
-// IsLoopback reports whether a listen host reaches only this machine: "localhost" or a loopback
-// IP. An empty host (":8080") listens on every interface, so it is not.
-func IsLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(strings.Trim(host, "[]"))
-	return ip != nil && ip.IsLoopback()
 }
 
 // Serve answers the API on ln until ctx ends, then stops accepting, lets requests in flight

@@ -104,6 +104,36 @@ func TestPresenceUpdatesAreRateLimitedPerSocket(t *testing.T) {
 	}
 }
 
+// What a desktop sends is checked before anyone hears it: junk, an unknown state and a chat the
+// hub does not have reach nobody. Each update is applied synchronously, so "nothing was passed
+// on" is read right after it, and the valid update at the end shows the witness hears what does
+// pass.
+func TestPresenceUpdatesOfJunkAndUnknownChatsReachNobody(t *testing.T) {
+	h := newTestHub(t, "sqlite")
+	s := h.srv
+	s.presence.rememberChat(7) // a chat of the hub's (without an inbox, no other chat exists)
+	witness := s.presence.join(2)
+	if f, ok := witness.take(h.clock.Now()); !ok || !f.Full || len(f.Entries) != 0 {
+		t.Fatalf("first frame %+v %v, want full and empty", f, ok)
+	}
+	sender := s.presence.join(1)
+	for _, junk := range []string{
+		`{`,
+		`{"type":"presence","chatId":7,"state":"typing","text":"x"}`,
+		`{"type":"presence","chatId":987654,"state":"typing"}`,
+		`{"type":"presence","chatId":7,"state":"yelling"}`,
+	} {
+		s.presenceUpdate(sender, []byte(junk))
+		if f, ok := witness.take(h.clock.Now()); ok {
+			t.Fatalf("%s reached another socket as %+v", junk, f)
+		}
+	}
+	s.presenceUpdate(sender, []byte(`{"type":"presence","chatId":7,"state":"typing"}`))
+	if f, ok := witness.take(h.clock.Now()); !ok || len(f.Entries) != 1 || f.Entries[0].ChatID != 7 || f.Entries[0].ManagerID != 1 {
+		t.Fatalf("a valid update after the junk: %+v %v", f, ok)
+	}
+}
+
 // Desktops on the long-poll fallback: one polled socket per session, the whole picture on asking,
 // nothing queued for them, and forgotten once unused for longer than any TTL.
 func TestPolledPresence(t *testing.T) {

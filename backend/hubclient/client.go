@@ -19,6 +19,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"switchboard/backend/loopback"
 )
 
 // APIVersion is the hub API this client speaks; the hub's GET /api/v1/version must answer it.
@@ -122,6 +124,17 @@ func New(rawURL string) (*Client, error) {
 	}, nil
 }
 
+// Over is a client of a hub address the caller has checked itself, through the caller's HTTP
+// client (its TLS roots and timeouts): the replica asks the hub's version with it, so a hub is
+// judged by the same rules whoever asks.
+func Over(base string, hc *http.Client) (*Client, error) {
+	u, err := url.Parse(strings.TrimRight(base, "/"))
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return nil, &Error{Code: CodeBadURL, Err: err}
+	}
+	return &Client{base: u, http: hc, UserAgent: "Switchboard desktop"}, nil
+}
+
 // ParseURL checks a hub address typed by a person and returns it in canonical form (no path,
 // query or fragment; a trailing slash dropped).
 func ParseURL(raw string) (*url.URL, error) {
@@ -131,18 +144,10 @@ func ParseURL(raw string) (*url.URL, error) {
 		u.RawQuery != "" || u.Fragment != "" || strings.Trim(u.Path, "/") != "" {
 		return nil, &Error{Code: CodeBadURL}
 	}
-	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+	if u.Scheme == "http" && !loopback.Host(u.Hostname()) {
 		return nil, &Error{Code: CodeInsecureURL}
 	}
 	return &url.URL{Scheme: u.Scheme, Host: u.Host}, nil
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // URL is the hub's address in canonical form.

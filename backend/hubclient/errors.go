@@ -131,14 +131,24 @@ func TransportError(err error) *Error {
 	return &Error{Code: CodeUnreachable, Err: err}
 }
 
+// AnswerCode is the client's code for a hub's error answer (its HTTP status and its own code):
+// the code the account calls word, CodeServerError for any other failure of the hub, and "" for
+// a refusal this package does not word (the sync API's own codes, which the caller keeps).
+func AnswerCode(status int, code string) string {
+	if c, ok := apiCodes[code]; ok {
+		return c
+	}
+	if status >= 500 {
+		return CodeServerError
+	}
+	return ""
+}
+
 // answerError turns a hub's error answer into an Error. status is the HTTP status; code and
 // params are the hub's {code, params} (code "" when the body was not one).
 func answerError(status int, code string, params map[string]any, retryHeader string) *Error {
-	mapped, known := apiCodes[code]
-	if !known {
-		if status >= 500 {
-			return &Error{Code: CodeServerError, Detail: strconv.Itoa(status), Err: fmt.Errorf("HTTP %d", status)}
-		}
+	mapped := AnswerCode(status, code)
+	if mapped == "" {
 		return &Error{Code: CodeNotAHub, Detail: strconv.Itoa(status), Err: fmt.Errorf("HTTP %d without a hub error code", status)}
 	}
 	e := &Error{Code: mapped, Err: fmt.Errorf("HTTP %d %s", status, code)}

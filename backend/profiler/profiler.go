@@ -4,7 +4,8 @@
 // (a build of the app with the pprof tag, make bench's BENCH_MEM_DUMP). Loopback only: a profile
 // shows memory contents' shapes and timings nobody outside the machine should read. An
 // environment variable rather than a flag, so every subcommand has it and no command's flags
-// change.
+// change. Of ours it imports only backend/loopback, a leaf of the standard library, so a
+// pprof-tag desktop build links nothing of the hub for it.
 package profiler
 
 import (
@@ -13,7 +14,8 @@ import (
 	"net/http"
 	"net/http/pprof"
 	"os"
-	"strings"
+
+	"switchboard/backend/loopback"
 )
 
 // EnvVar names the address to serve on.
@@ -28,7 +30,7 @@ func ServeFromEnv(program string) {
 		return
 	}
 	host, _, err := net.SplitHostPort(addr)
-	if err != nil || !loopback(host) {
+	if err != nil || !loopback.Host(host) {
 		fmt.Fprintf(os.Stderr, "%s: %s=%q is not a loopback host:port; no profiler\n", program, EnvVar, addr)
 		return
 	}
@@ -43,13 +45,4 @@ func ServeFromEnv(program string) {
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	fmt.Fprintf(os.Stderr, "level=INFO msg=pprof url=http://%s\n", ln.Addr())
 	go http.Serve(ln, mux)
-}
-
-// loopback: the address stays on this machine.
-func loopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(strings.Trim(host, "[]"))
-	return ip != nil && ip.IsLoopback()
 }

@@ -33,9 +33,9 @@ var errSignedOut = errors.New("replica: signed out")
 // codeDiskFull: this computer's disk is full (the inbox's code for store.ErrDiskFull).
 const codeDiskFull = "disk_full"
 
-// code is what the status shows for err: the hub's code, a hub of another version or not a hub
-// (hubclient's codes), a full disk here or at the hub, or why the hub could not be reached:
-// hub_tls for a certificate or an http/https mix-up, hub_unreachable for the rest. The UI words
+// code is what the status shows for err: hubclient's code for the hub's answer (its own codes
+// for the sync API's refusals), a full disk here, or why the hub could not be reached: hub_tls
+// for a certificate or an http/https mix-up, hub_unreachable for the rest. The UI words
 // hubclient's codes.
 func code(err error) string {
 	var ce *hubclient.Error
@@ -44,13 +44,11 @@ func code(err error) string {
 	}
 	var he *hubError
 	if errors.As(err, &he) {
-		if he.Code == "disk_full" {
-			return hubclient.CodeDiskFull // the hub's disk, worded apart from this computer's
-		}
-		if he.Code == "internal" {
-			// The hub failed (its PostgreSQL restarting, say): worded as the hub's error, not
-			// as this app's ("restart Switchboard" would be the wrong advice).
-			return hubclient.CodeServerError
+		// A full disk at the hub is hub_disk_full, worded apart from this computer's; a hub that
+		// failed (its PostgreSQL restarting, say) is the hub's error, not this app's ("restart
+		// Switchboard" would be the wrong advice).
+		if c := hubclient.AnswerCode(he.Status, he.Code); c != "" {
+			return c
 		}
 		return he.Code
 	}
@@ -58,35 +56,9 @@ func code(err error) string {
 		return codeDiskFull
 	}
 	if errors.Is(err, errSignedOut) {
-		return "unauthorized"
+		return hubclient.CodeSessionEnded
 	}
 	return hubclient.TransportError(err).Code
-}
-
-// checkVersion asks the hub what it is (no session needed) and refuses a hub of another API
-// version, or a server that is not a hub, with hubclient's codes: the replica would misread it.
-func (r *Replica) checkVersion(ctx context.Context) error {
-	_, b, err := r.send(ctx, http.MethodGet, "/api/v1/version", "", nil, nil)
-	var he *hubError
-	switch {
-	case errors.As(err, &he) && he.Status == http.StatusUnauthorized:
-		// A hub from before the version route answers every unknown path with 401.
-		return &hubclient.Error{Code: hubclient.CodeOtherVersion, Err: err}
-	case errors.As(err, &he) && he.Status == http.StatusBadRequest && bytes.Contains(b, []byte("HTTP request to an HTTPS server")):
-		// Go's HTTPS server answers plain HTTP so: the address says http:// where the hub speaks https://.
-		return &hubclient.Error{Code: hubclient.CodeTLS, Err: err}
-	case errors.As(err, &he) && he.Status >= 500:
-		return &hubclient.Error{Code: hubclient.CodeServerError, Detail: strconv.Itoa(he.Status), Err: err}
-	case errors.As(err, &he):
-		return &hubclient.Error{Code: hubclient.CodeNotAHub, Err: err}
-	case err != nil:
-		return err
-	}
-	var v hubclient.HubVersion
-	if err := json.Unmarshal(b, &v); err != nil {
-		return &hubclient.Error{Code: hubclient.CodeNotAHub, Err: err}
-	}
-	return hubclient.CheckVersion(v)
 }
 
 // unauthorized says whether err means the session is not (or no longer) valid.

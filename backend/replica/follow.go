@@ -12,6 +12,7 @@ import (
 	"github.com/coder/websocket"
 
 	"switchboard/backend/core"
+	"switchboard/backend/hubclient"
 	"switchboard/backend/teamwire"
 )
 
@@ -35,7 +36,7 @@ func (r *Replica) follow(ctx context.Context) {
 			continue
 		}
 		state := StateOffline
-		if c := code(err); c == "unauthorized" || c == "login_failed" {
+		if c := code(err); c == hubclient.CodeSessionEnded || c == hubclient.CodeLoginFailed {
 			state = StateSignedOut // the app asks for the password again; retries go on slowly
 		}
 		r.log.Info("replica: feed interrupted", "err", err)
@@ -52,7 +53,10 @@ func (r *Replica) followOnce(ctx context.Context, b *backoff) error {
 	// sleep) still takes one round trip before the feed; a hub of another version explains
 	// whatever else failed, so its error comes first.
 	version := make(chan error, 1)
-	go func() { version <- r.checkVersion(ctx) }()
+	go func() {
+		_, err := r.hub.Version(ctx)
+		version <- err
+	}()
 	me, err := r.whoAmI(ctx)
 	if verr := <-version; verr != nil {
 		return verr

@@ -24,6 +24,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"switchboard/backend/hubclient"
 	"switchboard/backend/store"
 )
 
@@ -93,6 +94,8 @@ type Replica struct {
 	cfg Config
 	st  *store.Store
 	log *slog.Logger
+	// hub asks the hub's version as the desktop's sign-in does (hubclient's rules and codes).
+	hub *hubclient.Client
 	// directKeys numbers the mutations posted at once (PostNow): seeded with the start time in
 	// ns so a later run's keys are new to the hub too, then counted, so two posts on one clock
 	// reading never share a key (the hub would answer the second with the first's result).
@@ -134,6 +137,10 @@ func New(cfg Config) (*Replica, error) {
 		// Its own connection pool: Wake closes it, which must not touch anyone else's.
 		cfg.HTTPClient = &http.Client{Timeout: 60 * time.Second, Transport: http.DefaultTransport.(*http.Transport).Clone()}
 	}
+	hub, err := hubclient.Over(cfg.HubURL, cfg.HTTPClient)
+	if err != nil {
+		return nil, fmt.Errorf("replica: hub URL %q: %w", cfg.HubURL, err)
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
@@ -161,7 +168,7 @@ func New(cfg Config) (*Replica, error) {
 			return nil, err
 		}
 	}
-	r := &Replica{cfg: cfg, st: cfg.Store, log: cfg.Logger, clientID: client, token: cfg.Token,
+	r := &Replica{cfg: cfg, st: cfg.Store, log: cfg.Logger, hub: hub, clientID: client, token: cfg.Token,
 		wake: make(chan struct{}, 1), kickUp: make(chan struct{}, 1), stop: func() {}}
 	r.directKeys.Store(time.Now().UnixNano())
 	if v, ok, err := cfg.Store.Setting(ctx, keyMe); err == nil && ok {

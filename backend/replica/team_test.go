@@ -22,6 +22,7 @@ import (
 	"switchboard/backend/core"
 	"switchboard/backend/engine"
 	"switchboard/backend/hub"
+	"switchboard/backend/hubclient"
 	"switchboard/backend/inbox"
 	"switchboard/backend/replica"
 	"switchboard/backend/store"
@@ -567,7 +568,7 @@ func TestDisabledManagersReplicaIsCutOff(t *testing.T) {
 	}
 	waitFor(t, "Bob's replica signed out", 10*time.Second, func() bool {
 		st, _ := b.eng.ReplicaStatus()
-		return st.State == replica.StateSignedOut && st.LastError == "login_failed"
+		return st.State == replica.StateSignedOut && st.LastError == hubclient.CodeLoginFailed
 	})
 	chat := withText(everything(t, b.st), "hi")[0].ChatID
 	if _, err := b.eng.Inbox.SendText(ctx, chat, "after the cut", 0); err != nil {

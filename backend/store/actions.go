@@ -225,13 +225,8 @@ VALUES (?, 'note', 'manager', ?, ?, ?, ?, 'sent', ?, ?)`, chatID, name, managerI
 		if err := appendEvent(ctx, tx, core.EventMessageNew, personID, chatID, id, at); err != nil {
 			return err
 		}
-		for _, mid := range uniq {
-			// One event per mentioned manager, addressed to them, so a follower can notify
-			// exactly that manager without decoding the note.
-			if _, err := tx.ExecContext(ctx, `INSERT INTO events (kind, person_id, chat_id, message_id, manager_id, at)
-VALUES (?, ?, ?, ?, ?, ?)`, core.EventNoteMention, personID, chatID, id, mid, at); err != nil {
-				return fmt.Errorf("store: append event %s: %w", core.EventNoteMention, err)
-			}
+		if err := appendAddressed(ctx, tx, core.EventNoteMention, personID, chatID, id, at, uniq...); err != nil {
+			return err
 		}
 		m = core.Message{ID: id, ChatID: chatID, Kind: core.KindNote, Sender: core.SenderManager, SenderName: name,
 			ManagerID: managerID, Text: text, Attachments: []core.Attachment{}, Mentions: uniq,

@@ -54,6 +54,7 @@ var postgresTests = []struct {
 	{"TestClientCard", TestClientCard},
 	{"TestApplyRowsKeepsHubIdsAndSearch", TestApplyRowsKeepsHubIdsAndSearch},
 	{"TestLocalSendIsReplacedByTheHubsRow", TestLocalSendIsReplacedByTheHubsRow},
+	{"TestReplicaAppliesTasksLogsAndMentions", TestReplicaAppliesTasksLogsAndMentions},
 	{"TestCommitSignalsAndEventLog", TestCommitSignalsAndEventLog},
 	{"TestSettingsFiltersFacetsManagers", TestSettingsFiltersFacetsManagers},
 	{"TestWalkedCountsMatchCountStar", TestWalkedCountsMatchCountStar},

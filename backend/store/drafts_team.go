@@ -57,11 +57,7 @@ WHERE excluded.updated_at >= manager_drafts.updated_at`,
 		if n, _ := res.RowsAffected(); n == 0 {
 			return nil // a newer draft is kept: nothing changed
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO events (kind, person_id, chat_id, message_id, manager_id, at)
-VALUES (?, ?, ?, 0, ?, ?)`, core.EventDraftChanged, personID, d.ChatID, managerID, now.UnixMilli()); err != nil {
-			return fmt.Errorf("append event %s: %w", core.EventDraftChanged, err)
-		}
-		return nil
+		return appendAddressed(ctx, tx, core.EventDraftChanged, personID, d.ChatID, 0, now.UnixMilli(), managerID)
 	})
 	if err != nil {
 		return fmt.Errorf("store: save draft of chat %d for manager %d: %w", d.ChatID, managerID, err)
@@ -81,22 +77,35 @@ WHERE chat_id IN (?) AND manager_id = ?`, chatIDs, managerID); err != nil {
 
 // addressedDrafts reads, for the draft.changed events among evs, the addressed manager's draft
 // of the chat. The feed drops events addressed to others before it asks, so each socket gets
-// its own manager's drafts only.
+// its own manager's drafts only. One query for the batch: the drafts of its chats by its
+// managers (one manager, for a socket's batch), of which the pairs the events name are kept.
 func addressedDrafts(ctx context.Context, tx *sqlx.Tx, evs []core.Event) ([]core.Draft, error) {
-	var out []core.Draft
-	seen := map[[2]int64]bool{}
+	wanted := map[[2]int64]bool{}
+	var chats, managers idSet
 	for _, e := range evs {
-		k := [2]int64{e.ChatID, e.ManagerID}
-		if e.Kind != core.EventDraftChanged || e.ManagerID == 0 || seen[k] {
+		if e.Kind != core.EventDraftChanged || e.ManagerID == 0 {
 			continue
 		}
-		seen[k] = true
-		var d []core.Draft
-		if err := tx.SelectContext(ctx, &d, `SELECT chat_id, text, constructor, reply_to_id, updated_at
-FROM manager_drafts WHERE chat_id = ? AND manager_id = ?`, e.ChatID, e.ManagerID); err != nil {
-			return nil, err
+		wanted[[2]int64{e.ChatID, e.ManagerID}] = true
+		chats.add(e.ChatID)
+		managers.add(e.ManagerID)
+	}
+	if len(wanted) == 0 {
+		return nil, nil
+	}
+	var rows []struct {
+		core.Draft
+		ManagerID int64 `db:"manager_id"`
+	}
+	if err := selectIn(ctx, tx, &rows, `SELECT chat_id, manager_id, text, constructor, reply_to_id, updated_at
+FROM manager_drafts WHERE chat_id IN (?) AND manager_id IN (?) ORDER BY chat_id, manager_id`, chats.ids, managers.ids); err != nil {
+		return nil, err
+	}
+	var out []core.Draft // a pair without a row: the chat is gone, and listed so
+	for _, r := range rows {
+		if wanted[[2]int64{r.ChatID, r.ManagerID}] {
+			out = append(out, r.Draft)
 		}
-		out = append(out, d...) // none: the chat is gone, and listed so
 	}
 	return out, nil
 }

@@ -184,14 +184,7 @@ func (a *applier) movePeople(people map[int64]*personMove, ids []int64, head, ta
 			args = append(args, id, m.chat, m.chatAt, m.clients, m.minClientAt)
 		}
 		// Padding rows name person 0, who does not exist.
-		return a.queryRows(rowsSQL(head, appendPeopleRow, tail, n), padArgs(args, 0), func(r *sql.Rows) error {
-			var id int64
-			if err := r.Scan(&id); err != nil {
-				return err
-			}
-			moved[id] = true
-			return nil
-		})
+		return a.queryRows(rowsSQL(head, appendPeopleRow, tail, n), padArgs(args, 0), intoSet(moved))
 	})
 	if err != nil {
 		return fmt.Errorf("move people: %w", err)

@@ -1,8 +1,11 @@
 package store
 
 import (
+	"context"
 	"database/sql"
 	"strings"
+
+	"github.com/jmoiron/sqlx"
 )
 
 // The statements every ingestion batch runs. The write connection keeps its prepared
@@ -69,7 +72,24 @@ func padArgs(args []any, fill any) []any {
 // queryRows runs a batch statement in the batch's transaction and calls scan for each row it
 // returns.
 func (a *applier) queryRows(query string, args []any, scan func(*sql.Rows) error) error {
-	r, err := a.tx.QueryContext(a.ctx, query, args...)
+	return queryEach(a.ctx, a.tx, query, args, scan)
+}
+
+// intoSet is a scan for queryEach that adds each row's one integer column to set.
+func intoSet(set map[int64]bool) func(*sql.Rows) error {
+	return func(r *sql.Rows) error {
+		var id int64
+		if err := r.Scan(&id); err != nil {
+			return err
+		}
+		set[id] = true
+		return nil
+	}
+}
+
+// queryEach runs a statement in tx and calls scan for each row it returns.
+func queryEach(ctx context.Context, tx *sqlx.Tx, query string, args []any, scan func(*sql.Rows) error) error {
+	r, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return err
 	}

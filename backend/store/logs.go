@@ -92,15 +92,25 @@ WHERE person_id IN (?) AND at >= ?`, ids, since)
 	return entries(rows)
 }
 
+// applyLogs* insert the hub's log entries of a batch in one statement per chunk (padding rows,
+// whose id is NULL, are dropped), each unless it is held already or its person is not here.
+const (
+	applyLogsHead = `INSERT INTO person_logs (id, person_id, kind, params, at)
+SELECT column1, column2, column3, column4, column5 FROM (VALUES `
+	applyLogsRow  = `(?, ?, ?, ?, ?)`
+	applyLogsTail = `) WHERE column1 IS NOT NULL AND EXISTS (SELECT 1 FROM people WHERE id = column2)
+ON CONFLICT (id) DO NOTHING`
+)
+
 // applyLogs keeps the hub's log entries under the hub's ids. Entries never change, so one
 // already held is the same entry; one of a person this replica does not hold is skipped.
 func applyLogs(ctx context.Context, tx *sqlx.Tx, logs []core.LogEntry) error {
-	for _, l := range logs {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO person_logs (id, person_id, kind, params, at)
-SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM people WHERE id = ?)
-ON CONFLICT (id) DO NOTHING`, l.ID, l.PersonID, l.Kind, logParamsJSON(l.Params), l.At, l.PersonID); err != nil {
-			return fmt.Errorf("log %d: %w", l.ID, err)
-		}
+	err := paddedRows(ctx, tx, applyLogsHead, applyLogsRow, applyLogsTail, len(logs), 5, func(i int) []any {
+		l := logs[i]
+		return []any{l.ID, l.PersonID, l.Kind, logParamsJSON(l.Params), l.At}
+	}, nil)
+	if err != nil {
+		return fmt.Errorf("logs: %w", err)
 	}
 	return nil
 }

@@ -143,8 +143,8 @@ func logsSince(evs []core.Event) int64 {
 	return max(1, since-logClockSlack)
 }
 
-// chatsAndPeople reads the chats, their people and channels into rs, and which
-// of the asked-for chats and people are gone.
+// chatsAndPeople reads the chats, the chats of the people, their people and channels into rs,
+// and which of the asked-for chats and people are gone.
 func (s *Store) chatsAndPeople(ctx context.Context, tx *sqlx.Tx, rs *core.RowSet, chats idSet, people idSet) error {
 	// A person's event brings the person's chats: a merge moves chats to the person kept and
 	// logs only the two people, and a replica must re-home those chats before it deletes the
@@ -159,29 +159,32 @@ func (s *Store) chatsAndPeople(ctx context.Context, tx *sqlx.Tx, rs *core.RowSet
 	if err := selectIn(ctx, tx, &rs.Chats, `SELECT `+chatRowCols+` FROM chats WHERE id IN (?)`, chats.ids); err != nil {
 		return err
 	}
-	rs.Gone.Chats = missingIDs(chats.ids, rs.Chats, func(c core.ChatRow) int64 { return c.ID })
+	rs.Gone.Chats = missingIDs(chats.ids, rs.Chats, chatRowID)
 	var channels idSet
 	for _, c := range rs.Chats {
 		people.add(c.PersonID)
 		channels.add(c.ChannelID)
 	}
-	chatIDs := make([]int64, len(rs.Chats))
-	for i, c := range rs.Chats {
-		chatIDs[i] = c.ID
-	}
 	var err error
-	if rs.Dialogues, err = dialoguesOfChats(ctx, tx, chatIDs); err != nil {
+	if rs.Dialogues, err = dialoguesOfChats(ctx, tx, idsOf(rs.Chats, chatRowID)); err != nil {
 		return err
 	}
-	if err := selectIn(ctx, tx, &rs.People, `SELECT `+personRowCols+` FROM people WHERE id IN (?)`, people.ids); err != nil {
+	// People rs holds already (a snapshot page's) are not read again.
+	held := make(map[int64]bool, len(rs.People))
+	for _, p := range rs.People {
+		held[p.ID] = true
+	}
+	var unread []int64
+	for _, id := range people.ids {
+		if !held[id] {
+			unread = append(unread, id)
+		}
+	}
+	if err := selectIn(ctx, tx, &rs.People, `SELECT `+personRowCols+` FROM people WHERE id IN (?)`, unread); err != nil {
 		return err
 	}
-	rs.Gone.People = missingIDs(people.ids, rs.People, func(p core.PersonRow) int64 { return p.ID })
-	found := make([]int64, len(rs.People))
-	for i, p := range rs.People {
-		found[i] = p.ID
-	}
-	if err := selectIn(ctx, tx, &rs.Tasks, `SELECT `+taskRowCols+` FROM tasks WHERE person_id IN (?)`, found); err != nil {
+	rs.Gone.People = missingIDs(people.ids, rs.People, personRowID)
+	if err := selectIn(ctx, tx, &rs.Tasks, `SELECT `+taskRowCols+` FROM tasks WHERE person_id IN (?)`, idsOf(rs.People, personRowID)); err != nil {
 		return err
 	}
 	// The managers the rows name (a task's assignee, a chat's owner) come along: one added at
@@ -218,38 +221,99 @@ func containsManager(ms []core.Manager, id int64) bool {
 // staleDue is how long past its due time a task first heard of counts as old news.
 const staleDue = 10 * time.Minute
 
-// applyTasks makes the tasks of each person in people the hub's: a person's row travels with all
-// of their tasks (chatsAndPeople), so a task of theirs not listed was deleted at the hub. A
-// person whose tasks changed logs task.changed (the card and the Important tab follow).
-func applyTasks(ctx context.Context, tx *sqlx.Tx, people []core.PersonRow, tasks []core.Task, at int64) error {
-	listed := map[int64][]int64{}
-	changed := map[int64]bool{}
-	for _, t := range tasks {
-		var known bool
-		if err := tx.GetContext(ctx, &known, `SELECT EXISTS (SELECT 1 FROM tasks WHERE id = ?)`, t.ID); err != nil {
-			return err
-		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO tasks (`+taskRowCols+`) VALUES (?, ?, ?, ?, ?, ?, ?)
+// applyTasks* upsert a snapshot's or a feed batch's tasks in one statement per chunk (padding
+// rows, whose id is NULL, are dropped), returning the person of each task that changed. Every
+// column is NOT NULL, so a row value's <> says "changed" in both dialects (PostgreSQL has no
+// row IS NOT row).
+const (
+	applyTasksHead = `INSERT INTO tasks (` + taskRowCols + `)
+SELECT column1, column2, column3, column4, column5, column6, column7 FROM (VALUES `
+	applyTasksRow  = `(?, ?, ?, ?, ?, ?, ?)`
+	applyTasksTail = `) WHERE column1 IS NOT NULL
 ON CONFLICT (id) DO UPDATE SET person_id = excluded.person_id, assignee_id = excluded.assignee_id, title = excluded.title,
   due_at = excluded.due_at, done = excluded.done, done_at = excluded.done_at
 WHERE (tasks.person_id, tasks.assignee_id, tasks.title, tasks.due_at, tasks.done, tasks.done_at)
-  IS NOT (excluded.person_id, excluded.assignee_id, excluded.title, excluded.due_at, excluded.done, excluded.done_at)`,
-			t.ID, t.PersonID, t.AssigneeID, t.Title, t.DueAt, t.Done, t.DoneAt)
-		if err != nil {
-			return fmt.Errorf("task %d: %w", t.ID, err)
+  <> (excluded.person_id, excluded.assignee_id, excluded.title, excluded.due_at, excluded.done, excluded.done_at)
+RETURNING person_id`
+	// A task first heard of long past its due time: its alert counts as given.
+	applyTaskAlertsHead = `INSERT INTO task_alerts (task_id, due_at) SELECT column1, column2 FROM (VALUES `
+	applyTaskAlertsRow  = `(?, ?)`
+	applyTaskAlertsTail = `) WHERE column1 IS NOT NULL ON CONFLICT DO NOTHING`
+)
+
+// paddedRows runs one padded multi-row statement (rowsSQL) per chunk of n rows: row(i) gives the
+// arguments of row i, and each chunk is padded with rows of NULLs up to a multiple of padRows,
+// which the statement's tail drops (see padRows: a few statement texts, not one per count).
+// scan, when set, reads what the statement returns.
+func paddedRows(ctx context.Context, tx *sqlx.Tx, head, row, tail string, n, width int, args func(i int) []any, scan func(*sql.Rows) error) error {
+	return inChunks(n, func(lo, hi int) error {
+		rows := padded(hi - lo)
+		all := make([]any, 0, rows*width)
+		for i := lo; i < hi; i++ {
+			all = append(all, args(i)...)
 		}
-		if n, _ := res.RowsAffected(); n > 0 {
-			changed[t.PersonID] = true
+		q := rowsSQL(head, row, tail, rows)
+		if scan == nil {
+			_, err := tx.ExecContext(ctx, q, padArgs(all, nil)...)
+			return err
 		}
+		return queryEach(ctx, tx, q, padArgs(all, nil), scan)
+	})
+}
+
+// applyTasks makes the tasks of each person in people the hub's: a person's row travels with all
+// of their tasks (chatsAndPeople), so a task of theirs not listed was deleted at the hub. A
+// person whose tasks changed logs task.changed (the card and the Important tab follow). The
+// tasks go in a few statements, not several per task: a snapshot brings every task at once.
+func applyTasks(ctx context.Context, tx *sqlx.Tx, people []core.PersonRow, tasks []core.Task, at int64) error {
+	// One row per id (the last): PostgreSQL refuses an upsert that touches a row twice.
+	byID := make(map[int64]int, len(tasks))
+	var unique []core.Task
+	for _, t := range tasks {
+		if i, ok := byID[t.ID]; ok {
+			unique[i] = t
+			continue
+		}
+		byID[t.ID] = len(unique)
+		unique = append(unique, t)
+	}
+	tasks = unique
+	taskIDs := make([]int64, len(tasks))
+	for i, t := range tasks {
+		taskIDs[i] = t.ID
+	}
+	var knownIDs []int64
+	if err := selectIn(ctx, tx, &knownIDs, `SELECT id FROM tasks WHERE id IN (?)`, taskIDs); err != nil {
+		return fmt.Errorf("tasks held: %w", err)
+	}
+	known := make(map[int64]bool, len(knownIDs))
+	for _, id := range knownIDs {
+		known[id] = true
+	}
+	changed := map[int64]bool{}
+	err := paddedRows(ctx, tx, applyTasksHead, applyTasksRow, applyTasksTail, len(tasks), 7, func(i int) []any {
+		t := tasks[i]
+		return []any{t.ID, t.PersonID, t.AssigneeID, t.Title, t.DueAt, t.Done, t.DoneAt}
+	}, intoSet(changed))
+	if err != nil {
+		return fmt.Errorf("tasks: %w", err)
+	}
+	// A task this desktop first hears of long past its due time (a snapshot of old tasks) is
+	// not news: it does not raise a notification, as migration 0013 decided for old tasks.
+	// One due now, just made by a colleague, does.
+	var stale []core.Task
+	listed := map[int64][]int64{}
+	for _, t := range tasks {
 		listed[t.PersonID] = append(listed[t.PersonID], t.ID)
-		// A task this desktop first hears of long past its due time (a snapshot of old tasks) is
-		// not news: it does not raise a notification, as migration 0013 decided for old tasks.
-		// One due now, just made by a colleague, does.
-		if !known && !t.Done && t.DueAt <= at-staleDue.Milliseconds() {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO task_alerts (task_id, due_at) VALUES (?, ?) ON CONFLICT DO NOTHING`, t.ID, t.DueAt); err != nil {
-				return err
-			}
+		if !known[t.ID] && !t.Done && t.DueAt <= at-staleDue.Milliseconds() {
+			stale = append(stale, t)
 		}
+	}
+	err = paddedRows(ctx, tx, applyTaskAlertsHead, applyTaskAlertsRow, applyTaskAlertsTail, len(stale), 2, func(i int) []any {
+		return []any{stale[i].ID, stale[i].DueAt}
+	}, nil)
+	if err != nil {
+		return fmt.Errorf("task alerts: %w", err)
 	}
 	for _, p := range people {
 		q, args := `DELETE FROM tasks WHERE person_id = ?`, []any{p.ID}
@@ -287,6 +351,18 @@ func (s *idSet) add(id int64) {
 	}
 	s.seen[id] = true
 	s.ids = append(s.ids, id)
+}
+
+func chatRowID(c core.ChatRow) int64     { return c.ID }
+func personRowID(p core.PersonRow) int64 { return p.ID }
+
+// idsOf is the id of each row.
+func idsOf[T any](rows []T, id func(T) int64) []int64 {
+	out := make([]int64, len(rows))
+	for i, r := range rows {
+		out[i] = id(r)
+	}
+	return out
 }
 
 func missingIDs[T any](asked []int64, found []T, id func(T) int64) []int64 {
@@ -327,34 +403,26 @@ func (s *Store) SnapshotPage(ctx context.Context, after int64, people, perChat i
 			rs.People = rs.People[:people]
 			next = rs.People[people-1].ID
 		}
-		ids := make([]int64, len(rs.People))
-		for i, p := range rs.People {
-			ids[i] = p.ID
-		}
-		var chats idSet
-		var found []core.ChatRow
-		if err := selectIn(ctx, tx, &found, `SELECT id FROM chats WHERE person_id IN (?)`, ids); err != nil {
-			return err
-		}
-		for _, c := range found {
-			chats.add(c.ID)
+		var page idSet
+		for _, p := range rs.People {
+			page.add(p.ID)
 		}
 		channelsFirst := rs.Channels
 		rs.Channels = nil
-		if err := s.chatsAndPeople(ctx, tx, &rs, chats, idSet{}); err != nil {
+		// The page's people are read: chatsAndPeople adds their chats and what those name.
+		if err := s.chatsAndPeople(ctx, tx, &rs, idSet{}, page); err != nil {
 			return err
 		}
 		if after == 0 {
 			rs.Channels = channelsFirst
 		}
-		rs.People = rs.People[:len(ids)] // chatsAndPeople re-read the same people; keep one copy
 		var err error
 		if rs.Logs, err = logsOf(ctx, tx, rs.People, 0); err != nil {
 			return err
 		}
 		return selectIn(ctx, tx, &rs.Messages, `SELECT `+messageRowCols+` FROM (
   SELECT m.*, ROW_NUMBER() OVER (PARTITION BY chat_id ORDER BY created_at DESC, id DESC) AS rn
-  FROM messages m WHERE chat_id IN (?)) WHERE rn <= `+fmt.Sprint(perChat), chats.ids)
+  FROM messages m WHERE chat_id IN (?)) WHERE rn <= `+fmt.Sprint(perChat), idsOf(rs.Chats, chatRowID))
 	})
 	if err != nil {
 		return core.RowSet{}, 0, fmt.Errorf("store: snapshot page after %d: %w", after, err)
@@ -612,13 +680,7 @@ ON CONFLICT (id) DO UPDATE SET `+updateCols(messageRowCols), m); err != nil {
 	if err := json.Unmarshal([]byte(m.Mentions), &mentions); err != nil {
 		return fmt.Errorf("note %d mentions: %w", m.ID, err)
 	}
-	for _, mid := range mentions {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO events (kind, person_id, chat_id, message_id, manager_id, at)
-VALUES (?, ?, ?, ?, ?, ?)`, core.EventNoteMention, personID, m.ChatID, m.ID, mid, at); err != nil {
-			return fmt.Errorf("store: append event %s: %w", core.EventNoteMention, err)
-		}
-	}
-	return nil
+	return appendAddressed(ctx, tx, core.EventNoteMention, personID, m.ChatID, m.ID, at, mentions...)
 }
 
 func applyGone(ctx context.Context, tx *sqlx.Tx, g core.GoneRows, at int64) error {

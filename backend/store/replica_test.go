@@ -1,7 +1,9 @@
 package store
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -137,5 +139,107 @@ func TestLocalSendIsReplacedByTheHubsRow(t *testing.T) {
 	}
 	if d, _ := st.Draft(ctx, 21); d.Text != "typed here" {
 		t.Fatalf("a newer draft typed here was undone by an older state: %+v", d)
+	}
+}
+
+// A replica applies the tasks, person logs and notes with mentions that a snapshot and then the
+// feed bring: tasks and entries keep the hub's ids, a snapshot's task long past due and its old
+// note raise nothing, a second identical apply changes nothing, a person's row without a task
+// deletes it, and a new note logs one note.mention per tagged manager, addressed to them.
+func TestReplicaAppliesTasksLogsAndMentions(t *testing.T) {
+	st := openTest(t)
+	ctx := context.Background()
+	now := time.Now()
+	at := now.UnixMilli()
+	day := int64(24 * time.Hour / time.Millisecond)
+	countEvents := func(kind string) (n int, managers []int64) {
+		evs, err := st.EventsAfter(ctx, 0, 10000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range evs {
+			if e.Kind == kind {
+				n++
+				managers = append(managers, e.ManagerID)
+			}
+		}
+		return n, managers
+	}
+	held := func() core.RowSet {
+		rs, _, err := st.SnapshotPage(ctx, 0, 100, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		slices.SortFunc(rs.Tasks, func(a, b core.Task) int { return cmp.Compare(a.ID, b.ID) })
+		return rs
+	}
+
+	snap := hubRows("hello")
+	snap.Managers = append(snap.Managers, core.Manager{ID: 8, Name: "Bob"})
+	snap.Tasks = []core.Task{
+		{ID: 51, PersonID: 11, AssigneeID: 7, Title: "call back", DueAt: at - 2*day},
+		{ID: 52, PersonID: 11, AssigneeID: 7, Title: "send the price", DueAt: at + day},
+		{ID: 54, PersonID: 11, AssigneeID: 8, Title: "done already", DueAt: at - day, Done: true, DoneAt: at - day},
+	}
+	snap.Logs = []core.LogEntry{
+		{ID: 61, PersonID: 11, Kind: core.LogSubscribed, Params: core.LogParams{"channel": "Shop"}, At: at - 3*day},
+		{ID: 62, PersonID: 11, Kind: core.LogPlanAdded, Params: core.LogParams{"plan": "Gold"}, At: at - 2*day},
+		{ID: 63, PersonID: 99, Kind: core.LogSubscribed, At: at - 2*day}, // a person not here: skipped
+	}
+	snap.Messages = append(snap.Messages, core.MessageRow{ID: 32, ChatID: 21, Kind: "note", Sender: "manager", ManagerID: 8,
+		Text: "an old note", Mentions: "[7]", Status: "sent", CreatedAt: at - day})
+	for range 2 {
+		if err := st.ApplyRows(ctx, snap, 7, "replica.seq", 40, now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rs := held()
+	if len(rs.Tasks) != 3 || rs.Tasks[0].ID != 51 || rs.Tasks[1] != snap.Tasks[1] || rs.Tasks[2] != snap.Tasks[2] {
+		t.Fatalf("tasks after the snapshot: %+v", rs.Tasks)
+	}
+	if len(rs.Logs) != 2 || rs.Logs[0].ID != 62 || rs.Logs[1].ID != 61 || rs.Logs[0].Params["plan"] != "Gold" {
+		t.Fatalf("logs after the snapshot: %+v", rs.Logs)
+	}
+	if n, _ := countEvents(core.EventTaskChanged); n != 1 {
+		t.Fatalf("%d task.changed events for one snapshot applied twice, want 1", n)
+	}
+	if n, _ := countEvents(core.EventNoteMention); n != 0 {
+		t.Fatalf("a snapshot's old note logged %d mentions", n)
+	}
+	// The task long past due is old news; none of Vera's is due yet otherwise.
+	if due, err := st.TakeDueTasks(ctx, 7, now); err != nil || len(due) != 0 {
+		t.Fatalf("a snapshot's old task came due: %+v %v", due, err)
+	}
+
+	// The feed: 52 edited, 51 deleted at the hub (the person's row comes without it), 53 new and
+	// due now; a new log entry; a new note tagging Vera and Bob.
+	feed := core.RowSet{People: snap.People, Chats: snap.Chats,
+		Tasks: []core.Task{
+			{ID: 52, PersonID: 11, AssigneeID: 7, Title: "send the new price", DueAt: at + day},
+			{ID: 53, PersonID: 11, AssigneeID: 7, Title: "answer today", DueAt: at - 1000},
+			snap.Tasks[2],
+		},
+		Logs: []core.LogEntry{snap.Logs[1], {ID: 64, PersonID: 11, Kind: core.LogUnsubscribed, At: at}},
+		Messages: []core.MessageRow{{ID: 33, ChatID: 21, Kind: "note", Sender: "manager", ManagerID: 8,
+			Text: "look at this", Mentions: "[7,8]", Status: "sent", CreatedAt: at}},
+	}
+	if err := st.ApplyRows(ctx, feed, 7, "replica.seq", 41, now); err != nil {
+		t.Fatal(err)
+	}
+	rs = held()
+	if len(rs.Tasks) != 3 || rs.Tasks[0] != feed.Tasks[0] || rs.Tasks[1] != feed.Tasks[1] || rs.Tasks[2] != feed.Tasks[2] { // 52, 53, 54
+		t.Fatalf("tasks after the feed: %+v", rs.Tasks)
+	}
+	if len(rs.Logs) != 3 || rs.Logs[0].ID != 64 {
+		t.Fatalf("logs after the feed: %+v", rs.Logs)
+	}
+	if n, _ := countEvents(core.EventTaskChanged); n != 2 {
+		t.Fatalf("%d task.changed events after the feed's change, want 2", n)
+	}
+	if n, managers := countEvents(core.EventNoteMention); n != 2 || managers[0] != 7 || managers[1] != 8 {
+		t.Fatalf("a new note's mentions: %d events to %v, want one to each of 7 and 8", n, managers)
+	}
+	if due, err := st.TakeDueTasks(ctx, 7, now); err != nil || len(due) != 1 || due[0].ID != 53 {
+		t.Fatalf("the task just made and due now: %+v %v", due, err)
 	}
 }

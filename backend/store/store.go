@@ -421,6 +421,19 @@ func OpenDir(dir string) (*Store, error) {
 	return Open(filepath.Join(dir, DBFile))
 }
 
+// appendAddressed adds one event per manager, addressed to that manager (a draft is one
+// manager's own, a note's mention tags each): a follower passes it to that manager's desktops
+// only, and a replica notifies exactly that manager without decoding the note.
+func appendAddressed(ctx context.Context, tx *sqlx.Tx, kind string, personID, chatID, messageID, at int64, managerIDs ...int64) error {
+	for _, mid := range managerIDs {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO events (kind, person_id, chat_id, message_id, manager_id, at)
+VALUES (?, ?, ?, ?, ?, ?)`, kind, personID, chatID, messageID, mid, at); err != nil {
+			return fmt.Errorf("store: append event %s: %w", kind, err)
+		}
+	}
+	return nil
+}
+
 // appendEvent adds one entry to the event log inside tx.
 func appendEvent(ctx context.Context, tx *sqlx.Tx, kind string, personID, chatID, messageID, at int64) error {
 	_, err := tx.ExecContext(ctx,

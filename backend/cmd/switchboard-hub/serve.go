@@ -25,7 +25,7 @@ func runServe(args []string) error {
 	dir := dataDirFlag(fs)
 	tgAPI := fs.String("telegram-api", "", "Bot API server for every Telegram channel (a self-hosted telegram-bot-api; default: each channel's own)")
 	tokens := tokensFlag(fs)
-	syncEvery := fs.Duration("sync", 10*time.Second, "how often to pick up channels added or removed by `channel add/remove`")
+	syncEvery := fs.Duration("sync", 10*time.Second, "how often to pick up channels added or removed by `channel add/remove` (with --db: at least every 2 s, which also takes over a bot whose poller died)")
 	api := hubAPIFlags(fs)
 	maxDBMB := fs.Int64("max-db-mb", 0, "stop taking writes before the database passes this many MB, answering disk_full as on a full disk (0: no cap; for a disk shared with other services)")
 	if err := fs.Parse(args); err != nil {
@@ -51,7 +51,7 @@ func runServe(args []string) error {
 	slog.Info("serve", "data", *dir, "tokens", where, "postgres", st.Postgres())
 
 	eng, err := engine.New(engine.Config{
-		Store: st, Secrets: sec, TelegramAPI: *tgAPI,
+		Store: st, Secrets: sec, TelegramAPI: *tgAPI, SyncEvery: *syncEvery,
 		OnStatus: func(s core.ChannelStatus) {
 			slog.Info("channel status", "channel", s.ChannelID, "state", s.State, "retry_in", s.RetryIn, "error", s.LastError)
 		},
@@ -69,19 +69,9 @@ func runServe(args []string) error {
 	if err := eng.Start(ctx); err != nil {
 		return fmt.Errorf("start engine: %w", err)
 	}
-	tick := time.NewTicker(*syncEvery)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			slog.Info("stopping")
-			eng.Stop()
-			slog.Info("stopped")
-			return nil
-		case <-tick.C:
-			if err := eng.SyncChannels(ctx); err != nil {
-				slog.Warn("channel sync", "err", err)
-			}
-		}
-	}
+	<-ctx.Done()
+	slog.Info("stopping")
+	eng.Stop()
+	slog.Info("stopped")
+	return nil
 }
