@@ -20,12 +20,13 @@ const (
 	// tailEncodings bounds the encoded batches kept; sockets following the head all ask for
 	// the same one or two, so more would only hold memory.
 	tailEncodings = 64
-	// fanoutCostPerSocket paces publishing: after waking n sockets the tail waits n times this
-	// before it wakes them again, commits meanwhile riding together in the next batch. Waking a
-	// socket and writing its frame costs a few microseconds of CPU on each side of the wire; at
-	// 100 commits/s and 2,000 desktops, one wake per commit was 200,000 socket writes a second,
-	// more than two cores have. Paced, 2,000 sockets get a batch at most every 50 ms (20 wakes/s),
-	// 200 every 5 ms, and a handful at once.
+	// fanoutCostPerSocket bounds the wait for a fan-out: after waking n sockets the tail wakes
+	// them again once every one has sent the batch (commits meanwhile riding together in the
+	// next), or after n times this, whichever comes first (a socket catching up from the store
+	// is not waiting on the tail). Waking a socket and writing its frame costs microseconds of
+	// CPU on each side of the wire; at 100 commits/s and 2,000 desktops, one wake per commit was
+	// 200,000 socket writes a second, more than two cores have. Waiting for the fan-out instead
+	// of a fixed n × 25 µs (50 ms at 2,000) makes the wait as long as a fan-out really takes.
 	fanoutCostPerSocket = 25 * time.Microsecond
 )
 
@@ -45,6 +46,12 @@ type logTail struct {
 
 	mu      sync.Mutex
 	encoded map[encodedKey][]byte
+
+	// following counts the sockets in their stream loop; quiet is signalled (buffered, so never
+	// lost, sometimes stale) when the sockets parked on the newest snapshot may have reached that
+	// count, i.e. the fan-out of what was published last may have finished.
+	following atomic.Int64
+	quiet     chan struct{}
 }
 
 // tailSnapshot is the tail at one moment.
@@ -53,6 +60,9 @@ type tailSnapshot struct {
 	head    int64         // seq of the newest event read (0: none yet)
 	failed  bool          // the last read failed; sockets read the store themselves meanwhile
 	changed chan struct{} // closed when the next snapshot replaces this one
+	// parked counts the sockets waiting on changed having sent everything up to head: when it
+	// equals logTail.following, this snapshot's fan-out is over.
+	parked atomic.Int64
 }
 
 // encodedKey names one batch as a socket sends it: the events after `after` up to `last`, seen
@@ -66,7 +76,8 @@ type encodedKey struct {
 // newLogTail starts following log from its current head.
 func newLogTail(log EventLog, sockets func() int) *logTail {
 	ctx, cancel := context.WithCancel(context.Background())
-	t := &logTail{log: log, sockets: sockets, stop: cancel, done: make(chan struct{}), encoded: map[encodedKey][]byte{}}
+	t := &logTail{log: log, sockets: sockets, stop: cancel, done: make(chan struct{}), encoded: map[encodedKey][]byte{},
+		quiet: make(chan struct{}, 1)}
 	first := &tailSnapshot{changed: make(chan struct{})}
 	// The events before the tail started are the store's to serve: it starts from the head.
 	if h, ok := log.(interface {
@@ -96,13 +107,9 @@ func (t *logTail) follow(ctx context.Context, wake <-chan struct{}) {
 	defer func() { t.publish(t.now.Load().events, t.now.Load().head, true) }()
 	for {
 		if woke := t.read(ctx); woke > 0 {
-			// Commits during the pause leave their signal in wake (buffered), so none is lost.
-			pause := time.NewTimer(time.Duration(woke) * fanoutCostPerSocket)
-			select {
-			case <-ctx.Done():
-				pause.Stop()
+			// Commits during the fan-out leave their signal in wake (buffered), so none is lost.
+			if !t.awaitFanout(ctx, time.Duration(woke)*fanoutCostPerSocket) {
 				return
-			case <-pause.C:
 			}
 		}
 		select {
@@ -110,6 +117,51 @@ func (t *logTail) follow(ctx context.Context, wake <-chan struct{}) {
 			return
 		case <-wake:
 		}
+	}
+}
+
+// awaitFanout waits until every following socket has sent the newest snapshot (or limit has
+// passed: a socket catching up from the store is not parked for a while); false when the tail
+// is stopping.
+func (t *logTail) awaitFanout(ctx context.Context, limit time.Duration) bool {
+	snap := t.now.Load()
+	timer := time.NewTimer(limit)
+	defer timer.Stop()
+	for snap.parked.Load() < t.following.Load() {
+		select {
+		case <-ctx.Done():
+			return false
+		case <-timer.C:
+			return true
+		case <-t.quiet:
+		}
+	}
+	return true
+}
+
+// park is a socket about to wait on snap, having sent everything up to its head; unpark undoes it
+// when the wait ends. The socket completing the snapshot's fan-out tells the tail.
+func (t *logTail) park(snap *tailSnapshot) {
+	if snap.parked.Add(1) >= t.following.Load() {
+		t.signalQuiet()
+	}
+}
+
+func (t *logTail) unpark(snap *tailSnapshot) { snap.parked.Add(-1) }
+
+// follow and unfollow bracket a socket's stream loop.
+func (t *logTail) follow1() { t.following.Add(1) }
+
+func (t *logTail) unfollow() {
+	if t.now.Load().parked.Load() >= t.following.Add(-1) {
+		t.signalQuiet()
+	}
+}
+
+func (t *logTail) signalQuiet() {
+	select {
+	case t.quiet <- struct{}{}:
+	default:
 	}
 }
 
@@ -159,9 +211,9 @@ func (t *logTail) publish(events []core.Event, head int64, failed bool) {
 	close(prev.changed)
 }
 
-// wait is the channel closed at the next change; take it before reading, so a change between
-// the read and the wait is not missed.
-func (t *logTail) wait() <-chan struct{} { return t.now.Load().changed }
+// current is the snapshot whose changed channel is closed at the next change; take it before
+// reading, so a change between the read and the wait is not missed.
+func (t *logTail) current() *tailSnapshot { return t.now.Load() }
 
 // eventsAfter is up to limit events after seq `after`: from memory when the tail holds them
 // (or knows there are none yet), from the store otherwise.
