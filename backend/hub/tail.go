@@ -20,14 +20,17 @@ const (
 	// tailEncodings bounds the encoded batches kept; sockets following the head all ask for
 	// the same one or two, so more would only hold memory.
 	tailEncodings = 64
-	// fanoutCostPerSocket bounds the wait for a fan-out: after waking n sockets the tail wakes
-	// them again once every one has sent the batch (commits meanwhile riding together in the
-	// next), or after n times this, whichever comes first (a socket catching up from the store
-	// is not waiting on the tail). Waking a socket and writing its frame costs microseconds of
-	// CPU on each side of the wire; at 100 commits/s and 2,000 desktops, one wake per commit was
-	// 200,000 socket writes a second, more than two cores have. Waiting for the fan-out instead
-	// of a fixed n × 25 µs (50 ms at 2,000) makes the wait as long as a fan-out really takes.
-	fanoutCostPerSocket = 25 * time.Microsecond
+	// fanoutWriters is how many goroutines write a fan-out's frames, each to its share of the
+	// sockets following the head. Two keep both cores of the build machine busy while a batch
+	// goes out and leave the poller and the store a place in the run queue; more only queued
+	// behind each other (a frame is one write syscall, on loopback most of its cost).
+	fanoutWriters = 2
+	// fanoutStall is how long a fan-out waits on writes that make no progress: a socket whose
+	// client does not read (its kernel buffers full) blocks its write until batchWriteTimeout.
+	// After this another writer takes over the sockets not yet written, and once every socket
+	// has been taken the fan-out is over without the stuck ones; each finishes its write in the
+	// background and then sends whatever the tail holds by then (feedSocket.kick).
+	fanoutStall = 20 * time.Millisecond
 )
 
 // logTail is the feed's one reader of the event log near its head. It follows the store's
@@ -36,10 +39,9 @@ const (
 // socket ran its own query after every commit and encoded the same batch again: with 200
 // desktops following an ingestion that was 200 queries and encodings per commit.
 type logTail struct {
-	log     EventLog
-	sockets func() int // open feed sockets, for pacing
-	stop    context.CancelFunc
-	done    chan struct{}
+	log  EventLog
+	stop context.CancelFunc
+	done chan struct{}
 
 	// now is what sockets read, lock-free: replaced whole by each publish, never changed in place.
 	now atomic.Pointer[tailSnapshot]
@@ -47,11 +49,10 @@ type logTail struct {
 	mu      sync.Mutex
 	encoded map[encodedKey][]byte
 
-	// following counts the sockets in their stream loop; quiet is signalled (buffered, so never
-	// lost, sometimes stale) when the sockets parked on the newest snapshot may have reached that
-	// count, i.e. the fan-out of what was published last may have finished.
-	following atomic.Int64
-	quiet     chan struct{}
+	// followers are the sockets at the head: the tail writes their frames itself after each
+	// read (fanOut), so a commit costs a write per socket and no goroutine wake per socket.
+	followersMu sync.Mutex
+	followers   map[*feedSocket]struct{}
 }
 
 // tailSnapshot is the tail at one moment.
@@ -60,9 +61,6 @@ type tailSnapshot struct {
 	head    int64         // seq of the newest event read (0: none yet)
 	failed  bool          // the last read failed; sockets read the store themselves meanwhile
 	changed chan struct{} // closed when the next snapshot replaces this one
-	// parked counts the sockets waiting on changed having sent everything up to head: when it
-	// equals logTail.following, this snapshot's fan-out is over.
-	parked atomic.Int64
 }
 
 // encodedKey names one batch as a socket sends it: the events after `after` up to `last`, seen
@@ -74,10 +72,10 @@ type encodedKey struct {
 }
 
 // newLogTail starts following log from its current head.
-func newLogTail(log EventLog, sockets func() int) *logTail {
+func newLogTail(log EventLog) *logTail {
 	ctx, cancel := context.WithCancel(context.Background())
-	t := &logTail{log: log, sockets: sockets, stop: cancel, done: make(chan struct{}), encoded: map[encodedKey][]byte{},
-		quiet: make(chan struct{}, 1)}
+	t := &logTail{log: log, stop: cancel, done: make(chan struct{}), encoded: map[encodedKey][]byte{},
+		followers: map[*feedSocket]struct{}{}}
 	first := &tailSnapshot{changed: make(chan struct{})}
 	// The events before the tail started are the store's to serve: it starts from the head.
 	if h, ok := log.(interface {
@@ -104,13 +102,17 @@ func (t *logTail) close() {
 }
 
 func (t *logTail) follow(ctx context.Context, wake <-chan struct{}) {
-	defer func() { t.publish(t.now.Load().events, t.now.Load().head, true) }()
+	defer func() {
+		t.publish(t.now.Load().events, t.now.Load().head, true)
+		t.dropFollowers()
+	}()
 	for {
-		if woke := t.read(ctx); woke > 0 {
-			// Commits during the fan-out leave their signal in wake (buffered), so none is lost.
-			if !t.awaitFanout(ctx, time.Duration(woke)*fanoutCostPerSocket) {
-				return
-			}
+		if t.read(ctx) {
+			// The next read waits for this fan-out to finish: commits meanwhile leave their
+			// signal in wake (buffered, so none is lost) and ride together in the next batch.
+			// Each socket thus gets a frame per fan-out, however many commits it covers, and a
+			// commit waits for at most the fan-out under way and its own.
+			t.fanOut()
 		}
 		select {
 		case <-ctx.Done():
@@ -120,54 +122,112 @@ func (t *logTail) follow(ctx context.Context, wake <-chan struct{}) {
 	}
 }
 
-// awaitFanout waits until every following socket has sent the newest snapshot (or limit has
-// passed: a socket catching up from the store is not parked for a while); false when the tail
-// is stopping.
-func (t *logTail) awaitFanout(ctx context.Context, limit time.Duration) bool {
-	snap := t.now.Load()
-	timer := time.NewTimer(limit)
-	defer timer.Stop()
-	for snap.parked.Load() < t.following.Load() {
-		select {
-		case <-ctx.Done():
-			return false
-		case <-timer.C:
-			return true
-		case <-t.quiet:
+// fanOut sends the tail's new events to every socket following the head, fanoutWriters at a
+// time, each writer taking the next socket not yet taken. A socket that has fallen behind what
+// the tail holds, or whose write failed, is handed back to its own goroutine
+// (feedSocket.dropped). One that cannot take its frame does not hold up the others
+// (fanoutStall).
+func (t *logTail) fanOut() {
+	t.followersMu.Lock()
+	socks := make([]*feedSocket, 0, len(t.followers))
+	for f := range t.followers {
+		socks = append(socks, f)
+	}
+	t.followersMu.Unlock()
+	if len(socks) == 0 {
+		return
+	}
+	var taken, finished atomic.Int64
+	allDone := make(chan struct{})
+	writer := func() {
+		for {
+			i := int(taken.Add(1)) - 1
+			if i >= len(socks) {
+				return
+			}
+			socks[i].kick(t)
+			if int(finished.Add(1)) == len(socks) {
+				close(allDone)
+			}
 		}
 	}
-	return true
-}
-
-// park is a socket about to wait on snap, having sent everything up to its head; unpark undoes it
-// when the wait ends. The socket completing the snapshot's fan-out tells the tail.
-func (t *logTail) park(snap *tailSnapshot) {
-	if snap.parked.Add(1) >= t.following.Load() {
-		t.signalQuiet()
+	for w := 0; w < fanoutWriters; w++ {
+		go writer()
+	}
+	stall := time.NewTicker(fanoutStall)
+	defer stall.Stop()
+	progress := int64(-1)
+	for {
+		select {
+		case <-allDone:
+			return
+		case <-stall.C:
+		}
+		if n := finished.Load(); n != progress {
+			progress = n
+			continue
+		}
+		if taken.Load() >= int64(len(socks)) {
+			return // only stuck writes are left
+		}
+		go writer()
 	}
 }
 
-func (t *logTail) unpark(snap *tailSnapshot) { snap.parked.Add(-1) }
+// adopt makes the tail write f's frames from now on; it returns the head f must have sent to
+// by itself (a publish before adopt took f did not include it).
+func (t *logTail) adopt(f *feedSocket) *tailSnapshot {
+	f.mu.Lock()
+	f.released = false
+	f.mu.Unlock()
+	t.followersMu.Lock()
+	t.followers[f] = struct{}{}
+	t.followersMu.Unlock()
+	return t.now.Load()
+}
 
-// follow and unfollow bracket a socket's stream loop.
-func (t *logTail) follow1() { t.following.Add(1) }
-
-func (t *logTail) unfollow() {
-	if t.now.Load().parked.Load() >= t.following.Add(-1) {
-		t.signalQuiet()
+// unfollow hands f back to its goroutine with why (nil: it is behind the tail), once.
+func (t *logTail) unfollow(f *feedSocket, why error) {
+	t.followersMu.Lock()
+	_, ok := t.followers[f]
+	delete(t.followers, f)
+	t.followersMu.Unlock()
+	if ok {
+		// Buffered and never blocking: a hand-back already waiting (stale, from a socket
+		// released and adopted again) makes its goroutine look again all the same.
+		select {
+		case f.dropped <- why:
+		default:
+		}
 	}
 }
 
-func (t *logTail) signalQuiet() {
-	select {
-	case t.quiet <- struct{}{}:
-	default:
+// release takes f back from the tail, waiting out a write of the tail's to it under way; a
+// fan-out that listed f before sends it nothing more.
+func (t *logTail) release(f *feedSocket) {
+	t.followersMu.Lock()
+	delete(t.followers, f)
+	t.followersMu.Unlock()
+	f.mu.Lock()
+	f.released = true
+	f.mu.Unlock()
+}
+
+func (t *logTail) dropFollowers() {
+	t.followersMu.Lock()
+	socks := make([]*feedSocket, 0, len(t.followers))
+	for f := range t.followers {
+		socks = append(socks, f)
+	}
+	t.followersMu.Unlock()
+	for _, f := range socks {
+		t.unfollow(f, nil)
 	}
 }
 
 // read takes everything committed after the head, keeps the newest tailKeep and publishes it;
-// it returns how many sockets that woke (0 when there was nothing new).
-func (t *logTail) read(ctx context.Context) int {
+// it returns whether there was anything new.
+func (t *logTail) read(ctx context.Context) bool {
 	cur := t.now.Load()
 	var added []core.Event
 	after := cur.head
@@ -177,7 +237,7 @@ func (t *logTail) read(ctx context.Context) int {
 			if ctx.Err() == nil {
 				t.publish(cur.events, cur.head, true)
 			}
-			return 0
+			return false
 		}
 		added = append(added, evs...)
 		if len(evs) < feedBatch {
@@ -189,7 +249,7 @@ func (t *logTail) read(ctx context.Context) int {
 		if cur.failed {
 			t.publish(cur.events, cur.head, false)
 		}
-		return 0
+		return false
 	}
 	// A fresh slice when trimming, so slices handed out earlier keep their events; appending
 	// only writes past every handed-out slice's end.
@@ -198,7 +258,7 @@ func (t *logTail) read(ctx context.Context) int {
 		all = append([]core.Event(nil), all[len(all)-tailKeep:]...)
 	}
 	t.publish(all, added[len(added)-1].Seq, false)
-	return t.sockets()
+	return true
 }
 
 func (t *logTail) publish(events []core.Event, head int64, failed bool) {
