@@ -164,7 +164,7 @@ func (s *Server) stream(ctx context.Context, ended <-chan struct{}, conn *websoc
 // followHead hands f, caught up, to the tail until the stream ends (done) or the tail hands it
 // back (not done: it fell behind what the tail holds, and its goroutine catches up again).
 func (s *Server) followHead(ctx context.Context, ended <-chan struct{}, ping *time.Ticker, f *feedSocket) (done bool, _ error) {
-	head := s.tail.adopt(f)
+	s.tail.adopt(f)
 	defer func() {
 		s.tail.release(f)
 		// A hand-back racing the release is stale now; a failed write ends the stream.
@@ -176,13 +176,9 @@ func (s *Server) followHead(ctx context.Context, ended <-chan struct{}, ping *ti
 		default:
 		}
 	}()
-	// A publish before the adoption did not include f: it sends up to that head itself.
-	f.mu.Lock()
-	behind, err := f.sendFromTail(s.tail, head)
-	f.mu.Unlock()
-	if err != nil || behind {
-		return err != nil, err
-	}
+	// A publish before the adoption did not include f: it sends up to the head itself, the
+	// way a fan-out does (kick), so a fan-out finding it busy meanwhile is not lost either.
+	f.kick(s.tail)
 	for {
 		select {
 		case <-ctx.Done():

@@ -174,16 +174,15 @@ func (t *logTail) fanOut() {
 	}
 }
 
-// adopt makes the tail write f's frames from now on; it returns the head f must have sent to
-// by itself (a publish before adopt took f did not include it).
-func (t *logTail) adopt(f *feedSocket) *tailSnapshot {
+// adopt makes the tail write f's frames from now on; the caller then sends what a publish
+// before the adoption added (f.kick).
+func (t *logTail) adopt(f *feedSocket) {
 	f.mu.Lock()
 	f.released = false
 	f.mu.Unlock()
 	t.followersMu.Lock()
 	t.followers[f] = struct{}{}
 	t.followersMu.Unlock()
-	return t.now.Load()
 }
 
 // unfollow hands f back to its goroutine with why (nil: it is behind the tail), once.
