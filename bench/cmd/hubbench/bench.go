@@ -48,6 +48,7 @@ type deliveryRun struct {
 	rss         []float64
 	cpuPercent  float64
 	benchCPU    float64 // this process: the desktops and the fake Telegram
+	frames      float64 // feed messages a desktop read per second, on average
 }
 
 func benchHub(cfg benchConfig, out samples.Sink) error {
@@ -291,6 +292,10 @@ func benchHub(cfg benchConfig, out samples.Sink) error {
 			Note: "the hub process's user+system CPU over the run, % of one core (the machine has " + strconv.Itoa(runtime.NumCPU()) + ")"}); err != nil {
 			return err
 		}
+		if err := out.Put(Metric{ID: fmt.Sprintf("hub_frames_%d", n), Unit: "frames/s", Samples: []float64{run.frames},
+			Note: "feed messages (WebSocket frames) each desktop read per second, on average over the run: the hub's fan-outs per second"}); err != nil {
+			return err
+		}
 		if err := out.Put(Metric{ID: fmt.Sprintf("hub_bench_cpu_%d", n), Unit: "%", Samples: []float64{run.benchCPU},
 			Note: "the bench process's CPU over the run (the desktops' sockets and the fake Telegram), % of one core: it shares the machine with the hub"}); err != nil {
 			return err
@@ -363,9 +368,12 @@ func steadyRun(h *hubProcess, fake *fakeTelegram, desks []*desktop, msgs []inbou
 	first, last, rate int, clock *benchClock, profile string) (deliveryRun, error) {
 	run := deliveryRun{desktops: desks, first: first, last: last}
 	base := make([]int64, len(desks))
+	var framesBefore int64
 	for i, d := range desks {
 		base[i] = d.messages.Load()
+		framesBefore += d.frames.Load()
 	}
+	began := time.Now()
 	startSample, err := h.sample()
 	if err != nil {
 		return run, err
@@ -426,6 +434,11 @@ func steadyRun(h *hubProcess, fake *fakeTelegram, desks []*desktop, msgs []inbou
 		return run, err
 	}
 	run.rss = append(run.rss, float64(endSample.rssKB)/1024)
+	var framesAfter int64
+	for _, d := range desks {
+		framesAfter += d.frames.Load()
+	}
+	run.frames = float64(framesAfter-framesBefore) / float64(len(desks)) / time.Since(began).Seconds()
 	run.cpuPercent = cpuPercent(startSample, endSample)
 	if benchEnd, err := sampleProcess(os.Getpid()); err == nil {
 		run.benchCPU = cpuPercent(benchStart, benchEnd)
