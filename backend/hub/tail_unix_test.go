@@ -18,7 +18,30 @@ import (
 	"switchboard/backend/store"
 )
 
-// Unix only: the test shrinks a socket's receive buffer through its file descriptor.
+// Unix only: the tests shrink a socket's receive buffer through its file descriptor.
+
+// dialTinyReceiveBuffer dials the feed from seq base with a 4 KB receive buffer, so the hub's
+// writes to a desktop that stops reading block soon.
+func dialTinyReceiveBuffer(t *testing.T, h *testHub, token string, base int64) *websocket.Conn {
+	t.Helper()
+	tiny := &net.Dialer{Control: func(_, _ string, c syscall.RawConn) error {
+		var serr error
+		err := c.Control(func(fd uintptr) { serr = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096) })
+		if err != nil {
+			return err
+		}
+		return serr
+	}}
+	url := "ws" + strings.TrimPrefix(h.ts.URL, "http") + fmt.Sprintf("/api/v1/feed?seq=%d", base)
+	conn, _, err := websocket.Dial(context.Background(), url, &websocket.DialOptions{
+		HTTPHeader: http.Header{"Authorization": {"Bearer " + token}},
+		HTTPClient: &http.Client{Transport: &http.Transport{DialContext: tiny.DialContext}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return conn
+}
 
 // TestFeedDropsASocketThatStopsReadingWithoutStallingOthers: a desktop that stops reading
 // (its receive buffer tiny and never drained) holds a fan-out place only until its write times
@@ -30,22 +53,7 @@ func TestFeedDropsASocketThatStopsReadingWithoutStallingOthers(t *testing.T) {
 	ctx := context.Background()
 	base, _ := h.st.LastEventSeq(ctx)
 
-	tiny := &net.Dialer{Control: func(_, _ string, c syscall.RawConn) error {
-		var serr error
-		err := c.Control(func(fd uintptr) { serr = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096) })
-		if err != nil {
-			return err
-		}
-		return serr
-	}}
-	url := "ws" + strings.TrimPrefix(h.ts.URL, "http") + fmt.Sprintf("/api/v1/feed?seq=%d", base)
-	stuck, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{
-		HTTPHeader: http.Header{"Authorization": {"Bearer " + token}},
-		HTTPClient: &http.Client{Transport: &http.Transport{DialContext: tiny.DialContext}},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	stuck := dialTinyReceiveBuffer(t, h, token, base)
 	defer stuck.CloseNow()
 	reader, _, err := h.dialFeed(ctx, token, base)
 	if err != nil {
@@ -86,22 +94,7 @@ func TestASocketStuckMidWriteCatchesUpOnceInOrder(t *testing.T) {
 	ctx := context.Background()
 	base, _ := h.st.LastEventSeq(ctx)
 
-	tiny := &net.Dialer{Control: func(_, _ string, c syscall.RawConn) error {
-		var serr error
-		err := c.Control(func(fd uintptr) { serr = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096) })
-		if err != nil {
-			return err
-		}
-		return serr
-	}}
-	url := "ws" + strings.TrimPrefix(h.ts.URL, "http") + fmt.Sprintf("/api/v1/feed?seq=%d", base)
-	slow, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{
-		HTTPHeader: http.Header{"Authorization": {"Bearer " + token}},
-		HTTPClient: &http.Client{Transport: &http.Transport{DialContext: tiny.DialContext}},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	slow := dialTinyReceiveBuffer(t, h, token, base)
 	defer slow.CloseNow()
 	slow.SetReadLimit(1 << 20)
 	reader, _, err := h.dialFeed(ctx, token, base)
