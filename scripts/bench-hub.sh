@@ -13,7 +13,10 @@
 # run), BENCH_HUB_PROFILE (a path prefix: CPU profiles of the hub, PREFIX-write and PREFIX-N,
 # read with `go tool pprof -top build/bin/switchboard-hub PREFIX-2000`; the PostgreSQL run's is
 # PREFIX-pg-write), BENCH_HUB_PG_BACKLOG (30000 client messages: a shorter backlog than SQLite's
-# 110,000, to keep the run short), BENCH_HUB_PG=0 skips the PostgreSQL run.
+# 110,000, to keep the run short), BENCH_HUB_PG=0 skips the PostgreSQL run,
+# BENCH_HUB_DELIVERY_ONLY=1 runs the delivery step alone (about a minute: the desktops first
+# follow a backlog of 2,000 messages instead of 110,000, so the store is smaller than in the
+# whole run; no write-rate, catch-up or PostgreSQL rows) to iterate on the fan-out.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TAGS=$(sed -nE 's/.*"build:tags": *"([^"]*)".*/\1/p' wails.json)
@@ -23,13 +26,14 @@ go build -tags "$TAGS" -o build/bin/hubbench ./bench/cmd/hubbench
 go build -o build/bin/faketelegram ./backend/channel/fakeapi/faketelegram
 
 run() {
-  local profile=() desktops=${BENCH_HUB_DESKTOPS:-200,2000}
+  local profile=() only=() desktops=${BENCH_HUB_DESKTOPS:-200,2000}
   [[ -n ${BENCH_HUB_PROFILE:-} ]] && profile=(-hub-cpuprofile "$BENCH_HUB_PROFILE")
+  [[ ${BENCH_HUB_DELIVERY_ONLY:-0} == 1 ]] && only=(-delivery-only -backlog 2000)
   # 2,000 desktops are 2,000 sockets on each side: hubbench raises the soft open-files limit
   # to the hard one (the hub inherits it) and says so when even that is too low.
   build/bin/hubbench -hub "$HUB" -faketelegram build/bin/faketelegram -out "$1" \
-    -desktops "$desktops" -duration "${BENCH_HUB_DURATION:-20s}" "${profile[@]}"
-  [[ ${BENCH_HUB_PG:-1} == 0 ]] && return
+    -desktops "$desktops" -duration "${BENCH_HUB_DURATION:-20s}" "${profile[@]}" "${only[@]}"
+  [[ ${BENCH_HUB_PG:-1} == 0 || ${BENCH_HUB_DELIVERY_ONLY:-0} == 1 ]] && return
   profile=()
   [[ -n ${BENCH_HUB_PROFILE:-} ]] && profile=(-hub-cpuprofile "$BENCH_HUB_PROFILE-pg")
   # The same first desktop count as the SQLite write rate follows the feed; the DSN comes from
@@ -50,4 +54,5 @@ go build -o build/bin/benchreport ./bench/cmd/benchreport
 build/bin/benchreport -in "$work" -only hub_ -out "bench/results/hub-$(date -u +%Y%m%dT%H%M%SZ).json" \
   -meta commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" \
   -meta loadavg_at_start="$(cut -d' ' -f1-3 /proc/loadavg)" \
-  -meta cpu_pressure="$(head -1 /proc/pressure/cpu 2>/dev/null || echo n/a)"
+  -meta cpu_pressure="$(head -1 /proc/pressure/cpu 2>/dev/null || echo n/a)" \
+  -meta delivery_only="${BENCH_HUB_DELIVERY_ONLY:-0}"

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
@@ -29,7 +30,8 @@ const (
 	feedWriteTimeout = 10 * time.Second // a client that does not answer a ping by then is dropped
 	feedPingEvery    = 30 * time.Second // keeps proxies from timing out an idle socket
 	// batchWriteTimeout drops a client that cannot take a batch in time. It is shorter than
-	// feedWriteTimeout because a socket writing holds one of the few fan-out places (sendNext):
+	// feedWriteTimeout because a socket writing holds one of the few fan-out writers
+	// (logTail.fanOut) or places (sendNext):
 	// a write blocks only once the client's kernel buffer is full, megabytes of batches it has
 	// not read, and the dropped desktop reconnects and catches up from its seq.
 	batchWriteTimeout = 2 * time.Second
@@ -106,74 +108,202 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request, c *caller) *apiErr
 	return nil
 }
 
-// stream sends every event after `after`, then waits for commits and sends what they add.
+// stream sends every event after `after`, then follows the head and sends what commits add.
 // The store's commit order is its seq order (one writer), so reading seq > cursor never skips.
+// While the socket is behind the tail (a catch-up, a slow reader) this goroutine sends its
+// batches; at the head the tail writes its frames in each fan-out (logTail.fanOut) and this
+// goroutine only pings, and waits for the session's end or the tail handing the socket back.
 func (s *Server) stream(ctx context.Context, ended <-chan struct{}, conn *websocket.Conn, managerID, after int64, kind feedKind) error {
 	ping := time.NewTicker(feedPingEvery)
 	defer ping.Stop()
+	// One timer per socket, armed around each frame's write, closes a socket that cannot take
+	// it in time. A context with a deadline per write cost a timer, a context and two map
+	// entries (the parent's children, the library's AfterFunc) per socket per frame: at 2,000
+	// desktops that was a tenth of the hub's CPU in the fan-out.
+	stuck := time.AfterFunc(time.Hour, func() { conn.CloseNow() })
+	stuck.Stop()
+	defer stuck.Stop()
+	f := &feedSocket{conn: conn, ctx: ctx, wctx: context.WithoutCancel(ctx), stuck: stuck,
+		managerID: managerID, kind: kind, dropped: make(chan error, 1), ended: ended, after: after}
 	for {
-		// The tail's signal is taken before reading, so a commit between the two still wakes.
-		wake := s.tail.wait()
+		// The tail's snapshot is taken before reading, so a commit between the two still wakes.
+		snap := s.tail.current()
 		select {
 		case <-ended:
 			return nil
 		default:
 		}
-		next, n, err := s.sendNext(ctx, conn, managerID, after, kind)
+		n, err := s.sendNext(ctx, f)
 		if err != nil {
 			return err
 		}
-		after = next
 		if n == kind.batch {
 			continue
 		}
+		if !snap.failed {
+			if done, err := s.followHead(ctx, ended, ping, f); done {
+				return err
+			}
+			continue
+		}
+		// The tail cannot read the log: this socket reads the store itself when it changes.
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-ended:
 			return nil
-		case <-wake:
+		case <-snap.changed:
 		case <-ping.C:
-			pctx, cancel := context.WithTimeout(ctx, feedWriteTimeout)
-			err := conn.Ping(pctx)
-			cancel()
-			if err != nil {
+			if err := pingClient(ctx, conn); err != nil {
 				return err
 			}
 		}
 	}
 }
 
-// sendNext sends the batch after seq `after`, if there is one, and returns the new cursor and
-// how many events the batch held. Only as many sockets as the hub has cores do this at once
-// (Server.fanout): when a commit wakes thousands of sockets, the rest wait parked instead of
-// taking every core in turn and keeping the poller and the store waiting; with 16 at once and
-// 2,000 desktops a client message waited 40-50 ms (p50) before its batch even began to apply,
-// with 2 about 12 ms, on this 2-core machine.
-func (s *Server) sendNext(ctx context.Context, conn *websocket.Conn, managerID, after int64, kind feedKind) (int64, int, error) {
+// followHead hands f, caught up, to the tail until the stream ends (done) or the tail hands it
+// back (not done: it fell behind what the tail holds, and its goroutine catches up again).
+func (s *Server) followHead(ctx context.Context, ended <-chan struct{}, ping *time.Ticker, f *feedSocket) (done bool, _ error) {
+	s.tail.adopt(f)
+	defer func() {
+		s.tail.release(f)
+		// A hand-back racing the release is stale now; a failed write ends the stream.
+		select {
+		case err := <-f.dropped:
+			if err != nil && !done {
+				done = true
+			}
+		default:
+		}
+	}()
+	// A publish before the adoption did not include f: it sends up to the head itself, the
+	// way a fan-out does (kick), so a fan-out finding it busy meanwhile is not lost either.
+	f.kick(s.tail)
+	for {
+		select {
+		case <-ctx.Done():
+			return true, ctx.Err()
+		case <-ended:
+			return true, nil
+		case err := <-f.dropped:
+			return err != nil, err
+		case <-ping.C:
+			if err := pingClient(ctx, f.conn); err != nil {
+				return true, err
+			}
+		}
+	}
+}
+
+func pingClient(ctx context.Context, conn *websocket.Conn) error {
+	pctx, cancel := context.WithTimeout(ctx, feedWriteTimeout)
+	defer cancel()
+	return conn.Ping(pctx)
+}
+
+// feedSocket is one feed socket's sending state, shared by its stream goroutine and the tail's
+// fan-out writers; mu serialises them, so frames go out in seq order and none twice.
+type feedSocket struct {
+	conn      *websocket.Conn
+	ctx       context.Context // the read side's: ends when the client leaves
+	wctx      context.Context // for writes: no deadline for the library to arm per write (stuck times them)
+	stuck     *time.Timer     // closes the socket when a write takes longer than batchWriteTimeout
+	managerID int64
+	kind      feedKind
+	dropped   chan error // the tail handing the socket back (nil: it is behind the tail); buffered
+
+	ended <-chan struct{} // the session ended: nothing more is sent
+
+	pending atomic.Bool // the tail has more for it than a write under way sends (kick)
+
+	mu       sync.Mutex
+	after    int64 // seq of the last event sent (or skipped as another manager's)
+	released bool  // taken back from the tail: its fan-outs skip the socket
+}
+
+// sendNext sends the batch after the socket's cursor, if there is one, from the tail's memory
+// or the store, and returns how many events the batch held. Only as many sockets as the hub
+// has cores do this at once (Server.fanout): sockets catching up together (a hub restart
+// reconnects every desktop) wait parked instead of taking every core in turn and keeping the
+// poller and the store waiting.
+func (s *Server) sendNext(ctx context.Context, f *feedSocket) (int, error) {
 	select {
 	case s.fanout <- struct{}{}:
 	case <-ctx.Done():
-		return after, 0, ctx.Err()
+		return 0, ctx.Err()
 	}
 	defer func() { <-s.fanout }()
-	evs, err := s.tail.eventsAfter(ctx, after, kind.batch)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	evs, err := s.tail.eventsAfter(ctx, f.after, f.kind.batch)
 	if err != nil || len(evs) == 0 {
-		return after, 0, err
+		return 0, err
 	}
+	if err := f.send(s.tail, evs); err != nil {
+		return 0, err
+	}
+	return len(evs), nil
+}
+
+// kick sends the socket what the tail holds after its cursor, unless a write to it is under
+// way: then that writer, done, sends it (pending), so a fan-out never waits on a socket that
+// cannot take its frame yet. A socket behind the tail or failing is handed back to its goroutine.
+func (f *feedSocket) kick(t *logTail) {
+	f.pending.Store(true)
+	for f.pending.Load() && f.mu.TryLock() {
+		for f.pending.Swap(false) {
+			if behind, err := f.sendFromTail(t, t.current()); err != nil || behind {
+				t.unfollow(f, err)
+			}
+		}
+		f.mu.Unlock()
+	}
+}
+
+// sendFromTail sends what snap holds after the socket's cursor, a frame per batch; behind when
+// snap does not hold it (the socket fell further behind than the tail keeps, or the tail
+// failed). f.mu is held.
+func (f *feedSocket) sendFromTail(t *logTail, snap *tailSnapshot) (behind bool, _ error) {
+	for {
+		if f.released {
+			return false, nil
+		}
+		select {
+		case <-f.ended:
+			return false, nil
+		default:
+		}
+		evs, ok := snap.after(f.after, f.kind.batch)
+		if !ok {
+			return true, nil
+		}
+		if len(evs) == 0 {
+			return false, nil
+		}
+		if err := f.send(t, evs); err != nil {
+			return false, err
+		}
+	}
+}
+
+// send writes evs, the events after the cursor, as one frame (its encoding shared with every
+// socket sending the same batch) and moves the cursor past them; f.mu is held.
+func (f *feedSocket) send(t *logTail, evs []core.Event) error {
 	next := evs[len(evs)-1].Seq
-	raw, err := s.tail.encode(kind.name, after, managerID, evs, func() (any, error) {
-		return kind.build(ctx, next, forManager(evs, managerID))
+	raw, err := t.encode(f.kind.name, f.after, f.managerID, evs, func() (any, error) {
+		return f.kind.build(f.ctx, next, forManager(evs, f.managerID))
 	})
 	if err != nil {
-		return after, 0, err
+		return err
 	}
-	wctx, cancel := context.WithTimeout(ctx, batchWriteTimeout)
-	defer cancel()
-	if err := conn.Write(wctx, websocket.MessageText, raw); err != nil {
-		return after, 0, err
+	f.stuck.Reset(batchWriteTimeout)
+	err = f.conn.Write(f.wctx, websocket.MessageText, raw)
+	f.stuck.Stop()
+	if err != nil {
+		return err
 	}
-	return next, len(evs), nil
+	f.after = next
+	return nil
 }
 
 // eventsMessage is the reference feed's message: the events themselves.

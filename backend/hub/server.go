@@ -167,7 +167,7 @@ func New(cfg Config) (*Server, error) {
 		limiter: newLoginLimiter(cfg.LoginLimits), feeds: newFeedRegistry(), presence: newPresenceBoard(cfg.Now), log: cfg.Log, dummyHash: dummy,
 		stop: func() {}, stopping: make(chan struct{}), fanout: make(chan struct{}, max(2, runtime.GOMAXPROCS(0))),
 	}
-	s.tail = newLogTail(cfg.Events, s.feeds.count)
+	s.tail = newLogTail(cfg.Events)
 	for _, rt := range s.routes() {
 		s.access[rt.pattern] = rt.access
 		s.mux.HandleFunc(rt.pattern, func(w http.ResponseWriter, r *http.Request) {

@@ -20,31 +20,48 @@ const (
 	// tailEncodings bounds the encoded batches kept; sockets following the head all ask for
 	// the same one or two, so more would only hold memory.
 	tailEncodings = 64
-	// fanoutCostPerSocket paces publishing: after waking n sockets the tail waits n times this
-	// before it wakes them again, commits meanwhile riding together in the next batch. Waking a
-	// socket and writing its frame costs a few microseconds of CPU on each side of the wire; at
-	// 100 commits/s and 2,000 desktops, one wake per commit was 200,000 socket writes a second,
-	// more than two cores have. Paced, 2,000 sockets get a batch at most every 50 ms (20 wakes/s),
-	// 200 every 5 ms, and a handful at once.
-	fanoutCostPerSocket = 25 * time.Microsecond
+	// fanoutWriters is how many goroutines write a fan-out's frames, each to its share of the
+	// sockets following the head. Two keep both cores of the build machine busy while a batch
+	// goes out and leave the poller and the store a place in the run queue; more only queued
+	// behind each other (a frame is one write syscall, on loopback most of its cost).
+	fanoutWriters = 2
+	// fanoutStall is how long a fan-out waits on writes that make no progress: a socket whose
+	// client does not read (its kernel buffers full) blocks its write until batchWriteTimeout.
+	// After this another writer takes over the sockets not yet written, and once every socket
+	// has been taken the fan-out is over without the stuck ones; each finishes its write in the
+	// background and then sends whatever the tail holds by then (feedSocket.kick).
+	fanoutStall = 20 * time.Millisecond
 )
 
 // logTail is the feed's one reader of the event log near its head. It follows the store's
-// commits, reads what each adds once, keeps the newest events in memory and wakes the sockets;
-// a socket at or near the head takes its batch from here, already encoded. Without it every
-// socket ran its own query after every commit and encoded the same batch again: with 200
-// desktops following an ingestion that was 200 queries and encodings per commit.
+// commits, reads what each adds once, keeps the newest events in memory and writes the frames
+// of the sockets following the head (fanOut), each batch encoded once for every socket sending
+// it; a socket a little behind takes its batches from here too. Without it every socket ran
+// its own query after every commit and encoded the same batch again: with 200 desktops
+// following an ingestion that was 200 queries and encodings per commit.
+//
+// Pacing: a fan-out writes every following socket once, everything after its cursor in one
+// frame; the next read waits for it to finish, commits meanwhile riding together. So a commit
+// waits for the fan-out under way and then its own, and the frame rate adapts to what a fan-out
+// costs: at 100 commits/s, 200 desktops get a frame per commit, 2,000 about one per 20 ms on
+// the 2-core build machine. (A goroutine per socket woken by each publish, paced by a fixed
+// 25 µs per socket, spent a third of the hub's CPU on waking, parking and per-write timers,
+// and let a commit wait out 50 ms at 2,000 sockets before its fan-out even began.)
 type logTail struct {
-	log     EventLog
-	sockets func() int // open feed sockets, for pacing
-	stop    context.CancelFunc
-	done    chan struct{}
+	log  EventLog
+	stop context.CancelFunc
+	done chan struct{}
 
 	// now is what sockets read, lock-free: replaced whole by each publish, never changed in place.
 	now atomic.Pointer[tailSnapshot]
 
 	mu      sync.Mutex
 	encoded map[encodedKey][]byte
+
+	// followers are the sockets at the head: the tail writes their frames itself after each
+	// read (fanOut), so a commit costs a write per socket and no goroutine wake per socket.
+	followersMu sync.Mutex
+	followers   map[*feedSocket]struct{}
 }
 
 // tailSnapshot is the tail at one moment.
@@ -64,9 +81,10 @@ type encodedKey struct {
 }
 
 // newLogTail starts following log from its current head.
-func newLogTail(log EventLog, sockets func() int) *logTail {
+func newLogTail(log EventLog) *logTail {
 	ctx, cancel := context.WithCancel(context.Background())
-	t := &logTail{log: log, sockets: sockets, stop: cancel, done: make(chan struct{}), encoded: map[encodedKey][]byte{}}
+	t := &logTail{log: log, stop: cancel, done: make(chan struct{}), encoded: map[encodedKey][]byte{},
+		followers: map[*feedSocket]struct{}{}}
 	first := &tailSnapshot{changed: make(chan struct{})}
 	// The events before the tail started are the store's to serve: it starts from the head.
 	if h, ok := log.(interface {
@@ -93,17 +111,17 @@ func (t *logTail) close() {
 }
 
 func (t *logTail) follow(ctx context.Context, wake <-chan struct{}) {
-	defer func() { t.publish(t.now.Load().events, t.now.Load().head, true) }()
+	defer func() {
+		t.publish(t.now.Load().events, t.now.Load().head, true)
+		t.dropFollowers()
+	}()
 	for {
-		if woke := t.read(ctx); woke > 0 {
-			// Commits during the pause leave their signal in wake (buffered), so none is lost.
-			pause := time.NewTimer(time.Duration(woke) * fanoutCostPerSocket)
-			select {
-			case <-ctx.Done():
-				pause.Stop()
-				return
-			case <-pause.C:
-			}
+		if t.read(ctx) {
+			// The next read waits for this fan-out to finish: commits meanwhile leave their
+			// signal in wake (buffered, so none is lost) and ride together in the next batch.
+			// Each socket thus gets a frame per fan-out, however many commits it covers, and a
+			// commit waits for at most the fan-out under way and its own.
+			t.fanOut()
 		}
 		select {
 		case <-ctx.Done():
@@ -113,9 +131,111 @@ func (t *logTail) follow(ctx context.Context, wake <-chan struct{}) {
 	}
 }
 
+// fanOut sends the tail's new events to every socket following the head, fanoutWriters at a
+// time, each writer taking the next socket not yet taken. A socket that has fallen behind what
+// the tail holds, or whose write failed, is handed back to its own goroutine
+// (feedSocket.dropped). One that cannot take its frame does not hold up the others
+// (fanoutStall).
+func (t *logTail) fanOut() {
+	t.followersMu.Lock()
+	socks := make([]*feedSocket, 0, len(t.followers))
+	for f := range t.followers {
+		socks = append(socks, f)
+	}
+	t.followersMu.Unlock()
+	if len(socks) == 0 {
+		return
+	}
+	var taken, finished atomic.Int64
+	allDone := make(chan struct{})
+	writer := func() {
+		for {
+			i := int(taken.Add(1)) - 1
+			if i >= len(socks) {
+				return
+			}
+			socks[i].kick(t)
+			if int(finished.Add(1)) == len(socks) {
+				close(allDone)
+			}
+		}
+	}
+	for w := 0; w < fanoutWriters; w++ {
+		go writer()
+	}
+	stall := time.NewTicker(fanoutStall)
+	defer stall.Stop()
+	progress := int64(-1)
+	for {
+		select {
+		case <-allDone:
+			return
+		case <-stall.C:
+		}
+		if n := finished.Load(); n != progress {
+			progress = n
+			continue
+		}
+		if taken.Load() >= int64(len(socks)) {
+			return // only stuck writes are left
+		}
+		go writer()
+	}
+}
+
+// adopt makes the tail write f's frames from now on; the caller then sends what a publish
+// before the adoption added (f.kick).
+func (t *logTail) adopt(f *feedSocket) {
+	f.mu.Lock()
+	f.released = false
+	f.mu.Unlock()
+	t.followersMu.Lock()
+	t.followers[f] = struct{}{}
+	t.followersMu.Unlock()
+}
+
+// unfollow hands f back to its goroutine with why (nil: it is behind the tail), once.
+func (t *logTail) unfollow(f *feedSocket, why error) {
+	t.followersMu.Lock()
+	_, ok := t.followers[f]
+	delete(t.followers, f)
+	t.followersMu.Unlock()
+	if ok {
+		// Buffered and never blocking: a hand-back already waiting (stale, from a socket
+		// released and adopted again) makes its goroutine look again all the same.
+		select {
+		case f.dropped <- why:
+		default:
+		}
+	}
+}
+
+// release takes f back from the tail, waiting out a write of the tail's to it under way; a
+// fan-out that listed f before sends it nothing more.
+func (t *logTail) release(f *feedSocket) {
+	t.followersMu.Lock()
+	delete(t.followers, f)
+	t.followersMu.Unlock()
+	f.mu.Lock()
+	f.released = true
+	f.mu.Unlock()
+}
+
+func (t *logTail) dropFollowers() {
+	t.followersMu.Lock()
+	socks := make([]*feedSocket, 0, len(t.followers))
+	for f := range t.followers {
+		socks = append(socks, f)
+	}
+	t.followersMu.Unlock()
+	for _, f := range socks {
+		t.unfollow(f, nil)
+	}
+}
+
 // read takes everything committed after the head, keeps the newest tailKeep and publishes it;
-// it returns how many sockets that woke (0 when there was nothing new).
-func (t *logTail) read(ctx context.Context) int {
+// it returns whether there was anything new.
+func (t *logTail) read(ctx context.Context) bool {
 	cur := t.now.Load()
 	var added []core.Event
 	after := cur.head
@@ -125,7 +245,7 @@ func (t *logTail) read(ctx context.Context) int {
 			if ctx.Err() == nil {
 				t.publish(cur.events, cur.head, true)
 			}
-			return 0
+			return false
 		}
 		added = append(added, evs...)
 		if len(evs) < feedBatch {
@@ -137,7 +257,7 @@ func (t *logTail) read(ctx context.Context) int {
 		if cur.failed {
 			t.publish(cur.events, cur.head, false)
 		}
-		return 0
+		return false
 	}
 	// A fresh slice when trimming, so slices handed out earlier keep their events; appending
 	// only writes past every handed-out slice's end.
@@ -146,7 +266,7 @@ func (t *logTail) read(ctx context.Context) int {
 		all = append([]core.Event(nil), all[len(all)-tailKeep:]...)
 	}
 	t.publish(all, added[len(added)-1].Seq, false)
-	return t.sockets()
+	return true
 }
 
 func (t *logTail) publish(events []core.Event, head int64, failed bool) {
@@ -159,9 +279,9 @@ func (t *logTail) publish(events []core.Event, head int64, failed bool) {
 	close(prev.changed)
 }
 
-// wait is the channel closed at the next change; take it before reading, so a change between
-// the read and the wait is not missed.
-func (t *logTail) wait() <-chan struct{} { return t.now.Load().changed }
+// current is the snapshot whose changed channel is closed at the next change; take it before
+// reading, so a change between the read and the wait is not missed.
+func (t *logTail) current() *tailSnapshot { return t.now.Load() }
 
 // eventsAfter is up to limit events after seq `after`: from memory when the tail holds them
 // (or knows there are none yet), from the store otherwise.

@@ -13,11 +13,35 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	"github.com/coder/websocket/wsjson"
 
 	"switchboard/backend/store"
 )
 
-// Unix only: the test shrinks a socket's receive buffer through its file descriptor.
+// Unix only: the tests shrink a socket's receive buffer through its file descriptor.
+
+// dialTinyReceiveBuffer dials the feed from seq base with a 4 KB receive buffer, so the hub's
+// writes to a desktop that stops reading block soon.
+func dialTinyReceiveBuffer(t *testing.T, h *testHub, token string, base int64) *websocket.Conn {
+	t.Helper()
+	tiny := &net.Dialer{Control: func(_, _ string, c syscall.RawConn) error {
+		var serr error
+		err := c.Control(func(fd uintptr) { serr = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096) })
+		if err != nil {
+			return err
+		}
+		return serr
+	}}
+	url := "ws" + strings.TrimPrefix(h.ts.URL, "http") + fmt.Sprintf("/api/v1/feed?seq=%d", base)
+	conn, _, err := websocket.Dial(context.Background(), url, &websocket.DialOptions{
+		HTTPHeader: http.Header{"Authorization": {"Bearer " + token}},
+		HTTPClient: &http.Client{Transport: &http.Transport{DialContext: tiny.DialContext}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return conn
+}
 
 // TestFeedDropsASocketThatStopsReadingWithoutStallingOthers: a desktop that stops reading
 // (its receive buffer tiny and never drained) holds a fan-out place only until its write times
@@ -29,22 +53,7 @@ func TestFeedDropsASocketThatStopsReadingWithoutStallingOthers(t *testing.T) {
 	ctx := context.Background()
 	base, _ := h.st.LastEventSeq(ctx)
 
-	tiny := &net.Dialer{Control: func(_, _ string, c syscall.RawConn) error {
-		var serr error
-		err := c.Control(func(fd uintptr) { serr = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096) })
-		if err != nil {
-			return err
-		}
-		return serr
-	}}
-	url := "ws" + strings.TrimPrefix(h.ts.URL, "http") + fmt.Sprintf("/api/v1/feed?seq=%d", base)
-	stuck, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{
-		HTTPHeader: http.Header{"Authorization": {"Bearer " + token}},
-		HTTPClient: &http.Client{Transport: &http.Transport{DialContext: tiny.DialContext}},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	stuck := dialTinyReceiveBuffer(t, h, token, base)
 	defer stuck.CloseNow()
 	reader, _, err := h.dialFeed(ctx, token, base)
 	if err != nil {
@@ -71,4 +80,91 @@ func TestFeedDropsASocketThatStopsReadingWithoutStallingOthers(t *testing.T) {
 	t.Logf("dropped after %s", time.Since(start))
 	head := h.appendEvents(3)
 	readUntil(t, reader, after, head)
+}
+
+// TestASocketStuckMidWriteCatchesUpOnceInOrder: a desktop stops reading until the hub's write
+// to it blocks (its buffers full) and fan-outs find it busy; the reading desktop keeps getting
+// every commit meanwhile. When the stuck desktop reads again, before its write times out, it
+// gets every event once and in seq order, the commits it missed coming together in few frames,
+// and it stays connected and following.
+func TestASocketStuckMidWriteCatchesUpOnceInOrder(t *testing.T) {
+	h := newTestHub(t, "sqlite")
+	h.addAccount("mgr@example.com", store.RoleManager, managerPassword)
+	token, _ := h.login("mgr@example.com", managerPassword)
+	ctx := context.Background()
+	base, _ := h.st.LastEventSeq(ctx)
+
+	slow := dialTinyReceiveBuffer(t, h, token, base)
+	defer slow.CloseNow()
+	slow.SetReadLimit(1 << 20)
+	reader, _, err := h.dialFeed(ctx, token, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reader.CloseNow()
+
+	// stuck: a socket the tail follows is busy writing while a fan-out has more for it.
+	stuck := func() bool {
+		h.srv.tail.followersMu.Lock()
+		defer h.srv.tail.followersMu.Unlock()
+		for f := range h.srv.tail.followers {
+			if f.mu.TryLock() {
+				f.mu.Unlock()
+				continue
+			}
+			if f.pending.Load() {
+				return true
+			}
+		}
+		return false
+	}
+	after := base
+	start := time.Now()
+	for !stuck() {
+		if time.Since(start) > 30*time.Second {
+			t.Fatal("no write to the socket that stopped reading ever blocked")
+		}
+		if h.srv.feeds.count() < 2 {
+			t.Fatal("the stuck socket was dropped before the test saw it stuck")
+		}
+		head := h.appendEvents(50)
+		t0 := time.Now()
+		readUntil(t, reader, after, head)
+		if d := time.Since(t0); d > batchWriteTimeout/2 {
+			t.Fatalf("the reading socket waited %s for a round: the stuck one stalls the feed", d)
+		}
+		after = head
+	}
+	head := h.appendEvents(20) // fan-outs that find the stuck socket busy
+	readUntil(t, reader, after, head)
+
+	// The stuck socket reads again: every event from base to head, once, in order.
+	rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	frames, events, cursor := 0, 0, base
+	for cursor < head {
+		var msg FeedMessage
+		if err := wsjson.Read(rctx, slow, &msg); err != nil {
+			t.Fatalf("the stuck socket after %d: %v", cursor, err)
+		}
+		for _, e := range msg.Events {
+			if e.Seq != cursor+1 {
+				t.Fatalf("event seq %d after %d: a gap or a repeat", e.Seq, cursor)
+			}
+			cursor = e.Seq
+		}
+		frames++
+		events += len(msg.Events)
+	}
+	commits := int(head - base)
+	if events != commits || frames >= commits {
+		t.Fatalf("%d events in %d frames for %d commits: want each once, the missed ones together", events, frames, commits)
+	}
+	if h.srv.feeds.count() != 2 {
+		t.Fatalf("%d feed sockets, want both still connected", h.srv.feeds.count())
+	}
+	next := h.appendEvents(3)
+	readUntil(t, slow, head, next)
+	readUntil(t, reader, head, next)
+	t.Logf("stuck after %s; %d events in %d frames", time.Since(start), events, frames)
 }

@@ -30,6 +30,9 @@ type benchConfig struct {
 	catchupRuns int
 	seed        uint64
 	hubProfile  string
+	// deliveryOnly skips the write-rate and catch-up rows: a short backlog, then the delivery
+	// runs (to iterate on the fan-out without the three minutes of the whole step).
+	deliveryOnly bool
 	// pgBase, when set, is a PostgreSQL database: the run is the write-rate step alone, with the
 	// hub's store (serve --db) and the bare insert each in a fresh schema of it (rows hub_pg_*).
 	pgBase string
@@ -48,6 +51,7 @@ type deliveryRun struct {
 	rss         []float64
 	cpuPercent  float64
 	benchCPU    float64 // this process: the desktops and the fake Telegram
+	frames      float64 // feed messages a desktop read per second, on average
 }
 
 func benchHub(cfg benchConfig, out samples.Sink) error {
@@ -179,46 +183,9 @@ func benchHub(cfg benchConfig, out samples.Sink) error {
 		}
 		return putPostgresWriteRate(cfg, out, msgs[:cfg.backlog], len(msgs), len(desks), head, hubSecs, cpuPercent(before, after))
 	}
-	bare, err := inbound.BareInsert(msgs[:cfg.backlog])
-	if err != nil {
-		return fmt.Errorf("bare insert: %w", err)
-	}
-	note := fmt.Sprintf("%d client messages from %d clients queued on the fake Telegram at once, %d desktops following the feed from seq 0; events: the store's log (message.new, and person/chat events for new clients)",
-		cfg.backlog, max(1, len(msgs)/20), len(desks))
-	if err := out.Put(Metric{ID: "hub_write_rate", Unit: "events/s", Samples: []float64{float64(head) / hubSecs},
-		Note: note + fmt.Sprintf("; %d events in %.2f s, from the first push to the last message delivered to a desktop", head, hubSecs)}); err != nil {
-		return err
-	}
-	if err := out.Put(Metric{ID: "hub_write_cpu", Unit: "%", Samples: []float64{cpuPercent(before, after)},
-		Note: "the hub process's user+system CPU through the write-rate run, % of one core"}); err != nil {
-		return err
-	}
-	if err := out.Put(Metric{ID: "hub_write_messages", Unit: "messages/s", Samples: []float64{float64(cfg.backlog) / hubSecs}, Note: note}); err != nil {
-		return err
-	}
-	if err := out.Put(Metric{ID: "hub_bare_insert_rate", Unit: "rows/s", Samples: []float64{float64(cfg.backlog) / bare.Seconds()},
-		Note: "the same people/chats/messages as plain prepared INSERTs, one transaction per 100, same schema, no events (bench/inbound)"}); err != nil {
-		return err
-	}
-	if err := out.Put(Metric{ID: "hub_write_ratio", Unit: "x", Samples: []float64{bare.Seconds() / hubSecs},
-		Note: "hub's messages/s with fan-out running / bare batched insert of the same rows, same run"}); err != nil {
-		return err
-	}
-
-	// 2. Catch-up: a client far behind reads up to the head while the desktops stay connected.
-	if head < int64(cfg.catchup) {
-		return fmt.Errorf("catch-up: the log holds %d events, fewer than %d", head, cfg.catchup)
-	}
-	var catchup []float64
-	for r := 0; r < cfg.catchupRuns; r++ {
-		secs, err := catchUp(h.url, adminToken, head-int64(cfg.catchup), head)
-		if err != nil {
-			return fmt.Errorf("catch-up: %w", err)
-		}
-		catchup = append(catchup, secs)
-	}
-	if err := out.Put(Metric{ID: "hub_catchup", Unit: "s", Samples: catchup,
-		Note: fmt.Sprintf("a client %d events behind the head: dial to the head's batch read, %d desktops connected", cfg.catchup, len(desks))}); err != nil {
+	if cfg.deliveryOnly {
+		slog.Info("hubbench: delivery only: no write-rate or catch-up rows")
+	} else if err := putWriteRateAndCatchUp(cfg, out, msgs, len(desks), head, hubSecs, cpuPercent(before, after), h.url, adminToken); err != nil {
 		return err
 	}
 
@@ -291,10 +258,63 @@ func benchHub(cfg benchConfig, out samples.Sink) error {
 			Note: "the hub process's user+system CPU over the run, % of one core (the machine has " + strconv.Itoa(runtime.NumCPU()) + ")"}); err != nil {
 			return err
 		}
+		if err := out.Put(Metric{ID: fmt.Sprintf("hub_frames_%d", n), Unit: "frames/s", Samples: []float64{run.frames},
+			Note: "feed messages (WebSocket frames) each desktop read per second, on average over the run: the hub's fan-outs per second"}); err != nil {
+			return err
+		}
 		if err := out.Put(Metric{ID: fmt.Sprintf("hub_bench_cpu_%d", n), Unit: "%", Samples: []float64{run.benchCPU},
 			Note: "the bench process's CPU over the run (the desktops' sockets and the fake Telegram), % of one core: it shares the machine with the hub"}); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// putWriteRateAndCatchUp writes the write-rate rows (with the bare insert of the same rows
+// for the ratio) and runs and writes the catch-up.
+func putWriteRateAndCatchUp(cfg benchConfig, out samples.Sink, msgs []inbound.Message, desktops int, head int64, hubSecs, hubCPU float64,
+	hubURL, adminToken string) error {
+	bare, err := inbound.BareInsert(msgs[:cfg.backlog])
+	if err != nil {
+		return fmt.Errorf("bare insert: %w", err)
+	}
+	note := fmt.Sprintf("%d client messages from %d clients queued on the fake Telegram at once, %d desktops following the feed from seq 0; events: the store's log (message.new, and person/chat events for new clients)",
+		cfg.backlog, max(1, len(msgs)/20), desktops)
+	if err := out.Put(Metric{ID: "hub_write_rate", Unit: "events/s", Samples: []float64{float64(head) / hubSecs},
+		Note: note + fmt.Sprintf("; %d events in %.2f s, from the first push to the last message delivered to a desktop", head, hubSecs)}); err != nil {
+		return err
+	}
+	if err := out.Put(Metric{ID: "hub_write_cpu", Unit: "%", Samples: []float64{hubCPU},
+		Note: "the hub process's user+system CPU through the write-rate run, % of one core"}); err != nil {
+		return err
+	}
+	if err := out.Put(Metric{ID: "hub_write_messages", Unit: "messages/s", Samples: []float64{float64(cfg.backlog) / hubSecs}, Note: note}); err != nil {
+		return err
+	}
+	if err := out.Put(Metric{ID: "hub_bare_insert_rate", Unit: "rows/s", Samples: []float64{float64(cfg.backlog) / bare.Seconds()},
+		Note: "the same people/chats/messages as plain prepared INSERTs, one transaction per 100, same schema, no events (bench/inbound)"}); err != nil {
+		return err
+	}
+	if err := out.Put(Metric{ID: "hub_write_ratio", Unit: "x", Samples: []float64{bare.Seconds() / hubSecs},
+		Note: "hub's messages/s with fan-out running / bare batched insert of the same rows, same run"}); err != nil {
+		return err
+	}
+
+	// 2. Catch-up: a client far behind reads up to the head while the desktops stay connected.
+	if head < int64(cfg.catchup) {
+		return fmt.Errorf("catch-up: the log holds %d events, fewer than %d", head, cfg.catchup)
+	}
+	var catchup []float64
+	for r := 0; r < cfg.catchupRuns; r++ {
+		secs, err := catchUp(hubURL, adminToken, head-int64(cfg.catchup), head)
+		if err != nil {
+			return fmt.Errorf("catch-up: %w", err)
+		}
+		catchup = append(catchup, secs)
+	}
+	if err := out.Put(Metric{ID: "hub_catchup", Unit: "s", Samples: catchup,
+		Note: fmt.Sprintf("a client %d events behind the head: dial to the head's batch read, %d desktops connected", cfg.catchup, desktops)}); err != nil {
+		return err
 	}
 	return nil
 }
@@ -363,9 +383,12 @@ func steadyRun(h *hubProcess, fake *fakeTelegram, desks []*desktop, msgs []inbou
 	first, last, rate int, clock *benchClock, profile string) (deliveryRun, error) {
 	run := deliveryRun{desktops: desks, first: first, last: last}
 	base := make([]int64, len(desks))
+	var framesBefore int64
 	for i, d := range desks {
 		base[i] = d.messages.Load()
+		framesBefore += d.frames.Load()
 	}
+	began := time.Now()
 	startSample, err := h.sample()
 	if err != nil {
 		return run, err
@@ -426,6 +449,11 @@ func steadyRun(h *hubProcess, fake *fakeTelegram, desks []*desktop, msgs []inbou
 		return run, err
 	}
 	run.rss = append(run.rss, float64(endSample.rssKB)/1024)
+	var framesAfter int64
+	for _, d := range desks {
+		framesAfter += d.frames.Load()
+	}
+	run.frames = float64(framesAfter-framesBefore) / float64(len(desks)) / time.Since(began).Seconds()
 	run.cpuPercent = cpuPercent(startSample, endSample)
 	if benchEnd, err := sampleProcess(os.Getpid()); err == nil {
 		run.benchCPU = cpuPercent(benchStart, benchEnd)

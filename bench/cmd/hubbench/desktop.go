@@ -34,6 +34,7 @@ type desktop struct {
 
 	seq      atomic.Int64 // the feed's cursor as last sent
 	messages atomic.Int64 // message.new events received
+	frames   atomic.Int64 // feed messages (WebSocket frames) read
 	done     chan struct{}
 }
 
@@ -96,6 +97,7 @@ func (d *desktop) read(clock *benchClock) {
 			d.mu.Unlock()
 		}
 		d.messages.Add(int64(len(newSeqs)))
+		d.frames.Add(1)
 		d.seq.Store(seq)
 	}
 }

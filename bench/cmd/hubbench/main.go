@@ -23,6 +23,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"switchboard/bench/samples"
@@ -54,6 +55,8 @@ func run() error {
 	flag.IntVar(&cfg.catchupRuns, "catchup-runs", 3, "catch-up runs")
 	flag.Uint64Var(&cfg.seed, "seed", 1, "seed of the generated messages")
 	flag.StringVar(&cfg.hubProfile, "hub-cpuprofile", "", "ask the hub for CPU profiles of the write-rate run and each delivery run, into FILE-write and FILE-N (through SWITCHBOARD_PPROF)")
+	benchProfile := flag.String("cpuprofile", "", "write a CPU profile of this process (the desktops and the fake Telegram's feeding) to FILE")
+	flag.BoolVar(&cfg.deliveryOnly, "delivery-only", false, "measure only delivery (the backlog, -backlog messages, is then only what the desktops follow first; no write-rate or catch-up rows)")
 	flag.StringVar(&cfg.pgBase, "db", "", "PostgreSQL DSN (postgres://…): measure the write rate with the hub's store there (serve --db) instead of the whole SQLite run")
 	dbEnv := flag.Bool("db-env", false, "take -db from "+pgEnvDSN+" (scripts/with-postgres.sh exports it), keeping the password off this command line")
 	flag.Parse()
@@ -80,6 +83,17 @@ func run() error {
 		return err
 	}
 	defer f.Close()
+	if *benchProfile != "" {
+		pf, err := os.Create(*benchProfile)
+		if err != nil {
+			return err
+		}
+		defer pf.Close()
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	return benchHub(cfg, samples.Sink{W: f})
 }
 
