@@ -69,6 +69,10 @@ func benchBootstrap(cfg benchConfig, dataset string, out samples.Sink) error {
 	rep := exec.Command(cfg.hubBin, "replica", "--data", repDir, "--hub", h.url, "--credentials", creds)
 	logs := &lockedBuffer{}
 	rep.Stdout, rep.Stderr = logs, logs
+	hubBefore, err := h.sample()
+	if err != nil {
+		return err
+	}
 	start := time.Now()
 	if err := rep.Start(); err != nil {
 		return err
@@ -85,6 +89,7 @@ func benchBootstrap(cfg benchConfig, dataset string, out samples.Sink) error {
 	}()
 	var took time.Duration
 	var peakKB int64
+	var hubCPU, repCPU float64 // seconds of CPU each spent on the bootstrap
 	for took == 0 {
 		select {
 		case err := <-done:
@@ -98,6 +103,16 @@ func benchBootstrap(cfg benchConfig, dataset string, out samples.Sink) error {
 			if peakKB, err = peakRSS(rep.Process.Pid); err != nil {
 				return err
 			}
+			hubAfter, err := h.sample()
+			if err != nil {
+				return err
+			}
+			repAt, err := sampleProcess(rep.Process.Pid)
+			if err != nil {
+				return err
+			}
+			hubCPU = float64(hubAfter.cpuTicks-hubBefore.cpuTicks) / clockTicks
+			repCPU = float64(repAt.cpuTicks) / clockTicks
 		}
 		if time.Since(start) > bootstrapTimeout {
 			return fmt.Errorf("the replica was not online within %s\n%s", bootstrapTimeout, tail(logs.String(), 4000))
@@ -116,8 +131,10 @@ func benchBootstrap(cfg benchConfig, dataset string, out samples.Sink) error {
 	}
 	rows := people + chats + messages
 	secs := took.Seconds()
-	note := fmt.Sprintf("%d people, %d chats, %d messages applied; load average %s", people, chats, messages, loadAverage())
-	slog.Info("hubbench: bootstrap", "seconds", secs, "people", people, "chats", chats, "messages", messages, "peak_rss_mb", peakKB/1024)
+	note := fmt.Sprintf("%d people, %d chats, %d messages applied; CPU: hub %.0f s, replica %.0f s; load average %s",
+		people, chats, messages, hubCPU, repCPU, loadAverage())
+	slog.Info("hubbench: bootstrap", "seconds", secs, "people", people, "chats", chats, "messages", messages, "peak_rss_mb", peakKB/1024,
+		"hub_cpu_s", hubCPU, "replica_cpu_s", repCPU)
 	for _, m := range []Metric{
 		{ID: "hub_bootstrap", Unit: "s", Samples: []float64{secs}, Note: note},
 		{ID: "hub_bootstrap_rows", Unit: "rows/s", Samples: []float64{float64(rows) / secs}, Note: note},
