@@ -80,6 +80,8 @@ type shell struct {
 	prefetched   *prefetchedBoot // the first page load's Bootstrap, computed while the window opens
 	// hubSession keeps the team hub's session token (the OS keyring; team.go).
 	hubSession secrets.HubSession
+	// teamFeed is the last status sent as "team:status" (team.go).
+	teamFeed teamStatusFeed
 	// home is the data directory's own store, where the team membership is kept: the engine's
 	// store in solo mode, and beside the team's replica store (<data>/team) in team mode.
 	home settingsStore
@@ -120,7 +122,7 @@ func newApp(cfg engine.Config) (*App, error) {
 	cfg.OnStatus = func(cs core.ChannelStatus) { sh.publishChannelStatus(cs) }
 	if cfg.Replica != nil {
 		rc := *cfg.Replica
-		rc.OnStatus = func(st replica.Status) { sh.currentWindow().Emit(EventReplicaStatus, st) }
+		rc.OnStatus = func(st replica.Status) { sh.replicaStatusChanged(st) }
 		rc.OnPresence = func(ps []replica.Presence) { sh.currentWindow().Emit(EventPresence, ps) }
 		cfg.Replica = &rc
 	}

@@ -14,6 +14,10 @@ const (
 	EventChannelStatus = "channel:status"
 	// EventReplicaStatus carries replica.Status on every change (team mode only).
 	EventReplicaStatus = "replica:status"
+	// EventTeamStatus carries TeamStatus (what Team.TeamStatus returns) whenever it changes:
+	// signing in or leaving, an account CheckTeam brought (a new role), and every change of the
+	// replica's status (connected, offline, the session ended, download progress).
+	EventTeamStatus = "team:status"
 )
 
 // StoreChanged is the payload of "store:changed": what changed since the last one, so the UI

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"reflect"
+	"sync"
 	"time"
 
 	"switchboard/backend/hubclient"
@@ -121,9 +123,69 @@ func (a *shell) teamStatus(ctx context.Context) (TeamStatus, error) {
 	return st, nil
 }
 
+// teamStatusFeed is what "team:status" (EventTeamStatus) last carried: the UI hears what
+// Team.TeamStatus returns whenever it changes (signing in, leaving, a role CheckTeam brought, the
+// replica's state: connected, offline, the session ended, progress), so Settings holds the status
+// without reading it again.
+type teamStatusFeed struct {
+	mu   sync.Mutex
+	last *TeamStatus
+}
+
+// sendTeamStatusLocked emits st as "team:status" unless it is what was sent last. The caller
+// holds teamFeed.mu, so the events go out in the order the statuses were made.
+func (a *shell) sendTeamStatusLocked(st TeamStatus) {
+	if a.teamFeed.last != nil && reflect.DeepEqual(*a.teamFeed.last, st) {
+		return
+	}
+	kept := st
+	if st.Replica != nil {
+		rs := *st.Replica
+		kept.Replica = &rs
+	}
+	a.teamFeed.last = &kept
+	a.currentWindow().Emit(EventTeamStatus, st)
+}
+
+// teamStatusNow reads the status (teamStatus) and sends it to the UI when it changed: the
+// bindings that change the membership end with it.
+func (a *shell) teamStatusNow(ctx context.Context) (TeamStatus, error) {
+	a.teamFeed.mu.Lock()
+	defer a.teamFeed.mu.Unlock()
+	st, err := a.teamStatus(ctx)
+	if err != nil {
+		return st, err
+	}
+	a.sendTeamStatusLocked(st)
+	return st, nil
+}
+
+// replicaStatusChanged passes a change of the replica's status on as "replica:status" and as the
+// "team:status" it makes. The membership is the one last read (the settings and the keyring are
+// read again only when nothing was read yet): it changes through the bindings, which send it.
+func (a *shell) replicaStatusChanged(rs replica.Status) {
+	a.currentWindow().Emit(EventReplicaStatus, rs)
+	a.teamFeed.mu.Lock()
+	defer a.teamFeed.mu.Unlock()
+	var st TeamStatus
+	if a.teamFeed.last != nil {
+		st = *a.teamFeed.last
+	} else {
+		var err error
+		if st, err = a.teamStatus(bg()); err != nil {
+			slog.Warn("team: status", "err", err)
+			return
+		}
+	}
+	st.Replica = &rs
+	st.RestartNeeded = (st.Mode == teamConnected) != (st.Replica != nil)
+	a.sendTeamStatusLocked(st)
+}
+
 // TeamStatus says whether this desktop is solo or connected, to which hub and as whom, from what
 // this desktop keeps (no network): the screen shows it at once, then CheckTeam asks the hub.
-func (a *Team) TeamStatus() (TeamStatus, error) { return a.teamStatus(bg()) }
+// Every change comes as "team:status" too.
+func (a *Team) TeamStatus() (TeamStatus, error) { return a.teamStatusNow(bg()) }
 
 // CheckTeam asks the hub who this desktop's session is: the account's name and role may have
 // changed since sign-in. A failure is not an error of the call but the status's Problem (offline,
@@ -151,7 +213,8 @@ func (a *Team) CheckTeam() (TeamStatus, error) {
 	if err := writeMembership(ctx, a.home, teamMembership{HubURL: st.HubURL, Email: st.Email, Account: acc}); err != nil {
 		return st, err
 	}
-	return st, nil
+	// The account as the hub has it now (a new name or role) is the status's: the UI hears it.
+	return a.teamStatusNow(ctx)
 }
 
 // ConnectHub signs in to a hub: the address is checked (https://, or http:// on this machine
@@ -187,7 +250,7 @@ func (a *Team) ConnectHub(hubURL, email, password string) (TeamStatus, error) {
 		return TeamStatus{}, err
 	}
 	slog.Info("team: signed in to a hub", "manager", in.Account.ID, "session", in.Session.ID)
-	return a.teamStatus(ctx)
+	return a.teamStatusNow(ctx)
 }
 
 // LeaveHub returns this desktop to solo: it signs out at the hub when the hub answers (leaving
@@ -204,7 +267,8 @@ func (a *Team) LeaveHub() error {
 		return err
 	}
 	slog.Info("team: left the hub; this desktop is solo")
-	return nil
+	_, err := a.teamStatusNow(ctx)
+	return err
 }
 
 // logoutAt ends a session at a hub, best effort within logoutTimeout: a failure is logged by its

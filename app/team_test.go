@@ -79,7 +79,17 @@ func TestConnectManageAndLeaveAHub(t *testing.T) {
 	h := hubtest.Start(t, false)
 	h.AddAccount("Анна Admin", "anna@example.com", "admin", teamAdminPassword)
 	a, dir := teamApp(t)
+	w := &recWindow{}
+	a.win = w
 	ctx := context.Background()
+	// lastHeard is the last "team:status" the window heard: it says what each binding answered.
+	lastHeard := func(what string, want TeamStatus) {
+		t.Helper()
+		heard := teamStatusEvents(w)
+		if len(heard) == 0 || heard[len(heard)-1] != want {
+			t.Fatalf("%s: the window last heard %+v, want %+v", what, heard, want)
+		}
+	}
 
 	st, err := a.TeamStatus()
 	if err != nil || st.Mode != teamSolo || st.HubURL != "" {
@@ -106,6 +116,7 @@ func TestConnectManageAndLeaveAHub(t *testing.T) {
 	if !st.RestartNeeded || st.Replica != nil {
 		t.Fatalf("connected in a solo run: want a restart asked for and no replica, got %+v", st)
 	}
+	lastHeard("connected", st)
 	token, err := keyring.Get(secrets.Service, "hub-session")
 	if err != nil || len(token) < 40 {
 		t.Fatalf("session in the Secret Service: %v", err)
@@ -169,9 +180,11 @@ func TestConnectManageAndLeaveAHub(t *testing.T) {
 	if err := h.Accounts.SetRole(ctx, st.Account.ID, "manager", time.Now().UnixMilli()); err != nil {
 		t.Fatal(err)
 	}
-	if st, err := a.CheckTeam(); err != nil || st.Problem != "" || st.Account.Role != "manager" {
+	st, err = a.CheckTeam()
+	if err != nil || st.Problem != "" || st.Account.Role != "manager" {
 		t.Fatalf("check: %+v %v", st, err)
 	}
+	lastHeard("the new role", st)
 	if st, _ := a.TeamStatus(); st.Account.Role != "manager" {
 		t.Fatalf("the new role is not kept: %+v", st)
 	}
@@ -199,6 +212,7 @@ func TestConnectManageAndLeaveAHub(t *testing.T) {
 	if _, err := keyring.Get(secrets.Service, "hub-session"); !errors.Is(err, keyring.ErrNotFound) {
 		t.Fatalf("session left in the Secret Service: %v", err)
 	}
+	lastHeard("left", TeamStatus{Mode: teamSolo})
 	if st, _ := a.TeamStatus(); st.Mode != teamSolo || st.HubURL != "" || st.Problem != "" {
 		t.Fatalf("after leaving: %+v", st)
 	}

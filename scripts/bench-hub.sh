@@ -42,14 +42,29 @@ run() {
     -desktops "${desktops%%,*}" -backlog "${BENCH_HUB_PG_BACKLOG:-30000}" "${profile[@]}"
 }
 
+# A new desktop's bootstrap (bootstrap.go in hubbench): a headless replica takes a snapshot of
+# the bench dataset (scripts/bench.sh makes it) from a hub, to the head; rows hub_bootstrap_*.
+# BENCH_HUB_BOOTSTRAP=0 skips it; BENCH_HUB_BOOTSTRAP_DATA names another dataset directory.
+bootstrap() {
+  [[ ${BENCH_HUB_BOOTSTRAP:-1} == 0 ]] && return
+  local data=${BENCH_HUB_BOOTSTRAP_DATA:-$(ls -d bench/data/p100000-m1000000-s1-*/ 2>/dev/null | head -1)}
+  if [[ -z $data || ! -f $data/.complete && -z ${BENCH_HUB_BOOTSTRAP_DATA:-} ]]; then
+    echo "bench-hub: no bench dataset in bench/data (make bench makes it): the bootstrap rows are skipped"
+    return
+  fi
+  build/bin/hubbench -hub "$HUB" -bootstrap "${data%/}" -out "$1"
+}
+
 if [[ $# -gt 0 ]]; then
   run "$1"
+  bootstrap "$1"
   exit 0
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 echo "bench-hub: load average $(cut -d' ' -f1-3 /proc/loadavg); CPU pressure: $(head -1 /proc/pressure/cpu 2>/dev/null || echo n/a)"
 run "$work/hub.jsonl"
+bootstrap "$work/hub.jsonl"
 go build -o build/bin/benchreport ./bench/cmd/benchreport
 build/bin/benchreport -in "$work" -only hub_ -out "bench/results/hub-$(date -u +%Y%m%dT%H%M%SZ).json" \
   -meta commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" \

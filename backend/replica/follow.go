@@ -111,25 +111,27 @@ func (r *Replica) bootstrap(ctx context.Context) (int64, error) {
 	if err := r.st.ResetReplica(ctx); err != nil {
 		return 0, err
 	}
-	var seq, after, done int64
+	// The next page is asked for while this one is applied: the hub reads and sends it while the
+	// replica writes, instead of each waiting for the other.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	pages := make(chan snapshotFetch, 1)
+	go r.fetchSnapshot(ctx, pages)
+	var seq, done, total int64
 	me := r.Me()
 	for first := true; ; first = false {
-		path := teamwire.PathSnapshot
-		if !first {
-			path += "?after=" + itoa(after) + "&seq=" + itoa(seq)
+		var f snapshotFetch
+		select {
+		case f = <-pages:
+		case <-ctx.Done():
+			return 0, ctx.Err()
 		}
-		_, body, err := r.do(ctx, http.MethodGet, path, nil, nil)
-		if err != nil {
-			return 0, err
+		if f.err != nil {
+			return 0, f.err
 		}
-		page, err := teamwire.ParseSnapshotPage(body)
-		if err != nil {
-			return 0, fmt.Errorf("replica: snapshot page: %w", err)
-		}
+		page := f.page
 		if first {
-			seq = page.Seq
-		} else if page.Seq != seq {
-			return 0, fmt.Errorf("replica: snapshot page of seq %d in a snapshot of %d", page.Seq, seq)
+			seq, total = page.Seq, page.Totals.People
 		}
 		cursorKey := ""
 		if page.Next == 0 {
@@ -139,11 +141,10 @@ func (r *Replica) bootstrap(ctx context.Context) (int64, error) {
 			return 0, err
 		}
 		done += int64(len(page.Rows.People))
-		r.setStatus(func(s *Status) { s.Done, s.Total = done, page.Totals.People })
+		r.setStatus(func(s *Status) { s.Done, s.Total = done, total })
 		if page.Next == 0 {
 			break
 		}
-		after = page.Next
 	}
 	if err := r.st.SetSetting(ctx, keyHub, r.cfg.HubURL); err != nil {
 		return 0, err
@@ -151,6 +152,48 @@ func (r *Replica) bootstrap(ctx context.Context) (int64, error) {
 	r.setStatus(func(s *Status) { s.Seq = seq })
 	r.log.Info("replica: snapshot applied", "seq", seq, "people", done)
 	return seq, nil
+}
+
+// snapshotFetch is one page of a snapshot as fetchSnapshot got it, or why it did not.
+type snapshotFetch struct {
+	page teamwire.SnapshotPage
+	err  error
+}
+
+// fetchSnapshot asks the hub for a snapshot's pages in order and sends each to pages, until
+// the last page, an error (sent too) or ctx ends.
+func (r *Replica) fetchSnapshot(ctx context.Context, pages chan<- snapshotFetch) {
+	var seq, after int64
+	for first := true; ; first = false {
+		path := teamwire.PathSnapshot
+		if !first {
+			path += "?after=" + itoa(after) + "&seq=" + itoa(seq)
+		}
+		var f snapshotFetch
+		_, body, err := r.do(ctx, http.MethodGet, path, nil, nil)
+		if err == nil {
+			if f.page, err = teamwire.ParseSnapshotPage(body); err != nil {
+				err = fmt.Errorf("replica: snapshot page: %w", err)
+			}
+		}
+		if err == nil {
+			if first {
+				seq = f.page.Seq
+			} else if f.page.Seq != seq {
+				err = fmt.Errorf("replica: snapshot page of seq %d in a snapshot of %d", f.page.Seq, seq)
+			}
+		}
+		f.err = err
+		select {
+		case pages <- f:
+		case <-ctx.Done():
+			return
+		}
+		if err != nil || f.page.Next == 0 {
+			return
+		}
+		after = f.page.Next
+	}
 }
 
 // stream follows the state feed from seq over one WebSocket until it drops.

@@ -48,6 +48,10 @@ func TestSnapshotSurvivesAHubRestartMidway(t *testing.T) {
 	if cuts.Load() == 0 {
 		t.Fatal("the snapshot was never cut")
 	}
+	// The progress counts the snapshot taken again: the totals come with its first page only.
+	if st, _ := d.eng.ReplicaStatus(); st.Done != people || st.Total != people {
+		t.Fatalf("progress after the snapshot: %d of %d, want %d of %d", st.Done, st.Total, people, people)
+	}
 	want, got := everything(t, h.st), everything(t, d.st)
 	if len(got.People) != people || len(got.Chats) != people {
 		t.Fatalf("replica holds %d people and %d chats, want %d", len(got.People), len(got.Chats), people)

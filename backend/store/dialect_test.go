@@ -55,6 +55,7 @@ var postgresTests = []struct {
 	{"TestApplyRowsKeepsHubIdsAndSearch", TestApplyRowsKeepsHubIdsAndSearch},
 	{"TestLocalSendIsReplacedByTheHubsRow", TestLocalSendIsReplacedByTheHubsRow},
 	{"TestReplicaAppliesTasksLogsAndMentions", TestReplicaAppliesTasksLogsAndMentions},
+	{"TestBatchedReplicaApplyEqualsRowAtATime", TestBatchedReplicaApplyEqualsRowAtATime},
 	{"TestCommitSignalsAndEventLog", TestCommitSignalsAndEventLog},
 	{"TestSettingsFiltersFacetsManagers", TestSettingsFiltersFacetsManagers},
 	{"TestWalkedCountsMatchCountStar", TestWalkedCountsMatchCountStar},

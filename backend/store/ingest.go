@@ -123,16 +123,7 @@ func (a *applier) flushEvents() error {
 			kept = append(kept, e)
 		}
 	}
-	err := inChunks(len(kept), func(lo, hi int) error {
-		n := padded(hi - lo)
-		args := make([]any, 0, 5*n)
-		for _, e := range kept[lo:hi] {
-			args = append(args, e[0], e[1], e[2], e[3], a.now)
-		}
-		_, err := a.tx.ExecContext(a.ctx, rowsSQL(insertEventsHead, insertEventsRow, insertEventsTail, n), padArgs(args, nil)...)
-		return err
-	})
-	if err != nil {
+	if err := appendEvents(a.ctx, a.tx, kept, a.now); err != nil {
 		return fmt.Errorf("append events: %w", err)
 	}
 	a.events = a.events[:0]

@@ -266,18 +266,7 @@ func paddedRows(ctx context.Context, tx *sqlx.Tx, head, row, tail string, n, wid
 // person whose tasks changed logs task.changed (the card and the Important tab follow). The
 // tasks go in a few statements, not several per task: a snapshot brings every task at once.
 func applyTasks(ctx context.Context, tx *sqlx.Tx, people []core.PersonRow, tasks []core.Task, at int64) error {
-	// One row per id (the last): PostgreSQL refuses an upsert that touches a row twice.
-	byID := make(map[int64]int, len(tasks))
-	var unique []core.Task
-	for _, t := range tasks {
-		if i, ok := byID[t.ID]; ok {
-			unique[i] = t
-			continue
-		}
-		byID[t.ID] = len(unique)
-		unique = append(unique, t)
-	}
-	tasks = unique
+	tasks = lastByID(tasks, func(t core.Task) int64 { return t.ID })
 	taskIDs := make([]int64, len(tasks))
 	for i, t := range tasks {
 		taskIDs[i] = t.ID
@@ -559,17 +548,8 @@ ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, name = excluded.name, exter
 				return fmt.Errorf("channel %d: %w", c.ID, err)
 			}
 		}
-		for _, p := range rs.People {
-			if _, err := tx.NamedExecContext(ctx, `INSERT INTO people (`+personRowCols+`) VALUES (`+namedCols(personRowCols)+`)
-ON CONFLICT (id) DO UPDATE SET `+updateCols(personRowCols), p); err != nil {
-				return fmt.Errorf("person %d: %w", p.ID, err)
-			}
-			if err := indexPerson(ctx, tx, p.ID); err != nil {
-				return err
-			}
-			if err := appendEvent(ctx, tx, core.EventPersonChanged, p.ID, 0, 0, at); err != nil {
-				return err
-			}
+		if err := applyPeople(ctx, tx, rs.People, at); err != nil {
+			return err
 		}
 		if err := applyLogs(ctx, tx, rs.Logs); err != nil {
 			return err
@@ -577,22 +557,10 @@ ON CONFLICT (id) DO UPDATE SET `+updateCols(personRowCols), p); err != nil {
 		if err := applyTasks(ctx, tx, rs.People, rs.Tasks, at); err != nil {
 			return err
 		}
-		var leftBehind []int64 // people whose chats moved to another person (a merge on the hub)
-		for _, c := range rs.Chats {
-			var was int64
-			if err := tx.GetContext(ctx, &was, `SELECT COALESCE((SELECT person_id FROM chats WHERE id = ?), 0)`, c.ID); err != nil {
-				return err
-			}
-			if was != 0 && was != c.PersonID {
-				leftBehind = append(leftBehind, was)
-			}
-			if _, err := tx.NamedExecContext(ctx, `INSERT INTO chats (`+chatRowCols+`) VALUES (`+namedCols(chatRowCols)+`)
-ON CONFLICT (id) DO UPDATE SET `+updateCols(chatRowCols), c); err != nil {
-				return fmt.Errorf("chat %d: %w", c.ID, err)
-			}
-			if err := appendEvent(ctx, tx, core.EventChatChanged, c.PersonID, c.ID, 0, at); err != nil {
-				return err
-			}
+		// People whose chats moved to another person (a merge on the hub).
+		leftBehind, err := applyChats(ctx, tx, rs.Chats, at)
+		if err != nil {
+			return err
 		}
 		// The hub's people rows carry its own draft mark; here the mark is this manager's.
 		var marked idSet
@@ -614,10 +582,8 @@ ON CONFLICT (id) DO UPDATE SET `+updateCols(chatRowCols), c); err != nil {
 		if err := applySettings(ctx, tx, rs.Settings, at); err != nil {
 			return err
 		}
-		for _, m := range rs.Messages {
-			if err := applyMessage(ctx, tx, m, at); err != nil {
-				return err
-			}
+		if err := applyMessages(ctx, tx, rs.Messages, at); err != nil {
+			return err
 		}
 		if err := applyGone(ctx, tx, rs.Gone, at); err != nil {
 			return err
@@ -641,46 +607,6 @@ ON CONFLICT (key) DO UPDATE SET value = excluded.value`, cursorKey, fmt.Sprint(s
 		return fmt.Errorf("store: apply hub rows: %w", err)
 	}
 	return nil
-}
-
-// applyMessage writes one hub message. A message the replica queued itself arrives with its
-// mutation key: the local copy (a negative id) goes in the same transaction.
-func applyMessage(ctx context.Context, tx *sqlx.Tx, m core.MessageRow, at int64) error {
-	if m.MutationKey != "" {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM messages WHERE mutation_key = ? AND id <> ?`, m.MutationKey, m.ID); err != nil {
-			return fmt.Errorf("replace local message %s: %w", m.MutationKey, err)
-		}
-	}
-	var existed bool
-	if err := tx.GetContext(ctx, &existed, `SELECT EXISTS (SELECT 1 FROM messages WHERE id = ?)`, m.ID); err != nil {
-		return err
-	}
-	if _, err := tx.NamedExecContext(ctx, `INSERT INTO messages (`+messageRowCols+`) VALUES (`+namedCols(messageRowCols)+`)
-ON CONFLICT (id) DO UPDATE SET `+updateCols(messageRowCols), m); err != nil {
-		return fmt.Errorf("message %d: %w", m.ID, err)
-	}
-	kind := core.EventMessageNew
-	if existed {
-		kind = core.EventMessageChanged
-	}
-	var personID int64
-	if err := tx.GetContext(ctx, &personID, `SELECT COALESCE((SELECT person_id FROM chats WHERE id = ?), 0)`, m.ChatID); err != nil {
-		return err
-	}
-	if err := appendEvent(ctx, tx, kind, personID, m.ChatID, m.ID, at); err != nil {
-		return err
-	}
-	// A new note tagging managers logs one note.mention per manager, addressed to them, as AddNote
-	// does on the hub: the app notifies the tagged manager on this desktop. A note first heard of
-	// long after it was written (a snapshot's) is not news.
-	if existed || core.MessageKind(m.Kind) != core.KindNote || m.Mentions == "" || m.CreatedAt < at-staleDue.Milliseconds() {
-		return nil
-	}
-	var mentions []int64
-	if err := json.Unmarshal([]byte(m.Mentions), &mentions); err != nil {
-		return fmt.Errorf("note %d mentions: %w", m.ID, err)
-	}
-	return appendAddressed(ctx, tx, core.EventNoteMention, personID, m.ChatID, m.ID, at, mentions...)
 }
 
 func applyGone(ctx context.Context, tx *sqlx.Tx, g core.GoneRows, at int64) error {
@@ -928,7 +854,7 @@ func (s *Store) ApplyMutationAnswer(ctx context.Context, m core.MessageRow) erro
 		if err := tx.GetContext(ctx, &here, `SELECT EXISTS (SELECT 1 FROM messages WHERE id = ?)`, m.ID); err != nil || here {
 			return err
 		}
-		return applyMessage(ctx, tx, m, time.Now().UnixMilli())
+		return applyMessages(ctx, tx, []core.MessageRow{m}, time.Now().UnixMilli())
 	})
 	if err != nil {
 		return fmt.Errorf("store: apply a mutation's answer: %w", err)

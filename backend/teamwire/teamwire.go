@@ -44,7 +44,7 @@ const (
 // SnapshotPage is one page of a snapshot. Every page of one snapshot carries the Seq of the
 // first: the replica follows the feed from it once the last page (Next == 0) is applied. Pages
 // read the hub's state as it is when each is served, so a row can be newer than Seq; the feed
-// sends its state again, which changes nothing. Totals are for progress.
+// sends its state again, which changes nothing. Totals are for progress, on the first page only.
 type SnapshotPage struct {
 	Seq    int64       `json:"seq"`
 	Totals Totals      `json:"totals"`

@@ -13,6 +13,9 @@
 //   - delivery: -rate client messages per second for -duration, from the update entering the
 //     fake to each desktop receiving its event, at each desktop count, with the hub's RSS and CPU.
 //
+// With -bootstrap DATASET the run is the bootstrap step alone (rows hub_bootstrap_*): a headless
+// replica takes a snapshot of the bench dataset from a hub to the head (bootstrap.go).
+//
 // With -db (or -db-env) the run is the write-rate step alone on PostgreSQL (rows hub_pg_*): the
 // hub runs `serve --db` on a fresh schema of that database, and the bare batched insert goes into
 // another fresh schema of it in the same run; both schemas are dropped at the end.
@@ -58,6 +61,7 @@ func run() error {
 	benchProfile := flag.String("cpuprofile", "", "write a CPU profile of this process (the desktops and the fake Telegram's feeding) to FILE")
 	flag.BoolVar(&cfg.deliveryOnly, "delivery-only", false, "measure only delivery (the backlog, -backlog messages, is then only what the desktops follow first; no write-rate or catch-up rows)")
 	flag.StringVar(&cfg.pgBase, "db", "", "PostgreSQL DSN (postgres://…): measure the write rate with the hub's store there (serve --db) instead of the whole SQLite run")
+	bootstrap := flag.String("bootstrap", "", "a bench dataset directory (bench/data/…, holding switchboard.db): measure a new desktop's bootstrap from a hub serving it (bootstrap.go) instead of the other steps")
 	dbEnv := flag.Bool("db-env", false, "take -db from "+pgEnvDSN+" (scripts/with-postgres.sh exports it), keeping the password off this command line")
 	flag.Parse()
 	if *out == "" {
@@ -93,6 +97,9 @@ func run() error {
 			return err
 		}
 		defer pprof.StopCPUProfile()
+	}
+	if *bootstrap != "" {
+		return benchBootstrap(cfg, *bootstrap, samples.Sink{W: f})
 	}
 	return benchHub(cfg, samples.Sink{W: f})
 }

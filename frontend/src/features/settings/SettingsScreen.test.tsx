@@ -32,6 +32,8 @@ interface Fake {
   clipboard: string[];
   /** Team.TeamStatus's answer; none: an app without the Team service (solo). */
   team: TeamStatus | null;
+  /** When set, Team.TeamStatus answers through it (a read held back). */
+  teamRead?: () => Promise<TeamStatus>;
 }
 
 function install(): Fake {
@@ -53,7 +55,7 @@ function install(): Fake {
   const reject = (code: string, message: string) => Promise.reject({ code, message });
   const impl: Record<string, (...a: never[]) => Promise<unknown>> = {
     SettingsChannels: async () => fake.channels,
-    TeamStatus: async () => fake.team ?? reject('not_available', 'TeamStatus'),
+    TeamStatus: async () => (fake.teamRead ? fake.teamRead() : (fake.team ?? reject('not_available', 'TeamStatus'))),
     KeyringStatus: async () => fake.keyring,
     CheckTelegramToken: async (token: string) => {
       if (token !== GOOD) return reject('token_rejected', 'telegram getMe: Unauthorized');
@@ -445,7 +447,7 @@ describe('Team status', () => {
   const replica = (state: string, lastError = '', pending = 0) =>
     act(() => fake.emit('replica:status', { state, pending, seq: 1, done: 0, total: 0, lastError }));
 
-  it('is read once for every section opened, and again when the replica’s connection changes', async () => {
+  it('is read once for every section opened, then follows Go’s team:status events without reading again', async () => {
     fake.team = member('admin');
     render(<Harness section="company" />);
     await screen.findByTestId('read-all');
@@ -455,16 +457,27 @@ describe('Team status', () => {
     await screen.findByTestId('read-all');
     expect(called(fake, 'TeamStatus')).toHaveLength(1);
 
-    // The hub made Anna a manager; her desktop reconnects: the section she has open says so.
-    fake.team = member('manager');
-    replica('online', '', 3);
-    expect(called(fake, 'TeamStatus')).toHaveLength(2);
+    // The hub made Anna a manager; her desktop hears it: the section she has open says so.
+    act(() => fake.emit('team:status', member('manager')));
     expect(await screen.findByTestId('company-read-only')).toBeTruthy();
     expect(screen.queryByTestId('read-all')).toBeNull();
-    // Only a change of state or error: the queue's count going down asks nothing.
+    // The replica's own events (its queue, its connection) ask nothing: team:status says it all.
     replica('online', '', 1);
-    replica('online', '', 0);
     replica('offline', 'hub_unreachable');
-    expect(called(fake, 'TeamStatus')).toHaveLength(3);
+    act(() => fake.emit('team:status', member('admin')));
+    expect(await screen.findByTestId('read-all')).toBeTruthy();
+    expect(called(fake, 'TeamStatus')).toHaveLength(1);
+  });
+
+  it('drops a read answered after a newer team:status', async () => {
+    fake.team = member('admin');
+    let answer: (s: TeamStatus) => void = () => undefined;
+    fake.teamRead = () => new Promise<TeamStatus>((resolve) => (answer = resolve));
+    render(<Harness section="company" />);
+    act(() => fake.emit('team:status', member('manager')));
+    expect(await screen.findByTestId('company-read-only')).toBeTruthy();
+    await act(async () => answer(member('admin')));
+    expect(screen.getByTestId('company-read-only')).toBeTruthy();
+    expect(screen.queryByTestId('read-all')).toBeNull();
   });
 });

@@ -1,8 +1,8 @@
 // This desktop's team membership (Team.TeamStatus) for the Settings screen: read once when
 // Settings opens and shared by its sections (which company settings are read-only here, Settings
-// → Team). It is read again when the replica's connection changes state or error
-// ("replica:status": a session the hub ended, a reconnect after which the role may differ), and
-// Settings → Team hands it what its own calls answer (signing in, checking, leaving).
+// → Team). Then Go's "team:status" event brings every change of it (app/bridge.go: signing in,
+// leaving, a new role, the replica's connection and a session the hub ended) with the status
+// itself, so nothing is read again; Settings → Team hands it what its own calls answer too.
 //
 // The last answer outlives the screen: the next opening shows it at once (no form or note
 // flashes) while it is read again.
@@ -10,7 +10,6 @@ import { useEffect } from 'react';
 import { on } from '../../lib/api';
 import { createStore } from '../../lib/smallStore';
 import { teamApi, type TeamStatus } from '../../lib/teamApi';
-import type { ReplicaStatus } from '../replica/ReplicaStatusLine';
 
 interface TeamState {
   /** The last answer; null until one came. */
@@ -28,7 +27,7 @@ let stopFollowing: (() => void) | null = null;
 // Each read or handed answer takes a number; an older read's answer coming later is dropped.
 let generation = 0;
 
-/** Reads the status again (Settings → Team after leaving; the replica's change). */
+/** Reads the status again (Settings → Team after leaving). */
 export function refreshTeamStatus(): void {
   const mine = ++generation;
   teamApi
@@ -45,14 +44,8 @@ export function publishTeamStatus(status: TeamStatus): void {
 
 function follow(): void {
   refreshTeamStatus();
-  let heard = '';
-  const off = on<ReplicaStatus>('replica:status', (s) => {
-    // Pending counts and download progress come often and change nothing here.
-    const now = `${s.state}:${s.lastError}`;
-    if (now === heard) return;
-    heard = now;
-    refreshTeamStatus();
-  });
+  // Newer than any read still on its way: publishing drops that read's answer.
+  const off = on<TeamStatus>('team:status', publishTeamStatus);
   stopFollowing = () => {
     off();
     generation++;
