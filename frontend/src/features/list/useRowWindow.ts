@@ -35,25 +35,26 @@ export interface RowWindow {
 }
 
 export function useRowWindow(scrollRef: RefObject<HTMLElement | null>, count: number, rowHeight: number, overscan: number): RowWindow {
-  const [span, setSpan] = useState<Span>(() => spanAt(0, typeof window === 'undefined' ? 0 : window.innerHeight, rowHeight, overscan));
+  // The first render holds only the rows in view: the overscan rows come with the first scroll,
+  // so the first frame lays out and paints no row nobody sees.
+  const [span, setSpan] = useState<Span>(() => spanAt(0, typeof window === 'undefined' ? 0 : window.innerHeight, rowHeight, 0));
 
   useLayoutEffect(() => {
     const el = scrollRef.current;
     if (!el) return;
-    // A span that only shrank (the real height under the window's stand-in) keeps the rows it
-    // has: they are harmless extra overscan, and dropping them would cost a render in the first
-    // frame. Any scroll recomputes it from the real height.
-    const update = (shrinkToo: boolean) => {
+    const onScroll = () => {
       const next = spanAt(el.scrollTop, el.clientHeight, rowHeight, overscan);
-      setSpan((cur) => {
-        if (cur.first === next.first && cur.last === next.last) return cur;
-        if (!shrinkToo && next.first >= cur.first && next.last <= cur.last) return cur;
-        return next;
-      });
+      setSpan((cur) => (cur.first === next.first && cur.last === next.last ? cur : next));
     };
-    const onScroll = () => update(true);
+    // A resize changes the span only when it no longer covers the rows in view (the real height
+    // under the window's stand-in at start keeps the rows it has: dropping them, or adding the
+    // overscan, would cost a render and a layout in the first frame). Any scroll recomputes it.
+    const onResize = () => {
+      const inView = spanAt(el.scrollTop, el.clientHeight, rowHeight, 0);
+      setSpan((cur) => (inView.first >= cur.first && inView.last <= cur.last ? cur : spanAt(el.scrollTop, el.clientHeight, rowHeight, overscan)));
+    };
     el.addEventListener('scroll', onScroll, { passive: true });
-    const resized = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(() => update(false));
+    const resized = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(onResize);
     resized?.observe(el);
     return () => {
       el.removeEventListener('scroll', onScroll);
