@@ -21,4 +21,7 @@ if (el) {
       </StrictMode>,
     ),
   );
+  // The first render is over, the rows are in the DOM: from here to 'painted' (the first
+  // animation frame) no script of the page runs, only the engine's own work.
+  mark('renderDone');
 }

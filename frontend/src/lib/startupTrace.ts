@@ -16,6 +16,7 @@ export function startupMarks(): Record<string, number> {
     const n = nav as PerformanceNavigationTiming;
     out.documentLoaded = Math.round(n.responseEnd);
     out.domInteractive = Math.round(n.domInteractive);
+    if (n.domContentLoadedEventStart > 0) out.domContentLoaded = Math.round(n.domContentLoadedEventStart);
   }
   return { ...out, ...marks };
 }

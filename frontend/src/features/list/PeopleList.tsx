@@ -1,7 +1,6 @@
 // Left pane: tabs with counts, quick search, the sales-plan and active-dialogue filters, the
 // filter panel and the virtualised list of people (only visible rows are in the DOM).
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useEffect, useRef, useState, type ReactNode } from 'react';
+import { memo, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { useWords } from '../../lib/i18n';
 import { listWords } from './list-i18n';
 import { formatCount } from '../../lib/format';
@@ -9,6 +8,7 @@ import { IconChats, IconFilter, IconPlans, IconSearch, IconSort } from '../../li
 import type { Facets, ListFilter, ListRow, SavedFilter, Tab, TabCounts } from '../../lib/types';
 import { FilterPanel } from './FilterPanel';
 import { ListRowView } from './ListRowView';
+import { useRowWindow } from './useRowWindow';
 
 export const ROW_HEIGHT = 64;
 // No wait beyond one macrotask (which still folds a paste or an IME burst into one query):
@@ -87,16 +87,9 @@ export const PeopleList = memo(function PeopleList(p: Props) {
     return () => clearTimeout(id);
   }, [text, p.search, onSearch]);
 
-  const virt = useVirtualizer({
-    count: p.rows.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 8,
-    getItemKey: (i) => p.rows[i]?.personId ?? i,
-  });
-  const items = virt.getVirtualItems();
-  const firstIdx = items[0]?.index ?? 0;
-  const lastIdx = items[items.length - 1]?.index ?? -1;
+  const rowWindow = useRowWindow(scrollRef, p.rows.length, ROW_HEIGHT, 8);
+  const firstIdx = rowWindow.first;
+  const lastIdx = rowWindow.last;
 
   const { loadMore, hasMore, onVisibleRange, onFirstRender, loading } = p;
   useEffect(() => {
@@ -105,8 +98,10 @@ export const PeopleList = memo(function PeopleList(p: Props) {
   useEffect(() => {
     onVisibleRange(firstIdx, lastIdx);
   }, [firstIdx, lastIdx, onVisibleRange]);
+  // A layout effect: the rows are in the DOM now, so the report's animation frame is the first one
+  // after they rendered (a passive effect would run only after that frame).
   const reported = useRef(false);
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (!reported.current && !loading && (p.rows.length > 0 || !hasMore)) {
       reported.current = true;
       onFirstRender();
@@ -116,7 +111,7 @@ export const PeopleList = memo(function PeopleList(p: Props) {
   // Keep the selected person in view (Ctrl+Shift+Up/Down may move past the visible rows).
   const selIdx = p.rows.findIndex((r) => r.personId === p.selectedPersonId);
   useEffect(() => {
-    if (selIdx >= 0) virt.scrollToIndex(selIdx, { align: 'auto' });
+    if (selIdx >= 0) rowWindow.scrollToIndex(selIdx);
     // Only when the selection moves, not on every refetch of the rows.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [p.selectedPersonId]);
@@ -233,12 +228,12 @@ export const PeopleList = memo(function PeopleList(p: Props) {
         data-search={p.search}
         data-testid="people-list"
       >
-        <div style={{ height: virt.getTotalSize(), position: 'relative' }}>
-          {items.map((vi) => {
-            const row = p.rows[vi.index];
+        <div style={{ height: rowWindow.totalHeight, position: 'relative' }}>
+          {rowWindow.indexes.map((i) => {
+            const row = p.rows[i];
             if (!row) return null;
             return (
-              <div key={vi.key} className="vrow" style={{ transform: `translateY(${vi.start}px)`, height: ROW_HEIGHT }}>
+              <div key={row.personId} className="vrow" style={{ transform: `translateY(${i * ROW_HEIGHT}px)`, height: ROW_HEIGHT }}>
                 <ListRowView row={row} selected={row.personId === p.selectedPersonId} now={now} onSelect={p.onSelect} />
               </div>
             );
