@@ -137,12 +137,7 @@ func (t *logTail) follow(ctx context.Context, wake <-chan struct{}) {
 // (feedSocket.dropped). One that cannot take its frame does not hold up the others
 // (fanoutStall).
 func (t *logTail) fanOut() {
-	t.followersMu.Lock()
-	socks := make([]*feedSocket, 0, len(t.followers))
-	for f := range t.followers {
-		socks = append(socks, f)
-	}
-	t.followersMu.Unlock()
+	socks := t.followerList()
 	if len(socks) == 0 {
 		return
 	}
@@ -221,13 +216,19 @@ func (t *logTail) release(f *feedSocket) {
 	f.mu.Unlock()
 }
 
-func (t *logTail) dropFollowers() {
+// followerList is the sockets the tail writes for now, copied so they are written outside the lock.
+func (t *logTail) followerList() []*feedSocket {
 	t.followersMu.Lock()
+	defer t.followersMu.Unlock()
 	socks := make([]*feedSocket, 0, len(t.followers))
 	for f := range t.followers {
 		socks = append(socks, f)
 	}
-	t.followersMu.Unlock()
+	return socks
+}
+
+func (t *logTail) dropFollowers() {
+	socks := t.followerList()
 	for _, f := range socks {
 		t.unfollow(f, nil)
 	}

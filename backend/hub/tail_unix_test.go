@@ -69,13 +69,7 @@ func TestFeedDropsASocketThatStopsReadingWithoutStallingOthers(t *testing.T) {
 		if time.Since(start) > 30*time.Second {
 			t.Fatal("the socket that stopped reading was never dropped")
 		}
-		head := h.appendEvents(500)
-		t0 := time.Now()
-		readUntil(t, reader, after, head)
-		if d := time.Since(t0); d > batchWriteTimeout/2 {
-			t.Fatalf("the reading socket waited %s for a round: the stuck one stalls the feed", d)
-		}
-		after = head
+		after = readRoundUnstalled(t, h, reader, after, 500)
 	}
 	t.Logf("dropped after %s", time.Since(start))
 	head := h.appendEvents(3)
@@ -127,13 +121,7 @@ func TestASocketStuckMidWriteCatchesUpOnceInOrder(t *testing.T) {
 		if h.srv.feeds.count() < 2 {
 			t.Fatal("the stuck socket was dropped before the test saw it stuck")
 		}
-		head := h.appendEvents(50)
-		t0 := time.Now()
-		readUntil(t, reader, after, head)
-		if d := time.Since(t0); d > batchWriteTimeout/2 {
-			t.Fatalf("the reading socket waited %s for a round: the stuck one stalls the feed", d)
-		}
-		after = head
+		after = readRoundUnstalled(t, h, reader, after, 50)
 	}
 	head := h.appendEvents(20) // fan-outs that find the stuck socket busy
 	readUntil(t, reader, after, head)
@@ -167,4 +155,17 @@ func TestASocketStuckMidWriteCatchesUpOnceInOrder(t *testing.T) {
 	readUntil(t, slow, head, next)
 	readUntil(t, reader, head, next)
 	t.Logf("stuck after %s; %d events in %d frames", time.Since(start), events, frames)
+}
+
+// readRoundUnstalled commits n events and reads them on reader, failing when the round took
+// half a stuck write's timeout: a socket that stopped reading must not stall the others.
+func readRoundUnstalled(t *testing.T, h *testHub, reader *websocket.Conn, after int64, n int) int64 {
+	t.Helper()
+	head := h.appendEvents(n)
+	t0 := time.Now()
+	readUntil(t, reader, after, head)
+	if d := time.Since(t0); d > batchWriteTimeout/2 {
+		t.Fatalf("the reading socket waited %s for a round: the stuck one stalls the feed", d)
+	}
+	return head
 }
