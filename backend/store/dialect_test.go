@@ -66,6 +66,7 @@ var postgresTests = []struct {
 	{"TestListSearch", TestListSearch},
 	{"TestListPaginationWalk", TestListPaginationWalk},
 	{"TestBroadSetsGiveTheSameAnswers", TestBroadSetsGiveTheSameAnswers},
+	{"TestListWalkAndDriveGiveTheSameAnswers", TestListWalkAndDriveGiveTheSameAnswers},
 	{"TestLogsAreKindsAndParams", TestLogsAreKindsAndParams},
 	{"TestNamelessClientIsNamedByID", TestNamelessClientIsNamedByID},
 	{"TestDialogueOptionsAreUniquePerKind", TestDialogueOptionsAreUniquePerKind},

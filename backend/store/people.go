@@ -38,6 +38,8 @@ func listWhere(q core.ListQuery, me int64) (w where) {
 		w.columns.args = append(w.columns.args, a...)
 		w.counts.terms = append(w.counts.terms, term)
 		w.counts.args = append(w.counts.args, a...)
+		w.shared.terms = append(w.shared.terms, term)
+		w.shared.args = append(w.shared.args, a...)
 	}
 	w.counts.ok = true
 	f := q.Filter
@@ -57,6 +59,7 @@ func listWhere(q core.ListQuery, me int64) (w where) {
 		column("p.archived = 0")
 		column("p.blacklisted = 0")
 	}
+	w.shared.visibility = len(w.shared.terms)
 	if match := ftsPeopleQuery(q.Search); match != "" {
 		w.sets = append(w.sets, set{len(terms), `SELECT 1 FROM people_fts WHERE people_fts MATCH ?`, []any{match}})
 		terms = append(terms, "p.id IN "+ftsSet)
@@ -97,8 +100,9 @@ func listWhere(q core.ListQuery, me int64) (w where) {
 		terms = append(terms, "p.id IN ("+sub+")")
 		args = appendStrings(args, f.Tags)
 		w.countSets = append(w.countSets, countSet{ids: `SELECT pt.person_id AS id FROM person_tags pt JOIN tags t ON t.id = pt.tag_id WHERE t.name IN (` + marks(len(f.Tags)) + `)`,
-			exists: `EXISTS (SELECT 1 FROM person_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.person_id = p.id AND t.name IN (` + marks(len(f.Tags)) + `))`,
-			args:   appendStrings(nil, f.Tags)})
+			exists:    `EXISTS (SELECT 1 FROM person_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.person_id = p.id AND t.name IN (` + marks(len(f.Tags)) + `))`,
+			args:      appendStrings(nil, f.Tags),
+			joinProbe: true})
 	}
 	if len(f.Plans) > 0 {
 		sub := "SELECT pp.person_id FROM person_plans pp JOIN sales_plans sp ON sp.id = pp.plan_id WHERE sp.name IN (" + marks(len(f.Plans)) + ")"
@@ -106,8 +110,9 @@ func listWhere(q core.ListQuery, me int64) (w where) {
 		terms = append(terms, "p.id IN ("+sub+")")
 		args = appendStrings(args, f.Plans)
 		w.countSets = append(w.countSets, countSet{ids: `SELECT pp.person_id AS id FROM person_plans pp JOIN sales_plans sp ON sp.id = pp.plan_id WHERE sp.name IN (` + marks(len(f.Plans)) + `)`,
-			exists: `EXISTS (SELECT 1 FROM person_plans pp JOIN sales_plans sp ON sp.id = pp.plan_id WHERE pp.person_id = p.id AND sp.name IN (` + marks(len(f.Plans)) + `))`,
-			args:   appendStrings(nil, f.Plans)})
+			exists:    `EXISTS (SELECT 1 FROM person_plans pp JOIN sales_plans sp ON sp.id = pp.plan_id WHERE pp.person_id = p.id AND sp.name IN (` + marks(len(f.Plans)) + `))`,
+			args:      appendStrings(nil, f.Plans),
+			joinProbe: true})
 	}
 	if len(f.Tools) > 0 {
 		column("p.tool IN ("+marks(len(f.Tools))+")", appendStrings(nil, f.Tools)...)
@@ -126,7 +131,10 @@ func listWhere(q core.ListQuery, me int64) (w where) {
 		terms = append(terms, "p.id IN (SELECT c.person_id FROM dialogues d JOIN chats c ON c.id = d.chat_id WHERE d.status <> 'closed')")
 		w.counts.ok = false
 		w.countSets = append(w.countSets, countSet{ids: `SELECT c.person_id AS id FROM dialogues d JOIN chats c ON c.id = d.chat_id WHERE d.status <> 'closed'`,
-			exists: `EXISTS (SELECT 1 FROM chats c JOIN dialogues d ON d.chat_id = c.id WHERE c.person_id = p.id AND d.status <> 'closed')`})
+			exists: `EXISTS (SELECT 1 FROM chats c JOIN dialogues d ON d.chat_id = c.id WHERE c.person_id = p.id AND d.status <> 'closed')`,
+			// Sized by its partial index alone (a chat each: a little over its people); its ids
+			// read every chat's row, ~12 ms at 1M people.
+			sized: `SELECT 1 FROM dialogues WHERE status <> 'closed'`, dearProbe: true, joinProbe: true})
 	}
 	// Claims: both read only chats_owner, the partial index of claimed chats. "Mine" is a set
 	// planSets measures like a tag's; "unassigned" is every person none of whose chats is
@@ -148,7 +156,7 @@ func listWhere(q core.ListQuery, me int64) (w where) {
 		w.counts.ok = false
 		w.columns.terms = append(w.columns.terms, "NOT EXISTS (SELECT 1 FROM chats c WHERE c.person_id = p.id AND c.owner_id <> 0)")
 		if len(w.countSets) == 0 {
-			w.countSets = append(w.countSets, countSet{ids: `SELECT id FROM people`, exists: `1 = 1`})
+			w.countSets = append(w.countSets, countSet{ids: `SELECT id FROM people`, exists: `1 = 1`, everyone: true})
 		}
 	}
 	return w
@@ -181,6 +189,13 @@ type where struct {
 	// countSets are the filter's sets of people (search, tags, plans, active dialogues) in the
 	// forms a bounded count uses (TabCounts).
 	countSets []countSet
+	// shared are the terms on the columns people and people_counts share (visibility and the
+	// column filters), to count from people_counts how many people pass them.
+	shared struct {
+		terms      []string
+		args       []any
+		visibility int // the first terms choose the view (archive, blacklist or the main list)
+	}
 	// counts is the same filter over people_counts, when ok.
 	counts struct {
 		terms []string
@@ -203,6 +218,14 @@ type countSet struct {
 	args        []any
 	unique      bool
 	size        int // members, measured up to countWork+1
+	// sized, when set, lists as many rows as ids (or a few more) more cheaply, to measure the
+	// set; dearProbe says exists costs more than reading the set once (ListPeople drives).
+	sized     string
+	dearProbe bool
+	// joinProbe says exists joins two tables: SQLite runs it for every person a walk passes
+	// (a single-table exists becomes a semi-join behind a bloom filter, nearly free per person).
+	joinProbe bool
+	everyone  bool // every person: a count's walk when nothing narrows it, no set for a list
 }
 
 // planSets decides, per set, how SQLite should use it. SQLite's default is to fetch the set's
@@ -245,35 +268,93 @@ func hiddenFrom(q core.ListQuery, def string) string {
 	return def
 }
 
-// importantTerm restricts to people with an open task of mine due before the end of today.
+// importantProbe lists the people with an open task of mine due before the end of today.
 const importantProbe = `SELECT person_id FROM tasks WHERE assignee_id = ? AND done = 0 AND due_at < ?`
 
 func importantTerm(me int64, now time.Time) (string, []any) {
-	return "p.id IN (SELECT person_id FROM tasks WHERE assignee_id = ? AND done = 0 AND due_at < ?)",
-		[]any{me, core.ImportantDueBefore(now)}
+	return "p.id IN (" + importantProbe + ")", []any{me, core.ImportantDueBefore(now)}
 }
+
+// importantSet is the Important tab's restriction as a set of people.
+func importantSet(me int64, now time.Time) countSet {
+	return countSet{ids: `SELECT person_id AS id FROM tasks WHERE assignee_id = ? AND done = 0 AND due_at < ?`,
+		exists: `EXISTS (SELECT 1 FROM tasks WHERE person_id = p.id AND assignee_id = ? AND done = 0 AND due_at < ?)`,
+		args:   []any{me, core.ImportantDueBefore(now)}}
+}
+
+// listColumns are the list row's columns, read for p (a page's people only).
+var listColumns = `p.id AS person_id, p.last_chat_id AS chat_id, p.name, p.avatar_url, p.status,
+  COALESCE((SELECT ch.kind FROM chats c JOIN channels ch ON ch.id = c.channel_id WHERE c.id = p.last_chat_id), '') AS channel_kind,
+  ` + previewOf("p.last_chat_id") + ` AS preview, p.last_message_at, p.unread, p.has_draft, p.first_unread_at`
 
 // ListPeople returns one page of the people list. Pages are keyset-paginated: the cursor holds
 // the sort key and id of the last row, so a page costs the same wherever it is.
+//
+// Without a search a page is found one of two ways (setPlan chooses). Either it walks the tab's
+// list index in order and tests each person against the filter's sets (plans, tags, active
+// dialogues, claims, my tasks) by index lookups, stopping after a page of hits; or, when one
+// set is small against how far that walk would go, it reads that set ("drives"), tests the rest
+// per member, and sorts what passes. Neither reads a whole large set: at 1M people a plan holds
+// ~200k people and my tasks due today ~18k, and reading two such sets to find the few they
+// share cost 30-90 ms a page. A search keeps the plan of planSets (FTS5 matches are read once).
 func (s *Store) ListPeople(ctx context.Context, q core.ListQuery, me int64, now time.Time) (core.ListPage, error) {
 	limit := core.ClampLimit(q.Limit)
 	w := listWhere(q, me)
-	oldest := false
-	if q.Tab == core.TabImportant {
-		t, a := importantTerm(me, now)
-		w.sets = append(w.sets, set{len(w.terms), importantProbe, a})
-		w.terms = append(w.terms, t)
-		w.args = append(w.args, a...)
+	oldest := q.Tab == core.TabUnread && q.OldestFirst
+	var terms []string
+	var args []any
+	var driver *countSet
+	var probes []string // drive: the tests on each member of the driving set (drv.id)
+	var probeArgs []any
+	if ftsPeopleQuery(q.Search) == "" {
+		var sets []countSet
+		for _, st := range w.countSets {
+			if !st.everyone {
+				sets = append(sets, st)
+			}
+		}
+		if q.Tab == core.TabImportant {
+			sets = append(sets, importantSet(me, now))
+		}
+		d, err := s.setPlan(ctx, q, w, sets, limit)
+		if err != nil {
+			return core.ListPage{}, err
+		}
+		terms = append([]string{}, w.columns.terms...)
+		args = append([]any{}, w.columns.args...)
+		for i, st := range sets {
+			switch {
+			case i == d:
+				driver = &sets[i]
+			case d >= 0 && st.dearProbe:
+				// Read once (a bloom filter and a lookup per member) rather than two lookups per member.
+				probes = append(probes, "drv.id IN (SELECT id FROM ("+st.ids+") AS ds)")
+				probeArgs = append(probeArgs, st.args...)
+			case d >= 0:
+				// On the driving set's id, so it is tested before the person's row is read.
+				probes = append(probes, strings.Replace(st.exists, "= p.id", "= drv.id", 1))
+				probeArgs = append(probeArgs, st.args...)
+			default:
+				terms = append(terms, st.exists)
+				args = append(args, st.args...)
+			}
+		}
+	} else {
+		if q.Tab == core.TabImportant {
+			t, a := importantTerm(me, now)
+			w.sets = append(w.sets, set{len(w.terms), importantProbe, a})
+			w.terms = append(w.terms, t)
+			w.args = append(w.args, a...)
+		}
+		if err := s.planSets(ctx, &w, manyMatches); err != nil {
+			return core.ListPage{}, err
+		}
+		terms, args = w.terms, w.args
 	}
-	if err := s.planSets(ctx, &w, manyMatches); err != nil {
-		return core.ListPage{}, err
-	}
-	terms, args := w.terms, w.args
 	switch q.Tab {
 	case core.TabImportant:
 	case core.TabUnread:
 		terms = append(terms, "p.unread > 0")
-		oldest = q.OldestFirst
 		if oldest {
 			// The same rows, as people_unread_oldest's WHERE says it, so the planner can use it.
 			terms = append(terms, "p.first_unread_at > 0")
@@ -298,21 +379,42 @@ func (s *Store) ListPeople(ctx context.Context, q core.ListQuery, me int64, now 
 		}
 		args = append(args, key, key, id)
 	}
-	from := hiddenFrom(q, "people p")
-	if q.Tab == core.TabUnread && defaultView(q) {
-		// ANALYZE averages archived/blacklisted over both values, so the planner believes the
-		// recency index narrows as well as the unread partial index; it does not (most people
-		// are neither archived nor blacklisted) and would visit every person.
-		from = "people p INDEXED BY people_unread_newest"
-		if oldest {
-			from = "people p INDEXED BY people_unread_oldest"
+	var query string
+	// A page that is sorted rather than walked in order (driven from a set, or the views with
+	// the blacklist, which merge ranges of the list index) selects its ids first and then its
+	// rows' columns: the preview and messenger are read for the page only, not for every person
+	// that reached the sort (81 ms for Important in archive + blacklist at 1M, 13 ms by ids).
+	if driver != nil {
+		distinct := "DISTINCT "
+		if driver.unique {
+			distinct = ""
 		}
-	}
-	query := `SELECT p.id AS person_id, p.last_chat_id AS chat_id, p.name, p.avatar_url, p.status,
-  COALESCE((SELECT ch.kind FROM chats c JOIN channels ch ON ch.id = c.channel_id WHERE c.id = p.last_chat_id), '') AS channel_kind,
-  ` + previewOf("p.last_chat_id") + ` AS preview, p.last_message_at, p.unread, p.has_draft, p.first_unread_at
+		inner := `SELECT p.id FROM (SELECT ` + distinct + `id FROM (` + driver.ids + `) AS ds) AS drv CROSS JOIN people p ON p.id = drv.id WHERE ` +
+			strings.Join(append(probes, terms...), " AND ") + ` ORDER BY ` + order + ` LIMIT ?`
+		args = append(append(append(append([]any{}, driver.args...), probeArgs...), args...), limit+1)
+		query = `SELECT ` + listColumns + ` FROM (` + inner + `) AS pg CROSS JOIN people p ON p.id = pg.id ORDER BY ` + order
+	} else if q.Filter.Blacklisted && ftsPeopleQuery(q.Search) == "" {
+		inner := `SELECT p.id FROM ` + hiddenFrom(q, "people p") + ` WHERE ` + strings.Join(terms, " AND ") + ` ORDER BY ` + order + ` LIMIT ?`
+		args = append(args, limit+1)
+		query = `SELECT ` + listColumns + ` FROM (` + inner + `) AS pg CROSS JOIN people p ON p.id = pg.id ORDER BY ` + order
+	} else {
+		from := hiddenFrom(q, "people p")
+		if q.Tab == core.TabUnread && defaultView(q) {
+			// ANALYZE averages archived/blacklisted over both values, so the planner believes the
+			// recency index narrows as well as the unread partial index; it does not (most people
+			// are neither archived nor blacklisted) and would visit every person.
+			from = "people p INDEXED BY people_unread_newest"
+			if oldest {
+				from = "people p INDEXED BY people_unread_oldest"
+			}
+		} else if ftsPeopleQuery(q.Search) == "" && !q.Filter.Archived && !q.Filter.Blacklisted {
+			// A walk: the sets are tests, the order is the index's.
+			from = "people p INDEXED BY people_recent"
+		}
+		query = `SELECT ` + listColumns + `
 FROM ` + from + ` WHERE ` + strings.Join(terms, " AND ") + ` ORDER BY ` + order + ` LIMIT ?`
-	args = append(args, limit+1)
+		args = append(args, limit+1)
+	}
 	var rows []struct {
 		core.ListRow
 		FirstUnreadAt int64 `db:"first_unread_at"`
@@ -338,6 +440,115 @@ FROM ` + from + ` WHERE ` + strings.Join(terms, " AND ") + ` ORDER BY ` + order 
 		return core.ListPage{}, err
 	}
 	return page, nil
+}
+
+// forceSetPlan, when set (by tests only), replaces setPlan's choice: -1 walks, i drives from
+// set i (the last set if there are fewer), so both ways can be checked against each other.
+var forceSetPlan *int
+
+// Costs of the two ways to a page, per person, measured at 1M people (storebench, EXPLAIN'd
+// variants): a walk step (an index entry, its column tests and the semi-joins' bloom filters),
+// each two-table test a walk runs on it, and a driving member (the set's row, the tests, the
+// person's row and the sort).
+const (
+	walkStepNs   = 150
+	joinProbeNs  = 400
+	driveStepNs  = 1500
+	setSizeLimit = 50_000  // sets are measured up to this many members
+	bigSetLimit  = 400_000 // and further when a drive is possible (~4 ms for 200k)
+)
+
+// measureSet sets st.size to its members, counted up to limit.
+func (s *Store) measureSet(ctx context.Context, st *countSet, limit int) error {
+	probe := st.ids
+	if st.sized != "" {
+		probe = st.sized
+	}
+	if err := s.list.GetContext(ctx, &st.size, `SELECT COUNT(*) FROM (`+probe+` LIMIT ?)`, append(append([]any{}, st.args...), limit)...); err != nil {
+		return fmt.Errorf("store: list people: measure filter: %w", err)
+	}
+	return nil
+}
+
+// setPlan chooses how ListPeople finds a page without a search: it returns the index in sets
+// of the set to drive from, or -1 to walk the list index. A set under manyMatches drives
+// (fetching a few hundred people by id beats any walk that would have to find them all). Past
+// that it compares the walk's expected length — a page of hits at the density the sets and the
+// column filters leave, where people_counts (migration 0014) says how many pass the columns —
+// with the smallest set's size. Sets read through a dear join (active dialogues) never drive
+// once they are large.
+func (s *Store) setPlan(ctx context.Context, q core.ListQuery, w where, sets []countSet, limit int) (int, error) {
+	if len(sets) == 0 {
+		return -1, nil
+	}
+	if forceSetPlan != nil {
+		return min(*forceSetPlan, len(sets)-1), nil
+	}
+	small := -1
+	for i := range sets {
+		if err := s.measureSet(ctx, &sets[i], setSizeLimit); err != nil {
+			return 0, err
+		}
+		if sets[i].size < manyMatches && (small < 0 || sets[i].size < sets[small].size) {
+			small = i
+		}
+	}
+	if small >= 0 {
+		return small, nil
+	}
+	d := -1
+	for i := range sets {
+		if !sets[i].dearProbe && sets[i].size < setSizeLimit && (d < 0 || sets[i].size < sets[d].size) {
+			d = i
+		}
+	}
+	if d < 0 {
+		return -1, nil // every set is large: a page of hits is near
+	}
+	// A set past the first limit is measured further now that a drive is possible: taking a
+	// plan of 200k people for 50k made a short walk (Important and a plan, ~12 ms at 1M) look
+	// long, and the drive it chose took 30-45 ms.
+	for i := range sets {
+		if sets[i].size >= setSizeLimit {
+			if err := s.measureSet(ctx, &sets[i], bigSetLimit); err != nil {
+				return 0, err
+			}
+		}
+	}
+	// How many people the walked index holds (the view, and the unread ones on that tab), and
+	// how many of them pass the column filters.
+	vis := append([]string{"1 = 1"}, w.shared.terms[:w.shared.visibility]...)
+	if q.Tab == core.TabUnread {
+		vis = append(vis, "p.unread = 1")
+	}
+	cols := append([]string{"1 = 1"}, w.shared.terms[w.shared.visibility:]...)
+	var n struct {
+		All  float64 `db:"all_people"`
+		View float64 `db:"view"`
+		Pass float64 `db:"pass"`
+	}
+	if err := s.list.GetContext(ctx, &n, `SELECT COALESCE(SUM(p.n), 0) AS all_people,
+  COALESCE(SUM(CASE WHEN `+strings.Join(vis, " AND ")+` THEN p.n ELSE 0 END), 0) AS view,
+  COALESCE(SUM(CASE WHEN `+strings.Join(vis, " AND ")+` AND `+strings.Join(cols, " AND ")+` THEN p.n ELSE 0 END), 0) AS pass
+FROM people_counts p WHERE p.facet = 0 AND p.facet_id = 0`, w.shared.args...); err != nil {
+		return 0, fmt.Errorf("store: list people: count columns: %w", err)
+	}
+	if n.Pass == 0 {
+		return d, nil // nobody passes the columns: a walk would read the whole view for nothing
+	}
+	density := n.Pass / n.View
+	step := float64(walkStepNs)
+	for _, st := range sets {
+		density *= min(1, float64(st.size)/n.All)
+		if st.joinProbe {
+			step += joinProbeNs
+		}
+	}
+	walk := min(n.View, float64(limit+1)/density)
+	if walk*step > float64(sets[d].size)*driveStepNs {
+		return d, nil
+	}
+	return -1, nil
 }
 
 // fillChannels sets every row's messengers with one query for the page.

@@ -113,6 +113,7 @@ func benchQueries(dbPath string, n int, seed uint64, out samples.Sink) error {
 	// Switch tab / apply a filter: the list page and the counts, both re-queried by the UI.
 	list, counts = nil, nil
 	slow := map[string][]float64{} // filter shape -> list+counts ms, to name what misses
+	var slowLists []timedInput     // each change's list page, to name the inputs that miss
 	for i, lq := range filters {
 		t0 := time.Now()
 		if _, err := st.ListPeople(ctx, lq, me.ID, now); err != nil {
@@ -129,9 +130,11 @@ func benchQueries(dbPath string, n int, seed uint64, out samples.Sink) error {
 			counts = append(counts, ms(d2))
 			sh := shape(lq)
 			slow[sh] = append(slow[sh], ms(d1), ms(d2))
+			slowLists = append(slowLists, timedInput{fmt.Sprintf("%s %+v", lq.Tab, lq.Filter), ms(d1), ms(d2)})
 		}
 	}
 	reportShapes(slow)
+	reportSlowLists(slowLists)
 	if err := out.Put(Metric{ID: "filter_list", Unit: "ms", Samples: list,
 		Note: "store.ListPeople first page on a random tab with 0-2 random filters (messenger, phone/email, tags, plans, tools, sources, status, active dialogues, archive/blacklist)"}); err != nil {
 		return err
@@ -453,5 +456,14 @@ func reportSearches(byKind map[string][]float64, inputs []timedInput) {
 	sort.Slice(inputs, func(i, j int) bool { return inputs[i].list+inputs[i].counts > inputs[j].list+inputs[j].counts })
 	for _, in := range inputs[:min(5, len(inputs))] {
 		slog.Info("slow search input", "q", in.q, "list_ms", in.list, "counts_ms", in.counts)
+	}
+}
+
+// reportSlowLists logs the ten slowest list pages after a tab or filter change with their
+// filter's values (a shape's median hides which plan or tag makes its p95).
+func reportSlowLists(inputs []timedInput) {
+	sort.Slice(inputs, func(i, j int) bool { return inputs[i].list > inputs[j].list })
+	for _, in := range inputs[:min(10, len(inputs))] {
+		slog.Info("slow filter list", "filter", in.q, "list_ms", in.list, "counts_ms", in.counts)
 	}
 }
