@@ -299,16 +299,7 @@ func personOfChat(t *testing.T, s *Store, ch core.Channel, ext string) int64 {
 func TestCountsPastTheWorkBoundAreLowerBounds(t *testing.T) {
 	s := openTemp(t)
 	ctx := context.Background()
-	b, err := s.NewBulk(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	must := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	b, must := openBulk(t, s)
 	must(b.Manager(core.Manager{ID: 1, Name: "me", IsMe: true}))
 	const n = countWork + 500
 	visible := 0

@@ -57,18 +57,7 @@ type fx struct {
 func fixture(t *testing.T) fx {
 	t.Helper()
 	s := openTemp(t)
-	ctx := context.Background()
-	b, err := s.NewBulk(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	must := func(err error) {
-		t.Helper()
-		if err != nil {
-			b.Abort()
-			t.Fatal(err)
-		}
-	}
+	b, must := openBulk(t, s)
 	must(b.Manager(core.Manager{ID: fxMe, Name: "Вы", IsMe: true}))
 	must(b.Manager(core.Manager{ID: fxOther, Name: "Анна"}))
 	must(b.Channel(core.Channel{ID: fxTG, Kind: core.Telegram, Name: "TG", ExternalID: "tg"}))
@@ -181,4 +170,22 @@ func fixture(t *testing.T) fx {
 	must(b.Dialogue(core.Dialogue{ID: 2, ChatID: 2, Status: "closed", CreatedAt: at(30 * time.Hour)}, nil))
 	must(b.Finish())
 	return fx{s: s, chatIvan: 1, chatAnna: 2, chatPetrTG: 3, chatPetrVK: 4, chatArch: 5, chatBL: 6, chatOlga: 7, ivanMsgs: ids[0]}
+}
+
+// openBulk opens a bulk loader on s for a test, with must: a failed step aborts the load and
+// fails the test.
+func openBulk(t *testing.T, s *Store) (*Bulk, func(error)) {
+	t.Helper()
+	b, err := s.NewBulk(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			b.Abort()
+			t.Fatal(err)
+		}
+	}
+	return b, must
 }

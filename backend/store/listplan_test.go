@@ -16,16 +16,7 @@ import (
 func TestListWalkAndDriveGiveTheSameAnswers(t *testing.T) {
 	s := openTemp(t)
 	ctx := context.Background()
-	b, err := s.NewBulk(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	must := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	b, must := openBulk(t, s)
 	must(b.Manager(core.Manager{ID: 1, Name: "me", IsMe: true}))
 	must(b.Manager(core.Manager{ID: 2, Name: "other"}))
 	must(b.Channel(core.Channel{ID: 1, Kind: core.Telegram, Name: "tg", ExternalID: "tg"}))

@@ -180,17 +180,8 @@ func TestListSearch(t *testing.T) {
 func TestListPaginationWalk(t *testing.T) {
 	s := openTemp(t)
 	ctx := context.Background()
-	b, err := s.NewBulk(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b, must := openBulk(t, s)
 	b.Batch = 37 // cross several transactions
-	must := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
 	must(b.Manager(core.Manager{ID: 1, Name: "me", IsMe: true}))
 	must(b.Channel(core.Channel{ID: 1, Kind: core.Telegram, Name: "tg", ExternalID: "tg"}))
 	const n = 137
@@ -326,16 +317,7 @@ func TestFTSQueryBuilders(t *testing.T) {
 func TestBroadSetsGiveTheSameAnswers(t *testing.T) {
 	s := openTemp(t)
 	ctx := context.Background()
-	b, err := s.NewBulk(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	must := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	b, must := openBulk(t, s)
 	must(b.Manager(core.Manager{ID: 1, Name: "me", IsMe: true}))
 	must(b.Channel(core.Channel{ID: 1, Kind: core.Telegram, Name: "tg", ExternalID: "tg"}))
 	must(b.Tag(1, "common"))
