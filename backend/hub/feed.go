@@ -167,15 +167,16 @@ func (s *Server) followHead(ctx context.Context, ended <-chan struct{}, ping *ti
 	s.tail.adopt(f)
 	defer func() {
 		s.tail.release(f)
-		// A hand-back racing the release is stale now; a failed write ends the stream.
+		// A hand-back racing the release is stale now: the next adoption starts without it (a
+		// failed write fails this socket's next write too).
 		select {
-		case err := <-f.dropped:
-			if err != nil && !done {
-				done = true
-			}
+		case <-f.dropped:
 		default:
 		}
 	}()
+	if s.tail.current().failed {
+		return false, nil // the tail failed meanwhile and let go of its sockets: read the store
+	}
 	// A publish before the adoption did not include f: it sends up to the head itself, the
 	// way a fan-out does (kick), so a fan-out finding it busy meanwhile is not lost either.
 	f.kick(s.tail)

@@ -160,7 +160,7 @@ func (t *logTail) fanOut() {
 	}
 	stall := time.NewTicker(fanoutStall)
 	defer stall.Stop()
-	progress := int64(-1)
+	var progress int64 // writes finished at the last tick: none yet, so a first write stuck a whole tick counts
 	for {
 		select {
 		case <-allDone:
@@ -196,8 +196,7 @@ func (t *logTail) unfollow(f *feedSocket, why error) {
 	delete(t.followers, f)
 	t.followersMu.Unlock()
 	if ok {
-		// Buffered and never blocking: a hand-back already waiting (stale, from a socket
-		// released and adopted again) makes its goroutine look again all the same.
+		// Buffered and never blocking: f is handed back at most once per adoption.
 		select {
 		case f.dropped <- why:
 		default:
@@ -245,6 +244,10 @@ func (t *logTail) read(ctx context.Context) bool {
 		if err != nil {
 			if ctx.Err() == nil {
 				t.publish(cur.events, cur.head, true)
+				// The sockets at the head go back to their goroutines, which read the store
+				// themselves while the tail fails: left here, they would hear nothing until
+				// the next commit woke a read that succeeds.
+				t.dropFollowers()
 			}
 			return false
 		}

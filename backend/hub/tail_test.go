@@ -2,6 +2,7 @@ package hub
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -117,5 +118,56 @@ func TestAddressedEventsAreEncodedApartOnlyForTheirManager(t *testing.T) {
 	}
 	if strings.Contains(others, "draft.changed") || !strings.Contains(own, "draft.changed") {
 		t.Fatalf("the addressed event went astray: others %s, its manager %s", others, own)
+	}
+}
+
+// failingOnceLog fails the next EventsAfter after fail is set, once.
+type failingOnceLog struct {
+	*store.Store
+	fail atomic.Bool
+}
+
+func (l *failingOnceLog) EventsAfter(ctx context.Context, after int64, limit int) ([]core.Event, error) {
+	if l.fail.CompareAndSwap(true, false) {
+		return nil, errors.New("the log cannot be read")
+	}
+	return l.Store.EventsAfter(ctx, after, limit)
+}
+
+// When the tail's read of the log fails, a socket it was writing for reads the store itself:
+// the commit that read was for reaches it with no further commit to wake the tail again.
+func TestASocketAtTheHeadGetsItsEventsWhenTheTailsReadFails(t *testing.T) {
+	var log *failingOnceLog
+	h := newTestHub(t, "sqlite", func(c *Config) {
+		log = &failingOnceLog{Store: c.Events.(*store.Store)}
+		c.Events = log
+	})
+	h.addAccount("mgr@example.com", store.RoleManager, managerPassword)
+	token, _ := h.login("mgr@example.com", managerPassword)
+	ctx := context.Background()
+	base, _ := h.st.LastEventSeq(ctx)
+	conn, _, err := h.dialFeed(ctx, token, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.CloseNow()
+	following := func() int {
+		h.srv.tail.followersMu.Lock()
+		defer h.srv.tail.followersMu.Unlock()
+		return len(h.srv.tail.followers)
+	}
+	for start := time.Now(); following() < 1; time.Sleep(time.Millisecond) {
+		if time.Since(start) > 10*time.Second {
+			t.Fatal("the socket never reached the tail")
+		}
+	}
+	log.fail.Store(true)
+	head := h.appendEvents(1) // one commit: no later one wakes the tail
+	got, err := followTo(conn, base, head)
+	if err != nil || len(got) != 1 {
+		t.Fatalf("%d events after the tail's failed read, want 1: %v", len(got), err)
+	}
+	if log.fail.Load() {
+		t.Fatal("the tail never read the log after the commit")
 	}
 }
