@@ -596,10 +596,7 @@ const countWork = 2000
 // The goroutines end before TabCounts returns.
 func (s *Store) TabCounts(ctx context.Context, q core.ListQuery, me int64, now time.Time) (core.TabCounts, error) {
 	w := listWhere(q, me)
-	important := countSet{ids: `SELECT person_id AS id FROM tasks WHERE assignee_id = ? AND done = 0 AND due_at < ?`,
-		exists: `EXISTS (SELECT 1 FROM tasks WHERE person_id = p.id AND assignee_id = ? AND done = 0 AND due_at < ?)`,
-		args:   []any{me, core.ImportantDueBefore(now)}}
-	sets := append(append([]countSet{}, w.countSets...), important)
+	sets := append(append([]countSet{}, w.countSets...), importantSet(me, now))
 	for i := range sets {
 		if err := s.list.GetContext(ctx, &sets[i].size, `SELECT COUNT(*) FROM (`+sets[i].ids+` LIMIT ?)`, append(sets[i].args, countWork+1)...); err != nil {
 			return core.TabCounts{}, fmt.Errorf("store: tab counts: measure filter: %w", err)

@@ -411,7 +411,7 @@ func (s *Store) SnapshotPage(ctx context.Context, after int64, people, perChat i
 		}
 		return selectIn(ctx, tx, &rs.Messages, `SELECT `+messageRowCols+` FROM (
   SELECT m.*, ROW_NUMBER() OVER (PARTITION BY chat_id ORDER BY created_at DESC, id DESC) AS rn
-  FROM messages m WHERE chat_id IN (?)) WHERE rn <= `+fmt.Sprint(perChat), idsOf(rs.Chats, chatRowID))
+  FROM messages m WHERE chat_id IN (?)) WHERE rn <= ?`, idsOf(rs.Chats, chatRowID), perChat)
 	})
 	if err != nil {
 		return core.RowSet{}, 0, fmt.Errorf("store: snapshot page after %d: %w", after, err)
