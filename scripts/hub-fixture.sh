@@ -65,12 +65,20 @@ hub_fixture_start() {
 
 # hub_fixture_leak FILE...: says so and succeeds when a secret of the team (the bot's token, Vera's
 # hub session) is in one of the files (logs, stores): both belong in keyrings only.
+# A file named but missing, or a session that cannot be read, is a failed check too: a check
+# that looked at nothing must not pass.
 hub_fixture_leak() {
-  if grep -aqF "$tg_token" "$@" 2>/dev/null; then
+  local f session
+  for f; do
+    [[ -e $f ]] || { echo "leak check: there is no $f"; return 0; }
+  done
+  session=$(jq -r .token "$work/vera.login")
+  [[ -n $session && $session != null ]] || { echo "leak check: Vera's session is not in $work/vera.login"; return 0; }
+  if grep -aqF "$tg_token" "$@"; then
     echo "the bot's token is in a log or a store"
     return 0
   fi
-  if grep -aqF "$(jq -r .token "$work/vera.login")" "$@" 2>/dev/null; then
+  if grep -aqF "$session" "$@"; then
     echo "the hub session token is in a log or a store"
     return 0
   fi

@@ -7,7 +7,7 @@ export const STAR_ON = '★';
 export const STAR_OFF = '☆';
 
 /** The stars of a score: filled up to it, hollow to five. */
-export function starGlyphs(score: number): string {
+function starGlyphs(score: number): string {
   const n = Math.max(0, Math.min(5, Math.round(score)));
   return STAR_ON.repeat(n) + STAR_OFF.repeat(5 - n);
 }

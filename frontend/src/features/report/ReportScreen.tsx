@@ -45,20 +45,19 @@ export function ReportScreen({ onClose, now }: Props) {
   useEffect(() => {
     if (!range) return;
     let live = true;
-    const key = `${range.from}:${range.to}:${groupBy}`;
     setSaved('');
     reportApi
       .DialoguesReport({ from: range.from, to: range.to, groupBy })
-      .then((r) => live && setAnswer({ asked: key, report: r }))
+      .then((r) => live && setAnswer({ asked, report: r }))
       .catch((e) => {
         if (!live) return;
-        setAnswer((a) => ({ asked: key, report: a.report }));
+        setAnswer((a) => ({ asked, report: a.report }));
         reportError(e);
       });
     return () => {
       live = false;
     };
-  }, [range, groupBy, reportError]);
+  }, [range, groupBy, asked, reportError]);
 
   const span = (ms: number) =>
     spanParts(ms)

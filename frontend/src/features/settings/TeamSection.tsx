@@ -8,7 +8,7 @@ import { Dialog } from './Dialog';
 import { TeamUsers } from './TeamUsers';
 import { useTeamT, type TeamT } from './team-i18n';
 import { useSettingsT } from './settings-i18n';
-import { publishTeamStatus, refreshTeamStatus, useTeamStatus } from './teamStatus';
+import { publishTeamStatus, useTeamStatus } from './teamStatus';
 import { useBusyCall } from './useBusyCall';
 import { useSettingsError } from './useSettingsError';
 import { errorCodeText } from '../../lib/errors';
@@ -136,8 +136,8 @@ export function TeamSection() {
           onLeft={() => {
             setLeaving(false);
             setNotice(t('team.left'));
+            // Until Go's team:status, sent when the leave is done, brings the status as it is.
             publishTeamStatus({ ...status, mode: 'solo', problem: '' });
-            refreshTeamStatus();
           }}
         />
       )}

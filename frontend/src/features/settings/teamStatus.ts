@@ -27,8 +27,8 @@ let stopFollowing: (() => void) | null = null;
 // Each read or handed answer takes a number; an older read's answer coming later is dropped.
 let generation = 0;
 
-/** Reads the status again (Settings → Team after leaving). */
-export function refreshTeamStatus(): void {
+/** Reads the status (each opening of Settings). */
+function readTeamStatus(): void {
   const mine = ++generation;
   teamApi
     .Status()
@@ -43,7 +43,7 @@ export function publishTeamStatus(status: TeamStatus): void {
 }
 
 function follow(): void {
-  refreshTeamStatus();
+  readTeamStatus();
   // Newer than any read still on its way: publishing drops that read's answer.
   const off = on<TeamStatus>('team:status', publishTeamStatus);
   stopFollowing = () => {
