@@ -46,7 +46,7 @@ run() {
 # the bench dataset (scripts/bench.sh makes it) from a hub, to the head; rows hub_bootstrap_*.
 # BENCH_HUB_BOOTSTRAP=0 skips it; BENCH_HUB_BOOTSTRAP_DATA names another dataset directory.
 bootstrap() {
-  [[ ${BENCH_HUB_BOOTSTRAP:-1} == 0 ]] && return
+  [[ ${BENCH_HUB_BOOTSTRAP:-1} == 0 || ${BENCH_HUB_DELIVERY_ONLY:-0} == 1 ]] && return
   local data=${BENCH_HUB_BOOTSTRAP_DATA:-$(ls -d bench/data/p100000-m1000000-s1-*/ 2>/dev/null | head -1)}
   if [[ -z $data || ! -f $data/.complete && -z ${BENCH_HUB_BOOTSTRAP_DATA:-} ]]; then
     echo "bench-hub: no bench dataset in bench/data (make bench makes it): the bootstrap rows are skipped"
@@ -66,7 +66,10 @@ echo "bench-hub: load average $(cut -d' ' -f1-3 /proc/loadavg); CPU pressure: $(
 run "$work/hub.jsonl"
 bootstrap "$work/hub.jsonl"
 go build -o build/bin/benchreport ./bench/cmd/benchreport
-build/bin/benchreport -in "$work" -only hub_ -out "bench/results/hub-$(date -u +%Y%m%dT%H%M%SZ).json" \
+# The delivery step alone measures only its own rows: the others would read as not measured.
+rows=hub_
+[[ ${BENCH_HUB_DELIVERY_ONLY:-0} == 1 ]] && rows=hub_delivery,hub_ingest,hub_cpu,hub_bench_cpu,hub_rss,hub_frames
+build/bin/benchreport -in "$work" -only "$rows" -out "bench/results/hub-$(date -u +%Y%m%dT%H%M%SZ).json" \
   -meta commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" \
   -meta loadavg_at_start="$(cut -d' ' -f1-3 /proc/loadavg)" \
   -meta cpu_pressure="$(head -1 /proc/pressure/cpu 2>/dev/null || echo n/a)" \

@@ -67,12 +67,14 @@ var budgets = []Budget{
 	{"hub_ingest_200", "  of which update -> its batch applied in the hub", "p99", 0, false},
 	{"hub_cpu_200", "  hub CPU, % of one core", "median", 0, false},
 	{"hub_bench_cpu_200", "  bench process CPU (desktops), % of one core", "median", 0, false},
+	{"hub_frames_200", "  feed messages each desktop read per second (the hub's fan-outs)", "median", 0, true},
 	{"hub_rss_200", "  hub RSS", "max", 0, false},
 	{"hub_delivery_2000", "team: client update -> each of 2,000 desktops", "p99", 100, false},
 	{"hub_delivery_last_2000", "  per message, the last of the 2,000 desktops", "p99", 0, false},
 	{"hub_ingest_2000", "  of which update -> its batch applied in the hub", "p99", 0, false},
 	{"hub_cpu_2000", "  hub CPU, % of one core", "median", 0, false},
 	{"hub_bench_cpu_2000", "  bench process CPU (desktops), % of one core", "median", 0, false},
+	{"hub_frames_2000", "  feed messages each desktop read per second (the hub's fan-outs)", "median", 0, true},
 	{"hub_rss_2000", "  hub RSS with 2,000 desktops", "max", 300, false},
 	{"hub_catchup", "team: a client 100,000 events behind reaches the head", "max", 5, false},
 	{"hub_bootstrap", "team: a new desktop's snapshot of 100,000 people, to the head", "max", 0, false},
@@ -156,7 +158,7 @@ func run() error {
 	out := flag.String("out", "", "results file to write")
 	meta := metaFlags{}
 	flag.Var(meta, "meta", "key=value recorded in the results (repeatable)")
-	only := flag.String("only", "", "report only the rows whose id starts with this (make bench-hub: hub_)")
+	only := flag.String("only", "", "report only the rows whose id starts with this, or with one of these comma-separated prefixes (make bench-hub: hub_)")
 	curveMode := flag.Bool("curve", false, "the cost curve: read the results files given as arguments (smallest dataset first) and print how each figure grows")
 	flag.Parse()
 	if *curveMode {
@@ -179,7 +181,7 @@ func run() error {
 	derive(metrics)
 	res := Results{When: time.Now().UTC().Format(time.RFC3339), Machine: machine(), Meta: meta}
 	for _, b := range budgets {
-		if !strings.HasPrefix(b.ID, *only) {
+		if !hasAnyPrefix(b.ID, strings.Split(*only, ",")) {
 			continue
 		}
 		row := Row{ID: b.ID, What: b.What, Stat: b.Stat, Status: "info"}
@@ -350,4 +352,14 @@ func machine() map[string]string {
 		m["loadavg_at_report"] = strings.TrimSpace(string(raw))
 	}
 	return m
+}
+
+// hasAnyPrefix says whether id starts with one of prefixes (an empty one takes every id).
+func hasAnyPrefix(id string, prefixes []string) bool {
+	for _, p := range prefixes {
+		if strings.HasPrefix(id, p) {
+			return true
+		}
+	}
+	return false
 }

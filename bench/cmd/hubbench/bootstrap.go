@@ -11,7 +11,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"switchboard/backend/store"
@@ -77,14 +76,12 @@ func benchBootstrap(cfg benchConfig, dataset string, out samples.Sink) error {
 	if err := rep.Start(); err != nil {
 		return err
 	}
-	done := make(chan error, 1)
-	go func() { done <- rep.Wait() }()
+	repProc := &hubProcess{cmd: rep, logs: logs, done: make(chan error, 1)}
+	go func() { repProc.done <- rep.Wait() }()
+	running := true
 	defer func() {
-		rep.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-done:
-		case <-time.After(30 * time.Second):
-			rep.Process.Kill()
+		if running {
+			repProc.stop()
 		}
 	}()
 	var took time.Duration
@@ -92,7 +89,8 @@ func benchBootstrap(cfg benchConfig, dataset string, out samples.Sink) error {
 	var hubCPU, repCPU float64 // seconds of CPU each spent on the bootstrap
 	for took == 0 {
 		select {
-		case err := <-done:
+		case err := <-repProc.done:
+			running = false
 			return fmt.Errorf("the replica exited during its bootstrap: %v\n%s", err, logs.String())
 		case <-time.After(20 * time.Millisecond):
 		}
@@ -118,8 +116,10 @@ func benchBootstrap(cfg benchConfig, dataset string, out samples.Sink) error {
 			return fmt.Errorf("the replica was not online within %s\n%s", bootstrapTimeout, tail(logs.String(), 4000))
 		}
 	}
-	rep.Process.Signal(syscall.SIGTERM)
-	<-done
+	running = false
+	if err := repProc.stop(); err != nil {
+		return err
+	}
 	st, err := store.OpenDir(repDir)
 	if err != nil {
 		return err

@@ -96,18 +96,20 @@ func startHub(bin, dir, telegramAPI string, env, dbArgs []string) (*hubProcess, 
 	}
 }
 
-// stop ends serve with SIGTERM, as an operator would, and waits for a clean exit.
+// stop ends the process (serve, or bootstrap.go's replica) with SIGTERM, as an operator would,
+// and waits for a clean exit.
 func (h *hubProcess) stop() error {
+	what := h.cmd.Args[1]
 	h.cmd.Process.Signal(syscall.SIGTERM)
 	select {
 	case err := <-h.done:
 		if err != nil {
-			return fmt.Errorf("serve: %v\n%s", err, h.logs.String())
+			return fmt.Errorf("%s: %v\n%s", what, err, h.logs.String())
 		}
 		return nil
 	case <-time.After(30 * time.Second):
 		h.cmd.Process.Kill()
-		return fmt.Errorf("serve did not stop within 30 s of SIGTERM")
+		return fmt.Errorf("%s did not stop within 30 s of SIGTERM", what)
 	}
 }
 
