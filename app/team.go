@@ -119,8 +119,13 @@ func (a *shell) teamStatus(ctx context.Context) (TeamStatus, error) {
 		// the form comes back filled in.
 		st.Problem = hubclient.CodeSessionEnded
 	}
-	st.RestartNeeded = (st.Mode == teamConnected) != (st.Replica != nil)
+	st.RestartNeeded = st.restartNeeded()
 	return st, nil
+}
+
+// restartNeeded: the running engine (a replica or not) is not the one the mode asks for.
+func (st TeamStatus) restartNeeded() bool {
+	return (st.Mode == teamConnected) != (st.Replica != nil)
 }
 
 // teamStatusFeed is what "team:status" (EventTeamStatus) last carried: the UI hears what
@@ -178,7 +183,7 @@ func (a *shell) replicaStatusChanged(rs replica.Status) {
 		}
 	}
 	st.Replica = &rs
-	st.RestartNeeded = (st.Mode == teamConnected) != (st.Replica != nil)
+	st.RestartNeeded = st.restartNeeded()
 	a.sendTeamStatusLocked(st)
 }
 
