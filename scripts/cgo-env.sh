@@ -1,8 +1,9 @@
 # Sourced by the scripts that build Switchboard (and read by the Makefile): the C compiler's
 # flags for every cgo package, cgo's own default (-O2 -g, kept: SQLite's speed depends on it)
-# plus what leaves out C code the app never calls. Every MB of the desktop binary is ~0.9 MB of
-# the app's memory (README, "Memory, fifth round"). Go's build cache keys each cgo package by
-# these flags, so every build that uses them shares one compiled SQLite.
+# plus what leaves out C code the app never calls: the binary is mapped into the app's memory
+# (README, "Memory, fifth round"). Go's build cache keys each cgo package by these flags, so
+# every build that uses them shares one compiled SQLite. (The flags are split on spaces: the
+# checkout's path must have none.)
 #
 # miniaudio (github.com/gen2brain/malgo compiles all of it): the app uses only its devices
 # (voice notes are recorded through PulseAudio/ALSA, tests through the null backend) — not its
