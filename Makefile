@@ -6,6 +6,9 @@ SHELL := /bin/bash
 
 GO        ?= go
 TAGS      := fts5 nolibopusfile
+# The C compiler's flags for every cgo package (which and why: scripts/cgo-env.sh), exported to
+# everything make runs, release and bench scripts included.
+export CGO_CFLAGS := $(shell source scripts/cgo-env.sh && printf '%s' "$$CGO_CFLAGS")
 WAILS     := $(GO) run github.com/wailsapp/wails/v2/cmd/wails@v2.12.0
 DEMO_DIR  ?= .data/demo
 APP_BIN   := build/bin/switchboard

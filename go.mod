@@ -7,8 +7,6 @@ require (
 	git.sr.ht/~jackmordaunt/go-toast/v2 v2.0.3
 	github.com/coder/websocket v1.8.15
 	github.com/gen2brain/malgo v0.11.24
-	github.com/go-resty/resty/v2 v2.17.2
-	github.com/goccy/go-json v0.10.5
 	github.com/godbus/dbus/v5 v5.2.2
 	github.com/hraban/opus v0.0.0-20260708213942-bde8e4304501
 	github.com/jackc/pgx/v5 v5.13.0

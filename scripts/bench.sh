@@ -74,6 +74,7 @@ HUB=build/bin/switchboard-hub
 BARE=build/bin/barewails
 # The Go build tags the app is built with (wails.json), so the bench compiles the same store.
 TAGS=$(sed -nE 's/.*"build:tags": *"([^"]*)".*/\1/p' wails.json)
+source scripts/cgo-env.sh # CGO_CFLAGS: the C code left out of every build
 STOREBENCH=build/bin/storebench
 REPORT=build/bin/benchreport
 

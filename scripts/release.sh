@@ -15,6 +15,7 @@ export PATH="$PATH:/usr/local/go/bin:$HOME/go/bin"
 
 GO=${GO:-go}
 TAGS="fts5 nolibopusfile"
+source scripts/cgo-env.sh # CGO_CFLAGS: the C code left out of every build
 WAILS=("$GO" run github.com/wailsapp/wails/v2/cmd/wails@v2.12.0)
 targets=${RELEASE_TARGETS:-linux windows}
 dist=dist

@@ -13,6 +13,7 @@ cd "$(dirname "$0")/.."
 export PATH="$PATH:/usr/local/go/bin:$HOME/go/bin"
 GO=${GO:-go}
 TAGS="fts5 nolibopusfile"
+source scripts/cgo-env.sh # CGO_CFLAGS: the C code left out of every build
 bash scripts/install-release-deps.sh
 work=$(mktemp -d /tmp/switchboard-windows-test.XXXXXX)
 trap 'declare -F wine_stop >/dev/null && wine_stop; rm -rf "$work"' EXIT

@@ -1,4 +1,4 @@
-// Package telegram is Switchboard's Telegram Bot API connector: a resty client for the
+// Package telegram is Switchboard's Telegram Bot API connector: a net/http client for the
 // methods the inbox uses, the wire types, and the mapping of updates to core types.
 //
 // The token is part of every Bot API URL (/bot<token>/method), so every error leaving this
@@ -21,8 +21,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/go-resty/resty/v2"
 
 	"switchboard/backend/channel"
 	"switchboard/backend/core"
@@ -55,7 +53,7 @@ type Config struct {
 type Client struct {
 	token          string
 	api            string
-	http           *resty.Client
+	http           *http.Client
 	pollTimeout    time.Duration
 	requestTimeout time.Duration
 	uploadTimeout  time.Duration
@@ -93,8 +91,7 @@ func New(cfg Config) *Client {
 	if err := channel.CheckAPIURL(c.api); err != nil {
 		c.log.Warn("the Bot API server address is unsafe; the token travels to it", "err", err)
 	}
-	// resty's own logger would print request errors, URL (and so token) included.
-	c.http = resty.NewWithClient(channel.NoRedirects(cfg.HTTPClient)).SetLogger(silentLogger{})
+	c.http = channel.NoRedirects(cfg.HTTPClient)
 	return c
 }
 
@@ -155,30 +152,29 @@ func isTimeout(err error) bool {
 	return errors.As(err, &t) && t.Timeout()
 }
 
-// call performs one Bot API method with form params (or a prepared multipart request) and
-// decodes result into out. It classifies every failure.
-func (c *Client) call(ctx context.Context, method string, params map[string]string, timeout time.Duration, out any, prepare func(*resty.Request)) error {
+// call performs one Bot API method with form params (multipart with file when there is one)
+// and decodes result into out. It classifies every failure.
+func (c *Client) call(ctx context.Context, method string, params map[string]string, timeout time.Duration, out any, file *channel.FilePart) error {
 	rctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	req := c.http.R().SetContext(rctx).SetDoNotParseResponse(true)
-	if prepare != nil {
-		prepare(req)
-		req.SetMultipartFormData(params)
+	var resp *http.Response
+	var err error
+	if file != nil {
+		resp, err = channel.PostMultipart(rctx, c.http, c.methodURL(method), params, *file)
 	} else {
-		req.SetFormData(params)
+		resp, err = channel.PostForm(rctx, c.http, c.methodURL(method), params)
 	}
-	resp, err := req.Post(c.methodURL(method))
 	if err != nil {
 		return c.transportError(ctx, method, err)
 	}
-	body := resp.RawBody()
+	body := resp.Body
 	defer body.Close()
 	// Bot API answers are small; the cap keeps a broken proxy from filling memory.
 	data, err := io.ReadAll(io.LimitReader(body, 16<<20))
 	if err != nil {
 		return c.transportError(ctx, method, err)
 	}
-	return c.decode(method, resp.StatusCode(), data, out)
+	return c.decode(method, resp.StatusCode, data, out)
 }
 
 func (c *Client) decode(method string, status int, data []byte, out any) error {
@@ -241,13 +237,13 @@ func (c *Client) Poll(ctx context.Context, cursor string) (core.Batch, error) {
 	}
 	rctx, cancel := context.WithTimeout(ctx, c.pollTimeout+c.requestTimeout)
 	defer cancel()
-	resp, err := c.http.R().SetContext(rctx).SetDoNotParseResponse(true).SetFormData(params).Post(c.methodURL("getUpdates"))
+	resp, err := channel.PostForm(rctx, c.http, c.methodURL("getUpdates"), params)
 	if err != nil {
 		return core.Batch{Cursor: cursor}, c.transportError(ctx, "getUpdates", err)
 	}
-	body := resp.RawBody()
+	body := resp.Body
 	defer body.Close()
-	data, err := readAll(body, resp.RawResponse.ContentLength, 64<<20)
+	data, err := readAll(body, resp.ContentLength, 64<<20)
 	if err != nil {
 		return core.Batch{Cursor: cursor}, c.transportError(ctx, "getUpdates", err)
 	}
@@ -255,7 +251,7 @@ func (c *Client) Poll(ctx context.Context, cursor string) (core.Batch, error) {
 	if err != nil {
 		var env envelope
 		if json.Unmarshal(data, &env) != nil || (!env.OK && env.ErrorCode == 0 && env.Description == "") {
-			return batch, fmt.Errorf("telegram getUpdates: %w", c.notAnEnvelope(resp.StatusCode(), data))
+			return batch, fmt.Errorf("telegram getUpdates: %w", c.notAnEnvelope(resp.StatusCode, data))
 		}
 		var ae *channel.APIError
 		if errors.As(err, &ae) {
@@ -302,11 +298,3 @@ func readAll(r io.Reader, length, limit int64) ([]byte, error) {
 	_, err := buf.ReadFrom(io.LimitReader(r, limit))
 	return buf.Bytes(), err
 }
-
-// silentLogger drops resty's log lines: they carry request URLs, and so the token. This
-// package logs what matters itself through slog.
-type silentLogger struct{}
-
-func (silentLogger) Errorf(string, ...any) {}
-func (silentLogger) Warnf(string, ...any)  {}
-func (silentLogger) Debugf(string, ...any) {}

@@ -13,8 +13,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/go-resty/resty/v2"
-
 	"switchboard/backend/channel"
 	"switchboard/backend/core"
 )
@@ -187,6 +185,10 @@ func (c *Client) upload(ctx context.Context, chatID string, a core.Attachment, c
 		return nil, fmt.Errorf("telegram %s: %w", method, &channel.APIError{Class: channel.ErrPermanent, Description: err.Error()})
 	}
 	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("telegram %s: %w", method, &channel.APIError{Class: channel.ErrPermanent, Description: err.Error()})
+	}
 	name := a.FileName
 	if name == "" {
 		name = filepath.Base(a.LocalPath)
@@ -209,9 +211,7 @@ func (c *Client) upload(ctx context.Context, chatID string, a core.Attachment, c
 		mime = "application/octet-stream"
 	}
 	var m message
-	err = c.call(ctx, method, params, c.uploadTimeout, &m, func(r *resty.Request) {
-		r.SetMultipartField(field, name, mime, f)
-	})
+	err = c.call(ctx, method, params, c.uploadTimeout, &m, &channel.FilePart{Field: field, FileName: name, MIME: mime, Body: f, Size: st.Size()})
 	if err != nil {
 		return nil, err
 	}

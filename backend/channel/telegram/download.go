@@ -40,15 +40,15 @@ func (c *Client) Download(ctx context.Context, a core.Attachment, dst string) er
 	}
 	rctx, cancel := context.WithTimeout(ctx, c.uploadTimeout)
 	defer cancel()
-	resp, err := c.http.R().SetContext(rctx).SetDoNotParseResponse(true).Get(c.api + "/file/bot" + c.token + "/" + f.FilePath)
+	resp, err := channel.Get(rctx, c.http, c.api+"/file/bot"+c.token+"/"+f.FilePath, nil)
 	if err != nil {
 		return c.transportError(ctx, "download", err)
 	}
-	body := resp.RawBody()
+	body := resp.Body
 	defer body.Close()
-	if resp.StatusCode() != http.StatusOK {
+	if resp.StatusCode != http.StatusOK {
 		data, _ := io.ReadAll(io.LimitReader(body, 1<<16))
-		return c.decode("download", resp.StatusCode(), data, nil)
+		return c.decode("download", resp.StatusCode, data, nil)
 	}
 	return c.saveDownload(ctx, dst, body, core.TelegramDownloadLimit)
 }

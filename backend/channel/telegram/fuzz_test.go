@@ -26,12 +26,11 @@ func FuzzParseUpdates(f *testing.F) {
 		f.Add(b, "815305001")
 	}
 	f.Add([]byte(`{"ok":true,"result":[{"update_id":9223372036854775807,"message":{}}]}`), "")
-	// Bodies on which go-json (ParseUpdates' one-pass decoder) and encoding/json part ways:
-	// fastDecodable must send every one of them the level-by-level way.
+	// Bodies on the edges of JSON (ParseUpdates once decoded with go-json, which parted ways
+	// with encoding/json on these): the one-pass and the level-by-level decoding must agree.
 	const msg = `{"update_id":5,"message":{"chat":{"id":1,"type":"private"},"message_id":1,`
 	for _, body := range []string{
-		// go-json skips the values of unknown fields unchecked, and is lax about numbers,
-		// escapes and control characters in strings.
+		// Malformed values of unknown fields, numbers, escapes and control characters.
 		`{"ok":true,"result":[],"junk":[1,,2]}`,
 		`{"ok":true,"result":[],"junk":{"a" 1}}`,
 		`{"ok":true,"result":[],"junk":01}`,
@@ -42,7 +41,7 @@ func FuzzParseUpdates(f *testing.F) {
 		"{\"ok\":true,\"result\":[" + msg + "\"text\":\"a\xffb\"}}]}",    // invalid UTF-8: U+FFFD or not
 		`{"ok":true,"result":[` + msg + `"TEXT":"x"}}]}`,                 // field names match case-insensitively
 		`{"ok":true,"result":[` + msg + `"date":9223372036854775808}}]}`, // overflow wraps
-		// They agree on these (escapes in keys, lone surrogates, nulls and repeated keys).
+		// Escapes in keys, lone surrogates, nulls and repeated keys.
 		`{"ok":true,"result":[` + msg + `"te\u0078t":"x"}}]}`,
 		`{"ok":true,"result":[` + msg + `"text":"\ud800\u0041 \ud83d\ude00"}}]}`,
 		`{"ok":true,"result":[` + msg + `"text":null,"from":{"id":2},"from":null}}],"result":[]}`,

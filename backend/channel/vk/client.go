@@ -1,4 +1,4 @@
-// Package vk is Switchboard's VK community connector: API calls (version 5.199) through resty,
+// Package vk is Switchboard's VK community connector: API calls (version 5.199) through net/http,
 // Bots Long Poll, uploads, and the mapping of events to core types.
 //
 // The community token travels in the POST body, never in a URL, and every error leaving this
@@ -18,8 +18,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/go-resty/resty/v2"
 
 	"switchboard/backend/channel"
 	"switchboard/backend/core"
@@ -54,8 +52,8 @@ type Config struct {
 type Client struct {
 	token          string
 	api            string
-	http           *resty.Client
-	download       *resty.Client // for files only: follows redirects within VK's file hosts
+	http           *http.Client
+	download       *http.Client // for files only: follows redirects within VK's file hosts
 	wait           time.Duration
 	requestTimeout time.Duration
 	uploadTimeout  time.Duration
@@ -104,7 +102,7 @@ func New(cfg Config) *Client {
 		c.log = slog.Default()
 	}
 	c.log = c.log.With("connector", "vk")
-	c.http = resty.NewWithClient(channel.NoRedirects(cfg.HTTPClient)).SetLogger(silentLogger{})
+	c.http = channel.NoRedirects(cfg.HTTPClient)
 	// Downloads carry no token, and VK's document links redirect to its file servers: those
 	// redirects are followed, but only to VK's file hosts (isFileHost), never elsewhere.
 	dl := channel.NoRedirects(cfg.HTTPClient)
@@ -114,7 +112,7 @@ func New(cfg Config) *Client {
 		}
 		return nil
 	}
-	c.download = resty.NewWithClient(dl).SetLogger(silentLogger{})
+	c.download = dl
 	return c
 }
 
@@ -207,11 +205,11 @@ func (c *Client) call(ctx context.Context, method string, params map[string]stri
 	}
 	rctx, cancel := context.WithTimeout(ctx, c.requestTimeout)
 	defer cancel()
-	resp, err := c.http.R().SetContext(rctx).SetDoNotParseResponse(true).SetFormData(form).Post(c.api + "/" + method)
+	resp, err := channel.PostForm(rctx, c.http, c.api+"/"+method, form)
 	if err != nil {
 		return c.transportError(ctx, method, err)
 	}
-	body := resp.RawBody()
+	body := resp.Body
 	defer body.Close()
 	data, err := io.ReadAll(io.LimitReader(body, 16<<20))
 	if err != nil {
@@ -219,17 +217,17 @@ func (c *Client) call(ctx context.Context, method string, params map[string]stri
 	}
 	var env apiEnvelope
 	if err := json.Unmarshal(data, &env); err != nil {
-		if resp.StatusCode() != http.StatusOK {
-			return fmt.Errorf("vk %s: %w", method, httpStatusError(resp.StatusCode()))
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("vk %s: %w", method, httpStatusError(resp.StatusCode))
 		}
-		return fmt.Errorf("vk %s: %w", method, &channel.APIError{Class: channel.ErrTemporary, Code: resp.StatusCode(), Description: "malformed response: " + err.Error()})
+		return fmt.Errorf("vk %s: %w", method, &channel.APIError{Class: channel.ErrTemporary, Code: resp.StatusCode, Description: "malformed response: " + err.Error()})
 	}
 	if env.Error != nil {
 		e := classify(env.Error.ErrorCode, c.redact(env.Error.ErrorMsg))
 		return fmt.Errorf("vk %s: %w", method, e)
 	}
-	if resp.StatusCode() != http.StatusOK {
-		return fmt.Errorf("vk %s: %w", method, httpStatusError(resp.StatusCode()))
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("vk %s: %w", method, httpStatusError(resp.StatusCode))
 	}
 	if out == nil {
 		return nil
@@ -397,20 +395,20 @@ func (c *Client) Poll(ctx context.Context, cur string) (core.Batch, error) {
 func (c *Client) check(ctx context.Context, lp longPollServer, ts string) (PollResult, error) {
 	rctx, cancel := context.WithTimeout(ctx, c.wait+c.requestTimeout)
 	defer cancel()
-	resp, err := c.http.R().SetContext(rctx).SetDoNotParseResponse(true).SetQueryParams(map[string]string{
+	resp, err := channel.Get(rctx, c.http, lp.Server, map[string]string{
 		"act": "a_check", "key": lp.Key, "ts": ts, "wait": strconv.Itoa(int(c.wait / time.Second)),
-	}).Get(lp.Server)
+	})
 	if err != nil {
 		return PollResult{}, c.transportError(ctx, "long poll", err)
 	}
-	body := resp.RawBody()
+	body := resp.Body
 	defer body.Close()
 	data, err := io.ReadAll(io.LimitReader(body, 64<<20))
 	if err != nil {
 		return PollResult{}, c.transportError(ctx, "long poll", err)
 	}
-	if resp.StatusCode() != http.StatusOK {
-		return PollResult{}, fmt.Errorf("vk long poll: %w", httpStatusError(resp.StatusCode()))
+	if resp.StatusCode != http.StatusOK {
+		return PollResult{}, fmt.Errorf("vk long poll: %w", httpStatusError(resp.StatusCode))
 	}
 	res, err := ParseUpdates(data)
 	if err != nil {
@@ -460,10 +458,3 @@ func (c *Client) fillNames(ctx context.Context, ups []core.Update) {
 		}
 	}
 }
-
-// silentLogger drops resty's log lines (they would carry URLs and bodies).
-type silentLogger struct{}
-
-func (silentLogger) Errorf(string, ...any) {}
-func (silentLogger) Warnf(string, ...any)  {}
-func (silentLogger) Debugf(string, ...any) {}

@@ -15,8 +15,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/go-resty/resty/v2"
-
 	"switchboard/backend/channel"
 	"switchboard/backend/core"
 )
@@ -304,6 +302,10 @@ func (c *Client) postFile(ctx context.Context, uploadURL, field string, a core.A
 		return fmt.Errorf("vk upload: %w", permanent(err.Error()))
 	}
 	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("vk upload: %w", permanent(err.Error()))
+	}
 	name := a.FileName
 	if name == "" {
 		name = filepath.Base(a.LocalPath)
@@ -314,20 +316,18 @@ func (c *Client) postFile(ctx context.Context, uploadURL, field string, a core.A
 	}
 	rctx, cancel := context.WithTimeout(ctx, c.uploadTimeout)
 	defer cancel()
-	resp, err := c.http.R().SetContext(rctx).SetDoNotParseResponse(true).
-		SetMultipartFields(&resty.MultipartField{Param: field, FileName: name, ContentType: mime, Reader: f}).
-		Post(uploadURL)
+	resp, err := channel.PostMultipart(rctx, c.http, uploadURL, nil, channel.FilePart{Field: field, FileName: name, MIME: mime, Body: f, Size: st.Size()})
 	if err != nil {
 		return c.transportError(ctx, "upload", err)
 	}
-	body := resp.RawBody()
+	body := resp.Body
 	defer body.Close()
 	data, err := io.ReadAll(io.LimitReader(body, 1<<20))
 	if err != nil {
 		return c.transportError(ctx, "upload", err)
 	}
-	if resp.StatusCode() != http.StatusOK {
-		return fmt.Errorf("vk upload: %w", httpStatusError(resp.StatusCode()))
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("vk upload: %w", httpStatusError(resp.StatusCode))
 	}
 	if err := json.Unmarshal(data, out); err != nil {
 		return fmt.Errorf("vk upload: %w", &channel.APIError{Class: channel.ErrTemporary, Description: "malformed upload answer"})
@@ -421,14 +421,14 @@ func (c *Client) Download(ctx context.Context, a core.Attachment, dst string) er
 	}
 	rctx, cancel := context.WithTimeout(ctx, c.uploadTimeout)
 	defer cancel()
-	resp, err := c.download.R().SetContext(rctx).SetDoNotParseResponse(true).Get(a.URL)
+	resp, err := channel.Get(rctx, c.download, a.URL, nil)
 	if err != nil {
 		return c.transportError(ctx, "download", err)
 	}
-	body := resp.RawBody()
+	body := resp.Body
 	defer body.Close()
-	if resp.StatusCode() != http.StatusOK {
-		return fmt.Errorf("vk download: %w", httpStatusError(resp.StatusCode()))
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("vk download: %w", httpStatusError(resp.StatusCode))
 	}
 	return c.writeAtomic(ctx, dst, body)
 }
