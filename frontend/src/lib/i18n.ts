@@ -118,6 +118,9 @@ const en = {
   'card.label': 'Client card',
   'card.close': 'Close (Esc)',
   'toast.close': 'Dismiss',
+  // The header's buttons for the screens loaded when first opened (their own words come with them).
+  'header.openSettings': 'Settings',
+  'header.openReport': 'Dialogues report',
   'toast.queued': 'Message queued',
   'size.b': '{n} B',
   'size.kb': '{n} KB',
@@ -185,6 +188,8 @@ const ru: Record<I18nKey, string> = {
   'card.label': 'Карточка клиента',
   'card.close': 'Закрыть (Esc)',
   'toast.close': 'Закрыть',
+  'header.openSettings': 'Настройки',
+  'header.openReport': 'Отчёт по диалогам',
   'toast.queued': 'Сообщение в очереди',
   'size.b': '{n} Б',
   'size.kb': '{n} КБ',

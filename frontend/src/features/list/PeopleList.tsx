@@ -1,12 +1,12 @@
 // Left pane: tabs with counts, quick search, the sales-plan and active-dialogue filters, the
 // filter panel and the virtualised list of people (only visible rows are in the DOM).
-import { memo, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { Suspense, memo, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { useWords } from '../../lib/i18n';
 import { listWords } from './list-i18n';
 import { formatCount } from '../../lib/format';
 import { IconChats, IconFilter, IconPlans, IconSearch, IconSort } from '../../lib/icons';
 import type { Facets, ListFilter, ListRow, SavedFilter, Tab, TabCounts } from '../../lib/types';
-import { FilterPanel } from './FilterPanel';
+import { FilterPanel } from '../../lazyParts';
 import { ListRowView } from './ListRowView';
 import { useRowWindow } from './useRowWindow';
 
@@ -204,7 +204,10 @@ export const PeopleList = memo(function PeopleList(p: Props) {
         </div>
       )}
       {filtersOpen && (
-        <FilterPanel applied={p.filter} facets={p.facets} saved={p.saved} onApply={p.onFilter} onSave={p.onSaveFilter} onDeleteSaved={p.onDeleteSaved} />
+        // Its code loads after the first paint (lazyParts.ts), usually long before the first click.
+        <Suspense fallback={null}>
+          <FilterPanel applied={p.filter} facets={p.facets} saved={p.saved} onApply={p.onFilter} onSave={p.onSaveFilter} onDeleteSaved={p.onDeleteSaved} />
+        </Suspense>
       )}
       {p.tab === 'unread' && (
         <div className="sort-row">
