@@ -245,6 +245,10 @@ export function I18nProvider({ value, children }: { value: I18nValue; children?:
   return children;
 }
 
+// One snapshot function for every reader: with a new one each render, Preact's
+// useSyncExternalStore re-ran its layout effect on every render of every reader.
+const currentValue = () => current;
+
 export function useI18n(): I18nValue {
-  return useSyncExternalStore(subscribe, () => current);
+  return useSyncExternalStore(subscribe, currentValue);
 }

@@ -1,23 +1,27 @@
 import { memo } from 'react';
 import { Avatar } from '../../lib/Avatar';
 import { formatListTime } from '../../lib/format';
-import { useI18n, useWords } from '../../lib/i18n';
-import { listWords } from './list-i18n';
+import type { TFunc, Translate } from '../../lib/i18n';
+import type { ListKey } from './list-i18n';
 import { ChannelIcon, IconPencil } from '../../lib/icons';
-import type { ListRow } from '../../lib/types';
+import type { ListRow, Locale } from '../../lib/types';
 
 interface Props {
   row: ListRow;
   selected: boolean;
   now: number;
   onSelect: (row: ListRow) => void;
+  /** The list's words, the app's words and the language, from the list: a row does not
+   * subscribe to the language itself (that is three hooks and two effects per row in the first
+   * render; the translate functions change only with the language, so memo still holds). */
+  t: Translate<ListKey>;
+  app: TFunc;
+  locale: Locale;
 }
 
 // One person in the list. Every client-controlled string (name, preview) is rendered as a text
 // node; React escapes it, so markup in a name stays visible text.
-export const ListRowView = memo(function ListRowView({ row, selected, now, onSelect }: Props) {
-  const { t, locale } = useWords(listWords);
-  const app = useI18n().t;
+export const ListRowView = memo(function ListRowView({ row, selected, now, onSelect, t, app, locale }: Props) {
   const channels = row.channels && row.channels.length > 0 ? row.channels : [row.channelKind];
   return (
     <div
