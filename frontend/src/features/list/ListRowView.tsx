@@ -1,9 +1,9 @@
 import { memo } from 'react';
-import { Avatar } from '../../lib/Avatar';
+import { avatar } from '../../lib/Avatar';
 import { formatListTime } from '../../lib/format';
 import type { TFunc, Translate } from '../../lib/i18n';
 import type { ListKey } from './list-i18n';
-import { ChannelIcon, IconPencil } from '../../lib/icons';
+import { IconPencil, channelIcon } from '../../lib/icons';
 import type { ListRow, Locale } from '../../lib/types';
 
 interface Props {
@@ -20,7 +20,9 @@ interface Props {
 }
 
 // One person in the list. Every client-controlled string (name, preview) is rendered as a text
-// node; React escapes it, so markup in a name stays visible text.
+// node; React escapes it, so markup in a name stays visible text. The avatar and the messengers'
+// marks are plain calls rather than components: the first screen draws a dozen rows and each
+// component instance is work for Preact in JavaScriptCore's interpreter (lib/icons.tsx).
 export const ListRowView = memo(function ListRowView({ row, selected, now, onSelect, t, app, locale }: Props) {
   const channels = row.channels && row.channels.length > 0 ? row.channels : [row.channelKind];
   return (
@@ -34,7 +36,7 @@ export const ListRowView = memo(function ListRowView({ row, selected, now, onSel
       data-chat-id={row.chatId}
       onClick={() => onSelect(row)}
     >
-      <Avatar id={row.personId} name={row.name} size={40} />
+      {avatar({ id: row.personId, name: row.name, size: 40 })}
       <div className="row-main">
         <div className="row-top">
           <span className="row-name" data-testid="row-name">
@@ -48,7 +50,7 @@ export const ListRowView = memo(function ListRowView({ row, selected, now, onSel
           <span className="row-channels">
             {channels.map((k) => (
               <span key={k} title={app(`channel.${k}`)} aria-label={app(`channel.${k}`)} role="img">
-                <ChannelIcon kind={k} />
+                {channelIcon(k)}
               </span>
             ))}
           </span>
