@@ -4,7 +4,7 @@
 // not in this file and not in a context provider.
 import { useCallback, useEffect, useLayoutEffect, useMemo, useState } from 'react';
 import { api, backendAvailable } from './lib/api';
-import { errorText } from './lib/errors';
+import { loadErrors } from './lib/errorsLater';
 import { takeInlineBoot } from './lib/inlineBoot';
 import { I18nProvider, detectLocale, makeT } from './lib/i18n';
 import { mark, startupMarks } from './lib/startupTrace';
@@ -47,7 +47,8 @@ export function App() {
     inline?.theme === 'light' || inline?.theme === 'dark' || inline?.theme === 'system' ? inline.theme : 'system',
   );
   const [boot, setBoot] = useState<Bootstrap | null>(inline);
-  const [bootError, setBootError] = useState<unknown>(null);
+  // The start-up error's words (the error table loads on demand: lib/errorsLater.ts).
+  const [bootError, setBootError] = useState<string | null>(null);
   const i18n = useMemo(() => ({ locale, t: makeT(locale) }), [locale]);
   const resolved = useResolvedTheme(theme);
 
@@ -60,7 +61,7 @@ export function App() {
   useEffect(() => {
     if (inline) return;
     if (!backendAvailable()) {
-      setBootError(new Error(makeT(locale)('app.noBackend')));
+      setBootError(makeT(locale)('app.noBackend'));
       return;
     }
     mark('bootRequested');
@@ -71,7 +72,7 @@ export function App() {
         if (b.theme === 'light' || b.theme === 'dark' || b.theme === 'system') setTheme(b.theme);
         setBoot(b);
       },
-      (e) => setBootError(e),
+      (e) => void loadErrors().then((m) => setBootError(m.errorText(e, locale))),
     );
     // Bootstrap once; the locale used for the error text is the initial one.
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -84,7 +85,7 @@ export function App() {
           <Workspace boot={boot} theme={theme} setTheme={setTheme} setLocale={setLocale} />
         ) : (
           <div className="splash" data-testid="splash">
-            {bootError ? <p role="alert">{errorText(bootError, i18n.locale)}</p> : <p>{i18n.t('app.loading')}</p>}
+            {bootError ? <p role="alert">{bootError}</p> : <p>{i18n.t('app.loading')}</p>}
           </div>
         )}
       </ToastProvider>

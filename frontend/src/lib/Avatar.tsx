@@ -12,7 +12,12 @@ interface Props {
 
 // Remote avatar URLs are not loaded: the UI reads the local store only and never touches the
 // network, so a person gets initials on a colour derived from their id.
-export const Avatar = memo(function Avatar({ id, name, size = 36, variant = 'person', label }: Props) {
+export const Avatar = memo(function Avatar(p: Props) {
+  return avatar(p);
+});
+
+/** The avatar as an element, for a list that draws many (a call, not one more component each). */
+export function avatar({ id, name, size = 36, variant = 'person', label }: Props) {
   const style = {
     width: size,
     height: size,
@@ -24,4 +29,4 @@ export const Avatar = memo(function Avatar({ id, name, size = 36, variant = 'per
       {variant === 'bot' ? 'B' : initials(name)}
     </span>
   );
-});
+}

@@ -118,6 +118,9 @@ const en = {
   'card.label': 'Client card',
   'card.close': 'Close (Esc)',
   'toast.close': 'Dismiss',
+  // The header's buttons for the screens loaded when first opened (their own words come with them).
+  'header.openSettings': 'Settings',
+  'header.openReport': 'Dialogues report',
   'toast.queued': 'Message queued',
   'size.b': '{n} B',
   'size.kb': '{n} KB',
@@ -185,6 +188,8 @@ const ru: Record<I18nKey, string> = {
   'card.label': 'Карточка клиента',
   'card.close': 'Закрыть (Esc)',
   'toast.close': 'Закрыть',
+  'header.openSettings': 'Настройки',
+  'header.openReport': 'Отчёт по диалогам',
   'toast.queued': 'Сообщение в очереди',
   'size.b': '{n} Б',
   'size.kb': '{n} КБ',
@@ -240,6 +245,10 @@ export function I18nProvider({ value, children }: { value: I18nValue; children?:
   return children;
 }
 
+// One snapshot function for every reader: with a new one each render, Preact's
+// useSyncExternalStore re-ran its layout effect on every render of every reader.
+const currentValue = () => current;
+
 export function useI18n(): I18nValue {
-  return useSyncExternalStore(subscribe, () => current);
+  return useSyncExternalStore(subscribe, currentValue);
 }

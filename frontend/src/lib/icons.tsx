@@ -17,28 +17,44 @@ function Svg({ size = 16, className, children }: P & { children: React.ReactNode
 
 const stroke = { fill: 'none', stroke: 'currentColor', strokeWidth: 2, strokeLinecap: 'round', strokeLinejoin: 'round' } as const;
 
-export const IconTelegram = (p: P) => (
-  <Svg {...p}>
-    <circle cx="12" cy="12" r="11" fill="#2AABEE" />
-    <path
-      d="M5.5 11.6l11.3-4.4c.5-.2 1 .1.8.9l-1.9 9c-.1.6-.5.8-1 .5l-2.9-2.1-1.4 1.4c-.2.2-.3.3-.6.3l.2-3 5.4-4.9c.2-.2 0-.3-.3-.1l-6.7 4.2-2.9-.9c-.6-.2-.6-.6.1-.9z"
-      fill="#fff"
-    />
-  </Svg>
+// The messengers' marks are built by plain calls, not components: every people row draws one or
+// two, and in the first render each component (ChannelIcon, IconTelegram, Svg) is one more
+// instance for Preact to create and diff in JavaScriptCore's interpreter. The shapes are made once
+// (Preact copies an element used in several places).
+function mark(size: number, className: string | undefined, shape: React.ReactNode, glyph: React.ReactNode) {
+  return (
+    <svg width={size} height={size} viewBox="0 0 24 24" className={className} aria-hidden="true" focusable="false">
+      {shape}
+      {glyph}
+    </svg>
+  );
+}
+
+const telegramShape = <circle cx="12" cy="12" r="11" fill="#2AABEE" />;
+const telegramGlyph = (
+  <path
+    d="M5.5 11.6l11.3-4.4c.5-.2 1 .1.8.9l-1.9 9c-.1.6-.5.8-1 .5l-2.9-2.1-1.4 1.4c-.2.2-.3.3-.6.3l.2-3 5.4-4.9c.2-.2 0-.3-.3-.1l-6.7 4.2-2.9-.9c-.6-.2-.6-.6.1-.9z"
+    fill="#fff"
+  />
+);
+const vkShape = <rect x="1" y="1" width="22" height="22" rx="6" fill="#0077FF" />;
+const vkGlyph = (
+  <path
+    d="M12.6 16.5c-4.6 0-7.2-3.1-7.3-8.3h2.3c.1 3.8 1.8 5.4 3.1 5.7V8.2h2.2v3.3c1.3-.1 2.6-1.6 3.1-3.3h2.1c-.4 2-1.9 3.5-3 4.1 1.1.5 2.8 1.8 3.5 4.2h-2.4c-.5-1.6-1.8-2.8-3.3-3v3h-.3z"
+    fill="#fff"
+  />
 );
 
-export const IconVK = (p: P) => (
-  <Svg {...p}>
-    <rect x="1" y="1" width="22" height="22" rx="6" fill="#0077FF" />
-    <path
-      d="M12.6 16.5c-4.6 0-7.2-3.1-7.3-8.3h2.3c.1 3.8 1.8 5.4 3.1 5.7V8.2h2.2v3.3c1.3-.1 2.6-1.6 3.1-3.3h2.1c-.4 2-1.9 3.5-3 4.1 1.1.5 2.8 1.8 3.5 4.2h-2.4c-.5-1.6-1.8-2.8-3.3-3v3h-.3z"
-      fill="#fff"
-    />
-  </Svg>
-);
+export const IconTelegram = ({ size = 16, className }: P) => mark(size, className, telegramShape, telegramGlyph);
+export const IconVK = ({ size = 16, className }: P) => mark(size, className, vkShape, vkGlyph);
+
+/** A messenger's mark as an element, for a list that draws many (a call, not a component). */
+export function channelIcon(kind: ChannelKind, size = 14) {
+  return kind === 'vk' ? mark(size, undefined, vkShape, vkGlyph) : mark(size, undefined, telegramShape, telegramGlyph);
+}
 
 export function ChannelIcon({ kind, size = 14 }: { kind: ChannelKind; size?: number }) {
-  return kind === 'vk' ? <IconVK size={size} /> : <IconTelegram size={size} />;
+  return channelIcon(kind, size);
 }
 
 export const IconPencil = (p: P) => (

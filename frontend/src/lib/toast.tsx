@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
-import { errorText } from './errors';
+import { loadErrors } from './errorsLater';
 import { useI18n } from './i18n';
 
 interface Toast {
@@ -84,9 +84,13 @@ export function useToast(): ToastApi {
   return toastApi;
 }
 
-/** Returns a function that shows any error from a Go call as a toast in the person's language. */
+/**
+ * Returns a function that shows any error from a Go call as a toast in the person's language,
+ * once the error table is in (errorsLater.ts: right after the first paint); errors reported
+ * together show in the order they were reported.
+ */
 export function useReportError(): (e: unknown) => void {
   const { notify } = useToast();
   const { locale } = useI18n();
-  return useCallback((e: unknown) => notify(errorText(e, locale), 'error'), [notify, locale]);
+  return useCallback((e: unknown) => void loadErrors().then((m) => notify(m.errorText(e, locale), 'error')), [notify, locale]);
 }

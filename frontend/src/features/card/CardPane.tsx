@@ -1,13 +1,13 @@
 // The right pane: the open person's quick card with its actions, or an empty pane. The card is
 // (re)loaded by useCardSync when the person changes or the store reports a change to them.
-import { useEffect } from 'react';
+import { Suspense, useEffect } from 'react';
 import { api } from '../../lib/api';
 import { useStoreChanges } from '../../lib/changes';
 import { useI18n } from '../../lib/i18n';
 import { useReportError } from '../../lib/toast';
 import type { Manager } from '../../lib/types';
 import { loadCard, workspace } from '../workspace/store';
-import { ClientPanel } from './ClientPanel';
+import { ClientPanel } from '../../lazyParts';
 
 /** Keeps the workspace's card the open person's, fresh after every change to them. */
 export function useCardSync(): void {
@@ -27,7 +27,8 @@ export function CardPane({ me, managers }: { me: Manager; managers: Manager[] })
   const report = useReportError();
   const sel = workspace.use((s) => s.sel);
   const card = workspace.use((s) => s.card);
-  if (!sel || !card || card.person.id !== sel.personId) return <aside className="pane pane-card pane-empty" aria-label={t('card.label')} />;
+  const empty = <aside className="pane pane-card pane-empty" aria-label={t('card.label')} />;
+  if (!sel || !card || card.person.id !== sel.personId) return empty;
   const personId = sel.personId;
   const chatId = sel.chatId;
   const personAction = (fn: (id: number, on: boolean) => Promise<void>) => (on: boolean) => {
@@ -40,18 +41,21 @@ export function CardPane({ me, managers }: { me: Manager; managers: Manager[] })
       .then(() => loadCard(personId))
       .catch(report);
   };
+  // The card's code comes with the chat pane's, after the first paint (lazyParts.ts).
   return (
-    <ClientPanel
-      card={card}
-      me={me}
-      managers={managers}
-      onChanged={() => void loadCard(personId).catch(report)}
-      chat={(card.chats ?? []).find((c) => c.id === chatId)}
-      onOpenFull={() => workspace.set({ fullOpen: true })}
-      onArchive={personAction(api.SetArchived)}
-      onBlacklist={personAction(api.SetBlacklisted)}
-      onTunnelOff={chatAction(api.SetTunnelOff)}
-      onBotOff={chatAction(api.SetBotOff)}
-    />
+    <Suspense fallback={empty}>
+      <ClientPanel
+        card={card}
+        me={me}
+        managers={managers}
+        onChanged={() => void loadCard(personId).catch(report)}
+        chat={(card.chats ?? []).find((c) => c.id === chatId)}
+        onOpenFull={() => workspace.set({ fullOpen: true })}
+        onArchive={personAction(api.SetArchived)}
+        onBlacklist={personAction(api.SetBlacklisted)}
+        onTunnelOff={chatAction(api.SetTunnelOff)}
+        onBotOff={chatAction(api.SetBotOff)}
+      />
+    </Suspense>
   );
 }

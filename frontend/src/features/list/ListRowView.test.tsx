@@ -1,7 +1,12 @@
 import { fireEvent, render, screen } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
+import { makeT } from '../../lib/i18n';
 import type { ListRow } from '../../lib/types';
+import { listWords } from './list-i18n';
 import { ListRowView } from './ListRowView';
+
+// The words a row gets from the list (PeopleList), in English.
+const words = { t: listWords.t.en, app: makeT('en'), locale: 'en' as const };
 
 const hostile = '<img src=x onerror=alert(1)>Hacker';
 
@@ -24,7 +29,7 @@ function row(patch: Partial<ListRow> = {}): ListRow {
 
 describe('ListRowView', () => {
   it('renders a hostile name and preview as text, creating no elements from them', () => {
-    const { container } = render(<ListRowView row={row()} selected={false} now={Date.now()} onSelect={() => undefined} />);
+    const { container } = render(<ListRowView row={row()} selected={false} now={Date.now()} onSelect={() => undefined} {...words} />);
     expect(screen.getByTestId('row-name').textContent).toBe(hostile);
     expect(container.querySelector('img')).toBeNull();
     expect(container.querySelector('b')).toBeNull();
@@ -34,7 +39,7 @@ describe('ListRowView', () => {
 
   it('shows the unread badge, draft mark, channel icons and selection', () => {
     const onSelect = vi.fn();
-    render(<ListRowView row={row()} selected now={Date.now()} onSelect={onSelect} />);
+    render(<ListRowView row={row()} selected now={Date.now()} onSelect={onSelect} {...words} />);
     expect(screen.getByTestId('unread-badge').textContent).toBe('3');
     expect(screen.getByTestId('row-draft')).toBeTruthy();
     expect(screen.getByRole('option').getAttribute('aria-selected')).toBe('true');
@@ -45,10 +50,12 @@ describe('ListRowView', () => {
   });
 
   it('hides the badge when everything is read and caps big counts', () => {
-    const { rerender } = render(<ListRowView row={row({ unread: 0, hasDraft: false })} selected={false} now={Date.now()} onSelect={() => undefined} />);
+    const { rerender } = render(
+      <ListRowView row={row({ unread: 0, hasDraft: false })} selected={false} now={Date.now()} onSelect={() => undefined} {...words} />,
+    );
     expect(screen.queryByTestId('unread-badge')).toBeNull();
     expect(screen.queryByTestId('row-draft')).toBeNull();
-    rerender(<ListRowView row={row({ unread: 250 })} selected={false} now={Date.now()} onSelect={() => undefined} />);
+    rerender(<ListRowView row={row({ unread: 250 })} selected={false} now={Date.now()} onSelect={() => undefined} {...words} />);
     expect(screen.getByTestId('unread-badge').textContent).toBe('99+');
   });
 });

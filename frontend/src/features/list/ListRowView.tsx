@@ -1,23 +1,29 @@
 import { memo } from 'react';
-import { Avatar } from '../../lib/Avatar';
+import { avatar } from '../../lib/Avatar';
 import { formatListTime } from '../../lib/format';
-import { useI18n, useWords } from '../../lib/i18n';
-import { listWords } from './list-i18n';
-import { ChannelIcon, IconPencil } from '../../lib/icons';
-import type { ListRow } from '../../lib/types';
+import type { TFunc, Translate } from '../../lib/i18n';
+import type { ListKey } from './list-i18n';
+import { IconPencil, channelIcon } from '../../lib/icons';
+import type { ListRow, Locale } from '../../lib/types';
 
 interface Props {
   row: ListRow;
   selected: boolean;
   now: number;
   onSelect: (row: ListRow) => void;
+  /** The list's words, the app's words and the language, from the list: a row does not
+   * subscribe to the language itself (that is three hooks and two effects per row in the first
+   * render; the translate functions change only with the language, so memo still holds). */
+  t: Translate<ListKey>;
+  app: TFunc;
+  locale: Locale;
 }
 
 // One person in the list. Every client-controlled string (name, preview) is rendered as a text
-// node; React escapes it, so markup in a name stays visible text.
-export const ListRowView = memo(function ListRowView({ row, selected, now, onSelect }: Props) {
-  const { t, locale } = useWords(listWords);
-  const app = useI18n().t;
+// node; React escapes it, so markup in a name stays visible text. The avatar and the messengers'
+// marks are plain calls rather than components: the first screen draws a dozen rows and each
+// component instance is work for Preact in JavaScriptCore's interpreter (lib/icons.tsx).
+export const ListRowView = memo(function ListRowView({ row, selected, now, onSelect, t, app, locale }: Props) {
   const channels = row.channels && row.channels.length > 0 ? row.channels : [row.channelKind];
   return (
     <div
@@ -30,7 +36,7 @@ export const ListRowView = memo(function ListRowView({ row, selected, now, onSel
       data-chat-id={row.chatId}
       onClick={() => onSelect(row)}
     >
-      <Avatar id={row.personId} name={row.name} size={40} />
+      {avatar({ id: row.personId, name: row.name, size: 40 })}
       <div className="row-main">
         <div className="row-top">
           <span className="row-name" data-testid="row-name">
@@ -44,7 +50,7 @@ export const ListRowView = memo(function ListRowView({ row, selected, now, onSel
           <span className="row-channels">
             {channels.map((k) => (
               <span key={k} title={app(`channel.${k}`)} aria-label={app(`channel.${k}`)} role="img">
-                <ChannelIcon kind={k} />
+                {channelIcon(k)}
               </span>
             ))}
           </span>

@@ -1,12 +1,12 @@
 // Left pane: tabs with counts, quick search, the sales-plan and active-dialogue filters, the
 // filter panel and the virtualised list of people (only visible rows are in the DOM).
-import { memo, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
-import { useWords } from '../../lib/i18n';
+import { Suspense, memo, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { useI18n, useWords } from '../../lib/i18n';
 import { listWords } from './list-i18n';
 import { formatCount } from '../../lib/format';
 import { IconChats, IconFilter, IconPlans, IconSearch, IconSort } from '../../lib/icons';
 import type { Facets, ListFilter, ListRow, SavedFilter, Tab, TabCounts } from '../../lib/types';
-import { FilterPanel } from './FilterPanel';
+import { FilterPanel } from '../../lazyParts';
 import { ListRowView } from './ListRowView';
 import { useRowWindow } from './useRowWindow';
 
@@ -67,7 +67,8 @@ function TabCount({ counts, tab }: { counts: TabCounts | null; tab: Tab }) {
 }
 
 export const PeopleList = memo(function PeopleList(p: Props) {
-  const { t } = useWords(listWords);
+  const { t, locale } = useWords(listWords);
+  const app = useI18n().t;
   const [text, setText] = useState(p.search);
   const [plansOpen, setPlansOpen] = useState(!!p.quickPlan);
   const [filtersOpen, setFiltersOpen] = useState(false);
@@ -204,7 +205,10 @@ export const PeopleList = memo(function PeopleList(p: Props) {
         </div>
       )}
       {filtersOpen && (
-        <FilterPanel applied={p.filter} facets={p.facets} saved={p.saved} onApply={p.onFilter} onSave={p.onSaveFilter} onDeleteSaved={p.onDeleteSaved} />
+        // Its code loads after the first paint (lazyParts.ts), usually long before the first click.
+        <Suspense fallback={null}>
+          <FilterPanel applied={p.filter} facets={p.facets} saved={p.saved} onApply={p.onFilter} onSave={p.onSaveFilter} onDeleteSaved={p.onDeleteSaved} />
+        </Suspense>
       )}
       {p.tab === 'unread' && (
         <div className="sort-row">
@@ -234,7 +238,7 @@ export const PeopleList = memo(function PeopleList(p: Props) {
             if (!row) return null;
             return (
               <div key={row.personId} className="vrow" style={{ transform: `translateY(${i * ROW_HEIGHT}px)`, height: ROW_HEIGHT }}>
-                <ListRowView row={row} selected={row.personId === p.selectedPersonId} now={now} onSelect={p.onSelect} />
+                <ListRowView row={row} selected={row.personId === p.selectedPersonId} now={now} onSelect={p.onSelect} t={t} app={app} locale={locale} />
               </div>
             );
           })}

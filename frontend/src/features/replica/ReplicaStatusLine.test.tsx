@@ -40,10 +40,13 @@ describe('ReplicaStatusLine', () => {
     expect(replicaLine({ ...base, state: 'offline' })?.[0]).toBe('replica.offlineNothing');
   });
 
-  it('tells why it is offline when the manager can act on it: TLS, another version, not a hub', () => {
+  it('tells why it is offline when the manager can act on it: TLS, another version, not a hub', async () => {
     const s: ReplicaStatus = { ...base, state: 'offline', pending: 2, lastError: 'hub_other_version' };
     render(<ReplicaStatusLine status={s} />);
-    expect(screen.getByRole('status').textContent).toBe(
+    // The reason's words come with the error table, loaded on demand: the line waits for them
+    // rather than showing without its reason first.
+    expect(screen.queryByRole('status')).toBeNull();
+    expect((await screen.findByRole('status')).textContent).toBe(
       'Offline — 2 changes waiting. The hub runs another version of Switchboard: update the hub or this app so they match.',
     );
     expect(screen.getByTestId('replica-reason').textContent).toContain(errorWords.hub_other_version.en.slice(0, 20));

@@ -2,7 +2,7 @@
 // when the desktop is in solo mode (status null) or online with nothing waiting. The status is
 // Go's replica.Status (engine.ReplicaStatus, and the event the app forwards on every change).
 import type { ReactNode } from 'react';
-import { errorCodeText } from '../../lib/errors';
+import { useErrors } from '../../lib/errorsLater';
 import { useWords } from '../../lib/i18n';
 import { replicaWords, type ReplicaKey } from './replica-i18n';
 
@@ -53,8 +53,11 @@ export function replicaReason(s: ReplicaStatus | null): string | null {
 export function ReplicaStatusLine({ status }: { status: ReplicaStatus | null }): ReactNode {
   const { t, locale } = useWords(replicaWords);
   const line = replicaLine(status);
-  if (!line) return null;
   const reason = replicaReason(status);
+  // The reason's words are the error table's, loaded after the first paint: a line with a reason
+  // waits for them rather than changing under the eye.
+  const errors = useErrors(!!reason);
+  if (!line || (reason && !errors)) return null;
   return (
     <span
       className={(status?.state === 'online' || status?.state === 'bootstrapping') && !fullDisk.has(line[0]) ? 'pill' : 'pill pill-warn'}
@@ -63,7 +66,7 @@ export function ReplicaStatusLine({ status }: { status: ReplicaStatus | null }):
       data-testid="replica-status"
     >
       {t(line[0], line[1])}
-      {reason && <span data-testid="replica-reason">{'. ' + errorCodeText(reason, locale)}</span>}
+      {reason && errors && <span data-testid="replica-reason">{'. ' + errors.errorCodeText(reason, locale)}</span>}
     </span>
   );
 }

@@ -1,17 +1,24 @@
-// The header's report button: opens the dialogues report, which is loaded when first opened.
+// The header's report button: opens the dialogues report, which is loaded (with its words) when
+// first opened; the button's label is the shell's word.
 import { Suspense, lazy, useState } from 'react';
-import { useWords } from '../../lib/i18n';
+import { useI18n } from '../../lib/i18n';
 import { IconReport } from '../../lib/icons';
-import { reportWords } from './report-i18n';
 
 const ReportScreen = lazy(() => import('./ReportScreen').then((m) => ({ default: m.ReportScreen })));
 
 export function ReportButton() {
-  const { t } = useWords(reportWords);
+  const { t } = useI18n();
   const [open, setOpen] = useState(false);
   return (
     <>
-      <button type="button" className="icon-btn" aria-label={t('report.open')} title={t('report.open')} onClick={() => setOpen(true)} data-testid="open-report">
+      <button
+        type="button"
+        className="icon-btn"
+        aria-label={t('header.openReport')}
+        title={t('header.openReport')}
+        onClick={() => setOpen(true)}
+        data-testid="open-report"
+      >
         <IconReport size={18} />
       </button>
       {open && (

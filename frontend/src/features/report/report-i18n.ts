@@ -3,7 +3,6 @@
 import { defineWords } from '../../lib/i18n';
 
 const en = {
-  'report.open': 'Dialogues report',
   'report.title': 'Dialogues report',
   'report.period': 'Period',
   'report.period.today': 'Today',
@@ -45,7 +44,6 @@ const en = {
 export type ReportKey = keyof typeof en;
 
 const ru: Record<ReportKey, string> = {
-  'report.open': 'Отчёт по диалогам',
   'report.title': 'Отчёт по диалогам',
   'report.period': 'Период',
   'report.period.today': 'Сегодня',

@@ -1,14 +1,15 @@
-// The header's gear: opens the Settings screen.
-import { useSettingsT } from './settings-i18n';
+// The header's gear: opens the Settings screen. Its label is the shell's word: the settings'
+// own words (~13 KB of script) load with the screen, not with the first paint.
+import { useI18n } from '../../lib/i18n';
 
 export function GearButton({ onClick }: { onClick: () => void }) {
-  const { t } = useSettingsT();
+  const { t } = useI18n();
   return (
     <button
       type="button"
       className="icon-btn sb-set-gear"
-      aria-label={t('settings.open')}
-      title={t('settings.open')}
+      aria-label={t('header.openSettings')}
+      title={t('header.openSettings')}
       onClick={onClick}
       data-testid="open-settings"
     >

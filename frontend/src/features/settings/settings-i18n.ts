@@ -6,7 +6,6 @@ import type { Locale } from '../../lib/types';
 
 const en = {
   'settings.title': 'Settings',
-  'settings.open': 'Settings',
   'settings.close': 'Close settings (Esc)',
   'settings.sections': 'Settings sections',
   'settings.cancel': 'Cancel',
@@ -143,7 +142,6 @@ export type SettingsKey = keyof typeof en;
 
 const ru: Record<SettingsKey, string> = {
   'settings.title': 'Настройки',
-  'settings.open': 'Настройки',
   'settings.close': 'Закрыть настройки (Esc)',
   'settings.sections': 'Разделы настроек',
   'settings.cancel': 'Отмена',

@@ -3,7 +3,6 @@
 // kept current by "channel:status"; a status for a channel not known yet (one just connected in
 // Settings) reloads the list.
 import { events } from '../../lib/api';
-import { settingsApi } from '../../lib/settingsApi';
 import { createStore } from '../../lib/smallStore';
 import type { Channel, ChannelStatus } from '../../lib/types';
 
@@ -22,19 +21,24 @@ export function isDemoChannel(c: Channel): boolean {
 
 let reloading: Promise<void> | null = null;
 
-/** Asks Go for every channel with its last status. */
+/**
+ * Asks Go for every channel with its last status. The settings' API module comes with the call
+ * (first made 300 ms after the workspace is shown): the first screen's script does without it.
+ */
 export function reloadChannels(): Promise<void> {
-  reloading ??= settingsApi.Channels().then(
-    (views) => {
-      reloading = null;
-      const statuses = new Map(channelsStore.get().statuses);
-      for (const v of views ?? []) if (v.status) statuses.set(v.channel.id, v.status);
-      channelsStore.set({ channels: (views ?? []).map((v) => v.channel), statuses });
-    },
-    () => {
-      reloading = null;
-    },
-  );
+  reloading ??= import('../../lib/settingsApi')
+    .then(({ settingsApi }) => settingsApi.Channels())
+    .then(
+      (views) => {
+        reloading = null;
+        const statuses = new Map(channelsStore.get().statuses);
+        for (const v of views ?? []) if (v.status) statuses.set(v.channel.id, v.status);
+        channelsStore.set({ channels: (views ?? []).map((v) => v.channel), statuses });
+      },
+      () => {
+        reloading = null;
+      },
+    );
   return reloading;
 }
 
