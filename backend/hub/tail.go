@@ -56,7 +56,10 @@ type logTail struct {
 	now atomic.Pointer[tailSnapshot]
 
 	mu      sync.Mutex
-	encoded map[encodedKey][]byte
+	encoded map[encodedKey]*encoding
+	// encodings counts the encodings built, one per distinct batch a fan-out sends (and again
+	// for one whose build failed); the tests read it to see that none is built twice.
+	encodings atomic.Int64
 
 	// followers are the sockets at the head: the tail writes their frames itself after each
 	// read (fanOut), so a commit costs a write per socket and no goroutine wake per socket.
@@ -80,10 +83,18 @@ type encodedKey struct {
 	after, last, manager int64
 }
 
+// encoding is one batch's frame: the first socket asking for it builds it, and every other
+// asking meanwhile (the fan-out's other writer, a socket's own goroutine) waits for that build
+// instead of building the same frame again. Sockets sending another batch do not wait.
+type encoding struct {
+	done  chan struct{} // closed when the build ended
+	frame []byte        // nil when the build failed
+}
+
 // newLogTail starts following log from its current head.
 func newLogTail(log EventLog) *logTail {
 	ctx, cancel := context.WithCancel(context.Background())
-	t := &logTail{log: log, stop: cancel, done: make(chan struct{}), encoded: map[encodedKey][]byte{},
+	t := &logTail{log: log, stop: cancel, done: make(chan struct{}), encoded: map[encodedKey]*encoding{},
 		followers: map[*feedSocket]struct{}{}}
 	first := &tailSnapshot{changed: make(chan struct{})}
 	// The events before the tail started are the store's to serve: it starts from the head.
@@ -332,22 +343,44 @@ func (t *logTail) encode(kind string, after, managerID int64, evs []core.Event, 
 			break
 		}
 	}
-	t.mu.Lock()
-	b, ok := t.encoded[key]
-	t.mu.Unlock()
-	if ok {
-		return b, nil
+	for {
+		t.mu.Lock()
+		e, found := t.encoded[key]
+		if !found {
+			e = &encoding{done: make(chan struct{})}
+			t.encoded[key] = e
+		}
+		t.mu.Unlock()
+		if !found {
+			return t.build(key, e, message)
+		}
+		<-e.done
+		if e.frame != nil {
+			return e.frame, nil
+		}
+		// Its builder failed, on something of its own (its client left, ending the context
+		// its rows were read with): this socket builds it again rather than fail with it.
 	}
+}
+
+// build builds e, the encoding of key, for every socket waiting for it. A failed build leaves
+// no entry behind, so the next socket asking builds it afresh.
+func (t *logTail) build(key encodedKey, e *encoding, message func() (any, error)) (frame []byte, err error) {
+	t.encodings.Add(1)
+	defer func() {
+		if frame == nil {
+			t.mu.Lock()
+			if t.encoded[key] == e {
+				delete(t.encoded, key)
+			}
+			t.mu.Unlock()
+		}
+		e.frame = frame
+		close(e.done) // deferred, so a panicking build does not leave its waiters waiting
+	}()
 	msg, err := message()
 	if err != nil {
 		return nil, err
 	}
-	b, err = json.Marshal(msg)
-	if err != nil {
-		return nil, err
-	}
-	t.mu.Lock()
-	t.encoded[key] = b
-	t.mu.Unlock()
-	return b, nil
+	return json.Marshal(msg)
 }

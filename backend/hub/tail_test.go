@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coder/websocket"
+
 	"switchboard/backend/core"
 	"switchboard/backend/store"
 )
@@ -93,7 +95,7 @@ func TestFeedSocketsShareOneReadOfTheLog(t *testing.T) {
 // A batch with an event addressed to one manager is encoded apart for that manager only; every
 // other socket shares one encoding, built without the addressed event.
 func TestAddressedEventsAreEncodedApartOnlyForTheirManager(t *testing.T) {
-	tail := &logTail{encoded: map[encodedKey][]byte{}}
+	tail := &logTail{encoded: map[encodedKey]*encoding{}}
 	evs := []core.Event{{Seq: 1, Kind: core.EventMessageNew}, {Seq: 2, Kind: core.EventDraftChanged, ManagerID: 7}, {Seq: 3, Kind: core.EventChatChanged}}
 	builds := 0
 	encode := func(manager int64) string {
@@ -118,6 +120,132 @@ func TestAddressedEventsAreEncodedApartOnlyForTheirManager(t *testing.T) {
 	}
 	if strings.Contains(others, "draft.changed") || !strings.Contains(own, "draft.changed") {
 		t.Fatalf("the addressed event went astray: others %s, its manager %s", others, own)
+	}
+}
+
+// Sockets asking for the same batch while its encoding is being built wait for that build and
+// send its frame; none builds it again.
+func TestABatchAskedForDuringItsBuildIsEncodedOnce(t *testing.T) {
+	tail := &logTail{encoded: map[encodedKey]*encoding{}}
+	evs := []core.Event{{Seq: 4, Kind: core.EventMessageNew}}
+	var builds atomic.Int64
+	release := make(chan struct{})
+	const askers = 8
+	frames := make([]string, askers)
+	var wg sync.WaitGroup
+	for i := range askers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			b, err := tail.encode("events", 3, 5, evs, func() (any, error) {
+				builds.Add(1)
+				<-release // a build slow enough for every other asker to arrive meanwhile
+				return forManager(evs, 5), nil
+			})
+			if err != nil {
+				t.Error(err)
+			}
+			frames[i] = string(b)
+		}()
+	}
+	time.Sleep(50 * time.Millisecond)
+	close(release)
+	wg.Wait()
+	if n := builds.Load(); n != 1 || tail.encodings.Load() != 1 {
+		t.Fatalf("%d builds (%d counted) for %d sockets asking for one batch at once, want 1", n, tail.encodings.Load(), askers)
+	}
+	for i, f := range frames {
+		if f != frames[0] || !strings.Contains(f, "message.new") {
+			t.Fatalf("socket %d got %q, socket 0 %q", i, f, frames[0])
+		}
+	}
+}
+
+// A build that fails on something of its socket's own (its client left) fails only that
+// socket: one waiting for the same batch builds it again and sends it.
+func TestAFailedBuildIsBuiltAgainByTheSocketWaitingForIt(t *testing.T) {
+	tail := &logTail{encoded: map[encodedKey]*encoding{}}
+	evs := []core.Event{{Seq: 4, Kind: core.EventMessageNew}}
+	started := make(chan struct{})
+	fail := make(chan struct{})
+	firstErr := make(chan error, 1)
+	go func() {
+		_, err := tail.encode("state", 3, 5, evs, func() (any, error) {
+			close(started)
+			<-fail
+			return nil, context.Canceled
+		})
+		firstErr <- err
+	}()
+	<-started
+	waiter := make(chan string, 1)
+	go func() {
+		b, err := tail.encode("state", 3, 5, evs, func() (any, error) { return forManager(evs, 5), nil })
+		if err != nil {
+			t.Error(err)
+		}
+		waiter <- string(b)
+	}()
+	time.Sleep(20 * time.Millisecond) // the waiter finds the build under way
+	close(fail)
+	if err := <-firstErr; !errors.Is(err, context.Canceled) {
+		t.Fatalf("the failing build answered %v", err)
+	}
+	if got := <-waiter; !strings.Contains(got, "message.new") {
+		t.Fatalf("the waiting socket got %q", got)
+	}
+	if n := tail.encodings.Load(); n != 2 {
+		t.Fatalf("%d builds, want 2 (the failed one and the waiter's)", n)
+	}
+	if b, err := tail.encode("state", 3, 5, evs, func() (any, error) { return nil, errors.New("built a third time") }); err != nil || !strings.Contains(string(b), "message.new") {
+		t.Fatalf("a later socket did not share the rebuilt frame: %q %v", b, err)
+	}
+}
+
+// TestEachBatchIsEncodedOnceWithSeveralSocketsAtTheHead: twelve sockets of one manager follow
+// the head while commits land one at a time, each read by every socket before the next; the
+// fan-out's writers share each batch's encoding, so the tail builds one encoding per commit,
+// not one per writer that found it missing.
+func TestEachBatchIsEncodedOnceWithSeveralSocketsAtTheHead(t *testing.T) {
+	h := newTestHub(t, "sqlite")
+	h.addAccount("mgr@example.com", store.RoleManager, managerPassword)
+	token, _ := h.login("mgr@example.com", managerPassword)
+	ctx := context.Background()
+	base, _ := h.st.LastEventSeq(ctx)
+
+	const sockets, commits = 12, 60
+	conns := make([]*websocket.Conn, sockets)
+	for i := range conns {
+		conn, _, err := h.dialFeed(ctx, token, base)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.CloseNow()
+		conns[i] = conn
+	}
+	h.waitAtTheHead(sockets)
+	before := h.srv.tail.encodings.Load()
+	after := base
+	for range commits {
+		head := h.appendEvents(1)
+		var wg sync.WaitGroup
+		for i, conn := range conns {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if got, err := followTo(conn, after, head); err != nil || len(got) != 1 {
+					t.Errorf("socket %d: %d events, want 1: %v", i, len(got), err)
+				}
+			}()
+		}
+		wg.Wait()
+		if t.Failed() {
+			t.FailNow()
+		}
+		after = head
+	}
+	if n := h.srv.tail.encodings.Load() - before; n != commits {
+		t.Fatalf("%d encodings for %d commits sent to %d sockets at the head, want one per commit", n, commits, sockets)
 	}
 }
 
@@ -151,16 +279,7 @@ func TestASocketAtTheHeadGetsItsEventsWhenTheTailsReadFails(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.CloseNow()
-	following := func() int {
-		h.srv.tail.followersMu.Lock()
-		defer h.srv.tail.followersMu.Unlock()
-		return len(h.srv.tail.followers)
-	}
-	for start := time.Now(); following() < 1; time.Sleep(time.Millisecond) {
-		if time.Since(start) > 10*time.Second {
-			t.Fatal("the socket never reached the tail")
-		}
-	}
+	h.waitAtTheHead(1)
 	log.fail.Store(true)
 	head := h.appendEvents(1) // one commit: no later one wakes the tail
 	got, err := followTo(conn, base, head)
@@ -169,5 +288,20 @@ func TestASocketAtTheHeadGetsItsEventsWhenTheTailsReadFails(t *testing.T) {
 	}
 	if log.fail.Load() {
 		t.Fatal("the tail never read the log after the commit")
+	}
+}
+
+// waitAtTheHead waits until n sockets are at the head, written by the tail's fan-outs.
+func (h *testHub) waitAtTheHead(n int) {
+	h.t.Helper()
+	following := func() int {
+		h.srv.tail.followersMu.Lock()
+		defer h.srv.tail.followersMu.Unlock()
+		return len(h.srv.tail.followers)
+	}
+	for start := time.Now(); following() < n; time.Sleep(time.Millisecond) {
+		if time.Since(start) > 10*time.Second {
+			h.t.Fatalf("%d of %d sockets at the head", following(), n)
+		}
 	}
 }

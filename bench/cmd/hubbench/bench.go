@@ -190,6 +190,14 @@ func benchHub(cfg benchConfig, out samples.Sink) error {
 	}
 
 	// 3. Delivery at each desktop count, steady traffic.
+	// Every desktop has the backlog before a delivery run counts what each receives: one still
+	// reading it (a loaded machine) counted backlog messages as the run's and stopped waiting
+	// before the run's last message reached it ("never got message #N").
+	for _, d := range desks[1:] {
+		if err := waitFor(d, int64(cfg.backlog), time.Minute); err != nil {
+			return fmt.Errorf("backlog: %w", err)
+		}
+	}
 	next := cfg.backlog
 	runs := make([]deliveryRun, len(cfg.desktops))
 	for i, n := range cfg.desktops {

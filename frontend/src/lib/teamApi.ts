@@ -28,7 +28,25 @@ export interface HubSession {
   userAgent: string;
 }
 
-/** What Settings → Team shows (app.TeamStatus). */
+/**
+ * How a replica of a team hub stands (replica.Status): "offline — N changes waiting" is state
+ * offline with pending N. Comes with the team status and as "replica:status".
+ */
+export interface ReplicaStatus {
+  state: 'connecting' | 'bootstrapping' | 'online' | 'offline' | 'signed_out' | 'stopped';
+  pending: number;
+  seq: number;
+  /** Progress of a snapshot download (state bootstrapping): people applied of the total. */
+  done: number;
+  total: number;
+  /** An error code, worded by the UI ('' when none). */
+  lastError: string;
+}
+
+/**
+ * What Settings → Team shows (app.TeamStatus, also the "team:status" event). Every field is
+ * always sent: Go's struct has no omitempty.
+ */
 export interface TeamStatus {
   mode: 'solo' | 'connected';
   hubUrl: string;
@@ -37,7 +55,9 @@ export interface TeamStatus {
   /** Why the connection does not work: an error code ('' when it does or was not checked). */
   problem: string;
   /** The running engine is not the one mode asks for until the app restarts (Desktop.Restart). */
-  restartNeeded?: boolean;
+  restartNeeded: boolean;
+  /** How the replica stands when the running engine is one; null when it is not (solo). */
+  replica: ReplicaStatus | null;
 }
 
 export interface NewHubUser {

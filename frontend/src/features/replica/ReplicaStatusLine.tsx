@@ -5,15 +5,10 @@ import type { ReactNode } from 'react';
 import { useErrors } from '../../lib/errorsLater';
 import { useWords } from '../../lib/i18n';
 import { replicaWords, type ReplicaKey } from './replica-i18n';
+import type { ReplicaStatus } from '../../lib/teamApi';
 
-export interface ReplicaStatus {
-  state: 'connecting' | 'bootstrapping' | 'online' | 'offline' | 'signed_out' | 'stopped';
-  pending: number;
-  seq: number;
-  done: number;
-  total: number;
-  lastError: string;
-}
+// The type is part of the typed contract with Go (lib/teamApi.ts); re-exported for this feature.
+export type { ReplicaStatus };
 
 /** The words for a status, or null when there is nothing to say. */
 export function replicaLine(s: ReplicaStatus | null): [ReplicaKey, Record<string, number>] | null {

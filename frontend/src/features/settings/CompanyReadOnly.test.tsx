@@ -26,6 +26,8 @@ function status(mode: TeamStatus['mode'], role: 'admin' | 'manager'): TeamStatus
     email: 'bob@example.com',
     problem: '',
     account: { id: 2, name: 'Bob', avatarUrl: '', email: 'bob@example.com', role, disabled: false, createdAt: 0, updatedAt: 0 },
+    restartNeeded: false,
+    replica: mode === 'connected' ? { state: 'online', pending: 0, seq: 1, done: 0, total: 0, lastError: '' } : null,
   };
 }
 

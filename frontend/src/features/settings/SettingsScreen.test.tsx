@@ -443,6 +443,8 @@ describe('Team status', () => {
     email: 'anna@example.com',
     account: { ...account, role },
     problem: '',
+    restartNeeded: false,
+    replica: { state: 'online', pending: 0, seq: 1, done: 0, total: 0, lastError: '' },
   });
   const replica = (state: string, lastError = '', pending = 0) =>
     act(() => fake.emit('replica:status', { state, pending, seq: 1, done: 0, total: 0, lastError }));

@@ -35,7 +35,9 @@ const account = (id: number, name: string, email: string, role: 'admin' | 'manag
   updatedAt: 0,
 });
 
-const solo: TeamStatus = { mode: 'solo', hubUrl: '', email: '', account: account(0, '', '', 'manager'), problem: '' };
+const solo: TeamStatus = { mode: 'solo', hubUrl: '', email: '', account: account(0, '', '', 'manager'), problem: '', restartNeeded: false, replica: null };
+/** A replica following the hub: the engine of a desktop started connected. */
+const following: TeamStatus['replica'] = { state: 'online', pending: 0, seq: 1, done: 0, total: 0, lastError: '' };
 
 function install(): Fake {
   const fake: Fake = {
@@ -71,7 +73,7 @@ function install(): Fake {
       if (!url.startsWith('https://')) return reject('hub_insecure_url');
       if (password === 'too many') return reject('hub_rate_limited', '42');
       if (email !== 'anna@example.com' || password !== PASSWORD) return reject('hub_login_failed', 'hub: hub_login_failed: HTTP 401 login_failed');
-      fake.status = { mode: 'connected', hubUrl: url, email, account: { ...fake.users[0]! }, problem: '' };
+      fake.status = { mode: 'connected', hubUrl: url, email, account: { ...fake.users[0]! }, problem: '', restartNeeded: true, replica: null };
       return fake.status;
     },
     LeaveHub: async () => {
@@ -179,7 +181,15 @@ describe('Settings → Team, solo', () => {
 
 describe('Settings → Team, connected', () => {
   beforeEach(() => {
-    fake.status = { mode: 'connected', hubUrl: HUB, email: 'anna@example.com', account: { ...fake.users[0]! }, problem: '' };
+    fake.status = {
+      mode: 'connected',
+      hubUrl: HUB,
+      email: 'anna@example.com',
+      account: { ...fake.users[0]! },
+      problem: '',
+      restartNeeded: false,
+      replica: following,
+    };
   });
 
   it('leaves only after a clear warning, and returns to solo', async () => {

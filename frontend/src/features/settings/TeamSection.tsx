@@ -8,7 +8,7 @@ import { Dialog } from './Dialog';
 import { TeamUsers } from './TeamUsers';
 import { useTeamT, type TeamT } from './team-i18n';
 import { useSettingsT } from './settings-i18n';
-import { publishTeamStatus, useTeamStatus } from './teamStatus';
+import { publishLeft, publishTeamStatus, useTeamMembership } from './teamStatus';
 import { useBusyCall } from './useBusyCall';
 import { useSettingsError } from './useSettingsError';
 import { errorCodeText } from '../../lib/errors';
@@ -21,7 +21,7 @@ export function TeamSection() {
   const { t, locale } = useTeamT();
   const { t: ts } = useSettingsT();
   const errText = useSettingsError();
-  const { status, error: readError, fresh } = useTeamStatus();
+  const { status, error: readError, fresh } = useTeamMembership();
   const [checking, setChecking] = useState(false);
   const [error, setError] = useState('');
   const [notice, setNotice] = useState('');
@@ -136,8 +136,7 @@ export function TeamSection() {
           onLeft={() => {
             setLeaving(false);
             setNotice(t('team.left'));
-            // Until Go's team:status, sent when the leave is done, brings the status as it is.
-            publishTeamStatus({ ...status, mode: 'solo', problem: '' });
+            publishLeft();
           }}
         />
       )}

@@ -6,12 +6,16 @@
 //
 // The last answer outlives the screen: the next opening shows it at once (no form or note
 // flashes) while it is read again.
-import { useEffect } from 'react';
+//
+// A section subscribes to the part it reads (useTeamSelector): "team:status" comes with every
+// change of the replica too (its queue, a snapshot's progress every few hundred people), which
+// would otherwise re-render every section that asks whether the company is read-only.
+import { useEffect, useRef, useSyncExternalStore } from 'react';
 import { on } from '../../lib/api';
 import { createStore } from '../../lib/smallStore';
-import { teamApi, type TeamStatus } from '../../lib/teamApi';
+import { teamApi, type HubAccount, type TeamStatus } from '../../lib/teamApi';
 
-interface TeamState {
+export interface TeamState {
   /** The last answer; null until one came. */
   status: TeamStatus | null;
   /** Why the last read failed (null when it did not). */
@@ -67,10 +71,66 @@ export function useTeamStatusFollowed(): void {
   }, []);
 }
 
-/** The shared status; a section rendered alone (tests) follows it by itself. */
-export function useTeamStatus(): TeamState {
+/**
+ * The part of the shared status select picks, kept while isEqual says it is the same: a change
+ * elsewhere in the status does not re-render the caller. A section rendered alone (tests)
+ * follows the status by itself.
+ */
+export function useTeamSelector<U>(select: (s: TeamState) => U, isEqual: (a: U, b: U) => boolean = Object.is): U {
   useTeamStatusFollowed();
-  return teamStore.use((s) => s);
+  const kept = useRef<{ value: U } | null>(null);
+  const snapshot = () => {
+    const next = select(teamStore.get());
+    if (kept.current && isEqual(kept.current.value, next)) return kept.current.value;
+    kept.current = { value: next };
+    return next;
+  };
+  return useSyncExternalStore(teamStore.subscribe, snapshot);
+}
+
+/** The membership as Settings → Team shows it: the status without the replica's state. */
+export type TeamMembership = Omit<TeamStatus, 'replica'>;
+
+export interface TeamMembershipState extends Omit<TeamState, 'status'> {
+  status: TeamMembership | null;
+}
+
+const sameAccount = (a: HubAccount, b: HubAccount) =>
+  a.id === b.id &&
+  a.name === b.name &&
+  a.avatarUrl === b.avatarUrl &&
+  a.email === b.email &&
+  a.role === b.role &&
+  a.disabled === b.disabled &&
+  a.createdAt === b.createdAt &&
+  a.updatedAt === b.updatedAt;
+
+const sameMembership = (a: TeamMembership | null, b: TeamMembership | null) =>
+  a === b ||
+  (a !== null &&
+    b !== null &&
+    a.mode === b.mode &&
+    a.hubUrl === b.hubUrl &&
+    a.email === b.email &&
+    a.problem === b.problem &&
+    a.restartNeeded === b.restartNeeded &&
+    sameAccount(a.account, b.account));
+
+/** The membership, the read's failure and freshness: what Settings → Team renders. */
+export function useTeamMembership(): TeamMembershipState {
+  return useTeamSelector<TeamMembershipState>(
+    (s) => s,
+    (a, b) => a.error === b.error && a.fresh === b.fresh && sameMembership(a.status, b.status),
+  );
+}
+
+/** Left the hub: shown at once, until Go's team:status (sent when the leave is done) brings it. */
+export function publishLeft(): void {
+  generation++;
+  // As Go has it: a replica still running wants the restart that stops it.
+  teamStore.set((s) =>
+    s.status ? { status: { ...s.status, mode: 'solo', problem: '', restartNeeded: s.status.replica !== null }, error: null, fresh: true } : {},
+  );
 }
 
 /** Forgets everything (tests: each starts from a window that has read nothing). */

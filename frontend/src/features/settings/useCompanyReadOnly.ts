@@ -7,11 +7,17 @@
 // undefined until this desktop's membership is known: a section then offers neither its forms
 // nor the read-only note, so neither flashes. The membership is the Settings screen's one read
 // (teamStatus.ts), kept for its next opening.
-import { useTeamStatus } from './teamStatus';
+//
+// Only the answer is subscribed to: a change of the status that leaves it as it was (the
+// replica's progress, say) re-renders no section.
+import { useTeamSelector, type TeamState } from './teamStatus';
 
-export function useCompanyReadOnly(): boolean | undefined {
-  const { status, error } = useTeamStatus();
+function companyReadOnly({ status, error }: TeamState): boolean | undefined {
   if (error) return false;
   if (!status) return undefined;
   return status.mode === 'connected' && status.account?.role !== 'admin';
+}
+
+export function useCompanyReadOnly(): boolean | undefined {
+  return useTeamSelector(companyReadOnly);
 }
