@@ -67,6 +67,8 @@ var postgresTests = []struct {
 	{"TestListPaginationWalk", TestListPaginationWalk},
 	{"TestBroadSetsGiveTheSameAnswers", TestBroadSetsGiveTheSameAnswers},
 	{"TestListWalkAndDriveGiveTheSameAnswers", TestListWalkAndDriveGiveTheSameAnswers},
+	{"TestListPlanChoosesTheClearCases", TestListPlanChoosesTheClearCases},
+	{"TestListCursorIsChecked", TestListCursorIsChecked},
 	{"TestLogsAreKindsAndParams", TestLogsAreKindsAndParams},
 	{"TestNamelessClientIsNamedByID", TestNamelessClientIsNamedByID},
 	{"TestDialogueOptionsAreUniquePerKind", TestDialogueOptionsAreUniquePerKind},

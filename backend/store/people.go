@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"strconv"
 	"strings"
 	"sync"
@@ -14,7 +15,8 @@ import (
 	"switchboard/backend/core"
 )
 
-// ErrBadCursor is returned for a list cursor this store did not produce (or for another tab).
+// ErrBadCursor is returned for a list cursor this store did not produce, or produced for another
+// query (another tab, order, filter or search): a list never runs on a cursor it cannot vouch for.
 var ErrBadCursor = errors.New("store: bad list cursor")
 
 // listWhere builds the WHERE terms shared by ListPeople and TabCounts: visibility (archive /
@@ -288,7 +290,8 @@ var listColumns = `p.id AS person_id, p.last_chat_id AS chat_id, p.name, p.avata
   ` + previewOf("p.last_chat_id") + ` AS preview, p.last_message_at, p.unread, p.has_draft, p.first_unread_at`
 
 // ListPeople returns one page of the people list. Pages are keyset-paginated: the cursor holds
-// the sort key and id of the last row, so a page costs the same wherever it is.
+// the sort key and id of the last row, so a page costs the same wherever it is, and the plan
+// the first page chose (listPlan), so later pages do not measure the sets again.
 //
 // Without a search a page is found one of two ways (setPlan chooses). Either it walks the tab's
 // list index in order and tests each person against the filter's sets (plans, tags, active
@@ -301,6 +304,14 @@ func (s *Store) ListPeople(ctx context.Context, q core.ListQuery, me int64, now 
 	limit := core.ClampLimit(q.Limit)
 	w := listWhere(q, me)
 	oldest := q.Tab == core.TabUnread && q.OldestFirst
+	after := listCursor{plan: listPlan{way: noPlan}} // a first page
+	if q.Cursor != "" {
+		var err error
+		if after, err = decodeCursor(q.Cursor, oldest); err != nil {
+			return core.ListPage{}, err
+		}
+	}
+	plan := listPlan{way: noPlan}
 	var terms []string
 	var args []any
 	var driver *countSet
@@ -316,10 +327,21 @@ func (s *Store) ListPeople(ctx context.Context, q core.ListQuery, me int64, now 
 		if q.Tab == core.TabImportant {
 			sets = append(sets, importantSet(me, now))
 		}
-		d, err := s.setPlan(ctx, q, w, sets, limit)
-		if err != nil {
-			return core.ListPage{}, err
+		// A later page takes the plan its first page chose (carried in the cursor): measuring
+		// the sets again cost every page ~1 ms at 100k people. The cursor names the sets it was
+		// chosen for; a plan for other sets is refused, never applied.
+		plan.sets = setsSignature(q.Tab, sets)
+		d := after.plan.way
+		switch {
+		case after.plan.way == noPlan: // a first page (or a cursor from before plans were carried)
+			var err error
+			if d, err = s.setPlan(ctx, q, w, sets, limit); err != nil {
+				return core.ListPage{}, err
+			}
+		case after.plan.sets != plan.sets || d < walkPlan || d >= len(sets):
+			return core.ListPage{}, ErrBadCursor
 		}
+		plan.way = d
 		terms = append([]string{}, w.columns.terms...)
 		args = append([]any{}, w.columns.args...)
 		for i, st := range sets {
@@ -340,6 +362,9 @@ func (s *Store) ListPeople(ctx context.Context, q core.ListQuery, me int64, now 
 			}
 		}
 	} else {
+		if after.plan.way != noPlan {
+			return core.ListPage{}, ErrBadCursor // a plan for a list without a search
+		}
 		if q.Tab == core.TabImportant {
 			t, a := importantTerm(me, now)
 			w.sets = append(w.sets, set{len(w.terms), importantProbe, a})
@@ -368,16 +393,12 @@ func (s *Store) ListPeople(ctx context.Context, q core.ListQuery, me int64, now 
 		order = "p.first_unread_at ASC, p.id ASC"
 	}
 	if q.Cursor != "" {
-		key, id, err := decodeCursor(q.Cursor, oldest)
-		if err != nil {
-			return core.ListPage{}, err
-		}
 		if oldest {
 			terms = append(terms, "(p.first_unread_at > ? OR (p.first_unread_at = ? AND p.id > ?))")
 		} else {
 			terms = append(terms, "(p.last_message_at < ? OR (p.last_message_at = ? AND p.id < ?))")
 		}
-		args = append(args, key, key, id)
+		args = append(args, after.key, after.key, after.id)
 	}
 	var query string
 	// A page that is sorted rather than walked in order (driven from a set, or the views with
@@ -427,11 +448,11 @@ FROM ` + from + ` WHERE ` + strings.Join(terms, " AND ") + ` ORDER BY ` + order 
 	if len(rows) > limit {
 		rows = rows[:limit]
 		last := rows[len(rows)-1]
+		next := listCursor{key: last.LastMessageAt, id: last.PersonID, plan: plan}
 		if oldest {
-			page.NextCursor = encodeCursor(last.FirstUnreadAt, last.PersonID, true)
-		} else {
-			page.NextCursor = encodeCursor(last.LastMessageAt, last.PersonID, false)
+			next.key = last.FirstUnreadAt
 		}
+		page.NextCursor = encodeCursor(next, oldest)
 	}
 	for _, r := range rows {
 		page.Rows = append(page.Rows, r.ListRow)
@@ -445,6 +466,9 @@ FROM ` + from + ` WHERE ` + strings.Join(terms, " AND ") + ` ORDER BY ` + order 
 // forceSetPlan, when set (by tests only), replaces setPlan's choice: -1 walks, i drives from
 // set i (the last set if there are fewer), so both ways can be checked against each other.
 var forceSetPlan *int
+
+// observeSetPlan, when set (by tests only), is called each time setPlan measures the sets.
+var observeSetPlan func()
 
 // Costs of the two ways to a page, per person, measured at 1M people (storebench, EXPLAIN'd
 // variants): a walk step (an index entry, its column tests and the semi-joins' bloom filters),
@@ -483,6 +507,9 @@ func (s *Store) setPlan(ctx context.Context, q core.ListQuery, w where, sets []c
 	}
 	if forceSetPlan != nil {
 		return min(*forceSetPlan, len(sets)-1), nil
+	}
+	if observeSetPlan != nil {
+		observeSetPlan()
 	}
 	small := -1
 	for i := range sets {
@@ -714,37 +741,93 @@ func onlyPhoneChars(s string) bool {
 	return true
 }
 
-func encodeCursor(key, id int64, oldest bool) string {
+// listCursor is where the next page starts (the sort key and id of the last row shown) and how
+// the pages before it were found.
+type listCursor struct {
+	key, id int64
+	plan    listPlan
+}
+
+// listPlan is setPlan's choice for a list without a search: the set it drives from, or
+// walkPlan; sets is the setsSignature of the sets it chose among. Any plan within them gives
+// the same rows (only the time differs), so the signature is a check, not a secret: it turns a
+// cursor carried to another query, or edited, into ErrBadCursor instead of a plan for sets it
+// was not chosen for.
+type listPlan struct {
+	way  int
+	sets uint64
+}
+
+const (
+	walkPlan = -1 // walk the list index (setPlan's -1)
+	noPlan   = -2 // none carried: a search, or a cursor written before plans were
+)
+
+// setsSignature names a list's sets (their SQL and arguments) and its tab. The Important set's
+// arguments are left out: its due-before moves at midnight, and a page kept on screen since
+// yesterday must still refresh from its cursor (the plan still lists the right rows).
+func setsSignature(tab core.Tab, sets []countSet) uint64 {
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%s\x00", tab)
+	for i, st := range sets {
+		fmt.Fprintf(h, "%s\x00", st.ids)
+		if tab == core.TabImportant && i == len(sets)-1 {
+			continue // importantSet, appended last
+		}
+		for _, a := range st.args {
+			fmt.Fprintf(h, "%T:%v\x00", a, a)
+		}
+	}
+	return h.Sum64()
+}
+
+// encodeCursor writes "n" (newest first) or "o" (oldest unread first), the key and the id,
+// and the plan when there is one: "n<key>:<id>[:<way>:<signature in hex>]", in base64.
+func encodeCursor(c listCursor, oldest bool) string {
 	prefix := "n"
 	if oldest {
 		prefix = "o"
 	}
-	return base64.RawURLEncoding.EncodeToString([]byte(prefix + strconv.FormatInt(key, 10) + ":" + strconv.FormatInt(id, 10)))
+	text := prefix + strconv.FormatInt(c.key, 10) + ":" + strconv.FormatInt(c.id, 10)
+	if c.plan.way != noPlan {
+		text += ":" + strconv.Itoa(c.plan.way) + ":" + strconv.FormatUint(c.plan.sets, 16)
+	}
+	return base64.RawURLEncoding.EncodeToString([]byte(text))
 }
 
-func decodeCursor(c string, oldest bool) (key, id int64, err error) {
+// decodeCursor reads what encodeCursor wrote, for the same order; anything else is ErrBadCursor.
+func decodeCursor(c string, oldest bool) (listCursor, error) {
 	raw, err := base64.RawURLEncoding.DecodeString(c)
 	if err != nil || len(raw) < 3 {
-		return 0, 0, ErrBadCursor
+		return listCursor{}, ErrBadCursor
 	}
 	want := byte('n')
 	if oldest {
 		want = 'o'
 	}
 	if raw[0] != want {
-		return 0, 0, ErrBadCursor
+		return listCursor{}, ErrBadCursor
 	}
-	a, b, ok := strings.Cut(string(raw[1:]), ":")
-	if !ok {
-		return 0, 0, ErrBadCursor
+	fields := strings.Split(string(raw[1:]), ":")
+	if len(fields) != 2 && len(fields) != 4 {
+		return listCursor{}, ErrBadCursor
 	}
-	if key, err = strconv.ParseInt(a, 10, 64); err != nil {
-		return 0, 0, ErrBadCursor
+	out := listCursor{plan: listPlan{way: noPlan}}
+	if out.key, err = strconv.ParseInt(fields[0], 10, 64); err != nil {
+		return listCursor{}, ErrBadCursor
 	}
-	if id, err = strconv.ParseInt(b, 10, 64); err != nil {
-		return 0, 0, ErrBadCursor
+	if out.id, err = strconv.ParseInt(fields[1], 10, 64); err != nil {
+		return listCursor{}, ErrBadCursor
 	}
-	return key, id, nil
+	if len(fields) == 4 {
+		if out.plan.way, err = strconv.Atoi(fields[2]); err != nil || out.plan.way < walkPlan {
+			return listCursor{}, ErrBadCursor
+		}
+		if out.plan.sets, err = strconv.ParseUint(fields[3], 16, 64); err != nil {
+			return listCursor{}, ErrBadCursor
+		}
+	}
+	return out, nil
 }
 
 // marks returns n comma-separated placeholders.

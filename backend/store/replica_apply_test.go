@@ -2,11 +2,14 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/jmoiron/sqlx"
 
 	"switchboard/backend/core"
 )
@@ -134,24 +137,160 @@ func sameDump(t *testing.T, what string, got, want map[string][]string, skip ...
 	}
 }
 
+// applyOneRowAtATime is the reference the batched apply is held to, written without it: each
+// person, chat and message of rs in the order given, by the plainest single-row statements
+// (an upsert, its search row, its event; a send's local copy replaced by its mutation key;
+// note.mention for each manager a new, recent note tags), in one transaction.
+func applyOneRowAtATime(t *testing.T, st *Store, rs core.RowSet, me int64, now time.Time) {
+	t.Helper()
+	at := now.UnixMilli()
+	event := func(tx *sqlx.Tx, kind string, person, chat, message, manager int64) error {
+		_, err := tx.Exec(`INSERT INTO events (kind, person_id, chat_id, message_id, manager_id, at) VALUES (?, ?, ?, ?, ?, ?)`,
+			kind, person, chat, message, manager, at)
+		return err
+	}
+	err := st.inTx(context.Background(), func(tx *sqlx.Tx) error {
+		for _, m := range rs.Managers {
+			if _, err := tx.Exec(`INSERT INTO managers (id, name, avatar_url, is_me) VALUES (?, ?, ?, ?)
+ON CONFLICT (id) DO UPDATE SET name = excluded.name, avatar_url = excluded.avatar_url, is_me = excluded.is_me`, m.ID, m.Name, m.AvatarURL, m.ID == me); err != nil {
+				return err
+			}
+		}
+		for _, c := range rs.Channels {
+			if _, err := tx.Exec(`INSERT INTO channels (id, kind, name, external_id, username, avatar_url, enabled, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (id) DO NOTHING`, c.ID, c.Kind, c.Name, c.ExternalID, c.Username, c.AvatarURL, c.Enabled, c.CreatedAt); err != nil {
+				return err
+			}
+		}
+		for _, p := range rs.People {
+			// has_draft is this desktop's own mark: no drafts here.
+			if _, err := tx.Exec(`INSERT INTO people (id, name, phone, email, avatar_url, status, archived, blacklisted, source, tool,
+  created_at, last_chat_id, last_message_at, unread, first_unread_at, has_draft, kinds)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)
+ON CONFLICT (id) DO UPDATE SET name = excluded.name, phone = excluded.phone, email = excluded.email,
+  avatar_url = excluded.avatar_url, status = excluded.status, archived = excluded.archived, blacklisted = excluded.blacklisted,
+  source = excluded.source, tool = excluded.tool, created_at = excluded.created_at, last_chat_id = excluded.last_chat_id,
+  last_message_at = excluded.last_message_at, unread = excluded.unread, first_unread_at = excluded.first_unread_at,
+  has_draft = excluded.has_draft, kinds = excluded.kinds`,
+				p.ID, p.Name, p.Phone, p.Email, p.AvatarURL, p.Status, p.Archived, p.Blacklisted, p.Source, p.Tool,
+				p.CreatedAt, p.LastChatID, p.LastMessageAt, p.Unread, p.FirstUnreadAt, p.Kinds); err != nil {
+				return fmt.Errorf("person %d: %w", p.ID, err)
+			}
+			if _, err := tx.Exec(`DELETE FROM people_fts WHERE rowid = ?`, p.ID); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(`INSERT INTO people_fts (rowid, name, email, phone, phone_digits) VALUES (?, ?, ?, ?, ?)`,
+				p.ID, p.Name, p.Email, p.Phone, phoneSuffixes(p.Phone)); err != nil {
+				return err
+			}
+			if err := event(tx, core.EventPersonChanged, p.ID, 0, 0, 0); err != nil {
+				return err
+			}
+		}
+		for _, c := range rs.Chats {
+			if _, err := tx.Exec(`INSERT INTO chats (id, person_id, channel_id, external_chat_id, username, tunnel_off, bot_off, unread,
+  first_unread_at, last_message_at, last_read_message_id, created_at, owner_id)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (id) DO UPDATE SET person_id = excluded.person_id, channel_id = excluded.channel_id,
+  external_chat_id = excluded.external_chat_id, username = excluded.username, tunnel_off = excluded.tunnel_off,
+  bot_off = excluded.bot_off, unread = excluded.unread, first_unread_at = excluded.first_unread_at,
+  last_message_at = excluded.last_message_at, last_read_message_id = excluded.last_read_message_id,
+  created_at = excluded.created_at, owner_id = excluded.owner_id`,
+				c.ID, c.PersonID, c.ChannelID, c.ExternalChatID, c.Username, c.TunnelOff, c.BotOff, c.Unread,
+				c.FirstUnreadAt, c.LastMessageAt, c.LastReadMessageID, c.CreatedAt, c.OwnerID); err != nil {
+				return fmt.Errorf("chat %d: %w", c.ID, err)
+			}
+			if err := event(tx, core.EventChatChanged, c.PersonID, c.ID, 0, 0); err != nil {
+				return err
+			}
+		}
+		for _, m := range rs.Messages {
+			if m.MutationKey != "" {
+				if _, err := tx.Exec(`DELETE FROM messages WHERE mutation_key = ? AND id <> ?`, m.MutationKey, m.ID); err != nil {
+					return err
+				}
+			}
+			var held int
+			if err := tx.Get(&held, `SELECT COUNT(*) FROM messages WHERE id = ?`, m.ID); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(`INSERT INTO messages (id, chat_id, kind, external_id, sender, sender_name, manager_id, text,
+  attachments, indicator, mentions, reactions, reply_to_id, status, error, edited, deleted, created_at, edited_at, mutation_key)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (id) DO UPDATE SET chat_id = excluded.chat_id, kind = excluded.kind, external_id = excluded.external_id,
+  sender = excluded.sender, sender_name = excluded.sender_name, manager_id = excluded.manager_id, text = excluded.text,
+  attachments = excluded.attachments, indicator = excluded.indicator, mentions = excluded.mentions,
+  reactions = excluded.reactions, reply_to_id = excluded.reply_to_id, status = excluded.status, error = excluded.error,
+  edited = excluded.edited, deleted = excluded.deleted, created_at = excluded.created_at, edited_at = excluded.edited_at,
+  mutation_key = excluded.mutation_key`,
+				m.ID, m.ChatID, m.Kind, m.ExternalID, m.Sender, m.SenderName, m.ManagerID, m.Text,
+				m.Attachments, m.Indicator, m.Mentions, m.Reactions, m.ReplyToID, m.Status, m.Error, m.Edited, m.Deleted, m.CreatedAt, m.EditedAt,
+				m.MutationKey); err != nil {
+				return fmt.Errorf("message %d: %w", m.ID, err)
+			}
+			var person int64
+			if err := tx.Get(&person, `SELECT person_id FROM chats WHERE id = ?`, m.ChatID); err != nil {
+				return err
+			}
+			kind := core.EventMessageNew
+			if held > 0 {
+				kind = core.EventMessageChanged
+			}
+			if err := event(tx, kind, person, m.ChatID, m.ID, 0); err != nil {
+				return err
+			}
+			if held > 0 || m.Kind != string(core.KindNote) || m.Mentions == "" || m.CreatedAt < at-staleDue.Milliseconds() {
+				continue
+			}
+			var tagged []int64
+			if err := json.Unmarshal([]byte(m.Mentions), &tagged); err != nil {
+				return err
+			}
+			for _, manager := range tagged {
+				if err := event(tx, core.EventNoteMention, person, m.ChatID, m.ID, manager); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
 // A replica's batched apply of people, chats and messages (multi-row statements, chunks of
-// maxRows) leaves exactly what applying the same rows one at a time leaves: the rows with the
-// hub's ids, the people's search rows and tab counts, message search, unread counts and the
-// events (a person.changed, chat.changed and message.new per row, a note.mention per tagged
-// manager). Applied in snapshot pages of another size, or a second time, it is the same again.
+// maxRows) leaves exactly what the same rows written one at a time by plain single-row SQL
+// (applyOneRowAtATime) leave: the rows with the hub's ids, the people's search rows and tab
+// counts, message search, unread counts and the events (a person.changed, chat.changed and
+// message.new per row, a note.mention per tagged manager). Applied in snapshot pages of another
+// size, or a second time, it is the same again.
 func TestBatchedReplicaApplyEqualsRowAtATime(t *testing.T) {
 	ctx := context.Background()
 	now := time.Now()
 	rows := replicaRows(now)
 
+	oneByOne := openTest(t)
+	applyOneRowAtATime(t, oneByOne, rows, 7, now)
+	want := replicaDump(t, oneByOne)
+	if len(want["messages"]) != 1100 || len(want["people"]) != 40 || len(want["search"]) != 40 {
+		t.Fatalf("the reference applied %d messages, %d people, %d search rows", len(want["messages"]), len(want["people"]), len(want["search"]))
+	}
+	mentions := 0
+	for _, e := range want["events"] {
+		if strings.HasPrefix(e, core.EventNoteMention+"|") {
+			mentions++
+		}
+	}
+	if mentions != 220 {
+		t.Fatalf("%d note.mention events, want 2 for each of the 110 new notes", mentions)
+	}
+
 	batched := openTest(t)
 	if err := batched.ApplyRows(ctx, rows, 7, "replica.seq", 1, now); err != nil {
 		t.Fatal(err)
 	}
-	want := replicaDump(t, batched)
-	if len(want["messages"]) != 1100 || len(want["people"]) != 40 || len(want["search"]) != 40 {
-		t.Fatalf("the batch applied %d messages, %d people, %d search rows", len(want["messages"]), len(want["people"]), len(want["search"]))
-	}
+	sameDump(t, "batched", replicaDump(t, batched), want)
 	// The rows are the hub's, ids and all.
 	got, _, err := batched.SnapshotPage(ctx, 0, 100, 2000)
 	if err != nil {
@@ -179,34 +318,6 @@ func TestBatchedReplicaApplyEqualsRowAtATime(t *testing.T) {
 			t.Fatalf("person %d is not found by name", p.ID)
 		}
 	}
-	mentions := 0
-	for _, e := range want["events"] {
-		if strings.HasPrefix(e, core.EventNoteMention+"|") {
-			mentions++
-		}
-	}
-	if mentions != 220 {
-		t.Fatalf("%d note.mention events, want 2 for each of the 110 new notes", mentions)
-	}
-
-	oneByOne := openTest(t)
-	apply := func(rs core.RowSet) {
-		t.Helper()
-		if err := oneByOne.ApplyRows(ctx, rs, 7, "replica.seq", 1, now); err != nil {
-			t.Fatal(err)
-		}
-	}
-	apply(core.RowSet{Managers: rows.Managers, Channels: rows.Channels})
-	for _, p := range rows.People {
-		apply(core.RowSet{People: []core.PersonRow{p}})
-	}
-	for _, c := range rows.Chats {
-		apply(core.RowSet{Chats: []core.ChatRow{c}})
-	}
-	for _, m := range rows.Messages {
-		apply(core.RowSet{Messages: []core.MessageRow{m}})
-	}
-	sameDump(t, "one row at a time", replicaDump(t, oneByOne), want)
 
 	// Snapshot pages of 7 people with their chats and messages, then the whole again: a second
 	// apply changes no row (its events say "changed", which the first apply's did not).
@@ -251,9 +362,7 @@ func TestBatchedReplicaApplyEqualsRowAtATime(t *testing.T) {
 	if err := batched.ApplyRows(ctx, twice, 7, "replica.seq", 2, now); err != nil {
 		t.Fatal(err)
 	}
-	for _, rs := range []core.RowSet{{People: twice.People[:1], Messages: twice.Messages[:1]}, {People: twice.People[1:], Messages: twice.Messages[1:]}} {
-		apply(rs)
-	}
+	applyOneRowAtATime(t, oneByOne, twice, 7, now)
 	sameDump(t, "a row named twice", replicaDump(t, batched), replicaDump(t, oneByOne), "events")
 	if ms, _ := batched.SearchMessages(ctx, "word99", 10); len(ms) != 1 || ms[0].ID != edited.ID {
 		t.Fatalf("the last state of a message named twice is not the one found: %+v", ms)

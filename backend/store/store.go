@@ -229,13 +229,30 @@ type writerUnmapper struct {
 	stopOnce sync.Once
 }
 
+// stillTimer is the unmapper's wait for the writer to be still: a time.Timer, or in a test one
+// whose time the test moves, so it can tell "not yet" from "never" without racing a clock.
+type stillTimer interface {
+	C() <-chan time.Time
+	Reset(d time.Duration)
+	Stop()
+}
+
+type systemTimer struct{ t *time.Timer }
+
+func (t systemTimer) C() <-chan time.Time   { return t.t.C }
+func (t systemTimer) Reset(d time.Duration) { t.t.Reset(d) }
+func (t systemTimer) Stop()                 { t.t.Stop() }
+
+// newStillTimer starts the unmapper's timer; tests replace it before Open.
+var newStillTimer = func(d time.Duration) stillTimer { return systemTimer{time.NewTimer(d)} }
+
 func (s *Store) startWriterUnmapper() {
 	u := &writerUnmapper{stop: make(chan struct{}), done: make(chan struct{})}
 	sig, release := s.Subscribe()
+	still := newStillTimer(writerMapLife)
 	go func() {
 		defer close(u.done)
 		defer release()
-		still := time.NewTimer(writerMapLife)
 		defer still.Stop()
 		for {
 			select {
@@ -243,7 +260,7 @@ func (s *Store) startWriterUnmapper() {
 				return
 			case <-sig:
 				still.Reset(writerMapLife)
-			case <-still.C:
+			case <-still.C():
 				if _, err := s.write.Exec(`PRAGMA mmap_size = 0; PRAGMA mmap_size = ` + mapSize); err != nil {
 					slog.Warn("store: release the writer's memory map", "err", err)
 				}
