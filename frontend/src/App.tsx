@@ -4,7 +4,7 @@
 // not in this file and not in a context provider.
 import { useCallback, useEffect, useLayoutEffect, useMemo, useState } from 'react';
 import { api, backendAvailable } from './lib/api';
-import { loadErrors } from './lib/errorsLater';
+import { errorWords } from './lib/errorsLater';
 import { takeInlineBoot } from './lib/inlineBoot';
 import { I18nProvider, detectLocale, makeT } from './lib/i18n';
 import { mark, startupMarks } from './lib/startupTrace';
@@ -72,7 +72,7 @@ export function App() {
         if (b.theme === 'light' || b.theme === 'dark' || b.theme === 'system') setTheme(b.theme);
         setBoot(b);
       },
-      (e) => void loadErrors().then((m) => setBootError(m.errorText(e, locale))),
+      (e) => void errorWords(e, locale).then(setBootError),
     );
     // Bootstrap once; the locale used for the error text is the initial one.
     // eslint-disable-next-line react-hooks/exhaustive-deps

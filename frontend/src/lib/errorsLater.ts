@@ -6,23 +6,45 @@
 // start-up error, the replica's reason) waits for it, so an early error is never shown unworded.
 // The panes and dialogs loaded later import errors.ts directly.
 import { useEffect, useState } from 'react';
+import { makeT } from './i18n';
+import type { Locale } from './types';
 
 type ErrorsModule = typeof import('./errors');
 
 let loaded: ErrorsModule | null = null;
 let loading: Promise<ErrorsModule> | null = null;
 
-/** Loads the error table once; later calls get the same module. */
+/** Loads the error table once; later calls get the same module. A failed load is tried again by the next call. */
 export function loadErrors(): Promise<ErrorsModule> {
-  loading ??= import('./errors').then((m) => (loaded = m));
+  loading ??= import('./errors').then(
+    (m) => (loaded = m),
+    (e: unknown) => {
+      loading = null;
+      throw e;
+    },
+  );
   return loading;
 }
 
-/** The error table when it has loaded, else null; asks for it and re-renders once it is in. */
-export function useErrors(wanted = true): ErrorsModule | null {
-  const [m, setM] = useState(loaded);
+/**
+ * The words for e in locale, once the table is in. Should the table itself not load (the app's
+ * own files damaged), the app's own words say so rather than the error going unshown.
+ */
+export function errorWords(e: unknown, locale: Locale): Promise<string> {
+  return loadErrors().then(
+    (m) => m.errorText(e, locale),
+    () => makeT(locale)('app.partMissing'),
+  );
+}
+
+/**
+ * The error table when it has loaded; null while it loads; false when it could not be loaded.
+ * Asks for it and re-renders once it is in.
+ */
+export function useErrors(wanted = true): ErrorsModule | null | false {
+  const [m, setM] = useState<ErrorsModule | null | false>(() => loaded);
   useEffect(() => {
-    if (!m && wanted) void loadErrors().then(setM);
+    if (m === null && wanted) loadErrors().then(setM, () => setM(false));
   }, [m, wanted]);
-  return m ?? loaded;
+  return m;
 }

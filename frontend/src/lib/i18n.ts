@@ -63,6 +63,7 @@ const en = {
   'app.title': 'Chats',
   'app.loading': 'Loading…',
   'app.noBackend': 'The Switchboard backend is not available. Open the app window or run it under wails dev.',
+  'app.partMissing': 'Something went wrong, and part of the app could not be loaded to say what. Restart Switchboard.',
   'app.demo': 'Demo data',
   // First run and daily use (issue 13): the empty inbox, the demo, sending and queued messages.
   'inbox.noChannelsTitle': 'Connect a channel to start',
@@ -133,6 +134,7 @@ const ru: Record<I18nKey, string> = {
   'app.title': 'Чаты',
   'app.loading': 'Загрузка…',
   'app.noBackend': 'Нет связи с ядром Switchboard. Откройте окно приложения или запустите его через wails dev.',
+  'app.partMissing': 'Что-то пошло не так, а часть приложения, которая это объясняет, не загрузилась. Перезапустите Switchboard.',
   'app.demo': 'Демо-данные',
   // First run and daily use (issue 13): the empty inbox, the demo, sending and queued messages.
   'inbox.noChannelsTitle': 'Подключите канал связи',

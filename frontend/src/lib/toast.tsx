@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
-import { loadErrors } from './errorsLater';
+import { errorWords } from './errorsLater';
 import { useI18n } from './i18n';
 
 interface Toast {
@@ -92,5 +92,5 @@ export function useToast(): ToastApi {
 export function useReportError(): (e: unknown) => void {
   const { notify } = useToast();
   const { locale } = useI18n();
-  return useCallback((e: unknown) => void loadErrors().then((m) => notify(m.errorText(e, locale), 'error')), [notify, locale]);
+  return useCallback((e: unknown) => void errorWords(e, locale).then((words) => notify(words, 'error')), [notify, locale]);
 }

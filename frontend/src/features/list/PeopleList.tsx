@@ -1,7 +1,7 @@
 // Left pane: tabs with counts, quick search, the sales-plan and active-dialogue filters, the
 // filter panel and the virtualised list of people (only visible rows are in the DOM).
 import { Suspense, memo, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
-import { useI18n, useWords } from '../../lib/i18n';
+import { makeT, useWords } from '../../lib/i18n';
 import { listWords } from './list-i18n';
 import { formatCount } from '../../lib/format';
 import { IconChats, IconFilter, IconPlans, IconSearch, IconSort } from '../../lib/icons';
@@ -68,7 +68,7 @@ function TabCount({ counts, tab }: { counts: TabCounts | null; tab: Tab }) {
 
 export const PeopleList = memo(function PeopleList(p: Props) {
   const { t, locale } = useWords(listWords);
-  const app = useI18n().t;
+  const app = makeT(locale);
   const [text, setText] = useState(p.search);
   const [plansOpen, setPlansOpen] = useState(!!p.quickPlan);
   const [filtersOpen, setFiltersOpen] = useState(false);

@@ -50,9 +50,9 @@ export function ReplicaStatusLine({ status }: { status: ReplicaStatus | null }):
   const line = replicaLine(status);
   const reason = replicaReason(status);
   // The reason's words are the error table's, loaded after the first paint: a line with a reason
-  // waits for them rather than changing under the eye.
+  // waits for them rather than changing under the eye (and shows without it should they not load).
   const errors = useErrors(!!reason);
-  if (!line || (reason && !errors)) return null;
+  if (!line || (reason && errors === null)) return null;
   return (
     <span
       className={(status?.state === 'online' || status?.state === 'bootstrapping') && !fullDisk.has(line[0]) ? 'pill' : 'pill pill-warn'}

@@ -10,7 +10,7 @@
 // A section subscribes to the part it reads (useTeamSelector): "team:status" comes with every
 // change of the replica too (its queue, a snapshot's progress every few hundred people), which
 // would otherwise re-render every section that asks whether the company is read-only.
-import { useEffect, useRef, useSyncExternalStore } from 'react';
+import { useEffect } from 'react';
 import { on } from '../../lib/api';
 import { createStore } from '../../lib/smallStore';
 import { teamApi, type HubAccount, type TeamStatus } from '../../lib/teamApi';
@@ -78,14 +78,7 @@ export function useTeamStatusFollowed(): void {
  */
 export function useTeamSelector<U>(select: (s: TeamState) => U, isEqual: (a: U, b: U) => boolean = Object.is): U {
   useTeamStatusFollowed();
-  const kept = useRef<{ value: U } | null>(null);
-  const snapshot = () => {
-    const next = select(teamStore.get());
-    if (kept.current && isEqual(kept.current.value, next)) return kept.current.value;
-    kept.current = { value: next };
-    return next;
-  };
-  return useSyncExternalStore(teamStore.subscribe, snapshot);
+  return teamStore.use(select, isEqual);
 }
 
 /** The membership as Settings → Team shows it: the status without the replica's state. */
