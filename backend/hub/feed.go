@@ -291,7 +291,7 @@ func (f *feedSocket) sendFromTail(t *logTail, snap *tailSnapshot) (behind bool, 
 // socket sending the same batch) and moves the cursor past them; f.mu is held.
 func (f *feedSocket) send(t *logTail, evs []core.Event) error {
 	next := evs[len(evs)-1].Seq
-	raw, err := t.encode(f.kind.name, f.after, f.managerID, evs, func() (any, error) {
+	raw, err := t.encode(f.ctx, f.kind.name, f.after, f.managerID, evs, func() (any, error) {
 		return f.kind.build(f.ctx, next, forManager(evs, f.managerID))
 	})
 	if err != nil {

@@ -332,7 +332,8 @@ func (s *tailSnapshot) after(after int64, limit int) ([]core.Event, bool) {
 // A state batch is encoded with the rows as they were when its first socket sent it; a socket
 // sending it later may get rows a moment older than a fresh read, which converges all the
 // same: any change made since then has its own event past this batch, sent with its rows.
-func (t *logTail) encode(kind string, after, managerID int64, evs []core.Event, message func() (any, error)) ([]byte, error) {
+// A socket waiting for another's build gives up when its own ctx ends (its client left).
+func (t *logTail) encode(ctx context.Context, kind string, after, managerID int64, evs []core.Event, message func() (any, error)) ([]byte, error) {
 	key := encodedKey{kind: kind, after: after, last: evs[len(evs)-1].Seq}
 	// Only a manager with an event of their own in the batch needs an encoding of their own: a
 	// draft being typed is addressed to its writer, and every other socket sharing one encoding
@@ -354,7 +355,11 @@ func (t *logTail) encode(kind string, after, managerID int64, evs []core.Event, 
 		if !found {
 			return t.build(key, e, message)
 		}
-		<-e.done
+		select {
+		case <-e.done:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
 		if e.frame != nil {
 			return e.frame, nil
 		}

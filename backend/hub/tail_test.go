@@ -99,7 +99,7 @@ func TestAddressedEventsAreEncodedApartOnlyForTheirManager(t *testing.T) {
 	evs := []core.Event{{Seq: 1, Kind: core.EventMessageNew}, {Seq: 2, Kind: core.EventDraftChanged, ManagerID: 7}, {Seq: 3, Kind: core.EventChatChanged}}
 	builds := 0
 	encode := func(manager int64) string {
-		b, err := tail.encode("state", 0, manager, evs, func() (any, error) {
+		b, err := tail.encode(context.Background(), "state", 0, manager, evs, func() (any, error) {
 			builds++
 			return forManager(evs, manager), nil
 		})
@@ -137,7 +137,7 @@ func TestABatchAskedForDuringItsBuildIsEncodedOnce(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			b, err := tail.encode("events", 3, 5, evs, func() (any, error) {
+			b, err := tail.encode(context.Background(), "events", 3, 5, evs, func() (any, error) {
 				builds.Add(1)
 				<-release // a build slow enough for every other asker to arrive meanwhile
 				return forManager(evs, 5), nil
@@ -170,7 +170,7 @@ func TestAFailedBuildIsBuiltAgainByTheSocketWaitingForIt(t *testing.T) {
 	fail := make(chan struct{})
 	firstErr := make(chan error, 1)
 	go func() {
-		_, err := tail.encode("state", 3, 5, evs, func() (any, error) {
+		_, err := tail.encode(context.Background(), "state", 3, 5, evs, func() (any, error) {
 			close(started)
 			<-fail
 			return nil, context.Canceled
@@ -180,7 +180,7 @@ func TestAFailedBuildIsBuiltAgainByTheSocketWaitingForIt(t *testing.T) {
 	<-started
 	waiter := make(chan string, 1)
 	go func() {
-		b, err := tail.encode("state", 3, 5, evs, func() (any, error) { return forManager(evs, 5), nil })
+		b, err := tail.encode(context.Background(), "state", 3, 5, evs, func() (any, error) { return forManager(evs, 5), nil })
 		if err != nil {
 			t.Error(err)
 		}
@@ -197,7 +197,7 @@ func TestAFailedBuildIsBuiltAgainByTheSocketWaitingForIt(t *testing.T) {
 	if n := tail.encodings.Load(); n != 2 {
 		t.Fatalf("%d builds, want 2 (the failed one and the waiter's)", n)
 	}
-	if b, err := tail.encode("state", 3, 5, evs, func() (any, error) { return nil, errors.New("built a third time") }); err != nil || !strings.Contains(string(b), "message.new") {
+	if b, err := tail.encode(context.Background(), "state", 3, 5, evs, func() (any, error) { return nil, errors.New("built a third time") }); err != nil || !strings.Contains(string(b), "message.new") {
 		t.Fatalf("a later socket did not share the rebuilt frame: %q %v", b, err)
 	}
 }
@@ -303,5 +303,37 @@ func (h *testHub) waitAtTheHead(n int) {
 		if time.Since(start) > 10*time.Second {
 			h.t.Fatalf("%d of %d sockets at the head", following(), n)
 		}
+	}
+}
+
+// A socket waiting for another's build of its batch gives up when its own client leaves, not
+// when the build ends.
+func TestASocketWaitingForABuildGivesUpWithItsContext(t *testing.T) {
+	tail := &logTail{encoded: map[encodedKey]*encoding{}}
+	evs := []core.Event{{Seq: 4, Kind: core.EventMessageNew}}
+	started, release := make(chan struct{}), make(chan struct{})
+	defer close(release)
+	go func() {
+		_, _ = tail.encode(context.Background(), "state", 3, 5, evs, func() (any, error) {
+			close(started)
+			<-release // a build that outlasts the waiter's client
+			return forManager(evs, 5), nil
+		})
+	}()
+	<-started
+	ctx, cancel := context.WithCancel(context.Background())
+	waited := make(chan error, 1)
+	go func() {
+		_, err := tail.encode(ctx, "state", 3, 5, evs, func() (any, error) { return nil, errors.New("built twice") })
+		waited <- err
+	}()
+	cancel()
+	select {
+	case err := <-waited:
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("the waiter answered %v, want its context's end", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the waiter was still waiting for the build after its client left")
 	}
 }
