@@ -287,13 +287,15 @@ func (a *App) startBackground(ctx context.Context) {
 		defer a.wg.Done()
 		watchWakeups(ctx, wakeCheckEvery, a.wakeEngine)
 	}()
-	changes, release := a.inbox.Store.Subscribe()
-	a.wg.Add(1)
-	go func() {
-		defer a.wg.Done()
-		defer release()
-		trimWhenStill(ctx, changes, heapTrimAfter, returnFreedCHeap)
-	}()
+	if returnFreedCHeap != nil {
+		changes, release := a.inbox.Store.Subscribe()
+		a.wg.Add(1)
+		go func() {
+			defer a.wg.Done()
+			defer release()
+			trimWhenStill(ctx, changes, heapTrimAfter, returnFreedCHeap)
+		}()
+	}
 }
 
 // startEngine runs the engine for as long as ctx lives: a poller per connected channel and the

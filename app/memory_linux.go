@@ -26,4 +26,4 @@ import "C"
 // this was 0.75-1.4 MB of the Go process's memory (the README's Performance, "Memory"). It walks
 // the free chunks, well under a millisecond for the app's few MB, and runs once per still period
 // (trimWhenStill).
-func returnFreedCHeap() { C.malloc_trim(0) }
+var returnFreedCHeap = func() { C.malloc_trim(0) }

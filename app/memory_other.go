@@ -2,6 +2,6 @@
 
 package app
 
-// returnFreedCHeap does nothing here: malloc_trim is glibc's, and the other systems' allocators
-// are left as they are.
-func returnFreedCHeap() {}
+// returnFreedCHeap is nil here, so nothing watches for still periods: malloc_trim is glibc's, and
+// the other systems' allocators are left as they are.
+var returnFreedCHeap func()

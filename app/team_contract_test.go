@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"switchboard/backend/hubclient"
 	"switchboard/backend/replica"
@@ -52,6 +53,9 @@ func TestTheUIsTeamTypesAreGos(t *testing.T) {
 			if tag[0] == "-" || !f.IsExported() {
 				continue
 			}
+			if tag[0] == "" {
+				tag[0] = f.Name // encoding/json's name for an untagged field
+			}
 			seen[tag[0]] = true
 			field, ok := ts[tag[0]]
 			if !ok {
@@ -65,6 +69,9 @@ func TestTheUIsTeamTypesAreGos(t *testing.T) {
 			if nullable := strings.Contains(field[1], "null"); nullable != (f.Type.Kind() == reflect.Pointer) {
 				t.Errorf("%s.%s: %q in TypeScript for Go's %s", name, tag[0], field[1], f.Type)
 			}
+			if !tsHolds(tsAlias(src, field[1]), f.Type) {
+				t.Errorf("%s.%s: %q in TypeScript cannot hold Go's %s", name, tag[0], field[1], f.Type)
+			}
 		}
 		for k := range ts {
 			if !seen[k] {
@@ -72,4 +79,41 @@ func TestTheUIsTeamTypesAreGos(t *testing.T) {
 			}
 		}
 	}
+}
+
+// tsHolds is whether ts, a field's TypeScript type, is the JSON shape of Go's typ: a string or a
+// union of string literals for a string or a time, boolean for a bool, number for a number, an
+// array for a slice, a named type for a struct; `| null` is judged apart (a pointer).
+func tsHolds(ts string, typ reflect.Type) bool {
+	ts = strings.TrimSpace(strings.ReplaceAll(ts, "| null", ""))
+	primitive := ts == "string" || ts == "number" || ts == "boolean" || strings.HasPrefix(ts, "'")
+	switch typ.Kind() {
+	case reflect.Pointer:
+		return tsHolds(ts, typ.Elem())
+	case reflect.String:
+		return ts == "string" || strings.HasPrefix(ts, "'")
+	case reflect.Bool:
+		return ts == "boolean"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
+		reflect.Float32, reflect.Float64:
+		return ts == "number"
+	case reflect.Slice:
+		return strings.HasSuffix(ts, "[]")
+	case reflect.Struct:
+		if typ == reflect.TypeOf(time.Time{}) {
+			return ts == "string"
+		}
+		return !primitive && !strings.HasSuffix(ts, "[]")
+	}
+	return true
+}
+
+// tsAlias is ts with a named union of src (`export type Name = 'a' | 'b';`) written out.
+func tsAlias(src, ts string) string {
+	name := strings.TrimSpace(strings.ReplaceAll(ts, "| null", ""))
+	if m := regexp.MustCompile(`export type ` + regexp.QuoteMeta(name) + ` = ([^;]+);`).FindStringSubmatch(src); m != nil {
+		return strings.Replace(ts, name, strings.TrimSpace(m[1]), 1)
+	}
+	return ts
 }
