@@ -3,7 +3,9 @@ package replica
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 
 	"switchboard/backend/core"
@@ -95,8 +97,12 @@ func check(t *testing.T, path string, v reflect.Value) {
 		f, name := v.Field(i), path+"."+v.Type().Field(i).Name
 		switch f.Kind() {
 		case reflect.Slice:
-			if f.Len() != 2 {
-				t.Errorf("%s: %d rows after two pages of one", name, f.Len())
+			want := 2
+			if name == "RowSet.Managers" || name == "RowSet.Channels" {
+				want = 1 // every page repeats them: the same row (id 0 here) is kept once
+			}
+			if f.Len() != want {
+				t.Errorf("%s: %d rows after two pages of one, want %d", name, f.Len(), want)
 			}
 		case reflect.Pointer:
 			if f.IsNil() {
@@ -105,5 +111,22 @@ func check(t *testing.T, path string, v reflect.Value) {
 		case reflect.Struct:
 			check(t, name, f)
 		}
+	}
+}
+
+// The managers and channels every page repeats are written once per group, the latest copy.
+func TestAppendRowsKeepsEachManagerAndChannelOnce(t *testing.T) {
+	var rows core.RowSet
+	appendRows(&rows, core.RowSet{Managers: []core.Manager{{ID: 1, Name: "Ann"}, {ID: 2, Name: "Bob"}}, Channels: []core.Channel{{ID: 5, Name: "bot"}}})
+	appendRows(&rows, core.RowSet{Managers: []core.Manager{{ID: 2, Name: "Bob Lee"}, {ID: 3, Name: "Cid"}}, Channels: []core.Channel{{ID: 5, Name: "bot 2"}}})
+	var managers []string
+	for _, m := range rows.Managers {
+		managers = append(managers, fmt.Sprint(m.ID, m.Name))
+	}
+	if got := strings.Join(managers, ","); got != "1Ann,2Bob Lee,3Cid" {
+		t.Fatalf("managers %s, want each once, the latest copy", got)
+	}
+	if len(rows.Channels) != 1 || rows.Channels[0].Name != "bot 2" {
+		t.Fatalf("channels %+v, want channel 5 once, the latest copy", rows.Channels)
 	}
 }

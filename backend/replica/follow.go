@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -166,40 +167,36 @@ const bootstrapGroup = 8
 // it, up to bootstrapGroup and never past the last page. An error fetching any of them is the
 // answer: a bootstrap cut short starts over.
 func readyPages(ctx context.Context, pages <-chan snapshotFetch) ([]teamwire.SnapshotPage, error) {
-	var group []teamwire.SnapshotPage
-	take := func(f snapshotFetch) (more bool, err error) {
-		if f.err != nil {
-			return false, f.err
-		}
-		group = append(group, f.page)
-		return f.page.Next != 0 && len(group) < bootstrapGroup, nil
-	}
 	var f snapshotFetch
 	select {
 	case f = <-pages:
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
-	more, err := take(f)
-	for more && err == nil {
+	if f.err != nil {
+		return nil, f.err
+	}
+	group := []teamwire.SnapshotPage{f.page}
+	for len(group) < bootstrapGroup && group[len(group)-1].Next != 0 {
 		select {
 		case f = <-pages:
-			more, err = take(f)
+			if f.err != nil {
+				return nil, f.err
+			}
+			group = append(group, f.page)
 		default:
-			more = false
+			return group, nil
 		}
-	}
-	if err != nil {
-		return nil, err
 	}
 	return group, nil
 }
 
 // appendRows adds a snapshot page's rows to rows. Pages hold other people (and their chats,
-// messages, tasks, logs, dialogues); the managers and channels they repeat are upserts.
+// messages, tasks, logs, dialogues); the managers and channels every page repeats are kept
+// once each, the latest copy, so a group of pages writes each of them once.
 func appendRows(rows *core.RowSet, page core.RowSet) {
-	rows.Managers = append(rows.Managers, page.Managers...)
-	rows.Channels = append(rows.Channels, page.Channels...)
+	rows.Managers = appendOnce(rows.Managers, page.Managers, func(m core.Manager) int64 { return m.ID })
+	rows.Channels = appendOnce(rows.Channels, page.Channels, func(c core.Channel) int64 { return c.ID })
 	rows.People = append(rows.People, page.People...)
 	rows.Chats = append(rows.Chats, page.Chats...)
 	rows.Messages = append(rows.Messages, page.Messages...)
@@ -448,4 +445,17 @@ func (r *Replica) LoadOlder(ctx context.Context, chatID int64) (int, bool, error
 		r.fromStart.Store(chatID, true)
 	}
 	return len(page.Messages), page.More, nil
+}
+
+// appendOnce adds more to have, a later copy of a row with the same id replacing the earlier.
+func appendOnce[T any](have, more []T, id func(T) int64) []T {
+	for _, row := range more {
+		i := slices.IndexFunc(have, func(h T) bool { return id(h) == id(row) })
+		if i < 0 {
+			have = append(have, row)
+		} else {
+			have[i] = row
+		}
+	}
+	return have
 }
