@@ -224,7 +224,10 @@ func TestListWalkAndDriveGiveTheSameAnswers(t *testing.T) {
 		measured = 0
 		chosen, pages := walk(q, nil)
 		wantIDs(t, what+" as chosen", chosen, want...)
-		if hasSets := len(q.Filter.Tags)+len(q.Filter.Plans) > 0 || q.Filter.ActiveDialogues || q.Filter.Owner == core.OwnerMine || q.Tab == core.TabImportant; hasSets && measured != 1 {
+		// At most once for the whole list (none for a query without sets); the fixture's
+		// queries with a tag, plan, dialogue, owner or Important's tasks have sets: exactly once.
+		hasSets := len(q.Filter.Tags)+len(q.Filter.Plans) > 0 || q.Filter.ActiveDialogues || q.Filter.Owner == core.OwnerMine || q.Tab == core.TabImportant
+		if measured > 1 || hasSets && measured != 1 {
 			t.Errorf("%s: the sets were measured %d times over %d pages, want once (for the first page)", what, measured, pages)
 		}
 		walked, _ := walk(q, ptr(-1))
