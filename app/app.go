@@ -24,7 +24,6 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/options/linux"
 	"github.com/wailsapp/wails/v2/pkg/options/mac"
 
-	"switchboard/app/unusedmem"
 	"switchboard/app/webview"
 	"switchboard/backend/core"
 	"switchboard/backend/engine"
@@ -288,13 +287,13 @@ func (a *App) startBackground(ctx context.Context) {
 		defer a.wg.Done()
 		watchWakeups(ctx, wakeCheckEvery, a.wakeEngine)
 	}()
-	if unusedmem.Available {
+	if returnFreedCHeap != nil {
 		changes, release := a.inbox.Store.Subscribe()
 		a.wg.Add(1)
 		go func() {
 			defer a.wg.Done()
 			defer release()
-			trimWhenStill(ctx, changes, heapTrimAfter, unusedmem.Release)
+			trimWhenStill(ctx, changes, heapTrimAfter, returnFreedCHeap)
 		}()
 	}
 }

@@ -20,3 +20,10 @@ __attribute__((constructor)) static void switchboard_one_malloc_arena(void) {
 }
 */
 import "C"
+
+// returnFreedCHeap gives the pages of the C heap's free chunks back to the OS, wherever they are
+// in the heap (glibc returns only the top on its own). On the app's one arena, after 100 chats,
+// this was 0.75-1.4 MB of the Go process's memory (the README's Performance, "Memory"). It walks
+// the free chunks, well under a millisecond for the app's few MB, and runs once per still period
+// (trimWhenStill).
+var returnFreedCHeap = func() { C.malloc_trim(0) }

@@ -13,8 +13,7 @@
 #      reports it through ReportReady -> $SWITCHBOARD_READY_FILE), interleaved with a bare Wails
 #      window (bench/barewails) for the ratio;
 #   5. memory: the production binary on the big dataset, 100 chats opened with real key presses
-#      (xdotool Ctrl+Shift+Down = next chat), PSS of the app and its WebKit processes 3 s after
-#      the last one and again 30 s later, and of the idle bare window at the same moments;
+#      (xdotool Ctrl+Shift+Down = next chat), PSS of the app and its WebKit processes;
 #   6. the stripped binary's size;
 #   7. rendered timings in Chromium against `wails dev` (frontend/e2e/bench/ui-bench.mjs);
 #   8. team mode: a real hub process, 200 and 2,000 desktops on its feed, catch-up and write
@@ -63,7 +62,6 @@ MESSAGES=${BENCH_MESSAGES:-1000000}
 SEED=${BENCH_SEED:-1}
 START_RUNS=${BENCH_START_RUNS:-15}
 MEM_RUNS=${BENCH_MEM_RUNS:-3}
-MEM_LATER=30 # seconds between a window's memory figure and its "later" one
 QUERIES=${BENCH_QUERIES:-300}
 INGEST_RUNS=${BENCH_INGEST_RUNS:-5}
 SKIP=" ${BENCH_SKIP:-} "
@@ -324,7 +322,7 @@ dump_memory() {
 
 if ! skip memory; then
   log "memory: $MEM_RUNS runs each of opening 100 chats with Ctrl+Shift+Down and of the idle bare window, interleaved"
-  tot=() tot_anon=() tot_later=() bare_later=() appm=() app_anon=() wk=() wk_anon=() start_mb=() dbm=() bare_mb=() bare_anon=()
+  tot=() tot_anon=() appm=() app_anon=() wk=() wk_anon=() start_mb=() dbm=() bare_mb=() bare_anon=()
   memory_refused=""
   for i in $(seq 1 "$MEM_RUNS"); do
     # The app ...
@@ -380,10 +378,6 @@ if ! skip memory; then
     wk+=("$(mb "$kids_kb")") wk_anon+=("$(mb "$kids_anon_kb")")
     tot+=("$(mb "$((app_kb + kids_kb))")") tot_anon+=("$(mb "$((app_anon_kb + kids_anon_kb))")")
     dump_memory "$pid" "app-$i"
-    # The same app after 30 s more of idle: what it hands back when still (app/unusedmem) partly
-    # maps back in as its idle work runs, and the budget's moment should not flatter it.
-    sleep "$MEM_LATER"
-    if [[ -z $(foreign_webkit "$pid" $(descendants "$pid")) ]]; then tot_later+=("$(mb "$(group_pss "$pid" Pss)")"); fi
     stop_group "$pid"
     [[ $i == 1 ]] && cp "$work/memory-1.png" build/bin/bench-memory.png 2>/dev/null || true
 
@@ -403,8 +397,6 @@ if ! skip memory; then
         echo "bench: bare window run $i: $kb kB (Go process: $(pss_split "$pid"); WebKit: $(pss_split $(descendants "$pid")))"
         bare_mb+=("$(mb "$kb")") bare_anon+=("$(mb "$(group_pss "$pid" Pss_Anon)")")
         dump_memory "$pid" "bare-$i"
-        sleep "$MEM_LATER"
-        if [[ -z $(foreign_webkit "$pid" $(descendants "$pid")) ]]; then bare_later+=("$(mb "$(group_pss "$pid" Pss)")"); fi
       fi
     fi
     stop_group "$pid"
@@ -415,8 +407,6 @@ if ! skip memory; then
   put memory_bare MB "PSS of the idle bare Wails window and its WebKit processes (the floor WebKitGTK sets), no other WebKit process alive" "${bare_mb[@]}"
   put memory_bare_anon MB "of the bare window's PSS: anonymous pages (heaps), not library or file pages" "${bare_anon[@]}"
   put memory_total MB "PSS from /proc/PID/smaps_rollup of the app and every descendant (WebKitWebProcess, WebKitNetworkProcess) after 100 Ctrl+Shift+Down, no other WebKit process alive, 1 MB = 10^6 bytes" "${tot[@]}"
-  put memory_total_later MB "PSS of the app and its WebKit processes ${MEM_LATER} s after memory_total, still idle" "${tot_later[@]}"
-  put memory_bare_later MB "PSS of the bare window and its WebKit processes ${MEM_LATER} s after memory_bare, still idle" "${bare_later[@]}"
   put memory_total_anon MB "of that PSS: anonymous pages (Go, C and JavaScript heaps, WebKit's caches), not library or file pages" "${tot_anon[@]}"
   put memory_app MB "PSS of the Go process" "${appm[@]}"
   put memory_app_anon MB "of the Go process: anonymous pages" "${app_anon[@]}"

@@ -23,7 +23,6 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
 	"github.com/wailsapp/wails/v2/pkg/options/linux"
 
-	"switchboard/app/unusedmem"
 	"switchboard/app/webview"
 )
 
@@ -54,10 +53,6 @@ func (b *Bare) pageAsked(next http.Handler) http.Handler {
 // reader serves both.
 func (b *Bare) Ready() {
 	b.once.Do(func() {
-		// The app hands back unused memory 2 s after its store goes still (app/memory.go); this
-		// window goes still once its page is ready, and gets the same, so make bench compares
-		// the two with the same care taken of memory on both sides.
-		time.AfterFunc(2*time.Second, unusedmem.Release)
 		ms := time.Since(b.started).Milliseconds()
 		if b.file == "" {
 			slog.Info("bare window ready", "ms", ms)

@@ -94,7 +94,6 @@ var budgets = []Budget{
 	{"memory_total_anon", "  of which anonymous (heaps; the rest is library and file pages)", "median", 0, false},
 	{"memory_own", "  the app's own cost: app + WebKit - bare window, same run (PSS)", "median", 45, false},
 	{"memory_own_anon", "    of which anonymous", "median", 0, false},
-	{"memory_own_later", "    the same, both windows left idle 30 s longer", "median", 0, false},
 	{"memory_start", "  the same app at start, before opening chats (PSS)", "median", 0, false},
 	{"memory_app", "  Go process (PSS)", "median", 0, false},
 	{"memory_app_anon", "    of which anonymous", "median", 0, false},
@@ -103,8 +102,6 @@ var budgets = []Budget{
 	{"memory_webkit_anon", "    of which anonymous", "median", 0, false},
 	{"memory_bare", "  idle bare Wails window + WebKit, same run (PSS)", "median", 0, false},
 	{"memory_bare_anon", "    of which anonymous", "median", 0, false},
-	{"memory_total_later", "  the app + WebKit 30 s after the figure above, idle (PSS)", "median", 0, false},
-	{"memory_bare_later", "  the bare window + WebKit 30 s after its figure, idle (PSS)", "median", 0, false},
 	{"binary_size", "stripped Linux binary", "median", 25, false},
 }
 
@@ -297,8 +294,6 @@ func derive(ms map[string]*Metric) {
 		"median PSS of the app and its WebKit processes after 100 chats - median PSS of the idle bare window, runs interleaved", diff)
 	pair("memory_own_anon", "MB", "memory_total_anon", "memory_bare_anon",
 		"the same difference over anonymous pages only", diff)
-	pair("memory_own_later", "MB", "memory_total_later", "memory_bare_later",
-		"the same difference, each window measured again after 30 s more of idle", diff)
 }
 
 var nan = math.NaN()
