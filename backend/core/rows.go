@@ -106,3 +106,19 @@ func (r RowSet) Empty() bool {
 	return len(r.Managers)+len(r.Channels)+len(r.People)+len(r.Chats)+len(r.Messages)+len(r.Tasks)+len(r.Logs)+len(r.Drafts)+
 		len(r.Dialogues)+len(r.Gone.People)+len(r.Gone.Chats)+len(r.Gone.Messages) == 0 && r.Settings == nil
 }
+
+// LastByID keeps one row per id, the last one given, in the order ids first appear: the last
+// state of a row is the one that holds (and PostgreSQL refuses an upsert that touches a row twice).
+func LastByID[T any](rows []T, id func(T) int64) []T {
+	at := make(map[int64]int, len(rows))
+	out := make([]T, 0, len(rows))
+	for _, r := range rows {
+		if i, ok := at[id(r)]; ok {
+			out[i] = r
+			continue
+		}
+		at[id(r)] = len(out)
+		out = append(out, r)
+	}
+	return out
+}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -195,8 +194,8 @@ func readyPages(ctx context.Context, pages <-chan snapshotFetch) ([]teamwire.Sna
 // messages, tasks, logs, dialogues); the managers and channels every page repeats are kept
 // once each, the latest copy, so a group of pages writes each of them once.
 func appendRows(rows *core.RowSet, page core.RowSet) {
-	rows.Managers = appendOnce(rows.Managers, page.Managers, func(m core.Manager) int64 { return m.ID })
-	rows.Channels = appendOnce(rows.Channels, page.Channels, func(c core.Channel) int64 { return c.ID })
+	rows.Managers = core.LastByID(append(rows.Managers, page.Managers...), func(m core.Manager) int64 { return m.ID })
+	rows.Channels = core.LastByID(append(rows.Channels, page.Channels...), func(c core.Channel) int64 { return c.ID })
 	rows.People = append(rows.People, page.People...)
 	rows.Chats = append(rows.Chats, page.Chats...)
 	rows.Messages = append(rows.Messages, page.Messages...)
@@ -445,17 +444,4 @@ func (r *Replica) LoadOlder(ctx context.Context, chatID int64) (int, bool, error
 		r.fromStart.Store(chatID, true)
 	}
 	return len(page.Messages), page.More, nil
-}
-
-// appendOnce adds more to have, a later copy of a row with the same id replacing the earlier.
-func appendOnce[T any](have, more []T, id func(T) int64) []T {
-	for _, row := range more {
-		i := slices.IndexFunc(have, func(h T) bool { return id(h) == id(row) })
-		if i < 0 {
-			have = append(have, row)
-		} else {
-			have[i] = row
-		}
-	}
-	return have
 }

@@ -338,7 +338,7 @@ func (s *Store) ListPeople(ctx context.Context, q core.ListQuery, me int64, now 
 			if d, err = s.setPlan(ctx, q, w, sets, limit); err != nil {
 				return core.ListPage{}, err
 			}
-		case after.plan.sets != plan.sets || d < walkPlan || d >= len(sets):
+		case after.plan.sets != plan.sets || d >= len(sets): // decodeCursor refused a way below walkPlan
 			return core.ListPage{}, ErrBadCursor
 		}
 		plan.way = d

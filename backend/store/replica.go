@@ -266,7 +266,7 @@ func paddedRows(ctx context.Context, tx *sqlx.Tx, head, row, tail string, n, wid
 // person whose tasks changed logs task.changed (the card and the Important tab follow). The
 // tasks go in a few statements, not several per task: a snapshot brings every task at once.
 func applyTasks(ctx context.Context, tx *sqlx.Tx, people []core.PersonRow, tasks []core.Task, at int64) error {
-	tasks = lastByID(tasks, func(t core.Task) int64 { return t.ID })
+	tasks = core.LastByID(tasks, func(t core.Task) int64 { return t.ID })
 	taskIDs := make([]int64, len(tasks))
 	for i, t := range tasks {
 		taskIDs[i] = t.ID

@@ -57,22 +57,6 @@ SELECT column1, column2, column3, column4, column5 FROM (VALUES `
 	indexPeopleTail = `) WHERE column1 IS NOT NULL`
 )
 
-// lastByID keeps one row per id, the last one given, in the order ids first appear: PostgreSQL
-// refuses an upsert that touches a row twice, and the last state of a row is the one that holds.
-func lastByID[T any](rows []T, id func(T) int64) []T {
-	at := make(map[int64]int, len(rows))
-	out := make([]T, 0, len(rows))
-	for _, r := range rows {
-		if i, ok := at[id(r)]; ok {
-			out[i] = r
-			continue
-		}
-		at[id(r)] = len(out)
-		out = append(out, r)
-	}
-	return out
-}
-
 // execIn runs query (with "(?)" lists to expand, one per slice in args) in tx.
 func execIn(ctx context.Context, tx *sqlx.Tx, query string, args ...any) error {
 	q, all, err := sqlx.In(query, args...)
@@ -95,7 +79,7 @@ func appendEvents(ctx context.Context, tx *sqlx.Tx, evs [][4]any, at int64) erro
 // applyPeople writes the hub's people rows with their search rows, and logs person.changed for
 // each.
 func applyPeople(ctx context.Context, tx *sqlx.Tx, people []core.PersonRow, at int64) error {
-	people = lastByID(people, personRowID)
+	people = core.LastByID(people, personRowID)
 	err := paddedRows(ctx, tx, upsertPeople[0], upsertPeople[1], upsertPeople[2], len(people), peopleWidth, func(i int) []any {
 		p := people[i]
 		return []any{p.ID, p.Name, p.Phone, p.Email, p.AvatarURL, p.Status, p.Archived, p.Blacklisted, p.Source, p.Tool,
@@ -141,7 +125,7 @@ func chatPeople(ctx context.Context, tx *sqlx.Tx, chatIDs []int64) (map[int64]in
 // applyChats writes the hub's chats rows and logs chat.changed for each. It returns the people
 // whose chats moved to another person (a merge on the hub), who may have to go.
 func applyChats(ctx context.Context, tx *sqlx.Tx, chats []core.ChatRow, at int64) (leftBehind []int64, err error) {
-	chats = lastByID(chats, chatRowID)
+	chats = core.LastByID(chats, chatRowID)
 	was, err := chatPeople(ctx, tx, idsOf(chats, chatRowID))
 	if err != nil {
 		return nil, err
@@ -174,7 +158,7 @@ func messageRowID(m core.MessageRow) int64 { return m.ID }
 func applyMessages(ctx context.Context, tx *sqlx.Tx, msgs []core.MessageRow, at int64) error {
 	// In id order: the table's B-tree is written in one sweep per chunk, not at random places
 	// (a snapshot page's messages are spread over the hub's whole history): 12% of the apply.
-	msgs = lastByID(msgs, messageRowID)
+	msgs = core.LastByID(msgs, messageRowID)
 	slices.SortFunc(msgs, func(a, b core.MessageRow) int { return cmp.Compare(a.ID, b.ID) })
 	var keyed []core.MessageRow
 	for _, m := range msgs {

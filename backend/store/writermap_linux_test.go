@@ -229,7 +229,9 @@ func TestWriterCloseWithAPendingUnmapIsClean(t *testing.T) {
 	if kb := mappedKB(t, f.s.Path()); kb != 0 {
 		t.Fatalf("%d kB of the database mapped after Close", kb)
 	}
-	clock.advance(writerMapLife)
+	if clock.advance(writerMapLife) {
+		t.Fatal("the unmapper's timer fired after Close")
+	}
 	if err := f.s.Close(); err != nil { // as the test's cleanup will again
 		t.Fatalf("a second Close: %v", err)
 	}

@@ -61,7 +61,7 @@ export default function register({ spec, openTab, count, listSettled }) {
     await page.setViewportSize({ width: 1280, height: 500 });
     await coversItsBand(page, 'shrunk to 500 px');
     // Halfway down the rows loaded, between two rows' edges.
-    await page.getByTestId('people-list').evaluate((el) => (el.scrollTop = Math.floor(el.scrollHeight / 2 / 64) * 64 + 17));
+    await page.getByTestId('people-list').evaluate((el, h) => (el.scrollTop = Math.floor(el.scrollHeight / 2 / h) * h + 17), ROW_HEIGHT);
     await listSettled(page);
     const middle = await coversItsBand(page, 'scrolled halfway', { bounded: true });
     assert.ok(middle.scrollTop > 10 * ROW_HEIGHT, `scrolled past the first rows (${middle.scrollTop} px)`);

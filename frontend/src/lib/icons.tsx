@@ -18,12 +18,12 @@ function Svg({ size = 16, className, children }: P & { children: React.ReactNode
 const stroke = { fill: 'none', stroke: 'currentColor', strokeWidth: 2, strokeLinecap: 'round', strokeLinejoin: 'round' } as const;
 
 // The messengers' marks are built by plain calls, not components: every people row draws one or
-// two, and in the first render each component (ChannelIcon, IconTelegram, Svg) is one more
+// two, and in the first render each component (ChannelIcon, a mark, Svg) is one more
 // instance for Preact to create and diff in JavaScriptCore's interpreter. The shapes are made once
 // (Preact copies an element used in several places).
-function mark(size: number, className: string | undefined, shape: React.ReactNode, glyph: React.ReactNode) {
+function mark(size: number, shape: React.ReactNode, glyph: React.ReactNode) {
   return (
-    <svg width={size} height={size} viewBox="0 0 24 24" className={className} aria-hidden="true" focusable="false">
+    <svg width={size} height={size} viewBox="0 0 24 24" aria-hidden="true" focusable="false">
       {shape}
       {glyph}
     </svg>
@@ -45,12 +45,9 @@ const vkGlyph = (
   />
 );
 
-export const IconTelegram = ({ size = 16, className }: P) => mark(size, className, telegramShape, telegramGlyph);
-export const IconVK = ({ size = 16, className }: P) => mark(size, className, vkShape, vkGlyph);
-
 /** A messenger's mark as an element, for a list that draws many (a call, not a component). */
 export function channelIcon(kind: ChannelKind, size = 14) {
-  return kind === 'vk' ? mark(size, undefined, vkShape, vkGlyph) : mark(size, undefined, telegramShape, telegramGlyph);
+  return kind === 'vk' ? mark(size, vkShape, vkGlyph) : mark(size, telegramShape, telegramGlyph);
 }
 
 export function ChannelIcon({ kind, size = 14 }: { kind: ChannelKind; size?: number }) {

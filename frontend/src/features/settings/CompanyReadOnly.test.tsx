@@ -8,14 +8,13 @@ import type { Locale, DialogueOption } from '../../lib/types';
 import type { LeadLinkView, Template } from '../../lib/settingsApi';
 import type { TeamStatus } from '../../lib/teamApi';
 import { fakeGo } from '../../test/bindings';
+import { resetSettingsWindow } from '../../test/settings';
 import { DialogueListsSection } from '../dialogues/DialogueListsSection';
 import { ChannelsSection } from './ChannelsSection';
 import { CompanySection } from './CompanySection';
 import { LeadLinksSection } from './LeadLinksSection';
 import { TemplatesSection } from './TemplatesSection';
 import { useChannels, type ChannelsState } from './useChannels';
-import { resetTeamStatus } from './teamStatus';
-import { resetDialogueOptions } from '../dialogues/optionsStore';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
 
@@ -89,13 +88,7 @@ function renderBoth(locale: Locale = 'en') {
   );
 }
 
-afterEach(() => {
-  cleanup();
-  delete window.go;
-  delete window.runtime;
-  resetTeamStatus();
-  resetDialogueOptions();
-});
+afterEach(resetSettingsWindow);
 
 describe('company settings on a team desktop', () => {
   it('a manager reads them without a way to change them, in both languages', async () => {

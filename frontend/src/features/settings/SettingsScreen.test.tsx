@@ -1,6 +1,6 @@
 // The Settings screen against a fake window.go (a test double of the Wails bindings, for unit
 // tests only): every assertion is about what the manager sees and which Go calls are made.
-import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { useState } from 'react';
 import { I18nProvider, makeT } from '../../lib/i18n';
@@ -9,9 +9,8 @@ import type { ChannelView, LeadLinkView, Template } from '../../lib/settingsApi'
 import { SettingsScreen, type SettingsSectionId } from './SettingsScreen';
 import { setValue } from '../../test/fields';
 import { fakeGo } from '../../test/bindings';
-import { resetTeamStatus } from './teamStatus';
+import { resetSettingsWindow } from '../../test/settings';
 import type { TeamStatus } from '../../lib/teamApi';
-import { resetDialogueOptions } from '../dialogues/optionsStore';
 
 const BAD = '123456:BAD-token-never-shown';
 const GOOD = '654321:GOOD-token-never-shown';
@@ -146,13 +145,7 @@ let fake: Fake;
 beforeEach(() => {
   fake = install();
 });
-afterEach(() => {
-  cleanup();
-  delete window.go;
-  delete window.runtime;
-  resetTeamStatus();
-  resetDialogueOptions();
-});
+afterEach(resetSettingsWindow);
 
 describe('Channels', () => {
   it('rejects a bad token with a clear message, stores nothing and never shows the token', async () => {

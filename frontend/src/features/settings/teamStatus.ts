@@ -119,11 +119,9 @@ export function useTeamMembership(): TeamMembershipState {
 
 /** Left the hub: shown at once, until Go's team:status (sent when the leave is done) brings it. */
 export function publishLeft(): void {
-  generation++;
+  const s = teamStore.get().status;
   // As Go has it: a replica still running wants the restart that stops it.
-  teamStore.set((s) =>
-    s.status ? { status: { ...s.status, mode: 'solo', problem: '', restartNeeded: s.status.replica !== null }, error: null, fresh: true } : {},
-  );
+  if (s) publishTeamStatus({ ...s, mode: 'solo', problem: '', restartNeeded: s.replica !== null });
 }
 
 /** Forgets everything (tests: each starts from a window that has read nothing). */

@@ -2,20 +2,19 @@
 // the Settings sections that read the status re-render only when the part they read changed.
 // Renders are counted with Preact's own hook (options.diffed: a component diffed is a component
 // rendered, as nothing above these sections renders again in this test).
-import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
+import { act, render, screen, waitFor } from '@testing-library/react';
 import { options, type VNode } from 'preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import { I18nProvider, makeT } from '../../lib/i18n';
 import type { ReplicaStatus, TeamStatus } from '../../lib/teamApi';
 import { fakeGo } from '../../test/bindings';
+import { resetSettingsWindow } from '../../test/settings';
 import { DialogueListsSection } from '../dialogues/DialogueListsSection';
-import { resetDialogueOptions } from '../dialogues/optionsStore';
 import { ChannelsSection } from './ChannelsSection';
 import { CompanySection } from './CompanySection';
 import { LeadLinksSection } from './LeadLinksSection';
 import { TeamSection } from './TeamSection';
 import { TemplatesSection } from './TemplatesSection';
-import { resetTeamStatus } from './teamStatus';
 import type { ChannelsState } from './useChannels';
 
 const replica = (patch: Partial<ReplicaStatus>): ReplicaStatus => ({ state: 'online', pending: 0, seq: 40, done: 0, total: 0, lastError: '', ...patch });
@@ -54,11 +53,7 @@ let stopCounting = () => {};
 
 afterEach(() => {
   stopCounting();
-  cleanup();
-  delete window.go;
-  delete window.runtime;
-  resetTeamStatus();
-  resetDialogueOptions();
+  resetSettingsWindow();
 });
 
 describe('team:status and the Settings sections', () => {
